@@ -1,0 +1,365 @@
+//! Definition of [`JoinHandle`], [`JoinError`] and [`TaskId`]: one meaning on every runtime.
+
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::task::{Context, Poll, Waker};
+
+use crate::config::TaskPanic;
+use crate::core::Core;
+
+/// A task's identity, unique within one runtime instance; tasks are numbered from 1 in
+/// spawn order.
+///
+/// Python: none (asyncio tasks are compared by identity; their default names,
+/// `Task-1`, `Task-2`, count the same way)
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct TaskId(pub(crate) u64);
+
+impl TaskId {
+    /// The task's number.
+    ///
+    /// Python: none
+    pub fn as_u64(self) -> u64 {
+        self.0
+    }
+}
+
+impl fmt::Display for TaskId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+/// Why a task gave no value: it was cancelled, or it panicked.
+///
+/// Python: `asyncio.CancelledError`, or the exception the task raised
+///
+/// Display is lowercase with no full stop: `task was cancelled`,
+/// `task panicked: index out of bounds`.
+#[derive(Clone, PartialEq, Eq)]
+pub enum JoinError {
+    /// The task was cancelled with [`JoinHandle::cancel`], or dropped by its runtime before
+    /// it finished (the runtime shut down).
+    ///
+    /// Python: `asyncio.CancelledError`
+    Cancelled,
+    /// The task panicked; the message is the panic's (`"<non-string panic payload>"` when
+    /// the payload was not a string).
+    ///
+    /// Python: the exception the task raised, re-raised by `await task`
+    Panicked(String),
+}
+
+impl JoinError {
+    /// Whether the task was cancelled.
+    ///
+    /// Python: `task.cancelled()`
+    pub fn is_cancelled(&self) -> bool {
+        matches!(self, JoinError::Cancelled)
+    }
+
+    /// The panic message, when the task panicked.
+    ///
+    /// Python: `str(task.exception())`
+    pub fn panic_message(&self) -> Option<&str> {
+        match self {
+            JoinError::Panicked(message) => Some(message),
+            JoinError::Cancelled => None,
+        }
+    }
+}
+
+impl fmt::Debug for JoinError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            JoinError::Cancelled => f.write_str("Cancelled"),
+            JoinError::Panicked(message) => f.debug_tuple("Panicked").field(message).finish(),
+        }
+    }
+}
+
+impl fmt::Display for JoinError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            JoinError::Cancelled => f.write_str("task was cancelled"),
+            JoinError::Panicked(message) => write!(f, "task panicked: {message}"),
+        }
+    }
+}
+
+impl std::error::Error for JoinError {}
+
+/// A handle to a spawned task: await it for the task's outcome.
+///
+/// Python: `asyncio.Task` (the awaiting and cancelling part of it)
+///
+/// The same meaning on every runtime, which the raw runtimes do not share (the
+/// `differences` scenarios of the harness show the raw behaviours):
+///
+/// | | `JoinHandle` | asyncio `Task` |
+/// |---|---|---|
+/// | await | `Ok(value)`, `Err(JoinError::Cancelled)` or `Err(JoinError::Panicked(msg))` | value, `CancelledError`, or the exception |
+/// | [`cancel`](JoinHandle::cancel) | requests cancellation; `true` unless already finished | `task.cancel()` |
+/// | drop | the task keeps running (detached) | the task keeps running |
+/// | panic never retrieved | the runtime's exception handler is called | "Task exception was never retrieved" is logged |
+///
+/// # Differences from Python
+///
+/// - A Rust task is cancelled by dropping its future at the point where it is suspended:
+///   it cannot catch the cancellation and carry on, as a coroutine can catch
+///   `CancelledError`. Cleanup belongs in `Drop` (a guard), the Rust `finally`.
+/// - The value can be taken once: awaiting a second time panics (asyncio returns the
+///   result again). Keep the value, or share it, if several places need it.
+///
+/// # Panics
+///
+/// Polling the handle again after it returned `Ready` panics.
+///
+/// # Examples
+///
+/// ```
+/// use aio_rt::{Runtime, JoinError};
+/// # #[cfg(feature = "smol")] {
+/// let rt = aio_rt::Smol::new();
+/// let answer = rt.block_on(async {
+///     let task = rt.spawn(async { 6 * 7 });
+///     task.await
+/// });
+/// assert_eq!(answer, Ok(42));
+///
+/// // Cancelling a task that has not started yet: its body never runs.
+/// let outcome = rt.block_on(async {
+///     let task = rt.spawn(async { unreachable!() });
+///     assert!(task.cancel());
+///     task.await
+/// });
+/// assert_eq!(outcome, Err(JoinError::Cancelled));
+/// # }
+/// ```
+#[must_use = "dropping a JoinHandle detaches the task: it keeps running and its outcome is lost"]
+pub struct JoinHandle<T> {
+    shared: Arc<Shared<T>>,
+}
+
+/// What a task and its handle share: the outcome slot and the wakers of both sides.
+pub(crate) struct Shared<T> {
+    id: TaskId,
+    core: Arc<Core>,
+    state: Mutex<State<T>>,
+}
+
+struct State<T> {
+    outcome: Outcome<T>,
+    /// Woken when the outcome is set: the task awaiting the handle.
+    joiner: Option<Waker>,
+    /// Woken when cancellation is requested, so that the task is polled and can stop.
+    task: Option<Waker>,
+    cancel_requested: bool,
+    handle_alive: bool,
+    /// A blocking job cannot be interrupted: cancelling it sets the outcome at once.
+    blocking: bool,
+}
+
+enum Outcome<T> {
+    Pending,
+    Ready(Result<T, JoinError>),
+    Taken,
+}
+
+impl<T> Shared<T> {
+    pub(crate) fn new(core: &Arc<Core>, blocking: bool) -> Arc<Shared<T>> {
+        Arc::new(Shared {
+            id: core.next_task_id(),
+            core: Arc::clone(core),
+            state: Mutex::new(State {
+                outcome: Outcome::Pending,
+                joiner: None,
+                task: None,
+                cancel_requested: false,
+                handle_alive: true,
+                blocking,
+            }),
+        })
+    }
+
+    fn lock(&self) -> MutexGuard<'_, State<T>> {
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    pub(crate) fn handle(self: &Arc<Self>) -> JoinHandle<T> {
+        JoinHandle { shared: Arc::clone(self) }
+    }
+
+    pub(crate) fn cancel_requested(&self) -> bool {
+        self.lock().cancel_requested
+    }
+
+    /// Remembers how to wake the task. Returns `true` when a cancellation was requested in
+    /// the meantime: the caller must then wake itself, or the request would be lost.
+    pub(crate) fn park_task(&self, waker: &Waker) -> bool {
+        let mut state = self.lock();
+        match &state.task {
+            Some(old) if old.will_wake(waker) => {}
+            _ => state.task = Some(waker.clone()),
+        }
+        state.cancel_requested
+    }
+
+    /// Sets the outcome, unless one is already set (a blocking job cancelled earlier), and
+    /// wakes whoever awaits the handle.
+    pub(crate) fn complete(&self, result: Result<T, JoinError>) {
+        let mut state = self.lock();
+        if !matches!(state.outcome, Outcome::Pending) {
+            return;
+        }
+        let lost = match (&result, state.handle_alive) {
+            (Err(JoinError::Panicked(message)), false) => Some(message.clone()),
+            _ => None,
+        };
+        state.outcome = Outcome::Ready(result);
+        let joiner = state.joiner.take();
+        drop(state);
+        if let Some(message) = lost {
+            self.core.report(TaskPanic { task: self.id, message });
+        }
+        if let Some(waker) = joiner {
+            waker.wake();
+        }
+    }
+
+    pub(crate) fn is_pending(&self) -> bool {
+        matches!(self.lock().outcome, Outcome::Pending)
+    }
+}
+
+impl<T> JoinHandle<T> {
+    /// Requests the task's cancellation. Returns `true` if the task had not finished (the
+    /// request was made), `false` if it had already finished (its outcome stands).
+    ///
+    /// Python: `task.cancel()`
+    ///
+    /// A task that has not started never runs its body. A running task is stopped the
+    /// next time it is suspended: its future is dropped there, running the destructors of
+    /// everything it held. Awaiting the handle then gives [`JoinError::Cancelled`].
+    /// A job from [`spawn_blocking`](crate::Runtime::spawn_blocking) cannot be interrupted:
+    /// the handle reports `Cancelled` at once and the closure runs on, its result dropped
+    /// (as asyncio's `run_in_executor` future does).
+    pub fn cancel(&self) -> bool {
+        let mut state = self.shared.lock();
+        if !matches!(state.outcome, Outcome::Pending) {
+            return false;
+        }
+        state.cancel_requested = true;
+        if state.blocking {
+            state.outcome = Outcome::Ready(Err(JoinError::Cancelled));
+            let joiner = state.joiner.take();
+            drop(state);
+            if let Some(waker) = joiner {
+                waker.wake();
+            }
+            return true;
+        }
+        let task = state.task.take();
+        drop(state);
+        if let Some(waker) = task {
+            waker.wake();
+        }
+        true
+    }
+
+    /// Whether the task has finished (with a value, a panic, or cancelled).
+    ///
+    /// Python: `task.done()`
+    pub fn is_finished(&self) -> bool {
+        !self.shared.is_pending()
+    }
+
+    /// The task's identity.
+    ///
+    /// Python: none (see [`TaskId`])
+    pub fn id(&self) -> TaskId {
+        self.shared.id
+    }
+}
+
+impl<T> Future for JoinHandle<T> {
+    type Output = Result<T, JoinError>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let mut state = self.shared.lock();
+        match std::mem::replace(&mut state.outcome, Outcome::Taken) {
+            Outcome::Ready(result) => Poll::Ready(result),
+            Outcome::Pending => {
+                state.outcome = Outcome::Pending;
+                match &state.joiner {
+                    Some(old) if old.will_wake(cx.waker()) => {}
+                    _ => state.joiner = Some(cx.waker().clone()),
+                }
+                Poll::Pending
+            }
+            Outcome::Taken => panic!("JoinHandle polled after it returned the task's outcome"),
+        }
+    }
+}
+
+impl<T> Drop for JoinHandle<T> {
+    fn drop(&mut self) {
+        let mut state = self.shared.lock();
+        state.handle_alive = false;
+        state.joiner = None;
+        let lost = match &state.outcome {
+            Outcome::Ready(Err(JoinError::Panicked(message))) => Some(message.clone()),
+            _ => None,
+        };
+        drop(state);
+        if let Some(message) = lost {
+            self.shared.core.report(TaskPanic { task: self.shared.id, message });
+        }
+    }
+}
+
+impl<T> fmt::Debug for JoinHandle<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("JoinHandle")
+            .field("id", &self.shared.id)
+            .field("finished", &self.is_finished())
+            .finish()
+    }
+}
+
+/// The task's side of a [`JoinHandle`]: sets the outcome, or `Cancelled` if it is dropped
+/// before setting one (the runtime shut down, or never ran a blocking job).
+pub(crate) struct Completer<T>(Arc<Shared<T>>);
+
+impl<T> Completer<T> {
+    pub(crate) fn new(shared: Arc<Shared<T>>) -> Self {
+        Completer(shared)
+    }
+
+    pub(crate) fn shared(&self) -> &Shared<T> {
+        &self.0
+    }
+
+    pub(crate) fn complete(&self, result: Result<T, JoinError>) {
+        self.0.complete(result);
+    }
+}
+
+impl<T> Drop for Completer<T> {
+    fn drop(&mut self) {
+        self.0.complete(Err(JoinError::Cancelled));
+    }
+}
+
+/// The message of a panic payload, as `std` prints it.
+pub(crate) fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    if let Some(message) = payload.downcast_ref::<&str>() {
+        (*message).to_owned()
+    } else if let Some(message) = payload.downcast_ref::<String>() {
+        message.clone()
+    } else {
+        "<non-string panic payload>".to_owned()
+    }
+}

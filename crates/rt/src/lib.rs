@@ -1,0 +1,92 @@
+//! One `Runtime` trait for asyncio-rosetta, on tokio, async-std and smol, with a virtual
+//! clock that makes tests exact and deterministic.
+//!
+//! asyncio has one event loop; Rust has several runtimes that disagree in the details
+//! (what dropping a task handle does, where a panic goes, how a yield is scheduled). This
+//! crate is the layer between: the concept crates (`aio-tasks`, `aio-queues`, ...) are
+//! written against [`Runtime`] and never name a runtime, and every adapter gives them the
+//! same meaning.
+//!
+//! ```python
+//! import asyncio
+//!
+//! async def main():
+//!     task = asyncio.create_task(asyncio.sleep(1, result=42))
+//!     print(await task, asyncio.get_running_loop().time())
+//!
+//! asyncio.run(main())
+//! ```
+//!
+//! ```
+//! use aio_rt::{Clock, Config, Runtime};
+//! use std::time::Duration;
+//!
+//! async fn main_<R: Runtime>(rt: R) -> (u32, f64) {
+//!     let sleeper = rt.clone();
+//!     let task = rt.spawn(async move {
+//!         sleeper.sleep(Duration::from_secs(1)).await;
+//!         42
+//!     });
+//!     (task.await.unwrap(), rt.now().as_secs_f64())
+//! }
+//!
+//! # #[cfg(feature = "smol")] {
+//! let rt = aio_rt::Smol::with_config(Config::default().clock(Clock::Virtual));
+//! assert_eq!(rt.block_on(main_(rt.clone())), (42, 1.0));
+//! # }
+//! ```
+//!
+//! # What is inside
+//!
+//! | item | Python |
+//! |---|---|
+//! | [`Runtime`] | the event loop, as a coroutine uses it |
+//! | [`JoinHandle`], [`JoinError`], [`TaskId`] | `asyncio.Task` (await, cancel), `CancelledError` |
+//! | [`Instant`] | `loop.time()` |
+//! | [`Sleep`] | `asyncio.sleep`, a timer handle |
+//! | [`Config`], [`Clock`], [`TaskPanic`] | the loop's clock and `set_exception_handler` |
+//! | [`Tokio`] (features `tokio`, `tokio-mt`), [`AsyncStd`] (`async-std`), [`Smol`] (`smol`) | event loop implementations |
+//!
+//! # Adapters
+//!
+//! | runtime | name | threads | executor |
+//! |---|---|---|---|
+//! | [`Tokio::current_thread`] | `tokio` | the caller of `block_on` | per instance |
+//! | [`Tokio::multi_thread`] | `tokio-mt` | 2 workers | per instance |
+//! | [`AsyncStd::new`] | `async-std` | async-std's pool | global (async-std has only one) |
+//! | [`Smol::new`] | `smol` | the caller of `block_on` | per instance (`smol::Executor`) |
+//!
+//! async-std is discontinued upstream in favour of smol (RUSTSEC-2025-0052); it stays
+//! supported here, behind its own feature, so that dropping it later touches no test.
+//!
+//! # The virtual clock
+//!
+//! With [`Clock::Virtual`], time stands still while any task can run and jumps to the next
+//! deadline when all are idle, and tasks run one at a time in the order they were woken,
+//! as on asyncio's single-threaded loop. A scenario that sleeps for an hour finishes in
+//! milliseconds, reads exact times, and prints the same trace on every runtime and every
+//! run. How it works is explained in `src/sim.rs`.
+
+mod config;
+mod core;
+mod instant;
+mod join;
+mod runtime;
+mod sim;
+mod sleep;
+mod task;
+
+mod adapters;
+
+pub use crate::config::{Clock, Config, ExceptionHandler, TaskPanic};
+pub use crate::instant::Instant;
+pub use crate::join::{JoinError, JoinHandle, TaskId};
+pub use crate::runtime::Runtime;
+pub use crate::sleep::Sleep;
+
+#[cfg(feature = "async-std")]
+pub use crate::adapters::async_std::AsyncStd;
+#[cfg(feature = "smol")]
+pub use crate::adapters::smol::Smol;
+#[cfg(feature = "tokio")]
+pub use crate::adapters::tokio::Tokio;

@@ -1,0 +1,133 @@
+//! Definition of the [`Runtime`] trait.
+
+use std::future::Future;
+use std::time::Duration;
+
+use crate::{Clock, Instant, JoinHandle};
+
+/// What asyncio asks of its event loop, as one trait that every concept crate is written
+/// against: spawn a task, run blocking work off the loop, sleep, read the clock, yield,
+/// and run a future to completion at the top.
+///
+/// Python: `asyncio.AbstractEventLoop` (the parts a coroutine uses)
+///
+/// | asyncio | `Runtime` |
+/// |---|---|
+/// | `asyncio.create_task(coro)` | [`spawn`](Runtime::spawn) |
+/// | `asyncio.to_thread(f)` / `loop.run_in_executor(None, f)` | [`spawn_blocking`](Runtime::spawn_blocking) |
+/// | `asyncio.sleep(delay)` | [`sleep`](Runtime::sleep) |
+/// | `loop.call_at(when, ...)` | [`sleep_until`](Runtime::sleep_until) |
+/// | `loop.time()` | [`now`](Runtime::now) |
+/// | `asyncio.sleep(0)` | [`yield_now`](Runtime::yield_now) |
+/// | `asyncio.run(main())` / `loop.run_until_complete(fut)` | [`block_on`](Runtime::block_on) |
+///
+/// Every adapter gives the same [`JoinHandle`] meaning (see its docs), and each instance
+/// owns its executor and clock: nothing global stands behind the trait, except where a
+/// runtime has only a global executor (async-std: see [`AsyncStd`](crate::AsyncStd)).
+///
+/// # Examples
+///
+/// A concept crate names no runtime; the caller picks one.
+///
+/// ```
+/// use aio_rt::Runtime;
+/// use std::time::Duration;
+///
+/// async fn countdown<R: Runtime>(rt: &R) -> Vec<u64> {
+///     let mut seen = Vec::new();
+///     for _ in 0..3 {
+///         rt.sleep(Duration::from_secs(1)).await;
+///         seen.push(rt.now().since_start().as_secs());
+///     }
+///     seen
+/// }
+///
+/// # #[cfg(feature = "tokio")] {
+/// // On the virtual clock three one-second sleeps take no wall time and read exact times.
+/// let rt = aio_rt::Tokio::current_thread_with(aio_rt::Config::default().clock(aio_rt::Clock::Virtual));
+/// assert_eq!(rt.block_on(countdown(&rt)), vec![1, 2, 3]);
+/// # }
+/// ```
+pub trait Runtime: Clone + Send + Sync + 'static {
+    /// The future returned by [`sleep`](Runtime::sleep) and
+    /// [`sleep_until`](Runtime::sleep_until); named so that it can be stored in a field.
+    ///
+    /// Python: `asyncio.TimerHandle` (what the loop keeps for a pending timer)
+    type Sleep: Future<Output = ()> + Send + 'static;
+
+    /// The runtime's name as the harness prints it: `tokio`, `tokio-mt`, `async-std`, `smol`.
+    ///
+    /// Python: none (the loop's class name, `type(loop).__name__`)
+    fn name(&self) -> &'static str;
+
+    /// Which clock this runtime reads.
+    ///
+    /// Python: none (see [`Clock`])
+    fn clock(&self) -> Clock;
+
+    /// Spawns a task running `fut` and returns its handle.
+    ///
+    /// Python: `asyncio.create_task(coro)`
+    ///
+    /// The task starts even if the handle is never awaited, and dropping the handle does
+    /// not stop it. On the virtual clock tasks take turns in the order they were spawned
+    /// and woken, as in asyncio; on the real clock the runtime decides.
+    fn spawn<F>(&self, fut: F) -> JoinHandle<F::Output>
+    where
+        F: Future + Send + 'static,
+        F::Output: Send + 'static;
+
+    /// Runs the blocking closure `f` on a thread pool, so that it does not stall the tasks.
+    ///
+    /// Python: `asyncio.to_thread(f)` / `loop.run_in_executor(None, f)`
+    ///
+    /// On the virtual clock, time stands still while `f` runs (other tasks still run).
+    fn spawn_blocking<F, T>(&self, f: F) -> JoinHandle<T>
+    where
+        F: FnOnce() -> T + Send + 'static,
+        T: Send + 'static;
+
+    /// Completes once the clock reads `deadline` or later.
+    ///
+    /// Python: `loop.call_at(when, callback)`, awaited
+    fn sleep_until(&self, deadline: Instant) -> Self::Sleep;
+
+    /// Completes after `duration`.
+    ///
+    /// Python: `asyncio.sleep(delay)`
+    ///
+    /// # Non-guarantees
+    ///
+    /// A zero duration may complete without yielding; see [`Sleep`](crate::Sleep).
+    fn sleep(&self, duration: Duration) -> Self::Sleep {
+        self.sleep_until(self.now() + duration)
+    }
+
+    /// The current time on this runtime's clock.
+    ///
+    /// Python: `loop.time()`
+    fn now(&self) -> Instant;
+
+    /// Suspends the task once, letting the others run.
+    ///
+    /// Python: `await asyncio.sleep(0)`
+    ///
+    /// # Non-guarantees
+    ///
+    /// On the real clock this is the runtime's own yield, and where the yielded task goes
+    /// differs (tokio's current_thread runtime defers it behind the tasks that were woken;
+    /// see the `differences` scenarios). On the virtual clock it goes to the back of the
+    /// ready queue, as in asyncio.
+    fn yield_now(&self) -> impl Future<Output = ()> + Send + 'static;
+
+    /// Runs `fut` to completion on the current thread, driving the runtime meanwhile.
+    ///
+    /// Python: `asyncio.run(main())` / `loop.run_until_complete(fut)`
+    ///
+    /// # Panics
+    ///
+    /// If `fut` panics, and, on the virtual clock, if the run can never finish (every task
+    /// waits, no timer is pending and no blocking job runs). Calling it from inside a task
+    /// of the same runtime panics on tokio and may deadlock elsewhere; do not.
+    fn block_on<F: Future>(&self, fut: F) -> F::Output;
+}

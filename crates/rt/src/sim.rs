@@ -1,0 +1,382 @@
+//! The virtual clock: a deterministic scheduling layer laid over any runtime.
+//!
+//! asyncio's event loop is single-threaded: one callback runs at a time, taken from a FIFO
+//! ready queue, and the clock matters only when the ready queue is empty. This module
+//! rebuilds exactly that discipline on top of tokio, async-std and smol, so that a test
+//! gives the same trace on all of them, multi-threaded ones included:
+//!
+//! 1. Every spawned task is wrapped in a [`SimTask`]. The inner future never sees the
+//!    runtime's waker; it sees ours. Waking a task puts it at the back of our **ready
+//!    queue** instead of handing it to the runtime.
+//! 2. One task at a time is **released**: its runtime waker is called, the runtime polls it,
+//!    and when that poll returns the next task in the queue is released. If the runtime
+//!    polls a task that was not released (its first poll after spawn, or a spurious one),
+//!    the wrapper answers `Pending` without touching the inner future.
+//! 3. When nothing is running and the queue is empty, every task is idle: the clock jumps
+//!    to the earliest timer and wakes every sleep with that deadline, in registration
+//!    order. While a `spawn_blocking` job runs the clock stands still (other tasks still
+//!    run): the job is work in progress.
+//! 4. When nothing is running, nothing is queued, no job runs and no timer is pending, yet
+//!    the `block_on` future is not done, the run can never finish: `block_on` panics,
+//!    saying so, instead of hanging.
+//!
+//! Simplifications, named: one mutex guards all of it (virtual time is for tests, not for
+//! speed), and only tasks and timers created through the `Runtime` are seen.
+
+use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::task::{Context, Poll, Wake, Waker};
+use std::time::Duration;
+
+use pin_project_lite::pin_project;
+
+/// The scheduler and clock shared by every task of one runtime instance.
+#[derive(Debug, Default)]
+pub(crate) struct Sim {
+    state: Mutex<State>,
+}
+
+#[derive(Debug, Default)]
+struct State {
+    /// The virtual clock, from the runtime's creation.
+    now: Duration,
+    /// Tasks woken and waiting for their turn, in the order they were woken.
+    ready: VecDeque<u64>,
+    tasks: HashMap<u64, Slot>,
+    next_task: u64,
+    /// Released tasks that have not finished their poll (0 or 1), plus the dispatcher
+    /// itself while it wakes a batch of timers.
+    busy: usize,
+    /// `spawn_blocking` jobs in progress: while any runs, the clock may not move.
+    external: usize,
+    /// Pending sleeps by (deadline, registration number).
+    timers: BTreeMap<(Duration, u64), Waker>,
+    next_timer: u64,
+    /// The `block_on` future, told when the run can never finish.
+    main: Option<u64>,
+    stalled: bool,
+}
+
+#[derive(Debug)]
+struct Slot {
+    phase: Phase,
+    /// The runtime's waker: calling it makes the runtime poll the task.
+    runtime_waker: Option<Waker>,
+    woken_while_running: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Phase {
+    /// Waiting for a wake-up.
+    Idle,
+    /// Woken; in the ready queue.
+    Queued,
+    /// Its turn: the runtime has been asked to poll it.
+    Released,
+    /// Being polled.
+    Running,
+}
+
+impl Sim {
+    fn lock(&self) -> MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    pub(crate) fn now(&self) -> Duration {
+        self.lock().now
+    }
+
+    /// Registers a new task at the back of the ready queue, as asyncio's `create_task`
+    /// schedules the first step with `call_soon`.
+    fn register(self: &Arc<Self>, main: bool) -> u64 {
+        let mut state = self.lock();
+        let id = state.next_task;
+        state.next_task += 1;
+        state.tasks.insert(
+            id,
+            Slot { phase: Phase::Queued, runtime_waker: None, woken_while_running: false },
+        );
+        state.ready.push_back(id);
+        if main {
+            state.main = Some(id);
+        }
+        drop(state);
+        self.dispatch();
+        id
+    }
+
+    fn wake(&self, id: u64) {
+        let mut state = self.lock();
+        let Some(slot) = state.tasks.get_mut(&id) else { return };
+        match slot.phase {
+            Phase::Idle => {
+                slot.phase = Phase::Queued;
+                state.ready.push_back(id);
+            }
+            Phase::Running => slot.woken_while_running = true,
+            Phase::Queued | Phase::Released => return,
+        }
+        drop(state);
+        self.dispatch();
+    }
+
+    /// If nothing is running, gives the next task its turn, or else moves the clock.
+    fn dispatch(&self) {
+        loop {
+            let mut state = self.lock();
+            if state.busy > 0 {
+                return;
+            }
+            if let Some(id) = state.ready.pop_front() {
+                state.busy += 1;
+                let slot = state.tasks.get_mut(&id).expect("a queued task is registered");
+                slot.phase = Phase::Released;
+                // No runtime waker yet: the runtime has not polled the task since it was
+                // spawned, and that first poll will find it released.
+                let waker = slot.runtime_waker.clone();
+                drop(state);
+                if let Some(waker) = waker {
+                    waker.wake();
+                }
+                return;
+            }
+            if state.external > 0 {
+                return;
+            }
+            let Some((&(deadline, _), _)) = state.timers.first_key_value() else {
+                if !state.tasks.is_empty() {
+                    if let Some(main) = state.main {
+                        state.stalled = true;
+                        let waker = state.tasks.get(&main).and_then(|s| s.runtime_waker.clone());
+                        drop(state);
+                        if let Some(waker) = waker {
+                            waker.wake();
+                        }
+                    }
+                }
+                return;
+            };
+            // Every task is idle: jump to the earliest deadline and wake all its sleeps, in
+            // registration order. `busy` keeps the first of them from running before the
+            // last is queued, so they run in that order even on a multi-threaded runtime.
+            state.now = deadline;
+            let mut due = Vec::new();
+            while let Some(entry) = state.timers.first_entry() {
+                if entry.key().0 != deadline {
+                    break;
+                }
+                due.push(entry.remove());
+            }
+            state.busy += 1;
+            drop(state);
+            for waker in due {
+                waker.wake();
+            }
+            self.lock().busy -= 1;
+        }
+    }
+
+    /// A `spawn_blocking` job starts: until it ends, the clock stands still.
+    pub(crate) fn external_begin(self: &Arc<Self>) -> ExternalWork {
+        self.lock().external += 1;
+        ExternalWork(Arc::clone(self))
+    }
+}
+
+/// A `spawn_blocking` job in progress; dropping it lets the clock move again.
+#[derive(Debug)]
+pub(crate) struct ExternalWork(Arc<Sim>);
+
+impl Drop for ExternalWork {
+    fn drop(&mut self) {
+        self.0.lock().external -= 1;
+        self.0.dispatch();
+    }
+}
+
+/// Our waker for a task: waking it queues the task in the ready queue.
+struct SimWaker {
+    sim: Arc<Sim>,
+    id: u64,
+}
+
+impl Wake for SimWaker {
+    fn wake(self: Arc<Self>) {
+        self.sim.wake(self.id);
+    }
+
+    fn wake_by_ref(self: &Arc<Self>) {
+        self.sim.wake(self.id);
+    }
+}
+
+/// Unregisters a task when its future is dropped, finished or not.
+#[derive(Debug)]
+struct Registration {
+    sim: Arc<Sim>,
+    id: u64,
+}
+
+impl Drop for Registration {
+    fn drop(&mut self) {
+        let mut state = self.sim.lock();
+        let Some(slot) = state.tasks.remove(&self.id) else { return };
+        match slot.phase {
+            Phase::Released | Phase::Running => state.busy -= 1,
+            Phase::Queued => state.ready.retain(|&id| id != self.id),
+            Phase::Idle => {}
+        }
+        if state.main == Some(self.id) {
+            state.main = None;
+        }
+        drop(state);
+        self.sim.dispatch();
+    }
+}
+
+pin_project! {
+    /// A task under the virtual clock: polled only when the scheduler gives it its turn.
+    pub(crate) struct SimTask<F> {
+        #[pin]
+        fut: F,
+        waker: Waker,
+        registration: Registration,
+    }
+}
+
+impl<F: Future> SimTask<F> {
+    /// Wraps `fut` and queues it. `main` marks the `block_on` future.
+    pub(crate) fn new(sim: &Arc<Sim>, fut: F, main: bool) -> Self {
+        let id = sim.register(main);
+        let waker = Waker::from(Arc::new(SimWaker { sim: Arc::clone(sim), id }));
+        SimTask { fut, waker, registration: Registration { sim: Arc::clone(sim), id } }
+    }
+}
+
+impl<F: Future> Future for SimTask<F> {
+    type Output = F::Output;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
+        let this = self.project();
+        let sim = &this.registration.sim;
+        let id = this.registration.id;
+        {
+            let mut state = sim.lock();
+            let stalled = state.stalled && state.main == Some(id);
+            let slot = state.tasks.get_mut(&id).expect("a polled task is registered");
+            match &slot.runtime_waker {
+                Some(old) if old.will_wake(cx.waker()) => {}
+                _ => slot.runtime_waker = Some(cx.waker().clone()),
+            }
+            if slot.phase != Phase::Released {
+                let waiting = state.tasks.len();
+                drop(state);
+                if stalled {
+                    panic!(
+                        "virtual clock: every task is waiting and no timer is pending, so the \
+                         run can never finish ({waiting} task(s) waiting, the block_on future \
+                         among them); a task may be waiting on something the virtual clock \
+                         does not see (a raw runtime timer, a socket, a foreign thread)"
+                    );
+                }
+                // Not its turn: the runtime polled it on its own (first poll after spawn).
+                return Poll::Pending;
+            }
+            slot.phase = Phase::Running;
+            slot.woken_while_running = false;
+        }
+        let result = this.fut.poll(&mut Context::from_waker(this.waker));
+        {
+            let mut state = sim.lock();
+            let slot = state.tasks.get_mut(&id).expect("a running task is registered");
+            if slot.woken_while_running {
+                slot.phase = Phase::Queued;
+                state.ready.push_back(id);
+            } else {
+                slot.phase = Phase::Idle;
+            }
+            state.busy -= 1;
+        }
+        sim.dispatch();
+        result
+    }
+}
+
+/// A sleep on the virtual clock.
+#[derive(Debug)]
+pub(crate) struct VirtualSleep {
+    sim: Arc<Sim>,
+    deadline: Duration,
+    key: Option<(Duration, u64)>,
+}
+
+impl VirtualSleep {
+    pub(crate) fn new(sim: &Arc<Sim>, deadline: Duration) -> Self {
+        VirtualSleep { sim: Arc::clone(sim), deadline, key: None }
+    }
+
+    pub(crate) fn deadline(&self) -> Duration {
+        self.deadline
+    }
+}
+
+impl Future for VirtualSleep {
+    type Output = ();
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        let this = &mut *self;
+        let mut state = this.sim.lock();
+        if state.now >= this.deadline {
+            if let Some(key) = this.key.take() {
+                state.timers.remove(&key);
+            }
+            return Poll::Ready(());
+        }
+        match this.key {
+            Some(key) => match state.timers.get_mut(&key) {
+                Some(waker) if waker.will_wake(cx.waker()) => {}
+                Some(waker) => *waker = cx.waker().clone(),
+                None => {
+                    state.timers.insert(key, cx.waker().clone());
+                }
+            },
+            None => {
+                let key = (this.deadline, state.next_timer);
+                state.next_timer += 1;
+                state.timers.insert(key, cx.waker().clone());
+                this.key = Some(key);
+            }
+        }
+        Poll::Pending
+    }
+}
+
+impl Drop for VirtualSleep {
+    fn drop(&mut self) {
+        // A cancelled sleep leaves no timer behind.
+        if let Some(key) = self.key.take() {
+            self.sim.lock().timers.remove(&key);
+        }
+    }
+}
+
+/// Yields once: the task goes to the back of the ready queue.
+#[derive(Debug, Default)]
+pub(crate) struct YieldNow {
+    yielded: bool,
+}
+
+impl Future for YieldNow {
+    type Output = ();
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        if self.yielded {
+            return Poll::Ready(());
+        }
+        self.yielded = true;
+        cx.waker().wake_by_ref();
+        Poll::Pending
+    }
+}

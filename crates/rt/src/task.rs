@@ -1,0 +1,71 @@
+//! Definition of `TaskFuture`: what a runtime actually spawns. It runs the user's future,
+//! catches its panic, honours cancellation and hands the outcome to the `JoinHandle`.
+
+use std::future::Future;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{Context, Poll};
+
+use pin_project_lite::pin_project;
+
+use crate::join::{panic_message, Completer, JoinError, Shared};
+
+pin_project! {
+    /// The user's future, wrapped so that every runtime gives the same `JoinHandle` meaning.
+    pub(crate) struct TaskFuture<F: Future> {
+        #[pin]
+        fut: Option<F>,
+        // Declared after `fut`, so dropped after it: awaiters hear that the task ended only
+        // once everything the task held is gone. Dropped unfinished, it reports `Cancelled`.
+        outcome: Completer<F::Output>,
+    }
+}
+
+impl<F: Future> TaskFuture<F> {
+    pub(crate) fn new(fut: F, shared: Arc<Shared<F::Output>>) -> Self {
+        TaskFuture { fut: Some(fut), outcome: Completer::new(shared) }
+    }
+}
+
+impl<F: Future> Future for TaskFuture<F> {
+    type Output = ();
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        let mut this = self.project();
+        let shared = this.outcome.shared();
+        let Some(fut) = this.fut.as_mut().as_pin_mut() else {
+            return Poll::Ready(());
+        };
+        // A cancelled task is stopped where it is suspended: its future is dropped.
+        if shared.cancel_requested() {
+            let dropped = catch_unwind(AssertUnwindSafe(|| this.fut.set(None)));
+            shared.complete(match dropped {
+                Ok(()) => Err(JoinError::Cancelled),
+                Err(payload) => Err(JoinError::Panicked(panic_message(&*payload))),
+            });
+            return Poll::Ready(());
+        }
+        match catch_unwind(AssertUnwindSafe(|| fut.poll(cx))) {
+            Ok(Poll::Ready(value)) => {
+                this.fut.set(None);
+                shared.complete(Ok(value));
+                Poll::Ready(())
+            }
+            Ok(Poll::Pending) => {
+                if shared.park_task(cx.waker()) {
+                    // Cancelled while we were running: come back at once to stop.
+                    cx.waker().wake_by_ref();
+                }
+                Poll::Pending
+            }
+            Err(payload) => {
+                let message = panic_message(&*payload);
+                // Dropping a future that panicked can panic again; that one is dropped too.
+                let _ = catch_unwind(AssertUnwindSafe(|| this.fut.set(None)));
+                shared.complete(Err(JoinError::Panicked(message)));
+                Poll::Ready(())
+            }
+        }
+    }
+}
