@@ -1,1 +1,44 @@
-//! placeholder
+//! asyncio-rosetta's harness: every scenario on every runtime, compared with CPython.
+//!
+//! - [`Trace`]: what a scenario records, rendered as `[t=2] worker-1: got 3`.
+//! - [`Scenario`] and [`registry`]: every scenario with its concept, group and description.
+//! - [`Cx`]: what a scenario receives (the runtime, the trace, the tick) and
+//!   [`Cx::spawn`], which lets the harness join every task at the end.
+//! - [`run_parity`] and [`RuntimeKind`]: the runtime matrix.
+//! - [`oracle`]: the CPython twins under `harness/oracle/` and their committed traces.
+//! - The `aio` command (`src/main.rs`): `compare`, `list`, `docs`, `oracle`.
+//!
+//! A scenario is an async function generic over the runtime:
+//!
+//! ```
+//! use aio_harness::Cx;
+//! use aio_rt::Runtime;
+//!
+//! async fn hello<R: Runtime>(cx: Cx<R>) {
+//!     cx.log("main", "hello");
+//!     cx.sleep(2).await;
+//!     cx.log("main", "world");
+//! }
+//!
+//! let run = aio_harness::run_parity(aio_rt::Smol::with_config, aio_harness::Mode::Virtual, hello);
+//! assert_eq!(run.trace, "[t=0] main: hello\n[t=2] main: world\n");
+//! assert!(run.is_ok());
+//! ```
+
+mod cx;
+pub mod docs;
+pub mod oracle;
+mod run;
+mod runtimes;
+mod scenario;
+mod scenarios;
+mod trace;
+
+pub mod compare;
+
+pub use crate::cx::Cx;
+pub use crate::run::{run_parity, Run, JOIN_LIMIT_TICKS};
+pub use crate::runtimes::{Mode, RuntimeKind, UnknownRuntime};
+pub use crate::scenario::{find, registry, select, Concept, Group, Scenario, UnknownScenario, CONCEPTS};
+pub use crate::trace::{Event, Trace};
+

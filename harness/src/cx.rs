@@ -1,0 +1,141 @@
+//! Definition of [`Cx`], what a scenario receives: the runtime, the trace, the tick.
+
+use std::fmt;
+use std::future::Future;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
+
+use aio_rt::{JoinHandle, Runtime, TaskId};
+
+use crate::Trace;
+
+/// A scenario's context: its runtime, its trace, and the tasks it spawned.
+///
+/// Python: what an oracle script gets from `rosetta`: `log(task, message)`; the rest is
+/// plain asyncio
+///
+/// Cloning a `Cx` shares it (clone it into each spawned task).
+#[derive(Clone)]
+pub struct Cx<R> {
+    rt: R,
+    trace: Trace,
+    tick: Duration,
+    tasks: Arc<Mutex<Vec<Tracked>>>,
+}
+
+/// A task spawned through [`Cx::spawn`], so that the harness can join it at the end.
+#[derive(Clone, Debug)]
+pub(crate) struct Tracked {
+    pub(crate) label: String,
+    pub(crate) id: TaskId,
+    pub(crate) done: Arc<AtomicBool>,
+}
+
+/// Marks the task done when its future is dropped: finished, cancelled or panicked.
+struct DoneGuard(Arc<AtomicBool>);
+
+impl Drop for DoneGuard {
+    fn drop(&mut self) {
+        self.0.store(true, Ordering::SeqCst);
+    }
+}
+
+impl<R: Runtime> Cx<R> {
+    pub(crate) fn new(rt: R, tick: Duration) -> Self {
+        Cx { rt, trace: Trace::default(), tick, tasks: Arc::default() }
+    }
+
+    /// The runtime.
+    ///
+    /// Python: `asyncio.get_running_loop()`
+    pub fn rt(&self) -> &R {
+        &self.rt
+    }
+
+    /// The trace the scenario records into.
+    ///
+    /// Python: none
+    pub fn trace(&self) -> &Trace {
+        &self.trace
+    }
+
+    /// Records `message` from `task` at the current tick.
+    ///
+    /// Python: `log(task, message)`
+    pub fn log(&self, task: &str, message: impl fmt::Display) {
+        self.trace.record(self.now(), task, message);
+    }
+
+    /// The clock in whole ticks (rounded to the nearest on the real clock).
+    ///
+    /// Python: `round(loop.time())` in an oracle script, where a tick is one second
+    pub fn now(&self) -> u64 {
+        let since = self.rt.now().since_start().as_secs_f64();
+        (since / self.tick.as_secs_f64()).round() as u64
+    }
+
+    /// `n` ticks as a duration.
+    ///
+    /// Python: the number `n` passed to `asyncio.sleep(n)`
+    pub fn ticks(&self, n: u64) -> Duration {
+        self.tick * u32::try_from(n).unwrap_or(u32::MAX)
+    }
+
+    /// Sleeps `n` ticks.
+    ///
+    /// Python: `await asyncio.sleep(n)`
+    pub fn sleep(&self, n: u64) -> R::Sleep {
+        self.rt.sleep(self.ticks(n))
+    }
+
+    /// Spawns `fut` as the task `label`; the harness joins it at the end of the scenario
+    /// and fails the scenario, naming the task, if it is still running or if it panicked
+    /// and nobody awaited it.
+    ///
+    /// Python: `asyncio.create_task(coro, name=label)`
+    pub fn spawn<F>(&self, label: impl Into<String>, fut: F) -> JoinHandle<F::Output>
+    where
+        F: Future + Send + 'static,
+        F::Output: Send + 'static,
+    {
+        let done = Arc::new(AtomicBool::new(false));
+        let guard = DoneGuard(done.clone());
+        let handle = self.rt.spawn(async move {
+            let _guard = guard;
+            fut.await
+        });
+        let tracked = Tracked { label: label.into(), id: handle.id(), done };
+        self.tasks.lock().unwrap_or_else(PoisonError::into_inner).push(tracked);
+        handle
+    }
+
+    pub(crate) fn tracked(&self) -> Vec<Tracked> {
+        self.tasks.lock().unwrap_or_else(PoisonError::into_inner).clone()
+    }
+
+    /// Waits, up to `limit` ticks, for every spawned task to finish; returns the labels of
+    /// those still running.
+    pub(crate) async fn join_all(&self, limit: u64) -> Vec<String> {
+        let running = |cx: &Self| -> Vec<String> {
+            cx.tracked()
+                .into_iter()
+                .filter(|task| !task.done.load(Ordering::SeqCst))
+                .map(|task| task.label)
+                .collect()
+        };
+        for _ in 0..limit {
+            if running(self).is_empty() {
+                return Vec::new();
+            }
+            self.sleep(1).await;
+        }
+        running(self)
+    }
+}
+
+impl<R: Runtime> fmt::Debug for Cx<R> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Cx").field("runtime", &self.rt.name()).field("tick", &self.tick).finish()
+    }
+}

@@ -1,0 +1,110 @@
+//! Running one scenario on one runtime: [`Run`], and the checks the harness makes.
+
+use std::future::Future;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::{Arc, Mutex, PoisonError};
+
+use aio_rt::{Config, Runtime, TaskPanic};
+
+use crate::{Cx, Mode};
+
+/// How long, in ticks, the harness waits for tasks still running after a scenario's main
+/// future returned.
+pub const JOIN_LIMIT_TICKS: u64 = 100;
+
+/// The outcome of one scenario on one runtime: its trace, and what went wrong.
+///
+/// Python: the output of one oracle script
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Run {
+    /// The rendered trace.
+    pub trace: String,
+    /// Why the run failed, one sentence each: a panic in the scenario, a task still running
+    /// at the end, a task's panic that nobody retrieved. Empty when the run is sound.
+    pub failures: Vec<String>,
+}
+
+impl Run {
+    /// Whether nothing went wrong.
+    pub fn is_ok(&self) -> bool {
+        self.failures.is_empty()
+    }
+}
+
+/// Runs the parity scenario `scenario` on a runtime made by `make`, and checks it: the
+/// harness joins every task the scenario spawned, and fails the run on a task still
+/// running at the end or on a lost panic, naming the task.
+///
+/// Python: `asyncio.run(main())` on the oracle's virtual-time loop
+pub fn run_parity<R, F, Fut>(make: impl FnOnce(Config) -> R, mode: Mode, scenario: F) -> Run
+where
+    R: Runtime,
+    F: FnOnce(Cx<R>) -> Fut,
+    Fut: Future<Output = ()>,
+{
+    let lost: Arc<Mutex<Vec<TaskPanic>>> = Arc::default();
+    let sink = lost.clone();
+    let config = Config::default()
+        .clock(mode.clock())
+        .exception_handler(move |panic| sink.lock().unwrap_or_else(PoisonError::into_inner).push(panic.clone()));
+    let rt = make(config);
+    let cx = Cx::new(rt.clone(), mode.tick());
+    let main = {
+        let cx = cx.clone();
+        async move {
+            scenario(cx.clone()).await;
+            cx.join_all(JOIN_LIMIT_TICKS).await
+        }
+    };
+    let mut failures = Vec::new();
+    match catch_unwind(AssertUnwindSafe(|| rt.block_on(main))) {
+        Ok(running) => {
+            for label in running {
+                failures.push(format!(
+                    "task '{label}' is still running {JOIN_LIMIT_TICKS} ticks after the scenario ended"
+                ));
+            }
+        }
+        Err(payload) => failures.push(format!("the scenario panicked: {}", panic_text(&*payload))),
+    }
+    let tracked = cx.tracked();
+    for panic in lost.lock().unwrap_or_else(PoisonError::into_inner).iter() {
+        let label = tracked
+            .iter()
+            .find(|task| task.id == panic.task)
+            .map_or_else(|| format!("task {}", panic.task), |task| format!("task '{}'", task.label));
+        failures.push(format!("{label} panicked and nobody awaited it: {}", panic.message));
+    }
+    Run { trace: cx.trace().render(), failures }
+}
+
+/// The text of a panic payload.
+pub(crate) fn panic_text(payload: &(dyn std::any::Any + Send)) -> String {
+    payload
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_owned())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "<non-string panic payload>".to_owned())
+}
+
+/// Runs a generic parity scenario on the runtime `$kind` in mode `$mode`.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __on_runtime {
+    ($kind:expr, $mode:expr, $scenario:path) => {
+        match $kind {
+            $crate::RuntimeKind::Tokio => {
+                $crate::run_parity(::aio_rt::Tokio::current_thread_with, $mode, $scenario)
+            }
+            $crate::RuntimeKind::TokioMt => {
+                $crate::run_parity(::aio_rt::Tokio::multi_thread_with, $mode, $scenario)
+            }
+            $crate::RuntimeKind::AsyncStd => {
+                $crate::run_parity(::aio_rt::AsyncStd::with_config, $mode, $scenario)
+            }
+            $crate::RuntimeKind::Smol => {
+                $crate::run_parity(::aio_rt::Smol::with_config, $mode, $scenario)
+            }
+        }
+    };
+}

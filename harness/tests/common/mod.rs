@@ -1,0 +1,54 @@
+//! The runtime matrix for the harness's tests: the rstest template and the checks.
+
+#![allow(dead_code, unreachable_pub, missing_docs)]
+
+use aio_harness::{find, oracle, Group, Mode, RuntimeKind, Scenario};
+use rstest_reuse::template;
+
+/// One case per runtime; `cargo test smol` runs only the smol cases. It holds no
+/// `cfg(feature)`: a template expands in the crate that applies it.
+#[template]
+#[rstest]
+#[case::tokio(RuntimeKind::Tokio)]
+#[case::tokio_mt(RuntimeKind::TokioMt)]
+#[case::async_std(RuntimeKind::AsyncStd)]
+#[case::smol(RuntimeKind::Smol)]
+pub fn runtimes(#[case] kind: RuntimeKind) {}
+
+fn scenario(name: &str) -> &'static Scenario {
+    find(name).unwrap_or_else(|| panic!("no scenario '{name}' in the registry"))
+}
+
+fn settings(scenario: &Scenario) -> insta::Settings {
+    let mut settings = insta::Settings::clone_current();
+    settings.set_snapshot_path(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("snapshots").join(scenario.concept),
+    );
+    settings.set_prepend_module_to_snapshot(false);
+    settings.set_omit_expression(true);
+    settings.set_description(scenario.description);
+    settings
+}
+
+/// Runs a parity scenario on `kind` in virtual time, and checks that it is sound, that
+/// its trace equals the one snapshot all runtimes share, and that it equals CPython's.
+pub fn check_parity(name: &str, kind: RuntimeKind) {
+    let scenario = scenario(name);
+    assert_eq!(scenario.group, Group::Parity, "{name} is not a parity scenario");
+    let run = (scenario.run)(kind, Mode::Virtual);
+    assert!(run.is_ok(), "{name} on {kind} failed:\n{}\ntrace so far:\n{}", run.failures.join("\n"), run.trace);
+    settings(scenario).bind(|| insta::assert_snapshot!(scenario.snapshot_name(kind), run.trace));
+    let cpython = oracle::committed(scenario).unwrap_or_else(|| {
+        panic!("{name} has no committed CPython trace at {}; run `just oracle`", oracle::trace_file(scenario).display())
+    });
+    assert_eq!(run.trace, cpython, "{name} on {kind} differs from CPython's trace (left: Rust, right: CPython)");
+}
+
+/// Runs a differences scenario on `kind`, and checks it against that runtime's snapshot.
+pub fn check_differences(name: &str, kind: RuntimeKind) {
+    let scenario = scenario(name);
+    assert_eq!(scenario.group, Group::Differences, "{name} is not a differences scenario");
+    let run = (scenario.run)(kind, Mode::Real);
+    assert!(run.is_ok(), "{name} on {kind} failed:\n{}\ntrace so far:\n{}", run.failures.join("\n"), run.trace);
+    settings(scenario).bind(|| insta::assert_snapshot!(scenario.snapshot_name(kind), run.trace));
+}
