@@ -67,6 +67,7 @@
 //! milliseconds, reads exact times, and prints the same trace on every runtime and every
 //! run. How it works is explained in `src/sim.rs`.
 
+pub mod adapter;
 mod config;
 mod core;
 mod instant;

@@ -15,7 +15,7 @@ pub(crate) const SCENARIOS: &[Scenario] = &[parity!(
 /// Three tasks are created in the order 3, 1, 2 and each sleeps that many ticks. They
 /// start in creation order (at t=0) and wake in deadline order: the timer heap, not the
 /// spawn order, decides.
-pub async fn sleep_order<R: Runtime>(cx: Cx<R>) {
+pub(crate) async fn sleep_order<R: Runtime>(cx: Cx<R>) {
     let mut tasks = Vec::new();
     for delay in [3, 1, 2] {
         let name = format!("worker-{delay}");

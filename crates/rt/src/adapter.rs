@@ -1,0 +1,148 @@
+//! Building blocks for implementing [`Runtime`](crate::Runtime) on another executor.
+//!
+//! The adapters of this crate are made of these pieces, and so is `aio-loop`, the event
+//! loop written from scratch: wrap each future with [`Tasks::spawn`] before handing it to
+//! the executor, and return the [`JoinHandle`] it gives, and every runtime has the same
+//! `JoinHandle` meaning (panics caught, cancellation, lost panics reported).
+
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{Context, Poll};
+
+use pin_project_lite::pin_project;
+
+use crate::core::{Core, Scheduled};
+use crate::task::TaskFuture;
+use crate::{Clock, Config, Instant, JoinHandle, Sleep};
+
+/// The task bookkeeping of one runtime instance: task numbering, the exception handler,
+/// and, with [`Clock::Virtual`], the virtual clock and its scheduler.
+///
+/// Python: none (the part of `BaseEventLoop` that creates tasks and reports their
+/// unretrieved exceptions)
+///
+/// An executor with a clock of its own (such as `aio-loop`, which keeps a timer heap)
+/// builds `Tasks` with [`Clock::Real`]: the futures are then wrapped for the `JoinHandle`
+/// meaning only, and time is the executor's business.
+#[derive(Clone)]
+pub struct Tasks {
+    core: Arc<Core>,
+}
+
+impl Tasks {
+    /// The bookkeeping for a runtime configured with `config`.
+    ///
+    /// Python: none
+    pub fn new(config: Config) -> Tasks {
+        Tasks { core: Core::new(config) }
+    }
+
+    /// The clock chosen in the configuration.
+    ///
+    /// Python: none
+    pub fn clock(&self) -> Clock {
+        self.core.clock()
+    }
+
+    /// Wraps `fut` as a task: give the returned [`Task`] to the executor, and the handle
+    /// to the caller of `spawn`.
+    ///
+    /// Python: `loop.create_task(coro)`
+    pub fn spawn<F: Future>(&self, fut: F) -> (Task<F>, JoinHandle<F::Output>) {
+        let (inner, handle) = self.core.spawn(fut);
+        (Task { inner }, handle)
+    }
+
+    /// Wraps the blocking closure `f`: run the returned job on a thread, and give the handle
+    /// to the caller of `spawn_blocking`.
+    ///
+    /// Python: `loop.run_in_executor(None, f)`
+    pub fn blocking<F, T>(&self, f: F) -> (impl FnOnce() + Send + 'static, JoinHandle<T>)
+    where
+        F: FnOnce() -> T + Send + 'static,
+        T: Send + 'static,
+    {
+        self.core.blocking(f)
+    }
+
+    /// Wraps the future given to `block_on`.
+    ///
+    /// Python: `loop.run_until_complete(fut)` (the wrapping part)
+    pub fn main<F: Future>(&self, fut: F) -> Main<F> {
+        Main { inner: self.core.main(fut) }
+    }
+
+    /// The time on the configured clock.
+    ///
+    /// Python: `loop.time()`
+    pub fn now(&self) -> Instant {
+        self.core.now()
+    }
+
+    /// A sleep until `deadline` on the configured clock; on the real clock, `real` makes the
+    /// executor's own timer from the wall-clock deadline.
+    ///
+    /// Python: `loop.call_at(when, ...)`
+    pub fn sleep_until<T>(&self, deadline: Instant, real: impl FnOnce(std::time::Instant) -> T) -> Sleep<T> {
+        self.core.sleep_until(deadline, real)
+    }
+}
+
+impl fmt::Debug for Tasks {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Tasks").field("clock", &self.clock()).finish()
+    }
+}
+
+pin_project! {
+    /// A spawned future, wrapped: hand it to the executor. It completes with `()`; its
+    /// outcome goes to the [`JoinHandle`].
+    ///
+    /// Python: `asyncio.Task` (the part the loop steps)
+    #[must_use = "a Task does nothing until an executor polls it"]
+    pub struct Task<F: Future> {
+        #[pin]
+        inner: Scheduled<TaskFuture<F>>,
+    }
+}
+
+impl<F: Future> Future for Task<F> {
+    type Output = ();
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        self.project().inner.poll(cx)
+    }
+}
+
+impl<F: Future> fmt::Debug for Task<F> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Task { .. }")
+    }
+}
+
+pin_project! {
+    /// The future given to `block_on`, wrapped: poll it in place of the original.
+    ///
+    /// Python: none
+    #[must_use = "a Main future does nothing until it is polled"]
+    pub struct Main<F> {
+        #[pin]
+        inner: Scheduled<F>,
+    }
+}
+
+impl<F: Future> Future for Main<F> {
+    type Output = F::Output;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
+        self.project().inner.poll(cx)
+    }
+}
+
+impl<F> fmt::Debug for Main<F> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Main { .. }")
+    }
+}
