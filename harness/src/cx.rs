@@ -43,7 +43,12 @@ impl Drop for DoneGuard {
 
 impl<R: Runtime> Cx<R> {
     pub(crate) fn new(rt: R, tick: Duration) -> Self {
-        Cx { rt, trace: Trace::default(), tick, tasks: Arc::default() }
+        Cx {
+            rt,
+            trace: Trace::default(),
+            tick,
+            tasks: Arc::default(),
+        }
     }
 
     /// The runtime.
@@ -105,13 +110,23 @@ impl<R: Runtime> Cx<R> {
             let _guard = guard;
             fut.await
         });
-        let tracked = Tracked { label: label.into(), id: handle.id(), done };
-        self.tasks.lock().unwrap_or_else(PoisonError::into_inner).push(tracked);
+        let tracked = Tracked {
+            label: label.into(),
+            id: handle.id(),
+            done,
+        };
+        self.tasks
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push(tracked);
         handle
     }
 
     pub(crate) fn tracked(&self) -> Vec<Tracked> {
-        self.tasks.lock().unwrap_or_else(PoisonError::into_inner).clone()
+        self.tasks
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
     }
 
     /// Waits, up to `limit` ticks, for every spawned task to finish; returns the labels of
@@ -136,6 +151,9 @@ impl<R: Runtime> Cx<R> {
 
 impl<R: Runtime> fmt::Debug for Cx<R> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Cx").field("runtime", &self.rt.name()).field("tick", &self.tick).finish()
+        f.debug_struct("Cx")
+            .field("runtime", &self.rt.name())
+            .field("tick", &self.tick)
+            .finish()
     }
 }

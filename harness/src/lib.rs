@@ -39,6 +39,7 @@ pub mod compare;
 pub use crate::cx::Cx;
 pub use crate::run::{run_parity, Run, JOIN_LIMIT_TICKS};
 pub use crate::runtimes::{Mode, RuntimeKind, UnknownRuntime};
-pub use crate::scenario::{find, registry, select, Concept, Group, Scenario, UnknownScenario, CONCEPTS};
+pub use crate::scenario::{
+    find, registry, select, Concept, Group, Scenario, UnknownScenario, CONCEPTS,
+};
 pub use crate::trace::{Event, Trace};
-

@@ -1,1 +1,320 @@
-fn main() {}
+//! `aio`: asyncio-rosetta's command line.
+//!
+//! ```text
+//! aio compare [NAME ...] [--runtime R ...] [--real-time]   the matrix: scenario x runtime, with CPython
+//! aio list                                                  the scenarios by concept
+//! aio docs [--check]                                        write docs/ (or fail, naming the stale files)
+//! aio oracle [--check] [NAME ...]                           re-run the CPython twins, write (or check) their traces
+//! aio flake-check N [--busy]                                run `cargo test --workspace` N times in a row
+//! ```
+//!
+//! Exit status: 0 on success, 1 when a parity scenario differs (compare) or something is
+//! stale (`--check`), 2 on bad usage.
+
+use std::io::IsTerminal;
+use std::process::{Command, ExitCode};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::Instant;
+
+use aio_harness::{compare, docs, oracle, registry, select, Group, Mode, RuntimeKind, CONCEPTS};
+
+const USAGE: &str = "usage:
+  aio compare [NAME ...] [--runtime R ...] [--real-time]
+  aio list
+  aio docs [--check]
+  aio oracle [--check] [NAME ...]
+  aio flake-check N [--busy]
+
+NAME is a scenario or a concept (see 'aio list'); R is a runtime";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let Some((command, rest)) = args.split_first() else {
+        eprintln!("{USAGE}");
+        return ExitCode::from(2);
+    };
+    match command.as_str() {
+        "compare" => cmd_compare(rest),
+        "list" => cmd_list(rest),
+        "docs" => cmd_docs(rest),
+        "oracle" => cmd_oracle(rest),
+        "flake-check" => cmd_flake_check(rest),
+        "help" | "--help" | "-h" => {
+            println!("{USAGE}");
+            ExitCode::SUCCESS
+        }
+        other => usage_error(&format!("unknown command '{other}'")),
+    }
+}
+
+fn usage_error(message: &str) -> ExitCode {
+    eprintln!("aio: {message}\n\n{USAGE}");
+    ExitCode::from(2)
+}
+
+fn cmd_compare(args: &[String]) -> ExitCode {
+    let mut names = Vec::new();
+    let mut runtimes = Vec::new();
+    let mut mode = Mode::Virtual;
+    let mut args = args.iter();
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--real-time" => mode = Mode::Real,
+            "--runtime" => {
+                let Some(name) = args.next() else {
+                    return usage_error(&format!(
+                        "--runtime needs a value; known runtimes: {}",
+                        RuntimeKind::known_names()
+                    ));
+                };
+                match name.parse::<RuntimeKind>() {
+                    Ok(kind) => runtimes.push(kind),
+                    Err(e) => {
+                        eprintln!("aio: {e}");
+                        return ExitCode::from(2);
+                    }
+                }
+            }
+            flag if flag.starts_with("--") => {
+                return usage_error(&format!("unknown option '{flag}'"))
+            }
+            name => names.push(name.to_owned()),
+        }
+    }
+    let scenarios = match select(&names) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("aio: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    if runtimes.is_empty() {
+        runtimes = RuntimeKind::ALL.to_vec();
+    }
+    let tty = std::io::stderr().is_terminal();
+    let total = scenarios.len();
+    let mut done = 0;
+    let report = compare::compare(&scenarios, &runtimes, mode, |name| {
+        done += 1;
+        if tty {
+            eprint!("\r\x1b[2K[{done}/{total}] {name}");
+        }
+    });
+    if tty {
+        eprint!("\r\x1b[2K");
+    }
+    print!("{}", compare::render(&report));
+    if report.parity_failed() {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+fn cmd_list(args: &[String]) -> ExitCode {
+    if let Some(arg) = args.first() {
+        return usage_error(&format!("'aio list' takes no arguments, got '{arg}'"));
+    }
+    let all = registry();
+    for concept in CONCEPTS {
+        let scenarios: Vec<_> = all.iter().filter(|s| s.concept == concept.name).collect();
+        if scenarios.is_empty() {
+            continue;
+        }
+        println!("{} ({}): {}", concept.name, concept.title, concept.summary);
+        let width = scenarios.iter().map(|s| s.name.len()).max().unwrap_or(0);
+        for s in scenarios {
+            let group = if s.group == Group::Differences {
+                " [differences]"
+            } else {
+                ""
+            };
+            println!("  {:<width$}  {}{group}", s.name, s.description);
+        }
+        println!();
+    }
+    ExitCode::SUCCESS
+}
+
+fn cmd_docs(args: &[String]) -> ExitCode {
+    let check = match args {
+        [] => false,
+        [flag] if flag == "--check" => true,
+        [other, ..] => return usage_error(&format!("unexpected argument '{other}'")),
+    };
+    if check {
+        let stale = docs::stale();
+        if stale.is_empty() {
+            println!("docs/ is up to date");
+            return ExitCode::SUCCESS;
+        }
+        eprintln!("aio: docs/ is stale; run `just docs` (or `cargo run -p aio-harness -- docs`) and commit:");
+        for path in stale {
+            eprintln!("  {}", path.display());
+        }
+        return ExitCode::from(1);
+    }
+    match docs::write() {
+        Ok(changed) => {
+            for path in &changed {
+                println!("wrote {}", path.display());
+            }
+            if changed.is_empty() {
+                println!("docs/ is up to date");
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("aio: cannot write docs/: {e}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn cmd_oracle(args: &[String]) -> ExitCode {
+    let check = args.iter().any(|a| a == "--check");
+    let names: Vec<String> = args.iter().filter(|a| *a != "--check").cloned().collect();
+    if let Some(flag) = names.iter().find(|n| n.starts_with("--")) {
+        return usage_error(&format!("unknown option '{flag}'"));
+    }
+    let scenarios = match select(&names) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("aio: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    if let Err(e) = oracle::python_version() {
+        if check {
+            println!("aio oracle --check: skipped ({e})");
+            return ExitCode::SUCCESS;
+        }
+        eprintln!("aio: {e}");
+        return ExitCode::from(1);
+    }
+    let mut bad = 0;
+    for s in scenarios.iter().filter(|s| s.group == Group::Parity) {
+        let live = match oracle::run(s) {
+            Ok(trace) => trace,
+            Err(e) => {
+                eprintln!("aio: {}: {e}", s.name);
+                bad += 1;
+                continue;
+            }
+        };
+        let committed = oracle::committed(s);
+        if committed.as_deref() == Some(live.as_str()) {
+            continue;
+        }
+        if check {
+            eprintln!(
+                "aio: {} is stale: CPython now prints something else; run `just oracle` and review",
+                oracle::trace_file(s).display()
+            );
+            bad += 1;
+        } else if let Err(e) = std::fs::write(oracle::trace_file(s), &live) {
+            eprintln!("aio: cannot write {}: {e}", oracle::trace_file(s).display());
+            bad += 1;
+        } else {
+            println!("wrote {}", oracle::trace_file(s).display());
+        }
+    }
+    if bad > 0 {
+        ExitCode::from(1)
+    } else {
+        println!(
+            "oracle traces {}",
+            if check { "are up to date" } else { "written" }
+        );
+        ExitCode::SUCCESS
+    }
+}
+
+/// Runs the whole test suite `N` times in a row (optionally with a thread spinning on the
+/// other core), and fails if any run fails: a flaky test is a bug.
+fn cmd_flake_check(args: &[String]) -> ExitCode {
+    let busy = args.iter().any(|a| a == "--busy");
+    let rest: Vec<&String> = args.iter().filter(|a| *a != "--busy").collect();
+    let runs = match rest.as_slice() {
+        [n] => match n.parse::<u32>() {
+            Ok(n) if n > 0 => n,
+            _ => {
+                return usage_error(&format!(
+                    "flake-check needs a positive number of runs, got '{n}'"
+                ))
+            }
+        },
+        _ => return usage_error("flake-check needs the number of runs"),
+    };
+    let cargo = || {
+        let mut cmd = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+        cmd.current_dir(docs::root())
+            .args(["test", "--workspace", "-q"]);
+        cmd
+    };
+    println!("building the tests once...");
+    match cargo().arg("--no-run").status() {
+        Ok(status) if status.success() => {}
+        _ => {
+            eprintln!("aio: the tests do not build");
+            return ExitCode::from(1);
+        }
+    }
+    let stop = Arc::new(AtomicBool::new(false));
+    let spinner = busy.then(|| {
+        let stop = stop.clone();
+        std::thread::spawn(move || {
+            let mut x = 0u64;
+            while !stop.load(Ordering::Relaxed) {
+                x = std::hint::black_box(x.wrapping_mul(6364136223846793005).wrapping_add(1));
+            }
+        })
+    });
+    let mut times = Vec::new();
+    let mut failures = 0;
+    for i in 1..=runs {
+        let start = Instant::now();
+        let out = cargo().output();
+        let elapsed = start.elapsed();
+        times.push(elapsed);
+        match out {
+            Ok(out) if out.status.success() => {
+                println!("run {i}/{runs}: ok in {:.2} s", elapsed.as_secs_f64())
+            }
+            Ok(out) => {
+                failures += 1;
+                println!("run {i}/{runs}: FAILED in {:.2} s", elapsed.as_secs_f64());
+                let text =
+                    String::from_utf8_lossy(&out.stdout) + String::from_utf8_lossy(&out.stderr);
+                let lines: Vec<&str> = text
+                    .lines()
+                    .filter(|l| l.contains("FAILED") || l.contains("panicked"))
+                    .take(20)
+                    .collect();
+                println!("{}", lines.join("\n"));
+            }
+            Err(e) => {
+                eprintln!("aio: cannot run cargo: {e}");
+                return ExitCode::from(1);
+            }
+        }
+    }
+    stop.store(true, Ordering::Relaxed);
+    if let Some(spinner) = spinner {
+        let _ = spinner.join();
+    }
+    times.sort();
+    println!(
+        "flake-check: {runs} runs{}, {failures} failed; wall time per run: min {:.2} s, median {:.2} s, max {:.2} s",
+        if busy { " with the other core busy" } else { "" },
+        times[0].as_secs_f64(),
+        times[times.len() / 2].as_secs_f64(),
+        times[times.len() - 1].as_secs_f64()
+    );
+    if failures == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    }
+}

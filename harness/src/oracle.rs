@@ -20,12 +20,16 @@ pub fn dir() -> PathBuf {
 
 /// The Python twin of `scenario`.
 pub fn script(scenario: &Scenario) -> PathBuf {
-    dir().join(scenario.concept).join(format!("{}.py", scenario.name))
+    dir()
+        .join(scenario.concept)
+        .join(format!("{}.py", scenario.name))
 }
 
 /// The committed CPython trace of `scenario`.
 pub fn trace_file(scenario: &Scenario) -> PathBuf {
-    dir().join(scenario.concept).join(format!("{}.trace", scenario.name))
+    dir()
+        .join(scenario.concept)
+        .join(format!("{}.trace", scenario.name))
 }
 
 /// The committed CPython trace of `scenario`, if there is one.
@@ -55,7 +59,10 @@ impl fmt::Display for OracleError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             OracleError::NoPython(why) => write!(f, "no usable python3: {why}"),
-            OracleError::NoTwin(name) => write!(f, "'{name}' is a differences scenario: it has no Python twin"),
+            OracleError::NoTwin(name) => write!(
+                f,
+                "'{name}' is a differences scenario: it has no Python twin"
+            ),
             OracleError::Failed { script, stderr } => {
                 write!(f, "{} failed:\n{}", script.display(), stderr.trim_end())
             }
@@ -72,7 +79,10 @@ impl std::error::Error for OracleError {}
 /// [`OracleError::NoPython`], saying why.
 pub fn python_version() -> Result<(u32, u32), OracleError> {
     let out = Command::new("python3")
-        .args(["-c", "import sys; print(sys.version_info[0], sys.version_info[1])"])
+        .args([
+            "-c",
+            "import sys; print(sys.version_info[0], sys.version_info[1])",
+        ])
         .output()
         .map_err(|e| OracleError::NoPython(format!("cannot run python3: {e}")))?;
     let text = String::from_utf8_lossy(&out.stdout);
@@ -83,7 +93,9 @@ pub fn python_version() -> Result<(u32, u32), OracleError> {
             "python3 is {major}.{minor}; the oracle needs {}.{} or newer",
             MIN_PYTHON.0, MIN_PYTHON.1
         ))),
-        _ => Err(OracleError::NoPython(format!("python3 printed {text:?} for its version"))),
+        _ => Err(OracleError::NoPython(format!(
+            "python3 printed {text:?} for its version"
+        ))),
     }
 }
 
@@ -105,7 +117,10 @@ pub fn run(scenario: &Scenario) -> Result<String, OracleError> {
         .output()
         .map_err(|e| OracleError::NoPython(format!("cannot run python3: {e}")))?;
     if !out.status.success() {
-        return Err(OracleError::Failed { script, stderr: String::from_utf8_lossy(&out.stderr).into_owned() });
+        return Err(OracleError::Failed {
+            script,
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        });
     }
     Ok(String::from_utf8_lossy(&out.stdout).into_owned())
 }

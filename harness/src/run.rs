@@ -46,7 +46,11 @@ where
     let sink = lost.clone();
     let config = Config::default()
         .clock(mode.clock())
-        .exception_handler(move |panic| sink.lock().unwrap_or_else(PoisonError::into_inner).push(panic.clone()));
+        .exception_handler(move |panic| {
+            sink.lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .push(panic.clone())
+        });
     let rt = make(config);
     let cx = Cx::new(rt.clone(), mode.tick());
     let main = {
@@ -72,10 +76,19 @@ where
         let label = tracked
             .iter()
             .find(|task| task.id == panic.task)
-            .map_or_else(|| format!("task {}", panic.task), |task| format!("task '{}'", task.label));
-        failures.push(format!("{label} panicked and nobody awaited it: {}", panic.message));
+            .map_or_else(
+                || format!("task {}", panic.task),
+                |task| format!("task '{}'", task.label),
+            );
+        failures.push(format!(
+            "{label} panicked and nobody awaited it: {}",
+            panic.message
+        ));
     }
-    Run { trace: cx.trace().render(), failures }
+    Run {
+        trace: cx.trace().render(),
+        failures,
+    }
 }
 
 /// The text of a panic payload.

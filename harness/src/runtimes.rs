@@ -23,8 +23,12 @@ pub enum RuntimeKind {
 
 impl RuntimeKind {
     /// Every runtime, in the matrix's column order.
-    pub const ALL: &'static [RuntimeKind] =
-        &[RuntimeKind::Tokio, RuntimeKind::TokioMt, RuntimeKind::AsyncStd, RuntimeKind::Smol];
+    pub const ALL: &'static [RuntimeKind] = &[
+        RuntimeKind::Tokio,
+        RuntimeKind::TokioMt,
+        RuntimeKind::AsyncStd,
+        RuntimeKind::Smol,
+    ];
 
     /// The name used on the command line, in snapshot names and in the docs.
     ///
@@ -42,7 +46,11 @@ impl RuntimeKind {
     ///
     /// Python: none
     pub fn known_names() -> String {
-        RuntimeKind::ALL.iter().map(|kind| kind.name()).collect::<Vec<_>>().join(", ")
+        RuntimeKind::ALL
+            .iter()
+            .map(|kind| kind.name())
+            .collect::<Vec<_>>()
+            .join(", ")
     }
 }
 
@@ -60,7 +68,12 @@ pub struct UnknownRuntime(pub String);
 
 impl fmt::Display for UnknownRuntime {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "no runtime '{}'; known runtimes: {}", self.0, RuntimeKind::known_names())
+        write!(
+            f,
+            "no runtime '{}'; known runtimes: {}",
+            self.0,
+            RuntimeKind::known_names()
+        )
     }
 }
 

@@ -88,16 +88,56 @@ pub const CONCEPTS: &[Concept] = &[
         title: "The event loop and callbacks",
         summary: "call_soon, call_later, the ready queue and the timer heap",
     },
-    Concept { name: "futures", title: "Futures", summary: "asyncio.Future: results, exceptions, callbacks" },
-    Concept { name: "tasks", title: "Tasks", summary: "create_task, cancellation, TaskGroup" },
-    Concept { name: "sleep", title: "Sleeping", summary: "asyncio.sleep, the timer, and blocking versus non-blocking sleep" },
-    Concept { name: "gather", title: "gather", summary: "running awaitables concurrently and collecting results in order" },
-    Concept { name: "wait", title: "wait, wait_for, as_completed, timeout", summary: "waiting with conditions and deadlines" },
-    Concept { name: "shield", title: "shield", summary: "protecting work from cancellation" },
-    Concept { name: "queues", title: "Queues", summary: "Queue, PriorityQueue, LifoQueue" },
-    Concept { name: "sync", title: "Synchronization primitives", summary: "Lock, Semaphore, Event, Condition, Barrier" },
-    Concept { name: "generators", title: "Async generators", summary: "async iterators and async generators" },
-    Concept { name: "runtime", title: "Runtime differences", summary: "where tokio, async-std and smol disagree, on their raw APIs" },
+    Concept {
+        name: "futures",
+        title: "Futures",
+        summary: "asyncio.Future: results, exceptions, callbacks",
+    },
+    Concept {
+        name: "tasks",
+        title: "Tasks",
+        summary: "create_task, cancellation, TaskGroup",
+    },
+    Concept {
+        name: "sleep",
+        title: "Sleeping",
+        summary: "asyncio.sleep, the timer, and blocking versus non-blocking sleep",
+    },
+    Concept {
+        name: "gather",
+        title: "gather",
+        summary: "running awaitables concurrently and collecting results in order",
+    },
+    Concept {
+        name: "wait",
+        title: "wait, wait_for, as_completed, timeout",
+        summary: "waiting with conditions and deadlines",
+    },
+    Concept {
+        name: "shield",
+        title: "shield",
+        summary: "protecting work from cancellation",
+    },
+    Concept {
+        name: "queues",
+        title: "Queues",
+        summary: "Queue, PriorityQueue, LifoQueue",
+    },
+    Concept {
+        name: "sync",
+        title: "Synchronization primitives",
+        summary: "Lock, Semaphore, Event, Condition, Barrier",
+    },
+    Concept {
+        name: "generators",
+        title: "Async generators",
+        summary: "async iterators and async generators",
+    },
+    Concept {
+        name: "runtime",
+        title: "Runtime differences",
+        summary: "where tokio, async-std and smol disagree, on their raw APIs",
+    },
 ];
 
 /// A name that is neither a scenario nor a concept.
@@ -116,8 +156,16 @@ impl std::error::Error for UnknownScenario {}
 
 /// Every registered scenario, by concept in [`CONCEPTS`] order, then in registration order.
 pub fn registry() -> Vec<&'static Scenario> {
-    let mut all: Vec<&'static Scenario> = crate::scenarios::ALL.iter().flat_map(|group| group.iter()).collect();
-    let rank = |s: &Scenario| CONCEPTS.iter().position(|c| c.name == s.concept).unwrap_or(usize::MAX);
+    let mut all: Vec<&'static Scenario> = crate::scenarios::ALL
+        .iter()
+        .flat_map(|group| group.iter())
+        .collect();
+    let rank = |s: &Scenario| {
+        CONCEPTS
+            .iter()
+            .position(|c| c.name == s.concept)
+            .unwrap_or(usize::MAX)
+    };
     all.sort_by_key(|s| rank(s));
     all
 }

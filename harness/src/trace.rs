@@ -51,21 +51,34 @@ impl Trace {
     ///
     /// Python: `log(task, message)` in an oracle script
     pub fn record(&self, tick: u64, task: &str, message: impl fmt::Display) {
-        let event = Event { tick, task: task.to_owned(), message: message.to_string() };
-        self.events.lock().unwrap_or_else(PoisonError::into_inner).push(event);
+        let event = Event {
+            tick,
+            task: task.to_owned(),
+            message: message.to_string(),
+        };
+        self.events
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push(event);
     }
 
     /// The events so far.
     ///
     /// Python: none
     pub fn events(&self) -> Vec<Event> {
-        self.events.lock().unwrap_or_else(PoisonError::into_inner).clone()
+        self.events
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
     }
 
     /// The trace as text, one event per line, each line ending with a newline.
     ///
     /// Python: what the oracle script printed
     pub fn render(&self) -> String {
-        self.events().iter().map(|event| format!("{event}\n")).collect()
+        self.events()
+            .iter()
+            .map(|event| format!("{event}\n"))
+            .collect()
     }
 }

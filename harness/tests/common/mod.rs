@@ -22,7 +22,9 @@ fn scenario(name: &str) -> &'static Scenario {
 fn settings(scenario: &Scenario) -> insta::Settings {
     let mut settings = insta::Settings::clone_current();
     settings.set_snapshot_path(
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("snapshots").join(scenario.concept),
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("snapshots")
+            .join(scenario.concept),
     );
     settings.set_prepend_module_to_snapshot(false);
     settings.set_omit_expression(true);
@@ -34,21 +36,45 @@ fn settings(scenario: &Scenario) -> insta::Settings {
 /// its trace equals the one snapshot all runtimes share, and that it equals CPython's.
 pub fn check_parity(name: &str, kind: RuntimeKind) {
     let scenario = scenario(name);
-    assert_eq!(scenario.group, Group::Parity, "{name} is not a parity scenario");
+    assert_eq!(
+        scenario.group,
+        Group::Parity,
+        "{name} is not a parity scenario"
+    );
     let run = (scenario.run)(kind, Mode::Virtual);
-    assert!(run.is_ok(), "{name} on {kind} failed:\n{}\ntrace so far:\n{}", run.failures.join("\n"), run.trace);
+    assert!(
+        run.is_ok(),
+        "{name} on {kind} failed:\n{}\ntrace so far:\n{}",
+        run.failures.join("\n"),
+        run.trace
+    );
     settings(scenario).bind(|| insta::assert_snapshot!(scenario.snapshot_name(kind), run.trace));
     let cpython = oracle::committed(scenario).unwrap_or_else(|| {
-        panic!("{name} has no committed CPython trace at {}; run `just oracle`", oracle::trace_file(scenario).display())
+        panic!(
+            "{name} has no committed CPython trace at {}; run `just oracle`",
+            oracle::trace_file(scenario).display()
+        )
     });
-    assert_eq!(run.trace, cpython, "{name} on {kind} differs from CPython's trace (left: Rust, right: CPython)");
+    assert_eq!(
+        run.trace, cpython,
+        "{name} on {kind} differs from CPython's trace (left: Rust, right: CPython)"
+    );
 }
 
 /// Runs a differences scenario on `kind`, and checks it against that runtime's snapshot.
 pub fn check_differences(name: &str, kind: RuntimeKind) {
     let scenario = scenario(name);
-    assert_eq!(scenario.group, Group::Differences, "{name} is not a differences scenario");
+    assert_eq!(
+        scenario.group,
+        Group::Differences,
+        "{name} is not a differences scenario"
+    );
     let run = (scenario.run)(kind, Mode::Real);
-    assert!(run.is_ok(), "{name} on {kind} failed:\n{}\ntrace so far:\n{}", run.failures.join("\n"), run.trace);
+    assert!(
+        run.is_ok(),
+        "{name} on {kind} failed:\n{}\ntrace so far:\n{}",
+        run.failures.join("\n"),
+        run.trace
+    );
     settings(scenario).bind(|| insta::assert_snapshot!(scenario.snapshot_name(kind), run.trace));
 }

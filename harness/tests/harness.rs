@@ -1,0 +1,86 @@
+//! The harness itself catches what a scenario must not do: lose a panic, leave a task
+//! running, or stall.
+
+use aio_harness::{run_parity, Cx, Mode, JOIN_LIMIT_TICKS};
+use aio_rt::Runtime;
+
+async fn loses_a_panic<R: Runtime>(cx: Cx<R>) {
+    let task = cx.spawn("doomed", async {
+        if true {
+            panic!("kaboom");
+        }
+    });
+    drop(task);
+    cx.sleep(1).await;
+}
+
+async fn leaves_a_task_running<R: Runtime>(cx: Cx<R>) {
+    let cx2 = cx.clone();
+    drop(cx.spawn("sleeper", async move { cx2.sleep(10_000).await }));
+    cx.log("main", "returns");
+}
+
+async fn waits_on_a_task_that_ends_later<R: Runtime>(cx: Cx<R>) {
+    let cx2 = cx.clone();
+    drop(cx.spawn("late", async move {
+        cx2.sleep(5).await;
+        cx2.log("late", "done");
+    }));
+    cx.log("main", "returns");
+}
+
+async fn stalls<R: Runtime>(cx: Cx<R>) {
+    cx.log("main", "waits forever");
+    std::future::pending::<()>().await;
+}
+
+#[test]
+fn a_lost_panic_fails_the_run_naming_the_task() {
+    let run = run_parity(
+        aio_rt::Tokio::multi_thread_with,
+        Mode::Virtual,
+        loses_a_panic,
+    );
+    assert_eq!(
+        run.failures,
+        ["task 'doomed' panicked and nobody awaited it: kaboom"]
+    );
+}
+
+#[test]
+fn a_task_still_running_fails_the_run_naming_it() {
+    let run = run_parity(
+        aio_rt::Smol::with_config,
+        Mode::Virtual,
+        leaves_a_task_running,
+    );
+    assert_eq!(
+        run.failures,
+        [format!(
+            "task 'sleeper' is still running {JOIN_LIMIT_TICKS} ticks after the scenario ended"
+        )]
+    );
+}
+
+#[test]
+fn the_harness_joins_tasks_that_end_after_main() {
+    let run = run_parity(
+        aio_rt::AsyncStd::with_config,
+        Mode::Virtual,
+        waits_on_a_task_that_ends_later,
+    );
+    assert!(run.is_ok(), "{:?}", run.failures);
+    assert_eq!(run.trace, "[t=0] main: returns\n[t=5] late: done\n");
+}
+
+#[test]
+fn a_stalled_run_fails_instead_of_hanging() {
+    let run = run_parity(aio_rt::Tokio::current_thread_with, Mode::Virtual, stalls);
+    assert_eq!(run.trace, "[t=0] main: waits forever\n");
+    assert_eq!(run.failures.len(), 1);
+    assert!(
+        run.failures[0].contains("the run can never finish"),
+        "{}",
+        run.failures[0]
+    );
+}

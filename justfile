@@ -1,0 +1,47 @@
+set shell := ["bash", "-euo", "pipefail", "-c"]
+
+_default:
+    @just --list --unsorted
+
+# Everything CI runs, in CI order
+test-all: fmt-check lint test docs-check oracle-check
+
+# The whole test suite (the README's test command); RUNTIME filters the matrix (tokio, tokio_mt, async_std, smol)
+test RUNTIME="":
+    cargo test --workspace {{RUNTIME}}
+
+# Check formatting
+fmt-check:
+    cargo fmt --all -- --check
+
+# Clippy on everything, warnings denied
+lint:
+    cargo clippy --workspace --all-targets -- -D warnings
+
+# Every scenario on every runtime beside CPython (add --real-time, --runtime R, or names)
+compare *ARGS:
+    cargo run --release -q -p aio-harness -- compare {{ARGS}}
+
+# The scenarios by concept
+list:
+    cargo run -q -p aio-harness -- list
+
+# Regenerate docs/ from the scenarios, snapshots and oracle traces
+docs:
+    cargo run -q -p aio-harness -- docs
+
+# Fail, naming the files, when docs/ is stale
+docs-check:
+    cargo run -q -p aio-harness -- docs --check
+
+# Re-run the CPython twins and rewrite their committed traces (review the diff)
+oracle *NAMES:
+    cargo run -q -p aio-harness -- oracle {{NAMES}}
+
+# Fail when a committed CPython trace is stale (skipped without python3 >= 3.11)
+oracle-check:
+    cargo run -q -p aio-harness -- oracle --check
+
+# Run the whole test suite N times in a row with the other core kept busy; any failure fails
+flake-check N="30":
+    cargo run --release -q -p aio-harness -- flake-check {{N}} --busy
