@@ -45,3 +45,7 @@ oracle-check:
 # Run the whole test suite N times in a row with the other core kept busy; any failure fails
 flake-check N="30":
     cargo run --release -q -p aio-harness -- flake-check {{N}} --busy
+
+# Benchmarks: ours vs native vs CPython on every runtime; writes docs/performance.md (add --quick, names)
+bench *ARGS:
+    cargo run --release -q -p aio-harness -- bench {{ARGS}}

@@ -25,6 +25,7 @@
 //! assert!(run.is_ok());
 //! ```
 
+pub mod bench;
 mod cx;
 pub mod docs;
 pub mod oracle;

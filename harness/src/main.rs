@@ -6,6 +6,7 @@
 //! aio docs [--check]                                        write docs/ (or fail, naming the stale files)
 //! aio oracle [--check] [NAME ...]                           re-run the CPython twins, write (or check) their traces
 //! aio flake-check N [--busy]                                run `cargo test --workspace` N times in a row
+//! aio bench [--quick] [--runtime R ...] [NAME ...]          benchmarks: ours vs native vs CPython
 //! ```
 //!
 //! Exit status: 0 on success, 1 when a parity scenario differs (compare) or something is
@@ -17,6 +18,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Instant;
 
+use aio_harness::bench::{self, Variant, WORKLOADS};
 use aio_harness::{compare, docs, oracle, registry, select, Group, Mode, RuntimeKind, CONCEPTS};
 
 const USAGE: &str = "usage:
@@ -25,6 +27,7 @@ const USAGE: &str = "usage:
   aio docs [--check]
   aio oracle [--check] [NAME ...]
   aio flake-check N [--busy]
+  aio bench [--quick] [--runtime R ...] [NAME ...]
 
 NAME is a scenario or a concept (see 'aio list'); R is a runtime";
 
@@ -40,6 +43,8 @@ fn main() -> ExitCode {
         "docs" => cmd_docs(rest),
         "oracle" => cmd_oracle(rest),
         "flake-check" => cmd_flake_check(rest),
+        "bench" => cmd_bench(rest),
+        "__bench-memory" => cmd_bench_memory(rest),
         "help" | "--help" | "-h" => {
             println!("{USAGE}");
             ExitCode::SUCCESS
@@ -317,4 +322,160 @@ fn cmd_flake_check(args: &[String]) -> ExitCode {
     } else {
         ExitCode::from(1)
     }
+}
+
+fn cmd_bench(args: &[String]) -> ExitCode {
+    let mut quick = false;
+    let mut names = Vec::new();
+    let mut runtimes = Vec::new();
+    let mut args = args.iter();
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--quick" => quick = true,
+            "--runtime" => match args.next().map(|n| n.parse::<RuntimeKind>()) {
+                Some(Ok(kind)) => runtimes.push(kind),
+                Some(Err(e)) => {
+                    eprintln!("aio: {e}");
+                    return ExitCode::from(2);
+                }
+                None => {
+                    return usage_error(&format!(
+                        "--runtime needs a value; known runtimes: {}",
+                        RuntimeKind::known_names()
+                    ))
+                }
+            },
+            flag if flag.starts_with("--") => {
+                return usage_error(&format!("unknown option '{flag}'"))
+            }
+            name => names.push(name.to_owned()),
+        }
+    }
+    for name in &names {
+        if !WORKLOADS.iter().any(|w| w.name == name || w.family == name) {
+            let known: Vec<&str> = WORKLOADS.iter().map(|w| w.name).collect();
+            let mut families: Vec<&str> = WORKLOADS.iter().map(|w| w.family).collect();
+            families.dedup();
+            eprintln!(
+                "aio: no workload or family '{name}'; workloads: {}; families: {}",
+                known.join(", "),
+                families.join(", ")
+            );
+            return ExitCode::from(2);
+        }
+    }
+    let complete = names.is_empty() && runtimes.is_empty();
+    if runtimes.is_empty() {
+        runtimes = RuntimeKind::ALL.to_vec();
+    }
+    let workloads: Vec<&'static bench::Workload> = WORKLOADS
+        .iter()
+        .filter(|w| names.is_empty() || names.iter().any(|n| w.name == n || w.family == n))
+        .collect();
+    let reps = if quick { 3 } else { 7 };
+    let python = oracle::python_version().is_ok();
+    let uvloop = python && bench::has_uvloop();
+    let mut jobs: Vec<(&'static bench::Workload, Option<RuntimeKind>)> = Vec::new();
+    for w in &workloads {
+        for &kind in &runtimes {
+            if w.runtimes.is_none_or(|only| only.contains(&kind)) {
+                jobs.push((w, Some(kind)));
+            }
+        }
+        if python && w.python.is_some() {
+            jobs.push((w, None));
+        }
+    }
+    let started = Instant::now();
+    let mut results = bench::Results {
+        quick,
+        ..Default::default()
+    };
+    for (i, (w, kind)) in jobs.iter().enumerate() {
+        progress(
+            i,
+            jobs.len(),
+            w.name,
+            kind.map_or("cpython", RuntimeKind::name),
+            started,
+        );
+        match kind {
+            Some(kind) => results.rows.push(bench::measure(w, *kind, quick, reps)),
+            None => {
+                let script = w.python.unwrap_or_default();
+                let n = if quick { w.size.1 } else { w.size.0 };
+                for loop_name in ["asyncio", "uvloop"]
+                    .into_iter()
+                    .filter(|l| *l == "asyncio" || uvloop)
+                {
+                    match bench::measure_python(script, n, loop_name, reps.min(5)) {
+                        Ok(stats) => results.python.push(bench::PythonRow {
+                            workload: w,
+                            loop_name,
+                            stats,
+                        }),
+                        Err(e) => eprintln!("\naio: {script}.py on {loop_name}: {e}"),
+                    }
+                }
+            }
+        }
+    }
+    progress(jobs.len(), jobs.len(), "done", "", started);
+    eprintln!();
+    print!("{}", bench::render_terminal(&results));
+    if !python {
+        println!("(no python3 >= 3.11: the CPython column is empty)");
+    }
+    println!("took {:.1} s", started.elapsed().as_secs_f64());
+    if complete {
+        match bench::write_docs(&results) {
+            Ok(paths) => {
+                for p in paths {
+                    println!("wrote {}", p.display());
+                }
+            }
+            Err(e) => {
+                eprintln!("aio: cannot write docs/performance.md: {e}");
+                return ExitCode::from(1);
+            }
+        }
+    } else {
+        println!("(a partial run: docs/performance.md is written only by a run of every workload on every runtime)");
+    }
+    ExitCode::SUCCESS
+}
+
+fn progress(done: usize, total: usize, what: &str, runtime: &str, started: Instant) {
+    if !std::io::stderr().is_terminal() {
+        return;
+    }
+    let width = 30;
+    let filled = if total == 0 {
+        width
+    } else {
+        done * width / total
+    };
+    eprint!(
+        "\r\x1b[2K[{}{}] {done}/{total} {what} {runtime} ({:.0} s)",
+        "#".repeat(filled),
+        "-".repeat(width - filled),
+        started.elapsed().as_secs_f64()
+    );
+}
+
+/// The child process of the `task_memory` workload.
+fn cmd_bench_memory(args: &[String]) -> ExitCode {
+    let [kind, variant, n] = args else {
+        return ExitCode::from(2);
+    };
+    let (Ok(kind), Ok(n)) = (kind.parse::<RuntimeKind>(), n.parse::<usize>()) else {
+        return ExitCode::from(2);
+    };
+    let variant = if variant == "ours" {
+        Variant::Ours
+    } else {
+        Variant::Native
+    };
+    println!("{}", bench::workloads_task_memory_child(kind, variant, n));
+    ExitCode::SUCCESS
 }

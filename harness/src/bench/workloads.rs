@@ -1,0 +1,238 @@
+//! The workloads. Each `run` builds its runtime, then times only the work inside `block_on`.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use aio_rt::Runtime;
+
+use super::{per_op, Sample, Variant, Workload};
+use crate::RuntimeKind;
+
+/// Every workload, in report order.
+pub static WORKLOADS: &[Workload] = &[
+    Workload {
+        name: "spawn_await",
+        family: "tasks",
+        description: "spawn a trivial task and await it; n tasks spawned, then awaited in order",
+        native: "the runtime's own spawn and JoinHandle/Task",
+        size: (100_000, 20_000),
+        run: spawn_await,
+        python: Some("spawn_await"),
+        runtimes: None,
+        unit: "ns/task",
+    },
+    Workload {
+        name: "task_memory",
+        family: "tasks",
+        description:
+            "resident memory per spawned task blocked on a gate (a fresh process, RSS delta)",
+        native: "the runtime's own spawn",
+        size: (100_000, 50_000),
+        run: task_memory,
+        python: Some("task_memory"),
+        runtimes: None,
+        unit: "bytes/task",
+    },
+    Workload {
+        name: "sleep_oversleep",
+        family: "timers",
+        description: "mean oversleep of 10 ms sleeps on the real clock, n sleeps in a row",
+        native: "the runtime's own sleep (tokio::time::sleep, async_io::Timer)",
+        size: (30, 10),
+        run: sleep_oversleep,
+        python: Some("sleep_oversleep"),
+        runtimes: None,
+        unit: "ns oversleep/sleep",
+    },
+];
+
+/// Runs `f` on a fresh runtime of `kind` (real clock), timing only the future itself.
+fn timed<F, Fut>(kind: RuntimeKind, f: F) -> Duration
+where
+    F: FnOnce(AnyRt) -> Fut,
+    Fut: std::future::Future<Output = ()>,
+{
+    let rt = AnyRt::new(kind);
+    let rt2 = rt.clone();
+    rt.block_on_timed(f(rt2))
+}
+
+/// One of the runtimes, for workloads that need both our trait and the raw API.
+#[derive(Clone)]
+pub(crate) enum AnyRt {
+    Tokio(aio_rt::Tokio),
+    AsyncStd(aio_rt::AsyncStd),
+    Smol(aio_rt::Smol),
+}
+
+impl AnyRt {
+    pub(crate) fn new(kind: RuntimeKind) -> AnyRt {
+        match kind {
+            RuntimeKind::Tokio => AnyRt::Tokio(aio_rt::Tokio::current_thread()),
+            RuntimeKind::TokioMt => AnyRt::Tokio(aio_rt::Tokio::multi_thread()),
+            RuntimeKind::AsyncStd => AnyRt::AsyncStd(aio_rt::AsyncStd::new()),
+            RuntimeKind::Smol => AnyRt::Smol(aio_rt::Smol::new()),
+        }
+    }
+
+    fn block_on_timed<Fut: std::future::Future<Output = ()>>(&self, fut: Fut) -> Duration {
+        let timed = async {
+            let start = Instant::now();
+            fut.await;
+            start.elapsed()
+        };
+        match self {
+            AnyRt::Tokio(rt) => rt.block_on(timed),
+            AnyRt::AsyncStd(rt) => rt.block_on(timed),
+            AnyRt::Smol(rt) => rt.block_on(timed),
+        }
+    }
+
+    /// Spawns `n` copies of `make()` with our `Runtime::spawn` and awaits them in order.
+    async fn ours_spawn_all<F, Fut>(&self, n: usize, make: F)
+    where
+        F: Fn() -> Fut,
+        Fut: std::future::Future<Output = ()> + Send + 'static,
+    {
+        async fn go<R: Runtime, Fut: std::future::Future<Output = ()> + Send + 'static>(
+            rt: &R,
+            n: usize,
+            make: impl Fn() -> Fut,
+        ) {
+            let handles: Vec<_> = (0..n).map(|_| rt.spawn(make())).collect();
+            for h in handles {
+                h.await.expect("a benchmark task completes");
+            }
+        }
+        match self {
+            AnyRt::Tokio(rt) => go(rt, n, make).await,
+            AnyRt::AsyncStd(rt) => go(rt, n, make).await,
+            AnyRt::Smol(rt) => go(rt, n, make).await,
+        }
+    }
+
+    /// Spawns `n` copies of `make()` with the runtime's own spawn and awaits them in order.
+    async fn native_spawn_all<F, Fut>(&self, n: usize, make: F)
+    where
+        F: Fn() -> Fut,
+        Fut: std::future::Future<Output = ()> + Send + 'static,
+    {
+        match self {
+            AnyRt::Tokio(rt) => {
+                let handles: Vec<_> = (0..n).map(|_| rt.handle().spawn(make())).collect();
+                for h in handles {
+                    h.await.expect("a benchmark task completes");
+                }
+            }
+            AnyRt::AsyncStd(_) => {
+                let handles: Vec<_> = (0..n).map(|_| async_std::task::spawn(make())).collect();
+                for h in handles {
+                    h.await;
+                }
+            }
+            AnyRt::Smol(rt) => {
+                let handles: Vec<_> = (0..n).map(|_| rt.executor().spawn(make())).collect();
+                for h in handles {
+                    h.await;
+                }
+            }
+        }
+    }
+
+    async fn sleep(&self, variant: Variant, d: Duration) {
+        match (self, variant) {
+            (AnyRt::Tokio(rt), Variant::Ours) => rt.sleep(d).await,
+            (AnyRt::AsyncStd(rt), Variant::Ours) => rt.sleep(d).await,
+            (AnyRt::Smol(rt), Variant::Ours) => rt.sleep(d).await,
+            (AnyRt::Tokio(_), Variant::Native) => tokio::time::sleep(d).await,
+            (AnyRt::AsyncStd(_), Variant::Native) => async_std::task::sleep(d).await,
+            (AnyRt::Smol(_), Variant::Native) => {
+                smol::Timer::after(d).await;
+            }
+        }
+    }
+}
+
+fn spawn_await(kind: RuntimeKind, variant: Variant, n: usize) -> Sample {
+    let elapsed = timed(kind, |rt| async move {
+        match variant {
+            Variant::Ours => rt.ours_spawn_all(n, || async {}).await,
+            Variant::Native => rt.native_spawn_all(n, || async {}).await,
+        }
+    });
+    per_op(elapsed, n)
+}
+
+fn task_memory(kind: RuntimeKind, variant: Variant, n: usize) -> Sample {
+    // A fresh process, so that memory freed by an earlier run cannot be reused unseen.
+    let variant_name = match variant {
+        Variant::Ours => "ours",
+        Variant::Native => "native",
+    };
+    let out = std::env::current_exe().ok().and_then(|exe| {
+        std::process::Command::new(exe)
+            .args(["__bench-memory", kind.name(), variant_name, &n.to_string()])
+            .output()
+            .ok()
+    });
+    let bytes = out
+        .and_then(|o| {
+            String::from_utf8_lossy(&o.stdout)
+                .trim()
+                .parse::<f64>()
+                .ok()
+        })
+        .unwrap_or(f64::NAN);
+    Sample { ns_per_op: bytes }
+}
+
+/// The child side of `task_memory`: bytes of resident memory per task, `n` tasks spawned
+/// and blocked on a gate. Prints the figure.
+pub fn task_memory_child(kind: RuntimeKind, variant: Variant, n: usize) -> f64 {
+    let rt = AnyRt::new(kind);
+    let rt2 = rt.clone();
+    let per_task = Arc::new(std::sync::Mutex::new(0.0));
+    let result = per_task.clone();
+    rt.block_on_timed(async move {
+        let (tx, rx) = tokio::sync::watch::channel(false);
+        let make = || {
+            let mut rx = rx.clone();
+            async move {
+                let _ = rx.changed().await;
+            }
+        };
+        let before = super::rss_bytes();
+        let measured = async {
+            // Yield until the workers parked the tasks, then read the memory, then open the gate.
+            futures_lite::future::yield_now().await;
+            let after = super::rss_bytes();
+            *result.lock().unwrap() = after.saturating_sub(before) as f64 / n as f64;
+            let _ = tx.send(true);
+        };
+        match variant {
+            Variant::Ours => {
+                futures_lite::future::zip(rt2.ours_spawn_all(n, make), measured).await;
+            }
+            Variant::Native => {
+                futures_lite::future::zip(rt2.native_spawn_all(n, make), measured).await;
+            }
+        }
+    });
+    let v = *per_task.lock().unwrap();
+    v
+}
+
+fn sleep_oversleep(kind: RuntimeKind, variant: Variant, n: usize) -> Sample {
+    let target = Duration::from_millis(10);
+    let total = Arc::new(std::sync::Mutex::new(Duration::ZERO));
+    let sum = total.clone();
+    timed(kind, |rt| async move {
+        for _ in 0..n {
+            let start = Instant::now();
+            rt.sleep(variant, target).await;
+            *sum.lock().unwrap() += start.elapsed().saturating_sub(target);
+        }
+    });
+    let total = *total.lock().unwrap();
+    per_op(total, n)
+}
