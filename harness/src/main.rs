@@ -450,11 +450,7 @@ fn progress(done: usize, total: usize, what: &str, runtime: &str, started: Insta
         return;
     }
     let width = 30;
-    let filled = if total == 0 {
-        width
-    } else {
-        done * width / total
-    };
+    let filled = (done * width).checked_div(total).unwrap_or(width);
     eprint!(
         "\r\x1b[2K[{}{}] {done}/{total} {what} {runtime} ({:.0} s)",
         "#".repeat(filled),
