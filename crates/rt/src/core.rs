@@ -13,7 +13,7 @@ use pin_project_lite::pin_project;
 
 use crate::config::{Clock, Config, ExceptionHandler, TaskPanic};
 use crate::join::{panic_message, Completer, JoinError, JoinHandle, Shared, TaskId};
-use crate::sim::{Sim, SimTask, VirtualSleep};
+use crate::sim::{Sim, SimSlot, VirtualSleep};
 use crate::sleep::Sleep;
 use crate::task::TaskFuture;
 use crate::Instant;
@@ -140,22 +140,20 @@ impl Core {
     }
 
     fn schedule<F: Future>(&self, fut: F, main: bool) -> Scheduled<F> {
-        match self.sim() {
-            Some(sim) => Scheduled::Virtual {
-                fut: SimTask::new(sim, fut, main),
-            },
-            None => Scheduled::Real { fut },
+        Scheduled {
+            fut,
+            sim: self.sim().map(|sim| SimSlot::new(sim, main)),
         }
     }
 }
 
 pin_project! {
-    /// A future as handed to the runtime: as is on the real clock, or under the virtual
-    /// clock's scheduler.
-    #[project = ScheduledProj]
-    pub(crate) enum Scheduled<F> {
-        Real { #[pin] fut: F },
-        Virtual { #[pin] fut: SimTask<F> },
+    /// A future as handed to the runtime: on the real clock polled as is; on the virtual
+    /// clock only when the scheduler gives it its turn.
+    pub(crate) struct Scheduled<F> {
+        #[pin]
+        fut: F,
+        sim: Option<Box<SimSlot>>,
     }
 }
 
@@ -163,9 +161,10 @@ impl<F: Future> Future for Scheduled<F> {
     type Output = F::Output;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
-        match self.project() {
-            ScheduledProj::Real { fut } => fut.poll(cx),
-            ScheduledProj::Virtual { fut } => fut.poll(cx),
+        let this = self.project();
+        match this.sim {
+            None => this.fut.poll(cx),
+            Some(slot) => slot.poll(this.fut, cx),
         }
     }
 }

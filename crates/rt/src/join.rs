@@ -3,6 +3,7 @@
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::task::{Context, Poll, Waker};
 
@@ -147,6 +148,8 @@ pub struct JoinHandle<T> {
 pub(crate) struct Shared<T> {
     id: TaskId,
     core: Arc<Core>,
+    /// Read by the task on every poll, so kept out of the lock.
+    cancel_requested: AtomicBool,
     state: Mutex<State<T>>,
 }
 
@@ -156,7 +159,6 @@ struct State<T> {
     joiner: Option<Waker>,
     /// Woken when cancellation is requested, so that the task is polled and can stop.
     task: Option<Waker>,
-    cancel_requested: bool,
     handle_alive: bool,
     /// A blocking job cannot be interrupted: cancelling it sets the outcome at once.
     blocking: bool,
@@ -173,11 +175,11 @@ impl<T> Shared<T> {
         Arc::new(Shared {
             id: core.next_task_id(),
             core: Arc::clone(core),
+            cancel_requested: AtomicBool::new(false),
             state: Mutex::new(State {
                 outcome: Outcome::Pending,
                 joiner: None,
                 task: None,
-                cancel_requested: false,
                 handle_alive: true,
                 blocking,
             }),
@@ -195,7 +197,7 @@ impl<T> Shared<T> {
     }
 
     pub(crate) fn cancel_requested(&self) -> bool {
-        self.lock().cancel_requested
+        self.cancel_requested.load(Ordering::Acquire)
     }
 
     /// Remembers how to wake the task. Returns `true` when a cancellation was requested in
@@ -206,7 +208,9 @@ impl<T> Shared<T> {
             Some(old) if old.will_wake(waker) => {}
             _ => state.task = Some(waker.clone()),
         }
-        state.cancel_requested
+        // `cancel` sets the flag before it takes the waker under this lock, so either it
+        // finds the waker just stored, or we see the flag here.
+        self.cancel_requested()
     }
 
     /// Sets the outcome, unless one is already set (a blocking job cancelled earlier), and
@@ -256,7 +260,7 @@ impl<T> JoinHandle<T> {
         if !matches!(state.outcome, Outcome::Pending) {
             return false;
         }
-        state.cancel_requested = true;
+        self.shared.cancel_requested.store(true, Ordering::Release);
         if state.blocking {
             state.outcome = Outcome::Ready(Err(JoinError::Cancelled));
             let joiner = state.joiner.take();

@@ -5,7 +5,7 @@
 //! rebuilds exactly that discipline on top of tokio, async-std and smol, so that a test
 //! gives the same trace on all of them, multi-threaded ones included:
 //!
-//! 1. Every spawned task is wrapped in a [`SimTask`]. The inner future never sees the
+//! 1. Every spawned task carries a [`SimSlot`]. The inner future never sees the
 //!    runtime's waker; it sees ours. Waking a task puts it at the back of our **ready
 //!    queue** instead of handing it to the runtime.
 //! 2. One task at a time is **released**: its runtime waker is called, the runtime polls it,
@@ -29,8 +29,6 @@ use std::pin::Pin;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::task::{Context, Poll, Wake, Waker};
 use std::time::Duration;
-
-use pin_project_lite::pin_project;
 
 /// The scheduler and clock shared by every task of one runtime instance.
 #[derive(Debug, Default)]
@@ -247,42 +245,39 @@ impl Drop for Registration {
     }
 }
 
-pin_project! {
-    /// A task under the virtual clock: polled only when the scheduler gives it its turn.
-    pub(crate) struct SimTask<F> {
-        #[pin]
-        fut: F,
-        waker: Waker,
-        registration: Registration,
-    }
+/// What a task needs under the virtual clock: its id, our waker for it, and its
+/// registration. Boxed by `Scheduled`, so that tasks on the real clock pay one null pointer.
+#[derive(Debug)]
+pub(crate) struct SimSlot {
+    waker: Waker,
+    registration: Registration,
 }
 
-impl<F: Future> SimTask<F> {
-    /// Wraps `fut` and queues it. `main` marks the `block_on` future.
-    pub(crate) fn new(sim: &Arc<Sim>, fut: F, main: bool) -> Self {
+impl SimSlot {
+    /// Registers a new task and queues it. `main` marks the `block_on` future.
+    pub(crate) fn new(sim: &Arc<Sim>, main: bool) -> Box<SimSlot> {
         let id = sim.register(main);
         let waker = Waker::from(Arc::new(SimWaker {
             sim: Arc::clone(sim),
             id,
         }));
-        SimTask {
-            fut,
+        Box::new(SimSlot {
             waker,
             registration: Registration {
                 sim: Arc::clone(sim),
                 id,
             },
-        }
+        })
     }
-}
 
-impl<F: Future> Future for SimTask<F> {
-    type Output = F::Output;
-
-    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
-        let this = self.project();
-        let sim = &this.registration.sim;
-        let id = this.registration.id;
+    /// Polls `fut` if it is this task's turn: with our waker, never the runtime's.
+    pub(crate) fn poll<F: Future>(
+        &self,
+        fut: Pin<&mut F>,
+        cx: &mut Context<'_>,
+    ) -> Poll<F::Output> {
+        let sim = &self.registration.sim;
+        let id = self.registration.id;
         {
             let mut state = sim.lock();
             let stalled = state.stalled && state.main == Some(id);
@@ -311,7 +306,7 @@ impl<F: Future> Future for SimTask<F> {
             slot.phase = Phase::Running;
             slot.woken_while_running = false;
         }
-        let result = this.fut.poll(&mut Context::from_waker(this.waker));
+        let result = fut.poll(&mut Context::from_waker(&self.waker));
         {
             let mut state = sim.lock();
             let slot = state
