@@ -282,6 +282,7 @@ fn mappings_in(krate: &str, text: &str) -> Vec<Mapping> {
     let mut out = Vec::new();
     let mut container: Option<(String, bool)> = None; // (type name, members need no `pub`)
     let mut python: Option<String> = None;
+    let mut in_python = false; // inside the `Python:` paragraph, which may wrap
     let mut in_doc = false;
     for line in text.lines() {
         if line.starts_with("mod tests") || line.starts_with("#[cfg(test)]") {
@@ -294,20 +295,34 @@ fn mappings_in(krate: &str, text: &str) -> Vec<Mapping> {
                 python = None;
             }
             in_doc = true;
-            if let Some(p) = doc.trim().strip_prefix("Python:") {
+            let doc = doc.trim();
+            if let Some(p) = doc.strip_prefix("Python:") {
                 python = Some(p.trim().to_owned());
+                in_python = true;
+            } else if doc.is_empty() {
+                in_python = false;
+            } else if in_python {
+                if let Some(p) = python.as_mut() {
+                    p.push(' ');
+                    p.push_str(doc);
+                }
             }
             continue;
         }
+        in_python = false;
         if trimmed.starts_with("#[") && in_doc {
             continue;
         }
         let was_doc = std::mem::replace(&mut in_doc, false);
+        if trimmed.is_empty() {
+            continue;
+        }
         if indent == 0 {
-            container = container_of(trimmed);
-            if line == "}" {
-                container = None;
-            }
+            container = if line == "}" {
+                None
+            } else {
+                container_of(trimmed)
+            };
         }
         let Some(py) = python.take().filter(|_| was_doc) else {
             continue;
@@ -518,10 +533,14 @@ mod tests {
 
     #[test]
     fn finds_python_lines_of_public_items() {
-        let src = "/// A thing.\n///\n/// Python: `asyncio.Thing`\npub struct Thing;\n\nimpl Thing {\n    /// Does it.\n    ///\n    /// Python: `Thing.do()`\n    pub fn do_it(&self) {}\n\n    /// Hidden.\n    ///\n    /// Python: none\n    pub fn hidden(&self) {}\n}\n\n/// Internal.\n///\n/// Python: `x`\npub(crate) fn internal() {}\n\npub trait Runtime {\n    /// Spawns.\n    ///\n    /// Python: `create_task`\n    fn spawn(&self);\n}\n";
+        let src = "/// A thing.\n///\n/// Python: `asyncio.Thing`\npub struct Thing;\n\nimpl Thing {\n    /// Does it.\n    ///\n    /// Python: `Thing.do()`\n    pub fn do_it(&self) {}\n\n    /// Hidden.\n    ///\n    /// Python: none\n    pub fn hidden(&self) {}\n}\n\n/// Internal.\n///\n/// Python: `x`\npub(crate) fn internal() {}\n\npub trait Runtime {\n    /// Sleeps.\n    ///\n    /// Python: `asyncio.sleep(d)`, the\n    /// timer part\n    ///\n    /// More.\n    fn sleep(&self);\n\n    /// Spawns.\n    ///\n    /// Python: `create_task`\n    fn spawn(&self);\n}\n";
         let m = mappings_in("aio_x", src);
         let rust: Vec<&str> = m.iter().map(|m| m.rust.as_str()).collect();
-        assert_eq!(rust, ["Thing", "Thing::do_it", "Runtime::spawn"]);
+        assert_eq!(
+            rust,
+            ["Thing", "Thing::do_it", "Runtime::sleep", "Runtime::spawn"]
+        );
+        assert_eq!(m[2].python, "`asyncio.sleep(d)`, the timer part");
         assert_eq!(m[1].python, "`Thing.do()`");
     }
 }
