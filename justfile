@@ -49,3 +49,7 @@ flake-check N="30":
 # Benchmarks: ours vs native vs CPython on every runtime; writes docs/performance.md (add --quick, names)
 bench *ARGS:
     cargo run --release -q -p aio-harness -- bench {{ARGS}}
+
+# Unit tests of every crate under Miri (nightly; installs miri and rust-src when missing)
+miri:
+    rustup +nightly component add miri rust-src && cargo +nightly miri test --workspace --lib --exclude aio-harness
