@@ -1,12 +1,12 @@
 //! `aio compare`: every scenario on every runtime, beside CPython, as a matrix.
 
 use std::fmt::Write as _;
-use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use similar::TextDiff;
 
 use crate::run::panic_text;
-use crate::{oracle, Group, Mode, Run, RuntimeKind, Scenario};
+use crate::{Group, Mode, Run, RuntimeKind, Scenario, oracle};
 
 /// One cell of the matrix.
 ///
@@ -193,7 +193,11 @@ pub fn render(report: &Report) -> String {
         Mode::Virtual => "virtual time",
         Mode::Real => "real time",
     };
-    let _ = writeln!(out, "aio compare: {} scenario(s), {mode}; parity scenarios against CPython's committed trace, differences scenarios against the first runtime\n", report.rows.len());
+    let _ = writeln!(
+        out,
+        "aio compare: {} scenario(s), {mode}; parity scenarios against CPython's committed trace, differences scenarios against the first runtime\n",
+        report.rows.len()
+    );
     for (i, line) in table.iter().enumerate() {
         let cells: Vec<String> = line
             .iter()

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 
 use similar::TextDiff;
 
-use crate::{oracle, registry, Concept, Group, RuntimeKind, Scenario, CONCEPTS};
+use crate::{CONCEPTS, Concept, Group, RuntimeKind, Scenario, oracle, registry};
 
 /// The workspace root.
 pub fn root() -> PathBuf {

@@ -38,9 +38,9 @@ mod trace;
 pub mod compare;
 
 pub use crate::cx::Cx;
-pub use crate::run::{run_parity, Run, JOIN_LIMIT_TICKS};
+pub use crate::run::{JOIN_LIMIT_TICKS, Run, run_parity};
 pub use crate::runtimes::{Mode, RuntimeKind, UnknownRuntime};
 pub use crate::scenario::{
-    find, registry, select, Concept, Group, Scenario, UnknownScenario, CONCEPTS,
+    CONCEPTS, Concept, Group, Scenario, UnknownScenario, find, registry, select,
 };
 pub use crate::trace::{Event, Trace};

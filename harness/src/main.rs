@@ -14,12 +14,12 @@
 
 use std::io::IsTerminal;
 use std::process::{Command, ExitCode};
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
 use aio_harness::bench::{self, Variant, WORKLOADS};
-use aio_harness::{compare, docs, oracle, registry, select, Group, Mode, RuntimeKind, CONCEPTS};
+use aio_harness::{CONCEPTS, Group, Mode, RuntimeKind, compare, docs, oracle, registry, select};
 
 const USAGE: &str = "usage:
   aio compare [NAME ...] [--runtime R ...] [--real-time]
@@ -82,7 +82,7 @@ fn cmd_compare(args: &[String]) -> ExitCode {
                 }
             }
             flag if flag.starts_with("--") => {
-                return usage_error(&format!("unknown option '{flag}'"))
+                return usage_error(&format!("unknown option '{flag}'"));
             }
             name => names.push(name.to_owned()),
         }
@@ -154,7 +154,9 @@ fn cmd_docs(args: &[String]) -> ExitCode {
             println!("docs/ is up to date");
             return ExitCode::SUCCESS;
         }
-        eprintln!("aio: docs/ is stale; run `just docs` (or `cargo run -p aio-harness -- docs`) and commit:");
+        eprintln!(
+            "aio: docs/ is stale; run `just docs` (or `cargo run -p aio-harness -- docs`) and commit:"
+        );
         for path in stale {
             eprintln!("  {}", path.display());
         }
@@ -247,7 +249,7 @@ fn cmd_flake_check(args: &[String]) -> ExitCode {
             _ => {
                 return usage_error(&format!(
                     "flake-check needs a positive number of runs, got '{n}'"
-                ))
+                ));
             }
         },
         _ => return usage_error("flake-check needs the number of runs"),
@@ -312,7 +314,11 @@ fn cmd_flake_check(args: &[String]) -> ExitCode {
     times.sort();
     println!(
         "flake-check: {runs} runs{}, {failures} failed; wall time per run: min {:.2} s, median {:.2} s, max {:.2} s",
-        if busy { " with the other core busy" } else { "" },
+        if busy {
+            " with the other core busy"
+        } else {
+            ""
+        },
         times[0].as_secs_f64(),
         times[times.len() / 2].as_secs_f64(),
         times[times.len() - 1].as_secs_f64()
@@ -342,11 +348,11 @@ fn cmd_bench(args: &[String]) -> ExitCode {
                     return usage_error(&format!(
                         "--runtime needs a value; known runtimes: {}",
                         RuntimeKind::known_names()
-                    ))
+                    ));
                 }
             },
             flag if flag.starts_with("--") => {
-                return usage_error(&format!("unknown option '{flag}'"))
+                return usage_error(&format!("unknown option '{flag}'"));
             }
             name => names.push(name.to_owned()),
         }
@@ -440,7 +446,9 @@ fn cmd_bench(args: &[String]) -> ExitCode {
             }
         }
     } else {
-        println!("(a partial run: docs/performance.md is written only by a run of every workload on every runtime)");
+        println!(
+            "(a partial run: docs/performance.md is written only by a run of every workload on every runtime)"
+        );
     }
     ExitCode::SUCCESS
 }

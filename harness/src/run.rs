@@ -1,7 +1,7 @@
 //! Running one scenario on one runtime: [`Run`], and the checks the harness makes.
 
 use std::future::Future;
-use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::{Arc, Mutex, PoisonError};
 
 use aio_rt::{Config, Runtime, TaskPanic};

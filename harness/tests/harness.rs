@@ -1,7 +1,7 @@
 //! The harness itself catches what a scenario must not do: lose a panic, leave a task
 //! running, or stall.
 
-use aio_harness::{run_parity, Cx, Mode, JOIN_LIMIT_TICKS};
+use aio_harness::{Cx, JOIN_LIMIT_TICKS, Mode, run_parity};
 use aio_rt::Runtime;
 
 async fn loses_a_panic<R: Runtime>(cx: Cx<R>) {

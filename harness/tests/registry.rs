@@ -5,7 +5,7 @@
 use std::collections::HashSet;
 use std::path::Path;
 
-use aio_harness::{oracle, registry, select, Group, RuntimeKind, UnknownScenario, CONCEPTS};
+use aio_harness::{CONCEPTS, Group, RuntimeKind, UnknownScenario, oracle, registry, select};
 
 fn test_sources() -> String {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests");
@@ -84,10 +84,12 @@ fn select_by_scenario_or_concept_and_reject_unknown_names() {
         by_name.iter().map(|s| s.name).collect::<Vec<_>>(),
         ["sleep_order"]
     );
-    assert!(select(&["sleep".to_owned()])
-        .unwrap()
-        .iter()
-        .all(|s| s.concept == "sleep"));
+    assert!(
+        select(&["sleep".to_owned()])
+            .unwrap()
+            .iter()
+            .all(|s| s.concept == "sleep")
+    );
     let err = select(&["nope".to_owned()]).unwrap_err();
     assert_eq!(err, UnknownScenario("nope".into()));
     assert_eq!(

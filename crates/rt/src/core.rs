@@ -3,20 +3,20 @@
 //! its runtime.
 
 use std::future::Future;
-use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::pin::Pin;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::task::{Context, Poll};
 
 use pin_project_lite::pin_project;
 
+use crate::Instant;
 use crate::config::{Clock, Config, ExceptionHandler, TaskPanic};
-use crate::join::{panic_message, Completer, JoinError, JoinHandle, Shared, TaskId};
+use crate::join::{Completer, JoinError, JoinHandle, Shared, TaskId, panic_message};
 use crate::sim::{Sim, SimSlot, VirtualSleep};
 use crate::sleep::Sleep;
 use crate::task::TaskFuture;
-use crate::Instant;
 
 /// What one runtime instance knows beyond its executor.
 pub(crate) struct Core {

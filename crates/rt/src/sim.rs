@@ -468,7 +468,7 @@ mod tests {
         log: &Log,
         name: &'static str,
         secs: u64,
-    ) -> impl Future<Output = ()> {
+    ) -> impl Future<Output = ()> + use<> {
         let (sim, log) = (sim.clone(), log.clone());
         async move {
             log.lock().unwrap().push(format!("{name} sleeps"));
@@ -526,10 +526,12 @@ mod tests {
         let sim = Arc::new(Sim::default());
         let mut sleep = Box::pin(VirtualSleep::new(&sim, Duration::from_secs(5)));
         let waker = Waker::from(Arc::new(TaskWaker(0, Arc::default())));
-        assert!(sleep
-            .as_mut()
-            .poll(&mut Context::from_waker(&waker))
-            .is_pending());
+        assert!(
+            sleep
+                .as_mut()
+                .poll(&mut Context::from_waker(&waker))
+                .is_pending()
+        );
         assert_eq!(sim.lock().timers.len(), 1);
         drop(sleep);
         assert!(sim.lock().timers.is_empty());

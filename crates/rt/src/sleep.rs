@@ -7,8 +7,8 @@ use std::task::{Context, Poll};
 
 use pin_project_lite::pin_project;
 
-use crate::sim::VirtualSleep;
 use crate::Instant;
+use crate::sim::VirtualSleep;
 
 pin_project! {
     /// A future that completes at a deadline on the runtime's clock.

@@ -2,14 +2,14 @@
 //! catches its panic, honours cancellation and hands the outcome to the `JoinHandle`.
 
 use std::future::Future;
-use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
 
 use pin_project_lite::pin_project;
 
-use crate::join::{panic_message, Completer, JoinError, Shared};
+use crate::join::{Completer, JoinError, Shared, panic_message};
 
 pin_project! {
     /// The user's future, wrapped so that every runtime gives the same `JoinHandle` meaning.

@@ -206,7 +206,9 @@ fn unretrieved_panic_is_reported<R: Runtime>(make: impl Fn(Config) -> R) {
     );
     assert_eq!(
         reports[0].to_string(),
-        format!("task {id} panicked and its JoinHandle was dropped without retrieving it: nobody listens")
+        format!(
+            "task {id} panicked and its JoinHandle was dropped without retrieving it: nobody listens"
+        )
     );
 }
 
@@ -328,8 +330,7 @@ fn virtual_clock_is_deterministic_on_multi_threaded_runtimes(#[case] kind: Kind)
                 h.await.unwrap();
             }
         });
-        let v = seen.lock().unwrap().clone();
-        v
+        seen.lock().unwrap().clone()
     }
     let first = on!(kind, virtual_clock(), order);
     let expected: Vec<usize> = (0..3).flat_map(|_| 0..16).collect();

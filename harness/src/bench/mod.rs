@@ -14,7 +14,7 @@ use std::process::Command;
 use std::time::Duration;
 
 pub use report::{render_markdown, render_svg, render_terminal, write_docs};
-pub use workloads::{task_memory_child as workloads_task_memory_child, WORKLOADS};
+pub use workloads::{WORKLOADS, task_memory_child as workloads_task_memory_child};
 
 use crate::RuntimeKind;
 

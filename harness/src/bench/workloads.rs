@@ -5,7 +5,7 @@ use std::time::{Duration, Instant};
 
 use aio_rt::Runtime;
 
-use super::{per_op, Sample, Variant, Workload};
+use super::{Sample, Variant, Workload, per_op};
 use crate::RuntimeKind;
 
 /// Every workload, in report order.
@@ -24,8 +24,7 @@ pub static WORKLOADS: &[Workload] = &[
     Workload {
         name: "task_memory",
         family: "tasks",
-        description:
-            "resident memory per spawned task blocked on a gate (a fresh process, RSS delta)",
+        description: "resident memory per spawned task blocked on a gate (a fresh process, RSS delta)",
         native: "the runtime's own spawn",
         size: (100_000, 50_000),
         run: task_memory,
@@ -218,8 +217,7 @@ pub fn task_memory_child(kind: RuntimeKind, variant: Variant, n: usize) -> f64 {
             }
         }
     });
-    let v = *per_task.lock().unwrap();
-    v
+    *per_task.lock().unwrap()
 }
 
 fn sleep_oversleep(kind: RuntimeKind, variant: Variant, n: usize) -> Sample {

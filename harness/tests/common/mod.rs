@@ -2,7 +2,7 @@
 
 #![allow(dead_code, unreachable_pub, missing_docs)]
 
-use aio_harness::{find, oracle, Group, Mode, RuntimeKind, Scenario};
+use aio_harness::{Group, Mode, RuntimeKind, Scenario, find, oracle};
 use rstest_reuse::template;
 
 /// One case per runtime; `cargo test smol` runs only the smol cases. It holds no
