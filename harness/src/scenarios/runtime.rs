@@ -11,16 +11,16 @@
 use std::cell::Cell;
 use std::fmt::Display;
 use std::future::Future;
-use std::panic::{self, catch_unwind, AssertUnwindSafe};
-use std::pin::{pin, Pin};
-use std::sync::{mpsc, Arc, Mutex, Once, PoisonError};
+use std::panic::{self, AssertUnwindSafe, catch_unwind};
+use std::pin::{Pin, pin};
+use std::sync::{Arc, Mutex, Once, PoisonError, mpsc};
 use std::task::{Context, Wake, Waker};
 use std::thread::{self, ThreadId};
 use std::time::Duration;
 
-use futures_lite::future::{self, Boxed};
 use futures_lite::FutureExt;
-use tokio::sync::{oneshot, Notify};
+use futures_lite::future::{self, Boxed};
+use tokio::sync::{Notify, oneshot};
 
 use crate::run::panic_text;
 use crate::{Mode, Run, RuntimeKind, Scenario, Trace};
@@ -508,11 +508,10 @@ where
     for task in tasks {
         let _ = task.await;
     }
-    let steps = steps
+    steps
         .lock()
         .unwrap_or_else(PoisonError::into_inner)
-        .join(" ");
-    steps
+        .join(" ")
 }
 
 /// A zero-length sleep: does it suspend the task?
@@ -804,11 +803,7 @@ fn log(trace: &Trace, task: &str, message: impl Display) {
 }
 
 fn yes_no(yes: bool) -> &'static str {
-    if yes {
-        "yes"
-    } else {
-        "no"
-    }
+    if yes { "yes" } else { "no" }
 }
 
 /// Runs `once` [`RUNS`] times, one after the other, collecting what each gave.
