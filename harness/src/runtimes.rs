@@ -19,12 +19,20 @@ pub enum RuntimeKind {
     AsyncStd,
     /// smol, with an executor per runtime instance.
     Smol,
+    /// `aio-loop`, this project's own asyncio-style event loop.
+    AioLoop,
 }
 
 impl RuntimeKind {
     /// Every runtime, in the matrix's column order.
     pub const ALL: &'static [RuntimeKind] =
-        &[RuntimeKind::Tokio, RuntimeKind::TokioMt, RuntimeKind::AsyncStd, RuntimeKind::Smol];
+        &[
+        RuntimeKind::Tokio,
+        RuntimeKind::TokioMt,
+        RuntimeKind::AsyncStd,
+        RuntimeKind::Smol,
+        RuntimeKind::AioLoop,
+    ];
 
     /// The name used on the command line, in snapshot names and in the docs.
     ///
@@ -35,6 +43,7 @@ impl RuntimeKind {
             RuntimeKind::TokioMt => "tokio-mt",
             RuntimeKind::AsyncStd => "async-std",
             RuntimeKind::Smol => "smol",
+            RuntimeKind::AioLoop => "aio-loop",
         }
     }
 

@@ -13,6 +13,7 @@ use rstest_reuse::template;
 #[case::tokio_mt(RuntimeKind::TokioMt)]
 #[case::async_std(RuntimeKind::AsyncStd)]
 #[case::smol(RuntimeKind::Smol)]
+#[case::aio_loop(RuntimeKind::AioLoop)]
 pub fn runtimes(#[case] kind: RuntimeKind) {}
 
 fn scenario(name: &str) -> &'static Scenario {

@@ -1,0 +1,140 @@
+//! Definition of [`Handle`] and [`TimerHandle`]: what `call_soon` and `call_later` return,
+//! and the callback cell they share with the loop.
+
+use std::fmt;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
+
+/// Something the loop can run from its ready queue: a scheduled callback, or a timer's.
+///
+/// asyncio's `Handle._run`. A cancelled callback stays in the queue (asyncio does the
+/// same) and does nothing when its turn comes.
+pub(crate) trait Callback: Send + Sync {
+    /// Runs the callback, unless it was cancelled.
+    fn run(&self);
+    /// Cancels it: it will not run, and what it captured is dropped now.
+    fn cancel(&self);
+    /// Whether [`cancel`](Callback::cancel) was called.
+    fn is_cancelled(&self) -> bool;
+}
+
+/// A callback that runs once: the closure and its cancelled flag, in one allocation.
+pub(crate) struct Once<F> {
+    cancelled: AtomicBool,
+    f: Mutex<Option<F>>,
+}
+
+impl<F: FnOnce() + Send> Once<F> {
+    pub(crate) fn new(f: F) -> Once<F> {
+        Once { cancelled: AtomicBool::new(false), f: Mutex::new(Some(f)) }
+    }
+
+    fn take(&self) -> Option<F> {
+        self.f.lock().unwrap_or_else(PoisonError::into_inner).take()
+    }
+}
+
+impl<F: FnOnce() + Send> Callback for Once<F> {
+    fn run(&self) {
+        if self.cancelled.load(Ordering::Acquire) {
+            return;
+        }
+        // Taken out before the call: the callback may cancel its own handle.
+        if let Some(f) = self.take() {
+            f();
+        }
+    }
+
+    fn cancel(&self) {
+        self.cancelled.store(true, Ordering::Release);
+        // asyncio clears `_callback` and `_args` on cancel, so that they can be freed.
+        drop(self.take());
+    }
+
+    fn is_cancelled(&self) -> bool {
+        self.cancelled.load(Ordering::Acquire)
+    }
+}
+
+/// A callback scheduled with [`call_soon`](crate::EventLoop::call_soon) or
+/// [`call_soon_threadsafe`](crate::EventLoop::call_soon_threadsafe).
+///
+/// Python: `asyncio.Handle`
+///
+/// Dropping the handle does not cancel the callback.
+#[derive(Clone)]
+pub struct Handle {
+    pub(crate) cell: Arc<dyn Callback>,
+}
+
+impl Handle {
+    /// Cancels the callback: if it has not run yet, it never will. Cancelling a callback
+    /// that already ran, or twice, does nothing (it still reads as cancelled afterwards,
+    /// as in asyncio).
+    ///
+    /// Python: `Handle.cancel()`
+    pub fn cancel(&self) {
+        self.cell.cancel();
+    }
+
+    /// Whether [`cancel`](Handle::cancel) was called.
+    ///
+    /// Python: `Handle.cancelled()`
+    pub fn cancelled(&self) -> bool {
+        self.cell.is_cancelled()
+    }
+}
+
+impl fmt::Debug for Handle {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Handle").field("cancelled", &self.cancelled()).finish()
+    }
+}
+
+/// A callback scheduled with [`call_later`](crate::EventLoop::call_later) or
+/// [`call_at`](crate::EventLoop::call_at).
+///
+/// Python: `asyncio.TimerHandle`
+///
+/// Dropping the handle does not cancel the timer.
+#[derive(Clone)]
+pub struct TimerHandle {
+    pub(crate) handle: Handle,
+    pub(crate) when: i64,
+}
+
+impl TimerHandle {
+    /// Cancels the timer: if its callback has not run yet, it never will.
+    ///
+    /// Python: `TimerHandle.cancel()`
+    ///
+    /// Simplification, named: the cancelled timer stays in the heap until it reaches the
+    /// top, where the loop drops it (asyncio also rebuilds the heap when more than half of
+    /// it is cancelled).
+    pub fn cancel(&self) {
+        self.handle.cancel();
+    }
+
+    /// Whether [`cancel`](TimerHandle::cancel) was called.
+    ///
+    /// Python: `TimerHandle.cancelled()`
+    pub fn cancelled(&self) -> bool {
+        self.handle.cancelled()
+    }
+
+    /// When the callback is due, in seconds on the loop's clock.
+    ///
+    /// Python: `TimerHandle.when()`
+    pub fn when(&self) -> f64 {
+        crate::clock::nanos_to_secs(self.when)
+    }
+}
+
+impl fmt::Debug for TimerHandle {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TimerHandle")
+            .field("when", &self.when())
+            .field("cancelled", &self.cancelled())
+            .finish()
+    }
+}
