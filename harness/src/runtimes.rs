@@ -25,8 +25,7 @@ pub enum RuntimeKind {
 
 impl RuntimeKind {
     /// Every runtime, in the matrix's column order.
-    pub const ALL: &'static [RuntimeKind] =
-        &[
+    pub const ALL: &'static [RuntimeKind] = &[
         RuntimeKind::Tokio,
         RuntimeKind::TokioMt,
         RuntimeKind::AsyncStd,

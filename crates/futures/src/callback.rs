@@ -25,8 +25,11 @@ use crate::Future;
 /// assert!(callback.is(&same));
 /// ```
 pub struct DoneCallback<T> {
-    f: Arc<dyn Fn(&Future<T>) + Send + Sync>,
+    f: Arc<CallbackFn<T>>,
 }
+
+/// What a done callback calls.
+type CallbackFn<T> = dyn Fn(&Future<T>) + Send + Sync;
 
 impl<T> DoneCallback<T> {
     /// A callback running `f`.
@@ -50,7 +53,9 @@ impl<T> DoneCallback<T> {
 
 impl<T> Clone for DoneCallback<T> {
     fn clone(&self) -> Self {
-        DoneCallback { f: Arc::clone(&self.f) }
+        DoneCallback {
+            f: Arc::clone(&self.f),
+        }
     }
 }
 

@@ -16,10 +16,15 @@ pub struct InvalidStateError {
 }
 
 impl InvalidStateError {
-    pub(crate) const DONE: InvalidStateError = InvalidStateError { message: "invalid state" };
-    pub(crate) const NO_RESULT: InvalidStateError = InvalidStateError { message: "result is not set" };
-    pub(crate) const NO_EXCEPTION: InvalidStateError =
-        InvalidStateError { message: "exception is not set" };
+    pub(crate) const DONE: InvalidStateError = InvalidStateError {
+        message: "invalid state",
+    };
+    pub(crate) const NO_RESULT: InvalidStateError = InvalidStateError {
+        message: "result is not set",
+    };
+    pub(crate) const NO_EXCEPTION: InvalidStateError = InvalidStateError {
+        message: "exception is not set",
+    };
 
     /// The message.
     ///
@@ -134,7 +139,9 @@ impl fmt::Display for Exception {
 
 impl fmt::Debug for Exception {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_tuple("Exception").field(&self.0.to_string()).finish()
+        f.debug_tuple("Exception")
+            .field(&self.0.to_string())
+            .finish()
     }
 }
 

@@ -98,7 +98,11 @@ impl<T: Send + 'static> Future<T> {
         let rt = rt.clone();
         Future {
             inner: Arc::new(Inner {
-                state: Mutex::new(State { outcome: Outcome::Pending, listeners: Vec::new(), next_waiter: 0 }),
+                state: Mutex::new(State {
+                    outcome: Outcome::Pending,
+                    listeners: Vec::new(),
+                    next_waiter: 0,
+                }),
                 // The callbacks' task is detached: dropping a JoinHandle never cancels.
                 spawn: Arc::new(move |job| drop(rt.spawn(job))),
             }),
@@ -106,7 +110,10 @@ impl<T: Send + 'static> Future<T> {
     }
 
     fn lock(&self) -> MutexGuard<'_, State<T>> {
-        self.inner.state.lock().unwrap_or_else(PoisonError::into_inner)
+        self.inner
+            .state
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
     }
 
     /// Completes the future with `value`, and schedules its awaiters and callbacks.
@@ -145,7 +152,8 @@ impl<T: Send + 'static> Future<T> {
     ///
     /// Python: `future.cancel(msg)`
     pub fn cancel_with(&self, message: impl Into<String>) -> bool {
-        self.complete(Outcome::Cancelled(Some(message.into()))).is_ok()
+        self.complete(Outcome::Cancelled(Some(message.into())))
+            .is_ok()
     }
 
     fn complete(&self, outcome: Outcome<T>) -> Result<(), InvalidStateError> {
@@ -216,7 +224,9 @@ impl<T: Send + 'static> Future<T> {
     where
         T: Clone,
     {
-        self.lock().read().unwrap_or(Err(FutureError::InvalidState(InvalidStateError::NO_RESULT)))
+        self.lock()
+            .read()
+            .unwrap_or(Err(FutureError::InvalidState(InvalidStateError::NO_RESULT)))
     }
 
     /// The error the future was completed with, or `None` if it has a result.
@@ -232,7 +242,9 @@ impl<T: Send + 'static> Future<T> {
             Outcome::Pending => Err(FutureError::InvalidState(InvalidStateError::NO_EXCEPTION)),
             Outcome::Result(_) => Ok(None),
             Outcome::Exception(exception) => Ok(Some(exception.clone())),
-            Outcome::Cancelled(message) => Err(FutureError::Cancelled(CancelledError::new(message.clone()))),
+            Outcome::Cancelled(message) => {
+                Err(FutureError::Cancelled(CancelledError::new(message.clone())))
+            }
         }
     }
 
@@ -256,7 +268,9 @@ impl<T: Send + 'static> Future<T> {
     pub fn remove_done_callback(&self, callback: &DoneCallback<T>) -> usize {
         let mut state = self.lock();
         let before = state.listeners.len();
-        state.listeners.retain(|listener| !matches!(listener, Listener::Callback(c) if c.is(callback)));
+        state
+            .listeners
+            .retain(|listener| !matches!(listener, Listener::Callback(c) if c.is(callback)));
         before - state.listeners.len()
     }
 
@@ -264,7 +278,10 @@ impl<T: Send + 'static> Future<T> {
     ///
     /// Python: `await future`
     pub fn wait(&self) -> Wait<T> {
-        Wait { future: self.clone(), id: None }
+        Wait {
+            future: self.clone(),
+            id: None,
+        }
     }
 }
 
@@ -275,26 +292,37 @@ impl<T: Clone> State<T> {
             Outcome::Pending => None,
             Outcome::Result(value) => Some(Ok(value.clone())),
             Outcome::Exception(exception) => Some(Err(FutureError::Exception(exception.clone()))),
-            Outcome::Cancelled(message) => Some(Err(FutureError::Cancelled(CancelledError::new(message.clone())))),
+            Outcome::Cancelled(message) => Some(Err(FutureError::Cancelled(CancelledError::new(
+                message.clone(),
+            )))),
         }
     }
 }
 
 impl<T> Clone for Future<T> {
     fn clone(&self) -> Self {
-        Future { inner: Arc::clone(&self.inner) }
+        Future {
+            inner: Arc::clone(&self.inner),
+        }
     }
 }
 
 impl<T> fmt::Debug for Future<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let state = self.inner.state.lock().unwrap_or_else(PoisonError::into_inner);
+        let state = self
+            .inner
+            .state
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
         let name = match state.outcome {
             Outcome::Pending => "pending",
             Outcome::Result(_) | Outcome::Exception(_) => "finished",
             Outcome::Cancelled(_) => "cancelled",
         };
-        f.debug_struct("Future").field("state", &name).field("listeners", &state.listeners.len()).finish()
+        f.debug_struct("Future")
+            .field("state", &name)
+            .field("listeners", &state.listeners.len())
+            .finish()
     }
 }
 
@@ -303,7 +331,10 @@ impl<T: Clone + Send + 'static> IntoFuture for Future<T> {
     type IntoFuture = Wait<T>;
 
     fn into_future(self) -> Wait<T> {
-        Wait { future: self, id: None }
+        Wait {
+            future: self,
+            id: None,
+        }
     }
 }
 
@@ -346,7 +377,10 @@ impl<T: Clone + Send + 'static> StdFuture for Wait<T> {
             None => {
                 let id = state.next_waiter;
                 state.next_waiter += 1;
-                state.listeners.push(Listener::Waiter { id, waker: cx.waker().clone() });
+                state.listeners.push(Listener::Waiter {
+                    id,
+                    waker: cx.waker().clone(),
+                });
                 this.id = Some(id);
             }
             Some(id) => {
@@ -367,14 +401,23 @@ impl<T: Clone + Send + 'static> StdFuture for Wait<T> {
 impl<T> Drop for Wait<T> {
     fn drop(&mut self) {
         if let Some(id) = self.id.take() {
-            let mut state = self.future.inner.state.lock().unwrap_or_else(PoisonError::into_inner);
-            state.listeners.retain(|listener| !matches!(listener, Listener::Waiter { id: mine, .. } if *mine == id));
+            let mut state = self
+                .future
+                .inner
+                .state
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner);
+            state.listeners.retain(
+                |listener| !matches!(listener, Listener::Waiter { id: mine, .. } if *mine == id),
+            );
         }
     }
 }
 
 impl<T> fmt::Debug for Wait<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Wait").field("waiting", &self.id.is_some()).finish()
+        f.debug_struct("Wait")
+            .field("waiting", &self.id.is_some())
+            .finish()
     }
 }

@@ -6,7 +6,9 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll, Wake, Waker};
 
-use aio_futures::{CancelledError, DoneCallback, Exception, Future, FutureError, InvalidStateError, Wait};
+use aio_futures::{
+    CancelledError, DoneCallback, Exception, Future, FutureError, InvalidStateError, Wait,
+};
 use aio_loop::EventLoop;
 use aio_rt::{Clock, Config, Runtime};
 
@@ -37,7 +39,10 @@ fn smoke() {
     assert!(future.done());
     assert_eq!(future.result().unwrap(), 3);
     assert_eq!(rt.block_on(future.wait()).unwrap(), 3);
-    assert_eq!(format!("{future:?}"), "Future { state: \"finished\", listeners: 0 }");
+    assert_eq!(
+        format!("{future:?}"),
+        "Future { state: \"finished\", listeners: 0 }"
+    );
 }
 
 #[test]
@@ -46,7 +51,10 @@ fn setting_a_done_future_is_an_invalid_state_error() {
     future.set_result(1).unwrap();
     let error: InvalidStateError = future.set_result(2).unwrap_err();
     assert_eq!(error.to_string(), "invalid state");
-    assert_eq!(future.set_exception("late").unwrap_err().to_string(), "invalid state");
+    assert_eq!(
+        future.set_exception("late").unwrap_err().to_string(),
+        "invalid state"
+    );
     assert!(!future.cancel(), "cancel on a done future returns false");
     assert_eq!(future.result().unwrap(), 1, "the first result stands");
 }
@@ -59,7 +67,9 @@ fn reading_a_pending_future_is_an_invalid_state_error() {
         other => panic!("expected InvalidStateError, got {other:?}"),
     }
     match future.exception() {
-        Err(FutureError::InvalidState(error)) => assert_eq!(error.to_string(), "exception is not set"),
+        Err(FutureError::InvalidState(error)) => {
+            assert_eq!(error.to_string(), "exception is not set")
+        }
         other => panic!("expected InvalidStateError, got {other:?}"),
     }
 }
@@ -95,11 +105,17 @@ fn a_cancelled_future_raises_cancelled_error_with_the_message() {
 fn an_exception_reaches_result_exception_and_awaiters() {
     let rt = virtual_loop();
     let future: Future<u32> = Future::new(&rt);
-    future.set_exception(Exception::new(std::io::Error::other("disk full"))).unwrap();
+    future
+        .set_exception(Exception::new(std::io::Error::other("disk full")))
+        .unwrap();
     let exception = future.exception().unwrap().unwrap();
     assert!(exception.downcast_ref::<std::io::Error>().is_some());
-    assert!(matches!(future.result(), Err(FutureError::Exception(e)) if e.to_string() == "disk full"));
-    assert!(matches!(rt.block_on(future.wait()), Err(FutureError::Exception(e)) if e.to_string() == "disk full"));
+    assert!(
+        matches!(future.result(), Err(FutureError::Exception(e)) if e.to_string() == "disk full")
+    );
+    assert!(
+        matches!(rt.block_on(future.wait()), Err(FutureError::Exception(e)) if e.to_string() == "disk full")
+    );
     let ok: Future<u32> = Future::new(&rt);
     ok.set_result(1).unwrap();
     assert!(ok.exception().unwrap().is_none());
@@ -111,7 +127,9 @@ fn done_callbacks_are_scheduled_never_called_inline() {
     let calls = Arc::new(Mutex::new(Vec::new()));
     let callback = |name: &'static str| {
         let calls = calls.clone();
-        DoneCallback::new(move |f: &Future<u32>| calls.lock().unwrap().push((name, f.result().unwrap())))
+        DoneCallback::new(move |f: &Future<u32>| {
+            calls.lock().unwrap().push((name, f.result().unwrap()))
+        })
     };
     let future = Future::new(&rt);
     let (first, second) = (callback("first"), callback("second"));
@@ -122,7 +140,10 @@ fn done_callbacks_are_scheduled_never_called_inline() {
     assert_eq!(future.remove_done_callback(&second), 2);
     assert_eq!(future.remove_done_callback(&second), 0);
     future.set_result(5).unwrap();
-    assert!(calls.lock().unwrap().is_empty(), "set_result called a callback inline");
+    assert!(
+        calls.lock().unwrap().is_empty(),
+        "set_result called a callback inline"
+    );
     let f = future.clone();
     let late = callback("late");
     let c = calls.clone();
@@ -130,7 +151,11 @@ fn done_callbacks_are_scheduled_never_called_inline() {
         rt_yield().await;
         assert_eq!(*c.lock().unwrap(), [("first", 5), ("third", 5)]);
         f.add_done_callback(late);
-        assert_eq!(c.lock().unwrap().len(), 2, "add_done_callback on a done future called it inline");
+        assert_eq!(
+            c.lock().unwrap().len(),
+            2,
+            "add_done_callback on a done future called it inline"
+        );
         rt_yield().await;
     });
     assert_eq!(calls.lock().unwrap().last(), Some(&("late", 5)));
@@ -146,7 +171,9 @@ fn a_panicking_done_callback_is_reported_and_the_others_still_run() {
     let lost = Arc::new(Mutex::new(Vec::new()));
     let sink = lost.clone();
     let rt = EventLoop::with_config(
-        Config::default().clock(Clock::Virtual).exception_handler(move |panic| sink.lock().unwrap().push(panic.message.clone())),
+        Config::default()
+            .clock(Clock::Virtual)
+            .exception_handler(move |panic| sink.lock().unwrap().push(panic.message.clone())),
     );
     let ran = Arc::new(AtomicUsize::new(0));
     let future: Future<u32> = Future::new(&rt);
@@ -197,7 +224,12 @@ fn awaiting_a_done_future_does_not_suspend() {
     let counter = Arc::new(Counter::default());
     let waker = Waker::from(counter.clone());
     let mut wait = pin!(future.wait());
-    assert_eq!(wait.as_mut().poll(&mut Context::from_waker(&waker)).map(Result::unwrap), Poll::Ready("ready"));
+    assert_eq!(
+        wait.as_mut()
+            .poll(&mut Context::from_waker(&waker))
+            .map(Result::unwrap),
+        Poll::Ready("ready")
+    );
     assert_eq!(counter.0.load(Ordering::SeqCst), 0);
 }
 
@@ -207,13 +239,25 @@ fn a_dropped_awaiter_leaves_the_list_and_is_not_woken() {
     let (dropped, kept) = (Arc::new(Counter::default()), Arc::new(Counter::default()));
     let mut first: Wait<u32> = future.wait();
     let mut second = future.wait();
-    assert!(Pin::new(&mut first).poll(&mut Context::from_waker(&Waker::from(dropped.clone()))).is_pending());
-    assert!(Pin::new(&mut second).poll(&mut Context::from_waker(&Waker::from(kept.clone()))).is_pending());
+    assert!(Pin::new(&mut first)
+        .poll(&mut Context::from_waker(&Waker::from(dropped.clone())))
+        .is_pending());
+    assert!(Pin::new(&mut second)
+        .poll(&mut Context::from_waker(&Waker::from(kept.clone())))
+        .is_pending());
     // Polled again while pending: keeps its one place.
-    assert!(Pin::new(&mut second).poll(&mut Context::from_waker(&Waker::from(kept.clone()))).is_pending());
-    assert_eq!(format!("{future:?}"), "Future { state: \"pending\", listeners: 2 }");
+    assert!(Pin::new(&mut second)
+        .poll(&mut Context::from_waker(&Waker::from(kept.clone())))
+        .is_pending());
+    assert_eq!(
+        format!("{future:?}"),
+        "Future { state: \"pending\", listeners: 2 }"
+    );
     drop(first);
-    assert_eq!(format!("{future:?}"), "Future { state: \"pending\", listeners: 1 }");
+    assert_eq!(
+        format!("{future:?}"),
+        "Future { state: \"pending\", listeners: 1 }"
+    );
     future.set_result(1).unwrap();
     assert_eq!(dropped.0.load(Ordering::SeqCst), 0);
     assert_eq!(kept.0.load(Ordering::SeqCst), 1);

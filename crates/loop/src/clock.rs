@@ -11,16 +11,24 @@ use aio_rt::Clock;
 /// The wall clock since the loop's creation, or a virtual clock the loop moves itself.
 #[derive(Debug)]
 pub(crate) enum LoopClock {
-    Real { epoch: std::time::Instant },
+    Real {
+        epoch: std::time::Instant,
+    },
     /// Moved only by the loop, when nothing is ready: it jumps to the next timer.
-    Virtual { now: AtomicI64 },
+    Virtual {
+        now: AtomicI64,
+    },
 }
 
 impl LoopClock {
     pub(crate) fn new(clock: Clock) -> LoopClock {
         match clock {
-            Clock::Real => LoopClock::Real { epoch: std::time::Instant::now() },
-            Clock::Virtual => LoopClock::Virtual { now: AtomicI64::new(0) },
+            Clock::Real => LoopClock::Real {
+                epoch: std::time::Instant::now(),
+            },
+            Clock::Virtual => LoopClock::Virtual {
+                now: AtomicI64::new(0),
+            },
         }
     }
 
@@ -34,7 +42,9 @@ impl LoopClock {
     /// Nanoseconds since the loop's creation.
     pub(crate) fn now(&self) -> i64 {
         match self {
-            LoopClock::Real { epoch } => i64::try_from(epoch.elapsed().as_nanos()).unwrap_or(i64::MAX),
+            LoopClock::Real { epoch } => {
+                i64::try_from(epoch.elapsed().as_nanos()).unwrap_or(i64::MAX)
+            }
             LoopClock::Virtual { now } => now.load(Ordering::Acquire),
         }
     }

@@ -69,7 +69,12 @@ mod tests {
     #[test]
     fn messages_follow_asyncio() {
         assert_eq!(NoRunningLoop.to_string(), "no running event loop");
-        assert_eq!(RunError::AlreadyRunning.to_string(), "this event loop is already running");
-        assert!(RunError::Stalled.to_string().contains("the run can never finish"));
+        assert_eq!(
+            RunError::AlreadyRunning.to_string(),
+            "this event loop is already running"
+        );
+        assert!(RunError::Stalled
+            .to_string()
+            .contains("the run can never finish"));
     }
 }

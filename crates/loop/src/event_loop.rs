@@ -183,7 +183,10 @@ impl EventLoop {
     fn call_at_nanos(&self, when: i64, callback: impl FnOnce() + Send + 'static) -> TimerHandle {
         let cell = Arc::new(Once::new(callback));
         self.shared.add_timer(when, cell.clone());
-        TimerHandle { handle: Handle { cell }, when }
+        TimerHandle {
+            handle: Handle { cell },
+            when,
+        }
     }
 
     /// Wraps `future` in a task and schedules its first step.
@@ -245,15 +248,26 @@ impl EventLoop {
     /// A task's panic is not sent here: it goes to the task's `JoinHandle`, and, if nobody
     /// retrieves it, to the handler of the [`Config`] the loop was made with (asyncio
     /// sends both to the one handler).
-    pub fn set_exception_handler(&self, handler: impl Fn(&ExceptionContext) + Send + Sync + 'static) {
-        *self.shared.handler.lock().unwrap_or_else(PoisonError::into_inner) = Some(Arc::new(handler));
+    pub fn set_exception_handler(
+        &self,
+        handler: impl Fn(&ExceptionContext) + Send + Sync + 'static,
+    ) {
+        *self
+            .shared
+            .handler
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner) = Some(Arc::new(handler));
     }
 
     /// Goes back to the default exception handler.
     ///
     /// Python: `loop.set_exception_handler(None)`
     pub fn reset_exception_handler(&self) {
-        *self.shared.handler.lock().unwrap_or_else(PoisonError::into_inner) = None;
+        *self
+            .shared
+            .handler
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner) = None;
     }
 
     /// Calls the exception handler with `context`.
@@ -283,7 +297,13 @@ impl fmt::Debug for EventLoop {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("EventLoop")
             .field("clock", &self.clock())
-            .field("running", &self.shared.running.load(std::sync::atomic::Ordering::Acquire))
+            .field(
+                "running",
+                &self
+                    .shared
+                    .running
+                    .load(std::sync::atomic::Ordering::Acquire),
+            )
             .finish()
     }
 }

@@ -107,7 +107,10 @@ fn worker(pool: &Pool) {
             break;
         }
         state.idle += 1;
-        let (next, wait) = pool.work.wait_timeout(state, IDLE_EXIT).unwrap_or_else(PoisonError::into_inner);
+        let (next, wait) = pool
+            .work
+            .wait_timeout(state, IDLE_EXIT)
+            .unwrap_or_else(PoisonError::into_inner);
         state = next;
         state.idle -= 1;
         if wait.timed_out() && state.jobs.is_empty() {

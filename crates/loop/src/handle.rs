@@ -10,8 +10,9 @@ use std::sync::{Arc, Mutex, PoisonError};
 /// asyncio's `Handle._run`. A cancelled callback stays in the queue (asyncio does the
 /// same) and does nothing when its turn comes.
 pub(crate) trait Callback: Send + Sync {
-    /// Runs the callback, unless it was cancelled.
-    fn run(&self);
+    /// Runs the callback, unless it was cancelled. By `Arc`: when the loop holds the only
+    /// reference (nobody kept the handle), the closure is moved out without locking.
+    fn run(self: Arc<Self>);
     /// Cancels it: it will not run, and what it captured is dropped now.
     fn cancel(&self);
     /// Whether [`cancel`](Callback::cancel) was called.
@@ -26,7 +27,10 @@ pub(crate) struct Once<F> {
 
 impl<F: FnOnce() + Send> Once<F> {
     pub(crate) fn new(f: F) -> Once<F> {
-        Once { cancelled: AtomicBool::new(false), f: Mutex::new(Some(f)) }
+        Once {
+            cancelled: AtomicBool::new(false),
+            f: Mutex::new(Some(f)),
+        }
     }
 
     fn take(&self) -> Option<F> {
@@ -35,12 +39,14 @@ impl<F: FnOnce() + Send> Once<F> {
 }
 
 impl<F: FnOnce() + Send> Callback for Once<F> {
-    fn run(&self) {
-        if self.cancelled.load(Ordering::Acquire) {
-            return;
-        }
-        // Taken out before the call: the callback may cancel its own handle.
-        if let Some(f) = self.take() {
+    fn run(self: Arc<Self>) {
+        // A cancelled callback was taken out by `cancel`: `None` here.
+        let f = match Arc::try_unwrap(self) {
+            Ok(once) => once.f.into_inner().unwrap_or_else(PoisonError::into_inner),
+            // Taken out before the call: the callback may cancel its own handle.
+            Err(shared) => shared.take(),
+        };
+        if let Some(f) = f {
             f();
         }
     }
@@ -87,7 +93,9 @@ impl Handle {
 
 impl fmt::Debug for Handle {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Handle").field("cancelled", &self.cancelled()).finish()
+        f.debug_struct("Handle")
+            .field("cancelled", &self.cancelled())
+            .finish()
     }
 }
 

@@ -134,12 +134,20 @@ impl EventLoop {
     /// 3. Move every timer that is due to the end of the ready queue, in deadline order.
     /// 4. Run the callbacks that are ready *now*, and only those: a callback scheduled
     ///    while they run waits for the next iteration.
-    fn run_once(&self, batch: &mut VecDeque<Ready>, step_main: &mut dyn FnMut(u64)) -> Result<(), RunError> {
+    fn run_once(
+        &self,
+        batch: &mut VecDeque<Ready>,
+        step_main: &mut dyn FnMut(u64),
+    ) -> Result<(), RunError> {
         let shared = &*self.shared;
         let mut state = shared.lock();
         loop {
             // Step 1.
-            while state.timers.peek().is_some_and(|timer| timer.0.callback.is_cancelled()) {
+            while state
+                .timers
+                .peek()
+                .is_some_and(|timer| timer.0.callback.is_cancelled())
+            {
                 state.timers.pop();
             }
             // Step 2.
@@ -153,7 +161,9 @@ impl EventLoop {
                         state = shared.park(state, None);
                         continue;
                     }
-                    let Some(when) = next else { return Err(RunError::Stalled) };
+                    let Some(when) = next else {
+                        return Err(RunError::Stalled);
+                    };
                     shared.clock.advance_to(when);
                     break;
                 }
@@ -173,10 +183,11 @@ impl EventLoop {
         // Step 3.
         let now = shared.clock.now();
         while state.timers.peek().is_some_and(|timer| timer.0.when <= now) {
-            let Some(timer) = state.timers.pop() else { break };
-            if !timer.0.callback.is_cancelled() {
-                state.ready.push_back(Ready::Callback(timer.0.callback));
-            }
+            let Some(timer) = state.timers.pop() else {
+                break;
+            };
+            // (A timer cancelled meanwhile does nothing when its turn comes.)
+            state.ready.push_back(Ready::Callback(timer.0.callback));
         }
         // Step 4: swap the queue out, so that what is scheduled from now on lands in the
         // (empty) queue of the next iteration.

@@ -33,7 +33,9 @@ thread_local! {
 /// assert_eq!(inside, Ok(event_loop));
 /// ```
 pub fn get_running_loop() -> Result<EventLoop, NoRunningLoop> {
-    RUNNING.with(|running| running.borrow().clone()).ok_or(NoRunningLoop)
+    RUNNING
+        .with(|running| running.borrow().clone())
+        .ok_or(NoRunningLoop)
 }
 
 /// Marks a loop as running on this thread until dropped (also when a panic unwinds).
@@ -51,17 +53,26 @@ impl Running {
             Some(_) => Err(RunError::AnotherLoopRunning),
             None => Ok(()),
         })?;
-        if event_loop.shared.running.swap(true, std::sync::atomic::Ordering::AcqRel) {
+        if event_loop
+            .shared
+            .running
+            .swap(true, std::sync::atomic::Ordering::AcqRel)
+        {
             return Err(RunError::AlreadyRunning);
         }
         RUNNING.with(|running| *running.borrow_mut() = Some(event_loop.clone()));
-        Ok(Running { event_loop: event_loop.clone() })
+        Ok(Running {
+            event_loop: event_loop.clone(),
+        })
     }
 }
 
 impl Drop for Running {
     fn drop(&mut self) {
         RUNNING.with(|running| running.borrow_mut().take());
-        self.event_loop.shared.running.store(false, std::sync::atomic::Ordering::Release);
+        self.event_loop
+            .shared
+            .running
+            .store(false, std::sync::atomic::Ordering::Release);
     }
 }

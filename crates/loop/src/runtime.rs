@@ -46,7 +46,9 @@ impl Runtime for EventLoop {
     fn sleep_until(&self, deadline: Instant) -> Self::Sleep {
         let nanos = i64::try_from(deadline.since_start().as_nanos()).unwrap_or(i64::MAX);
         // `Tasks` is on the real clock, so it asks for the executor's own timer: ours.
-        self.shared.tasks.sleep_until(deadline, |_wall_clock| SleepUntil::new(self.clone(), nanos))
+        self.shared
+            .tasks
+            .sleep_until(deadline, |_wall_clock| SleepUntil::new(self.clone(), nanos))
     }
 
     fn now(&self) -> Instant {

@@ -116,7 +116,11 @@ impl Shared {
         let mut state = self.lock();
         let seq = state.next_timer;
         state.next_timer += 1;
-        state.timers.push(Reverse(Timer { when, seq, callback }));
+        state.timers.push(Reverse(Timer {
+            when,
+            seq,
+            callback,
+        }));
         let wake = state.parked;
         drop(state);
         // A loop parked until a later deadline must see this earlier one.
@@ -134,9 +138,15 @@ impl Shared {
         state.parked = true;
         let mut state = match timeout {
             Some(timeout) => {
-                self.wakeup.wait_timeout(state, timeout).unwrap_or_else(PoisonError::into_inner).0
+                self.wakeup
+                    .wait_timeout(state, timeout)
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .0
             }
-            None => self.wakeup.wait(state).unwrap_or_else(PoisonError::into_inner),
+            None => self
+                .wakeup
+                .wait(state)
+                .unwrap_or_else(PoisonError::into_inner),
         };
         state.parked = false;
         state
@@ -144,7 +154,11 @@ impl Shared {
 
     /// The loop's exception handler, or the default one (print to stderr).
     pub(crate) fn report(&self, context: &ExceptionContext) {
-        let handler = self.handler.lock().unwrap_or_else(PoisonError::into_inner).clone();
+        let handler = self
+            .handler
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone();
         match handler {
             Some(handler) => handler(context),
             None => eprintln!("aio-loop: {context}"),

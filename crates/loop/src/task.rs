@@ -42,7 +42,11 @@ impl TaskCell {
         let waker = Waker::from(Arc::clone(self));
         let mut slot = self.future.lock().unwrap_or_else(PoisonError::into_inner);
         if let Some(future) = slot.as_mut() {
-            if future.as_mut().poll(&mut Context::from_waker(&waker)).is_ready() {
+            if future
+                .as_mut()
+                .poll(&mut Context::from_waker(&waker))
+                .is_ready()
+            {
                 // Done: drop the future now, with everything it held.
                 *slot = None;
             }
@@ -110,7 +114,11 @@ pub struct SleepUntil {
 
 impl SleepUntil {
     pub(crate) fn new(event_loop: EventLoop, deadline: i64) -> SleepUntil {
-        SleepUntil { event_loop, deadline, timer: None }
+        SleepUntil {
+            event_loop,
+            deadline,
+            timer: None,
+        }
     }
 }
 
@@ -119,7 +127,10 @@ impl Future for SleepUntil {
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
         let this = &mut *self;
-        let fired = this.timer.as_ref().is_some_and(|timer| timer.fired.load(Ordering::Acquire));
+        let fired = this
+            .timer
+            .as_ref()
+            .is_some_and(|timer| timer.fired.load(Ordering::Acquire));
         if fired || this.event_loop.shared.clock.now() >= this.deadline {
             if let Some(timer) = this.timer.take() {
                 timer.cancel();
@@ -134,7 +145,9 @@ impl Future for SleepUntil {
                     fired: AtomicBool::new(false),
                     waker: Mutex::new(Some(cx.waker().clone())),
                 });
-                this.event_loop.shared.add_timer(this.deadline, timer.clone());
+                this.event_loop
+                    .shared
+                    .add_timer(this.deadline, timer.clone());
                 this.timer = Some(timer);
             }
         }
@@ -152,7 +165,9 @@ impl Drop for SleepUntil {
 
 impl fmt::Debug for SleepUntil {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("SleepUntil").field("deadline", &crate::clock::nanos_to_secs(self.deadline)).finish()
+        f.debug_struct("SleepUntil")
+            .field("deadline", &crate::clock::nanos_to_secs(self.deadline))
+            .finish()
     }
 }
 
@@ -174,12 +189,16 @@ impl SleepTimer {
 }
 
 impl Callback for SleepTimer {
-    fn run(&self) {
+    fn run(self: Arc<Self>) {
         if self.cancelled.load(Ordering::Acquire) {
             return;
         }
         self.fired.store(true, Ordering::Release);
-        let waker = self.waker.lock().unwrap_or_else(PoisonError::into_inner).take();
+        let waker = self
+            .waker
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take();
         if let Some(waker) = waker {
             waker.wake();
         }
@@ -187,7 +206,12 @@ impl Callback for SleepTimer {
 
     fn cancel(&self) {
         self.cancelled.store(true, Ordering::Release);
-        drop(self.waker.lock().unwrap_or_else(PoisonError::into_inner).take());
+        drop(
+            self.waker
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .take(),
+        );
     }
 
     fn is_cancelled(&self) -> bool {

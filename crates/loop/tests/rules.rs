@@ -82,7 +82,10 @@ fn due_timers_join_the_end_of_the_queue_in_deadline_then_registration_order() {
     let stop = event_loop.call_later(3.0, stopper(&event_loop));
     assert_eq!(stop.when(), 3.0);
     event_loop.run_forever().unwrap();
-    assert_eq!(seen.take(), ["soon", "-5", "1", "2 (first made)", "2 (second made)"]);
+    assert_eq!(
+        seen.take(),
+        ["soon", "-5", "1", "2 (first made)", "2 (second made)"]
+    );
     assert_eq!(event_loop.time(), 3.0);
 }
 
@@ -116,7 +119,10 @@ fn a_panicking_callback_goes_to_the_exception_handler_and_the_loop_carries_on() 
     let contexts = contexts.lock().unwrap();
     assert_eq!(
         *contexts,
-        [ExceptionContext { message: "exception in callback".into(), exception: "boom".into() }]
+        [ExceptionContext {
+            message: "exception in callback".into(),
+            exception: "boom".into()
+        }]
     );
     assert_eq!(contexts[0].to_string(), "exception in callback: boom");
 }
@@ -135,7 +141,9 @@ fn get_running_loop_inside_gives_the_running_loop() {
         .run_until_complete(async {
             let task = get_running_loop();
             let (tx, rx) = mpsc::channel();
-            get_running_loop().unwrap().call_soon(move || tx.send(get_running_loop()).unwrap());
+            get_running_loop()
+                .unwrap()
+                .call_soon(move || tx.send(get_running_loop()).unwrap());
             get_running_loop().unwrap().yield_now().await;
             (task, rx.recv().unwrap())
         })
@@ -149,7 +157,9 @@ fn get_running_loop_inside_gives_the_running_loop() {
 #[test]
 fn a_second_loop_on_a_thread_that_runs_one_is_an_error() {
     let event_loop = virtual_loop();
-    let error = event_loop.run_until_complete(async { virtual_loop().run_until_complete(async {}) }).unwrap();
+    let error = event_loop
+        .run_until_complete(async { virtual_loop().run_until_complete(async {}) })
+        .unwrap();
     assert_eq!(error, Err(RunError::AnotherLoopRunning));
     assert_eq!(
         RunError::AnotherLoopRunning.to_string(),
@@ -165,13 +175,18 @@ fn running_a_loop_that_is_running_is_an_error() {
         .run_until_complete(async move {
             let same = lp.run_forever();
             let lp2 = lp.clone();
-            let other = std::thread::spawn(move || lp2.run_until_complete(async {})).join().unwrap();
+            let other = std::thread::spawn(move || lp2.run_until_complete(async {}))
+                .join()
+                .unwrap();
             (same, other)
         })
         .unwrap();
     assert_eq!(same_thread, Err(RunError::AlreadyRunning));
     assert_eq!(other_thread, Err(RunError::AlreadyRunning));
-    assert_eq!(RunError::AlreadyRunning.to_string(), "this event loop is already running");
+    assert_eq!(
+        RunError::AlreadyRunning.to_string(),
+        "this event loop is already running"
+    );
     // After the run, it may run again.
     assert_eq!(event_loop.run_until_complete(async { 1 }), Ok(1));
 }
@@ -187,9 +202,14 @@ fn block_on_inside_the_loop_panics_instead_of_deadlocking() {
 #[test]
 fn a_run_that_can_never_finish_fails_on_the_virtual_clock() {
     let event_loop = virtual_loop();
-    let error = event_loop.run_until_complete(std::future::pending::<()>()).unwrap_err();
+    let error = event_loop
+        .run_until_complete(std::future::pending::<()>())
+        .unwrap_err();
     assert_eq!(error, RunError::Stalled);
-    assert!(error.to_string().contains("the run can never finish"), "{error}");
+    assert!(
+        error.to_string().contains("the run can never finish"),
+        "{error}"
+    );
     // run_forever with nothing scheduled, too.
     assert_eq!(event_loop.run_forever(), Err(RunError::Stalled));
 }
@@ -210,9 +230,14 @@ fn stop_before_the_future_completes_is_an_error() {
     let event_loop = virtual_loop();
     event_loop.call_soon(stopper(&event_loop));
     let lp = event_loop.clone();
-    let error = event_loop.run_until_complete(async move { lp.sleep(Duration::from_secs(5)).await }).unwrap_err();
+    let error = event_loop
+        .run_until_complete(async move { lp.sleep(Duration::from_secs(5)).await })
+        .unwrap_err();
     assert_eq!(error, RunError::Stopped);
-    assert_eq!(error.to_string(), "event loop stopped before future completed");
+    assert_eq!(
+        error.to_string(),
+        "event loop stopped before future completed"
+    );
 }
 
 #[test]
@@ -304,22 +329,21 @@ fn timers_fire_on_the_real_clock() {
 fn tasks_sleep_and_yield_like_asyncio() {
     let event_loop = virtual_loop();
     let lp = event_loop.clone();
-    let order = event_loop
-        .block_on(async move {
-            let seen = Seen::default();
-            let mut tasks = Vec::new();
-            for (name, delay) in [("c", 3), ("a", 1), ("b", 2)] {
-                let (lp2, s) = (lp.clone(), seen.clone());
-                tasks.push(lp.spawn(async move {
-                    lp2.sleep(Duration::from_secs(delay)).await;
-                    s.push(format!("{name}@{}", lp2.time()));
-                }));
-            }
-            for task in tasks {
-                task.await.unwrap();
-            }
-            seen.take()
-        });
+    let order = event_loop.block_on(async move {
+        let seen = Seen::default();
+        let mut tasks = Vec::new();
+        for (name, delay) in [("c", 3), ("a", 1), ("b", 2)] {
+            let (lp2, s) = (lp.clone(), seen.clone());
+            tasks.push(lp.spawn(async move {
+                lp2.sleep(Duration::from_secs(delay)).await;
+                s.push(format!("{name}@{}", lp2.time()));
+            }));
+        }
+        for task in tasks {
+            task.await.unwrap();
+        }
+        seen.take()
+    });
     assert_eq!(order, ["a@1", "b@2", "c@3"]);
     assert_eq!(event_loop.now().since_start(), Duration::from_secs(3));
 }
@@ -328,9 +352,11 @@ fn tasks_sleep_and_yield_like_asyncio() {
 fn a_task_panic_goes_to_its_join_handle() {
     let lost = Arc::new(AtomicUsize::new(0));
     let counter = lost.clone();
-    let config = Config::default().clock(Clock::Virtual).exception_handler(move |_| {
-        counter.fetch_add(1, Ordering::SeqCst);
-    });
+    let config = Config::default()
+        .clock(Clock::Virtual)
+        .exception_handler(move |_| {
+            counter.fetch_add(1, Ordering::SeqCst);
+        });
     let event_loop = EventLoop::with_config(config);
     let lp = event_loop.clone();
     let outcome = event_loop.block_on(async move {

@@ -37,7 +37,8 @@ struct Log(Trace);
 impl Log {
     fn log(&self, task: &str, message: impl std::fmt::Display) {
         let event_loop = get_running_loop().expect("log is called inside a running loop");
-        self.0.record(event_loop.time().round() as u64, task, message);
+        self.0
+            .record(event_loop.time().round() as u64, task, message);
     }
 }
 
@@ -49,7 +50,10 @@ fn new_event_loop() -> EventLoop {
 /// Runs `body` on a blocking thread of the runtime under test.
 async fn on_own_thread<R: Runtime>(cx: &Cx<R>, body: impl FnOnce(Log) + Send + 'static) {
     let log = Log(cx.trace().clone());
-    cx.rt().spawn_blocking(move || body(log)).await.expect("the loop's thread finished");
+    cx.rt()
+        .spawn_blocking(move || body(log))
+        .await
+        .expect("the loop's thread finished");
 }
 
 /// Three callbacks are scheduled with `call_soon` before the loop runs; they run in that
@@ -64,7 +68,10 @@ pub(crate) async fn ready_queue_order<R: Runtime>(cx: Cx<R>) {
             l.log("loop", "callback a: schedules a2");
             let (l2, lp2) = (l.clone(), lp.clone());
             lp.call_soon(move || {
-                l2.log("loop", "callback a2: scheduled during the first iteration, runs in the second");
+                l2.log(
+                    "loop",
+                    "callback a2: scheduled during the first iteration, runs in the second",
+                );
                 lp2.stop();
             });
         });
@@ -109,10 +116,19 @@ pub(crate) async fn cancelled_handle_never_runs<R: Runtime>(cx: Cx<R>) {
         let handles: Arc<OnceLock<(Handle, TimerHandle)>> = Arc::default();
         let (l, slot) = (log.clone(), handles.clone());
         event_loop.call_soon(move || {
-            let (soon, timer) = slot.get().expect("the handles are set before the loop runs");
+            let (soon, timer) = slot
+                .get()
+                .expect("the handles are set before the loop runs");
             soon.cancel();
             timer.cancel();
-            l.log("loop", format!("cancelled both handles: {} {}", soon.cancelled(), timer.cancelled()));
+            l.log(
+                "loop",
+                format!(
+                    "cancelled both handles: {} {}",
+                    soon.cancelled(),
+                    timer.cancelled()
+                ),
+            );
         });
         let l = log.clone();
         let soon = event_loop.call_soon(move || l.log("loop", "call_soon handle: never runs"));
@@ -136,7 +152,10 @@ pub(crate) async fn panicking_callback<R: Runtime>(cx: Cx<R>) {
         let event_loop = new_event_loop();
         let l = log.clone();
         event_loop.set_exception_handler(move |context| {
-            l.log("handler", format!("exception handler got: {}", context.exception));
+            l.log(
+                "handler",
+                format!("exception handler got: {}", context.exception),
+            );
         });
         let l = log.clone();
         event_loop.call_soon(move || {
@@ -167,7 +186,10 @@ pub(crate) async fn stop_finishes_the_iteration<R: Runtime>(cx: Cx<R>) {
             let (l, lp2) = (l.clone(), lp.clone());
             lp.call_soon(move || {
                 let run = r.load(Ordering::SeqCst);
-                l.log("loop", format!("callback c: runs in run_forever call {run}"));
+                l.log(
+                    "loop",
+                    format!("callback c: runs in run_forever call {run}"),
+                );
                 lp2.stop();
             });
         });
@@ -194,7 +216,10 @@ pub(crate) async fn get_running_loop_outside<R: Runtime>(cx: Cx<R>) {
             .run_until_complete(async move {
                 log.log("main", format!("outside a loop: {before}"));
                 let same = get_running_loop() == Ok(lp.clone());
-                log.log("main", format!("inside: get_running_loop() is the loop running main: {same}"));
+                log.log(
+                    "main",
+                    format!("inside: get_running_loop() is the loop running main: {same}"),
+                );
                 let (l, lp2) = (log.clone(), lp.clone());
                 let callback = lp.call_soon(move || {
                     let same = get_running_loop() == Ok(lp2);
@@ -218,21 +243,37 @@ pub(crate) async fn get_event_loop_pitfall<R: Runtime>(cx: Cx<R>) {
         // What `get_event_loop()` at import time gave: a loop that nobody runs yet.
         let early = new_event_loop();
         let l = log.clone();
-        early.call_soon(move || l.log("early", "the early loop's callback runs only now, when that loop is run"));
+        early.call_soon(move || {
+            l.log(
+                "early",
+                "the early loop's callback runs only now, when that loop is run",
+            )
+        });
         let event_loop = new_event_loop();
         let lp = event_loop.clone();
         let early2 = early.clone();
         event_loop
             .run_until_complete(async move {
-                log.log("main", format!("the early loop is running: {}", early2.is_running()));
+                log.log(
+                    "main",
+                    format!("the early loop is running: {}", early2.is_running()),
+                );
                 let same = get_running_loop() == Ok(early2.clone());
-                log.log("main", format!("the running loop is the early loop: {same}"));
+                log.log(
+                    "main",
+                    format!("the running loop is the early loop: {same}"),
+                );
                 lp.yield_now().await;
-                log.log("main", "an iteration later, the early loop's callback has not run");
+                log.log(
+                    "main",
+                    "an iteration later, the early loop's callback has not run",
+                );
             })
             .expect("the main loop ran");
         let lp = early.clone();
-        early.run_until_complete(lp.yield_now()).expect("the early loop ran");
+        early
+            .run_until_complete(lp.yield_now())
+            .expect("the early loop ran");
     })
     .await;
 }
@@ -248,15 +289,23 @@ pub(crate) async fn one_loop_per_thread<R: Runtime>(cx: Cx<R>) {
             .run_until_complete(async move {
                 let other = new_event_loop();
                 if let Err(error) = other.run_until_complete(async {}) {
-                    log.log("main", format!("running a second loop on this thread: RuntimeError: {error}"));
+                    log.log(
+                        "main",
+                        format!("running a second loop on this thread: RuntimeError: {error}"),
+                    );
                 }
                 if let Err(error) = lp.run_forever() {
-                    log.log("main", format!("running this loop again: RuntimeError: {error}"));
+                    log.log(
+                        "main",
+                        format!("running this loop again: RuntimeError: {error}"),
+                    );
                 }
                 let l = log.clone();
                 std::thread::spawn(move || {
                     other
-                        .run_until_complete(async move { l.log("thread", "a new thread runs the other loop") })
+                        .run_until_complete(async move {
+                            l.log("thread", "a new thread runs the other loop")
+                        })
                         .expect("the other loop ran on its own thread");
                 })
                 .join()
@@ -280,7 +329,9 @@ pub(crate) async fn run_in_executor<R: Runtime>(cx: Cx<R>) {
                 let (l, lp2) = (log.clone(), lp.clone());
                 let job = lp.run_in_executor(move || {
                     released.recv().expect("the loop releases the job");
-                    lp2.call_soon_threadsafe(move || l.log("executor", "call_soon_threadsafe from the executor thread"));
+                    lp2.call_soon_threadsafe(move || {
+                        l.log("executor", "call_soon_threadsafe from the executor thread")
+                    });
                     42
                 });
                 tick(log.clone(), lp.clone(), 1, release);
@@ -296,7 +347,10 @@ pub(crate) async fn run_in_executor<R: Runtime>(cx: Cx<R>) {
 fn tick(log: Log, event_loop: EventLoop, n: u32, release: mpsc::Sender<()>) {
     let lp = event_loop.clone();
     event_loop.call_soon(move || {
-        log.log("loop", format!("tick {n}: the loop runs while the job blocks"));
+        log.log(
+            "loop",
+            format!("tick {n}: the loop runs while the job blocks"),
+        );
         if n < 3 {
             tick(log, lp, n + 1, release);
         } else {

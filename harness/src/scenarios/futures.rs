@@ -13,11 +13,26 @@ const CONCEPT: &str = "futures";
 const SOURCE: &str = include_str!("futures.rs");
 
 pub(crate) const SCENARIOS: &[Scenario] = &[
-    parity!(set_result_wakes_awaiters, "three tasks await one future; set_result wakes them in the order they started waiting"),
-    parity!(done_callbacks_order, "done callbacks and awaiters are scheduled in registration order, never inline"),
-    parity!(set_exception_propagates, "set_exception reaches every awaiter, result() and exception()"),
-    parity!(cancel_with_message, "cancel(msg) is true once; awaiters, result() and exception() get CancelledError(msg)"),
-    parity!(invalid_state_errors, "reading a pending future or setting a done one is an InvalidStateError"),
+    parity!(
+        set_result_wakes_awaiters,
+        "three tasks await one future; set_result wakes them in the order they started waiting"
+    ),
+    parity!(
+        done_callbacks_order,
+        "done callbacks and awaiters are scheduled in registration order, never inline"
+    ),
+    parity!(
+        set_exception_propagates,
+        "set_exception reaches every awaiter, result() and exception()"
+    ),
+    parity!(
+        cancel_with_message,
+        "cancel(msg) is true once; awaiters, result() and exception() get CancelledError(msg)"
+    ),
+    parity!(
+        invalid_state_errors,
+        "reading a pending future or setting a done one is an InvalidStateError"
+    ),
 ];
 
 /// A task that starts waiting for `future` at tick `arrive`, and logs what it gets.
@@ -29,7 +44,10 @@ fn waiter<R: Runtime>(cx: &Cx<R>, name: &str, arrive: u64, future: &Future<u32>)
         match (&future).await {
             Ok(value) => cx2.log(&name2, format!("got {value}")),
             Err(FutureError::Cancelled(error)) => {
-                cx2.log(&name2, format!("got CancelledError: {}", error.message().unwrap_or("")));
+                cx2.log(
+                    &name2,
+                    format!("got CancelledError: {}", error.message().unwrap_or("")),
+                );
             }
             Err(error) => cx2.log(&name2, format!("got error: {error}")),
         }
@@ -42,8 +60,9 @@ fn waiter<R: Runtime>(cx: &Cx<R>, name: &str, arrive: u64, future: &Future<u32>)
 /// now done: it gets the value at once, before a task created just before gets a turn.
 pub(crate) async fn set_result_wakes_awaiters<R: Runtime>(cx: Cx<R>) {
     let future = Future::new(cx.rt());
-    let waiters: Vec<_> =
-        (1..=3).map(|i| waiter(&cx, &format!("waiter-{i}"), i, &future)).collect();
+    let waiters: Vec<_> = (1..=3)
+        .map(|i| waiter(&cx, &format!("waiter-{i}"), i, &future))
+        .collect();
     cx.sleep(4).await;
     future.set_result(42).expect("the future was pending");
     cx.log("main", "set_result(42) returned; no awaiter has run yet");
@@ -51,9 +70,14 @@ pub(crate) async fn set_result_wakes_awaiters<R: Runtime>(cx: Cx<R>) {
         task.await.expect("a waiter finished");
     }
     let cx2 = cx.clone();
-    let other = cx.spawn("other", async move { cx2.log("other", "a task created before the await runs") });
+    let other = cx.spawn("other", async move {
+        cx2.log("other", "a task created before the await runs")
+    });
     let value = (&future).await.expect("the future has a result");
-    cx.log("main", format!("awaiting the done future gave {value} without suspending"));
+    cx.log(
+        "main",
+        format!("awaiting the done future gave {value} without suspending"),
+    );
     other.await.expect("the other task finished");
 }
 
@@ -67,7 +91,10 @@ pub(crate) async fn done_callbacks_order<R: Runtime>(cx: Cx<R>) {
     let callback = |name: &'static str| {
         let cx = cx.clone();
         DoneCallback::new(move |f: &Future<u32>| {
-            cx.log("callback", format!("{name} sees {}", f.result().expect("done")));
+            cx.log(
+                "callback",
+                format!("{name} sees {}", f.result().expect("done")),
+            );
         })
     };
     let (first, second, third) = (callback("first"), callback("second"), callback("third"));
@@ -78,13 +105,19 @@ pub(crate) async fn done_callbacks_order<R: Runtime>(cx: Cx<R>) {
     future.add_done_callback(third);
     future.add_done_callback(second.clone());
     let removed = future.remove_done_callback(&second);
-    cx.log("main", format!("remove_done_callback(second) removed {removed}"));
+    cx.log(
+        "main",
+        format!("remove_done_callback(second) removed {removed}"),
+    );
     cx.sleep(1).await;
     future.set_result(7).expect("the future was pending");
     cx.log("main", "set_result(7) returned; no callback has run yet");
     task.await.expect("the waiter finished");
     future.add_done_callback(callback("late"));
-    cx.log("main", "added a callback to the done future: scheduled, not called");
+    cx.log(
+        "main",
+        "added a callback to the done future: scheduled, not called",
+    );
     cx.rt().yield_now().await;
     cx.log("main", "after a yield it has run");
 }
@@ -93,13 +126,21 @@ pub(crate) async fn done_callbacks_order<R: Runtime>(cx: Cx<R>) {
 /// Then `exception()` returns it and `result()` raises it.
 pub(crate) async fn set_exception_propagates<R: Runtime>(cx: Cx<R>) {
     let future: Future<u32> = Future::new(cx.rt());
-    let waiters = [waiter(&cx, "waiter-1", 1, &future), waiter(&cx, "waiter-2", 2, &future)];
+    let waiters = [
+        waiter(&cx, "waiter-1", 1, &future),
+        waiter(&cx, "waiter-2", 2, &future),
+    ];
     cx.sleep(3).await;
-    future.set_exception(Exception::msg("bad input")).expect("the future was pending");
+    future
+        .set_exception(Exception::msg("bad input"))
+        .expect("the future was pending");
     for task in waiters {
         task.await.expect("a waiter finished");
     }
-    let exception = future.exception().expect("done, not cancelled").expect("an exception");
+    let exception = future
+        .exception()
+        .expect("done, not cancelled")
+        .expect("an exception");
     cx.log("main", format!("exception() returns: {exception}"));
     if let Err(error) = future.result() {
         cx.log("main", format!("result() raises: {error}"));
@@ -113,15 +154,36 @@ pub(crate) async fn cancel_with_message<R: Runtime>(cx: Cx<R>) {
     let future: Future<u32> = Future::new(cx.rt());
     let task = waiter(&cx, "waiter", 1, &future);
     cx.sleep(2).await;
-    cx.log("main", format!("cancel('shutting down') returns {}", future.cancel_with("shutting down")));
-    cx.log("main", format!("cancel('again') returns {}", future.cancel_with("again")));
+    cx.log(
+        "main",
+        format!(
+            "cancel('shutting down') returns {}",
+            future.cancel_with("shutting down")
+        ),
+    );
+    cx.log(
+        "main",
+        format!("cancel('again') returns {}", future.cancel_with("again")),
+    );
     cx.log("main", format!("cancelled() is {}", future.cancelled()));
     task.await.expect("the waiter finished");
     if let Err(FutureError::Cancelled(error)) = future.result() {
-        cx.log("main", format!("result() raises CancelledError: {}", error.message().unwrap_or("")));
+        cx.log(
+            "main",
+            format!(
+                "result() raises CancelledError: {}",
+                error.message().unwrap_or("")
+            ),
+        );
     }
     if let Err(FutureError::Cancelled(error)) = future.exception() {
-        cx.log("main", format!("exception() raises CancelledError: {}", error.message().unwrap_or("")));
+        cx.log(
+            "main",
+            format!(
+                "exception() raises CancelledError: {}",
+                error.message().unwrap_or("")
+            ),
+        );
     }
 }
 
@@ -131,18 +193,36 @@ pub(crate) async fn cancel_with_message<R: Runtime>(cx: Cx<R>) {
 pub(crate) async fn invalid_state_errors<R: Runtime>(cx: Cx<R>) {
     let future: Future<u32> = Future::new(cx.rt());
     if let Err(error) = future.result() {
-        cx.log("main", format!("result() while pending: InvalidStateError: {error}"));
+        cx.log(
+            "main",
+            format!("result() while pending: InvalidStateError: {error}"),
+        );
     }
     if let Err(error) = future.exception() {
-        cx.log("main", format!("exception() while pending: InvalidStateError: {error}"));
+        cx.log(
+            "main",
+            format!("exception() while pending: InvalidStateError: {error}"),
+        );
     }
     future.set_result(1).expect("the future was pending");
     if let Err(error) = future.set_result(2) {
-        cx.log("main", format!("set_result on a done future: InvalidStateError: {error}"));
+        cx.log(
+            "main",
+            format!("set_result on a done future: InvalidStateError: {error}"),
+        );
     }
     if let Err(error) = future.set_exception("late") {
-        cx.log("main", format!("set_exception on a done future: InvalidStateError: {error}"));
+        cx.log(
+            "main",
+            format!("set_exception on a done future: InvalidStateError: {error}"),
+        );
     }
-    cx.log("main", format!("cancel() on a done future returns {}", future.cancel()));
-    cx.log("main", format!("result() is still {}", future.result().expect("a result")));
+    cx.log(
+        "main",
+        format!("cancel() on a done future returns {}", future.cancel()),
+    );
+    cx.log(
+        "main",
+        format!("result() is still {}", future.result().expect("a result")),
+    );
 }
