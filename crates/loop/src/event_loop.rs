@@ -98,6 +98,7 @@ impl EventLoop {
                     next_timer: 0,
                     parked: false,
                     stopping: false,
+                    cancelled_timers: 0,
                     jobs: 0,
                 }),
                 wakeup: Condvar::new(),
@@ -186,6 +187,7 @@ impl EventLoop {
         TimerHandle {
             handle: Handle { cell },
             when,
+            shared: Arc::downgrade(&self.shared),
         }
     }
 
@@ -295,15 +297,15 @@ impl Eq for EventLoop {}
 
 impl fmt::Debug for EventLoop {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (ready, timers) = {
+            let state = self.shared.lock();
+            (state.ready.len(), state.timers.len())
+        };
         f.debug_struct("EventLoop")
             .field("clock", &self.clock())
-            .field(
-                "running",
-                &self
-                    .shared
-                    .running
-                    .load(std::sync::atomic::Ordering::Acquire),
-            )
+            .field("running", &self.is_running())
+            .field("ready", &ready)
+            .field("timers", &timers)
             .finish()
     }
 }

@@ -3,7 +3,9 @@
 
 use std::fmt;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Mutex, PoisonError, Weak};
+
+use crate::shared::Shared;
 
 /// Something the loop can run from its ready queue: a scheduled callback, or a timer's.
 ///
@@ -13,8 +15,9 @@ pub(crate) trait Callback: Send + Sync {
     /// Runs the callback, unless it was cancelled. By `Arc`: when the loop holds the only
     /// reference (nobody kept the handle), the closure is moved out without locking.
     fn run(self: Arc<Self>);
-    /// Cancels it: it will not run, and what it captured is dropped now.
-    fn cancel(&self);
+    /// Cancels it: it will not run, and what it captured is dropped now. `true` if it had
+    /// neither run nor been cancelled before (it is now a dead entry where it waits).
+    fn cancel(&self) -> bool;
     /// Whether [`cancel`](Callback::cancel) was called.
     fn is_cancelled(&self) -> bool;
 }
@@ -51,10 +54,10 @@ impl<F: FnOnce() + Send> Callback for Once<F> {
         }
     }
 
-    fn cancel(&self) {
+    fn cancel(&self) -> bool {
         self.cancelled.store(true, Ordering::Release);
         // asyncio clears `_callback` and `_args` on cancel, so that they can be freed.
-        drop(self.take());
+        self.take().is_some()
     }
 
     fn is_cancelled(&self) -> bool {
@@ -109,6 +112,8 @@ impl fmt::Debug for Handle {
 pub struct TimerHandle {
     pub(crate) handle: Handle,
     pub(crate) when: i64,
+    /// To count the dead entries of the heap.
+    pub(crate) shared: Weak<Shared>,
 }
 
 impl TimerHandle {
@@ -116,11 +121,15 @@ impl TimerHandle {
     ///
     /// Python: `TimerHandle.cancel()`
     ///
-    /// Simplification, named: the cancelled timer stays in the heap until it reaches the
-    /// top, where the loop drops it (asyncio also rebuilds the heap when more than half of
-    /// it is cancelled).
+    /// The cancelled timer stays in the heap until it reaches the top, or until more than
+    /// half of the heap (and over 100 timers) is cancelled: then the loop sweeps them all
+    /// out, as asyncio does.
     pub fn cancel(&self) {
-        self.handle.cancel();
+        if self.handle.cell.cancel() {
+            if let Some(shared) = self.shared.upgrade() {
+                shared.timer_cancelled();
+            }
+        }
     }
 
     /// Whether [`cancel`](TimerHandle::cancel) was called.

@@ -84,8 +84,7 @@
 //! # Simplifications, named
 //!
 //! No I/O (no selector: only timers and thread-safe wake-ups end a wait); one mutex
-//! guards the queue and the heap; cancelled timers leave the heap only when they reach its
-//! top; a loop dropped with tasks still suspended may be kept alive by them (asyncio has
+//! guards the queue and the heap; a loop dropped with tasks still suspended may be kept alive by them (asyncio has
 //! `loop.close()`; here the tasks' futures own their handles to the loop).
 
 mod clock;

@@ -127,7 +127,8 @@ impl EventLoop {
 
     /// One iteration, as asyncio's `_run_once`:
     ///
-    /// 1. Drop cancelled timers from the top of the heap.
+    /// 1. Drop cancelled timers from the top of the heap (or sweep them all out, when they
+    ///    are most of it).
     /// 2. If nothing is ready (and no stop is pending), wait: on the real clock park until
     ///    the next deadline or a thread-safe wake-up; on the virtual clock wait for
     ///    executor jobs, else jump to the next deadline, else fail (nothing can happen).
@@ -142,13 +143,21 @@ impl EventLoop {
         let shared = &*self.shared;
         let mut state = shared.lock();
         loop {
-            // Step 1.
+            // Step 1. Sweep the heap when most of it is cancelled timers, as asyncio does
+            // (over 100, and over half); else just drop those at the top.
+            if state.cancelled_timers > 100 && state.cancelled_timers * 2 > state.timers.len() {
+                state
+                    .timers
+                    .retain(|timer| !timer.0.callback.is_cancelled());
+                state.cancelled_timers = 0;
+            }
             while state
                 .timers
                 .peek()
                 .is_some_and(|timer| timer.0.callback.is_cancelled())
             {
                 state.timers.pop();
+                state.cancelled_timers = state.cancelled_timers.saturating_sub(1);
             }
             // Step 2.
             if !state.ready.is_empty() || state.stopping {

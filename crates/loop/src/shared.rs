@@ -51,6 +51,9 @@ pub(crate) struct State {
     pub(crate) next_timer: u64,
     /// The loop is parked on `wakeup`: a thread-safe schedule must notify it.
     pub(crate) parked: bool,
+    /// Cancelled timers still in the heap (about: a timer cancelled as it becomes due may
+    /// be counted and never popped as cancelled; the sweep resets the count).
+    pub(crate) cancelled_timers: usize,
     /// `stop()` was called: finish this iteration, then return.
     pub(crate) stopping: bool,
     /// Executor jobs in progress: on the virtual clock, time stands still while any runs.
@@ -127,6 +130,11 @@ impl Shared {
         if wake {
             self.wakeup.notify_one();
         }
+    }
+
+    /// A timer in the heap was cancelled (asyncio's `_timer_handle_cancelled`).
+    pub(crate) fn timer_cancelled(&self) {
+        self.lock().cancelled_timers += 1;
     }
 
     /// Parks the loop until a wake-up, or `timeout` (none: until a wake-up).

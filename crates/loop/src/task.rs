@@ -133,7 +133,9 @@ impl Future for SleepUntil {
             .is_some_and(|timer| timer.fired.load(Ordering::Acquire));
         if fired || this.event_loop.shared.clock.now() >= this.deadline {
             if let Some(timer) = this.timer.take() {
-                timer.cancel();
+                if timer.cancel() {
+                    this.event_loop.shared.timer_cancelled();
+                }
             }
             return Poll::Ready(());
         }
@@ -158,7 +160,9 @@ impl Future for SleepUntil {
 impl Drop for SleepUntil {
     fn drop(&mut self) {
         if let Some(timer) = self.timer.take() {
-            timer.cancel();
+            if timer.cancel() {
+                self.event_loop.shared.timer_cancelled();
+            }
         }
     }
 }
@@ -204,14 +208,16 @@ impl Callback for SleepTimer {
         }
     }
 
-    fn cancel(&self) {
-        self.cancelled.store(true, Ordering::Release);
+    fn cancel(&self) -> bool {
+        let was_live =
+            !self.fired.load(Ordering::Acquire) && !self.cancelled.swap(true, Ordering::AcqRel);
         drop(
             self.waker
                 .lock()
                 .unwrap_or_else(PoisonError::into_inner)
                 .take(),
         );
+        was_live
     }
 
     fn is_cancelled(&self) -> bool {

@@ -106,6 +106,25 @@ fn a_cancelled_handle_never_runs() {
 }
 
 #[test]
+fn cancelled_timers_are_swept_out_when_they_are_most_of_the_heap() {
+    let event_loop = virtual_loop();
+    let timers: Vec<_> = (0..1000)
+        .map(|i| event_loop.call_later(100.0 + f64::from(i), || {}))
+        .collect();
+    for timer in &timers[..900] {
+        timer.cancel();
+        timer.cancel(); // counted once
+    }
+    assert!(format!("{event_loop:?}").contains("timers: 1000"));
+    event_loop.stop();
+    event_loop.run_forever().unwrap();
+    assert!(
+        format!("{event_loop:?}").contains("timers: 100"),
+        "{event_loop:?}"
+    );
+}
+
+#[test]
 fn a_panicking_callback_goes_to_the_exception_handler_and_the_loop_carries_on() {
     let (event_loop, seen) = (virtual_loop(), Seen::default());
     let contexts = Arc::new(Mutex::new(Vec::<ExceptionContext>::new()));
