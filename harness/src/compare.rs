@@ -140,6 +140,11 @@ pub fn compare(
             row.cpython = Cell::NotRun("differences scenarios have no twin".into());
         }
         for &kind in runtimes {
+            if !scenario.runtimes().contains(&kind) {
+                row.cells
+                    .push(Cell::NotRun("not in this scenario's runtimes".into()));
+                continue;
+            }
             let run = run_guarded(scenario, kind, mode);
             let cell = if !run.is_ok() {
                 row.diffs

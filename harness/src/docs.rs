@@ -162,7 +162,7 @@ fn parity_traces(out: &mut String, scenario: &Scenario) {
 
 fn difference_traces(out: &mut String, scenario: &Scenario) {
     let mut groups: Vec<(String, Vec<&str>)> = Vec::new();
-    for &kind in RuntimeKind::ALL {
+    for &kind in scenario.runtimes() {
         let trace = snapshot(scenario, kind).unwrap_or_else(|| "(no snapshot yet)\n".to_owned());
         match groups.iter_mut().find(|(t, _)| *t == trace) {
             Some((_, kinds)) => kinds.push(kind.name()),

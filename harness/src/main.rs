@@ -384,7 +384,10 @@ fn cmd_bench(args: &[String]) -> ExitCode {
     let mut jobs: Vec<(&'static bench::Workload, Option<RuntimeKind>)> = Vec::new();
     for w in &workloads {
         for &kind in &runtimes {
-            if w.runtimes.is_none_or(|only| only.contains(&kind)) {
+            if w.runtimes
+                .unwrap_or(RuntimeKind::THIRD_PARTY)
+                .contains(&kind)
+            {
                 jobs.push((w, Some(kind)));
             }
         }

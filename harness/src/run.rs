@@ -118,6 +118,9 @@ macro_rules! __on_runtime {
             $crate::RuntimeKind::Smol => {
                 $crate::run_parity(::aio_rt::Smol::with_config, $mode, $scenario)
             }
+            $crate::RuntimeKind::AioLoop => {
+                $crate::run_parity(::aio_loop::EventLoop::with_config, $mode, $scenario)
+            }
         }
     };
 }

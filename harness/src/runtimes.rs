@@ -19,11 +19,22 @@ pub enum RuntimeKind {
     AsyncStd,
     /// smol, with an executor per runtime instance.
     Smol,
+    /// `aio-loop`, this project's own asyncio-style event loop.
+    AioLoop,
 }
 
 impl RuntimeKind {
     /// Every runtime, in the matrix's column order.
     pub const ALL: &'static [RuntimeKind] = &[
+        RuntimeKind::Tokio,
+        RuntimeKind::TokioMt,
+        RuntimeKind::AsyncStd,
+        RuntimeKind::Smol,
+        RuntimeKind::AioLoop,
+    ];
+
+    /// The third-party runtimes, whose raw APIs the `differences` group shows.
+    pub const THIRD_PARTY: &'static [RuntimeKind] = &[
         RuntimeKind::Tokio,
         RuntimeKind::TokioMt,
         RuntimeKind::AsyncStd,
@@ -39,6 +50,7 @@ impl RuntimeKind {
             RuntimeKind::TokioMt => "tokio-mt",
             RuntimeKind::AsyncStd => "async-std",
             RuntimeKind::Smol => "smol",
+            RuntimeKind::AioLoop => "aio-loop",
         }
     }
 

@@ -47,6 +47,16 @@ pub struct Scenario {
 }
 
 impl Scenario {
+    /// The runtimes it runs on: every runtime for a parity scenario; the third-party
+    /// runtimes for a differences scenario (they show raw APIs; aio-loop has none of its own
+    /// there).
+    pub fn runtimes(&self) -> &'static [RuntimeKind] {
+        match self.group {
+            Group::Parity => RuntimeKind::ALL,
+            Group::Differences => RuntimeKind::THIRD_PARTY,
+        }
+    }
+
     /// The insta snapshot name of the scenario's trace on `kind`: the scenario's name for
     /// a parity scenario (one snapshot for all runtimes), `name@runtime` for a differences
     /// scenario.

@@ -55,7 +55,8 @@ pub struct Workload {
     pub run: fn(RuntimeKind, Variant, usize) -> Sample,
     /// The CPython twin's script name under `harness/bench/`, if there is one.
     pub python: Option<&'static str>,
-    /// The runtimes it runs on (`None`: all).
+    /// The runtimes it runs on (`None`: the third-party runtimes, where a native
+    /// equivalent exists).
     pub runtimes: Option<&'static [RuntimeKind]>,
     /// What the figures mean when the unit is not nanoseconds per operation.
     pub unit: &'static str,

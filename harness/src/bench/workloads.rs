@@ -71,6 +71,9 @@ impl AnyRt {
             RuntimeKind::TokioMt => AnyRt::Tokio(aio_rt::Tokio::multi_thread()),
             RuntimeKind::AsyncStd => AnyRt::AsyncStd(aio_rt::AsyncStd::new()),
             RuntimeKind::Smol => AnyRt::Smol(aio_rt::Smol::new()),
+            RuntimeKind::AioLoop => {
+                unreachable!("workloads with a native side run on the third-party runtimes")
+            }
         }
     }
 

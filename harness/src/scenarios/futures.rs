@@ -1,10 +1,228 @@
-//! Scenarios for `futures` (none yet).
+//! Scenarios for `futures`: asyncio.Future (`aio_futures::Future`) on every runtime.
+//!
+//! Waiters arrive at distinct ticks (the first at t=1, the second at t=2, ...), so that
+//! the order they wait in is set by the clock, not by how a runtime orders tasks started
+//! in the same instant.
 
-use crate::Scenario;
+use aio_futures::{DoneCallback, Exception, Future, FutureError};
+use aio_rt::{JoinHandle, Runtime};
 
-#[allow(dead_code)]
+use crate::{Cx, Scenario};
+
 const CONCEPT: &str = "futures";
-#[allow(dead_code)]
 const SOURCE: &str = include_str!("futures.rs");
 
-pub(crate) const SCENARIOS: &[Scenario] = &[];
+pub(crate) const SCENARIOS: &[Scenario] = &[
+    parity!(
+        set_result_wakes_awaiters,
+        "three tasks await one future; set_result wakes them in the order they started waiting"
+    ),
+    parity!(
+        done_callbacks_order,
+        "done callbacks and awaiters are scheduled in registration order, never inline"
+    ),
+    parity!(
+        set_exception_propagates,
+        "set_exception reaches every awaiter, result() and exception()"
+    ),
+    parity!(
+        cancel_with_message,
+        "cancel(msg) is true once; awaiters, result() and exception() get CancelledError(msg)"
+    ),
+    parity!(
+        invalid_state_errors,
+        "reading a pending future or setting a done one is an InvalidStateError"
+    ),
+];
+
+/// A task that starts waiting for `future` at tick `arrive`, and logs what it gets.
+fn waiter<R: Runtime>(cx: &Cx<R>, name: &str, arrive: u64, future: &Future<u32>) -> JoinHandle<()> {
+    let (cx2, future, name2) = (cx.clone(), future.clone(), name.to_owned());
+    cx.spawn(name, async move {
+        cx2.sleep(arrive).await;
+        cx2.log(&name2, "awaits the future");
+        match (&future).await {
+            Ok(value) => cx2.log(&name2, format!("got {value}")),
+            Err(FutureError::Cancelled(error)) => {
+                cx2.log(
+                    &name2,
+                    format!("got CancelledError: {}", error.message().unwrap_or("")),
+                );
+            }
+            Err(error) => cx2.log(&name2, format!("got error: {error}")),
+        }
+    })
+}
+
+/// Three tasks start awaiting one future at t=1, 2 and 3. At t=4 main sets its result:
+/// `set_result` returns before any of them runs (it only schedules them), then they resume
+/// in the order they started waiting, each with the value. Last, main awaits the future,
+/// now done: it gets the value at once, before a task created just before gets a turn.
+pub(crate) async fn set_result_wakes_awaiters<R: Runtime>(cx: Cx<R>) {
+    let future = Future::new(cx.rt());
+    let waiters: Vec<_> = (1..=3)
+        .map(|i| waiter(&cx, &format!("waiter-{i}"), i, &future))
+        .collect();
+    cx.sleep(4).await;
+    future.set_result(42).expect("the future was pending");
+    cx.log("main", "set_result(42) returned; no awaiter has run yet");
+    for task in waiters {
+        task.await.expect("a waiter finished");
+    }
+    let cx2 = cx.clone();
+    let other = cx.spawn("other", async move {
+        cx2.log("other", "a task created before the await runs")
+    });
+    let value = (&future).await.expect("the future has a result");
+    cx.log(
+        "main",
+        format!("awaiting the done future gave {value} without suspending"),
+    );
+    other.await.expect("the other task finished");
+}
+
+/// Callbacks `first` and `second` are added at t=0, a task starts awaiting at t=1, `third`
+/// is added at t=2 and `second` a second time; `remove_done_callback(second)` removes both
+/// registrations. At t=3 `set_result` schedules what is left in registration order:
+/// `first`, the awaiting task, `third`. None runs inline. A callback added to the done
+/// future is scheduled too, not called: it runs when main yields.
+pub(crate) async fn done_callbacks_order<R: Runtime>(cx: Cx<R>) {
+    let future: Future<u32> = Future::new(cx.rt());
+    let callback = |name: &'static str| {
+        let cx = cx.clone();
+        DoneCallback::new(move |f: &Future<u32>| {
+            cx.log(
+                "callback",
+                format!("{name} sees {}", f.result().expect("done")),
+            );
+        })
+    };
+    let (first, second, third) = (callback("first"), callback("second"), callback("third"));
+    future.add_done_callback(first);
+    future.add_done_callback(second.clone());
+    let task = waiter(&cx, "waiter", 1, &future);
+    cx.sleep(2).await;
+    future.add_done_callback(third);
+    future.add_done_callback(second.clone());
+    let removed = future.remove_done_callback(&second);
+    cx.log(
+        "main",
+        format!("remove_done_callback(second) removed {removed}"),
+    );
+    cx.sleep(1).await;
+    future.set_result(7).expect("the future was pending");
+    cx.log("main", "set_result(7) returned; no callback has run yet");
+    task.await.expect("the waiter finished");
+    future.add_done_callback(callback("late"));
+    cx.log(
+        "main",
+        "added a callback to the done future: scheduled, not called",
+    );
+    cx.rt().yield_now().await;
+    cx.log("main", "after a yield it has run");
+}
+
+/// Two tasks await a future that main completes with an error at t=3: both get the error.
+/// Then `exception()` returns it and `result()` raises it.
+pub(crate) async fn set_exception_propagates<R: Runtime>(cx: Cx<R>) {
+    let future: Future<u32> = Future::new(cx.rt());
+    let waiters = [
+        waiter(&cx, "waiter-1", 1, &future),
+        waiter(&cx, "waiter-2", 2, &future),
+    ];
+    cx.sleep(3).await;
+    future
+        .set_exception(Exception::msg("bad input"))
+        .expect("the future was pending");
+    for task in waiters {
+        task.await.expect("a waiter finished");
+    }
+    let exception = future
+        .exception()
+        .expect("done, not cancelled")
+        .expect("an exception");
+    cx.log("main", format!("exception() returns: {exception}"));
+    if let Err(error) = future.result() {
+        cx.log("main", format!("result() raises: {error}"));
+    }
+}
+
+/// A task awaits from t=1; at t=2 main cancels the future with a message: `cancel` is true
+/// the first time, false the second (the future is done). The awaiter gets a
+/// CancelledError carrying the message, and so do `result()` and `exception()`.
+pub(crate) async fn cancel_with_message<R: Runtime>(cx: Cx<R>) {
+    let future: Future<u32> = Future::new(cx.rt());
+    let task = waiter(&cx, "waiter", 1, &future);
+    cx.sleep(2).await;
+    cx.log(
+        "main",
+        format!(
+            "cancel('shutting down') returns {}",
+            future.cancel_with("shutting down")
+        ),
+    );
+    cx.log(
+        "main",
+        format!("cancel('again') returns {}", future.cancel_with("again")),
+    );
+    cx.log("main", format!("cancelled() is {}", future.cancelled()));
+    task.await.expect("the waiter finished");
+    if let Err(FutureError::Cancelled(error)) = future.result() {
+        cx.log(
+            "main",
+            format!(
+                "result() raises CancelledError: {}",
+                error.message().unwrap_or("")
+            ),
+        );
+    }
+    if let Err(FutureError::Cancelled(error)) = future.exception() {
+        cx.log(
+            "main",
+            format!(
+                "exception() raises CancelledError: {}",
+                error.message().unwrap_or("")
+            ),
+        );
+    }
+}
+
+/// The InvalidStateError cases: reading the result or the exception of a pending future,
+/// and setting a result or an exception on a done one. `cancel()` on a done future is not
+/// an error: it returns false. The first result stands.
+pub(crate) async fn invalid_state_errors<R: Runtime>(cx: Cx<R>) {
+    let future: Future<u32> = Future::new(cx.rt());
+    if let Err(error) = future.result() {
+        cx.log(
+            "main",
+            format!("result() while pending: InvalidStateError: {error}"),
+        );
+    }
+    if let Err(error) = future.exception() {
+        cx.log(
+            "main",
+            format!("exception() while pending: InvalidStateError: {error}"),
+        );
+    }
+    future.set_result(1).expect("the future was pending");
+    if let Err(error) = future.set_result(2) {
+        cx.log(
+            "main",
+            format!("set_result on a done future: InvalidStateError: {error}"),
+        );
+    }
+    if let Err(error) = future.set_exception("late") {
+        cx.log(
+            "main",
+            format!("set_exception on a done future: InvalidStateError: {error}"),
+        );
+    }
+    cx.log(
+        "main",
+        format!("cancel() on a done future returns {}", future.cancel()),
+    );
+    cx.log(
+        "main",
+        format!("result() is still {}", future.result().expect("a result")),
+    );
+}

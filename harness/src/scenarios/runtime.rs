@@ -87,6 +87,9 @@ const WATCHDOG: Duration = Duration::from_secs(1);
 /// cancels; call `cancel()` to cancel.
 fn drop_handle(kind: RuntimeKind, _mode: Mode) -> Run {
     run(|trace| match kind {
+        RuntimeKind::AioLoop => {
+            unreachable!("the differences group runs on the third-party runtimes only")
+        }
         RuntimeKind::Tokio | RuntimeKind::TokioMt => {
             tokio_runtime(kind).block_on(drop_then_go(trace, tokio::spawn));
         }
@@ -138,6 +141,9 @@ async fn drop_then_go<H>(trace: &Trace, spawn: impl FnOnce(Boxed<()>) -> H) {
 /// asyncio logs "Task exception was never retrieved".
 fn panic_in_task(kind: RuntimeKind, _mode: Mode) -> Run {
     run(|trace| match kind {
+        RuntimeKind::AioLoop => {
+            unreachable!("the differences group runs on the third-party runtimes only")
+        }
         RuntimeKind::Tokio | RuntimeKind::TokioMt => {
             tokio_runtime(kind).block_on(await_panicking(trace, tokio::spawn, |outcome| {
                 match outcome {
@@ -198,6 +204,9 @@ async fn await_panicking<H: Future>(
 /// does the same on every runtime: it returns `false` and the value stays.
 fn cancel_finished(kind: RuntimeKind, _mode: Mode) -> Run {
     run(|trace| match kind {
+        RuntimeKind::AioLoop => {
+            unreachable!("the differences group runs on the third-party runtimes only")
+        }
         RuntimeKind::Tokio | RuntimeKind::TokioMt => {
             tokio_runtime(kind).block_on(cancel_after_finish(
                 trace,
@@ -284,6 +293,9 @@ impl Wake for Woken {
 fn spawn_order(kind: RuntimeKind, _mode: Mode) -> Run {
     run(|trace| {
         let (beside, runs) = match kind {
+            RuntimeKind::AioLoop => {
+                unreachable!("the differences group runs on the third-party runtimes only")
+            }
             RuntimeKind::Tokio | RuntimeKind::TokioMt => {
                 tokio_runtime(kind).block_on(both_parts(tokio::spawn))
             }
@@ -423,6 +435,9 @@ where
 fn yield_loop(kind: RuntimeKind, _mode: Mode) -> Run {
     run(|trace| {
         let orders = match kind {
+            RuntimeKind::AioLoop => {
+                unreachable!("the differences group runs on the third-party runtimes only")
+            }
             RuntimeKind::Tokio | RuntimeKind::TokioMt => {
                 tokio_runtime(kind).block_on(unless_parallel(tokio::spawn, tokio::task::yield_now))
             }
@@ -530,6 +545,9 @@ where
 fn zero_sleep(kind: RuntimeKind, _mode: Mode) -> Run {
     run(|trace| {
         let suspended = match kind {
+            RuntimeKind::AioLoop => {
+                unreachable!("the differences group runs on the third-party runtimes only")
+            }
             RuntimeKind::Tokio | RuntimeKind::TokioMt => {
                 tokio_runtime(kind).block_on(count_suspended(|| tokio::time::sleep(Duration::ZERO)))
             }
@@ -582,6 +600,9 @@ async fn count_suspended<S: Future>(sleep: impl Fn() -> S) -> usize {
 fn coop_budget(kind: RuntimeKind, _mode: Mode) -> Run {
     run(|trace| {
         let report = match kind {
+            RuntimeKind::AioLoop => {
+                unreachable!("the differences group runs on the third-party runtimes only")
+            }
             RuntimeKind::Tokio | RuntimeKind::TokioMt => tokio_runtime(kind).block_on(drain(1000)),
             RuntimeKind::AsyncStd => async_std::task::block_on(drain(1000)),
             RuntimeKind::Smol => smol::block_on(drain(1000)),
@@ -662,6 +683,9 @@ fn tasks_after_block_on(kind: RuntimeKind, _mode: Mode) -> Run {
             );
         };
         match kind {
+            RuntimeKind::AioLoop => {
+                unreachable!("the differences group runs on the third-party runtimes only")
+            }
             RuntimeKind::Tokio | RuntimeKind::TokioMt => {
                 let rt = tokio_runtime(kind);
                 rt.block_on(async {
@@ -704,6 +728,9 @@ fn tasks_after_block_on(kind: RuntimeKind, _mode: Mode) -> Run {
 /// that `Runtime::block_on` must not be called from inside a task.
 fn nested_block_on(kind: RuntimeKind, _mode: Mode) -> Run {
     run(|trace| match kind {
+        RuntimeKind::AioLoop => {
+            unreachable!("the differences group runs on the third-party runtimes only")
+        }
         RuntimeKind::Tokio | RuntimeKind::TokioMt => {
             let rt = tokio_runtime(kind);
             rt.block_on(block_inside(trace, tokio::spawn, |inner| {
@@ -774,6 +801,9 @@ async fn block_inside<H>(
 /// tokio current_thread, or multi_thread with two workers, with the timer on.
 fn tokio_runtime(kind: RuntimeKind) -> tokio::runtime::Runtime {
     let mut builder = match kind {
+        RuntimeKind::AioLoop => {
+            unreachable!("the differences group runs on the third-party runtimes only")
+        }
         RuntimeKind::TokioMt => {
             let mut builder = tokio::runtime::Builder::new_multi_thread();
             builder.worker_threads(2);

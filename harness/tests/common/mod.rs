@@ -1,6 +1,6 @@
 //! The runtime matrix for the harness's tests: the rstest template and the checks.
 
-#![allow(dead_code, unreachable_pub, missing_docs)]
+#![allow(dead_code, unreachable_pub, missing_docs, unused_macros)]
 
 use aio_harness::{Group, Mode, RuntimeKind, Scenario, find, oracle};
 use rstest_reuse::template;
@@ -13,7 +13,17 @@ use rstest_reuse::template;
 #[case::tokio_mt(RuntimeKind::TokioMt)]
 #[case::async_std(RuntimeKind::AsyncStd)]
 #[case::smol(RuntimeKind::Smol)]
+#[case::aio_loop(RuntimeKind::AioLoop)]
 pub fn runtimes(#[case] kind: RuntimeKind) {}
+
+/// The third-party runtimes only: the `differences` group shows their raw APIs.
+#[template]
+#[rstest]
+#[case::tokio(RuntimeKind::Tokio)]
+#[case::tokio_mt(RuntimeKind::TokioMt)]
+#[case::async_std(RuntimeKind::AsyncStd)]
+#[case::smol(RuntimeKind::Smol)]
+pub fn third_party_runtimes(#[case] kind: RuntimeKind) {}
 
 fn scenario(name: &str) -> &'static Scenario {
     find(name).unwrap_or_else(|| panic!("no scenario '{name}' in the registry"))

@@ -1,0 +1,423 @@
+//! Definition of [`Future`] (asyncio.Future) and [`Wait`], the future of one awaiter.
+
+use std::fmt;
+use std::future::{Future as StdFuture, IntoFuture};
+use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
+use std::pin::Pin;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::task::{Context, Poll, Waker};
+
+use aio_rt::Runtime;
+
+use crate::{CancelledError, DoneCallback, Exception, FutureError, InvalidStateError};
+
+type BoxFuture = Pin<Box<dyn StdFuture<Output = ()> + Send>>;
+
+/// A result that will be set later, by someone else; any number of tasks may await it.
+///
+/// Python: `asyncio.Future` (made with `loop.create_future()`)
+///
+/// Cloning shares the one future (a Python future is an object, passed by reference).
+/// Await it with `future.wait().await`, `(&future).await` or `future.clone().await`: each
+/// awaiter gets the outcome (a clone of the value, the shared [`Exception`], or a
+/// [`CancelledError`]).
+///
+/// - [`set_result`](Future::set_result), [`set_exception`](Future::set_exception) and
+///   [`cancel`](Future::cancel) complete it, once.
+/// - Awaiters resume in the order they started waiting; awaiting a done future returns at
+///   once, without suspending.
+/// - Done callbacks are never called inline: completing the future *schedules* them on
+///   the runtime, in registration order, also when added to a future already done.
+///   Awaiters and callbacks share one list, as in asyncio, where an awaiting task's
+///   wake-up is itself a done callback: their turns follow the order they registered.
+///
+/// How callbacks are scheduled: consecutive callbacks of the list run in one spawned task,
+/// one after the other (so their order holds on multi-threaded runtimes too); each awaiter
+/// is woken in its place between them. On `aio-loop`, spawning a task *is* a `call_soon`
+/// of its first step, so the callbacks take their turn in the loop's ready queue exactly
+/// where asyncio's `call_soon(callback)` would put them.
+///
+/// # Differences from Python
+///
+/// - Cancelling an awaiter (dropping its [`Wait`]) only stops it waiting. In asyncio,
+///   cancelling a task that awaits a future also cancels the future.
+/// - A callback that panics is re-raised in a task of its own, so the runtime's handler
+///   for lost panics reports it (asyncio logs "Exception in callback"); the other
+///   callbacks still run.
+/// - No "exception was never retrieved" log when a future with an exception is dropped.
+///
+/// # Examples
+///
+/// ```
+/// use aio_futures::Future;
+/// use aio_rt::Runtime;
+///
+/// let rt = aio_loop::EventLoop::new();
+/// let answer = rt.block_on(async {
+///     let future = Future::new(&rt);
+///     let setter = future.clone();
+///     rt.spawn(async move { setter.set_result(42).unwrap() });
+///     (&future).await
+/// });
+/// assert_eq!(answer.unwrap(), 42);
+/// ```
+pub struct Future<T> {
+    inner: Arc<Inner<T>>,
+}
+
+struct Inner<T> {
+    state: Mutex<State<T>>,
+    /// Spawns a task on the runtime the future was made for.
+    spawn: Arc<dyn Fn(BoxFuture) + Send + Sync>,
+}
+
+struct State<T> {
+    outcome: Outcome<T>,
+    /// Awaiters and done callbacks, in registration order (asyncio's `_callbacks`).
+    listeners: Vec<Listener<T>>,
+    next_waiter: u64,
+}
+
+enum Outcome<T> {
+    Pending,
+    Result(T),
+    Exception(Exception),
+    Cancelled(Option<String>),
+}
+
+enum Listener<T> {
+    Waiter { id: u64, waker: Waker },
+    Callback(DoneCallback<T>),
+}
+
+impl<T: Send + 'static> Future<T> {
+    /// A pending future whose done callbacks will run on `rt`.
+    ///
+    /// Python: `loop.create_future()`
+    pub fn new<R: Runtime>(rt: &R) -> Future<T> {
+        let rt = rt.clone();
+        Future {
+            inner: Arc::new(Inner {
+                state: Mutex::new(State {
+                    outcome: Outcome::Pending,
+                    listeners: Vec::new(),
+                    next_waiter: 0,
+                }),
+                // The callbacks' task is detached: dropping a JoinHandle never cancels.
+                spawn: Arc::new(move |job| drop(rt.spawn(job))),
+            }),
+        }
+    }
+
+    fn lock(&self) -> MutexGuard<'_, State<T>> {
+        self.inner
+            .state
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Completes the future with `value`, and schedules its awaiters and callbacks.
+    ///
+    /// Python: `future.set_result(value)`
+    ///
+    /// # Errors
+    ///
+    /// [`InvalidStateError`] ("invalid state") if the future is already done (the value is
+    /// dropped).
+    pub fn set_result(&self, value: T) -> Result<(), InvalidStateError> {
+        self.complete(Outcome::Result(value))
+    }
+
+    /// Completes the future with an error, and schedules its awaiters and callbacks.
+    ///
+    /// Python: `future.set_exception(exception)`
+    ///
+    /// # Errors
+    ///
+    /// [`InvalidStateError`] ("invalid state") if the future is already done.
+    pub fn set_exception(&self, exception: impl Into<Exception>) -> Result<(), InvalidStateError> {
+        self.complete(Outcome::Exception(exception.into()))
+    }
+
+    /// Cancels the future: `true` if it was pending (it is now cancelled, and its awaiters
+    /// and callbacks are scheduled), `false` if it was already done.
+    ///
+    /// Python: `future.cancel()`
+    pub fn cancel(&self) -> bool {
+        self.complete(Outcome::Cancelled(None)).is_ok()
+    }
+
+    /// [`cancel`](Future::cancel) with a message, which every [`CancelledError`] read from
+    /// the future carries.
+    ///
+    /// Python: `future.cancel(msg)`
+    pub fn cancel_with(&self, message: impl Into<String>) -> bool {
+        self.complete(Outcome::Cancelled(Some(message.into())))
+            .is_ok()
+    }
+
+    fn complete(&self, outcome: Outcome<T>) -> Result<(), InvalidStateError> {
+        let mut state = self.lock();
+        if !matches!(state.outcome, Outcome::Pending) {
+            return Err(InvalidStateError::DONE);
+        }
+        state.outcome = outcome;
+        let listeners = std::mem::take(&mut state.listeners);
+        drop(state);
+        // asyncio's `__schedule_callbacks`: every listener gets its turn, in order.
+        let mut callbacks = Vec::new();
+        for listener in listeners {
+            match listener {
+                Listener::Callback(callback) => callbacks.push(callback),
+                Listener::Waiter { waker, .. } => {
+                    self.schedule_callbacks(std::mem::take(&mut callbacks));
+                    waker.wake();
+                }
+            }
+        }
+        self.schedule_callbacks(callbacks);
+        Ok(())
+    }
+
+    /// Spawns one task that runs `callbacks` in order.
+    fn schedule_callbacks(&self, callbacks: Vec<DoneCallback<T>>) {
+        if callbacks.is_empty() {
+            return;
+        }
+        let future = self.clone();
+        let spawn = Arc::clone(&self.inner.spawn);
+        (self.inner.spawn)(Box::pin(async move {
+            for callback in callbacks {
+                if let Err(panic) = catch_unwind(AssertUnwindSafe(|| callback.call(&future))) {
+                    // Re-raised in a task of its own, detached: the runtime reports it as a
+                    // lost panic, and the next callbacks still run.
+                    spawn(Box::pin(async move { resume_unwind(panic) }));
+                }
+            }
+        }));
+    }
+
+    /// Whether the future is done: it has a result, an exception, or was cancelled.
+    ///
+    /// Python: `future.done()`
+    pub fn done(&self) -> bool {
+        !matches!(self.lock().outcome, Outcome::Pending)
+    }
+
+    /// Whether the future was cancelled.
+    ///
+    /// Python: `future.cancelled()`
+    pub fn cancelled(&self) -> bool {
+        matches!(self.lock().outcome, Outcome::Cancelled(_))
+    }
+
+    /// The future's result.
+    ///
+    /// Python: `future.result()`
+    ///
+    /// # Errors
+    ///
+    /// - [`FutureError::InvalidState`] ("result is not set") while it is pending;
+    /// - [`FutureError::Cancelled`], carrying the message, if it was cancelled;
+    /// - [`FutureError::Exception`], the error it was completed with.
+    pub fn result(&self) -> Result<T, FutureError>
+    where
+        T: Clone,
+    {
+        self.lock()
+            .read()
+            .unwrap_or(Err(FutureError::InvalidState(InvalidStateError::NO_RESULT)))
+    }
+
+    /// The error the future was completed with, or `None` if it has a result.
+    ///
+    /// Python: `future.exception()`
+    ///
+    /// # Errors
+    ///
+    /// [`FutureError::InvalidState`] ("exception is not set") while it is pending;
+    /// [`FutureError::Cancelled`], carrying the message, if it was cancelled.
+    pub fn exception(&self) -> Result<Option<Exception>, FutureError> {
+        match &self.lock().outcome {
+            Outcome::Pending => Err(FutureError::InvalidState(InvalidStateError::NO_EXCEPTION)),
+            Outcome::Result(_) => Ok(None),
+            Outcome::Exception(exception) => Ok(Some(exception.clone())),
+            Outcome::Cancelled(message) => {
+                Err(FutureError::Cancelled(CancelledError::new(message.clone())))
+            }
+        }
+    }
+
+    /// Adds `callback`, to be scheduled when the future is done; if it is done already,
+    /// it is scheduled now. Never called inline.
+    ///
+    /// Python: `future.add_done_callback(callback)`
+    pub fn add_done_callback(&self, callback: DoneCallback<T>) {
+        let mut state = self.lock();
+        if matches!(state.outcome, Outcome::Pending) {
+            state.listeners.push(Listener::Callback(callback));
+            return;
+        }
+        drop(state);
+        self.schedule_callbacks(vec![callback]);
+    }
+
+    /// Removes every registration of `callback`; returns how many were removed.
+    ///
+    /// Python: `future.remove_done_callback(callback)`
+    pub fn remove_done_callback(&self, callback: &DoneCallback<T>) -> usize {
+        let mut state = self.lock();
+        let before = state.listeners.len();
+        state
+            .listeners
+            .retain(|listener| !matches!(listener, Listener::Callback(c) if c.is(callback)));
+        before - state.listeners.len()
+    }
+
+    /// A future that waits for this one and gives its outcome.
+    ///
+    /// Python: `await future`
+    pub fn wait(&self) -> Wait<T> {
+        Wait {
+            future: self.clone(),
+            id: None,
+        }
+    }
+}
+
+impl<T: Clone> State<T> {
+    /// The outcome as a `Result`, if the future is done.
+    fn read(&self) -> Option<Result<T, FutureError>> {
+        match &self.outcome {
+            Outcome::Pending => None,
+            Outcome::Result(value) => Some(Ok(value.clone())),
+            Outcome::Exception(exception) => Some(Err(FutureError::Exception(exception.clone()))),
+            Outcome::Cancelled(message) => Some(Err(FutureError::Cancelled(CancelledError::new(
+                message.clone(),
+            )))),
+        }
+    }
+}
+
+impl<T> Clone for Future<T> {
+    fn clone(&self) -> Self {
+        Future {
+            inner: Arc::clone(&self.inner),
+        }
+    }
+}
+
+impl<T> fmt::Debug for Future<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let state = self
+            .inner
+            .state
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        let name = match state.outcome {
+            Outcome::Pending => "pending",
+            Outcome::Result(_) | Outcome::Exception(_) => "finished",
+            Outcome::Cancelled(_) => "cancelled",
+        };
+        f.debug_struct("Future")
+            .field("state", &name)
+            .field("listeners", &state.listeners.len())
+            .finish()
+    }
+}
+
+impl<T: Clone + Send + 'static> IntoFuture for Future<T> {
+    type Output = Result<T, FutureError>;
+    type IntoFuture = Wait<T>;
+
+    fn into_future(self) -> Wait<T> {
+        Wait {
+            future: self,
+            id: None,
+        }
+    }
+}
+
+impl<T: Clone + Send + 'static> IntoFuture for &Future<T> {
+    type Output = Result<T, FutureError>;
+    type IntoFuture = Wait<T>;
+
+    fn into_future(self) -> Wait<T> {
+        self.wait()
+    }
+}
+
+/// One awaiter of a [`Future`]: completes with the future's outcome.
+///
+/// Python: `await future`
+///
+/// # Cancel safety
+///
+/// Dropping it removes this awaiter from the future's list; the future itself is not
+/// affected (see the differences on [`Future`]).
+#[must_use = "a Wait does nothing unless awaited"]
+pub struct Wait<T> {
+    future: Future<T>,
+    /// Our place in the future's list, once we waited.
+    id: Option<u64>,
+}
+
+impl<T: Clone + Send + 'static> StdFuture for Wait<T> {
+    type Output = Result<T, FutureError>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let this = &mut *self;
+        let mut state = this.future.lock();
+        if let Some(outcome) = state.read() {
+            // Done: no suspension (and our listener, if any, is gone with the others).
+            this.id = None;
+            return Poll::Ready(outcome);
+        }
+        match this.id {
+            None => {
+                let id = state.next_waiter;
+                state.next_waiter += 1;
+                state.listeners.push(Listener::Waiter {
+                    id,
+                    waker: cx.waker().clone(),
+                });
+                this.id = Some(id);
+            }
+            Some(id) => {
+                // Polled again while pending: keep our place, refresh the waker.
+                for listener in &mut state.listeners {
+                    if let Listener::Waiter { id: mine, waker } = listener {
+                        if *mine == id && !waker.will_wake(cx.waker()) {
+                            *waker = cx.waker().clone();
+                        }
+                    }
+                }
+            }
+        }
+        Poll::Pending
+    }
+}
+
+impl<T> Drop for Wait<T> {
+    fn drop(&mut self) {
+        if let Some(id) = self.id.take() {
+            let mut state = self
+                .future
+                .inner
+                .state
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner);
+            state.listeners.retain(
+                |listener| !matches!(listener, Listener::Waiter { id: mine, .. } if *mine == id),
+            );
+        }
+    }
+}
+
+impl<T> fmt::Debug for Wait<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Wait")
+            .field("waiting", &self.id.is_some())
+            .finish()
+    }
+}

@@ -1,0 +1,82 @@
+//! The loop's errors: [`NoRunningLoop`] and [`RunError`].
+
+use std::fmt;
+
+/// [`get_running_loop`](crate::get_running_loop) was called on a thread that runs no loop.
+///
+/// Python: `RuntimeError("no running event loop")`
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct NoRunningLoop;
+
+impl fmt::Display for NoRunningLoop {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("no running event loop")
+    }
+}
+
+impl std::error::Error for NoRunningLoop {}
+
+/// Why [`run_until_complete`](crate::EventLoop::run_until_complete) or
+/// [`run_forever`](crate::EventLoop::run_forever) could not run, or stopped without a result.
+///
+/// Python: the `RuntimeError`s of `BaseEventLoop.run_forever` / `run_until_complete`
+///
+/// Display follows asyncio's wording, lowercase with no full stop.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RunError {
+    /// This loop is already running (on this thread or another one).
+    ///
+    /// Python: `RuntimeError("This event loop is already running")`
+    AlreadyRunning,
+    /// This thread already runs another loop: one loop per thread.
+    ///
+    /// Python: `RuntimeError("Cannot run the event loop while another loop is running")`
+    AnotherLoopRunning,
+    /// [`stop`](crate::EventLoop::stop) was called before the future completed.
+    ///
+    /// Python: `RuntimeError("Event loop stopped before Future completed.")`
+    Stopped,
+    /// Virtual clock only: nothing is ready, no timer is pending and no executor job runs,
+    /// so nothing can ever happen again and the run can never finish.
+    ///
+    /// Python: none (asyncio's loop would wait forever; this project's CPython oracle
+    /// raises after 10 s of nothing)
+    Stalled,
+}
+
+impl fmt::Display for RunError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            RunError::AlreadyRunning => "this event loop is already running",
+            RunError::AnotherLoopRunning => {
+                "cannot run the event loop while another loop is running"
+            }
+            RunError::Stopped => "event loop stopped before future completed",
+            RunError::Stalled => {
+                "virtual clock: nothing is ready, no timer is pending and no executor job \
+                 runs, so the run can never finish"
+            }
+        })
+    }
+}
+
+impl std::error::Error for RunError {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn messages_follow_asyncio() {
+        assert_eq!(NoRunningLoop.to_string(), "no running event loop");
+        assert_eq!(
+            RunError::AlreadyRunning.to_string(),
+            "this event loop is already running"
+        );
+        assert!(
+            RunError::Stalled
+                .to_string()
+                .contains("the run can never finish")
+        );
+    }
+}

@@ -1,0 +1,157 @@
+//! Definition of [`Handle`] and [`TimerHandle`]: what `call_soon` and `call_later` return,
+//! and the callback cell they share with the loop.
+
+use std::fmt;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, PoisonError, Weak};
+
+use crate::shared::Shared;
+
+/// Something the loop can run from its ready queue: a scheduled callback, or a timer's.
+///
+/// asyncio's `Handle._run`. A cancelled callback stays in the queue (asyncio does the
+/// same) and does nothing when its turn comes.
+pub(crate) trait Callback: Send + Sync {
+    /// Runs the callback, unless it was cancelled. By `Arc`: when the loop holds the only
+    /// reference (nobody kept the handle), the closure is moved out without locking.
+    fn run(self: Arc<Self>);
+    /// Cancels it: it will not run, and what it captured is dropped now. `true` if it had
+    /// neither run nor been cancelled before (it is now a dead entry where it waits).
+    fn cancel(&self) -> bool;
+    /// Whether [`cancel`](Callback::cancel) was called.
+    fn is_cancelled(&self) -> bool;
+}
+
+/// A callback that runs once: the closure and its cancelled flag, in one allocation.
+pub(crate) struct Once<F> {
+    cancelled: AtomicBool,
+    f: Mutex<Option<F>>,
+}
+
+impl<F: FnOnce() + Send> Once<F> {
+    pub(crate) fn new(f: F) -> Once<F> {
+        Once {
+            cancelled: AtomicBool::new(false),
+            f: Mutex::new(Some(f)),
+        }
+    }
+
+    fn take(&self) -> Option<F> {
+        self.f.lock().unwrap_or_else(PoisonError::into_inner).take()
+    }
+}
+
+impl<F: FnOnce() + Send> Callback for Once<F> {
+    fn run(self: Arc<Self>) {
+        // A cancelled callback was taken out by `cancel`: `None` here.
+        let f = match Arc::try_unwrap(self) {
+            Ok(once) => once.f.into_inner().unwrap_or_else(PoisonError::into_inner),
+            // Taken out before the call: the callback may cancel its own handle.
+            Err(shared) => shared.take(),
+        };
+        if let Some(f) = f {
+            f();
+        }
+    }
+
+    fn cancel(&self) -> bool {
+        self.cancelled.store(true, Ordering::Release);
+        // asyncio clears `_callback` and `_args` on cancel, so that they can be freed.
+        self.take().is_some()
+    }
+
+    fn is_cancelled(&self) -> bool {
+        self.cancelled.load(Ordering::Acquire)
+    }
+}
+
+/// A callback scheduled with [`call_soon`](crate::EventLoop::call_soon) or
+/// [`call_soon_threadsafe`](crate::EventLoop::call_soon_threadsafe).
+///
+/// Python: `asyncio.Handle`
+///
+/// Dropping the handle does not cancel the callback.
+#[derive(Clone)]
+pub struct Handle {
+    pub(crate) cell: Arc<dyn Callback>,
+}
+
+impl Handle {
+    /// Cancels the callback: if it has not run yet, it never will. Cancelling a callback
+    /// that already ran, or twice, does nothing (it still reads as cancelled afterwards,
+    /// as in asyncio).
+    ///
+    /// Python: `Handle.cancel()`
+    pub fn cancel(&self) {
+        self.cell.cancel();
+    }
+
+    /// Whether [`cancel`](Handle::cancel) was called.
+    ///
+    /// Python: `Handle.cancelled()`
+    pub fn cancelled(&self) -> bool {
+        self.cell.is_cancelled()
+    }
+}
+
+impl fmt::Debug for Handle {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Handle")
+            .field("cancelled", &self.cancelled())
+            .finish()
+    }
+}
+
+/// A callback scheduled with [`call_later`](crate::EventLoop::call_later) or
+/// [`call_at`](crate::EventLoop::call_at).
+///
+/// Python: `asyncio.TimerHandle`
+///
+/// Dropping the handle does not cancel the timer.
+#[derive(Clone)]
+pub struct TimerHandle {
+    pub(crate) handle: Handle,
+    pub(crate) when: i64,
+    /// To count the dead entries of the heap.
+    pub(crate) shared: Weak<Shared>,
+}
+
+impl TimerHandle {
+    /// Cancels the timer: if its callback has not run yet, it never will.
+    ///
+    /// Python: `TimerHandle.cancel()`
+    ///
+    /// The cancelled timer stays in the heap until it reaches the top, or until more than
+    /// half of the heap (and over 100 timers) is cancelled: then the loop sweeps them all
+    /// out, as asyncio does.
+    pub fn cancel(&self) {
+        if self.handle.cell.cancel() {
+            if let Some(shared) = self.shared.upgrade() {
+                shared.timer_cancelled();
+            }
+        }
+    }
+
+    /// Whether [`cancel`](TimerHandle::cancel) was called.
+    ///
+    /// Python: `TimerHandle.cancelled()`
+    pub fn cancelled(&self) -> bool {
+        self.handle.cancelled()
+    }
+
+    /// When the callback is due, in seconds on the loop's clock.
+    ///
+    /// Python: `TimerHandle.when()`
+    pub fn when(&self) -> f64 {
+        crate::clock::nanos_to_secs(self.when)
+    }
+}
+
+impl fmt::Debug for TimerHandle {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TimerHandle")
+            .field("when", &self.when())
+            .field("cancelled", &self.cancelled())
+            .finish()
+    }
+}

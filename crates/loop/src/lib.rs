@@ -1,0 +1,105 @@
+//! An asyncio-style event loop written from scratch: a FIFO ready queue of callbacks, a
+//! heap of timers, a thread pool for blocking work. It is the fifth runtime of
+//! asyncio-rosetta (`aio-loop`), and a reading piece: it works the way asyncio's
+//! `BaseEventLoop` works, in a few hundred commented lines.
+//!
+//! ```python
+//! import asyncio
+//!
+//! loop = asyncio.new_event_loop()
+//! loop.call_soon(print, "first")
+//! loop.call_later(1, print, "one second later")
+//! loop.call_later(1.5, loop.stop)
+//! loop.call_soon(print, "second")
+//! loop.run_forever()
+//! ```
+//!
+//! ```
+//! use aio_loop::EventLoop;
+//! # use aio_rt::{Clock, Config};
+//!
+//! let event_loop = EventLoop::new();
+//! # let event_loop = EventLoop::with_config(Config::default().clock(Clock::Virtual));
+//! event_loop.call_soon(|| println!("first"));
+//! event_loop.call_later(1.0, || println!("one second later"));
+//! let stopper = event_loop.clone();
+//! event_loop.call_later(1.5, move || stopper.stop());
+//! event_loop.call_soon(|| println!("second"));
+//! event_loop.run_forever().unwrap();
+//! ```
+//!
+//! | Python | Rust |
+//! |---|---|
+//! | `asyncio.new_event_loop()` | [`EventLoop::new`], [`EventLoop::with_config`] |
+//! | `loop.call_soon(cb)` / `loop.call_soon_threadsafe(cb)` | [`EventLoop::call_soon`] / [`EventLoop::call_soon_threadsafe`] → [`Handle`] |
+//! | `loop.call_later(delay, cb)` / `loop.call_at(when, cb)` | [`EventLoop::call_later`] / [`EventLoop::call_at`] → [`TimerHandle`] |
+//! | `handle.cancel()` / `handle.cancelled()` | [`Handle::cancel`] / [`Handle::cancelled`] |
+//! | `loop.time()` | [`EventLoop::time`] |
+//! | `loop.run_until_complete(fut)` / `loop.run_forever()` / `loop.stop()` | [`EventLoop::run_until_complete`] / [`EventLoop::run_forever`] / [`EventLoop::stop`] |
+//! | `loop.create_task(coro)` | [`EventLoop::create_task`] |
+//! | `loop.run_in_executor(None, f)` | [`EventLoop::run_in_executor`] |
+//! | `loop.set_exception_handler(h)` | [`EventLoop::set_exception_handler`] |
+//! | `asyncio.get_running_loop()` | [`get_running_loop`] |
+//! | `RuntimeError(...)` | [`RunError`], [`NoRunningLoop`] |
+//!
+//! # One iteration
+//!
+//! A run is a sequence of iterations (asyncio's `_run_once`, here in `src/run.rs`):
+//!
+//! 1. If nothing is ready, wait: until the earliest timer is due, or another thread wakes
+//!    the loop (`call_soon_threadsafe`, a task woken from an executor thread).
+//! 2. Every timer that is due joins the *end* of the ready queue, in deadline order, and
+//!    timers with equal deadlines in the order they were made.
+//! 3. The callbacks that are ready *now* run, in the order they were scheduled. A callback
+//!    scheduled meanwhile runs in the next iteration: that is why a callback that keeps
+//!    rescheduling itself cannot starve the others (or the timers).
+//!
+//! A cancelled handle never runs. A callback that panics goes to the exception handler
+//! and the loop carries on. A task is a future stepped by ready-queue entries: creating
+//! it schedules its first step, and waking it schedules the next one at the end of the
+//! queue (asyncio's `Task.__step` and `Task.__wakeup`).
+//!
+//! # The clock
+//!
+//! Real by default: the loop parks until the next timer or a thread-safe wake-up. With
+//! [`Clock::Virtual`](aio_rt::Clock::Virtual) (for tests), when nothing is ready and no
+//! executor job runs, the clock jumps to the earliest timer; when there is no timer
+//! either, nothing can ever happen, and the run fails with [`RunError::Stalled`] instead
+//! of hanging.
+//!
+//! # One loop per thread, and why `get_event_loop` gave way to `get_running_loop`
+//!
+//! A thread runs at most one loop at a time: running a second one on it fails with
+//! [`RunError::AnotherLoopRunning`]. Inside a callback or a task, [`get_running_loop`]
+//! gives the loop that runs it. Outside, it is an error.
+//!
+//! asyncio's older `get_event_loop()` did not fail there: called at import time, it
+//! *created* a loop and made it the thread's "current" loop. But `asyncio.run(main())`
+//! makes a new loop, so code that had taken the loop early scheduled callbacks and created
+//! futures on a loop that never ran (or, worse, ran later, at a surprising moment). Since
+//! Python 3.10 `get_event_loop()` warns in that case (3.12: always when no loop is set;
+//! 3.14: an error). The scenario `get_event_loop_pitfall` shows the trap. This crate has
+//! no "current loop" at all: you hold the loop you made, or ask for the running one.
+//!
+//! # Simplifications, named
+//!
+//! No I/O (no selector: only timers and thread-safe wake-ups end a wait); one mutex
+//! guards the queue and the heap; a loop dropped with tasks still suspended may be kept alive by them (asyncio has
+//! `loop.close()`; here the tasks' futures own their handles to the loop).
+
+mod clock;
+mod error;
+mod event_loop;
+mod executor;
+mod handle;
+mod run;
+mod running;
+mod runtime;
+mod shared;
+mod task;
+
+pub use crate::error::{NoRunningLoop, RunError};
+pub use crate::event_loop::{EventLoop, ExceptionContext};
+pub use crate::handle::{Handle, TimerHandle};
+pub use crate::running::get_running_loop;
+pub use crate::task::SleepUntil;

@@ -1,0 +1,234 @@
+//! Running the loop: `run_forever`, `run_until_complete`, `stop`, and one iteration,
+//! `run_once`, which is asyncio's `BaseEventLoop._run_once` step by step.
+
+use std::collections::VecDeque;
+use std::future::Future;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::pin::pin;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::task::{Context, Poll, Waker};
+use std::time::Duration;
+
+use crate::clock::LoopClock;
+use crate::running::Running;
+use crate::shared::Ready;
+use crate::task::MainWaker;
+use crate::{EventLoop, ExceptionContext, RunError};
+
+impl EventLoop {
+    /// Runs the loop until [`stop`](EventLoop::stop) is called.
+    ///
+    /// Python: `loop.run_forever()`
+    ///
+    /// If `stop` was called before, the loop runs one iteration (what is ready now) and
+    /// returns.
+    ///
+    /// # Errors
+    ///
+    /// [`RunError::AnotherLoopRunning`] if this thread runs another loop,
+    /// [`RunError::AlreadyRunning`] if this loop is running, and, on the virtual clock,
+    /// [`RunError::Stalled`] when nothing can ever happen again.
+    pub fn run_forever(&self) -> Result<(), RunError> {
+        let _running = Running::enter(self)?;
+        let mut batch = VecDeque::new();
+        let result = loop {
+            if let Err(error) = self.run_once(&mut batch, &mut |_| {}) {
+                break Err(error);
+            }
+            if self.take_stopping() {
+                break Ok(());
+            }
+        };
+        self.shared.lock().stopping = false;
+        result
+    }
+
+    /// Runs the loop until `future` completes; its output.
+    ///
+    /// Python: `loop.run_until_complete(future)`
+    ///
+    /// The future is polled on this thread, as a task would be: its steps take their turn
+    /// in the ready queue. When it completes, the loop stops as asyncio's does: a stop
+    /// callback is scheduled, so the current iteration and the next one finish first.
+    ///
+    /// # Errors
+    ///
+    /// As [`run_forever`](EventLoop::run_forever), and [`RunError::Stopped`] if `stop` was
+    /// called before the future completed (the future is then dropped; asyncio keeps it).
+    ///
+    /// # Panics
+    ///
+    /// If `future` panics: the panic goes on to the caller.
+    pub fn run_until_complete<F: Future>(&self, future: F) -> Result<F::Output, RunError> {
+        let _running = Running::enter(self)?;
+        let run = self.shared.main_runs.fetch_add(1, Ordering::AcqRel) + 1;
+        let mut main = pin!(self.shared.tasks.main(future));
+        let main_waker = Arc::new(MainWaker {
+            shared: Arc::downgrade(&self.shared),
+            run,
+            scheduled: AtomicBool::new(true),
+        });
+        let waker = Waker::from(main_waker.clone());
+        // Its first step is queued like a task's.
+        self.shared.schedule(Ready::Main(run), false);
+        let mut output = None;
+        let mut step_main = |step: u64| {
+            if step != run || output.is_some() {
+                return; // a stale wake-up of an earlier run, or a wake-up after completion
+            }
+            main_waker.scheduled.store(false, Ordering::Release);
+            if let Poll::Ready(value) = main.as_mut().poll(&mut Context::from_waker(&waker)) {
+                output = Some(value);
+                // asyncio's `_run_until_complete_cb`: a done callback that stops the loop.
+                let event_loop = self.clone();
+                self.call_soon(move || event_loop.stop());
+            }
+        };
+        let mut batch = VecDeque::new();
+        let result = loop {
+            if let Err(error) = self.run_once(&mut batch, &mut step_main) {
+                break Err(error);
+            }
+            if self.take_stopping() {
+                break Ok(());
+            }
+        };
+        self.shared.lock().stopping = false;
+        result?;
+        output.ok_or(RunError::Stopped)
+    }
+
+    /// Asks the loop to stop: it finishes the current iteration (every callback that was
+    /// ready when the iteration began), then `run_forever` returns. Callbacks scheduled by
+    /// that iteration stay queued for the next run.
+    ///
+    /// Python: `loop.stop()`
+    pub fn stop(&self) {
+        let mut state = self.shared.lock();
+        state.stopping = true;
+        let wake = state.parked;
+        drop(state);
+        if wake {
+            self.shared.wakeup.notify_one();
+        }
+    }
+
+    /// Whether a thread is running the loop.
+    ///
+    /// Python: `loop.is_running()`
+    pub fn is_running(&self) -> bool {
+        self.shared.running.load(Ordering::Acquire)
+    }
+
+    fn take_stopping(&self) -> bool {
+        std::mem::take(&mut self.shared.lock().stopping)
+    }
+
+    /// One iteration, as asyncio's `_run_once`:
+    ///
+    /// 1. Drop cancelled timers from the top of the heap (or sweep them all out, when they
+    ///    are most of it).
+    /// 2. If nothing is ready (and no stop is pending), wait: on the real clock park until
+    ///    the next deadline or a thread-safe wake-up; on the virtual clock wait for
+    ///    executor jobs, else jump to the next deadline, else fail (nothing can happen).
+    /// 3. Move every timer that is due to the end of the ready queue, in deadline order.
+    /// 4. Run the callbacks that are ready *now*, and only those: a callback scheduled
+    ///    while they run waits for the next iteration.
+    fn run_once(
+        &self,
+        batch: &mut VecDeque<Ready>,
+        step_main: &mut dyn FnMut(u64),
+    ) -> Result<(), RunError> {
+        let shared = &*self.shared;
+        let mut state = shared.lock();
+        loop {
+            // Step 1. Sweep the heap when most of it is cancelled timers, as asyncio does
+            // (over 100, and over half); else just drop those at the top.
+            if state.cancelled_timers > 100 && state.cancelled_timers * 2 > state.timers.len() {
+                state
+                    .timers
+                    .retain(|timer| !timer.0.callback.is_cancelled());
+                state.cancelled_timers = 0;
+            }
+            while state
+                .timers
+                .peek()
+                .is_some_and(|timer| timer.0.callback.is_cancelled())
+            {
+                state.timers.pop();
+                state.cancelled_timers = state.cancelled_timers.saturating_sub(1);
+            }
+            // Step 2.
+            if !state.ready.is_empty() || state.stopping {
+                break;
+            }
+            let next = state.timers.peek().map(|timer| timer.0.when);
+            match &shared.clock {
+                LoopClock::Virtual { .. } => {
+                    if state.jobs > 0 {
+                        state = shared.park(state, None);
+                        continue;
+                    }
+                    let Some(when) = next else {
+                        return Err(RunError::Stalled);
+                    };
+                    shared.clock.advance_to(when);
+                    break;
+                }
+                LoopClock::Real { .. } => {
+                    let now = shared.clock.now();
+                    match next {
+                        Some(when) if when <= now => break,
+                        Some(when) => {
+                            let wait = Duration::from_nanos(u64::try_from(when - now).unwrap_or(0));
+                            state = shared.park(state, Some(wait));
+                        }
+                        None => state = shared.park(state, None),
+                    }
+                }
+            }
+        }
+        // Step 3.
+        let now = shared.clock.now();
+        while state.timers.peek().is_some_and(|timer| timer.0.when <= now) {
+            let Some(timer) = state.timers.pop() else {
+                break;
+            };
+            // (A timer cancelled meanwhile does nothing when its turn comes.)
+            state.ready.push_back(Ready::Callback(timer.0.callback));
+        }
+        // Step 4: swap the queue out, so that what is scheduled from now on lands in the
+        // (empty) queue of the next iteration.
+        std::mem::swap(&mut state.ready, batch);
+        drop(state);
+        while let Some(item) = batch.pop_front() {
+            match item {
+                Ready::Callback(callback) => {
+                    if let Err(payload) = catch_unwind(AssertUnwindSafe(|| callback.run())) {
+                        // asyncio: "Exception in callback ...", to the exception handler;
+                        // the loop carries on with the next callback.
+                        shared.report(&ExceptionContext {
+                            message: "exception in callback".to_owned(),
+                            exception: panic_message(&*payload),
+                        });
+                    }
+                }
+                Ready::Task(task) => task.step(),
+                Ready::Main(run) => step_main(run),
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The message of a panic payload, as `std` prints it.
+fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    if let Some(message) = payload.downcast_ref::<&str>() {
+        (*message).to_owned()
+    } else if let Some(message) = payload.downcast_ref::<String>() {
+        message.clone()
+    } else {
+        "<non-string panic payload>".to_owned()
+    }
+}

@@ -1,0 +1,73 @@
+//! `aio_rt::Runtime` for [`EventLoop`]: the loop as the fifth runtime of the matrix.
+
+use std::future::Future;
+use std::time::Duration;
+
+use aio_rt::{Clock, Instant, JoinHandle, Runtime, Sleep};
+
+use crate::EventLoop;
+use crate::task::{SleepUntil, YieldNow};
+
+/// | `Runtime` | the loop |
+/// |---|---|
+/// | `spawn` | [`create_task`](EventLoop::create_task) |
+/// | `spawn_blocking` | [`run_in_executor`](EventLoop::run_in_executor) |
+/// | `sleep_until` | a timer ([`SleepUntil`]) on the loop's heap |
+/// | `now` | [`time`](EventLoop::time) |
+/// | `yield_now` | the task's next step goes to the back of the ready queue |
+/// | `block_on` | [`run_until_complete`](EventLoop::run_until_complete) |
+impl Runtime for EventLoop {
+    type Sleep = Sleep<SleepUntil>;
+
+    fn name(&self) -> &'static str {
+        "aio-loop"
+    }
+
+    fn clock(&self) -> Clock {
+        EventLoop::clock(self)
+    }
+
+    fn spawn<F>(&self, fut: F) -> JoinHandle<F::Output>
+    where
+        F: Future + Send + 'static,
+        F::Output: Send + 'static,
+    {
+        self.create_task(fut)
+    }
+
+    fn spawn_blocking<F, T>(&self, f: F) -> JoinHandle<T>
+    where
+        F: FnOnce() -> T + Send + 'static,
+        T: Send + 'static,
+    {
+        self.run_in_executor(f)
+    }
+
+    fn sleep_until(&self, deadline: Instant) -> Self::Sleep {
+        let nanos = i64::try_from(deadline.since_start().as_nanos()).unwrap_or(i64::MAX);
+        // `Tasks` is on the real clock, so it asks for the executor's own timer: ours.
+        self.shared
+            .tasks
+            .sleep_until(deadline, |_wall_clock| SleepUntil::new(self.clone(), nanos))
+    }
+
+    fn now(&self) -> Instant {
+        let nanos = u64::try_from(self.shared.clock.now()).unwrap_or(0);
+        Instant::from_start(Duration::from_nanos(nanos))
+    }
+
+    fn yield_now(&self) -> impl Future<Output = ()> + Send + 'static {
+        YieldNow::default()
+    }
+
+    /// # Panics
+    ///
+    /// If `fut` panics, or if [`run_until_complete`](EventLoop::run_until_complete) fails:
+    /// this thread already runs a loop, or, on the virtual clock, the run can never finish.
+    fn block_on<F: Future>(&self, fut: F) -> F::Output {
+        match self.run_until_complete(fut) {
+            Ok(output) => output,
+            Err(error) => panic!("aio-loop: {error}"),
+        }
+    }
+}

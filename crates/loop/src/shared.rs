@@ -1,0 +1,175 @@
+//! Definition of `Shared`: the state of one loop, shared by every [`EventLoop`] handle,
+//! task waker and timer. The loop itself is in `run.rs`.
+//!
+//! [`EventLoop`]: crate::EventLoop
+
+use std::cmp::{Ordering, Reverse};
+use std::collections::{BinaryHeap, VecDeque};
+use std::sync::atomic::{AtomicBool, AtomicU64};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
+use std::time::Duration;
+
+use aio_rt::adapter::Tasks;
+
+use crate::ExceptionContext;
+use crate::clock::LoopClock;
+use crate::executor::Executor;
+use crate::handle::Callback;
+use crate::task::TaskCell;
+
+/// What the loop's exception handler is: asyncio's `handler(loop, context)`.
+pub(crate) type Handler = Arc<dyn Fn(&ExceptionContext) + Send + Sync>;
+
+/// One loop's state.
+///
+/// Simplification, named: one mutex guards the ready queue and the timer heap, so that any
+/// thread may schedule (Rust will not let a `Send + Sync` handle do otherwise). asyncio's
+/// loop is not thread-safe at all, except `call_soon_threadsafe`.
+pub(crate) struct Shared {
+    pub(crate) state: Mutex<State>,
+    /// The loop parks on it while it has nothing to do; wakers notify it.
+    pub(crate) wakeup: Condvar,
+    pub(crate) clock: LoopClock,
+    /// Wraps futures and blocking jobs so that `JoinHandle` means what it means on every
+    /// runtime. Built on the real clock: time is the loop's own business.
+    pub(crate) tasks: Tasks,
+    pub(crate) handler: Mutex<Option<Handler>>,
+    pub(crate) executor: Executor,
+    /// Whether some thread is running this loop.
+    pub(crate) running: AtomicBool,
+    /// Numbers the `run_until_complete` calls, so that a stale wake-up of an earlier run's
+    /// future is ignored.
+    pub(crate) main_runs: AtomicU64,
+}
+
+/// What the mutex guards.
+pub(crate) struct State {
+    /// asyncio's `_ready`: callbacks to run, in the order they were scheduled.
+    pub(crate) ready: VecDeque<Ready>,
+    /// asyncio's `_scheduled`: a min-heap of timers by (deadline, registration order).
+    pub(crate) timers: BinaryHeap<Reverse<Timer>>,
+    pub(crate) next_timer: u64,
+    /// The loop is parked on `wakeup`: a thread-safe schedule must notify it.
+    pub(crate) parked: bool,
+    /// Cancelled timers still in the heap (about: a timer cancelled as it becomes due may
+    /// be counted and never popped as cancelled; the sweep resets the count).
+    pub(crate) cancelled_timers: usize,
+    /// `stop()` was called: finish this iteration, then return.
+    pub(crate) stopping: bool,
+    /// Executor jobs in progress: on the virtual clock, time stands still while any runs.
+    pub(crate) jobs: usize,
+}
+
+/// An entry of the ready queue.
+pub(crate) enum Ready {
+    /// A callback from `call_soon`, or a timer that became due.
+    Callback(Arc<dyn Callback>),
+    /// One step of a task: poll its future once (asyncio's `Task.__step`).
+    Task(Arc<TaskCell>),
+    /// One step of the future given to `run_until_complete` (by run number).
+    Main(u64),
+}
+
+/// An entry of the timer heap, ordered by deadline, then by registration.
+pub(crate) struct Timer {
+    pub(crate) when: i64,
+    pub(crate) seq: u64,
+    pub(crate) callback: Arc<dyn Callback>,
+}
+
+impl PartialEq for Timer {
+    fn eq(&self, other: &Timer) -> bool {
+        (self.when, self.seq) == (other.when, other.seq)
+    }
+}
+
+impl Eq for Timer {}
+
+impl PartialOrd for Timer {
+    fn partial_cmp(&self, other: &Timer) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Timer {
+    fn cmp(&self, other: &Timer) -> Ordering {
+        (self.when, self.seq).cmp(&(other.when, other.seq))
+    }
+}
+
+impl Shared {
+    pub(crate) fn lock(&self) -> MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Appends `item` to the ready queue. With `notify`, a parked loop is woken (asyncio's
+    /// `call_soon_threadsafe` writes to the loop's self-pipe for that).
+    pub(crate) fn schedule(&self, item: Ready, notify: bool) {
+        let mut state = self.lock();
+        state.ready.push_back(item);
+        let wake = notify && state.parked;
+        drop(state);
+        if wake {
+            self.wakeup.notify_one();
+        }
+    }
+
+    /// Adds a timer due at `when`; returns nothing, the caller keeps the callback.
+    pub(crate) fn add_timer(&self, when: i64, callback: Arc<dyn Callback>) {
+        let mut state = self.lock();
+        let seq = state.next_timer;
+        state.next_timer += 1;
+        state.timers.push(Reverse(Timer {
+            when,
+            seq,
+            callback,
+        }));
+        let wake = state.parked;
+        drop(state);
+        // A loop parked until a later deadline must see this earlier one.
+        if wake {
+            self.wakeup.notify_one();
+        }
+    }
+
+    /// A timer in the heap was cancelled (asyncio's `_timer_handle_cancelled`).
+    pub(crate) fn timer_cancelled(&self) {
+        self.lock().cancelled_timers += 1;
+    }
+
+    /// Parks the loop until a wake-up, or `timeout` (none: until a wake-up).
+    pub(crate) fn park<'a>(
+        &'a self,
+        mut state: MutexGuard<'a, State>,
+        timeout: Option<Duration>,
+    ) -> MutexGuard<'a, State> {
+        state.parked = true;
+        let mut state = match timeout {
+            Some(timeout) => {
+                self.wakeup
+                    .wait_timeout(state, timeout)
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .0
+            }
+            None => self
+                .wakeup
+                .wait(state)
+                .unwrap_or_else(PoisonError::into_inner),
+        };
+        state.parked = false;
+        state
+    }
+
+    /// The loop's exception handler, or the default one (print to stderr).
+    pub(crate) fn report(&self, context: &ExceptionContext) {
+        let handler = self
+            .handler
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone();
+        match handler {
+            Some(handler) => handler(context),
+            None => eprintln!("aio-loop: {context}"),
+        }
+    }
+}
