@@ -97,6 +97,9 @@ fn cmd_compare(args: &[String]) -> ExitCode {
     if runtimes.is_empty() {
         runtimes = RuntimeKind::ALL.to_vec();
     }
+    // Some scenarios panic on purpose, and every panic a run did not expect is reported in
+    // the matrix with its message: the default hook's output would only be noise.
+    std::panic::set_hook(Box::new(|_| {}));
     let tty = std::io::stderr().is_terminal();
     let total = scenarios.len();
     let mut done = 0;
