@@ -118,7 +118,7 @@ type Finalizer<T, S, E, F> = Box<dyn FnOnce(Pin<Box<F>>, Shared<T, S, E>) + Send
 /// Python finds two requests in flight at once at run time; through the [`Stream`] API,
 /// which takes `&mut self`, Rust rejects them at compile time:
 ///
-/// ```compile_fail
+/// ```compile_fail,E0499
 /// use aio_generators::{AsyncGenerator, Co};
 /// use futures_lite::StreamExt;
 ///
@@ -230,6 +230,13 @@ where
     /// [`IgnoredGeneratorExit`](GeneratorError::IgnoredGeneratorExit) if the body yields
     /// instead of finishing, [`Raised`](GeneratorError::Raised) if its cleanup fails,
     /// [`AlreadyRunning`](GeneratorError::AlreadyRunning) as in `anext`.
+    ///
+    /// # Differences from Python
+    ///
+    /// After an ignored `GeneratorExit`, CPython (3.11 to 3.13) marks the generator closed:
+    /// a second `aclose()` raises `StopAsyncIteration` at once and the body stays paused,
+    /// its cleanup unrun. Here the generator is simply paused at its new yield, and a
+    /// second `aclose()` raises `GeneratorExit` there.
     pub fn aclose(&self) -> Close<'_, T, S, E, F> {
         Close {
             request: Request { generator: self, input: Some(Input::Close), kind: Kind::Close, started: false },
