@@ -4,6 +4,7 @@
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::task::{Context, Poll};
 
@@ -23,20 +24,64 @@ pub(crate) enum Input<S, E> {
 ///
 /// Simplification, named: a `Mutex`, so that a generator is `Send` (it can be spawned) when
 /// its items are. Only one side ever runs at a time (the body runs inside the generator's
-/// poll), so the lock is never contended; it costs a few atomic operations per item.
-pub(crate) struct Slot<T, S, E> {
-    /// The value the paused yield handed out, until the generator takes it.
-    pub(crate) out: Option<T>,
-    /// What the next resume delivers; `None` means a plain `anext()`.
-    pub(crate) input: Option<Input<S, E>>,
+/// poll), so the lock is never contended; it costs two atomic operations per access. A
+/// plain `anext()` delivers nothing, and `has_input` lets the resumed `yield_` see that
+/// with one load instead of a lock: two locks per item in all.
+pub(crate) struct Mailbox<T, S, E> {
+    has_input: AtomicBool,
+    slot: Mutex<Slot<T, S, E>>,
 }
 
-pub(crate) type Shared<T, S, E> = Arc<Mutex<Slot<T, S, E>>>;
+struct Slot<T, S, E> {
+    /// The value the paused yield handed out, until the generator takes it.
+    out: Option<T>,
+    /// What the next resume delivers; `None` means a plain `anext()`.
+    input: Option<Input<S, E>>,
+}
 
-pub(crate) fn lock<T, S, E>(slot: &Mutex<Slot<T, S, E>>) -> MutexGuard<'_, Slot<T, S, E>> {
-    // A panic in the body cannot leave the slot half-written: every access is one field
-    // write or take. So a poisoned lock is still good.
-    slot.lock().unwrap_or_else(PoisonError::into_inner)
+pub(crate) type Shared<T, S, E> = Arc<Mailbox<T, S, E>>;
+
+impl<T, S, E> Mailbox<T, S, E> {
+    pub(crate) fn new() -> Shared<T, S, E> {
+        Arc::new(Mailbox {
+            has_input: AtomicBool::new(false),
+            slot: Mutex::new(Slot {
+                out: None,
+                input: None,
+            }),
+        })
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Slot<T, S, E>> {
+        // A panic in the body cannot leave the slot half-written: every access is one
+        // field write or take. So a poisoned lock is still good.
+        self.slot.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// The body hands a value out.
+    fn put_out(&self, value: T) {
+        self.lock().out = Some(value);
+    }
+
+    /// The generator takes the value the body handed out, if it did.
+    pub(crate) fn take_out(&self) -> Option<T> {
+        self.lock().out.take()
+    }
+
+    /// The generator delivers what the paused yield will see.
+    pub(crate) fn put_input(&self, input: Input<S, E>) {
+        self.lock().input = Some(input);
+        self.has_input.store(true, Ordering::Release);
+    }
+
+    /// The resumed yield takes what was delivered; `None` for a plain `anext()`.
+    fn take_input(&self) -> Option<Input<S, E>> {
+        if !self.has_input.load(Ordering::Acquire) {
+            return None;
+        }
+        self.has_input.store(false, Ordering::Relaxed);
+        self.lock().input.take()
+    }
 }
 
 /// The body's handle on its generator: `co.yield_(value).await` hands a value out and
@@ -72,7 +117,10 @@ impl<T, S, E> Co<T, S, E> {
     /// Only the generator polls its body, so this future is dropped only with the whole
     /// body; if the value was not yet taken by then, it is dropped with it.
     pub fn yield_(&mut self, value: T) -> Yield<'_, T, S, E> {
-        Yield { co: self, value: Some(value) }
+        Yield {
+            co: self,
+            value: Some(value),
+        }
     }
 }
 
@@ -101,12 +149,11 @@ impl<T, S, E> Future for Yield<'_, T, S, E> {
 
     fn poll(self: Pin<&mut Self>, _cx: &mut Context<'_>) -> Poll<Self::Output> {
         let this = self.get_mut();
-        let mut slot = lock(&this.co.slot);
         if let Some(value) = this.value.take() {
-            slot.out = Some(value);
+            this.co.slot.put_out(value);
             return Poll::Pending;
         }
-        Poll::Ready(match slot.input.take() {
+        Poll::Ready(match this.co.slot.take_input() {
             None => Ok(None),
             Some(Input::Send(sent)) => Ok(Some(sent)),
             Some(Input::Throw(error)) => Err(Thrown::Error(error)),
@@ -120,6 +167,8 @@ impl<T, S, E> Unpin for Yield<'_, T, S, E> {}
 
 impl<T, S, E> fmt::Debug for Yield<'_, T, S, E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Yield").field("handed_out", &self.value.is_none()).finish_non_exhaustive()
+        f.debug_struct("Yield")
+            .field("handed_out", &self.value.is_none())
+            .finish_non_exhaustive()
     }
 }

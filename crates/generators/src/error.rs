@@ -73,11 +73,19 @@ impl<E: fmt::Debug> fmt::Debug for GeneratorError<E> {
 impl<E: fmt::Display> fmt::Display for GeneratorError<E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            GeneratorError::StopAsyncIteration => f.write_str("async generator is exhausted (StopAsyncIteration)"),
+            GeneratorError::StopAsyncIteration => {
+                f.write_str("async generator is exhausted (StopAsyncIteration)")
+            }
             GeneratorError::Raised(error) => write!(f, "async generator raised: {error}"),
-            GeneratorError::AlreadyRunning => f.write_str("asynchronous generator is already running"),
-            GeneratorError::IgnoredGeneratorExit => f.write_str("async generator ignored GeneratorExit"),
-            GeneratorError::JustStarted => f.write_str("can't send non-None value to a just-started async generator"),
+            GeneratorError::AlreadyRunning => {
+                f.write_str("asynchronous generator is already running")
+            }
+            GeneratorError::IgnoredGeneratorExit => {
+                f.write_str("async generator ignored GeneratorExit")
+            }
+            GeneratorError::JustStarted => {
+                f.write_str("can't send non-None value to a just-started async generator")
+            }
         }
     }
 }

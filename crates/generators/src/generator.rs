@@ -4,12 +4,12 @@
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::{Arc, Mutex, TryLockError};
+use std::sync::{Mutex, TryLockError};
 use std::task::{Context, Poll};
 
 use futures_lite::Stream;
 
-use crate::co::{lock, Input, Shared, Slot};
+use crate::co::{Input, Mailbox, Shared};
 use crate::{Co, GeneratorError, Thrown};
 
 /// Where the body is.
@@ -146,10 +146,13 @@ where
     /// of the generator function before the first `anext`). Annotate the yielder
     /// (`|mut co: Co<u32>|`) so that the item, send and error types are known.
     pub fn new(body: impl FnOnce(Co<T, S, E>) -> F) -> Self {
-        let slot = Arc::new(Mutex::new(Slot { out: None, input: None }));
+        let slot = Mailbox::new();
         let future = body(Co::new(slot.clone()));
         AsyncGenerator {
-            core: Mutex::new(Core { state: State::Fresh, body: Some(Box::pin(future)) }),
+            core: Mutex::new(Core {
+                state: State::Fresh,
+                body: Some(Box::pin(future)),
+            }),
             slot,
             finalizer: None,
         }
@@ -175,7 +178,12 @@ where
     /// `Stream::next` continues that step and gets its value, so no value is lost;
     /// `asend`, `athrow` and `aclose` fail with `AlreadyRunning` until then.
     pub fn anext(&self) -> Request<'_, T, S, E, F> {
-        Request { generator: self, input: None, kind: Kind::Next, started: false }
+        Request {
+            generator: self,
+            input: None,
+            kind: Kind::Next,
+            started: false,
+        }
     }
 
     /// Resumes the body, the paused `yield_` evaluating to `Some(value)`, and gets the next
@@ -193,7 +201,12 @@ where
     /// As [`anext`](Self::anext); if dropped before its first poll, the value is dropped
     /// and the generator is unchanged.
     pub fn asend(&self, value: S) -> Request<'_, T, S, E, F> {
-        Request { generator: self, input: Some(Input::Send(value)), kind: Kind::Send, started: false }
+        Request {
+            generator: self,
+            input: Some(Input::Send(value)),
+            kind: Kind::Send,
+            started: false,
+        }
     }
 
     /// Raises `error` at the paused `yield_`; if the body handles it and yields again, that
@@ -214,7 +227,12 @@ where
     ///
     /// On a finished generator this is `StopAsyncIteration`; CPython 3.11 returns `None`.
     pub fn athrow(&self, error: E) -> Request<'_, T, S, E, F> {
-        Request { generator: self, input: Some(Input::Throw(error)), kind: Kind::Throw, started: false }
+        Request {
+            generator: self,
+            input: Some(Input::Throw(error)),
+            kind: Kind::Throw,
+            started: false,
+        }
     }
 
     /// Closes the generator: raises [`Thrown::GeneratorExit`] at the paused `yield_` and
@@ -239,7 +257,12 @@ where
     /// second `aclose()` raises `GeneratorExit` there.
     pub fn aclose(&self) -> Close<'_, T, S, E, F> {
         Close {
-            request: Request { generator: self, input: Some(Input::Close), kind: Kind::Close, started: false },
+            request: Request {
+                generator: self,
+                input: Some(Input::Close),
+                kind: Kind::Close,
+                started: false,
+            },
         }
     }
 
@@ -291,7 +314,10 @@ where
     F: Future<Output = Result<(), Thrown<E>>>,
 {
     let generator = AsyncGenerator {
-        core: Mutex::new(Core { state: State::Suspended, body: Some(body) }),
+        core: Mutex::new(Core {
+            state: State::Suspended,
+            body: Some(body),
+        }),
         slot,
         finalizer: None,
     };
@@ -305,12 +331,12 @@ where
     /// Runs the body of `core` for one poll, after delivering `input` if the step starts.
     fn poll_step(
         core: &mut Core<F>,
-        slot: &Mutex<Slot<T, S, E>>,
+        slot: &Mailbox<T, S, E>,
         input: Option<Input<S, E>>,
         cx: &mut Context<'_>,
     ) -> Poll<Step<T, E>> {
         if let Some(input) = input {
-            lock(slot).input = Some(input);
+            slot.put_input(input);
         }
         core.state = State::Running;
         let Some(body) = core.body.as_mut() else {
@@ -323,7 +349,7 @@ where
                 core.body = None;
                 Poll::Ready(Step::Returned(result))
             }
-            Poll::Pending => match lock(slot).out.take() {
+            Poll::Pending => match slot.take_out() {
                 Some(value) => {
                     core.state = State::Suspended;
                     Poll::Ready(Step::Yielded(value))
@@ -369,12 +395,15 @@ where
             Err(TryLockError::Poisoned(core)) => core.into_inner(),
             // Someone is polling the body this very moment (another thread, or the body
             // itself asking its own generator for a value).
-            Err(TryLockError::WouldBlock) => return Poll::Ready(Err(GeneratorError::AlreadyRunning)),
+            Err(TryLockError::WouldBlock) => {
+                return Poll::Ready(Err(GeneratorError::AlreadyRunning))
+            }
         };
         let core = &mut *core;
         if !self.started {
             match (core.state, self.kind) {
-                (State::Running, _) | (State::Abandoned, Kind::Send | Kind::Throw | Kind::Close) => {
+                (State::Running, _)
+                | (State::Abandoned, Kind::Send | Kind::Throw | Kind::Close) => {
                     return Poll::Ready(Err(GeneratorError::AlreadyRunning));
                 }
                 (State::Done, Kind::Close) => return Poll::Ready(Ok(None)),
@@ -395,12 +424,19 @@ where
             }
             self.started = true;
         }
-        let step = std::task::ready!(AsyncGenerator::poll_step(core, &generator.slot, self.input.take(), cx));
+        let step = std::task::ready!(AsyncGenerator::poll_step(
+            core,
+            &generator.slot,
+            self.input.take(),
+            cx
+        ));
         Poll::Ready(match (step, self.kind) {
             (Step::Yielded(_), Kind::Close) => Err(GeneratorError::IgnoredGeneratorExit),
             (Step::Yielded(value), _) => Ok(Some(value)),
             (Step::Returned(Ok(()) | Err(Thrown::GeneratorExit)), Kind::Close) => Ok(None),
-            (Step::Returned(Ok(()) | Err(Thrown::GeneratorExit)), _) => Err(GeneratorError::StopAsyncIteration),
+            (Step::Returned(Ok(()) | Err(Thrown::GeneratorExit)), _) => {
+                Err(GeneratorError::StopAsyncIteration)
+            }
             (Step::Returned(Err(Thrown::Error(error))), _) => Err(GeneratorError::Raised(error)),
         })
     }
@@ -438,7 +474,10 @@ impl<T, S, E, F> Drop for Request<'_, T, S, E, F> {
 
 impl<T, S, E, F> fmt::Debug for Request<'_, T, S, E, F> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Request").field("kind", &self.kind).field("started", &self.started).finish_non_exhaustive()
+        f.debug_struct("Request")
+            .field("kind", &self.kind)
+            .field("started", &self.started)
+            .finish_non_exhaustive()
     }
 }
 
@@ -467,7 +506,9 @@ where
 
 impl<T, S, E, F> fmt::Debug for Close<'_, T, S, E, F> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Close").field("started", &self.request.started).finish_non_exhaustive()
+        f.debug_struct("Close")
+            .field("started", &self.request.started)
+            .finish_non_exhaustive()
     }
 }
 
@@ -490,7 +531,10 @@ where
     fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
         let this = self.get_mut();
         // `&mut self`: nobody else can hold the lock, so this costs no atomic operation.
-        let core = this.core.get_mut().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let core = this
+            .core
+            .get_mut()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         if core.state == State::Done {
             return Poll::Ready(None);
         }
@@ -505,8 +549,13 @@ where
 
 impl<T, S, E, F> Drop for AsyncGenerator<T, S, E, F> {
     fn drop(&mut self) {
-        let Some(finalizer) = self.finalizer.take() else { return };
-        let core = self.core.get_mut().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let Some(finalizer) = self.finalizer.take() else {
+            return;
+        };
+        let core = self
+            .core
+            .get_mut()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         // Only a generator paused at a yield has cleanup to run. One dropped in the middle
         // of a step (its request was dropped) is dropped as it is: Python cannot collect a
         // generator that a task is running.

@@ -50,7 +50,12 @@ impl<R: Runtime> Database<R> {
     ///
     /// Python: `await asyncpg.connect(...)`
     pub fn new(rt: R, len: u32, latency: Duration) -> Self {
-        Database { rt, len, latency, observer: None }
+        Database {
+            rt,
+            len,
+            latency,
+            observer: None,
+        }
     }
 
     /// Calls `observer` with a description of each query (`fetch rows 0..2`) as it starts,
@@ -67,7 +72,12 @@ impl<R: Runtime> Database<R> {
             observer(&format!("fetch rows {offset}..{}", offset + limit));
         }
         let end = self.len.min(offset.saturating_add(limit));
-        let rows = (offset..end).map(|id| Row { id, name: format!("product-{id}") }).collect();
+        let rows = (offset..end)
+            .map(|id| Row {
+                id,
+                name: format!("product-{id}"),
+            })
+            .collect();
         (rows, self.latency)
     }
 
@@ -132,8 +142,12 @@ impl<R: Runtime> Database<R> {
     pub fn rows(
         &self,
         page_size: u32,
-    ) -> AsyncGenerator<Row, (), Infallible, impl Future<Output = Result<(), Thrown<Infallible>>> + Send + 'static>
-    {
+    ) -> AsyncGenerator<
+        Row,
+        (),
+        Infallible,
+        impl Future<Output = Result<(), Thrown<Infallible>>> + Send + 'static,
+    > {
         let db = self.clone();
         let page_size = page_size.max(1);
         AsyncGenerator::new(move |mut co: Co<Row>| async move {
@@ -164,7 +178,14 @@ impl<R: Runtime> Database<R> {
     /// Keep `block_for` small in tests; in real code, move blocking work off the loop with
     /// [`Runtime::spawn_blocking`] (`asyncio.to_thread`).
     pub fn blocking_rows(&self, page_size: u32, block_for: Duration) -> BlockingRows<R> {
-        BlockingRows { db: self.clone(), page_size: page_size.max(1), block_for, offset: 0, page: Vec::new(), done: false }
+        BlockingRows {
+            db: self.clone(),
+            page_size: page_size.max(1),
+            block_for,
+            offset: 0,
+            page: Vec::new(),
+            done: false,
+        }
     }
 }
 

@@ -69,8 +69,15 @@ fn asend_is_what_the_paused_yield_evaluates_to() {
         }
         Ok(())
     });
-    assert_eq!(block_on(gen.asend("too early")), Err(GeneratorError::JustStarted));
-    assert_eq!(block_on(gen.anext()), Ok(0), "a failed early asend leaves the generator fresh");
+    assert_eq!(
+        block_on(gen.asend("too early")),
+        Err(GeneratorError::JustStarted)
+    );
+    assert_eq!(
+        block_on(gen.anext()),
+        Ok(0),
+        "a failed early asend leaves the generator fresh"
+    );
     assert_eq!(block_on(gen.asend("a")), Ok(1));
     assert_eq!(block_on(gen.anext()), Ok(2));
     assert_eq!(*received.lock().unwrap(), [Some("a"), None]);
@@ -89,18 +96,33 @@ fn athrow_raises_at_the_yield_and_returns_the_next_value() {
         }
     });
     assert_eq!(block_on(gen.anext()), Ok("first".to_string()));
-    assert_eq!(block_on(gen.athrow("retry".to_string())), Ok("handled retry".to_string()));
-    assert_eq!(block_on(gen.athrow("fatal".to_string())), Err(GeneratorError::Raised("fatal".to_string())));
+    assert_eq!(
+        block_on(gen.athrow("retry".to_string())),
+        Ok("handled retry".to_string())
+    );
+    assert_eq!(
+        block_on(gen.athrow("fatal".to_string())),
+        Err(GeneratorError::Raised("fatal".to_string()))
+    );
     assert!(gen.is_finished());
-    assert_eq!(block_on(gen.anext()), Err(GeneratorError::StopAsyncIteration));
+    assert_eq!(
+        block_on(gen.anext()),
+        Err(GeneratorError::StopAsyncIteration)
+    );
 }
 
 #[test]
 fn athrow_before_the_first_step_runs_no_body() {
     let log = Log::default();
     let gen = two_with_cleanup(log.clone());
-    assert_eq!(block_on(gen.athrow("early".into())), Err(GeneratorError::Raised("early".into())));
-    assert_eq!(block_on(gen.anext()), Err(GeneratorError::StopAsyncIteration));
+    assert_eq!(
+        block_on(gen.athrow("early".into())),
+        Err(GeneratorError::Raised("early".into()))
+    );
+    assert_eq!(
+        block_on(gen.anext()),
+        Err(GeneratorError::StopAsyncIteration)
+    );
     assert!(taken(&log).is_empty());
 }
 
@@ -112,7 +134,10 @@ fn aclose_runs_the_cleanup_exactly_once() {
     assert_eq!(block_on(gen.aclose()), Ok(()));
     assert_eq!(block_on(gen.aclose()), Ok(()));
     assert_eq!(taken(&log), ["start", "cleanup after Err(GeneratorExit)"]);
-    assert_eq!(block_on(gen.anext()), Err(GeneratorError::StopAsyncIteration));
+    assert_eq!(
+        block_on(gen.anext()),
+        Err(GeneratorError::StopAsyncIteration)
+    );
 }
 
 #[test]
@@ -120,7 +145,10 @@ fn aclose_before_the_first_step_or_after_the_end_runs_no_body() {
     let log = Log::default();
     let fresh = two_with_cleanup(log.clone());
     assert_eq!(block_on(fresh.aclose()), Ok(()));
-    assert_eq!(block_on(fresh.anext()), Err(GeneratorError::StopAsyncIteration));
+    assert_eq!(
+        block_on(fresh.anext()),
+        Err(GeneratorError::StopAsyncIteration)
+    );
     assert!(taken(&log).is_empty());
 
     let mut exhausted = two_with_cleanup(log.clone());
@@ -165,9 +193,16 @@ fn a_second_request_during_a_step_is_already_running() {
         ("aclose", block_on(gen.aclose()).unwrap_err()),
     ] {
         assert_eq!(error, GeneratorError::AlreadyRunning, "{name}");
-        assert_eq!(error.to_string(), "asynchronous generator is already running");
+        assert_eq!(
+            error.to_string(),
+            "asynchronous generator is already running"
+        );
     }
-    assert_eq!(block_on(first), Ok(2), "the first request finishes its step");
+    assert_eq!(
+        block_on(first),
+        Ok(2),
+        "the first request finishes its step"
+    );
 }
 
 #[test]
@@ -183,7 +218,11 @@ fn a_dropped_request_leaves_its_step_for_the_next_anext() {
         assert!(request.as_mut().poll(&mut cx).is_pending());
     }
     assert_eq!(block_on(gen.asend(())), Err(GeneratorError::AlreadyRunning));
-    assert_eq!(block_on(gen.next()), Some(Ok(1)), "the step continues, no item is lost");
+    assert_eq!(
+        block_on(gen.next()),
+        Some(Ok(1)),
+        "the step continues, no item is lost"
+    );
     assert_eq!(block_on(gen.next()), None);
 }
 

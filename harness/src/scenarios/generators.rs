@@ -128,7 +128,13 @@ pub(crate) async fn async_iterator_protocol<R: Runtime>(cx: Cx<R>) {
     }
     let mut exhausted = Counter::new(0).map(Some);
     let value = anext_or(&mut exhausted, None).await;
-    cx.log("main", format!("anext(exhausted, None) -> {}", value.map_or("None".to_string(), |i| i.to_string())));
+    cx.log(
+        "main",
+        format!(
+            "anext(exhausted, None) -> {}",
+            value.map_or("None".to_string(), |i| i.to_string())
+        ),
+    );
 }
 
 /// An async comprehension, `[i * i async for i in numbers(6) if i % 2 == 0]`, is stream
@@ -144,7 +150,12 @@ pub(crate) async fn async_comprehension<R: Runtime>(cx: Cx<R>) {
         }
         Ok(())
     });
-    let squares: Vec<u32> = numbers.filter_map(|i| i.ok()).filter(|i| i % 2 == 0).map(|i| i * i).collect().await;
+    let squares: Vec<u32> = numbers
+        .filter_map(|i| i.ok())
+        .filter(|i| i % 2 == 0)
+        .map(|i| i * i)
+        .collect()
+        .await;
     cx.log("main", format!("{squares:?}"));
 }
 
@@ -157,7 +168,13 @@ pub(crate) async fn asend_values<R: Runtime>(cx: Cx<R>) {
             let mut total = 0;
             loop {
                 let received = co.yield_(total).await?;
-                cx.log("gen", format!("received {}", received.map_or("None".to_string(), |x| x.to_string())));
+                cx.log(
+                    "gen",
+                    format!(
+                        "received {}",
+                        received.map_or("None".to_string(), |x| x.to_string())
+                    ),
+                );
                 if let Some(x) = received {
                     cx.sleep(1).await;
                     total += x;
@@ -170,10 +187,22 @@ pub(crate) async fn asend_values<R: Runtime>(cx: Cx<R>) {
         cx.log("main", format!("TypeError: {error}"));
     }
     let totals = make(cx.clone());
-    cx.log("main", format!("anext -> {}", totals.anext().await.expect("a total")));
-    cx.log("main", format!("asend(5) -> {}", totals.asend(5).await.expect("a total")));
-    cx.log("main", format!("asend(2) -> {}", totals.asend(2).await.expect("a total")));
-    cx.log("main", format!("anext -> {}", totals.anext().await.expect("a total")));
+    cx.log(
+        "main",
+        format!("anext -> {}", totals.anext().await.expect("a total")),
+    );
+    cx.log(
+        "main",
+        format!("asend(5) -> {}", totals.asend(5).await.expect("a total")),
+    );
+    cx.log(
+        "main",
+        format!("asend(2) -> {}", totals.asend(2).await.expect("a total")),
+    );
+    cx.log(
+        "main",
+        format!("anext -> {}", totals.anext().await.expect("a total")),
+    );
     totals.aclose().await.expect("closed");
 }
 
@@ -204,11 +233,22 @@ pub(crate) async fn athrow_handled<R: Runtime>(cx: Cx<R>) {
             attempt += 1;
         }
     });
-    cx.log("main", format!("anext -> {}", attempts.anext().await.expect("an attempt")));
-    let next = attempts.athrow(Failure::Retry("timeout")).await.expect("an attempt");
+    cx.log(
+        "main",
+        format!("anext -> {}", attempts.anext().await.expect("an attempt")),
+    );
+    let next = attempts
+        .athrow(Failure::Retry("timeout"))
+        .await
+        .expect("an attempt");
     cx.log("main", format!("athrow(Retry) -> {next}"));
-    if let Err(GeneratorError::Raised(Failure::Fatal(why))) = attempts.athrow(Failure::Fatal("bad row")).await {
-        cx.log("main", format!("athrow(ValueError) raised ValueError: {why}"));
+    if let Err(GeneratorError::Raised(Failure::Fatal(why))) =
+        attempts.athrow(Failure::Fatal("bad row")).await
+    {
+        cx.log(
+            "main",
+            format!("athrow(ValueError) raised ValueError: {why}"),
+        );
     }
     if let Err(GeneratorError::StopAsyncIteration) = attempts.anext().await {
         cx.log("main", "anext raised StopAsyncIteration");
@@ -237,8 +277,14 @@ pub(crate) async fn aclose_cleanup<R: Runtime>(cx: Cx<R>) {
         })
     };
     let numbers = make(cx.clone());
-    cx.log("main", format!("anext -> {}", numbers.anext().await.expect("a number")));
-    cx.log("main", format!("anext -> {}", numbers.anext().await.expect("a number")));
+    cx.log(
+        "main",
+        format!("anext -> {}", numbers.anext().await.expect("a number")),
+    );
+    cx.log(
+        "main",
+        format!("anext -> {}", numbers.anext().await.expect("a number")),
+    );
     numbers.aclose().await.expect("closed");
     cx.log("main", "aclose done");
     numbers.aclose().await.expect("closed");
@@ -282,7 +328,10 @@ pub(crate) async fn already_running<R: Runtime>(cx: Cx<R>) {
     });
     a.await.expect("task-a finished");
     b.await.expect("task-b finished");
-    cx.log("main", format!("anext -> {}", slow.anext().await.expect("a value")));
+    cx.log(
+        "main",
+        format!("anext -> {}", slow.anext().await.expect("a value")),
+    );
 }
 
 /// A body that catches `GeneratorExit` and yields anyway: `aclose` fails with
@@ -300,7 +349,10 @@ pub(crate) async fn ignored_generator_exit<R: Runtime>(cx: Cx<R>) {
         body_cx.log("gen", "body ends");
         Ok(())
     });
-    cx.log("main", format!("anext -> {}", stubborn.anext().await.expect("a value")));
+    cx.log(
+        "main",
+        format!("anext -> {}", stubborn.anext().await.expect("a value")),
+    );
     if let Err(error) = stubborn.aclose().await {
         cx.log("main", format!("RuntimeError: {error}"));
     }
@@ -331,7 +383,10 @@ pub(crate) async fn drop_suspended<R: Runtime>(cx: Cx<R>) {
         result
     })
     .close_on_drop(cx.rt().clone());
-    cx.log("main", format!("anext -> {}", rows.anext().await.expect("a row")));
+    cx.log(
+        "main",
+        format!("anext -> {}", rows.anext().await.expect("a row")),
+    );
     drop(rows);
     cx.log("main", "dropped the generator");
     cx.sleep(2).await;

@@ -64,7 +64,13 @@ impl<R: Runtime> CountdownFuture<R> {
     ///
     /// Python: `countdown(n, nap)` (creating the coroutine runs nothing)
     pub fn new(rt: R, n: u32, nap: Duration) -> Self {
-        CountdownFuture { rt, n, nap, seen: Vec::new(), sleep: None }
+        CountdownFuture {
+            rt,
+            n,
+            nap,
+            seen: Vec::new(),
+            sleep: None,
+        }
     }
 }
 
