@@ -270,3 +270,38 @@ fn generators_and_requests_are_send_when_the_items_are() {
     assert_send_sync(&gen.anext());
     assert_send_sync(&gen.aclose());
 }
+
+#[test]
+fn close_on_drop_runs_the_async_cleanup_in_a_task_once() {
+    use aio_rt::{Clock, Config, Runtime};
+
+    let rt = aio_rt::Smol::with_config(Config::default().clock(Clock::Virtual));
+    let log = Log::default();
+    let make = |log: Log| {
+        let body_rt = rt.clone();
+        AsyncGenerator::new(move |mut co: Co<u32>| async move {
+            let result = co.yield_(1).await;
+            body_rt.sleep(std::time::Duration::from_secs(1)).await;
+            note(&log, format!("async cleanup after {result:?}"));
+            result.map(drop)
+        })
+        .close_on_drop(rt.clone())
+    };
+    let paused = make(log.clone());
+    let fresh = make(log.clone());
+    rt.block_on(async {
+        assert_eq!(paused.anext().await, Ok(1));
+        drop(paused);
+        drop(fresh);
+        assert!(
+            taken(&log).is_empty(),
+            "the cleanup runs later, in its own task"
+        );
+        rt.sleep(std::time::Duration::from_secs(2)).await;
+    });
+    assert_eq!(
+        taken(&log),
+        ["async cleanup after Err(GeneratorExit)"],
+        "only the paused generator had cleanup to run"
+    );
+}
