@@ -122,7 +122,7 @@
 //!   throw or close, and its generators are not `Stream`s unless the resume type is `()`.
 //!
 //! This crate needs the throw / close half of the protocol and asyncio's errors, and
-//! forbids `unsafe`; the price is a mutex touched a few times per item (see the benchmark:
+//! forbids `unsafe`; the price is a mutex locked twice per item (see the benchmark:
 //! `cargo run --release -p aio-generators --example bench`).
 //!
 //! # What is inside

@@ -305,3 +305,37 @@ fn close_on_drop_runs_the_async_cleanup_in_a_task_once() {
         "only the paused generator had cleanup to run"
     );
 }
+
+#[test]
+fn a_body_can_drive_another_generator_of_the_same_type() {
+    // Python: async def doubled(inner): async for x in inner: yield x; yield x
+    let inner = AsyncGenerator::new(|mut co: Co<u32>| async move {
+        for i in 1..=2 {
+            co.yield_(i).await?;
+        }
+        Ok(())
+    });
+    let outer = AsyncGenerator::new(move |mut co: Co<u32>| async move {
+        let mut inner = inner;
+        while let Some(Ok(x)) = inner.next().await {
+            co.yield_(x).await?;
+            co.yield_(x * 10).await?;
+        }
+        Ok(())
+    });
+    let all: Vec<_> = block_on(outer.collect());
+    assert_eq!(all, [Ok(1), Ok(10), Ok(2), Ok(20)]);
+}
+
+#[test]
+fn a_generator_can_move_between_threads_between_steps() {
+    let mut gen = two_with_cleanup(Log::default());
+    assert_eq!(block_on(gen.next()), Some(Ok(1)));
+    let mut gen = std::thread::spawn(move || {
+        assert_eq!(block_on(gen.next()), Some(Ok(2)));
+        gen
+    })
+    .join()
+    .unwrap();
+    assert_eq!(block_on(gen.next()), None);
+}

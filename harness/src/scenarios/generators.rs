@@ -92,6 +92,9 @@ pub(crate) async fn async_for_rows<R: Runtime>(cx: Cx<R>) {
 /// before the ticker gets its first turn, although that tick was due at t=0. The blocking
 /// sleeps take no virtual time (the clock moves only when every task waits), so the whole
 /// iteration happens at t=0; on a real clock, the ticker would be late by all of it.
+/// (On the real clock of a multi-threaded runtime, tokio-mt or async-std, another worker
+/// runs the ticker meanwhile: blocking stalls one worker and whatever waits on it, not the
+/// whole runtime. asyncio has one thread, so it stalls everything.)
 pub(crate) async fn blocking_rows_stall<R: Runtime>(cx: Cx<R>) {
     let ticker = cx.spawn("ticker", ticker(cx.clone()));
     cx.log("main", "for row in blocking_rows(2)");
@@ -366,6 +369,8 @@ pub(crate) async fn ignored_generator_exit<R: Runtime>(cx: Cx<R>) {
 /// `main` moves on: at t=0 and t=1. In Rust, `close_on_drop(rt)` does the same; without
 /// it, dropping runs only the destructors of the body's locals, synchronously, and no
 /// async cleanup (Rust has no async drop).
+/// (On the real clock of a multi-threaded runtime the cleanup task may start before
+/// `main` logs, on another worker.)
 pub(crate) async fn drop_suspended<R: Runtime>(cx: Cx<R>) {
     let body_cx = cx.clone();
     let rows = AsyncGenerator::new(move |mut co: Co<&'static str>| async move {
