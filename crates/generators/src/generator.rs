@@ -538,7 +538,12 @@ where
         if core.state == State::Done {
             return Poll::Ready(None);
         }
-        let step = std::task::ready!(AsyncGenerator::poll_step(core, &this.slot, None, cx));
+        let Poll::Ready(step) = AsyncGenerator::poll_step(core, &this.slot, None, cx) else {
+            // Mid-step, and no request owns the step: if this `next()` is dropped, an
+            // `anext()` may take the step over, as after a dropped request.
+            core.state = State::Abandoned;
+            return Poll::Pending;
+        };
         Poll::Ready(match step {
             Step::Yielded(value) => Some(Ok(value)),
             Step::Returned(Ok(()) | Err(Thrown::GeneratorExit)) => None,

@@ -339,3 +339,22 @@ fn a_generator_can_move_between_threads_between_steps() {
     .unwrap();
     assert_eq!(block_on(gen.next()), None);
 }
+
+#[test]
+fn a_dropped_stream_next_leaves_its_step_for_anext() {
+    let mut gen = AsyncGenerator::new(|mut co: Co<u32>| async move {
+        yield_now().await;
+        co.yield_(1).await?;
+        Ok(())
+    });
+    let mut cx = Context::from_waker(Waker::noop());
+    {
+        let mut next = pin!(gen.next());
+        assert!(next.as_mut().poll(&mut cx).is_pending());
+    }
+    assert_eq!(block_on(gen.anext()), Ok(1), "anext continues the step");
+    assert_eq!(
+        block_on(gen.anext()),
+        Err(GeneratorError::StopAsyncIteration)
+    );
+}
