@@ -1,0 +1,135 @@
+//! The errors of the async generator protocol: [`GeneratorError`] (what an operation
+//! returns) and [`Thrown`] (what a paused `yield_` raises inside the body).
+
+use std::error::Error;
+use std::fmt;
+
+/// What an operation on an [`AsyncGenerator`](crate::AsyncGenerator) can fail with.
+///
+/// Python: the exceptions `anext`, `asend`, `athrow` and `aclose` raise: `StopAsyncIteration`,
+/// the body's own exception, and the protocol's `RuntimeError` / `TypeError`
+///
+/// | variant | Python |
+/// |---|---|
+/// | [`StopAsyncIteration`](Self::StopAsyncIteration) | `StopAsyncIteration` (the generator is finished) |
+/// | [`Raised`](Self::Raised) | the exception the body raised, or a thrown one it let through |
+/// | [`AlreadyRunning`](Self::AlreadyRunning) | `RuntimeError: anext(): asynchronous generator is already running` |
+/// | [`IgnoredGeneratorExit`](Self::IgnoredGeneratorExit) | `RuntimeError: async generator ignored GeneratorExit` |
+/// | [`JustStarted`](Self::JustStarted) | `TypeError: can't send non-None value to a just-started async generator` |
+#[derive(Clone, PartialEq, Eq)]
+pub enum GeneratorError<E> {
+    /// The generator has finished (returned, raised, or was closed): there is nothing more.
+    ///
+    /// Python: `StopAsyncIteration`
+    StopAsyncIteration,
+    /// The body failed with this error: its own, or one thrown in with
+    /// [`athrow`](crate::AsyncGenerator::athrow) that it did not handle. The generator is
+    /// finished.
+    ///
+    /// Python: the exception propagating out of the generator
+    Raised(E),
+    /// Another operation is in the middle of a step of this generator (the body is running,
+    /// between two yields): a generator runs one step at a time.
+    ///
+    /// Python: `RuntimeError("anext(): asynchronous generator is already running")`
+    AlreadyRunning,
+    /// The body yielded a value while being closed, instead of finishing. The generator is
+    /// left paused at that yield.
+    ///
+    /// Python: `RuntimeError("async generator ignored GeneratorExit")`
+    IgnoredGeneratorExit,
+    /// [`asend`](crate::AsyncGenerator::asend) was called before the first step: no `yield_`
+    /// is paused to receive the value. Start the generator with
+    /// [`anext`](crate::AsyncGenerator::anext). The generator is unchanged.
+    ///
+    /// Python: `TypeError("can't send non-None value to a just-started async generator")`
+    JustStarted,
+}
+
+impl<E> GeneratorError<E> {
+    /// The body's error, if this is [`Raised`](Self::Raised).
+    ///
+    /// Python: none (Rust only: an `except` clause for one exception type)
+    pub fn into_raised(self) -> Option<E> {
+        match self {
+            GeneratorError::Raised(error) => Some(error),
+            _ => None,
+        }
+    }
+}
+
+impl<E: fmt::Debug> fmt::Debug for GeneratorError<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            GeneratorError::StopAsyncIteration => f.write_str("StopAsyncIteration"),
+            GeneratorError::Raised(error) => f.debug_tuple("Raised").field(error).finish(),
+            GeneratorError::AlreadyRunning => f.write_str("AlreadyRunning"),
+            GeneratorError::IgnoredGeneratorExit => f.write_str("IgnoredGeneratorExit"),
+            GeneratorError::JustStarted => f.write_str("JustStarted"),
+        }
+    }
+}
+
+impl<E: fmt::Display> fmt::Display for GeneratorError<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            GeneratorError::StopAsyncIteration => {
+                f.write_str("async generator is exhausted (StopAsyncIteration)")
+            }
+            GeneratorError::Raised(error) => write!(f, "async generator raised: {error}"),
+            GeneratorError::AlreadyRunning => {
+                f.write_str("asynchronous generator is already running")
+            }
+            GeneratorError::IgnoredGeneratorExit => {
+                f.write_str("async generator ignored GeneratorExit")
+            }
+            GeneratorError::JustStarted => {
+                f.write_str("can't send non-None value to a just-started async generator")
+            }
+        }
+    }
+}
+
+impl<E: fmt::Debug + fmt::Display> Error for GeneratorError<E> {}
+
+/// What a paused [`yield_`](crate::Co::yield_) raises inside the body: an error thrown in
+/// with [`athrow`](crate::AsyncGenerator::athrow), or the request to close.
+///
+/// Python: the exception that appears at a paused `yield`: the one passed to `athrow`, or
+/// `GeneratorExit` from `aclose`
+///
+/// The body returns `Result<(), Thrown<E>>`, so `co.yield_(v).await?` lets it propagate,
+/// which is what Python does with an exception nobody catches. To clean up, match on it
+/// (Python's `except GeneratorExit:` or `finally:`); to raise your own error, return
+/// `Err(Thrown::Error(e))`.
+#[derive(Clone, PartialEq, Eq)]
+pub enum Thrown<E> {
+    /// An error thrown in by [`athrow`](crate::AsyncGenerator::athrow), or raised by the body.
+    ///
+    /// Python: an exception
+    Error(E),
+    /// The generator is being closed: finish (do the cleanup, then return) without yielding.
+    ///
+    /// Python: `GeneratorExit`
+    GeneratorExit,
+}
+
+impl<E: fmt::Debug> fmt::Debug for Thrown<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Thrown::Error(error) => f.debug_tuple("Error").field(error).finish(),
+            Thrown::GeneratorExit => f.write_str("GeneratorExit"),
+        }
+    }
+}
+
+impl<E: fmt::Display> fmt::Display for Thrown<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Thrown::Error(error) => error.fmt(f),
+            Thrown::GeneratorExit => f.write_str("GeneratorExit"),
+        }
+    }
+}
+
+impl<E: fmt::Debug + fmt::Display> Error for Thrown<E> {}
