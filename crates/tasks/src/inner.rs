@@ -1,0 +1,368 @@
+//! Definition of `Inner`, the state a task and its handles share, and `Driver`, the future
+//! actually spawned on the runtime: it polls the body as the current task, catches its
+//! panic, honours cancellation and runs the done callbacks.
+
+use std::future::Future;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::pin::Pin;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::task::{Context, Poll, Waker};
+
+use pin_project_lite::pin_project;
+
+use crate::current::{self, Erased, Family};
+use crate::{CancelledError, Task, TaskError, UnretrievedFailure};
+
+pub(crate) type Outcome<T, E> = Result<T, TaskError<E>>;
+type Callback<T, E> = Box<dyn FnOnce(&Task<T, E>) + Send>;
+
+/// Shared by the driver, every `Task` handle and every pending await.
+pub(crate) struct Inner<T, E> {
+    pub(crate) number: u64,
+    pub(crate) family: Arc<Family>,
+    state: Mutex<State<T, E>>,
+}
+
+pub(crate) struct State<T, E> {
+    /// `None` while the task runs.
+    pub(crate) outcome: Option<Outcome<T, E>>,
+    /// `None`: the default name, `Task-<number>`.
+    name: Option<String>,
+    /// Done callbacks and awaiters, in the order they were added (asyncio keeps both in one
+    /// list: an `await task` is a done callback that wakes the awaiting task).
+    callbacks: Vec<Entry<T, E>>,
+    next_key: u64,
+    /// `Some(message)` once cancellation was requested.
+    cancel: Option<Option<String>>,
+    /// Wakes the driver, so that a cancellation is seen.
+    driver: Option<Waker>,
+    waiting_on: Option<Arc<dyn Erased>>,
+    /// Whether the failure was awaited or read (asyncio's `__log_traceback = False`).
+    pub(crate) retrieved: bool,
+    /// The failure as text, kept to report it if nobody retrieves it.
+    failure: Option<String>,
+}
+
+enum Entry<T, E> {
+    Waiter { key: u64, waker: Waker },
+    Callback(Callback<T, E>),
+}
+
+impl<T, E> Inner<T, E> {
+    pub(crate) fn new(number: u64, family: Arc<Family>, name: Option<String>) -> Self {
+        Inner {
+            number,
+            family,
+            state: Mutex::new(State {
+                outcome: None,
+                name,
+                callbacks: Vec::new(),
+                next_key: 0,
+                cancel: None,
+                driver: None,
+                waiting_on: None,
+                retrieved: false,
+                failure: None,
+            }),
+        }
+    }
+
+    pub(crate) fn lock(&self) -> MutexGuard<'_, State<T, E>> {
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    pub(crate) fn name(&self) -> String {
+        self.lock().name.clone().unwrap_or_else(|| format!("Task-{}", self.number))
+    }
+
+    pub(crate) fn set_name(&self, name: String) {
+        self.lock().name = Some(name);
+    }
+
+    /// asyncio's `Task.cancel`: if the task awaits another task, that one is cancelled
+    /// first, and this one stops when that one's cancellation reaches it; otherwise this
+    /// one is woken to stop at once.
+    pub(crate) fn cancel(&self, message: Option<String>) -> bool {
+        let mut state = self.lock();
+        if state.outcome.is_some() {
+            return false;
+        }
+        state.cancel = Some(message.clone());
+        let waiting_on = state.waiting_on.clone();
+        drop(state);
+        if let Some(inner) = waiting_on {
+            if inner.cancel(message) {
+                // The awaited task ends cancelled and wakes us; we stop then.
+                return true;
+            }
+        }
+        let driver = self.lock().driver.take();
+        if let Some(waker) = driver {
+            waker.wake();
+        }
+        true
+    }
+
+    /// Polls for the outcome on behalf of the awaiter `key` (a fresh key when `None`).
+    pub(crate) fn poll_outcome(&self, key: &mut Option<u64>, cx: &mut Context<'_>) -> Poll<Outcome<T, E>>
+    where
+        T: Clone,
+        E: Clone,
+    {
+        let mut state = self.lock();
+        if let Some(outcome) = &state.outcome {
+            let outcome = outcome.clone();
+            state.retrieved = true;
+            *key = None;
+            return Poll::Ready(outcome);
+        }
+        let waker = cx.waker();
+        match *key {
+            Some(k) => {
+                for entry in &mut state.callbacks {
+                    if let Entry::Waiter { key, waker: w } = entry {
+                        if *key == k && !w.will_wake(waker) {
+                            *w = waker.clone();
+                        }
+                    }
+                }
+            }
+            None => {
+                let k = state.next_key;
+                state.next_key += 1;
+                state.callbacks.push(Entry::Waiter { key: k, waker: waker.clone() });
+                *key = Some(k);
+            }
+        }
+        Poll::Pending
+    }
+
+    /// Forgets the awaiter `key` (its await was dropped).
+    pub(crate) fn remove_waiter(&self, k: u64) {
+        self.lock().callbacks.retain(|e| !matches!(e, Entry::Waiter { key, .. } if *key == k));
+    }
+
+    /// Adds a done callback; on a finished task it is scheduled at once.
+    pub(crate) fn add_callback(self: &Arc<Self>, callback: Callback<T, E>)
+    where
+        T: Send + 'static,
+        E: Send + 'static,
+    {
+        let mut state = self.lock();
+        if state.outcome.is_none() {
+            state.callbacks.push(Entry::Callback(callback));
+            return;
+        }
+        drop(state);
+        self.schedule(callback);
+    }
+
+    fn schedule(self: &Arc<Self>, callback: Callback<T, E>)
+    where
+        T: Send + 'static,
+        E: Send + 'static,
+    {
+        let task = Task { inner: Arc::clone(self) };
+        self.family.call_soon(Box::new(move || callback(&task)));
+    }
+
+    /// Sets the outcome and runs the callbacks: wakes the awaiters, schedules the rest.
+    pub(crate) fn finish(self: &Arc<Self>, outcome: Outcome<T, E>, failure: impl FnOnce() -> Option<String>)
+    where
+        T: Send + 'static,
+        E: Send + 'static,
+    {
+        let mut state = self.lock();
+        if state.outcome.is_some() {
+            return;
+        }
+        state.failure = failure();
+        state.outcome = Some(outcome);
+        state.waiting_on = None;
+        state.driver = None;
+        let callbacks = std::mem::take(&mut state.callbacks);
+        drop(state);
+        for entry in callbacks {
+            match entry {
+                Entry::Waiter { waker, .. } => waker.wake(),
+                Entry::Callback(callback) => self.schedule(callback),
+            }
+        }
+    }
+
+    /// The failure of a finished task, if it failed, marking it retrieved.
+    pub(crate) fn failure(&self) -> Option<TaskError<E>>
+    where
+        E: Clone,
+    {
+        let mut state = self.lock();
+        state.retrieved = true;
+        match &state.outcome {
+            Some(Err(e @ (TaskError::Failed(_) | TaskError::Panicked(_)))) => Some(e.clone()),
+            _ => None,
+        }
+    }
+
+    pub(crate) fn is_done(&self) -> bool {
+        self.lock().outcome.is_some()
+    }
+
+    pub(crate) fn is_cancelled(&self) -> bool {
+        matches!(self.lock().outcome, Some(Err(TaskError::Cancelled(_))))
+    }
+}
+
+impl<T, E> Drop for Inner<T, E> {
+    fn drop(&mut self) {
+        // The last reference is gone: asyncio's `Task.__del__`.
+        let state = self.state.get_mut().unwrap_or_else(PoisonError::into_inner);
+        if let (false, Some(error)) = (state.retrieved, state.failure.take()) {
+            let task = state.name.take().unwrap_or_else(|| format!("Task-{}", self.number));
+            self.family.report(&UnretrievedFailure { task, error });
+        }
+    }
+}
+
+impl<T: Send + 'static, E: Send + 'static> Erased for Inner<T, E> {
+    fn name(&self) -> String {
+        Inner::name(self)
+    }
+
+    fn set_name(&self, name: String) {
+        Inner::set_name(self, name);
+    }
+
+    fn cancel(&self, message: Option<String>) -> bool {
+        Inner::cancel(self, message)
+    }
+
+    fn is_done(&self) -> bool {
+        Inner::is_done(self)
+    }
+
+    fn is_cancelled(&self) -> bool {
+        Inner::is_cancelled(self)
+    }
+
+    fn family(&self) -> &Arc<Family> {
+        &self.family
+    }
+
+    fn set_waiting_on(&self, on: Option<Arc<dyn Erased>>) {
+        let mut state = self.lock();
+        if state.outcome.is_none() {
+            state.waiting_on = on;
+        }
+    }
+}
+
+pin_project! {
+    /// The spawned future: the body, run as the current task.
+    pub(crate) struct Driver<F, T, E>
+    where
+        T: Send,
+        T: 'static,
+        E: Send,
+        E: 'static,
+    {
+        #[pin]
+        body: Option<F>,
+        // Declared after `body`, so dropped after it: the task is finished (and its
+        // awaiters woken) only once everything the body held is gone.
+        finisher: Finisher<T, E>,
+    }
+}
+
+impl<F, T, E> Driver<F, T, E>
+where
+    T: Send + 'static,
+    E: Send + 'static,
+{
+    pub(crate) fn new(body: F, inner: Arc<Inner<T, E>>) -> Self {
+        Driver { body: Some(body), finisher: Finisher(inner) }
+    }
+}
+
+impl<F, T, E> Future for Driver<F, T, E>
+where
+    F: Future<Output = Result<T, E>>,
+    T: Send + 'static,
+    E: std::fmt::Display + Send + Sync + 'static,
+{
+    type Output = ();
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        let mut this = self.project();
+        let inner = &this.finisher.0;
+        let Some(body) = this.body.as_mut().as_pin_mut() else { return Poll::Ready(()) };
+        {
+            let mut state = inner.lock();
+            if let Some(message) = &state.cancel {
+                // Cancelled: the body is dropped where it is suspended (or before it ever
+                // ran), running its destructors: the Rust `finally`.
+                let message = message.clone();
+                drop(state);
+                let dropped = catch_unwind(AssertUnwindSafe(|| this.body.set(None)));
+                let outcome = match dropped {
+                    Ok(()) => Err(TaskError::Cancelled(CancelledError { message })),
+                    Err(payload) => Err(TaskError::Panicked(panic_message(&*payload))),
+                };
+                let failure = failure_text(&outcome);
+                inner.finish(outcome, || failure);
+                return Poll::Ready(());
+            }
+            match &state.driver {
+                Some(old) if old.will_wake(cx.waker()) => {}
+                _ => state.driver = Some(cx.waker().clone()),
+            }
+        }
+        let polled = {
+            let _current = current::enter(Arc::clone(inner) as Arc<dyn Erased>);
+            catch_unwind(AssertUnwindSafe(|| body.poll(cx)))
+        };
+        let outcome = match polled {
+            Ok(Poll::Pending) => {
+                if inner.lock().cancel.is_some() {
+                    // Cancelled during this very poll: come back at once to stop.
+                    cx.waker().wake_by_ref();
+                }
+                return Poll::Pending;
+            }
+            Ok(Poll::Ready(Ok(value))) => Ok(value),
+            Ok(Poll::Ready(Err(error))) => Err(TaskError::Failed(error)),
+            Err(payload) => Err(TaskError::Panicked(panic_message(&*payload))),
+        };
+        let _ = catch_unwind(AssertUnwindSafe(|| this.body.set(None)));
+        let failure = failure_text(&outcome);
+        inner.finish(outcome, || failure);
+        Poll::Ready(())
+    }
+}
+
+fn failure_text<T, E: std::fmt::Display>(outcome: &Outcome<T, E>) -> Option<String> {
+    match outcome {
+        Err(e @ (TaskError::Failed(_) | TaskError::Panicked(_))) => Some(e.to_string()),
+        _ => None,
+    }
+}
+
+/// Finishes the task as cancelled if the driver is dropped first (the runtime shut down).
+pub(crate) struct Finisher<T: Send + 'static, E: Send + 'static>(Arc<Inner<T, E>>);
+
+impl<T: Send + 'static, E: Send + 'static> Drop for Finisher<T, E> {
+    fn drop(&mut self) {
+        let message = self.0.lock().cancel.clone().flatten();
+        self.0.finish(Err(TaskError::Cancelled(CancelledError { message })), || None);
+    }
+}
+
+/// The message of a panic payload, as `std` prints it.
+pub(crate) fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    if let Some(message) = payload.downcast_ref::<&str>() {
+        (*message).to_owned()
+    } else if let Some(message) = payload.downcast_ref::<String>() {
+        message.clone()
+    } else {
+        "<non-string panic payload>".to_owned()
+    }
+}
