@@ -60,12 +60,14 @@ impl Family {
         self.tasks.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    /// Adds a task to the family's list; entries of dropped or finished tasks are pruned
-    /// whenever the list would grow, so it stays as long as the unfinished tasks.
+    /// Adds a task to the family's list; entries of dropped tasks are pruned whenever the
+    /// list would grow, so it stays about as long as the live tasks.
     pub(crate) fn register(&self, task: Weak<dyn Erased>) {
         let mut tasks = self.tasks();
         if tasks.len() == tasks.capacity() {
-            tasks.retain(|t| t.upgrade().is_some_and(|t| !t.is_done()));
+            // Cheap: no task is locked. Finished tasks still referenced stay listed
+            // until their handles go; `all_tasks` filters them out.
+            tasks.retain(|t| t.strong_count() > 0);
         }
         tasks.push(task);
     }

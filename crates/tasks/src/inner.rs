@@ -130,6 +130,8 @@ impl<T, E> Inner<T, E> {
             None => {
                 let k = state.next_key;
                 state.next_key += 1;
+                // Most tasks have one awaiter: do not let the first push allocate four.
+                state.callbacks.reserve_exact(1);
                 state.callbacks.push(Entry::Waiter { key: k, waker: waker.clone() });
                 *key = Some(k);
             }
@@ -150,6 +152,7 @@ impl<T, E> Inner<T, E> {
     {
         let mut state = self.lock();
         if state.outcome.is_none() {
+            state.callbacks.reserve_exact(1);
             state.callbacks.push(Entry::Callback(callback));
             return;
         }
