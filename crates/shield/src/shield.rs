@@ -28,10 +28,18 @@ where
 {
     if task.done() {
         // Already finished: the shield is the task's outcome, at once.
-        let slot = Slot { outcome: Some(task.result()), waker: None };
-        return Shield { slot: Arc::new(Mutex::new(slot)) };
+        let slot = Slot {
+            outcome: Some(task.result()),
+            waker: None,
+        };
+        return Shield {
+            slot: Arc::new(Mutex::new(slot)),
+        };
     }
-    let slot = Arc::new(Mutex::new(Slot { outcome: None, waker: None }));
+    let slot = Arc::new(Mutex::new(Slot {
+        outcome: None,
+        waker: None,
+    }));
     let filler = Arc::clone(&slot);
     // As asyncio's shield: a done callback on the inner task completes the outer.
     task.add_done_callback(move |task| {

@@ -19,7 +19,11 @@ use aio_rt::Runtime;
 /// Dropping the future removes its timer: a cancelled sleep leaves nothing behind.
 pub fn sleep<R: Runtime>(rt: &R, delay: Duration) -> impl Future<Output = ()> + Send + 'static {
     // Either a timer, or the runtime (to yield with) for a zero delay.
-    let step = if delay.is_zero() { Err(rt.clone()) } else { Ok(rt.sleep(delay)) };
+    let step = if delay.is_zero() {
+        Err(rt.clone())
+    } else {
+        Ok(rt.sleep(delay))
+    };
     async move {
         match step {
             Ok(timer) => timer.await,

@@ -53,13 +53,17 @@ fn bytes_per_task<R: Runtime>(
         let rt = r;
         rt.sleep(Duration::from_millis(5)).await;
         let mut cancels: Vec<Box<dyn FnOnce() + Send>> = Vec::with_capacity(n as usize);
-        let Some(before) = rss_bytes() else { return Ok(None) };
+        let Some(before) = rss_bytes() else {
+            return Ok(None);
+        };
         for _ in 0..n {
             cancels.push(spawn_pending(&rt));
         }
         // Let every task be polled once, so that its state is what a pending task holds.
         rt.sleep(Duration::from_millis(50)).await;
-        let Some(after) = rss_bytes() else { return Ok(None) };
+        let Some(after) = rss_bytes() else {
+            return Ok(None);
+        };
         let per_task = (after.saturating_sub(before)) as f64 / n as f64;
         for cancel in cancels {
             cancel();
@@ -72,7 +76,12 @@ fn bytes_per_task<R: Runtime>(
 
 /// `--memory RUNTIME VARIANT N`: one memory measurement, in this (fresh) process.
 fn memory(runtime: &str, variant: &str, n: u64) -> Option<f64> {
-    fn generic<R: Runtime>(rt: R, variant: &str, n: u64, raw: impl Fn(&R) -> Box<dyn FnOnce() + Send> + Send + 'static) -> Option<f64> {
+    fn generic<R: Runtime>(
+        rt: R,
+        variant: &str,
+        n: u64,
+        raw: impl Fn(&R) -> Box<dyn FnOnce() + Send> + Send + 'static,
+    ) -> Option<f64> {
         match variant {
             "raw" => bytes_per_task(&rt, n, raw),
             "rt" => bytes_per_task(&rt, n, |rt| {
@@ -146,7 +155,9 @@ fn measure<R: Runtime>(rt: R, n: u64, raw: Duration) -> Row {
     let task = best(&rt, n, |n| {
         let rt = rt.clone();
         let main = create_task(&rt.clone(), async move {
-            let tasks: Vec<_> = (0..n).map(|i| create_task(&rt, async move { Ok::<_, String>(i) })).collect();
+            let tasks: Vec<_> = (0..n)
+                .map(|i| create_task(&rt, async move { Ok::<_, String>(i) }))
+                .collect();
             let mut sum = 0;
             for t in tasks {
                 sum += t.await.unwrap();
@@ -159,7 +170,15 @@ fn measure<R: Runtime>(rt: R, n: u64, raw: Duration) -> Row {
     let raw_bytes = memory_in_child(name, "raw", n);
     let rt_bytes = memory_in_child(name, "rt", n);
     let task_bytes = memory_in_child(name, "task", n);
-    Row { runtime: name, raw, rt_spawn, task, raw_bytes, rt_bytes, task_bytes }
+    Row {
+        runtime: name,
+        raw,
+        rt_spawn,
+        task,
+        raw_bytes,
+        rt_bytes,
+        task_bytes,
+    }
 }
 
 fn raw_best(n: u64, run: impl Fn(u64) -> u64) -> Duration {
@@ -206,7 +225,9 @@ fn main() {
     let rt = AsyncStd::new();
     let raw = raw_best(n, |n| {
         rt.block_on(async move {
-            let hs: Vec<_> = (0..n).map(|i| async_std::task::spawn(async move { i })).collect();
+            let hs: Vec<_> = (0..n)
+                .map(|i| async_std::task::spawn(async move { i }))
+                .collect();
             let mut sum = 0;
             for h in hs {
                 sum += h.await;
@@ -221,7 +242,9 @@ fn main() {
     let raw = raw_best(n, |n| {
         let ex = rt.clone();
         rt.block_on(async move {
-            let hs: Vec<_> = (0..n).map(|i| ex.executor().spawn(async move { i })).collect();
+            let hs: Vec<_> = (0..n)
+                .map(|i| ex.executor().spawn(async move { i }))
+                .collect();
             let mut sum = 0;
             for h in hs {
                 sum += h.await;

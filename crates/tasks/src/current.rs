@@ -78,7 +78,11 @@ impl Family {
     }
 
     pub(crate) fn report(&self, failure: &UnretrievedFailure) {
-        let handler = self.handler.lock().unwrap_or_else(PoisonError::into_inner).clone();
+        let handler = self
+            .handler
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone();
         match handler {
             Some(handler) => handler(failure),
             None => eprintln!("aio-tasks: {failure}"),
@@ -150,9 +154,16 @@ pub fn current_task() -> Option<TaskRef> {
 /// asyncio lists the tasks of the running loop, as a set; here the family plays the
 /// loop, and the list keeps creation order.
 pub fn all_tasks() -> Vec<TaskRef> {
-    let Some(task) = current() else { return Vec::new() };
+    let Some(task) = current() else {
+        return Vec::new();
+    };
     let tasks = task.family().tasks();
-    tasks.iter().filter_map(Weak::upgrade).filter(|t| !t.is_done()).map(TaskRef).collect()
+    tasks
+        .iter()
+        .filter_map(Weak::upgrade)
+        .filter(|t| !t.is_done())
+        .map(TaskRef)
+        .collect()
 }
 
 /// Sets the function called with each [`UnretrievedFailure`] of the current task's
@@ -164,8 +175,14 @@ pub fn all_tasks() -> Vec<TaskRef> {
 ///
 /// Without a handler the report is printed on stderr, as asyncio logs
 /// "Task exception was never retrieved".
-pub fn set_exception_handler(handler: impl Fn(&UnretrievedFailure) + Send + Sync + 'static) -> bool {
+pub fn set_exception_handler(
+    handler: impl Fn(&UnretrievedFailure) + Send + Sync + 'static,
+) -> bool {
     let Some(task) = current() else { return false };
-    *task.family().handler.lock().unwrap_or_else(PoisonError::into_inner) = Some(Arc::new(handler));
+    *task
+        .family()
+        .handler
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner) = Some(Arc::new(handler));
     true
 }

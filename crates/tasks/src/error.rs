@@ -137,7 +137,10 @@ impl<E> fmt::Display for ExceptionGroup<E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let n = self.errors.len();
         let plural = if n == 1 { "" } else { "s" };
-        write!(f, "unhandled errors in a TaskGroup ({n} sub-exception{plural})")
+        write!(
+            f,
+            "unhandled errors in a TaskGroup ({n} sub-exception{plural})"
+        )
     }
 }
 
@@ -183,6 +186,10 @@ pub struct UnretrievedFailure {
 
 impl fmt::Display for UnretrievedFailure {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "task exception was never retrieved: {}: {}", self.task, self.error)
+        write!(
+            f,
+            "task exception was never retrieved: {}: {}",
+            self.task, self.error
+        )
     }
 }

@@ -94,7 +94,10 @@ impl<E> Shared<E> {
 
 impl<R: Clone, E> Clone for TaskGroup<R, E> {
     fn clone(&self) -> Self {
-        TaskGroup { rt: self.rt.clone(), shared: Arc::clone(&self.shared) }
+        TaskGroup {
+            rt: self.rt.clone(),
+            shared: Arc::clone(&self.shared),
+        }
     }
 }
 
@@ -127,9 +130,17 @@ where
                 waker: None,
             }),
         });
-        let group = TaskGroup { rt: rt.clone(), shared };
+        let group = TaskGroup {
+            rt: rt.clone(),
+            shared,
+        };
         let body = Box::pin(body(group.clone()));
-        Run { body: Some(body), group, value: None, body_error: None }
+        Run {
+            body: Some(body),
+            group,
+            value: None,
+            body_error: None,
+        }
     }
 
     /// Creates a child task in the group.
@@ -162,7 +173,10 @@ where
 }
 
 /// asyncio's `TaskGroup._on_task_done`.
-fn on_child_done<T: Send + 'static, E: Clone + Send + 'static>(shared: &Shared<E>, task: &Task<T, E>) {
+fn on_child_done<T: Send + 'static, E: Clone + Send + 'static>(
+    shared: &Shared<E>,
+    task: &Task<T, E>,
+) {
     let me = task.as_ref();
     let mut state = shared.lock();
     state.children.retain(|child| *child != me);
@@ -285,6 +299,8 @@ impl<Fut: Future, R, E> Drop for Run<Fut, R, E> {
 
 impl<Fut: Future, R, E> fmt::Debug for Run<Fut, R, E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Run").field("body_running", &self.body.is_some()).finish_non_exhaustive()
+        f.debug_struct("Run")
+            .field("body_running", &self.body.is_some())
+            .finish_non_exhaustive()
     }
 }

@@ -72,7 +72,10 @@ impl<T, E> Inner<T, E> {
     }
 
     pub(crate) fn name(&self) -> String {
-        self.lock().name.clone().unwrap_or_else(|| format!("Task-{}", self.number))
+        self.lock()
+            .name
+            .clone()
+            .unwrap_or_else(|| format!("Task-{}", self.number))
     }
 
     pub(crate) fn set_name(&self, name: String) {
@@ -104,7 +107,11 @@ impl<T, E> Inner<T, E> {
     }
 
     /// Polls for the outcome on behalf of the awaiter `key` (a fresh key when `None`).
-    pub(crate) fn poll_outcome(&self, key: &mut Option<u64>, cx: &mut Context<'_>) -> Poll<Outcome<T, E>>
+    pub(crate) fn poll_outcome(
+        &self,
+        key: &mut Option<u64>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Outcome<T, E>>
     where
         T: Clone,
         E: Clone,
@@ -132,7 +139,10 @@ impl<T, E> Inner<T, E> {
                 state.next_key += 1;
                 // Most tasks have one awaiter: do not let the first push allocate four.
                 state.callbacks.reserve_exact(1);
-                state.callbacks.push(Entry::Waiter { key: k, waker: waker.clone() });
+                state.callbacks.push(Entry::Waiter {
+                    key: k,
+                    waker: waker.clone(),
+                });
                 *key = Some(k);
             }
         }
@@ -141,7 +151,9 @@ impl<T, E> Inner<T, E> {
 
     /// Forgets the awaiter `key` (its await was dropped).
     pub(crate) fn remove_waiter(&self, k: u64) {
-        self.lock().callbacks.retain(|e| !matches!(e, Entry::Waiter { key, .. } if *key == k));
+        self.lock()
+            .callbacks
+            .retain(|e| !matches!(e, Entry::Waiter { key, .. } if *key == k));
     }
 
     /// Adds a done callback; on a finished task it is scheduled at once.
@@ -165,13 +177,18 @@ impl<T, E> Inner<T, E> {
         T: Send + 'static,
         E: Send + 'static,
     {
-        let task = Task { inner: Arc::clone(self) };
+        let task = Task {
+            inner: Arc::clone(self),
+        };
         self.family.call_soon(Box::new(move || callback(&task)));
     }
 
     /// Sets the outcome and runs the callbacks: wakes the awaiters, schedules the rest.
-    pub(crate) fn finish(self: &Arc<Self>, outcome: Outcome<T, E>, failure: impl FnOnce() -> Option<String>)
-    where
+    pub(crate) fn finish(
+        self: &Arc<Self>,
+        outcome: Outcome<T, E>,
+        failure: impl FnOnce() -> Option<String>,
+    ) where
         T: Send + 'static,
         E: Send + 'static,
     {
@@ -220,7 +237,10 @@ impl<T, E> Drop for Inner<T, E> {
         // The last reference is gone: asyncio's `Task.__del__`.
         let state = self.state.get_mut().unwrap_or_else(PoisonError::into_inner);
         if let (false, Some(error)) = (state.retrieved, state.failure.take()) {
-            let task = state.name.take().unwrap_or_else(|| format!("Task-{}", self.number));
+            let task = state
+                .name
+                .take()
+                .unwrap_or_else(|| format!("Task-{}", self.number));
             self.family.report(&UnretrievedFailure { task, error });
         }
     }
@@ -282,7 +302,10 @@ where
     E: Send + 'static,
 {
     pub(crate) fn new(body: F, inner: Arc<Inner<T, E>>) -> Self {
-        Driver { body: Some(body), finisher: Finisher(inner) }
+        Driver {
+            body: Some(body),
+            finisher: Finisher(inner),
+        }
     }
 }
 
@@ -297,7 +320,9 @@ where
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
         let mut this = self.project();
         let inner = &this.finisher.0;
-        let Some(body) = this.body.as_mut().as_pin_mut() else { return Poll::Ready(()) };
+        let Some(body) = this.body.as_mut().as_pin_mut() else {
+            return Poll::Ready(());
+        };
         {
             let mut state = inner.lock();
             if let Some(message) = &state.cancel {
@@ -355,7 +380,10 @@ pub(crate) struct Finisher<T: Send + 'static, E: Send + 'static>(Arc<Inner<T, E>
 impl<T: Send + 'static, E: Send + 'static> Drop for Finisher<T, E> {
     fn drop(&mut self) {
         let message = self.0.lock().cancel.clone().flatten();
-        self.0.finish(Err(TaskError::Cancelled(CancelledError { message })), || None);
+        self.0.finish(
+            Err(TaskError::Cancelled(CancelledError { message })),
+            || None,
+        );
     }
 }
 

@@ -103,6 +103,8 @@ mod inner;
 mod task;
 
 pub use crate::current::{all_tasks, current_task, set_exception_handler};
-pub use crate::error::{CancelledError, ExceptionGroup, InvalidStateError, SpawnError, TaskError, UnretrievedFailure};
+pub use crate::error::{
+    CancelledError, ExceptionGroup, InvalidStateError, SpawnError, TaskError, UnretrievedFailure,
+};
 pub use crate::group::{Run, TaskGroup};
 pub use crate::task::{create_task, create_task_named, Join, Task, TaskRef};

@@ -106,7 +106,9 @@ pub struct Task<T, E = std::convert::Infallible> {
 
 impl<T, E> Clone for Task<T, E> {
     fn clone(&self) -> Self {
-        Task { inner: Arc::clone(&self.inner) }
+        Task {
+            inner: Arc::clone(&self.inner),
+        }
     }
 }
 
@@ -200,7 +202,9 @@ impl<T: Clone, E: Clone> Task<T, E> {
     pub fn exception(&self) -> Result<Option<TaskError<E>>, TaskError<E>> {
         match self.result() {
             Ok(_) => Ok(None),
-            Err(TaskError::InvalidState(_)) => Err(TaskError::InvalidState(InvalidStateError::ExceptionNotSet)),
+            Err(TaskError::InvalidState(_)) => {
+                Err(TaskError::InvalidState(InvalidStateError::ExceptionNotSet))
+            }
             Err(e @ TaskError::Cancelled(_)) => Err(e),
             Err(e) => Ok(Some(e)),
         }
@@ -209,8 +213,15 @@ impl<T: Clone, E: Clone> Task<T, E> {
 
 impl<T, E> fmt::Debug for Task<T, E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let state = if self.inner.is_done() { "done" } else { "pending" };
-        f.debug_struct("Task").field("name", &self.inner.name()).field("state", &state).finish()
+        let state = if self.inner.is_done() {
+            "done"
+        } else {
+            "pending"
+        };
+        f.debug_struct("Task")
+            .field("name", &self.inner.name())
+            .field("state", &state)
+            .finish()
     }
 }
 
@@ -231,7 +242,11 @@ where
     type IntoFuture = Join<T, E>;
 
     fn into_future(self) -> Join<T, E> {
-        Join { inner: self.inner, key: None, awaiting: None }
+        Join {
+            inner: self.inner,
+            key: None,
+            awaiting: None,
+        }
     }
 }
 
@@ -309,7 +324,9 @@ impl<T: Send + 'static, E: Send + 'static> Drop for Join<T, E> {
 
 impl<T: Send + 'static, E: Send + 'static> fmt::Debug for Join<T, E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Join").field("task", &self.inner.name()).finish_non_exhaustive()
+        f.debug_struct("Join")
+            .field("task", &self.inner.name())
+            .finish_non_exhaustive()
     }
 }
 
@@ -369,6 +386,8 @@ impl Eq for TaskRef {}
 
 impl fmt::Debug for TaskRef {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("TaskRef").field("name", &self.0.name()).finish()
+        f.debug_struct("TaskRef")
+            .field("name", &self.0.name())
+            .finish()
     }
 }

@@ -5,8 +5,8 @@ use std::time::Duration;
 
 use aio_rt::{Clock, Config, Runtime, Smol, Tokio};
 use aio_tasks::{
-    all_tasks, create_task, current_task, set_exception_handler, ExceptionGroup, InvalidStateError, SpawnError,
-    TaskError, TaskGroup, UnretrievedFailure,
+    all_tasks, create_task, current_task, set_exception_handler, ExceptionGroup, InvalidStateError,
+    SpawnError, TaskError, TaskGroup, UnretrievedFailure,
 };
 
 fn smol() -> Smol {
@@ -28,9 +28,18 @@ fn result_and_exception_before_done_are_invalid_state() {
     let rt = smol();
     rt.block_on(async {
         let task = create_task(&rt, async { Ok::<_, String>(1) });
-        assert_eq!(task.result(), Err(TaskError::InvalidState(InvalidStateError::ResultNotSet)));
-        assert_eq!(task.exception(), Err(TaskError::InvalidState(InvalidStateError::ExceptionNotSet)));
-        assert_eq!(TaskError::<String>::InvalidState(InvalidStateError::ResultNotSet).to_string(), "result is not set");
+        assert_eq!(
+            task.result(),
+            Err(TaskError::InvalidState(InvalidStateError::ResultNotSet))
+        );
+        assert_eq!(
+            task.exception(),
+            Err(TaskError::InvalidState(InvalidStateError::ExceptionNotSet))
+        );
+        assert_eq!(
+            TaskError::<String>::InvalidState(InvalidStateError::ResultNotSet).to_string(),
+            "result is not set"
+        );
         assert_eq!((&task).await, Ok(1));
         assert_eq!(task.result(), Ok(1));
         assert_eq!(task.exception(), Ok(None));
@@ -55,7 +64,12 @@ fn a_panic_is_a_failure_every_awaiter_sees() {
     });
 }
 
-fn collecting(rt: &Smol) -> (Arc<Mutex<Vec<UnretrievedFailure>>>, impl std::future::Future<Output = ()>) {
+fn collecting(
+    rt: &Smol,
+) -> (
+    Arc<Mutex<Vec<UnretrievedFailure>>>,
+    impl std::future::Future<Output = ()>,
+) {
     let seen: Arc<Mutex<Vec<UnretrievedFailure>>> = Arc::default();
     let sink = seen.clone();
     let rt = rt.clone();
@@ -89,7 +103,10 @@ fn unretrieved_failures_are_reported_once_retrieved_ones_never() {
     let errors: Vec<&str> = seen.iter().map(|f| f.error.as_str()).collect();
     assert_eq!(errors, ["lost", "task panicked: lost panic"]);
     assert_eq!(seen[0].task, "Task-2");
-    assert_eq!(seen[0].to_string(), "task exception was never retrieved: Task-2: lost");
+    assert_eq!(
+        seen[0].to_string(),
+        "task exception was never retrieved: Task-2: lost"
+    );
 }
 
 #[test]
@@ -144,7 +161,10 @@ fn names_can_be_changed() {
         assert_eq!(task.name(), "Task-1");
         task.set_name("renamed");
         assert_eq!(task.as_ref().name(), "renamed");
-        assert_eq!(format!("{task:?}"), r#"Task { name: "renamed", state: "pending" }"#);
+        assert_eq!(
+            format!("{task:?}"),
+            r#"Task { name: "renamed", state: "pending" }"#
+        );
         task.await.unwrap();
     });
 }
@@ -163,7 +183,9 @@ fn spawning_into_a_failing_group_is_shutting_down() {
                 Ok(())
             })
             .unwrap();
-            let failing = tg.create_task(async { Err::<(), _>("first".to_owned()) }).unwrap();
+            let failing = tg
+                .create_task(async { Err::<(), _>("first".to_owned()) })
+                .unwrap();
             // Added after the group's own callback: runs once the group is aborting,
             // while the sleeping child is still being cancelled.
             let tg2 = tg.clone();
@@ -175,29 +197,46 @@ fn spawning_into_a_failing_group_is_shutting_down() {
         })
         .await
     });
-    assert_eq!(*refused.lock().unwrap(), Some(Err(SpawnError::ShuttingDown)));
+    assert_eq!(
+        *refused.lock().unwrap(),
+        Some(Err(SpawnError::ShuttingDown))
+    );
     let errors = result.unwrap_err();
-    assert_eq!(errors.to_string(), "unhandled errors in a TaskGroup (1 sub-exception)");
+    assert_eq!(
+        errors.to_string(),
+        "unhandled errors in a TaskGroup (1 sub-exception)"
+    );
     assert_eq!(errors.errors, vec![TaskError::Failed("first".to_owned())]);
-    assert_eq!(rt.now().since_start(), Duration::ZERO, "the failure cancelled the sleepers");
-    assert_eq!(SpawnError::ShuttingDown.to_string(), "taskgroup is shutting down");
+    assert_eq!(
+        rt.now().since_start(),
+        Duration::ZERO,
+        "the failure cancelled the sleepers"
+    );
+    assert_eq!(
+        SpawnError::ShuttingDown.to_string(),
+        "taskgroup is shutting down"
+    );
     assert_eq!(SpawnError::Finished.to_string(), "taskgroup is finished");
 }
 
 #[test]
 fn a_panicking_child_is_in_the_group_error() {
     let rt = Tokio::current_thread_with(Config::default().clock(Clock::Virtual));
-    let result: Result<(), ExceptionGroup<String>> = rt.block_on(TaskGroup::run(&rt, |tg| async move {
-        tg.create_task(async {
-            if true {
-                panic!("child panic");
-            }
+    let result: Result<(), ExceptionGroup<String>> =
+        rt.block_on(TaskGroup::run(&rt, |tg| async move {
+            tg.create_task(async {
+                if true {
+                    panic!("child panic");
+                }
+                Ok(())
+            })
+            .unwrap();
             Ok(())
-        })
-        .unwrap();
-        Ok(())
-    }));
-    assert_eq!(result.unwrap_err().errors, vec![TaskError::Panicked("child panic".to_owned())]);
+        }));
+    assert_eq!(
+        result.unwrap_err().errors,
+        vec![TaskError::Panicked("child panic".to_owned())]
+    );
 }
 
 #[test]

@@ -38,7 +38,10 @@ pub(crate) async fn shield_timeout_pattern<R: Runtime>(cx: Cx<R>) {
             None
         };
         if future::or(shielded, timeout).await.is_none() {
-            c.log("main", format!("timed out; task still running: {}", !task.done()));
+            c.log(
+                "main",
+                format!("timed out; task still running: {}", !task.done()),
+            );
         }
         let value = task.await.map_err(|e| e.to_string())?;
         c.log("main", format!("awaited the task afterwards: '{value}'"));
@@ -63,7 +66,11 @@ pub(crate) async fn shield_outer_cancelled<R: Runtime>(cx: Cx<R>) {
         });
         let (c3, inner) = (c.clone(), saving.clone());
         let handling = create_task_named(c.rt(), "handler", async move {
-            let _finally = Finally { cx: c3.clone(), task: "handler", message: "cleanup" };
+            let _finally = Finally {
+                cx: c3.clone(),
+                task: "handler",
+                message: "cleanup",
+            };
             shield(&inner).await.map_err(|e| e.to_string())?;
             c3.log("handler", "never");
             Ok::<(), String>(())

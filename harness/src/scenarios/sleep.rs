@@ -16,13 +16,22 @@ pub(crate) const SCENARIOS: &[Scenario] = &[
         sleep_order,
         "three tasks sleep 3, 1 and 2 ticks; they wake in deadline order, not in spawn order"
     ),
-    parity!(sleep_zero_alternates, "sleep(0) is exactly one trip through the ready queue: two looping tasks alternate"),
-    parity!(sleep_with_result, "sleep(delay, result) gives the result; a cancelled sleep ends at once"),
+    parity!(
+        sleep_zero_alternates,
+        "sleep(0) is exactly one trip through the ready queue: two looping tasks alternate"
+    ),
+    parity!(
+        sleep_with_result,
+        "sleep(delay, result) gives the result; a cancelled sleep ends at once"
+    ),
     parity!(
         blocking_sleep_stalls_others,
         "a blocking sleep inside a task holds the loop and pushes the other task's steps behind it"
     ),
-    parity!(to_thread_off_the_loop, "to_thread runs blocking work on a thread while the other tasks run"),
+    parity!(
+        to_thread_off_the_loop,
+        "to_thread runs blocking work on a thread while the other tasks run"
+    ),
 ];
 
 /// Three tasks are created in the order 3, 1, 2 and each sleeps that many ticks. They
@@ -127,7 +136,9 @@ fn blocking_work() -> u32 {
 /// other task runs. `run_in_executor` is the same under the loop method's name.
 pub(crate) async fn to_thread_off_the_loop<R: Runtime>(cx: Cx<R>) {
     let cx2 = cx.clone();
-    let task = cx.spawn("other", async move { cx2.log("other", "runs while the thread works") });
+    let task = cx.spawn("other", async move {
+        cx2.log("other", "runs while the thread works")
+    });
     cx.log("main", "to_thread(blocking_work)");
     match to_thread(cx.rt(), blocking_work).await {
         Ok(value) => cx.log("main", format!("got {value}")),

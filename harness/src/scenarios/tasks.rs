@@ -13,17 +13,50 @@ const CONCEPT: &str = "tasks";
 const SOURCE: &str = include_str!("tasks.rs");
 
 pub(crate) const SCENARIOS: &[Scenario] = &[
-    parity!(create_task_lazy_start, "tasks start after their creator yields, in creation order; default names Task-N"),
-    parity!(cancel_before_start, "a task cancelled before its first step never runs its body; awaiting gives the message"),
-    parity!(cancel_running_task, "a running task is cancelled at its await; a drop guard runs the cleanup (Python: finally)"),
-    parity!(cancel_cascades, "cancelling a task that awaits another task cancels the awaited one first"),
-    parity!(task_failure_shared, "a failed task gives the same error to every awaiter; done callbacks run first"),
-    parity!(unretrieved_failure_reported, "a failure nobody retrieved reaches the exception handler when the last handle goes"),
-    parity!(taskgroup_waits_for_all, "a TaskGroup ends when every child has, children spawned by children included"),
-    parity!(taskgroup_failure_cancels, "the first failure in a TaskGroup cancels the siblings and the body; one group error"),
-    parity!(taskgroup_body_fails, "an error in the body cancels the children and joins the group error; spawning later fails"),
-    parity!(taskgroup_owner_cancelled, "cancelling the group's owner cancels every child; the owner sees a plain cancellation"),
-    differences!(cancel_cannot_be_refused, "a Python coroutine can catch CancelledError and carry on; a Rust task cannot"),
+    parity!(
+        create_task_lazy_start,
+        "tasks start after their creator yields, in creation order; default names Task-N"
+    ),
+    parity!(
+        cancel_before_start,
+        "a task cancelled before its first step never runs its body; awaiting gives the message"
+    ),
+    parity!(
+        cancel_running_task,
+        "a running task is cancelled at its await; a drop guard runs the cleanup (Python: finally)"
+    ),
+    parity!(
+        cancel_cascades,
+        "cancelling a task that awaits another task cancels the awaited one first"
+    ),
+    parity!(
+        task_failure_shared,
+        "a failed task gives the same error to every awaiter; done callbacks run first"
+    ),
+    parity!(
+        unretrieved_failure_reported,
+        "a failure nobody retrieved reaches the exception handler when the last handle goes"
+    ),
+    parity!(
+        taskgroup_waits_for_all,
+        "a TaskGroup ends when every child has, children spawned by children included"
+    ),
+    parity!(
+        taskgroup_failure_cancels,
+        "the first failure in a TaskGroup cancels the siblings and the body; one group error"
+    ),
+    parity!(
+        taskgroup_body_fails,
+        "an error in the body cancels the children and joins the group error; spawning later fails"
+    ),
+    parity!(
+        taskgroup_owner_cancelled,
+        "cancelling the group's owner cancels every child; the owner sees a plain cancellation"
+    ),
+    differences!(
+        cancel_cannot_be_refused,
+        "a Python coroutine can catch CancelledError and carry on; a Rust task cannot"
+    ),
 ];
 
 /// `asyncio.run(main())`: runs `body` as the main task (`Task-1` of a new family) and
@@ -78,7 +111,10 @@ pub(crate) async fn create_task_lazy_start<R: Runtime>(cx: Cx<R>) {
             }));
         }
         for task in &tasks {
-            c.log("main", format!("created {}, done: {}", task.name(), task.done()));
+            c.log(
+                "main",
+                format!("created {}, done: {}", task.name(), task.done()),
+            );
         }
         c.log("main", format!("all_tasks: {}", names(all_tasks())));
         sleep(c.rt(), Duration::ZERO).await;
@@ -103,11 +139,23 @@ pub(crate) async fn cancel_before_start<R: Runtime>(cx: Cx<R>) {
             c2.log("never", "body runs");
             Ok::<(), String>(())
         });
-        c.log("main", format!("cancel: {}", task.cancel(Some("too early"))));
+        c.log(
+            "main",
+            format!("cancel: {}", task.cancel(Some("too early"))),
+        );
         if let Err(TaskError::Cancelled(e)) = (&task).await {
-            c.log("main", format!("await: cancelled with message '{}'", e.message.unwrap_or_default()));
+            c.log(
+                "main",
+                format!(
+                    "await: cancelled with message '{}'",
+                    e.message.unwrap_or_default()
+                ),
+            );
         }
-        c.log("main", format!("done: {}, cancelled: {}", task.done(), task.cancelled()));
+        c.log(
+            "main",
+            format!("done: {}, cancelled: {}", task.done(), task.cancelled()),
+        );
         c.log("main", format!("cancel again: {}", task.cancel(None)));
         if let Err(TaskError::Cancelled(_)) = task.exception() {
             c.log("main", "exception(): cancelled");
@@ -126,7 +174,11 @@ pub(crate) async fn cancel_running_task<R: Runtime>(cx: Cx<R>) {
         let c2 = c.clone();
         let task = create_task_named(c.rt(), "worker", async move {
             c2.log("worker", "start, sleeps 10");
-            let _finally = Finally { cx: c2.clone(), task: "worker", message: "cleanup" };
+            let _finally = Finally {
+                cx: c2.clone(),
+                task: "worker",
+                message: "cleanup",
+            };
             c2.sleep(10).await;
             c2.log("worker", "never");
             Ok::<(), String>(())
@@ -135,7 +187,13 @@ pub(crate) async fn cancel_running_task<R: Runtime>(cx: Cx<R>) {
         c.log("main", format!("cancel: {}", task.cancel(Some("stop"))));
         c.log("main", format!("done right after cancel: {}", task.done()));
         if let Err(TaskError::Cancelled(e)) = task.await {
-            c.log("main", format!("worker cancelled with message '{}'", e.message.unwrap_or_default()));
+            c.log(
+                "main",
+                format!(
+                    "worker cancelled with message '{}'",
+                    e.message.unwrap_or_default()
+                ),
+            );
         }
         Ok(())
     })
@@ -150,20 +208,37 @@ pub(crate) async fn cancel_cascades<R: Runtime>(cx: Cx<R>) {
     as_main(&cx, async move {
         let c2 = c.clone();
         let inner = create_task_named(c.rt(), "inner", async move {
-            let _finally = Finally { cx: c2.clone(), task: "inner", message: "cleanup" };
+            let _finally = Finally {
+                cx: c2.clone(),
+                task: "inner",
+                message: "cleanup",
+            };
             c2.sleep(10).await;
             Ok::<(), String>(())
         });
         let c3 = c.clone();
         let awaited = inner.clone();
         let outer = create_task_named(c.rt(), "outer", async move {
-            let _finally = Finally { cx: c3, task: "outer", message: "cleanup" };
+            let _finally = Finally {
+                cx: c3,
+                task: "outer",
+                message: "cleanup",
+            };
             awaited.await.map_err(|e| e.to_string())
         });
         c.sleep(1).await;
-        c.log("main", format!("cancel outer: {}", outer.cancel(Some("cascade"))));
+        c.log(
+            "main",
+            format!("cancel outer: {}", outer.cancel(Some("cascade"))),
+        );
         if let Err(TaskError::Cancelled(e)) = outer.await {
-            c.log("main", format!("outer cancelled with message '{}'", e.message.unwrap_or_default()));
+            c.log(
+                "main",
+                format!(
+                    "outer cancelled with message '{}'",
+                    e.message.unwrap_or_default()
+                ),
+            );
         }
         c.log("main", format!("inner cancelled: {}", inner.cancelled()));
         Ok(())
@@ -220,9 +295,17 @@ pub(crate) async fn unretrieved_failure_reported<R: Runtime>(cx: Cx<R>) {
     as_main(&cx, async move {
         let c2 = c.clone();
         aio_tasks::set_exception_handler(move |failure| {
-            c2.log("handler", format!("Task exception was never retrieved: {}: {}", failure.task, failure.error));
+            c2.log(
+                "handler",
+                format!(
+                    "Task exception was never retrieved: {}: {}",
+                    failure.task, failure.error
+                ),
+            );
         });
-        let task = create_task_named(c.rt(), "orphan", async { Err::<(), _>("nobody listens".to_owned()) });
+        let task = create_task_named(c.rt(), "orphan", async {
+            Err::<(), _>("nobody listens".to_owned())
+        });
         c.sleep(1).await;
         c.log("main", format!("orphan done: {}", task.done()));
         drop(task);
@@ -247,12 +330,14 @@ pub(crate) async fn taskgroup_waits_for_all<R: Runtime>(cx: Cx<R>) {
     as_main(&cx, async move {
         let c2 = c.clone();
         TaskGroup::run(c.rt(), |tg| async move {
-            tg.create_task(leaf(c2.clone(), "a", 1)).map_err(|e| e.to_string())?;
+            tg.create_task(leaf(c2.clone(), "a", 1))
+                .map_err(|e| e.to_string())?;
             let (c3, tg2) = (c2.clone(), tg.clone());
             tg.create_task(async move {
                 c3.log("b", "start, sleeps 2");
                 c3.sleep(2).await;
-                tg2.create_task(leaf(c3.clone(), "b.child", 2)).map_err(|e| e.to_string())?;
+                tg2.create_task(leaf(c3.clone(), "b.child", 2))
+                    .map_err(|e| e.to_string())?;
                 c3.log("b", "spawned b.child; done");
                 Ok(())
             })
@@ -296,15 +381,26 @@ pub(crate) async fn taskgroup_failure_cancels<R: Runtime>(cx: Cx<R>) {
             .map_err(|e| e.to_string())?;
             let c5 = c2.clone();
             tg.create_task(async move {
-                let _finally = Finally { cx: c5.clone(), task: "sleeper", message: "cleanup" };
+                let _finally = Finally {
+                    cx: c5.clone(),
+                    task: "sleeper",
+                    message: "cleanup",
+                };
                 c5.sleep(5).await;
                 c5.log("sleeper", "never");
                 Ok(())
             })
             .map_err(|e| e.to_string())?;
             sleep(c2.rt(), Duration::ZERO).await;
-            c2.log("body", format!("cancel one child on its own: {}", quits.cancel(None)));
-            let _finally = Finally { cx: c2.clone(), task: "body", message: "cleanup" };
+            c2.log(
+                "body",
+                format!("cancel one child on its own: {}", quits.cancel(None)),
+            );
+            let _finally = Finally {
+                cx: c2.clone(),
+                task: "body",
+                message: "cleanup",
+            };
             c2.sleep(10).await;
             c2.log("body", "never");
             Ok(())
@@ -331,7 +427,11 @@ pub(crate) async fn taskgroup_body_fails<R: Runtime>(cx: Cx<R>) {
             async move {
                 let c3 = c2.clone();
                 tg.create_task(async move {
-                    let _finally = Finally { cx: c3.clone(), task: "sleeper", message: "cleanup" };
+                    let _finally = Finally {
+                        cx: c3.clone(),
+                        task: "sleeper",
+                        message: "cleanup",
+                    };
                     c3.sleep(5).await;
                     c3.log("sleeper", "never");
                     Ok(())
@@ -367,12 +467,20 @@ pub(crate) async fn taskgroup_owner_cancelled<R: Runtime>(cx: Cx<R>) {
             TaskGroup::run(&rt, |tg| async move {
                 let c3 = c2.clone();
                 tg.create_task(async move {
-                    let _finally = Finally { cx: c3.clone(), task: "child", message: "cleanup" };
+                    let _finally = Finally {
+                        cx: c3.clone(),
+                        task: "child",
+                        message: "cleanup",
+                    };
                     c3.sleep(10).await;
                     Ok(())
                 })
                 .map_err(|e| e.to_string())?;
-                let _finally = Finally { cx: c2.clone(), task: "owner", message: "body cleanup" };
+                let _finally = Finally {
+                    cx: c2.clone(),
+                    task: "owner",
+                    message: "body cleanup",
+                };
                 c2.sleep(10).await;
                 Ok::<(), String>(())
             })
@@ -382,7 +490,10 @@ pub(crate) async fn taskgroup_owner_cancelled<R: Runtime>(cx: Cx<R>) {
         c.sleep(1).await;
         c.log("main", format!("cancel owner: {}", owner.cancel(None)));
         if let Err(TaskError::Cancelled(_)) = owner.await {
-            c.log("main", "owner cancelled: a plain cancellation, no group error");
+            c.log(
+                "main",
+                "owner cancelled: a plain cancellation, no group error",
+            );
         }
         Ok(())
     })
@@ -417,7 +528,11 @@ pub(crate) async fn refused<R: Runtime>(cx: Cx<R>) {
     as_main(&cx, async move {
         let c2 = c.clone();
         let task = create_task_named(c.rt(), "stubborn", async move {
-            let _guard = Finally { cx: c2.clone(), task: "stubborn", message: "dropped at its await: no way to carry on" };
+            let _guard = Finally {
+                cx: c2.clone(),
+                task: "stubborn",
+                message: "dropped at its await: no way to carry on",
+            };
             c2.sleep(5).await;
             c2.sleep(1).await;
             Ok::<_, String>("finished anyway")
@@ -425,7 +540,10 @@ pub(crate) async fn refused<R: Runtime>(cx: Cx<R>) {
         c.sleep(1).await;
         task.cancel(None);
         let outcome = (&task).await;
-        c.log("main", format!("outcome: {outcome:?}, cancelled: {}", task.cancelled()));
+        c.log(
+            "main",
+            format!("outcome: {outcome:?}, cancelled: {}", task.cancelled()),
+        );
         Ok(())
     })
     .await;
