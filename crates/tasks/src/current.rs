@@ -101,20 +101,13 @@ thread_local! {
     static CURRENT: RefCell<Option<Arc<dyn Erased>>> = const { RefCell::new(None) };
 }
 
-/// Makes `task` the current task until the returned guard is dropped.
-pub(crate) fn enter(task: Arc<dyn Erased>) -> Entered {
-    Entered(CURRENT.with(|current| current.replace(Some(task))))
-}
-
-/// Restores the previous current task.
-pub(crate) struct Entered(Option<Arc<dyn Erased>>);
-
-impl Drop for Entered {
-    fn drop(&mut self) {
-        let previous = self.0.take();
-        // `try_with`: during thread teardown the slot may be gone already.
-        let _ = CURRENT.try_with(|current| current.replace(previous));
-    }
+/// Makes `task` the current task (`None`: no task); returns the previous one, which the
+/// caller puts back after the poll.
+pub(crate) fn swap(task: Option<Arc<dyn Erased>>) -> Option<Arc<dyn Erased>> {
+    // `try_with`: during thread teardown the slot may be gone already.
+    CURRENT
+        .try_with(|current| current.replace(task))
+        .unwrap_or(None)
 }
 
 pub(crate) fn current() -> Option<Arc<dyn Erased>> {

@@ -5,8 +5,11 @@
 use std::future::Future;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::pin::Pin;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::task::{Context, Poll, Waker};
+
+use aio_rt::JoinHandle;
 
 use pin_project_lite::pin_project;
 
@@ -20,6 +23,10 @@ type Callback<T, E> = Box<dyn FnOnce(&Task<T, E>) + Send>;
 pub(crate) struct Inner<T, E> {
     pub(crate) number: u64,
     pub(crate) family: Arc<Family>,
+    /// Set once cancellation is requested: the driver reads it without locking.
+    cancelling: AtomicBool,
+    /// `E` as text, to report a failure nobody retrieved (captured where `E: Display`).
+    describe: fn(&E) -> String,
     state: Mutex<State<T, E>>,
 }
 
@@ -27,44 +34,63 @@ pub(crate) struct State<T, E> {
     /// `None` while the task runs.
     pub(crate) outcome: Option<Outcome<T, E>>,
     /// `None`: the default name, `Task-<number>`.
-    name: Option<String>,
+    name: Option<Box<str>>,
     /// Done callbacks and awaiters, in the order they were added (asyncio keeps both in one
     /// list: an `await task` is a done callback that wakes the awaiting task).
     callbacks: Vec<Entry<T, E>>,
-    next_key: u64,
-    /// `Some(message)` once cancellation was requested.
-    cancel: Option<Option<String>>,
-    /// Wakes the driver, so that a cancellation is seen.
-    driver: Option<Waker>,
-    waiting_on: Option<Arc<dyn Erased>>,
+    next_key: u32,
     /// Whether the failure was awaited or read (asyncio's `__log_traceback = False`).
     pub(crate) retrieved: bool,
-    /// The failure as text, kept to report it if nobody retrieves it.
-    failure: Option<String>,
+    /// The message given to `cancel`.
+    cancel_message: Option<Box<str>>,
+    /// The runtime's handle to the driver: cancelling it wakes the driver and drops it
+    /// where it is suspended.
+    join: Option<JoinHandle<()>>,
+    waiting_on: Option<Arc<dyn Erased>>,
 }
 
 enum Entry<T, E> {
-    Waiter { key: u64, waker: Waker },
+    Waiter { key: u32, waker: Waker },
     Callback(Callback<T, E>),
 }
 
 impl<T, E> Inner<T, E> {
-    pub(crate) fn new(number: u64, family: Arc<Family>, name: Option<String>) -> Self {
+    pub(crate) fn new(
+        number: u64,
+        family: Arc<Family>,
+        name: Option<String>,
+        describe: fn(&E) -> String,
+    ) -> Self {
         Inner {
             number,
             family,
+            cancelling: AtomicBool::new(false),
+            describe,
             state: Mutex::new(State {
                 outcome: None,
-                name,
+                name: name.map(String::into_boxed_str),
                 callbacks: Vec::new(),
                 next_key: 0,
-                cancel: None,
-                driver: None,
-                waiting_on: None,
                 retrieved: false,
-                failure: None,
+                cancel_message: None,
+                join: None,
+                waiting_on: None,
             }),
         }
+    }
+
+    /// Keeps the runtime's handle to the driver, for `cancel`.
+    pub(crate) fn set_join(&self, join: JoinHandle<()>) {
+        let mut state = self.lock();
+        if self.cancelling.load(Ordering::Acquire) {
+            // Cancelled before we got here: make sure the driver hears of it.
+            join.cancel();
+        }
+        state.join = Some(join);
+    }
+
+    fn cancel_message(&self) -> Option<String> {
+        self.lock().cancel_message.as_deref().map(str::to_owned)
     }
 
     pub(crate) fn lock(&self) -> MutexGuard<'_, State<T, E>> {
@@ -72,14 +98,14 @@ impl<T, E> Inner<T, E> {
     }
 
     pub(crate) fn name(&self) -> String {
-        self.lock()
-            .name
-            .clone()
-            .unwrap_or_else(|| format!("Task-{}", self.number))
+        match &self.lock().name {
+            Some(name) => name.to_string(),
+            None => format!("Task-{}", self.number),
+        }
     }
 
     pub(crate) fn set_name(&self, name: String) {
-        self.lock().name = Some(name);
+        self.lock().name = Some(name.into_boxed_str());
     }
 
     /// asyncio's `Task.cancel`: if the task awaits another task, that one is cancelled
@@ -90,7 +116,8 @@ impl<T, E> Inner<T, E> {
         if state.outcome.is_some() {
             return false;
         }
-        state.cancel = Some(message.clone());
+        state.cancel_message = message.as_deref().map(Box::from);
+        self.cancelling.store(true, Ordering::Release);
         let waiting_on = state.waiting_on.clone();
         drop(state);
         if let Some(inner) = waiting_on {
@@ -99,9 +126,8 @@ impl<T, E> Inner<T, E> {
                 return true;
             }
         }
-        let driver = self.lock().driver.take();
-        if let Some(waker) = driver {
-            waker.wake();
+        if let Some(join) = &self.lock().join {
+            join.cancel();
         }
         true
     }
@@ -109,7 +135,7 @@ impl<T, E> Inner<T, E> {
     /// Polls for the outcome on behalf of the awaiter `key` (a fresh key when `None`).
     pub(crate) fn poll_outcome(
         &self,
-        key: &mut Option<u64>,
+        key: &mut Option<u32>,
         cx: &mut Context<'_>,
     ) -> Poll<Outcome<T, E>>
     where
@@ -150,7 +176,7 @@ impl<T, E> Inner<T, E> {
     }
 
     /// Forgets the awaiter `key` (its await was dropped).
-    pub(crate) fn remove_waiter(&self, k: u64) {
+    pub(crate) fn remove_waiter(&self, k: u32) {
         self.lock()
             .callbacks
             .retain(|e| !matches!(e, Entry::Waiter { key, .. } if *key == k));
@@ -184,11 +210,8 @@ impl<T, E> Inner<T, E> {
     }
 
     /// Sets the outcome and runs the callbacks: wakes the awaiters, schedules the rest.
-    pub(crate) fn finish(
-        self: &Arc<Self>,
-        outcome: Outcome<T, E>,
-        failure: impl FnOnce() -> Option<String>,
-    ) where
+    pub(crate) fn finish(self: &Arc<Self>, outcome: Outcome<T, E>)
+    where
         T: Send + 'static,
         E: Send + 'static,
     {
@@ -196,10 +219,8 @@ impl<T, E> Inner<T, E> {
         if state.outcome.is_some() {
             return;
         }
-        state.failure = failure();
         state.outcome = Some(outcome);
         state.waiting_on = None;
-        state.driver = None;
         let callbacks = std::mem::take(&mut state.callbacks);
         drop(state);
         for entry in callbacks {
@@ -236,13 +257,19 @@ impl<T, E> Drop for Inner<T, E> {
     fn drop(&mut self) {
         // The last reference is gone: asyncio's `Task.__del__`.
         let state = self.state.get_mut().unwrap_or_else(PoisonError::into_inner);
-        if let (false, Some(error)) = (state.retrieved, state.failure.take()) {
-            let task = state
-                .name
-                .take()
-                .unwrap_or_else(|| format!("Task-{}", self.number));
-            self.family.report(&UnretrievedFailure { task, error });
+        if state.retrieved {
+            return;
         }
+        let error = match &state.outcome {
+            Some(Err(TaskError::Failed(e))) => (self.describe)(e),
+            Some(Err(TaskError::Panicked(message))) => format!("task panicked: {message}"),
+            _ => return,
+        };
+        let task = match state.name.take() {
+            Some(name) => name.into_string(),
+            None => format!("Task-{}", self.number),
+        };
+        self.family.report(&UnretrievedFailure { task, error });
     }
 }
 
@@ -290,6 +317,9 @@ pin_project! {
     {
         #[pin]
         body: Option<F>,
+        // This task, erased, moved into the thread-local `current` while the body is
+        // polled (moving it in and out costs no reference counting).
+        current: Option<Arc<dyn Erased>>,
         // Declared after `body`, so dropped after it: the task is finished (and its
         // awaiters woken) only once everything the body held is gone.
         finisher: Finisher<T, E>,
@@ -301,9 +331,10 @@ where
     T: Send + 'static,
     E: Send + 'static,
 {
-    pub(crate) fn new(body: F, inner: Arc<Inner<T, E>>) -> Self {
+    pub(crate) fn new(body: F, inner: Arc<Inner<T, E>>, erased: Arc<dyn Erased>) -> Self {
         Driver {
             body: Some(body),
+            current: Some(erased),
             finisher: Finisher(inner),
         }
     }
@@ -313,7 +344,7 @@ impl<F, T, E> Future for Driver<F, T, E>
 where
     F: Future<Output = Result<T, E>>,
     T: Send + 'static,
-    E: std::fmt::Display + Send + Sync + 'static,
+    E: Send + 'static,
 {
     type Output = ();
 
@@ -323,34 +354,24 @@ where
         let Some(body) = this.body.as_mut().as_pin_mut() else {
             return Poll::Ready(());
         };
-        {
-            let mut state = inner.lock();
-            if let Some(message) = &state.cancel {
-                // Cancelled: the body is dropped where it is suspended (or before it ever
-                // ran), running its destructors: the Rust `finally`.
-                let message = message.clone();
-                drop(state);
-                let dropped = catch_unwind(AssertUnwindSafe(|| this.body.set(None)));
-                let outcome = match dropped {
-                    Ok(()) => Err(TaskError::Cancelled(CancelledError { message })),
-                    Err(payload) => Err(TaskError::Panicked(panic_message(&*payload))),
-                };
-                let failure = failure_text(&outcome);
-                inner.finish(outcome, || failure);
-                return Poll::Ready(());
-            }
-            match &state.driver {
-                Some(old) if old.will_wake(cx.waker()) => {}
-                _ => state.driver = Some(cx.waker().clone()),
-            }
+        if inner.cancelling.load(Ordering::Acquire) {
+            // Cancelled: the body is dropped where it is suspended (or before it ever
+            // ran), running its destructors: the Rust `finally`.
+            let dropped = catch_unwind(AssertUnwindSafe(|| this.body.set(None)));
+            inner.finish(match dropped {
+                Ok(()) => Err(TaskError::Cancelled(CancelledError {
+                    message: inner.cancel_message(),
+                })),
+                Err(payload) => Err(TaskError::Panicked(panic_message(&*payload))),
+            });
+            return Poll::Ready(());
         }
-        let polled = {
-            let _current = current::enter(Arc::clone(inner) as Arc<dyn Erased>);
-            catch_unwind(AssertUnwindSafe(|| body.poll(cx)))
-        };
+        let previous = current::swap(this.current.take());
+        let polled = catch_unwind(AssertUnwindSafe(|| body.poll(cx)));
+        *this.current = current::swap(previous);
         let outcome = match polled {
             Ok(Poll::Pending) => {
-                if inner.lock().cancel.is_some() {
+                if inner.cancelling.load(Ordering::Acquire) {
                     // Cancelled during this very poll: come back at once to stop.
                     cx.waker().wake_by_ref();
                 }
@@ -361,16 +382,8 @@ where
             Err(payload) => Err(TaskError::Panicked(panic_message(&*payload))),
         };
         let _ = catch_unwind(AssertUnwindSafe(|| this.body.set(None)));
-        let failure = failure_text(&outcome);
-        inner.finish(outcome, || failure);
+        inner.finish(outcome);
         Poll::Ready(())
-    }
-}
-
-fn failure_text<T, E: std::fmt::Display>(outcome: &Outcome<T, E>) -> Option<String> {
-    match outcome {
-        Err(e @ (TaskError::Failed(_) | TaskError::Panicked(_))) => Some(e.to_string()),
-        _ => None,
     }
 }
 
@@ -379,11 +392,9 @@ pub(crate) struct Finisher<T: Send + 'static, E: Send + 'static>(Arc<Inner<T, E>
 
 impl<T: Send + 'static, E: Send + 'static> Drop for Finisher<T, E> {
     fn drop(&mut self) {
-        let message = self.0.lock().cancel.clone().flatten();
-        self.0.finish(
-            Err(TaskError::Cancelled(CancelledError { message })),
-            || None,
-        );
+        let message = self.0.cancel_message();
+        self.0
+            .finish(Err(TaskError::Cancelled(CancelledError { message })));
     }
 }
 

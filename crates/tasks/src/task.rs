@@ -69,12 +69,14 @@ where
             Family::new(move |job| drop(rt.spawn(async move { job() })))
         }
     };
-    let inner = Arc::new(Inner::new(family.next_number(), family, name));
+    let describe: fn(&E) -> String = |e| e.to_string();
+    let inner = Arc::new(Inner::new(family.next_number(), family, name, describe));
     let erased: Arc<dyn Erased> = inner.clone();
     inner.family.register(Arc::downgrade(&erased));
-    // The runtime's JoinHandle is dropped: the task keeps running (detached), and its
-    // outcome reaches us through `Inner`, never as a panic (the driver catches them).
-    drop(rt.spawn(Driver::new(body, Arc::clone(&inner))));
+    // The runtime's JoinHandle is kept for `cancel`; the outcome reaches us through
+    // `Inner`, never as a panic (the driver catches them).
+    let join = rt.spawn(Driver::new(body, Arc::clone(&inner), erased));
+    inner.set_join(join);
     Task { inner }
 }
 
@@ -274,7 +276,7 @@ where
 /// cancels `task` too. To stop waiting without cancelling, await `aio_shield::shield`.
 pub struct Join<T: Send + 'static, E: Send + 'static> {
     inner: Arc<Inner<T, E>>,
-    key: Option<u64>,
+    key: Option<u32>,
     /// The task awaiting us, which records us as what it awaits (for the cascade).
     awaiting: Option<Arc<dyn Erased>>,
 }
