@@ -335,7 +335,7 @@ where
         Driver {
             body: Some(body),
             current: Some(erased),
-            finisher: Finisher(inner),
+            finisher: Finisher(inner, false),
         }
     }
 }
@@ -364,6 +364,7 @@ where
                 })),
                 Err(payload) => Err(TaskError::Panicked(panic_message(&*payload))),
             });
+            this.finisher.1 = true;
             return Poll::Ready(());
         }
         let previous = current::swap(this.current.take());
@@ -383,15 +384,20 @@ where
         };
         let _ = catch_unwind(AssertUnwindSafe(|| this.body.set(None)));
         inner.finish(outcome);
+        this.finisher.1 = true;
         Poll::Ready(())
     }
 }
 
-/// Finishes the task as cancelled if the driver is dropped first (the runtime shut down).
-pub(crate) struct Finisher<T: Send + 'static, E: Send + 'static>(Arc<Inner<T, E>>);
+/// Finishes the task as cancelled if the driver is dropped before it finished it (the
+/// runtime cancelled it through the JoinHandle, or shut down). The flag: already finished.
+pub(crate) struct Finisher<T: Send + 'static, E: Send + 'static>(Arc<Inner<T, E>>, bool);
 
 impl<T: Send + 'static, E: Send + 'static> Drop for Finisher<T, E> {
     fn drop(&mut self) {
+        if self.1 {
+            return;
+        }
         let message = self.0.cancel_message();
         self.0
             .finish(Err(TaskError::Cancelled(CancelledError { message })));
