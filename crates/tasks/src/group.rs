@@ -21,13 +21,17 @@ use crate::{create_task, ExceptionGroup, SpawnError, Task, TaskError, TaskRef};
 ///     tg.create_task(fetch(2))
 /// ```
 ///
-/// ```ignore
-/// TaskGroup::run(&rt, |tg| async move {
-///     tg.create_task(fetch(1))?;
-///     tg.create_task(fetch(2))?;
-///     Ok(())
-/// })
-/// .await?;
+/// ```
+/// use aio_tasks::TaskGroup;
+/// use aio_rt::Runtime;
+///
+/// let rt = aio_rt::Smol::new();
+/// let total = rt.block_on(TaskGroup::run(&rt, |tg| async move {
+///     let one = tg.create_task(async { Ok::<_, String>(1) }).map_err(|e| e.to_string())?;
+///     let two = tg.create_task(async { Ok(2) }).map_err(|e| e.to_string())?;
+///     Ok(one.await.unwrap_or(0) + two.await.unwrap_or(0))
+/// }));
+/// assert_eq!(total, Ok(3));
 /// ```
 ///
 /// The `async with` block becomes the body closure given to [`run`](TaskGroup::run),
