@@ -11,3 +11,23 @@ use rstest_reuse::apply;
 fn sleep_order(kind: RuntimeKind) {
     check_parity("sleep_order", kind);
 }
+
+#[apply(runtimes)]
+fn sleep_zero_alternates(kind: RuntimeKind) {
+    check_parity("sleep_zero_alternates", kind);
+}
+
+#[apply(runtimes)]
+fn sleep_with_result(kind: RuntimeKind) {
+    check_parity("sleep_with_result", kind);
+}
+
+#[apply(runtimes)]
+fn blocking_sleep_stalls_others(kind: RuntimeKind) {
+    check_parity("blocking_sleep_stalls_others", kind);
+}
+
+#[apply(runtimes)]
+fn to_thread_off_the_loop(kind: RuntimeKind) {
+    check_parity("to_thread_off_the_loop", kind);
+}

@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 
 use aio_generators::{AsyncGenerator, Co};
 use aio_rt::{Config, Runtime};
-use futures_lite::{stream, Stream, StreamExt};
+use futures_lite::{Stream, StreamExt, stream};
 
 /// An item kind: how to make item `i`, and how much it weighs (what the consumer adds up).
 trait Item: Sized + Send + 'static {

@@ -7,8 +7,8 @@ use std::sync::{Arc, Mutex};
 use std::task::{Context, Waker};
 
 use aio_generators::{AsyncGenerator, Co, GeneratorError, Thrown};
-use futures_lite::future::{block_on, yield_now};
 use futures_lite::StreamExt;
+use futures_lite::future::{block_on, yield_now};
 
 type Log = Arc<Mutex<Vec<String>>>;
 
@@ -217,7 +217,10 @@ fn a_dropped_request_leaves_its_step_for_the_next_anext() {
         let mut request = pin!(agen.anext());
         assert!(request.as_mut().poll(&mut cx).is_pending());
     }
-    assert_eq!(block_on(agen.asend(())), Err(GeneratorError::AlreadyRunning));
+    assert_eq!(
+        block_on(agen.asend(())),
+        Err(GeneratorError::AlreadyRunning)
+    );
     assert_eq!(
         block_on(agen.next()),
         Some(Ok(1)),

@@ -1,10 +1,140 @@
-//! Scenarios for `shield` (none yet).
+//! Scenarios for `shield`: waiting for work without cancelling it.
 
-use crate::Scenario;
+use futures_lite::future;
 
-#[allow(dead_code)]
+use aio_rt::Runtime;
+use aio_shield::shield;
+use aio_tasks::{TaskError, create_task, create_task_named};
+
+use super::tasks::{Finally, as_main};
+use crate::{Cx, Scenario};
+
 const CONCEPT: &str = "shield";
-#[allow(dead_code)]
 const SOURCE: &str = include_str!("shield.rs");
 
-pub(crate) const SCENARIOS: &[Scenario] = &[];
+pub(crate) const SCENARIOS: &[Scenario] = &[
+    parity!(
+        shield_timeout_pattern,
+        "a timeout around shield(task) times out; the task runs on and its result comes later"
+    ),
+    parity!(
+        shield_outer_cancelled,
+        "cancelling the task that awaits shield(inner) leaves inner running to completion"
+    ),
+    parity!(
+        shield_inner_outcomes,
+        "the inner's error and cancellation reach the outer; shield of a finished task is its outcome"
+    ),
+];
+
+/// The asyncio notes' pattern: `wait_for(shield(task), 1)`. Here the timeout is a race
+/// between the shield and a 1-tick sleep (`aio-wait` gives it a name). At t=1 the
+/// sleep wins and the shield is dropped, which does not cancel the task; awaiting the
+/// task afterwards gives its result at t=3.
+pub(crate) async fn shield_timeout_pattern<R: Runtime>(cx: Cx<R>) {
+    let c = cx.clone();
+    as_main(&cx, async move {
+        let c2 = c.clone();
+        let task = create_task_named(c.rt(), "work", async move {
+            c2.log("work", "start, takes 3");
+            c2.sleep(3).await;
+            c2.log("work", "finished");
+            Ok::<_, String>("the result")
+        });
+        let shielded = async { Some(shield(&task).await) };
+        let timeout = async {
+            c.sleep(1).await;
+            None
+        };
+        if future::or(shielded, timeout).await.is_none() {
+            c.log(
+                "main",
+                format!("timed out; task still running: {}", !task.done()),
+            );
+        }
+        let value = task.await.map_err(|e| e.to_string())?;
+        c.log("main", format!("awaited the task afterwards: '{value}'"));
+        Ok(())
+    })
+    .await;
+}
+
+/// Work that must finish, the Rust way: `save` runs as a task of its own and `handler`
+/// awaits it through `shield`. Cancelling `handler` drops it (its cleanup runs) and
+/// leaves `save` running; `save`'s result is still there afterwards. (In Python the
+/// handler could also catch `CancelledError` and carry on; a Rust task cannot.)
+pub(crate) async fn shield_outer_cancelled<R: Runtime>(cx: Cx<R>) {
+    let c = cx.clone();
+    as_main(&cx, async move {
+        let c2 = c.clone();
+        let saving = create_task_named(c.rt(), "save", async move {
+            c2.log("save", "saving, takes 2");
+            c2.sleep(2).await;
+            c2.log("save", "saved");
+            Ok::<_, String>("saved")
+        });
+        let (c3, inner) = (c.clone(), saving.clone());
+        let handling = create_task_named(c.rt(), "handler", async move {
+            let _finally = Finally {
+                cx: c3.clone(),
+                task: "handler",
+                message: "cleanup",
+            };
+            shield(&inner).await.map_err(|e| e.to_string())?;
+            c3.log("handler", "never");
+            Ok::<(), String>(())
+        });
+        c.sleep(1).await;
+        c.log("main", format!("cancel handler: {}", handling.cancel(None)));
+        if let Err(TaskError::Cancelled(_)) = handling.await {
+            c.log("main", "handler cancelled");
+        }
+        c.log("main", format!("save still running: {}", !saving.done()));
+        let value = saving.await.map_err(|e| e.to_string())?;
+        c.log("main", format!("save gives '{value}'"));
+        Ok(())
+    })
+    .await;
+}
+
+/// What the shield gives is the inner task's outcome: its error when it fails, a
+/// cancellation when the inner task itself is cancelled (by another task, at t=2), and,
+/// for a task already finished, its result at once.
+pub(crate) async fn shield_inner_outcomes<R: Runtime>(cx: Cx<R>) {
+    let c = cx.clone();
+    as_main(&cx, async move {
+        let c2 = c.clone();
+        let failing = create_task(c.rt(), async move {
+            c2.sleep(1).await;
+            Err::<(), _>("inner failed".to_owned())
+        });
+        if let Err(TaskError::Failed(e)) = shield(&failing).await {
+            c.log("main", format!("shield gave the inner error: {e}"));
+        }
+        let c3 = c.clone();
+        let sleeping = create_task(c.rt(), async move {
+            c3.sleep(10).await;
+            Ok::<(), String>(())
+        });
+        let (c4, target) = (c.clone(), sleeping.clone());
+        let canceller = create_task(c.rt(), async move {
+            c4.sleep(1).await;
+            target.cancel(None);
+            Ok::<(), String>(())
+        });
+        if let Err(TaskError::Cancelled(_)) = shield(&sleeping).await {
+            c.log("main", "inner cancelled: the shield is cancelled too");
+        }
+        canceller.await.map_err(|e| e.to_string())?;
+        let c5 = c.clone();
+        let done = create_task(c.rt(), async move {
+            c5.sleep(1).await;
+            Ok::<_, String>("ready")
+        });
+        (&done).await.map_err(|e| e.to_string())?;
+        let value = shield(&done).await.map_err(|e| e.to_string())?;
+        c.log("main", format!("shield of a finished task: '{value}'"));
+        Ok(())
+    })
+    .await;
+}

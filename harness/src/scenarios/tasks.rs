@@ -1,10 +1,550 @@
-//! Scenarios for `tasks` (none yet).
+//! Scenarios for `tasks`: create_task, cancellation, failures, TaskGroup.
 
-use crate::Scenario;
+use std::future::Future;
+use std::time::Duration;
 
-#[allow(dead_code)]
+use aio_rt::Runtime;
+use aio_sleep::sleep;
+use aio_tasks::{TaskError, TaskGroup, all_tasks, create_task, create_task_named, current_task};
+
+use crate::{Cx, Mode, Run, RuntimeKind, Scenario};
+
 const CONCEPT: &str = "tasks";
-#[allow(dead_code)]
 const SOURCE: &str = include_str!("tasks.rs");
 
-pub(crate) const SCENARIOS: &[Scenario] = &[];
+pub(crate) const SCENARIOS: &[Scenario] = &[
+    parity!(
+        create_task_lazy_start,
+        "tasks start after their creator yields, in creation order; default names Task-N"
+    ),
+    parity!(
+        cancel_before_start,
+        "a task cancelled before its first step never runs its body; awaiting gives the message"
+    ),
+    parity!(
+        cancel_running_task,
+        "a running task is cancelled at its await; a drop guard runs the cleanup (Python: finally)"
+    ),
+    parity!(
+        cancel_cascades,
+        "cancelling a task that awaits another task cancels the awaited one first"
+    ),
+    parity!(
+        task_failure_shared,
+        "a failed task gives the same error to every awaiter; done callbacks run first"
+    ),
+    parity!(
+        unretrieved_failure_reported,
+        "a failure nobody retrieved reaches the exception handler when the last handle goes"
+    ),
+    parity!(
+        taskgroup_waits_for_all,
+        "a TaskGroup ends when every child has, children spawned by children included"
+    ),
+    parity!(
+        taskgroup_failure_cancels,
+        "the first failure in a TaskGroup cancels the siblings and the body; one group error"
+    ),
+    parity!(
+        taskgroup_body_fails,
+        "an error in the body cancels the children and joins the group error; spawning later fails"
+    ),
+    parity!(
+        taskgroup_owner_cancelled,
+        "cancelling the group's owner cancels every child; the owner sees a plain cancellation"
+    ),
+    differences!(
+        cancel_cannot_be_refused,
+        "a Python coroutine can catch CancelledError and carry on; a Rust task cannot"
+    ),
+];
+
+/// `asyncio.run(main())`: runs `body` as the main task (`Task-1` of a new family) and
+/// waits for it.
+pub(crate) async fn as_main<R, F>(cx: &Cx<R>, body: F)
+where
+    R: Runtime,
+    F: Future<Output = Result<(), String>> + Send + 'static,
+{
+    if let Err(error) = create_task(cx.rt(), body).await {
+        cx.log("main", format!("main failed: {error}"));
+    }
+}
+
+/// Logs `message` as `task` when dropped: the Rust `finally`.
+pub(crate) struct Finally<R: Runtime> {
+    pub(crate) cx: Cx<R>,
+    pub(crate) task: &'static str,
+    pub(crate) message: &'static str,
+}
+
+impl<R: Runtime> Drop for Finally<R> {
+    fn drop(&mut self) {
+        self.cx.log(self.task, self.message);
+    }
+}
+
+fn names(tasks: Vec<aio_tasks::TaskRef>) -> String {
+    let mut names: Vec<String> = tasks.iter().map(|t| t.name()).collect();
+    names.sort();
+    names.join(", ")
+}
+
+/// `asyncio.run` makes `main` the task `Task-1`; three tasks created in a row are
+/// `Task-2` to `Task-4`, not started yet (`create_task` returns before the body runs).
+/// They start in creation order once `main` yields, with `sleep(0)`, and `all_tasks`
+/// lists the unfinished ones.
+pub(crate) async fn create_task_lazy_start<R: Runtime>(cx: Cx<R>) {
+    let c = cx.clone();
+    as_main(&cx, async move {
+        let me = current_task().expect("main runs as a task");
+        c.log("main", format!("main task is {}", me.name()));
+        let mut tasks = Vec::new();
+        for n in 1..=3 {
+            let c2 = c.clone();
+            tasks.push(create_task(c.rt(), async move {
+                let me = current_task().expect("a worker runs as a task").name();
+                c2.log(&me, format!("start {n}"));
+                c2.sleep(1).await;
+                c2.log(&me, format!("end {n}"));
+                Ok::<_, String>(())
+            }));
+        }
+        for task in &tasks {
+            c.log(
+                "main",
+                format!("created {}, done: {}", task.name(), task.done()),
+            );
+        }
+        c.log("main", format!("all_tasks: {}", names(all_tasks())));
+        sleep(c.rt(), Duration::ZERO).await;
+        c.log("main", "after one yield");
+        for task in tasks {
+            task.await.map_err(|e| e.to_string())?;
+        }
+        c.log("main", format!("all_tasks: {}", names(all_tasks())));
+        Ok(())
+    })
+    .await;
+}
+
+/// Cancelling a task before its first step: `cancel` says `true`, the body never runs,
+/// awaiting gives the cancellation with its message, and a second `cancel` says `false`
+/// (the task is done).
+pub(crate) async fn cancel_before_start<R: Runtime>(cx: Cx<R>) {
+    let c = cx.clone();
+    as_main(&cx, async move {
+        let c2 = c.clone();
+        let task = create_task_named(c.rt(), "never", async move {
+            c2.log("never", "body runs");
+            Ok::<(), String>(())
+        });
+        c.log(
+            "main",
+            format!("cancel: {}", task.cancel(Some("too early"))),
+        );
+        if let Err(TaskError::Cancelled(e)) = (&task).await {
+            c.log(
+                "main",
+                format!(
+                    "await: cancelled with message '{}'",
+                    e.message.unwrap_or_default()
+                ),
+            );
+        }
+        c.log(
+            "main",
+            format!("done: {}, cancelled: {}", task.done(), task.cancelled()),
+        );
+        c.log("main", format!("cancel again: {}", task.cancel(None)));
+        if let Err(TaskError::Cancelled(_)) = task.exception() {
+            c.log("main", "exception(): cancelled");
+        }
+        Ok(())
+    })
+    .await;
+}
+
+/// A running task is cancelled where it awaits: `cancel` only requests it (the task is
+/// not done yet), the task's future is dropped at its next turn, and its drop guard
+/// runs the cleanup that Python writes in `finally`.
+pub(crate) async fn cancel_running_task<R: Runtime>(cx: Cx<R>) {
+    let c = cx.clone();
+    as_main(&cx, async move {
+        let c2 = c.clone();
+        let task = create_task_named(c.rt(), "worker", async move {
+            c2.log("worker", "start, sleeps 10");
+            let _finally = Finally {
+                cx: c2.clone(),
+                task: "worker",
+                message: "cleanup",
+            };
+            c2.sleep(10).await;
+            c2.log("worker", "never");
+            Ok::<(), String>(())
+        });
+        c.sleep(1).await;
+        c.log("main", format!("cancel: {}", task.cancel(Some("stop"))));
+        c.log("main", format!("done right after cancel: {}", task.done()));
+        if let Err(TaskError::Cancelled(e)) = task.await {
+            c.log(
+                "main",
+                format!(
+                    "worker cancelled with message '{}'",
+                    e.message.unwrap_or_default()
+                ),
+            );
+        }
+        Ok(())
+    })
+    .await;
+}
+
+/// `outer` awaits `inner`. Cancelling `outer` cancels `inner` first (with the same
+/// message); `inner`'s cleanup runs, then `outer` is cancelled as the cancellation
+/// reaches it, and its cleanup runs.
+pub(crate) async fn cancel_cascades<R: Runtime>(cx: Cx<R>) {
+    let c = cx.clone();
+    as_main(&cx, async move {
+        let c2 = c.clone();
+        let inner = create_task_named(c.rt(), "inner", async move {
+            let _finally = Finally {
+                cx: c2.clone(),
+                task: "inner",
+                message: "cleanup",
+            };
+            c2.sleep(10).await;
+            Ok::<(), String>(())
+        });
+        let c3 = c.clone();
+        let awaited = inner.clone();
+        let outer = create_task_named(c.rt(), "outer", async move {
+            let _finally = Finally {
+                cx: c3,
+                task: "outer",
+                message: "cleanup",
+            };
+            awaited.await.map_err(|e| e.to_string())
+        });
+        c.sleep(1).await;
+        c.log(
+            "main",
+            format!("cancel outer: {}", outer.cancel(Some("cascade"))),
+        );
+        if let Err(TaskError::Cancelled(e)) = outer.await {
+            c.log(
+                "main",
+                format!(
+                    "outer cancelled with message '{}'",
+                    e.message.unwrap_or_default()
+                ),
+            );
+        }
+        c.log("main", format!("inner cancelled: {}", inner.cancelled()));
+        Ok(())
+    })
+    .await;
+}
+
+/// A task fails (its body returns `Err`, Python's `raise`). `result()` before it ends
+/// is an invalid state; once it fails, the done callback runs, then each awaiter gets
+/// the same error, in the order they started waiting.
+pub(crate) async fn task_failure_shared<R: Runtime>(cx: Cx<R>) {
+    let c = cx.clone();
+    as_main(&cx, async move {
+        let c2 = c.clone();
+        let task = create_task_named(c.rt(), "fails", async move {
+            c2.sleep(1).await;
+            Err::<(), _>("boom".to_owned())
+        });
+        let c3 = c.clone();
+        task.add_done_callback(move |t| {
+            if let Ok(Some(e)) = t.exception() {
+                c3.log("callback", format!("{} done, exception: {e}", t.name()));
+            }
+        });
+        if let Err(TaskError::InvalidState(_)) = task.result() {
+            c.log("main", "result() before done: invalid state");
+        }
+        let mut waiters = Vec::new();
+        for name in ["waiter-1", "waiter-2"] {
+            let (c4, task) = (c.clone(), task.clone());
+            waiters.push(create_task(c.rt(), async move {
+                if let Err(e) = task.await {
+                    c4.log(name, format!("got error: {e}"));
+                }
+                Ok::<(), String>(())
+            }));
+        }
+        for waiter in waiters {
+            waiter.await.map_err(|e| e.to_string())?;
+        }
+        if let Ok(Some(e)) = task.exception() {
+            c.log("main", format!("exception(): {e}"));
+        }
+        Ok(())
+    })
+    .await;
+}
+
+/// A task fails and nobody awaits it or reads its result. When the last handle to it is
+/// dropped (Python: when it is garbage-collected), the failure goes to the exception
+/// handler of its family (Python: the loop's).
+pub(crate) async fn unretrieved_failure_reported<R: Runtime>(cx: Cx<R>) {
+    let c = cx.clone();
+    as_main(&cx, async move {
+        let c2 = c.clone();
+        aio_tasks::set_exception_handler(move |failure| {
+            c2.log(
+                "handler",
+                format!(
+                    "Task exception was never retrieved: {}: {}",
+                    failure.task, failure.error
+                ),
+            );
+        });
+        let task = create_task_named(c.rt(), "orphan", async {
+            Err::<(), _>("nobody listens".to_owned())
+        });
+        c.sleep(1).await;
+        c.log("main", format!("orphan done: {}", task.done()));
+        drop(task);
+        c.log("main", "dropped the last reference");
+        Ok(())
+    })
+    .await;
+}
+
+async fn leaf<R: Runtime>(cx: Cx<R>, name: &'static str, delay: u64) -> Result<(), String> {
+    cx.log(name, format!("start, sleeps {delay}"));
+    cx.sleep(delay).await;
+    cx.log(name, "done");
+    Ok(())
+}
+
+/// The body creates `a` (1 tick) and `b` (2 ticks) and ends at once; the children
+/// start after it. `b` creates `b.child` (2 more ticks) after the body has ended: the
+/// group still waits for it, and ends at t=4.
+pub(crate) async fn taskgroup_waits_for_all<R: Runtime>(cx: Cx<R>) {
+    let c = cx.clone();
+    as_main(&cx, async move {
+        let c2 = c.clone();
+        TaskGroup::run(c.rt(), |tg| async move {
+            tg.create_task(leaf(c2.clone(), "a", 1))
+                .map_err(|e| e.to_string())?;
+            let (c3, tg2) = (c2.clone(), tg.clone());
+            tg.create_task(async move {
+                c3.log("b", "start, sleeps 2");
+                c3.sleep(2).await;
+                tg2.create_task(leaf(c3.clone(), "b.child", 2))
+                    .map_err(|e| e.to_string())?;
+                c3.log("b", "spawned b.child; done");
+                Ok(())
+            })
+            .map_err(|e| e.to_string())?;
+            c2.log("main", "body done");
+            Ok(())
+        })
+        .await
+        .map_err(|e| e.to_string())?;
+        c.log("main", "group done");
+        Ok(())
+    })
+    .await;
+}
+
+fn group_error(eg: &aio_tasks::ExceptionGroup<String>) -> String {
+    let errors: Vec<String> = eg.errors.iter().map(ToString::to_string).collect();
+    format!("{eg}: {}", errors.join(", "))
+}
+
+/// Three children: one is cancelled by the body on its own (not an error), one fails
+/// at t=1, one sleeps. The failure cancels the sleeper, then the body (both cleanups
+/// run, in that order), and the group gives one error holding the failure.
+pub(crate) async fn taskgroup_failure_cancels<R: Runtime>(cx: Cx<R>) {
+    let c = cx.clone();
+    as_main(&cx, async move {
+        let c2 = c.clone();
+        let result = TaskGroup::run(c.rt(), |tg| async move {
+            let c3 = c2.clone();
+            let quits = tg
+                .create_task(async move {
+                    c3.sleep(10).await;
+                    Ok(())
+                })
+                .map_err(|e| e.to_string())?;
+            let c4 = c2.clone();
+            tg.create_task(async move {
+                c4.sleep(1).await;
+                Err::<(), _>("child failed".to_owned())
+            })
+            .map_err(|e| e.to_string())?;
+            let c5 = c2.clone();
+            tg.create_task(async move {
+                let _finally = Finally {
+                    cx: c5.clone(),
+                    task: "sleeper",
+                    message: "cleanup",
+                };
+                c5.sleep(5).await;
+                c5.log("sleeper", "never");
+                Ok(())
+            })
+            .map_err(|e| e.to_string())?;
+            sleep(c2.rt(), Duration::ZERO).await;
+            c2.log(
+                "body",
+                format!("cancel one child on its own: {}", quits.cancel(None)),
+            );
+            let _finally = Finally {
+                cx: c2.clone(),
+                task: "body",
+                message: "cleanup",
+            };
+            c2.sleep(10).await;
+            c2.log("body", "never");
+            Ok(())
+        })
+        .await;
+        if let Err(eg) = result {
+            c.log("main", group_error(&eg));
+        }
+        Ok(())
+    })
+    .await;
+}
+
+/// The body fails at t=1 (returns `Err`): the sleeping child is cancelled and the group
+/// error holds the body's error. Creating a task in the group after it ended is an
+/// error, not a panic.
+pub(crate) async fn taskgroup_body_fails<R: Runtime>(cx: Cx<R>) {
+    let c = cx.clone();
+    as_main(&cx, async move {
+        let c2 = c.clone();
+        let mut kept = None;
+        let result = TaskGroup::run(c.rt(), |tg| {
+            kept = Some(tg.clone());
+            async move {
+                let c3 = c2.clone();
+                tg.create_task(async move {
+                    let _finally = Finally {
+                        cx: c3.clone(),
+                        task: "sleeper",
+                        message: "cleanup",
+                    };
+                    c3.sleep(5).await;
+                    c3.log("sleeper", "never");
+                    Ok(())
+                })
+                .map_err(|e| e.to_string())?;
+                c2.sleep(1).await;
+                c2.log("body", "fails");
+                Err::<(), _>("body failed".to_owned())
+            }
+        })
+        .await;
+        if let Err(eg) = result {
+            c.log("main", group_error(&eg));
+        }
+        let tg = kept.ok_or("the body ran")?;
+        if let Err(e) = tg.create_task(async { Ok(()) }) {
+            c.log("main", format!("create_task after the group ended: {e}"));
+        }
+        Ok(())
+    })
+    .await;
+}
+
+/// `main` cancels the task that owns a group while the body and a child sleep. The
+/// body is dropped first (its cleanup), then the child is cancelled (its cleanup), and
+/// the owner ends cancelled: a plain cancellation, no group error.
+pub(crate) async fn taskgroup_owner_cancelled<R: Runtime>(cx: Cx<R>) {
+    let c = cx.clone();
+    as_main(&cx, async move {
+        let c2 = c.clone();
+        let owner = create_task_named(c.rt(), "owner", async move {
+            let rt = c2.rt().clone();
+            TaskGroup::run(&rt, |tg| async move {
+                let c3 = c2.clone();
+                tg.create_task(async move {
+                    let _finally = Finally {
+                        cx: c3.clone(),
+                        task: "child",
+                        message: "cleanup",
+                    };
+                    c3.sleep(10).await;
+                    Ok(())
+                })
+                .map_err(|e| e.to_string())?;
+                let _finally = Finally {
+                    cx: c2.clone(),
+                    task: "owner",
+                    message: "body cleanup",
+                };
+                c2.sleep(10).await;
+                Ok::<(), String>(())
+            })
+            .await
+            .map_err(|e| e.to_string())
+        });
+        c.sleep(1).await;
+        c.log("main", format!("cancel owner: {}", owner.cancel(None)));
+        if let Err(TaskError::Cancelled(_)) = owner.await {
+            c.log(
+                "main",
+                "owner cancelled: a plain cancellation, no group error",
+            );
+        }
+        Ok(())
+    })
+    .await;
+}
+
+/// Runs [`refused`] on the virtual clock (the difference is about cancellation, not
+/// about time, and virtual time keeps the trace exact on every runtime).
+fn cancel_cannot_be_refused(kind: RuntimeKind, _mode: Mode) -> Run {
+    crate::__on_runtime!(kind, Mode::Virtual, refused)
+}
+
+/// The Python twin catches `CancelledError`, logs it and carries on with its work, so
+/// the task ends normally (`cancelled()` is false) and gives `"finished anyway"`:
+///
+/// ```python
+/// async def stubborn():
+///     try:
+///         await asyncio.sleep(5)
+///     except asyncio.CancelledError:
+///         log("stubborn", "caught CancelledError, carrying on")
+///     await asyncio.sleep(1)
+///     return "finished anyway"
+/// ```
+///
+/// A Rust task cannot do that: cancelling drops its future at the await, and only its
+/// destructors run. The trace shows the task's guard running and the task ending
+/// cancelled. The Rust way to finish work despite a cancellation is to run that work as
+/// a task of its own and await it through `shield` (see the shield scenarios).
+pub(crate) async fn refused<R: Runtime>(cx: Cx<R>) {
+    let c = cx.clone();
+    as_main(&cx, async move {
+        let c2 = c.clone();
+        let task = create_task_named(c.rt(), "stubborn", async move {
+            let _guard = Finally {
+                cx: c2.clone(),
+                task: "stubborn",
+                message: "dropped at its await: no way to carry on",
+            };
+            c2.sleep(5).await;
+            c2.sleep(1).await;
+            Ok::<_, String>("finished anyway")
+        });
+        c.sleep(1).await;
+        task.cancel(None);
+        let outcome = (&task).await;
+        c.log(
+            "main",
+            format!("outcome: {outcome:?}, cancelled: {}", task.cancelled()),
+        );
+        Ok(())
+    })
+    .await;
+}

@@ -1,0 +1,110 @@
+//! asyncio's `Task` in Rust: [`create_task`], cancellation with a message, done
+//! callbacks, names, [`current_task`], [`all_tasks`], and [`TaskGroup`].
+//!
+//! ```python
+//! import asyncio
+//!
+//! async def fetch(n):
+//!     await asyncio.sleep(n)
+//!     if n == 0:
+//!         raise ValueError("no zero")
+//!     return n * 10
+//!
+//! async def main():
+//!     task = asyncio.create_task(fetch(1), name="fetch-1")
+//!     print(task.get_name(), await task)
+//!     bad = asyncio.create_task(fetch(0))
+//!     try:
+//!         await bad
+//!     except ValueError as e:
+//!         print("failed:", e)
+//!
+//! asyncio.run(main())
+//! ```
+//!
+//! ```
+//! use aio_rt::Runtime;
+//! use aio_tasks::{create_task, create_task_named, TaskError};
+//! use std::time::Duration;
+//!
+//! async fn fetch<R: Runtime>(rt: R, n: u64) -> Result<u64, String> {
+//!     rt.sleep(Duration::from_secs(n)).await;
+//!     if n == 0 {
+//!         return Err("no zero".to_owned());
+//!     }
+//!     Ok(n * 10)
+//! }
+//!
+//! let rt = aio_rt::Smol::with_config(aio_rt::Config::default().clock(aio_rt::Clock::Virtual));
+//! rt.block_on(async {
+//!     let task = create_task_named(&rt, "fetch-1", fetch(rt.clone(), 1));
+//!     assert_eq!(task.name(), "fetch-1");
+//!     assert_eq!(task.await, Ok(10));
+//!     let bad = create_task(&rt, fetch(rt.clone(), 0));
+//!     assert_eq!(bad.await, Err(TaskError::Failed("no zero".to_owned())));
+//! });
+//! ```
+//!
+//! # Python to Rust
+//!
+//! | asyncio | aio-tasks |
+//! |---|---|
+//! | `asyncio.create_task(coro, name=...)` | [`create_task`], [`create_task_named`] |
+//! | `await task` | `task.await` ([`Join`]): `Result<T, TaskError<E>>` |
+//! | raising an exception in the coroutine | returning `Err(e)`: [`TaskError::Failed`] (a panic: [`TaskError::Panicked`]) |
+//! | `task.cancel(msg)`, `CancelledError` | [`Task::cancel`], [`TaskError::Cancelled`] ([`CancelledError`]) |
+//! | `task.done()`, `cancelled()`, `result()`, `exception()` | [`Task::done`], [`Task::cancelled`], [`Task::result`], [`Task::exception`] |
+//! | `InvalidStateError` | [`TaskError::InvalidState`] ([`InvalidStateError`]) |
+//! | `task.add_done_callback(f)` | [`Task::add_done_callback`] |
+//! | `task.get_name()` / `set_name()` | [`Task::name`], [`Task::set_name`] |
+//! | `asyncio.current_task()`, `asyncio.all_tasks()` | [`current_task`], [`all_tasks`] ([`TaskRef`]) |
+//! | "Task exception was never retrieved", `loop.set_exception_handler` | [`UnretrievedFailure`], [`set_exception_handler`] |
+//! | `async with asyncio.TaskGroup() as tg` | [`TaskGroup::run`] |
+//! | `ExceptionGroup`, the TaskGroup's `RuntimeError` | [`ExceptionGroup`], [`SpawnError`] |
+//!
+//! # Choices, named
+//!
+//! - **Failure is `Err`.** A coroutine can raise; a task body returns `Result<T, E>`,
+//!   and `Err(e)` is its exception. A panic is caught too and kept as
+//!   [`TaskError::Panicked`]: a bug rather than an expected failure, but the task still
+//!   ends and every awaiter hears of it.
+//! - **The outcome is shared by cloning.** Every awaiter, and `result()`, gets a clone of
+//!   the outcome, so awaiting needs `T: Clone` and `E: Clone` (use `Arc<T>` otherwise).
+//! - **Unretrieved failures** are reported when the last handle to a failed task is
+//!   dropped (asyncio: when the task is garbage-collected), to the family's exception
+//!   handler ([`set_exception_handler`]) or else on stderr.
+//! - **Families play the loop.** A task created outside any task (as `asyncio.run`
+//!   creates the main task) starts a family; tasks created inside a task join it. The
+//!   family numbers the default names (`Task-1`, ...), lists [`all_tasks`], runs done
+//!   callbacks (each as a callback of its own on the runtime, like `loop.call_soon`) and
+//!   holds the exception handler.
+//!
+//! # Cancellation: what differs from Python
+//!
+//! asyncio cancels by throwing `CancelledError` into the coroutine, which can catch it,
+//! clean up in `finally`, or even carry on. Rust cancels by dropping the future where it
+//! is suspended: destructors run, nothing else. So:
+//!
+//! - `finally:` becomes a guard whose `Drop` does the cleanup;
+//! - "catch `CancelledError` and carry on" has no equivalent: work that must finish
+//!   goes in a task of its own, awaited through `aio_shield::shield`, so that
+//!   cancelling the waiter does not cancel the work;
+//! - awaiting a task from a task that is cancelled cancels the awaited task first,
+//!   as asyncio's cancellation reaches the future a task waits on; dropping an unfinished
+//!   `task.await` (a timeout around it) cancels the task too.
+//!
+//! Simplification, named: this is a reference implementation for learning; every task
+//! holds one mutex, and done callbacks cost a spawn each.
+
+mod current;
+mod error;
+mod group;
+mod inner;
+mod task;
+
+pub use crate::current::{all_tasks, current_task, set_exception_handler};
+pub use crate::error::{
+    CancelledError, ExceptionGroup, InvalidStateError, SpawnError, TaskError, UnretrievedFailure,
+};
+pub use crate::group::{Run, TaskGroup};
+pub use crate::task::{Join, Task, TaskRef, create_task, create_task_named};

@@ -1,0 +1,395 @@
+//! Definition of [`Task`], [`TaskRef`], [`Join`] and [`create_task`].
+
+use std::fmt;
+use std::future::{Future, IntoFuture};
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{Context, Poll};
+
+use aio_rt::Runtime;
+
+use crate::current::{self, Erased, Family};
+use crate::inner::{Driver, Inner, Outcome};
+use crate::{InvalidStateError, TaskError};
+
+/// Wraps `body` in a task and schedules it; returns before the body runs.
+///
+/// Python: `asyncio.create_task(coro)`
+///
+/// The body returns `Result<T, E>`: `Err` is the task's exception. Tasks start in
+/// creation order, once the creator yields (on the virtual clock exactly as asyncio; on
+/// the real clock a multi-threaded runtime may start the body at once). The task gets the
+/// default name `Task-N`, N counting the tasks of its family (see the crate docs).
+///
+/// # Examples
+///
+/// ```
+/// use aio_rt::Runtime;
+/// let rt = aio_rt::Smol::new();
+/// let result = rt.block_on(async {
+///     let task = aio_tasks::create_task(&rt, async { Ok::<_, String>(6 * 7) });
+///     task.await
+/// });
+/// assert_eq!(result, Ok(42));
+/// ```
+pub fn create_task<R, F, T, E>(rt: &R, body: F) -> Task<T, E>
+where
+    R: Runtime,
+    F: Future<Output = Result<T, E>> + Send + 'static,
+    T: Send + 'static,
+    E: fmt::Display + Send + Sync + 'static,
+{
+    spawn(rt, None, body)
+}
+
+/// [`create_task`] with a name.
+///
+/// Python: `asyncio.create_task(coro, name=name)`
+pub fn create_task_named<R, F, T, E>(rt: &R, name: impl Into<String>, body: F) -> Task<T, E>
+where
+    R: Runtime,
+    F: Future<Output = Result<T, E>> + Send + 'static,
+    T: Send + 'static,
+    E: fmt::Display + Send + Sync + 'static,
+{
+    spawn(rt, Some(name.into()), body)
+}
+
+fn spawn<R, F, T, E>(rt: &R, name: Option<String>, body: F) -> Task<T, E>
+where
+    R: Runtime,
+    F: Future<Output = Result<T, E>> + Send + 'static,
+    T: Send + 'static,
+    E: fmt::Display + Send + Sync + 'static,
+{
+    let family = match current::current() {
+        Some(creator) => Arc::clone(creator.family()),
+        None => {
+            let rt = rt.clone();
+            Family::new(move |job| drop(rt.spawn(async move { job() })))
+        }
+    };
+    let describe: fn(&E) -> String = |e| e.to_string();
+    let inner = Arc::new(Inner::new(family.next_number(), family, name, describe));
+    let erased: Arc<dyn Erased> = inner.clone();
+    inner.family.register(Arc::downgrade(&erased));
+    // The runtime's JoinHandle is kept for `cancel`; the outcome reaches us through
+    // `Inner`, never as a panic (the driver catches them).
+    let join = rt.spawn(Driver::new(body, Arc::clone(&inner), erased));
+    inner.set_join(join);
+    Task { inner }
+}
+
+/// A scheduled task: await it (or a clone of it) for its outcome.
+///
+/// Python: `asyncio.Task`
+///
+/// Cloning a `Task` gives another handle to the same task. Dropping every handle does not
+/// stop it. Several awaiters each get the outcome (hence `T: Clone` and `E: Clone` to
+/// await: wrap the value in an `Arc` when it cannot be cloned).
+///
+/// | asyncio | `Task` |
+/// |---|---|
+/// | `await task` | `task.await` / `(&task).await`: `Ok(value)` or a [`TaskError`] |
+/// | `task.cancel(msg)` | [`cancel`](Task::cancel) |
+/// | `task.done()`, `task.cancelled()` | [`done`](Task::done), [`cancelled`](Task::cancelled) |
+/// | `task.result()`, `task.exception()` | [`result`](Task::result), [`exception`](Task::exception) |
+/// | `task.add_done_callback(f)` | [`add_done_callback`](Task::add_done_callback) |
+/// | `task.get_name()`, `task.set_name(n)` | [`name`](Task::name), [`set_name`](Task::set_name) |
+///
+/// # Differences from Python
+///
+/// A coroutine can catch `CancelledError` and carry on; a Rust task cannot: cancelling
+/// it drops its body at the point where it is suspended. Put cleanup in a `Drop` guard
+/// (the Rust `finally`), and work that must finish in a task of its own behind `shield`.
+pub struct Task<T, E = std::convert::Infallible> {
+    pub(crate) inner: Arc<Inner<T, E>>,
+}
+
+impl<T, E> Clone for Task<T, E> {
+    fn clone(&self) -> Self {
+        Task {
+            inner: Arc::clone(&self.inner),
+        }
+    }
+}
+
+impl<T: Send + 'static, E: Send + 'static> Task<T, E> {
+    /// Requests cancellation, with an optional message. Returns `false` if the task has
+    /// already finished, `true` otherwise.
+    ///
+    /// Python: `task.cancel(msg=None)`
+    ///
+    /// A task that has not started never runs its body. A running task is stopped the
+    /// next time it is suspended; if it is awaiting another task, that task is cancelled
+    /// first (with the same message) and this one stops when that cancellation reaches
+    /// it, as in asyncio. Awaiting the task then gives [`TaskError::Cancelled`] with the
+    /// message.
+    pub fn cancel(&self, message: Option<&str>) -> bool {
+        self.inner.cancel(message.map(str::to_owned))
+    }
+
+    /// Whether the task has finished: with a value, a failure, or cancelled.
+    ///
+    /// Python: `task.done()`
+    pub fn done(&self) -> bool {
+        self.inner.is_done()
+    }
+
+    /// Whether the task finished cancelled.
+    ///
+    /// Python: `task.cancelled()`
+    pub fn cancelled(&self) -> bool {
+        self.inner.is_cancelled()
+    }
+
+    /// The task's name: the one given, or `Task-N`.
+    ///
+    /// Python: `task.get_name()`
+    pub fn name(&self) -> String {
+        self.inner.name()
+    }
+
+    /// Renames the task.
+    ///
+    /// Python: `task.set_name(name)`
+    pub fn set_name(&self, name: impl Into<String>) {
+        self.inner.set_name(name.into());
+    }
+
+    /// Calls `callback` with the task once it has finished, as a callback of its own on the
+    /// runtime (after the task's last step, in the order callbacks were added); on a
+    /// finished task it is scheduled at once.
+    ///
+    /// Python: `task.add_done_callback(callback)`
+    pub fn add_done_callback(&self, callback: impl FnOnce(&Task<T, E>) + Send + 'static) {
+        self.inner.add_callback(Box::new(callback));
+    }
+
+    /// This task, without its output type.
+    ///
+    /// Python: none (a Python task has no type parameters)
+    pub fn as_ref(&self) -> TaskRef {
+        TaskRef(self.inner.clone())
+    }
+}
+
+impl<T: Clone, E: Clone> Task<T, E> {
+    /// The outcome of a finished task; [`TaskError::InvalidState`] while it runs.
+    ///
+    /// Python: `task.result()`
+    ///
+    /// # Errors
+    ///
+    /// `InvalidState` if the task has not finished, otherwise its `Cancelled`, `Failed` or
+    /// `Panicked`. Reading a failure retrieves it (it will not be reported).
+    pub fn result(&self) -> Result<T, TaskError<E>> {
+        let mut state = self.inner.lock();
+        let Some(outcome) = &state.outcome else {
+            return Err(TaskError::InvalidState(InvalidStateError::ResultNotSet));
+        };
+        let outcome = outcome.clone();
+        state.retrieved = true;
+        outcome
+    }
+
+    /// The failure of a finished task: `Ok(None)` if it succeeded, `Ok(Some(error))` if it
+    /// failed or panicked.
+    ///
+    /// Python: `task.exception()`
+    ///
+    /// # Errors
+    ///
+    /// `Cancelled` if the task was cancelled, `InvalidState` if it has not finished.
+    pub fn exception(&self) -> Result<Option<TaskError<E>>, TaskError<E>> {
+        match self.result() {
+            Ok(_) => Ok(None),
+            Err(TaskError::InvalidState(_)) => {
+                Err(TaskError::InvalidState(InvalidStateError::ExceptionNotSet))
+            }
+            Err(e @ TaskError::Cancelled(_)) => Err(e),
+            Err(e) => Ok(Some(e)),
+        }
+    }
+}
+
+impl<T, E> fmt::Debug for Task<T, E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let state = if self.inner.is_done() {
+            "done"
+        } else {
+            "pending"
+        };
+        f.debug_struct("Task")
+            .field("name", &self.inner.name())
+            .field("state", &state)
+            .finish()
+    }
+}
+
+impl<T, E> PartialEq for Task<T, E> {
+    fn eq(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.inner, &other.inner)
+    }
+}
+
+impl<T, E> Eq for Task<T, E> {}
+
+impl<T, E> IntoFuture for Task<T, E>
+where
+    T: Clone + Send + 'static,
+    E: Clone + Send + 'static,
+{
+    type Output = Result<T, TaskError<E>>;
+    type IntoFuture = Join<T, E>;
+
+    fn into_future(self) -> Join<T, E> {
+        Join {
+            inner: self.inner,
+            key: None,
+            awaiting: None,
+        }
+    }
+}
+
+impl<T, E> IntoFuture for &Task<T, E>
+where
+    T: Clone + Send + 'static,
+    E: Clone + Send + 'static,
+{
+    type Output = Result<T, TaskError<E>>;
+    type IntoFuture = Join<T, E>;
+
+    fn into_future(self) -> Join<T, E> {
+        self.clone().into_future()
+    }
+}
+
+/// Awaiting a [`Task`]: `task.await` is `Join`.
+///
+/// Python: `await task`
+///
+/// # Cancel safety
+///
+/// Dropping an unfinished `Join` cancels the task, as in asyncio, where cancelling a
+/// coroutine suspended in `await task` (by `task.cancel()` or a timeout around it)
+/// cancels `task` too. To stop waiting without cancelling, await `aio_shield::shield`.
+pub struct Join<T: Send + 'static, E: Send + 'static> {
+    inner: Arc<Inner<T, E>>,
+    key: Option<u32>,
+    /// The task awaiting us, which records us as what it awaits (for the cascade).
+    awaiting: Option<Arc<dyn Erased>>,
+}
+
+impl<T, E> Future for Join<T, E>
+where
+    T: Clone + Send + 'static,
+    E: Clone + Send + 'static,
+{
+    type Output = Outcome<T, E>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Outcome<T, E>> {
+        let this = &mut *self;
+        let polled = this.inner.poll_outcome(&mut this.key, cx);
+        match polled {
+            Poll::Ready(_) => this.unregister(),
+            Poll::Pending if this.awaiting.is_none() => {
+                if let Some(awaiting) = current::current() {
+                    awaiting.set_waiting_on(Some(this.inner.clone()));
+                    this.awaiting = Some(awaiting);
+                }
+            }
+            Poll::Pending => {}
+        }
+        polled
+    }
+}
+
+impl<T: Send + 'static, E: Send + 'static> Join<T, E> {
+    fn unregister(&mut self) {
+        if let Some(awaiting) = self.awaiting.take() {
+            awaiting.set_waiting_on(None);
+        }
+    }
+}
+
+impl<T: Send + 'static, E: Send + 'static> Drop for Join<T, E> {
+    fn drop(&mut self) {
+        self.unregister();
+        if let Some(key) = self.key.take() {
+            self.inner.remove_waiter(key);
+            // An interrupted `await task` cancels the task (see Cancel safety).
+            self.inner.cancel(None);
+        }
+    }
+}
+
+impl<T: Send + 'static, E: Send + 'static> fmt::Debug for Join<T, E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Join")
+            .field("task", &self.inner.name())
+            .finish_non_exhaustive()
+    }
+}
+
+/// A task whatever its output type: what [`current_task`](crate::current_task) and
+/// [`all_tasks`](crate::all_tasks) return.
+///
+/// Python: `asyncio.Task` (as `current_task()` returns it)
+///
+/// Two `TaskRef`s are equal when they are the same task.
+#[derive(Clone)]
+pub struct TaskRef(pub(crate) Arc<dyn Erased>);
+
+impl TaskRef {
+    /// The task's name.
+    ///
+    /// Python: `task.get_name()`
+    pub fn name(&self) -> String {
+        self.0.name()
+    }
+
+    /// Renames the task.
+    ///
+    /// Python: `task.set_name(name)`
+    pub fn set_name(&self, name: impl Into<String>) {
+        self.0.set_name(name.into());
+    }
+
+    /// Requests cancellation, as [`Task::cancel`].
+    ///
+    /// Python: `task.cancel(msg=None)`
+    pub fn cancel(&self, message: Option<&str>) -> bool {
+        self.0.cancel(message.map(str::to_owned))
+    }
+
+    /// Whether the task has finished.
+    ///
+    /// Python: `task.done()`
+    pub fn done(&self) -> bool {
+        self.0.is_done()
+    }
+
+    /// Whether the task finished cancelled.
+    ///
+    /// Python: `task.cancelled()`
+    pub fn cancelled(&self) -> bool {
+        self.0.is_cancelled()
+    }
+}
+
+impl PartialEq for TaskRef {
+    fn eq(&self, other: &Self) -> bool {
+        std::ptr::addr_eq(Arc::as_ptr(&self.0), Arc::as_ptr(&other.0))
+    }
+}
+
+impl Eq for TaskRef {}
+
+impl fmt::Debug for TaskRef {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TaskRef")
+            .field("name", &self.0.name())
+            .finish()
+    }
+}

@@ -1,0 +1,256 @@
+//! aio-tasks without the harness: error cases, failures, reporting, TaskGroup misuse.
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use aio_rt::{Clock, Config, Runtime, Smol, Tokio};
+use aio_tasks::{
+    ExceptionGroup, InvalidStateError, SpawnError, TaskError, TaskGroup, UnretrievedFailure,
+    all_tasks, create_task, current_task, set_exception_handler,
+};
+
+fn smol() -> Smol {
+    Smol::with_config(Config::default().clock(Clock::Virtual))
+}
+
+fn assert_send<T: Send>(_: &T) {}
+
+#[test]
+fn smoke() {
+    let rt = smol();
+    let task = rt.block_on(async { create_task(&rt, async { Ok::<_, String>(1) }) });
+    assert_send(&task);
+    assert_eq!(rt.block_on(async { task.await }), Ok(1));
+}
+
+#[test]
+fn result_and_exception_before_done_are_invalid_state() {
+    let rt = smol();
+    rt.block_on(async {
+        let task = create_task(&rt, async { Ok::<_, String>(1) });
+        assert_eq!(
+            task.result(),
+            Err(TaskError::InvalidState(InvalidStateError::ResultNotSet))
+        );
+        assert_eq!(
+            task.exception(),
+            Err(TaskError::InvalidState(InvalidStateError::ExceptionNotSet))
+        );
+        assert_eq!(
+            TaskError::<String>::InvalidState(InvalidStateError::ResultNotSet).to_string(),
+            "result is not set"
+        );
+        assert_eq!((&task).await, Ok(1));
+        assert_eq!(task.result(), Ok(1));
+        assert_eq!(task.exception(), Ok(None));
+        assert!(!task.cancel(None), "a finished task cannot be cancelled");
+        assert!(!task.cancelled());
+    });
+}
+
+#[test]
+fn a_panic_is_a_failure_every_awaiter_sees() {
+    let rt = smol();
+    rt.block_on(async {
+        let task = create_task(&rt, async {
+            if true {
+                panic!("kaboom");
+            }
+            Ok::<u8, String>(0)
+        });
+        let again = task.clone();
+        assert_eq!(task.await, Err(TaskError::Panicked("kaboom".to_owned())));
+        assert_eq!(again.await, Err(TaskError::Panicked("kaboom".to_owned())));
+    });
+}
+
+fn collecting(
+    rt: &Smol,
+) -> (
+    Arc<Mutex<Vec<UnretrievedFailure>>>,
+    impl std::future::Future<Output = ()>,
+) {
+    let seen: Arc<Mutex<Vec<UnretrievedFailure>>> = Arc::default();
+    let sink = seen.clone();
+    let rt = rt.clone();
+    let body = async move {
+        let main = create_task(&rt.clone(), async move {
+            set_exception_handler(move |f| sink.lock().unwrap().push(f.clone()));
+            let failed = create_task(&rt, async { Err::<(), _>("lost".to_owned()) });
+            let panicked = create_task(&rt, async {
+                if true {
+                    panic!("lost panic");
+                }
+                Ok::<(), String>(())
+            });
+            let retrieved = create_task(&rt, async { Err::<(), _>("seen".to_owned()) });
+            let _ = (&retrieved).await;
+            rt.sleep(Duration::from_secs(1)).await;
+            drop((failed, panicked, retrieved));
+            Ok::<(), String>(())
+        });
+        main.await.unwrap();
+    };
+    (seen, body)
+}
+
+#[test]
+fn unretrieved_failures_are_reported_once_retrieved_ones_never() {
+    let rt = smol();
+    let (seen, body) = collecting(&rt);
+    rt.block_on(body);
+    let seen = seen.lock().unwrap();
+    let errors: Vec<&str> = seen.iter().map(|f| f.error.as_str()).collect();
+    assert_eq!(errors, ["lost", "task panicked: lost panic"]);
+    assert_eq!(seen[0].task, "Task-2");
+    assert_eq!(
+        seen[0].to_string(),
+        "task exception was never retrieved: Task-2: lost"
+    );
+}
+
+#[test]
+fn outside_any_task_there_is_no_current_task_and_no_handler() {
+    assert!(current_task().is_none());
+    assert!(all_tasks().is_empty());
+    assert!(!set_exception_handler(|_| {}));
+}
+
+#[test]
+fn dropping_an_unfinished_await_cancels_the_task() {
+    let rt = smol();
+    rt.block_on(async {
+        let sleeper = rt.clone();
+        let task = create_task(&rt, async move {
+            sleeper.sleep(Duration::from_secs(10)).await;
+            Ok::<(), String>(())
+        });
+        let timeout = async {
+            rt.sleep(Duration::from_secs(1)).await;
+            None
+        };
+        let raced = futures_lite::future::or(async { Some((&task).await) }, timeout).await;
+        assert_eq!(raced, None);
+        assert!(matches!((&task).await, Err(TaskError::Cancelled(_))));
+        assert_eq!(rt.now().since_start(), Duration::from_secs(1));
+    });
+}
+
+#[test]
+fn dropping_the_task_handle_does_not_cancel() {
+    let rt = smol();
+    let flag = Arc::new(Mutex::new(false));
+    let set = flag.clone();
+    rt.block_on(async {
+        let sleeper = rt.clone();
+        drop(create_task(&rt, async move {
+            sleeper.sleep(Duration::from_secs(1)).await;
+            *set.lock().unwrap() = true;
+            Ok::<(), String>(())
+        }));
+        rt.sleep(Duration::from_secs(2)).await;
+    });
+    assert!(*flag.lock().unwrap());
+}
+
+#[test]
+fn names_can_be_changed() {
+    let rt = smol();
+    rt.block_on(async {
+        let task = create_task(&rt, async { Ok::<_, String>(()) });
+        assert_eq!(task.name(), "Task-1");
+        task.set_name("renamed");
+        assert_eq!(task.as_ref().name(), "renamed");
+        assert_eq!(
+            format!("{task:?}"),
+            r#"Task { name: "renamed", state: "pending" }"#
+        );
+        task.await.unwrap();
+    });
+}
+
+#[test]
+fn spawning_into_a_failing_group_is_shutting_down() {
+    let rt = smol();
+    let refused: Arc<Mutex<Option<Result<(), SpawnError>>>> = Arc::default();
+    let seen = refused.clone();
+    let result: Result<(), ExceptionGroup<String>> = rt.block_on(async {
+        let r = rt.clone();
+        TaskGroup::run(&rt, |tg| async move {
+            let r2 = r.clone();
+            tg.create_task(async move {
+                r2.sleep(Duration::from_secs(10)).await;
+                Ok(())
+            })
+            .unwrap();
+            let failing = tg
+                .create_task(async { Err::<(), _>("first".to_owned()) })
+                .unwrap();
+            // Added after the group's own callback: runs once the group is aborting,
+            // while the sleeping child is still being cancelled.
+            let tg2 = tg.clone();
+            failing.add_done_callback(move |_| {
+                *seen.lock().unwrap() = Some(tg2.create_task(async { Ok(()) }).map(drop));
+            });
+            r.sleep(Duration::from_secs(5)).await;
+            Ok(())
+        })
+        .await
+    });
+    assert_eq!(
+        *refused.lock().unwrap(),
+        Some(Err(SpawnError::ShuttingDown))
+    );
+    let errors = result.unwrap_err();
+    assert_eq!(
+        errors.to_string(),
+        "unhandled errors in a TaskGroup (1 sub-exception)"
+    );
+    assert_eq!(errors.errors, vec![TaskError::Failed("first".to_owned())]);
+    assert_eq!(
+        rt.now().since_start(),
+        Duration::ZERO,
+        "the failure cancelled the sleepers"
+    );
+    assert_eq!(
+        SpawnError::ShuttingDown.to_string(),
+        "taskgroup is shutting down"
+    );
+    assert_eq!(SpawnError::Finished.to_string(), "taskgroup is finished");
+}
+
+#[test]
+fn a_panicking_child_is_in_the_group_error() {
+    let rt = Tokio::current_thread_with(Config::default().clock(Clock::Virtual));
+    let result: Result<(), ExceptionGroup<String>> =
+        rt.block_on(TaskGroup::run(&rt, |tg| async move {
+            tg.create_task(async {
+                if true {
+                    panic!("child panic");
+                }
+                Ok(())
+            })
+            .unwrap();
+            Ok(())
+        }));
+    assert_eq!(
+        result.unwrap_err().errors,
+        vec![TaskError::Panicked("child panic".to_owned())]
+    );
+}
+
+#[test]
+fn a_group_that_succeeds_gives_the_body_value_and_then_refuses_tasks() {
+    let rt = smol();
+    let mut kept = None;
+    let value = rt.block_on(TaskGroup::run(&rt, |tg| {
+        kept = Some(tg.clone());
+        async move {
+            let child = tg.create_task(async { Ok::<_, String>(2) }).unwrap();
+            Ok::<_, String>(child.await.unwrap() * 21)
+        }
+    }));
+    assert_eq!(value, Ok(42));
+    let err = kept.unwrap().create_task(async { Ok(()) }).unwrap_err();
+    assert_eq!(err, SpawnError::Finished);
+}

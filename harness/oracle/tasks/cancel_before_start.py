@@ -1,0 +1,27 @@
+"""cancel_before_start: a task cancelled before its first step never runs its body."""
+
+import asyncio
+
+from rosetta import log
+
+
+async def body():
+    log("never", "body runs")
+
+
+async def main():
+    task = asyncio.create_task(body(), name="never")
+    log("main", f"cancel: {str(task.cancel('too early')).lower()}")
+    try:
+        await task
+    except asyncio.CancelledError as e:
+        log("main", f"await: cancelled with message '{e.args[0]}'")
+    log("main", f"done: {str(task.done()).lower()}, cancelled: {str(task.cancelled()).lower()}")
+    log("main", f"cancel again: {str(task.cancel()).lower()}")
+    try:
+        task.exception()
+    except asyncio.CancelledError:
+        log("main", "exception(): cancelled")
+
+
+asyncio.run(main())

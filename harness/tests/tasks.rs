@@ -1,0 +1,63 @@
+//! The `tasks` scenarios on every runtime.
+
+mod common;
+
+use aio_harness::RuntimeKind;
+use common::{check_differences, check_parity, runtimes, third_party_runtimes};
+use rstest::rstest;
+use rstest_reuse::apply;
+
+#[apply(runtimes)]
+fn create_task_lazy_start(kind: RuntimeKind) {
+    check_parity("create_task_lazy_start", kind);
+}
+
+#[apply(runtimes)]
+fn cancel_before_start(kind: RuntimeKind) {
+    check_parity("cancel_before_start", kind);
+}
+
+#[apply(runtimes)]
+fn cancel_running_task(kind: RuntimeKind) {
+    check_parity("cancel_running_task", kind);
+}
+
+#[apply(runtimes)]
+fn cancel_cascades(kind: RuntimeKind) {
+    check_parity("cancel_cascades", kind);
+}
+
+#[apply(runtimes)]
+fn task_failure_shared(kind: RuntimeKind) {
+    check_parity("task_failure_shared", kind);
+}
+
+#[apply(runtimes)]
+fn unretrieved_failure_reported(kind: RuntimeKind) {
+    check_parity("unretrieved_failure_reported", kind);
+}
+
+#[apply(runtimes)]
+fn taskgroup_waits_for_all(kind: RuntimeKind) {
+    check_parity("taskgroup_waits_for_all", kind);
+}
+
+#[apply(runtimes)]
+fn taskgroup_failure_cancels(kind: RuntimeKind) {
+    check_parity("taskgroup_failure_cancels", kind);
+}
+
+#[apply(runtimes)]
+fn taskgroup_body_fails(kind: RuntimeKind) {
+    check_parity("taskgroup_body_fails", kind);
+}
+
+#[apply(runtimes)]
+fn taskgroup_owner_cancelled(kind: RuntimeKind) {
+    check_parity("taskgroup_owner_cancelled", kind);
+}
+
+#[apply(third_party_runtimes)]
+fn cancel_cannot_be_refused(kind: RuntimeKind) {
+    check_differences("cancel_cannot_be_refused", kind);
+}
