@@ -6,6 +6,7 @@
 //! interleaved runs, with the min-max range, and the ratios to native and to CPython are
 //! the headline.
 
+mod more;
 mod report;
 mod workloads;
 
@@ -214,9 +215,12 @@ pub fn measure_python(
             return Err(String::from_utf8_lossy(&out.stderr).into_owned());
         }
         let text = String::from_utf8_lossy(&out.stdout);
+        // `ns_per_op=<x>`, or `... <x> ns/op ...` (the aio-loop twins).
+        let words: Vec<&str> = text.split_whitespace().collect();
         let value = text
             .lines()
             .find_map(|l| l.strip_prefix("ns_per_op="))
+            .or_else(|| words.windows(2).find(|w| w[1] == "ns/op").map(|w| w[0]))
             .and_then(|v| v.trim().parse::<f64>().ok())
             .ok_or_else(|| format!("{script}.py printed no ns_per_op= line: {text}"))?;
         values.push(value);

@@ -46,7 +46,11 @@ fn table_rows(results: &Results) -> Vec<Vec<String>> {
             row.workload.unit.to_owned(),
             fmt_stats(&row.ours),
             fmt_stats(&row.native),
-            format!("{:.2}x", row.ratio()),
+            if row.ratio().is_finite() {
+                format!("{:.2}x", row.ratio())
+            } else {
+                "-".to_owned()
+            },
             py.map_or("-".to_owned(), |p| fmt_value(p.median)),
             py.map_or("-".to_owned(), |p| {
                 format!("{:.1}x", p.median / row.ours.median)

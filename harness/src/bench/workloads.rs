@@ -33,6 +33,39 @@ pub static WORKLOADS: &[Workload] = &[
         unit: "bytes/task",
     },
     Workload {
+        name: "call_soon",
+        family: "loop",
+        description: "aio-loop: a callback scheduled with call_soon before the loop runs, then run",
+        native: "none: compared with CPython's asyncio loop",
+        size: (1_000_000, 200_000),
+        run: super::more::call_soon,
+        python: Some("loop_call_soon"),
+        runtimes: Some(&[RuntimeKind::AioLoop]),
+        unit: "ns/callback",
+    },
+    Workload {
+        name: "call_later",
+        family: "loop",
+        description: "aio-loop: a timer made with call_later (all due at once: the heap, not the clock)",
+        native: "none: compared with CPython's asyncio loop",
+        size: (10_000, 10_000),
+        run: super::more::call_later,
+        python: Some("loop_timers"),
+        runtimes: Some(&[RuntimeKind::AioLoop]),
+        unit: "ns/timer",
+    },
+    Workload {
+        name: "async_generator",
+        family: "generators",
+        description: "an integer through an async generator (co.yield_), consumed with while-let next().await",
+        native: "a hand-written Stream",
+        size: (1_000_000, 200_000),
+        run: super::more::async_generator,
+        python: Some("generators_items"),
+        runtimes: None,
+        unit: "ns/item",
+    },
+    Workload {
         name: "sleep_oversleep",
         family: "timers",
         description: "mean oversleep of 10 ms sleeps on the real clock, n sleeps in a row",
@@ -77,7 +110,10 @@ impl AnyRt {
         }
     }
 
-    fn block_on_timed<Fut: std::future::Future<Output = ()>>(&self, fut: Fut) -> Duration {
+    pub(crate) fn block_on_timed<Fut: std::future::Future<Output = ()>>(
+        &self,
+        fut: Fut,
+    ) -> Duration {
         let timed = async {
             let start = Instant::now();
             fut.await;
