@@ -111,8 +111,8 @@ impl Condition {
     /// so the `async with` around it still holds the lock. Rust cannot await inside a
     /// drop: a dropped `wait` takes the lock back at once when it is free with nobody in
     /// line (or already handed to it), which is the case in the usual timeout pattern;
-    /// otherwise it leaves the lock to the tasks in line, and the guard around it must
-    /// not be relied on to hold it.
+    /// otherwise it leaves the lock to the tasks in line, and a [`LockGuard`](crate::LockGuard)
+    /// taken before the wait knows it no longer holds the lock (its drop does nothing).
     pub fn wait(&self) -> Wait<'_> {
         Wait { cond: self, phase: Phase::Start }
     }
@@ -185,8 +185,10 @@ impl fmt::Debug for Condition {
 
 enum Phase<'a> {
     Start,
-    Waiting(u64),
-    Reacquire(lock::Acquire<'a>),
+    /// Waiting for a notification: our id in the waiters, the lock's generation before.
+    Waiting(u64, u64),
+    /// Notified, waiting for the lock.
+    Reacquire(lock::Acquire<'a>, u64),
     Done,
 }
 
@@ -207,27 +209,30 @@ impl Future for Wait<'_> {
         loop {
             match &mut this.phase {
                 Phase::Start => {
+                    let generation = this.cond.lock.generation();
                     if this.cond.lock.release().is_err() {
                         this.phase = Phase::Done;
                         return Poll::Ready(Err(ConditionError::WaitUnacquired));
                     }
                     let id = this.cond.waiters().push(cx.waker());
-                    this.phase = Phase::Waiting(id);
+                    this.phase = Phase::Waiting(id, generation);
                     return Poll::Pending;
                 }
-                Phase::Waiting(id) => {
+                Phase::Waiting(id, generation) => {
                     let mut waiters = this.cond.waiters();
                     if waiters.state(*id, cx.waker()) == WaiterState::Waiting {
                         return Poll::Pending;
                     }
                     waiters.remove(*id);
                     drop(waiters);
-                    this.phase = Phase::Reacquire(this.cond.lock.acquire());
+                    this.phase = Phase::Reacquire(this.cond.lock.acquire(), *generation);
                 }
-                Phase::Reacquire(acquire) => {
+                Phase::Reacquire(acquire, generation) => {
                     return match Pin::new(acquire).poll(cx) {
                         Poll::Pending => Poll::Pending,
                         Poll::Ready(()) => {
+                            // Held again on behalf of whoever held it before the wait.
+                            this.cond.lock.restore_generation(*generation);
                             this.phase = Phase::Done;
                             Poll::Ready(Ok(()))
                         }
@@ -241,25 +246,23 @@ impl Future for Wait<'_> {
 
 impl Drop for Wait<'_> {
     fn drop(&mut self) {
-        let notified = match std::mem::replace(&mut self.phase, Phase::Done) {
+        let (notified, retaken, generation) = match std::mem::replace(&mut self.phase, Phase::Done) {
             Phase::Start | Phase::Done => return,
-            Phase::Waiting(id) => self.cond.waiters().remove(id) != WaiterState::Waiting,
-            Phase::Reacquire(mut acquire) => {
-                // Notified; take the lock back if we can without waiting.
-                if !acquire.try_finish() {
-                    drop(acquire);
-                }
-                self.cond.waiters().wake_first();
-                return;
+            Phase::Waiting(id, generation) => {
+                let notified = self.cond.waiters().remove(id) != WaiterState::Waiting;
+                // Take the lock back, as asyncio's `finally: await self.acquire()` does,
+                // if that needs no waiting.
+                (notified, self.cond.lock.try_acquire(), generation)
             }
+            Phase::Reacquire(mut acquire, generation) => (true, acquire.try_finish(), generation),
         };
+        if retaken {
+            self.cond.lock.restore_generation(generation);
+        }
         if notified {
             // 3.13: a notification we will not use goes to the next waiter.
             self.cond.waiters().wake_first();
         }
-        // Take the lock back, as asyncio's `finally: await self.acquire()` does, if that
-        // needs no waiting.
-        let _ = self.cond.lock.try_acquire();
     }
 }
 
@@ -267,8 +270,8 @@ impl fmt::Debug for Wait<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let phase = match self.phase {
             Phase::Start => "start",
-            Phase::Waiting(_) => "waiting",
-            Phase::Reacquire(_) => "reacquire",
+            Phase::Waiting(..) => "waiting",
+            Phase::Reacquire(..) => "reacquire",
             Phase::Done => "done",
         };
         f.debug_struct("Wait").field("phase", &phase).finish_non_exhaustive()
@@ -335,6 +338,35 @@ mod tests {
         assert!(!cond.locked());
         drop(a);
         assert!(cond.locked(), "the lock is held again, as after asyncio's cancelled wait");
+    }
+
+    #[test]
+    fn a_dropped_wait_that_cannot_retake_the_lock_leaves_the_holder_alone() {
+        let cond = Condition::new();
+        let guard = poll_once(&mut cond.lock());
+        let mut a = cond.wait();
+        assert!(poll_once(&mut a).is_pending());
+        let other = poll_once(&mut cond.lock()); // another task takes the lock
+        assert!(other.is_ready());
+        drop(a);
+        drop(guard);
+        assert!(cond.locked(), "the waiter's guard did not release the other task's lock");
+        drop(other);
+        assert!(!cond.locked());
+    }
+
+    #[test]
+    fn a_guard_releases_after_a_completed_wait() {
+        let cond = Condition::new();
+        let guard = poll_once(&mut cond.lock());
+        let mut a = cond.wait();
+        assert!(poll_once(&mut a).is_pending());
+        assert!(cond.lock.try_acquire());
+        cond.notify(1).unwrap();
+        cond.release().unwrap();
+        assert!(poll_once(&mut a).is_ready());
+        drop(guard);
+        assert!(!cond.locked(), "the guard released the lock its wait took back");
     }
 
     #[test]

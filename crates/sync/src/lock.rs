@@ -43,7 +43,18 @@ pub struct Lock {
 #[derive(Default)]
 struct State {
     locked: bool,
+    /// Counts acquisitions, so that a guard can tell whether the lock it took is still
+    /// the one held (asyncio lets any task release the lock; see [`LockGuard`]).
+    generation: u64,
     waiters: WaitList,
+}
+
+impl State {
+    fn take(&mut self) -> u64 {
+        self.locked = true;
+        self.generation += 1;
+        self.generation
+    }
 }
 
 impl Lock {
@@ -75,7 +86,7 @@ impl Lock {
     /// and the task's place in line is given up. If the lock had already been handed to
     /// this task (woken, not yet run), the hand-off passes to the next waiter.
     pub fn acquire(&self) -> Acquire<'_> {
-        Acquire { lock: self, id: None }
+        Acquire { lock: self, id: None, generation: 0 }
     }
 
     /// Takes the lock if it is free and nobody waits for it.
@@ -84,7 +95,7 @@ impl Lock {
     pub fn try_acquire(&self) -> bool {
         let mut state = self.state();
         if !state.locked && state.waiters.is_empty() {
-            state.locked = true;
+            state.take();
             true
         } else {
             false
@@ -118,6 +129,26 @@ impl Lock {
         state.waiters.wake_front();
         Ok(())
     }
+
+    /// Releases the lock if it is held under `generation` (the holder has not changed).
+    fn release_if(&self, generation: u64) {
+        let mut state = self.state();
+        if state.locked && state.generation == generation {
+            state.locked = false;
+            state.waiters.wake_front();
+        }
+    }
+
+    /// The current acquisition's generation.
+    pub(crate) fn generation(&self) -> u64 {
+        self.state().generation
+    }
+
+    /// Gives the current acquisition an earlier generation back: a Condition's wait
+    /// re-takes the lock for the guard that held it before the wait.
+    pub(crate) fn restore_generation(&self, generation: u64) {
+        self.state().generation = generation;
+    }
 }
 
 impl fmt::Debug for Lock {
@@ -134,6 +165,8 @@ impl fmt::Debug for Lock {
 pub struct Acquire<'a> {
     lock: &'a Lock,
     id: Option<u64>,
+    /// The generation this acquire took the lock under, once it has.
+    generation: u64,
 }
 
 impl Future for Acquire<'_> {
@@ -145,7 +178,7 @@ impl Future for Acquire<'_> {
         match this.id {
             None => {
                 if !state.locked && state.waiters.is_empty() {
-                    state.locked = true;
+                    this.generation = state.take();
                     return Poll::Ready(());
                 }
                 this.id = Some(state.waiters.push(cx.waker()));
@@ -156,7 +189,7 @@ impl Future for Acquire<'_> {
                 WaiterState::Woken | WaiterState::Gone => {
                     state.waiters.remove(id);
                     this.id = None;
-                    state.locked = true;
+                    this.generation = state.take();
                     Poll::Ready(())
                 }
             },
@@ -178,7 +211,7 @@ impl Acquire<'_> {
             if let Some(id) = self.id.take() {
                 state.waiters.remove(id);
             }
-            state.locked = true;
+            self.generation = state.take();
         }
         ready
     }
@@ -218,7 +251,10 @@ impl<'a> Future for LockFuture<'a> {
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<LockGuard<'a>> {
         let this = self.get_mut();
         let lock = this.acquire.lock;
-        Pin::new(&mut this.acquire).poll(cx).map(|()| LockGuard { lock })
+        match Pin::new(&mut this.acquire).poll(cx) {
+            Poll::Pending => Poll::Pending,
+            Poll::Ready(()) => Poll::Ready(LockGuard { lock, generation: this.acquire.generation }),
+        }
     }
 }
 
@@ -226,16 +262,19 @@ impl<'a> Future for LockFuture<'a> {
 ///
 /// Python: the body of `async with lock:`
 ///
-/// If another task released the lock meanwhile (asyncio allows it), the drop does
-/// nothing rather than release a lock someone else took since.
+/// The drop releases the lock only if it is still this guard's acquisition: if another
+/// task released it meanwhile (asyncio allows it), or a cancelled
+/// [`Condition::wait`](crate::Condition::wait) could not take it back, the drop does
+/// nothing rather than release a lock someone else holds now.
 #[must_use = "the lock is released as soon as the guard is dropped"]
 pub struct LockGuard<'a> {
     lock: &'a Lock,
+    generation: u64,
 }
 
 impl Drop for LockGuard<'_> {
     fn drop(&mut self) {
-        let _ = self.lock.release();
+        self.lock.release_if(self.generation);
     }
 }
 
@@ -310,6 +349,16 @@ mod tests {
         }
         assert!(!lock.locked());
         assert!(lock.try_acquire(), "nobody is left in line");
+    }
+
+    #[test]
+    fn a_guard_does_not_release_someone_elses_acquisition() {
+        let lock = Lock::new();
+        let guard = poll_once(&mut lock.lock());
+        lock.release().unwrap(); // any task may release
+        assert!(lock.try_acquire(), "another task takes it");
+        drop(guard);
+        assert!(lock.locked(), "the old guard left the new holder alone");
     }
 
     #[test]
