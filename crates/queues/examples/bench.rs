@@ -31,7 +31,9 @@ where
 {
     match exec {
         Exec::Tokio => {
-            let rt = tokio::runtime::Builder::new_current_thread().build().expect("runtime");
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .build()
+                .expect("runtime");
             rt.block_on(make(Spawner::Tokio))
         }
         Exec::Smol => {
@@ -129,7 +131,9 @@ async fn async_channel(sp: Spawner) -> Duration {
 
 /// Best and median of `RUNS`, in ns per item.
 fn measure(mut once: impl FnMut() -> Duration) -> (f64, f64) {
-    let mut ns: Vec<f64> = (0..RUNS).map(|_| once().as_nanos() as f64 / ITEMS as f64).collect();
+    let mut ns: Vec<f64> = (0..RUNS)
+        .map(|_| once().as_nanos() as f64 / ITEMS as f64)
+        .collect();
     ns.sort_by(f64::total_cmp);
     (ns[0], ns[RUNS / 2])
 }
@@ -141,8 +145,17 @@ fn main() {
         let mpsc = measure(|| run(exec, tokio_mpsc));
         let chan = measure(|| run(exec, async_channel));
         let name = format!("{exec:?}").to_lowercase();
-        println!("  {name:<6} aio_queues::Queue (task_done/join on) {:6.1} / {:6.1}", ours.0, ours.1);
-        println!("  {name:<6} tokio::sync::mpsc                     {:6.1} / {:6.1}", mpsc.0, mpsc.1);
-        println!("  {name:<6} async_channel::bounded                {:6.1} / {:6.1}", chan.0, chan.1);
+        println!(
+            "  {name:<6} aio_queues::Queue (task_done/join on) {:6.1} / {:6.1}",
+            ours.0, ours.1
+        );
+        println!(
+            "  {name:<6} tokio::sync::mpsc                     {:6.1} / {:6.1}",
+            mpsc.0, mpsc.1
+        );
+        println!(
+            "  {name:<6} async_channel::bounded                {:6.1} / {:6.1}",
+            chan.0, chan.1
+        );
     }
 }

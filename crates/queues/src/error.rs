@@ -93,7 +93,8 @@ impl<T> PutNowaitError<T> {
     /// Python: none (Rust only)
     pub fn into_inner(self) -> T {
         match self {
-            PutNowaitError::Full(QueueFull(item)) | PutNowaitError::ShutDown(QueueShutDown(item)) => item,
+            PutNowaitError::Full(QueueFull(item))
+            | PutNowaitError::ShutDown(QueueShutDown(item)) => item,
         }
     }
 }

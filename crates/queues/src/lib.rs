@@ -69,6 +69,8 @@ mod error;
 mod queue;
 mod store;
 
-pub use error::{GetNowaitError, PutNowaitError, QueueEmpty, QueueFull, QueueShutDown, TaskDoneError};
+pub use error::{
+    GetNowaitError, PutNowaitError, QueueEmpty, QueueFull, QueueShutDown, TaskDoneError,
+};
 pub use queue::{BaseQueue, Get, Join, LifoQueue, PriorityQueue, Put, Queue};
 pub use store::{Fifo, Lifo, Priority, Store};

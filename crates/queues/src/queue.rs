@@ -9,7 +9,10 @@ use std::task::{Context, Poll};
 
 use aio_sync::{WaitList, WaiterState};
 
-use crate::{Fifo, GetNowaitError, Lifo, Priority, PutNowaitError, QueueEmpty, QueueFull, QueueShutDown, Store, TaskDoneError};
+use crate::{
+    Fifo, GetNowaitError, Lifo, Priority, PutNowaitError, QueueEmpty, QueueFull, QueueShutDown,
+    Store, TaskDoneError,
+};
 
 /// A FIFO queue: `get` returns items in the order they were put.
 ///
@@ -90,7 +93,11 @@ impl<T, S: Store<T>> BaseQueue<T, S> {
             putters: WaitList::new(),
             joiners: WaitList::new(),
         };
-        BaseQueue { maxsize, state: Mutex::new(state), _items: PhantomData }
+        BaseQueue {
+            maxsize,
+            state: Mutex::new(state),
+            _items: PhantomData,
+        }
     }
 
     fn state(&self) -> MutexGuard<'_, State<S>> {
@@ -189,7 +196,11 @@ impl<T, S: Store<T>> BaseQueue<T, S> {
     /// future) and leaves no putter behind; if it had been woken for a free slot it
     /// will not use, it wakes the next putter.
     pub fn put(&self, item: T) -> Put<'_, T, S> {
-        Put { queue: self, item: Some(item), id: None }
+        Put {
+            queue: self,
+            item: Some(item),
+            id: None,
+        }
     }
 
     /// Takes an item, waiting while the queue is empty.
@@ -206,7 +217,11 @@ impl<T, S: Store<T>> BaseQueue<T, S> {
     /// `get` never loses one. If it had been woken for an item it will not take, it
     /// wakes the next getter.
     pub fn get(&self) -> Get<'_, T, S> {
-        Get { queue: self, id: None, _items: PhantomData }
+        Get {
+            queue: self,
+            id: None,
+            _items: PhantomData,
+        }
     }
 
     /// Marks one item taken from the queue as processed.
@@ -243,7 +258,11 @@ impl<T, S: Store<T>> BaseQueue<T, S> {
     ///
     /// Cancel safe: dropping it only removes this task from the joiners.
     pub fn join(&self) -> Join<'_, T, S> {
-        Join { queue: self, id: None, _items: PhantomData }
+        Join {
+            queue: self,
+            id: None,
+            _items: PhantomData,
+        }
     }
 
     /// Shuts the queue down: puts fail from now on, and blocked putters wake up to
@@ -343,7 +362,9 @@ impl<T, S: Store<T>> Drop for Put<'_, T, S> {
 
 impl<T, S: Store<T>> fmt::Debug for Put<'_, T, S> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Put").field("waiting", &self.id.is_some()).finish_non_exhaustive()
+        f.debug_struct("Put")
+            .field("waiting", &self.id.is_some())
+            .finish_non_exhaustive()
     }
 }
 
@@ -397,7 +418,9 @@ impl<T, S: Store<T>> Drop for Get<'_, T, S> {
 
 impl<T, S: Store<T>> fmt::Debug for Get<'_, T, S> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Get").field("waiting", &self.id.is_some()).finish_non_exhaustive()
+        f.debug_struct("Get")
+            .field("waiting", &self.id.is_some())
+            .finish_non_exhaustive()
     }
 }
 
@@ -437,13 +460,20 @@ impl<T, S: Store<T>> Future for Join<'_, T, S> {
 impl<T, S> Drop for Join<'_, T, S> {
     fn drop(&mut self) {
         if let Some(id) = self.id {
-            self.queue.state.lock().unwrap_or_else(PoisonError::into_inner).joiners.remove(id);
+            self.queue
+                .state
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .joiners
+                .remove(id);
         }
     }
 }
 
 impl<T, S> fmt::Debug for Join<'_, T, S> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Join").field("waiting", &self.id.is_some()).finish_non_exhaustive()
+        f.debug_struct("Join")
+            .field("waiting", &self.id.is_some())
+            .finish_non_exhaustive()
     }
 }

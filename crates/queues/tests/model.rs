@@ -39,7 +39,12 @@ impl<F: Future + Unpin> Pending<F> {
     fn new(fut: F) -> Self {
         let counter = Arc::new(Counter::default());
         let waker = Waker::from(counter.clone());
-        Pending { fut, counter, waker, seen: 0 }
+        Pending {
+            fut,
+            counter,
+            waker,
+            seen: 0,
+        }
     }
 
     fn poll(&mut self) -> Poll<F::Output> {
@@ -102,7 +107,11 @@ impl Model {
             Kind::Fifo => self.items.pop_front(),
             Kind::Lifo => self.items.pop_back(),
             Kind::Priority => {
-                let (i, _) = self.items.iter().enumerate().min_by_key(|(_, item)| **item)?;
+                let (i, _) = self
+                    .items
+                    .iter()
+                    .enumerate()
+                    .min_by_key(|(_, item)| **item)?;
                 self.items.remove(i)
             }
         }
@@ -111,7 +120,12 @@ impl Model {
 
 fn run<S: Store<u32>>(kind: Kind, maxsize: usize, ops: Vec<Op>) -> Result<(), TestCaseError> {
     let queue: BaseQueue<u32, S> = BaseQueue::new(maxsize);
-    let mut model = Model { kind, items: VecDeque::new(), unfinished: 0, shutdown: false };
+    let mut model = Model {
+        kind,
+        items: VecDeque::new(),
+        unfinished: 0,
+        shutdown: false,
+    };
     let mut puts = Vec::new();
     let mut gets = Vec::new();
     let mut next = 0u32;
@@ -121,7 +135,11 @@ fn run<S: Store<u32>>(kind: Kind, maxsize: usize, ops: Vec<Op>) -> Result<(), Te
         (u32::from(key) << 16) | next
     };
     let got = |model: &mut Model, value: u32| -> Result<(), TestCaseError> {
-        prop_assert_eq!(Some(value), model.expect_next(), "an item left out of order, or one never put");
+        prop_assert_eq!(
+            Some(value),
+            model.expect_next(),
+            "an item left out of order, or one never put"
+        );
         Ok(())
     };
 
@@ -135,7 +153,9 @@ fn run<S: Store<u32>>(kind: Kind, maxsize: usize, ops: Vec<Op>) -> Result<(), Te
                         model.unfinished += 1;
                     }
                     Err(PutNowaitError::Full(e)) => {
-                        prop_assert!(maxsize > 0 && model.items.len() >= maxsize && !model.shutdown);
+                        prop_assert!(
+                            maxsize > 0 && model.items.len() >= maxsize && !model.shutdown
+                        );
                         prop_assert_eq!(e.into_inner(), value);
                     }
                     Err(PutNowaitError::ShutDown(e)) => {
@@ -225,11 +245,29 @@ fn run<S: Store<u32>>(kind: Kind, maxsize: usize, ops: Vec<Op>) -> Result<(), Te
         }
         // No lost wake-up: enough waiters are woken to use what is there.
         let woken_gets = gets.iter().filter(|g| g.woken()).count();
-        let owed = if model.shutdown { gets.len() } else { model.items.len().min(gets.len()) };
-        prop_assert!(woken_gets >= owed, "{} getters woken for {} owed", woken_gets, owed);
+        let owed = if model.shutdown {
+            gets.len()
+        } else {
+            model.items.len().min(gets.len())
+        };
+        prop_assert!(
+            woken_gets >= owed,
+            "{} getters woken for {} owed",
+            woken_gets,
+            owed
+        );
         let woken_puts = puts.iter().filter(|(_, p)| p.woken()).count();
-        let free = if model.shutdown { puts.len() } else { maxsize.saturating_sub(model.items.len()) };
-        prop_assert!(woken_puts >= free.min(puts.len()), "{} putters woken for {} free slots", woken_puts, free);
+        let free = if model.shutdown {
+            puts.len()
+        } else {
+            maxsize.saturating_sub(model.items.len())
+        };
+        prop_assert!(
+            woken_puts >= free.min(puts.len()),
+            "{} putters woken for {} free slots",
+            woken_puts,
+            free
+        );
     }
 
     // Cancel everything still pending, then drain: exactly the model's items are left.

@@ -6,7 +6,9 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::task::{Context, Poll, Wake, Waker};
 
-use aio_queues::{GetNowaitError, LifoQueue, PriorityQueue, PutNowaitError, Queue, QueueShutDown, TaskDoneError};
+use aio_queues::{
+    GetNowaitError, LifoQueue, PriorityQueue, PutNowaitError, Queue, QueueShutDown, TaskDoneError,
+};
 
 #[derive(Default)]
 struct Counter(AtomicUsize);
@@ -41,7 +43,10 @@ fn smoke() {
     assert_eq!(q.get_nowait(), Ok(1));
     assert_eq!(q.get_nowait(), Ok(2));
     assert!(q.empty());
-    assert_eq!(q.get_nowait(), Err(GetNowaitError::Empty(aio_queues::QueueEmpty)));
+    assert_eq!(
+        q.get_nowait(),
+        Err(GetNowaitError::Empty(aio_queues::QueueEmpty))
+    );
 }
 
 #[test]
@@ -52,7 +57,10 @@ fn orders() {
         lifo.put_nowait(i).unwrap();
         prio.put_nowait((i, format!("job {i}"))).unwrap();
     }
-    assert_eq!([lifo.get_nowait(), lifo.get_nowait(), lifo.get_nowait()], [Ok(1), Ok(3), Ok(2)]);
+    assert_eq!(
+        [lifo.get_nowait(), lifo.get_nowait(), lifo.get_nowait()],
+        [Ok(1), Ok(3), Ok(2)]
+    );
     assert_eq!(prio.get_nowait().unwrap().0, 1);
     assert_eq!(prio.get_nowait().unwrap().0, 2);
 }
@@ -68,10 +76,19 @@ fn errors_carry_the_item_and_say_what_was_wrong() {
     assert_eq!(q.get_nowait().unwrap(), "a");
     assert_eq!(q.task_done(), Ok(()));
     assert_eq!(q.task_done(), Err(TaskDoneError));
-    assert_eq!(TaskDoneError.to_string(), "task_done() called too many times");
+    assert_eq!(
+        TaskDoneError.to_string(),
+        "task_done() called too many times"
+    );
     q.shutdown(false);
-    assert!(matches!(q.put_nowait("c"), Err(PutNowaitError::ShutDown(QueueShutDown("c")))));
-    assert_eq!(q.get_nowait(), Err(GetNowaitError::ShutDown(QueueShutDown(()))));
+    assert!(matches!(
+        q.put_nowait("c"),
+        Err(PutNowaitError::ShutDown(QueueShutDown("c")))
+    ));
+    assert_eq!(
+        q.get_nowait(),
+        Err(GetNowaitError::ShutDown(QueueShutDown(())))
+    );
     assert_eq!(QueueShutDown(()).to_string(), "queue is shut down");
 }
 
@@ -87,7 +104,11 @@ fn getters_are_served_in_arrival_order() {
     q.put_nowait(1).unwrap();
     assert_eq!((woken(&ca), woken(&cb)), (1, 0));
     q.put_nowait(2).unwrap();
-    assert_eq!(poll(&mut b, &wb), Poll::Ready(Ok(1)), "items are not reserved: b, polled first, takes 1");
+    assert_eq!(
+        poll(&mut b, &wb),
+        Poll::Ready(Ok(1)),
+        "items are not reserved: b, polled first, takes 1"
+    );
     assert_eq!(poll(&mut a, &wa), Poll::Ready(Ok(2)));
 }
 
@@ -102,9 +123,16 @@ fn a_woken_getter_can_be_robbed_and_goes_to_the_back() {
     assert!(poll(&mut b, &wb).is_pending());
     q.put_nowait(1).unwrap();
     assert_eq!(q.get_nowait(), Ok(1), "get_nowait robs the woken getter");
-    assert!(poll(&mut a, &wa).is_pending(), "a finds the queue empty and waits again, behind b");
+    assert!(
+        poll(&mut a, &wa).is_pending(),
+        "a finds the queue empty and waits again, behind b"
+    );
     q.put_nowait(2).unwrap();
-    assert_eq!((woken(&ca), woken(&cb)), (1, 1), "the next put wakes b, not a");
+    assert_eq!(
+        (woken(&ca), woken(&cb)),
+        (1, 1),
+        "the next put wakes b, not a"
+    );
     assert_eq!(poll(&mut b, &wb), Poll::Ready(Ok(2)));
 }
 
@@ -140,7 +168,11 @@ fn cancelled_put_inserts_nothing_and_leaves_no_putter() {
     assert_eq!(woken(&cb), 1, "a's free slot went to b");
     assert_eq!(poll(&mut b, &wb), Poll::Ready(Ok(())));
     assert_eq!(q.get_nowait(), Ok(3));
-    assert_eq!(q.unfinished_tasks(), 2, "two puts went in, the cancelled one did not");
+    assert_eq!(
+        q.unfinished_tasks(),
+        2,
+        "two puts went in, the cancelled one did not"
+    );
     assert!(format!("{q:?}").contains("putters: 0"));
 }
 
@@ -148,7 +180,10 @@ fn cancelled_put_inserts_nothing_and_leaves_no_putter() {
 fn join_waits_for_every_task_done() {
     let q = Queue::new(0);
     let (_, w) = waker();
-    assert!(poll(&mut q.join(), &w).is_ready(), "a fresh queue joins at once");
+    assert!(
+        poll(&mut q.join(), &w).is_ready(),
+        "a fresh queue joins at once"
+    );
     q.put_nowait(1).unwrap();
     q.put_nowait(2).unwrap();
     let (c1, w1) = waker();
@@ -163,7 +198,10 @@ fn join_waits_for_every_task_done() {
     q.task_done().unwrap();
     assert_eq!((woken(&c1), woken(&c2)), (1, 1), "every joiner wakes");
     q.put_nowait(3).unwrap();
-    assert!(poll(&mut j1, &w1).is_ready(), "a put after the count reached zero does not stop them");
+    assert!(
+        poll(&mut j1, &w1).is_ready(),
+        "a put after the count reached zero does not stop them"
+    );
     assert!(poll(&mut j2, &w2).is_ready());
 }
 
@@ -176,8 +214,16 @@ fn shutdown_drains_then_fails() {
     assert!(poll(&mut p, &wp).is_pending());
     q.shutdown(false);
     assert_eq!(woken(&cp), 1);
-    assert_eq!(poll(&mut p, &wp), Poll::Ready(Err(QueueShutDown(2))), "the blocked put fails with its item");
-    assert_eq!(poll(&mut q.get(), &wp), Poll::Ready(Ok(1)), "gets drain what is left");
+    assert_eq!(
+        poll(&mut p, &wp),
+        Poll::Ready(Err(QueueShutDown(2))),
+        "the blocked put fails with its item"
+    );
+    assert_eq!(
+        poll(&mut q.get(), &wp),
+        Poll::Ready(Ok(1)),
+        "gets drain what is left"
+    );
     assert_eq!(poll(&mut q.get(), &wp), Poll::Ready(Err(QueueShutDown(()))));
 }
 

@@ -28,7 +28,9 @@ where
 {
     match exec {
         Exec::Tokio => {
-            let rt = tokio::runtime::Builder::new_current_thread().build().expect("runtime");
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .build()
+                .expect("runtime");
             rt.block_on(make(Spawner::Tokio))
         }
         Exec::Smol => {
@@ -265,7 +267,9 @@ async fn event_listener(sp: Spawner) -> Duration {
 
 /// Best and median of `RUNS`, in ns per operation.
 fn measure(ops: usize, mut once: impl FnMut() -> Duration) -> (f64, f64) {
-    let mut ns: Vec<f64> = (0..RUNS).map(|_| once().as_nanos() as f64 / ops as f64).collect();
+    let mut ns: Vec<f64> = (0..RUNS)
+        .map(|_| once().as_nanos() as f64 / ops as f64)
+        .collect();
     ns.sort_by(f64::total_cmp);
     (ns[0], ns[RUNS / 2])
 }
@@ -276,23 +280,68 @@ fn row(exec: Exec, name: &str, (best, median): (f64, f64)) {
 }
 
 fn main() {
+    // An optional argument picks one workload: lock, semaphore or event.
+    let only = std::env::args().nth(1);
+    let wants = |name: &str| only.as_deref().is_none_or(|only| only == name);
     println!("single thread; ns per operation (best / median of {RUNS})");
-    println!("lock+unlock, {LOCK_TASKS} tasks x {LOCK_ITERS}:");
-    for exec in [Exec::Tokio, Exec::Smol] {
-        row(exec, "aio_sync::Lock", measure(LOCK_OPS, || run(exec, lock_aio)));
-        row(exec, "async_lock::Mutex", measure(LOCK_OPS, || run(exec, lock_async_lock)));
-        row(exec, "tokio::sync::Mutex", measure(LOCK_OPS, || run(exec, lock_tokio)));
+    if wants("lock") {
+        println!("lock+unlock, {LOCK_TASKS} tasks x {LOCK_ITERS}:");
+        for exec in [Exec::Tokio, Exec::Smol] {
+            row(
+                exec,
+                "aio_sync::Lock",
+                measure(LOCK_OPS, || run(exec, lock_aio)),
+            );
+            row(
+                exec,
+                "async_lock::Mutex",
+                measure(LOCK_OPS, || run(exec, lock_async_lock)),
+            );
+            row(
+                exec,
+                "tokio::sync::Mutex",
+                measure(LOCK_OPS, || run(exec, lock_tokio)),
+            );
+        }
     }
-    println!("Semaphore(10), {SEM_TASKS} tasks x {SEM_ITERS} acquire+yield+release:");
-    for exec in [Exec::Tokio, Exec::Smol] {
-        row(exec, "aio_sync::Semaphore", measure(SEM_OPS, || run(exec, sem_aio)));
-        row(exec, "async_lock::Semaphore", measure(SEM_OPS, || run(exec, sem_async_lock)));
-        row(exec, "tokio::sync::Semaphore", measure(SEM_OPS, || run(exec, sem_tokio)));
+    if wants("semaphore") {
+        println!("Semaphore(10), {SEM_TASKS} tasks x {SEM_ITERS} acquire+yield+release:");
+        for exec in [Exec::Tokio, Exec::Smol] {
+            row(
+                exec,
+                "aio_sync::Semaphore",
+                measure(SEM_OPS, || run(exec, sem_aio)),
+            );
+            row(
+                exec,
+                "async_lock::Semaphore",
+                measure(SEM_OPS, || run(exec, sem_async_lock)),
+            );
+            row(
+                exec,
+                "tokio::sync::Semaphore",
+                measure(SEM_OPS, || run(exec, sem_tokio)),
+            );
+        }
     }
-    println!("Event set waking {WAITERS} waiters, per waiter:");
-    for exec in [Exec::Tokio, Exec::Smol] {
-        row(exec, "aio_sync::Event", measure(WAITERS, || run(exec, event_aio)));
-        row(exec, "tokio::sync::Notify", measure(WAITERS, || run(exec, event_notify)));
-        row(exec, "event_listener::Event", measure(WAITERS, || run(exec, event_listener)));
+    if wants("event") {
+        println!("Event set waking {WAITERS} waiters, per waiter:");
+        for exec in [Exec::Tokio, Exec::Smol] {
+            row(
+                exec,
+                "aio_sync::Event",
+                measure(WAITERS, || run(exec, event_aio)),
+            );
+            row(
+                exec,
+                "tokio::sync::Notify",
+                measure(WAITERS, || run(exec, event_notify)),
+            );
+            row(
+                exec,
+                "event_listener::Event",
+                measure(WAITERS, || run(exec, event_listener)),
+            );
+        }
     }
 }

@@ -71,7 +71,14 @@ impl Barrier {
     ///
     /// Python: `asyncio.Barrier(parties)`
     pub fn new(parties: NonZeroUsize) -> Self {
-        Barrier { parties, state: Mutex::new(State { round: Round::Filling, count: 0, waiters: WaitList::new() }) }
+        Barrier {
+            parties,
+            state: Mutex::new(State {
+                round: Round::Filling,
+                count: 0,
+                waiters: WaitList::new(),
+            }),
+        }
     }
 
     fn state(&self) -> MutexGuard<'_, State> {
@@ -117,7 +124,11 @@ impl Barrier {
     /// Cancel safe: a dropped wait leaves the barrier as if the task had never arrived
     /// (the count goes down; the barrier is not broken), as asyncio's cancelled wait does.
     pub fn wait(&self) -> Wait<'_> {
-        Wait { barrier: self, id: None, index: None }
+        Wait {
+            barrier: self,
+            id: None,
+            index: None,
+        }
     }
 
     /// Breaks the current round: waiting tasks get [`BrokenBarrierError`], and the
@@ -169,7 +180,11 @@ pub struct Wait<'a> {
 
 impl Wait<'_> {
     /// Parks the task until the next change of state.
-    fn park(&mut self, state: &mut State, cx: &mut Context<'_>) -> Poll<Result<usize, BrokenBarrierError>> {
+    fn park(
+        &mut self,
+        state: &mut State,
+        cx: &mut Context<'_>,
+    ) -> Poll<Result<usize, BrokenBarrierError>> {
         self.id = Some(state.waiters.push(cx.waker()));
         Poll::Pending
     }
@@ -243,7 +258,9 @@ impl Drop for Wait<'_> {
 
 impl fmt::Debug for Wait<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Wait").field("index", &self.index).finish_non_exhaustive()
+        f.debug_struct("Wait")
+            .field("index", &self.index)
+            .finish_non_exhaustive()
     }
 }
 
@@ -295,7 +312,10 @@ mod tests {
         assert!(!barrier.broken(), "reset refills once the waiters are out");
         barrier.abort();
         assert!(barrier.broken());
-        assert_eq!(poll_once(&mut barrier.wait()), Poll::Ready(Err(BrokenBarrierError)));
+        assert_eq!(
+            poll_once(&mut barrier.wait()),
+            Poll::Ready(Err(BrokenBarrierError))
+        );
     }
 
     #[test]

@@ -114,7 +114,10 @@ impl Condition {
     /// otherwise it leaves the lock to the tasks in line, and a [`LockGuard`](crate::LockGuard)
     /// taken before the wait knows it no longer holds the lock (its drop does nothing).
     pub fn wait(&self) -> Wait<'_> {
-        Wait { cond: self, phase: Phase::Start }
+        Wait {
+            cond: self,
+            phase: Phase::Start,
+        }
     }
 
     /// Waits until `predicate` gives `Some`, and returns that value; `predicate` is
@@ -179,7 +182,10 @@ impl Condition {
 
 impl fmt::Debug for Condition {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Condition").field("lock", &self.lock).field("waiters", &self.waiters().len()).finish()
+        f.debug_struct("Condition")
+            .field("lock", &self.lock)
+            .field("waiters", &self.waiters().len())
+            .finish()
     }
 }
 
@@ -246,7 +252,8 @@ impl Future for Wait<'_> {
 
 impl Drop for Wait<'_> {
     fn drop(&mut self) {
-        let (notified, retaken, generation) = match std::mem::replace(&mut self.phase, Phase::Done) {
+        let (notified, retaken, generation) = match std::mem::replace(&mut self.phase, Phase::Done)
+        {
             Phase::Start | Phase::Done => return,
             Phase::Waiting(id, generation) => {
                 let notified = self.cond.waiters().remove(id) != WaiterState::Waiting;
@@ -274,7 +281,9 @@ impl fmt::Debug for Wait<'_> {
             Phase::Reacquire(..) => "reacquire",
             Phase::Done => "done",
         };
-        f.debug_struct("Wait").field("phase", &phase).finish_non_exhaustive()
+        f.debug_struct("Wait")
+            .field("phase", &phase)
+            .finish_non_exhaustive()
     }
 }
 
@@ -286,11 +295,20 @@ mod tests {
     #[test]
     fn smoke() {
         let cond = Condition::new();
-        assert_eq!(poll_once(&mut cond.wait()), Poll::Ready(Err(ConditionError::WaitUnacquired)));
+        assert_eq!(
+            poll_once(&mut cond.wait()),
+            Poll::Ready(Err(ConditionError::WaitUnacquired))
+        );
         assert_eq!(cond.notify(1), Err(ConditionError::NotifyUnacquired));
         assert_eq!(cond.notify_all(), Err(ConditionError::NotifyUnacquired));
-        assert_eq!(ConditionError::WaitUnacquired.to_string(), "cannot wait on un-acquired lock");
-        assert_eq!(ConditionError::NotifyUnacquired.to_string(), "cannot notify on un-acquired lock");
+        assert_eq!(
+            ConditionError::WaitUnacquired.to_string(),
+            "cannot wait on un-acquired lock"
+        );
+        assert_eq!(
+            ConditionError::NotifyUnacquired.to_string(),
+            "cannot notify on un-acquired lock"
+        );
     }
 
     #[test]
@@ -304,7 +322,10 @@ mod tests {
         assert!(cond.lock.try_acquire());
         cond.notify(1).unwrap();
         assert_eq!(wa.count(), 1);
-        assert!(wa.poll(&mut a).is_pending(), "notified, now waiting for the lock");
+        assert!(
+            wa.poll(&mut a).is_pending(),
+            "notified, now waiting for the lock"
+        );
         cond.release().unwrap();
         assert!(wa.poll(&mut a).is_ready());
         assert!(cond.locked());
@@ -337,7 +358,10 @@ mod tests {
         assert!(poll_once(&mut a).is_pending());
         assert!(!cond.locked());
         drop(a);
-        assert!(cond.locked(), "the lock is held again, as after asyncio's cancelled wait");
+        assert!(
+            cond.locked(),
+            "the lock is held again, as after asyncio's cancelled wait"
+        );
     }
 
     #[test]
@@ -350,7 +374,10 @@ mod tests {
         assert!(other.is_ready());
         drop(a);
         drop(guard);
-        assert!(cond.locked(), "the waiter's guard did not release the other task's lock");
+        assert!(
+            cond.locked(),
+            "the waiter's guard did not release the other task's lock"
+        );
         drop(other);
         assert!(!cond.locked());
     }
@@ -366,7 +393,10 @@ mod tests {
         cond.release().unwrap();
         assert!(poll_once(&mut a).is_ready());
         drop(guard);
-        assert!(!cond.locked(), "the guard released the lock its wait took back");
+        assert!(
+            !cond.locked(),
+            "the guard released the lock its wait took back"
+        );
     }
 
     #[test]

@@ -83,14 +83,20 @@ impl Event {
     /// Cancel safe: dropping the future removes the task from the waiters; nothing else
     /// changes.
     pub fn wait(&self) -> Wait<'_> {
-        Wait { event: self, id: None }
+        Wait {
+            event: self,
+            id: None,
+        }
     }
 }
 
 impl fmt::Debug for Event {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let state = self.state();
-        f.debug_struct("Event").field("set", &state.flag).field("waiters", &state.waiters.len()).finish()
+        f.debug_struct("Event")
+            .field("set", &state.flag)
+            .field("waiters", &state.waiters.len())
+            .finish()
     }
 }
 
@@ -136,7 +142,9 @@ impl Drop for Wait<'_> {
 
 impl fmt::Debug for Wait<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Wait").field("waiting", &self.id.is_some()).finish_non_exhaustive()
+        f.debug_struct("Wait")
+            .field("waiting", &self.id.is_some())
+            .finish_non_exhaustive()
     }
 }
 
@@ -166,7 +174,10 @@ mod tests {
         assert_eq!((wa.count(), wb.count()), (1, 1));
         assert!(wa.poll(&mut a).is_ready());
         assert!(wb.poll(&mut b).is_ready());
-        assert!(poll_once(&mut event.wait()).is_pending(), "a new wait blocks again");
+        assert!(
+            poll_once(&mut event.wait()).is_pending(),
+            "a new wait blocks again"
+        );
     }
 
     #[test]

@@ -84,5 +84,7 @@ pub use condition::{Condition, Wait as ConditionWait};
 pub use error::{BrokenBarrierError, ConditionError, LockNotAcquired, TooManyReleases};
 pub use event::{Event, Wait as EventWait};
 pub use lock::{Acquire as LockAcquire, Lock, LockFuture, LockGuard};
-pub use semaphore::{Acquire as SemaphoreAcquire, BoundedSemaphore, Permit, PermitFuture, Semaphore};
+pub use semaphore::{
+    Acquire as SemaphoreAcquire, BoundedSemaphore, Permit, PermitFuture, Semaphore,
+};
 pub use waiters::{WaitList, WaiterState};

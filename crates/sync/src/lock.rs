@@ -86,7 +86,11 @@ impl Lock {
     /// and the task's place in line is given up. If the lock had already been handed to
     /// this task (woken, not yet run), the hand-off passes to the next waiter.
     pub fn acquire(&self) -> Acquire<'_> {
-        Acquire { lock: self, id: None, generation: 0 }
+        Acquire {
+            lock: self,
+            id: None,
+            generation: 0,
+        }
     }
 
     /// Takes the lock if it is free and nobody waits for it.
@@ -110,7 +114,9 @@ impl Lock {
     ///
     /// As [`acquire`](Lock::acquire).
     pub fn lock(&self) -> LockFuture<'_> {
-        LockFuture { acquire: self.acquire() }
+        LockFuture {
+            acquire: self.acquire(),
+        }
     }
 
     /// Releases the lock and hands it to the first waiter.
@@ -154,7 +160,10 @@ impl Lock {
 impl fmt::Debug for Lock {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let state = self.state();
-        f.debug_struct("Lock").field("locked", &state.locked).field("waiters", &state.waiters.len()).finish()
+        f.debug_struct("Lock")
+            .field("locked", &state.locked)
+            .field("waiters", &state.waiters.len())
+            .finish()
     }
 }
 
@@ -184,10 +193,9 @@ impl Future for Acquire<'_> {
                 this.id = Some(state.waiters.push(cx.waker()));
                 Poll::Pending
             }
-            Some(id) => match state.waiters.state(id, cx.waker()) {
+            Some(id) => match state.waiters.poll_remove(id, cx.waker()) {
                 WaiterState::Waiting => Poll::Pending,
                 WaiterState::Woken | WaiterState::Gone => {
-                    state.waiters.remove(id);
                     this.id = None;
                     this.generation = state.take();
                     Poll::Ready(())
@@ -232,7 +240,9 @@ impl Drop for Acquire<'_> {
 
 impl fmt::Debug for Acquire<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Acquire").field("waiting", &self.id.is_some()).finish_non_exhaustive()
+        f.debug_struct("Acquire")
+            .field("waiting", &self.id.is_some())
+            .finish_non_exhaustive()
     }
 }
 
@@ -253,7 +263,10 @@ impl<'a> Future for LockFuture<'a> {
         let lock = this.acquire.lock;
         match Pin::new(&mut this.acquire).poll(cx) {
             Poll::Pending => Poll::Pending,
-            Poll::Ready(()) => Poll::Ready(LockGuard { lock, generation: this.acquire.generation }),
+            Poll::Ready(()) => Poll::Ready(LockGuard {
+                lock,
+                generation: this.acquire.generation,
+            }),
         }
     }
 }
@@ -309,9 +322,19 @@ mod tests {
         assert!(wa.poll(&mut a).is_pending());
         assert!(wb.poll(&mut b).is_pending());
         lock.release().unwrap();
-        assert_eq!((wa.count(), wb.count()), (1, 0), "only the first waiter is woken");
-        assert!(!lock.locked(), "free until the woken waiter runs, as in asyncio");
-        assert!(!lock.try_acquire(), "a newcomer cannot barge past the woken waiter");
+        assert_eq!(
+            (wa.count(), wb.count()),
+            (1, 0),
+            "only the first waiter is woken"
+        );
+        assert!(
+            !lock.locked(),
+            "free until the woken waiter runs, as in asyncio"
+        );
+        assert!(
+            !lock.try_acquire(),
+            "a newcomer cannot barge past the woken waiter"
+        );
         assert!(poll_once(&mut lock.acquire()).is_pending());
         assert!(wb.poll(&mut b).is_pending(), "b stays behind a");
         assert!(wa.poll(&mut a).is_ready());
@@ -333,7 +356,10 @@ mod tests {
         assert!(wb.poll(&mut b).is_ready());
         assert!(lock.locked());
         drop(b);
-        assert!(lock.locked(), "a finished acquire is not undone by its drop");
+        assert!(
+            lock.locked(),
+            "a finished acquire is not undone by its drop"
+        );
     }
 
     #[test]

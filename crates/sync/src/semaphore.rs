@@ -57,7 +57,12 @@ impl Semaphore {
     /// Python: `asyncio.Semaphore(value)` (a negative value, a ValueError there, cannot
     /// be written here)
     pub fn new(value: usize) -> Self {
-        Semaphore { state: Mutex::new(State { value, waiters: WaitList::new() }) }
+        Semaphore {
+            state: Mutex::new(State {
+                value,
+                waiters: WaitList::new(),
+            }),
+        }
     }
 
     fn state(&self) -> MutexGuard<'_, State> {
@@ -91,7 +96,10 @@ impl Semaphore {
     /// not yet run), the permit goes back and on to the next waiter: none leaks, and the
     /// line does not stall.
     pub fn acquire(&self) -> Acquire<'_> {
-        Acquire { sem: self, id: None }
+        Acquire {
+            sem: self,
+            id: None,
+        }
     }
 
     /// Takes a permit if one is free and nobody waits.
@@ -115,7 +123,9 @@ impl Semaphore {
     ///
     /// As [`acquire`](Semaphore::acquire).
     pub fn permit(&self) -> PermitFuture<'_> {
-        PermitFuture { acquire: self.acquire() }
+        PermitFuture {
+            acquire: self.acquire(),
+        }
     }
 
     /// Gives a permit back, handing it to the first waiter if there is one.
@@ -133,7 +143,10 @@ impl Semaphore {
 impl fmt::Debug for Semaphore {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let state = self.state();
-        f.debug_struct("Semaphore").field("value", &state.value).field("waiters", &state.waiters.len()).finish()
+        f.debug_struct("Semaphore")
+            .field("value", &state.value)
+            .field("waiters", &state.waiters.len())
+            .finish()
     }
 }
 
@@ -161,11 +174,10 @@ impl Future for Acquire<'_> {
                 this.id = Some(state.waiters.push(cx.waker()));
                 Poll::Pending
             }
-            Some(id) => match state.waiters.state(id, cx.waker()) {
+            Some(id) => match state.waiters.poll_remove(id, cx.waker()) {
                 WaiterState::Waiting => Poll::Pending,
                 WaiterState::Woken | WaiterState::Gone => {
                     // The permit was counted out for us when we were woken.
-                    state.waiters.remove(id);
                     this.id = None;
                     state.wake_while_value();
                     Poll::Ready(())
@@ -190,7 +202,9 @@ impl Drop for Acquire<'_> {
 
 impl fmt::Debug for Acquire<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Acquire").field("waiting", &self.id.is_some()).finish_non_exhaustive()
+        f.debug_struct("Acquire")
+            .field("waiting", &self.id.is_some())
+            .finish_non_exhaustive()
     }
 }
 
@@ -209,7 +223,9 @@ impl<'a> Future for PermitFuture<'a> {
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Permit<'a>> {
         let this = self.get_mut();
         let sem = this.acquire.sem;
-        Pin::new(&mut this.acquire).poll(cx).map(|()| Permit { sem })
+        Pin::new(&mut this.acquire)
+            .poll(cx)
+            .map(|()| Permit { sem })
     }
 }
 
@@ -247,7 +263,10 @@ impl BoundedSemaphore {
     ///
     /// Python: `asyncio.BoundedSemaphore(value)`
     pub fn new(value: usize) -> Self {
-        BoundedSemaphore { sem: Semaphore::new(value), bound: value }
+        BoundedSemaphore {
+            sem: Semaphore::new(value),
+            bound: value,
+        }
     }
 
     /// The permits left.
@@ -334,7 +353,10 @@ mod tests {
         assert_eq!(sem.release(), Err(TooManyReleases));
         assert!(sem.try_acquire());
         assert_eq!(sem.release(), Ok(()));
-        assert_eq!(TooManyReleases.to_string(), "BoundedSemaphore released too many times");
+        assert_eq!(
+            TooManyReleases.to_string(),
+            "BoundedSemaphore released too many times"
+        );
     }
 
     #[test]
@@ -348,9 +370,15 @@ mod tests {
         assert_eq!(sem.value(), 0, "the permit went to the woken waiter");
         sem.release();
         assert_eq!(sem.value(), 1);
-        assert!(sem.locked(), "a woken waiter still counts: asyncio's locked()");
+        assert!(
+            sem.locked(),
+            "a woken waiter still counts: asyncio's locked()"
+        );
         let mut b = sem.acquire();
-        assert!(wb.poll(&mut b).is_pending(), "b queues behind a although the value is 1");
+        assert!(
+            wb.poll(&mut b).is_pending(),
+            "b queues behind a although the value is 1"
+        );
         assert!(wa.poll(&mut a).is_ready());
         assert_eq!(wb.count(), 1, "a, leaving, woke b with the spare permit");
         assert!(wb.poll(&mut b).is_ready());

@@ -55,15 +55,42 @@ impl WaitList {
     pub fn push(&mut self, waker: &Waker) -> u64 {
         let id = self.next_id;
         self.next_id += 1;
-        self.entries.push_back(Entry { id, waker: waker.clone(), woken: false });
+        self.entries.push_back(Entry {
+            id,
+            waker: waker.clone(),
+            woken: false,
+        });
         id
     }
 
     fn index(&self, id: u64) -> Option<usize> {
-        // The front is the common case (the waiter being served is the oldest).
-        match self.entries.front() {
-            Some(front) if front.id == id => Some(0),
-            _ => self.entries.binary_search_by_key(&id, |entry| entry.id).ok(),
+        // Waiters being served are near the front (the oldest): look there first.
+        let near = self.entries.iter().take(8).position(|entry| entry.id == id);
+        near.or_else(|| {
+            self.entries
+                .binary_search_by_key(&id, |entry| entry.id)
+                .ok()
+        })
+    }
+
+    /// Where waiter `id` stands, in one look-up: while it waits, stores `waker` and
+    /// returns [`Waiting`](WaiterState::Waiting); once woken, removes it and returns
+    /// [`Woken`](WaiterState::Woken) (or [`Gone`](WaiterState::Gone) if it was removed).
+    ///
+    /// Python: `await fut` resuming, then `waiters.remove(fut)` in the `finally:`
+    pub fn poll_remove(&mut self, id: u64, waker: &Waker) -> WaiterState {
+        let Some(i) = self.index(id) else {
+            return WaiterState::Gone;
+        };
+        let entry = &mut self.entries[i];
+        if entry.woken {
+            self.entries.remove(i);
+            WaiterState::Woken
+        } else {
+            if !entry.waker.will_wake(waker) {
+                entry.waker = waker.clone();
+            }
+            WaiterState::Waiting
         }
     }
 
@@ -208,7 +235,10 @@ impl WaitList {
 impl fmt::Debug for WaitList {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let woken = self.entries.iter().filter(|entry| entry.woken).count();
-        f.debug_struct("WaitList").field("len", &self.entries.len()).field("woken", &woken).finish()
+        f.debug_struct("WaitList")
+            .field("len", &self.entries.len())
+            .field("woken", &woken)
+            .finish()
     }
 }
 

@@ -36,7 +36,11 @@ impl<F: Future + Unpin> Pending<F> {
     fn new(fut: F) -> Self {
         let counter = Arc::new(Counter::default());
         let waker = Waker::from(counter.clone());
-        Pending { fut, counter, waker }
+        Pending {
+            fut,
+            counter,
+            waker,
+        }
     }
 
     fn poll(&mut self) -> Poll<F::Output> {
@@ -72,7 +76,10 @@ fn op() -> impl Strategy<Value = Op> {
 
 fn check_line<F: Future + Unpin>(line: &[Pending<F>]) -> Result<usize, TestCaseError> {
     let woken = line.iter().filter(|p| p.woken()).count();
-    prop_assert!(line.iter().take(woken).all(|p| p.woken()), "a later waiter was woken before an earlier one");
+    prop_assert!(
+        line.iter().take(woken).all(|p| p.woken()),
+        "a later waiter was woken before an earlier one"
+    );
     Ok(woken)
 }
 
@@ -96,10 +103,13 @@ proptest! {
                 }
                 Op::Poll(i) if i < line.len() => {
                     let was_woken = line[i].woken();
-                    if line[i].poll().is_ready() {
-                        prop_assert!(was_woken, "an acquire completed without being woken");
-                        held += 1;
-                        line.remove(i);
+                    match line[i].poll() {
+                        Poll::Ready(()) => {
+                            prop_assert!(was_woken, "an acquire completed without being woken");
+                            held += 1;
+                            line.remove(i);
+                        }
+                        Poll::Pending => {}
                     }
                 }
                 Op::Cancel(i) if i < line.len() => drop(line.remove(i)),
@@ -137,14 +147,15 @@ proptest! {
                         Poll::Pending => line.push(pending),
                     }
                 }
-                Op::Poll(i) if i < line.len() => {
-                    if line[i].poll().is_ready() {
+                Op::Poll(i) if i < line.len() => match line[i].poll() {
+                    Poll::Ready(()) => {
                         prop_assert!(!held, "the lock was taken twice");
                         prop_assert_eq!(i, 0, "the lock went to a waiter other than the first");
                         held = true;
                         line.remove(i);
                     }
-                }
+                    Poll::Pending => {}
+                },
                 Op::Cancel(i) if i < line.len() => drop(line.remove(i)),
                 Op::Release | Op::ExtraRelease => {
                     let result = lock.release();

@@ -28,7 +28,9 @@ pub(crate) const SCENARIOS: &[Scenario] = &[
 /// Gets `n` items at once from any of the three queues.
 macro_rules! drain {
     ($queue:expr, $n:expr) => {
-        (0..$n).map(|_| $queue.get_nowait().expect("an item")).collect::<Vec<_>>()
+        (0..$n)
+            .map(|_| $queue.get_nowait().expect("an item"))
+            .collect::<Vec<_>>()
     };
 }
 
@@ -109,7 +111,10 @@ pub(crate) async fn queue_nowait_errors<R: Runtime>(cx: Cx<R>) {
     if let Err(e) = queue.put_nowait(2) {
         cx.log("main", format!("put_nowait(2): {e}"));
     }
-    cx.log("main", format!("get_nowait() -> {}", queue.get_nowait().expect("one item")));
+    cx.log(
+        "main",
+        format!("get_nowait() -> {}", queue.get_nowait().expect("one item")),
+    );
     if let Err(e) = queue.get_nowait() {
         cx.log("main", format!("get_nowait(): {e}"));
     }
@@ -239,7 +244,10 @@ pub(crate) async fn queue_get_woken_then_cancelled<R: Runtime>(cx: Cx<R>) {
     cx.sleep(1).await;
     let mut getters = getters.into_iter();
     let a = getters.next().expect("a").await;
-    cx.log("main", format!("a cancelled: {}, qsize={}", a.is_err(), queue.qsize()));
+    cx.log(
+        "main",
+        format!("a cancelled: {}, qsize={}", a.is_err(), queue.qsize()),
+    );
     getters.next().expect("b").await.expect("b finished");
 }
 
@@ -257,11 +265,24 @@ pub(crate) async fn queue_put_timeout<R: Runtime>(cx: Cx<R>) {
             None
         })
         .await;
-        c.log("putter", if put.is_some() { "put new done" } else { "timed out" });
+        c.log(
+            "putter",
+            if put.is_some() {
+                "put new done"
+            } else {
+                "timed out"
+            },
+        );
     });
     putter.await.expect("putter finished");
     cx.log("main", format!("qsize={}", queue.qsize()));
-    cx.log("main", format!("get_nowait() -> {}", queue.get_nowait().expect("old is there")));
+    cx.log(
+        "main",
+        format!(
+            "get_nowait() -> {}",
+            queue.get_nowait().expect("old is there")
+        ),
+    );
     if let Err(e) = queue.get_nowait() {
         cx.log("main", format!("get_nowait(): {e}"));
     }
@@ -331,7 +352,10 @@ pub(crate) async fn queue_shutdown_immediate<R: Runtime>(cx: Cx<R>) {
     cx.sleep(1).await;
     queue.shutdown(true);
     empty.shutdown(true);
-    cx.log("main", format!("shutdown(immediate=True): qsize={}", queue.qsize()));
+    cx.log(
+        "main",
+        format!("shutdown(immediate=True): qsize={}", queue.qsize()),
+    );
     watcher.await.expect("watcher finished");
     getter.await.expect("getter finished");
 }

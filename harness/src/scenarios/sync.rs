@@ -80,7 +80,10 @@ pub(crate) async fn lock_no_barging<R: Runtime>(cx: Cx<R>) {
     });
     cx.sleep(2).await;
     lock.release().expect("main holds it");
-    cx.log("main", format!("released, locked()={}; acquiring again", lock.locked()));
+    cx.log(
+        "main",
+        format!("released, locked()={}; acquiring again", lock.locked()),
+    );
     lock.acquire().await;
     cx.log("main", "acquired again");
     lock.release().expect("main holds it");
@@ -103,7 +106,10 @@ pub(crate) async fn lock_release_errors<R: Runtime>(cx: Cx<R>) {
     .await
     .expect("a finished");
     lock.release().expect("held by a, released by main");
-    cx.log("main", format!("released the lock a acquired, locked()={}", lock.locked()));
+    cx.log(
+        "main",
+        format!("released the lock a acquired, locked()={}", lock.locked()),
+    );
 }
 
 /// The holder keeps the lock until t=3. A asks for it at t=0 and waits at most 2 ticks
@@ -171,7 +177,10 @@ pub(crate) async fn lock_woken_then_cancelled<R: Runtime>(cx: Cx<R>) {
     let mut tasks = tasks.into_iter();
     let a = tasks.next().expect("a").await;
     tasks.next().expect("b").await.expect("b finished");
-    cx.log("main", format!("a cancelled: {}, locked()={}", a.is_err(), lock.locked()));
+    cx.log(
+        "main",
+        format!("a cancelled: {}, locked()={}", a.is_err(), lock.locked()),
+    );
 }
 
 /// Four workers arrive at t=0, 2, 4 and 6 at a `Semaphore(2)` and each keeps its permit
@@ -216,7 +225,10 @@ pub(crate) async fn semaphore_no_barging<R: Runtime>(cx: Cx<R>) {
     });
     cx.sleep(2).await;
     sem.release();
-    cx.log("main", format!("released, value={}; acquiring again", sem.value()));
+    cx.log(
+        "main",
+        format!("released, value={}; acquiring again", sem.value()),
+    );
     sem.acquire().await;
     cx.log("main", "acquired again");
     sem.release();
@@ -229,14 +241,20 @@ pub(crate) async fn semaphore_release_errors<R: Runtime>(cx: Cx<R>) {
     let sem = Semaphore::new(1);
     sem.release();
     sem.release();
-    cx.log("main", format!("Semaphore(1) released twice: value={}", sem.value()));
+    cx.log(
+        "main",
+        format!("Semaphore(1) released twice: value={}", sem.value()),
+    );
     let bounded = BoundedSemaphore::new(1);
     if let Err(e) = bounded.release() {
         cx.log("main", format!("BoundedSemaphore(1).release(): {e}"));
     }
     bounded.acquire().await;
     bounded.release().expect("one was acquired");
-    cx.log("main", format!("acquire then release: value={}", bounded.value()));
+    cx.log(
+        "main",
+        format!("acquire then release: value={}", bounded.value()),
+    );
 }
 
 /// `Semaphore(0)`: A waits from t=0, B from t=1. At t=2 `main` releases one permit, which
@@ -262,7 +280,10 @@ pub(crate) async fn semaphore_woken_then_cancelled<R: Runtime>(cx: Cx<R>) {
     let mut tasks = tasks.into_iter();
     let a = tasks.next().expect("a").await;
     tasks.next().expect("b").await.expect("b finished");
-    cx.log("main", format!("a cancelled: {}, value={}", a.is_err(), sem.value()));
+    cx.log(
+        "main",
+        format!("a cancelled: {}, value={}", a.is_err(), sem.value()),
+    );
 }
 
 /// Three waiters start at t=0, 1 and 2. At t=3 `main` sets the event and clears it
@@ -285,7 +306,10 @@ pub(crate) async fn event_set_wakes_all<R: Runtime>(cx: Cx<R>) {
     cx.sleep(3).await;
     event.set();
     event.clear();
-    cx.log("main", format!("set then clear, is_set()={}", event.is_set()));
+    cx.log(
+        "main",
+        format!("set then clear, is_set()={}", event.is_set()),
+    );
     cx.sleep(1).await;
     event.set();
     cx.log("main", "set");
@@ -355,7 +379,13 @@ pub(crate) async fn condition_wait_for<R: Runtime>(cx: Cx<R>) {
             items.lock().expect("not poisoned").push(item);
         }
         cond.notify_all().expect("holds the lock");
-        cx.log("main", format!("notify_all, {} items", items.lock().expect("not poisoned").len()));
+        cx.log(
+            "main",
+            format!(
+                "notify_all, {} items",
+                items.lock().expect("not poisoned").len()
+            ),
+        );
     }
     consumer.await.expect("consumer finished");
 }
@@ -398,10 +428,16 @@ pub(crate) async fn condition_wait_timeout<R: Runtime>(cx: Cx<R>) {
             },
         )
         .await;
-        c.log("waiter", format!("notified={notified}, locked()={}", cd.locked()));
+        c.log(
+            "waiter",
+            format!("notified={notified}, locked()={}", cd.locked()),
+        );
     });
     waiter.await.expect("waiter finished");
-    cx.log("main", format!("after the waiter's async with: locked()={}", cond.locked()));
+    cx.log(
+        "main",
+        format!("after the waiter's async with: locked()={}", cond.locked()),
+    );
 }
 
 /// A waits from t=0, B from t=1. At t=2 `main`, holding the lock, notifies one waiter
@@ -431,7 +467,10 @@ pub(crate) async fn condition_notified_then_cancelled<R: Runtime>(cx: Cx<R>) {
     let mut tasks = tasks.into_iter();
     let a = tasks.next().expect("a").await;
     tasks.next().expect("b").await.expect("b finished");
-    cx.log("main", format!("a cancelled: {}, locked()={}", a.is_err(), cond.locked()));
+    cx.log(
+        "main",
+        format!("a cancelled: {}, locked()={}", a.is_err(), cond.locked()),
+    );
 }
 
 fn parties(n: usize) -> NonZeroUsize {
@@ -457,7 +496,14 @@ pub(crate) async fn barrier_wait<R: Runtime>(cx: Cx<R>) {
     for task in tasks {
         task.await.expect("party finished");
     }
-    cx.log("main", format!("n_waiting={}, broken={}", barrier.n_waiting(), barrier.broken()));
+    cx.log(
+        "main",
+        format!(
+            "n_waiting={}, broken={}",
+            barrier.n_waiting(),
+            barrier.broken()
+        ),
+    );
 }
 
 /// A barrier of three: A waits from t=0. At t=1 `main` resets it: A gets
@@ -488,7 +534,14 @@ pub(crate) async fn barrier_abort_reset<R: Runtime>(cx: Cx<R>) {
         task.await.expect("task finished");
     }
     let late = barrier.wait().await;
-    cx.log("main", format!("broken={}, a new wait fails: {}", barrier.broken(), late.is_err()));
+    cx.log(
+        "main",
+        format!(
+            "broken={}, a new wait fails: {}",
+            barrier.broken(),
+            late.is_err()
+        ),
+    );
 }
 
 /// A barrier of two. A arrives at t=0 and waits at most 1 tick; it gives up at t=1,
@@ -507,7 +560,14 @@ pub(crate) async fn barrier_cancelled_waiter<R: Runtime>(cx: Cx<R>) {
         c.log("a", if passed { "passes" } else { "timed out" });
     });
     a.await.expect("a finished");
-    cx.log("main", format!("n_waiting={}, broken={}", barrier.n_waiting(), barrier.broken()));
+    cx.log(
+        "main",
+        format!(
+            "n_waiting={}, broken={}",
+            barrier.n_waiting(),
+            barrier.broken()
+        ),
+    );
     let mut tasks = Vec::new();
     for (tick, name) in [(2, "b"), (3, "c")] {
         let (b, c) = (barrier.clone(), cx.clone());
