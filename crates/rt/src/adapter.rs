@@ -36,9 +36,7 @@ impl Tasks {
     ///
     /// Python: none
     pub fn new(config: Config) -> Tasks {
-        Tasks {
-            core: Core::new(config),
-        }
+        Tasks { core: Core::new(config) }
     }
 
     /// The clock chosen in the configuration.
@@ -73,9 +71,7 @@ impl Tasks {
     ///
     /// Python: `loop.run_until_complete(fut)` (the wrapping part)
     pub fn main<F: Future>(&self, fut: F) -> Main<F> {
-        Main {
-            inner: self.core.main(fut),
-        }
+        Main { inner: self.core.main(fut) }
     }
 
     /// The time on the configured clock.
@@ -89,20 +85,14 @@ impl Tasks {
     /// executor's own timer from the wall-clock deadline.
     ///
     /// Python: `loop.call_at(when, ...)`
-    pub fn sleep_until<T>(
-        &self,
-        deadline: Instant,
-        real: impl FnOnce(std::time::Instant) -> T,
-    ) -> Sleep<T> {
+    pub fn sleep_until<T>(&self, deadline: Instant, real: impl FnOnce(std::time::Instant) -> T) -> Sleep<T> {
         self.core.sleep_until(deadline, real)
     }
 }
 
 impl fmt::Debug for Tasks {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Tasks")
-            .field("clock", &self.clock())
-            .finish()
+        f.debug_struct("Tasks").field("clock", &self.clock()).finish()
     }
 }
 

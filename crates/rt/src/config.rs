@@ -93,10 +93,7 @@ impl Config {
     ///
     /// Python: `loop.set_exception_handler(handler)`
     #[must_use]
-    pub fn exception_handler(
-        mut self,
-        handler: impl Fn(&TaskPanic) + Send + Sync + 'static,
-    ) -> Config {
+    pub fn exception_handler(mut self, handler: impl Fn(&TaskPanic) + Send + Sync + 'static) -> Config {
         self.exception_handler = Some(Arc::new(handler));
         self
     }
@@ -113,10 +110,7 @@ impl fmt::Debug for Config {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Config")
             .field("clock", &self.clock)
-            .field(
-                "exception_handler",
-                &self.exception_handler.as_ref().map(|_| ".."),
-            )
+            .field("exception_handler", &self.exception_handler.as_ref().map(|_| ".."))
             .finish()
     }
 }

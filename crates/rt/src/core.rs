@@ -33,9 +33,7 @@ enum ClockState {
 impl Core {
     pub(crate) fn new(config: Config) -> Arc<Core> {
         let clock = match config.clock {
-            Clock::Real => ClockState::Real {
-                epoch: std::time::Instant::now(),
-            },
+            Clock::Real => ClockState::Real { epoch: std::time::Instant::now() },
             Clock::Virtual => ClockState::Virtual(Arc::default()),
         };
         Arc::new(Core {
@@ -99,10 +97,7 @@ impl Core {
     }
 
     /// Wraps a future to be spawned: the task and its handle.
-    pub(crate) fn spawn<F>(
-        self: &Arc<Self>,
-        fut: F,
-    ) -> (Scheduled<TaskFuture<F>>, JoinHandle<F::Output>)
+    pub(crate) fn spawn<F>(self: &Arc<Self>, fut: F) -> (Scheduled<TaskFuture<F>>, JoinHandle<F::Output>)
     where
         F: Future,
     {
@@ -112,10 +107,7 @@ impl Core {
     }
 
     /// Wraps a closure to be run on a blocking thread: the job and its handle.
-    pub(crate) fn blocking<F, T>(
-        self: &Arc<Self>,
-        f: F,
-    ) -> (impl FnOnce() + Send + 'static, JoinHandle<T>)
+    pub(crate) fn blocking<F, T>(self: &Arc<Self>, f: F) -> (impl FnOnce() + Send + 'static, JoinHandle<T>)
     where
         F: FnOnce() -> T + Send + 'static,
         T: Send + 'static,
@@ -141,9 +133,7 @@ impl Core {
 
     fn schedule<F: Future>(&self, fut: F, main: bool) -> Scheduled<F> {
         match self.sim() {
-            Some(sim) => Scheduled::Virtual {
-                fut: SimTask::new(sim, fut, main),
-            },
+            Some(sim) => Scheduled::Virtual { fut: SimTask::new(sim, fut, main) },
             None => Scheduled::Real { fut },
         }
     }

@@ -189,9 +189,7 @@ impl<T> Shared<T> {
     }
 
     pub(crate) fn handle(self: &Arc<Self>) -> JoinHandle<T> {
-        JoinHandle {
-            shared: Arc::clone(self),
-        }
+        JoinHandle { shared: Arc::clone(self) }
     }
 
     pub(crate) fn cancel_requested(&self) -> bool {
@@ -224,10 +222,7 @@ impl<T> Shared<T> {
         let joiner = state.joiner.take();
         drop(state);
         if let Some(message) = lost {
-            self.core.report(TaskPanic {
-                task: self.id,
-                message,
-            });
+            self.core.report(TaskPanic { task: self.id, message });
         }
         if let Some(waker) = joiner {
             waker.wake();
@@ -320,10 +315,7 @@ impl<T> Drop for JoinHandle<T> {
         };
         drop(state);
         if let Some(message) = lost {
-            self.shared.core.report(TaskPanic {
-                task: self.shared.id,
-                message,
-            });
+            self.shared.core.report(TaskPanic { task: self.shared.id, message });
         }
     }
 }

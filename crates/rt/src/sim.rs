@@ -96,11 +96,7 @@ impl Sim {
         state.next_task += 1;
         state.tasks.insert(
             id,
-            Slot {
-                phase: Phase::Queued,
-                runtime_waker: None,
-                woken_while_running: false,
-            },
+            Slot { phase: Phase::Queued, runtime_waker: None, woken_while_running: false },
         );
         state.ready.push_back(id);
         if main {
@@ -113,9 +109,7 @@ impl Sim {
 
     fn wake(&self, id: u64) {
         let mut state = self.lock();
-        let Some(slot) = state.tasks.get_mut(&id) else {
-            return;
-        };
+        let Some(slot) = state.tasks.get_mut(&id) else { return };
         match slot.phase {
             Phase::Idle => {
                 slot.phase = Phase::Queued;
@@ -137,10 +131,7 @@ impl Sim {
             }
             if let Some(id) = state.ready.pop_front() {
                 state.busy += 1;
-                let slot = state
-                    .tasks
-                    .get_mut(&id)
-                    .expect("a queued task is registered");
+                let slot = state.tasks.get_mut(&id).expect("a queued task is registered");
                 slot.phase = Phase::Released;
                 // No runtime waker yet: the runtime has not polled the task since it was
                 // spawned, and that first poll will find it released.
@@ -231,9 +222,7 @@ struct Registration {
 impl Drop for Registration {
     fn drop(&mut self) {
         let mut state = self.sim.lock();
-        let Some(slot) = state.tasks.remove(&self.id) else {
-            return;
-        };
+        let Some(slot) = state.tasks.remove(&self.id) else { return };
         match slot.phase {
             Phase::Released | Phase::Running => state.busy -= 1,
             Phase::Queued => state.ready.retain(|&id| id != self.id),
@@ -261,18 +250,8 @@ impl<F: Future> SimTask<F> {
     /// Wraps `fut` and queues it. `main` marks the `block_on` future.
     pub(crate) fn new(sim: &Arc<Sim>, fut: F, main: bool) -> Self {
         let id = sim.register(main);
-        let waker = Waker::from(Arc::new(SimWaker {
-            sim: Arc::clone(sim),
-            id,
-        }));
-        SimTask {
-            fut,
-            waker,
-            registration: Registration {
-                sim: Arc::clone(sim),
-                id,
-            },
-        }
+        let waker = Waker::from(Arc::new(SimWaker { sim: Arc::clone(sim), id }));
+        SimTask { fut, waker, registration: Registration { sim: Arc::clone(sim), id } }
     }
 }
 
@@ -286,10 +265,7 @@ impl<F: Future> Future for SimTask<F> {
         {
             let mut state = sim.lock();
             let stalled = state.stalled && state.main == Some(id);
-            let slot = state
-                .tasks
-                .get_mut(&id)
-                .expect("a polled task is registered");
+            let slot = state.tasks.get_mut(&id).expect("a polled task is registered");
             match &slot.runtime_waker {
                 Some(old) if old.will_wake(cx.waker()) => {}
                 _ => slot.runtime_waker = Some(cx.waker().clone()),
@@ -314,10 +290,7 @@ impl<F: Future> Future for SimTask<F> {
         let result = this.fut.poll(&mut Context::from_waker(this.waker));
         {
             let mut state = sim.lock();
-            let slot = state
-                .tasks
-                .get_mut(&id)
-                .expect("a running task is registered");
+            let slot = state.tasks.get_mut(&id).expect("a running task is registered");
             if slot.woken_while_running {
                 slot.phase = Phase::Queued;
                 state.ready.push_back(id);
@@ -341,11 +314,7 @@ pub(crate) struct VirtualSleep {
 
 impl VirtualSleep {
     pub(crate) fn new(sim: &Arc<Sim>, deadline: Duration) -> Self {
-        VirtualSleep {
-            sim: Arc::clone(sim),
-            deadline,
-            key: None,
-        }
+        VirtualSleep { sim: Arc::clone(sim), deadline, key: None }
     }
 
     pub(crate) fn deadline(&self) -> Duration {

@@ -43,18 +43,12 @@ pin_project! {
 
 impl<T> Sleep<T> {
     pub(crate) fn real(timer: T, deadline: Instant) -> Self {
-        Sleep {
-            inner: Inner::Real { timer },
-            deadline,
-        }
+        Sleep { inner: Inner::Real { timer }, deadline }
     }
 
     pub(crate) fn virtual_(timer: VirtualSleep, deadline: Instant) -> Self {
         debug_assert_eq!(timer.deadline(), deadline.since_start());
-        Sleep {
-            inner: Inner::Virtual { timer },
-            deadline,
-        }
+        Sleep { inner: Inner::Virtual { timer }, deadline }
     }
 
     /// When this sleep completes.
@@ -82,9 +76,6 @@ impl<T> fmt::Debug for Sleep<T> {
             Inner::Real { .. } => "real",
             Inner::Virtual { .. } => "virtual",
         };
-        f.debug_struct("Sleep")
-            .field("deadline", &self.deadline)
-            .field("clock", &clock)
-            .finish()
+        f.debug_struct("Sleep").field("deadline", &self.deadline).field("clock", &clock).finish()
     }
 }

@@ -24,10 +24,7 @@ pin_project! {
 
 impl<F: Future> TaskFuture<F> {
     pub(crate) fn new(fut: F, shared: Arc<Shared<F::Output>>) -> Self {
-        TaskFuture {
-            fut: Some(fut),
-            outcome: Completer::new(shared),
-        }
+        TaskFuture { fut: Some(fut), outcome: Completer::new(shared) }
     }
 }
 

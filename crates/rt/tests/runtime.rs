@@ -53,10 +53,7 @@ fn sleeps_complete_in_deadline_then_registration_order<R: Runtime>(rt: R) {
                 let (rt2, log) = (rt.clone(), log.clone());
                 handles.push(rt.spawn(async move {
                     rt2.sleep(secs(delay)).await;
-                    push(
-                        &log,
-                        format!("{name}@{}", rt2.now().since_start().as_secs()),
-                    );
+                    push(&log, format!("{name}@{}", rt2.now().since_start().as_secs()));
                 }));
             }
             for handle in handles {
@@ -99,10 +96,7 @@ fn tasks_run_in_spawn_order_and_yield_alternates<R: Runtime>(rt: R) {
             handle.await.unwrap();
         }
     });
-    assert_eq!(
-        *log.lock().unwrap(),
-        ["main", "A0", "B0", "A1", "B1", "A2", "B2"]
-    );
+    assert_eq!(*log.lock().unwrap(), ["main", "A0", "B0", "A1", "B1", "A2", "B2"]);
 }
 
 fn join_handle_meaning<R: Runtime>(rt: R) {
@@ -148,11 +142,7 @@ fn join_handle_meaning<R: Runtime>(rt: R) {
         assert!(err.is_cancelled());
         assert_eq!(err.to_string(), "task was cancelled");
         assert!(dropped.load(Ordering::SeqCst));
-        assert_eq!(
-            r.now().since_start(),
-            secs(1),
-            "the cancelled sleep left no timer"
-        );
+        assert_eq!(r.now().since_start(), secs(1), "the cancelled sleep left no timer");
 
         // Cancelling a finished task: false, and the value stands.
         let task = r.spawn(async { 5 });
@@ -197,13 +187,7 @@ fn unretrieved_panic_is_reported<R: Runtime>(make: impl Fn(Config) -> R) {
         id
     });
     let reports = reports.lock().unwrap();
-    assert_eq!(
-        *reports,
-        [TaskPanic {
-            task: id,
-            message: "nobody listens".into()
-        }]
-    );
+    assert_eq!(*reports, [TaskPanic { task: id, message: "nobody listens".into() }]);
     assert_eq!(
         reports[0].to_string(),
         format!("task {id} panicked and its JoinHandle was dropped without retrieving it: nobody listens")
@@ -217,20 +201,14 @@ fn blocking_work_stops_the_clock_not_the_tasks<R: Runtime>(rt: R) {
         let (r2, l2) = (r.clone(), l.clone());
         let ticker = r.spawn(async move {
             r2.yield_now().await;
-            push(
-                &l2,
-                format!("ticker runs at {}", r2.now().since_start().as_secs()),
-            );
+            push(&l2, format!("ticker runs at {}", r2.now().since_start().as_secs()));
         });
         let job = r.spawn_blocking(|| {
             std::thread::sleep(Duration::from_millis(20));
             6 * 7
         });
         assert_eq!(job.await, Ok(42));
-        push(
-            &l,
-            format!("job done at {}", r.now().since_start().as_secs()),
-        );
+        push(&l, format!("job done at {}", r.now().since_start().as_secs()));
         ticker.await.unwrap();
         // A panicking job gives its message.
         let job = r.spawn_blocking(|| -> u8 { panic!("bad job") });
@@ -248,10 +226,7 @@ fn a_run_that_can_never_finish_panics_instead_of_hanging<R: Runtime>(rt: R) {
         })
     }));
     let payload = outcome.expect_err("a stalled run must panic");
-    let message = payload
-        .downcast_ref::<String>()
-        .cloned()
-        .unwrap_or_default();
+    let message = payload.downcast_ref::<String>().cloned().unwrap_or_default();
     assert!(message.contains("the run can never finish"), "{message}");
 }
 
@@ -271,28 +246,12 @@ fn real_clock_moves<R: Runtime>(rt: R) {
 #[case::async_std(Kind::AsyncStd)]
 #[case::smol(Kind::Smol)]
 fn contract(#[case] kind: Kind) {
-    on!(
-        kind,
-        virtual_clock(),
-        sleeps_complete_in_deadline_then_registration_order
-    );
+    on!(kind, virtual_clock(), sleeps_complete_in_deadline_then_registration_order);
     on!(kind, virtual_clock(), an_hour_of_virtual_time);
-    on!(
-        kind,
-        virtual_clock(),
-        tasks_run_in_spawn_order_and_yield_alternates
-    );
+    on!(kind, virtual_clock(), tasks_run_in_spawn_order_and_yield_alternates);
     on!(kind, virtual_clock(), join_handle_meaning);
-    on!(
-        kind,
-        virtual_clock(),
-        blocking_work_stops_the_clock_not_the_tasks
-    );
-    on!(
-        kind,
-        virtual_clock(),
-        a_run_that_can_never_finish_panics_instead_of_hanging
-    );
+    on!(kind, virtual_clock(), blocking_work_stops_the_clock_not_the_tasks);
+    on!(kind, virtual_clock(), a_run_that_can_never_finish_panics_instead_of_hanging);
     on!(kind, Config::default(), real_clock_moves);
     match kind {
         Kind::Tokio => unretrieved_panic_is_reported(Tokio::current_thread_with),

@@ -45,9 +45,7 @@ impl AsyncStd {
     ///
     /// Python: `asyncio.new_event_loop()`
     pub fn with_config(config: Config) -> AsyncStd {
-        AsyncStd {
-            core: Core::new(config),
-        }
+        AsyncStd { core: Core::new(config) }
     }
 }
 
@@ -115,8 +113,6 @@ impl Runtime for AsyncStd {
 
 impl fmt::Debug for AsyncStd {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("AsyncStd")
-            .field("clock", &self.clock())
-            .finish()
+        f.debug_struct("AsyncStd").field("clock", &self.clock()).finish()
     }
 }

@@ -47,12 +47,7 @@ impl Smol {
     ///
     /// Python: `asyncio.new_event_loop()`
     pub fn with_config(config: Config) -> Smol {
-        Smol {
-            inner: Arc::new(Inner {
-                executor: smol::Executor::new(),
-                core: Core::new(config),
-            }),
-        }
+        Smol { inner: Arc::new(Inner { executor: smol::Executor::new(), core: Core::new(config) }) }
     }
 
     /// The underlying executor, for code that needs smol itself.
@@ -127,8 +122,6 @@ impl Runtime for Smol {
 
 impl fmt::Debug for Smol {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Smol")
-            .field("clock", &self.clock())
-            .finish()
+        f.debug_struct("Smol").field("clock", &self.clock()).finish()
     }
 }

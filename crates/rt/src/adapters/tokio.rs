@@ -67,9 +67,7 @@ impl Tokio {
     ///
     /// As [`current_thread`](Tokio::current_thread).
     pub fn current_thread_with(config: Config) -> Tokio {
-        let rt = tokio::runtime::Builder::new_current_thread()
-            .enable_time()
-            .build();
+        let rt = tokio::runtime::Builder::new_current_thread().enable_time().build();
         Tokio::from_parts(rt, config, "tokio")
     }
 
@@ -101,19 +99,9 @@ impl Tokio {
         Tokio::from_parts(rt, config, "tokio-mt")
     }
 
-    fn from_parts(
-        rt: std::io::Result<tokio::runtime::Runtime>,
-        config: Config,
-        name: &'static str,
-    ) -> Tokio {
+    fn from_parts(rt: std::io::Result<tokio::runtime::Runtime>, config: Config, name: &'static str) -> Tokio {
         let rt = rt.unwrap_or_else(|e| panic!("cannot build the {name} runtime: {e}"));
-        Tokio {
-            inner: Arc::new(Inner {
-                rt: Some(rt),
-                core: Core::new(config),
-                name,
-            }),
-        }
+        Tokio { inner: Arc::new(Inner { rt: Some(rt), core: Core::new(config), name }) }
     }
 
     /// The underlying tokio runtime's handle, for code that needs tokio itself.
@@ -124,10 +112,7 @@ impl Tokio {
     }
 
     fn rt(&self) -> &tokio::runtime::Runtime {
-        self.inner
-            .rt
-            .as_ref()
-            .expect("the runtime lives until Inner is dropped")
+        self.inner.rt.as_ref().expect("the runtime lives until Inner is dropped")
     }
 }
 
@@ -193,9 +178,6 @@ impl Runtime for Tokio {
 
 impl fmt::Debug for Tokio {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Tokio")
-            .field("name", &self.inner.name)
-            .field("clock", &self.clock())
-            .finish()
+        f.debug_struct("Tokio").field("name", &self.inner.name).field("clock", &self.clock()).finish()
     }
 }
