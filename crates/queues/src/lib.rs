@@ -1,0 +1,76 @@
+//! asyncio's queues in Rust: [`Queue`], [`LifoQueue`] and [`PriorityQueue`], bounded or
+//! not, with `task_done` / `join` and 3.13's `shutdown`; cancel-safe and
+//! runtime-agnostic.
+//!
+//! Python:
+//!
+//! ```python
+//! queue = asyncio.Queue(maxsize=2)
+//!
+//! async def worker():
+//!     while True:
+//!         item = await queue.get()
+//!         print("got", item)
+//!         queue.task_done()
+//!
+//! asyncio.create_task(worker())
+//! for i in range(5):
+//!     await queue.put(i)
+//! await queue.join()
+//! ```
+//!
+//! Rust (on any runtime; here futures-lite's `block_on` and a local executor):
+//!
+//! ```
+//! # futures_lite::future::block_on(async {
+//! use aio_queues::Queue;
+//! let queue = Queue::new(2);
+//! let worker = async {
+//!     while let Ok(item) = queue.get().await {
+//!         println!("got {item}");
+//!         queue.task_done().unwrap();
+//!     }
+//! };
+//! let producer = async {
+//!     for i in 0..5 {
+//!         queue.put(i).await.unwrap();
+//!     }
+//!     queue.join().await;
+//!     queue.shutdown(false); // ends the worker's loop
+//! };
+//! futures_lite::future::zip(worker, producer).await;
+//! # });
+//! ```
+//!
+//! | asyncio | aio-queues |
+//! |---|---|
+//! | `asyncio.Queue(maxsize)` / `LifoQueue` / `PriorityQueue` | [`Queue::new`] / [`LifoQueue`] / [`PriorityQueue`] |
+//! | `await q.put(item)` / `q.put_nowait(item)` | [`put`](BaseQueue::put) / [`put_nowait`](BaseQueue::put_nowait) |
+//! | `await q.get()` / `q.get_nowait()` | [`get`](BaseQueue::get) / [`get_nowait`](BaseQueue::get_nowait) |
+//! | `q.qsize()` / `q.empty()` / `q.full()` / `q.maxsize` | [`qsize`](BaseQueue::qsize) / [`empty`](BaseQueue::empty) / [`full`](BaseQueue::full) / [`maxsize`](BaseQueue::maxsize) |
+//! | `q.task_done()` / `await q.join()` | [`task_done`](BaseQueue::task_done) / [`join`](BaseQueue::join) |
+//! | `q.shutdown(immediate)` (3.13) | [`shutdown`](BaseQueue::shutdown) |
+//! | `asyncio.QueueFull` / `QueueEmpty` / `QueueShutDown` | [`QueueFull`] (carries the item) / [`QueueEmpty`] / [`QueueShutDown`] |
+//! | `ValueError('task_done() called too many times')` | [`TaskDoneError`] |
+//!
+//! The method names are asyncio's (`put_nowait`, not `try_put`): they read naturally
+//! in Rust, and one rule holds for the whole crate.
+//!
+//! # How it works
+//!
+//! One `std::sync::Mutex` around the items (a [`Store`]: deque, vec or binary heap), the
+//! unfinished count, the shutdown flag and three [`WaitList`](aio_sync::WaitList)s
+//! (getters, putters, joiners). A put wakes the first blocked getter, a get the first
+//! blocked putter, as asyncio's `_wakeup_next` does; no runtime is involved, only
+//! `std::task::Waker`. See [`BaseQueue`] on whether a woken waiter can be robbed (yes,
+//! as in asyncio).
+
+mod error;
+mod queue;
+mod store;
+
+pub use error::{
+    GetNowaitError, PutNowaitError, QueueEmpty, QueueFull, QueueShutDown, TaskDoneError,
+};
+pub use queue::{BaseQueue, Get, Join, LifoQueue, PriorityQueue, Put, Queue};
+pub use store::{Fifo, Lifo, Priority, Store};

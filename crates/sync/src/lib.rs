@@ -1,0 +1,90 @@
+//! asyncio's synchronisation primitives in Rust: [`Lock`], [`Semaphore`],
+//! [`BoundedSemaphore`], [`Event`], [`Condition`] and [`Barrier`], with asyncio's
+//! semantics (strict FIFO, no barging), cancel-safe, and runtime-agnostic.
+//!
+//! Python:
+//!
+//! ```python
+//! lock = asyncio.Lock()
+//! async with lock:
+//!     shared += 1
+//!
+//! sem = asyncio.Semaphore(10)
+//! async with sem:
+//!     await fetch(url)
+//!
+//! ready = asyncio.Event()
+//! await ready.wait()            # elsewhere: ready.set()
+//! ```
+//!
+//! Rust:
+//!
+//! ```
+//! # futures_lite::future::block_on(async {
+//! let lock = aio_sync::Lock::new();
+//! {
+//!     let _guard = lock.lock().await;
+//!     // shared += 1
+//! }
+//!
+//! let sem = aio_sync::Semaphore::new(10);
+//! {
+//!     let _permit = sem.permit().await;
+//!     // fetch(url).await
+//! }
+//!
+//! let ready = aio_sync::Event::new();
+//! ready.set();
+//! ready.wait().await;
+//! # });
+//! ```
+//!
+//! | asyncio | aio-sync |
+//! |---|---|
+//! | `asyncio.Lock()` / `await lock.acquire()` / `lock.release()` | [`Lock::new`] / [`Lock::acquire`] / [`Lock::release`] |
+//! | `async with lock:` | [`Lock::lock`] (a guard) |
+//! | `asyncio.Semaphore(n)` / `async with sem:` | [`Semaphore::new`] / [`Semaphore::permit`] |
+//! | `asyncio.BoundedSemaphore(n)` | [`BoundedSemaphore`] |
+//! | `asyncio.Event()` / `set` / `clear` / `wait` / `is_set` | [`Event`] |
+//! | `asyncio.Condition()` / `wait` / `wait_for` / `notify(n)` / `notify_all` | [`Condition`] |
+//! | `asyncio.Barrier(n)` / `wait` / `reset` / `abort` | [`Barrier`] (parties as `NonZeroUsize`) |
+//! | `RuntimeError('Lock is not acquired.')` | [`LockNotAcquired`] |
+//! | `ValueError('BoundedSemaphore released too many times')` | [`TooManyReleases`] |
+//! | `RuntimeError('cannot wait on un-acquired lock')` | [`ConditionError`] |
+//! | `asyncio.BrokenBarrierError` | [`BrokenBarrierError`] |
+//!
+//! # How they work
+//!
+//! Each primitive is a `std::sync::Mutex` around its state and a [`WaitList`]: a FIFO of
+//! parked tasks, each with a stable id and a waker. No runtime is involved, only
+//! `std::task::Waker`, so these work on tokio, async-std, smol or a hand-written loop
+//! alike (smol-rs/async-lock takes the same approach, with atomics where this crate
+//! keeps a mutex for readability). There is no `unsafe`.
+//!
+//! # Cancellation
+//!
+//! Cancelling is dropping the future. Every future here is cancel-safe: a dropped
+//! acquire never leaves the lock held and never leaks a permit, and a waiter that was
+//! woken (handed the lock, a permit or a notification) and then dropped passes the
+//! wake-up on to the next in line, as asyncio's `except CancelledError:` branches do.
+//! The one place Rust cannot mean the same is [`Condition::wait`]: see its docs.
+
+mod barrier;
+mod condition;
+mod error;
+mod event;
+mod lock;
+mod semaphore;
+#[cfg(test)]
+mod test_util;
+pub mod waiters;
+
+pub use barrier::{Barrier, Wait as BarrierWait};
+pub use condition::{Condition, Wait as ConditionWait};
+pub use error::{BrokenBarrierError, ConditionError, LockNotAcquired, TooManyReleases};
+pub use event::{Event, Wait as EventWait};
+pub use lock::{Acquire as LockAcquire, Lock, LockFuture, LockGuard};
+pub use semaphore::{
+    Acquire as SemaphoreAcquire, BoundedSemaphore, Permit, PermitFuture, Semaphore,
+};
+pub use waiters::{WaitList, WaiterState};

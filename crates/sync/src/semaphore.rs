@@ -1,0 +1,425 @@
+//! Definition of [`Semaphore`] and [`BoundedSemaphore`], asyncio's counting semaphores.
+
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::task::{Context, Poll};
+
+use crate::TooManyReleases;
+use crate::waiters::{WaitList, WaiterState};
+
+/// A counter of permits: `acquire` takes one, waiting while there are none; `release`
+/// gives one back.
+///
+/// Python: `asyncio.Semaphore`
+///
+/// As in asyncio since gh-90155 (3.11.1): strictly FIFO. A release hands its permit to
+/// the first waiter at once (the value drops back as the waiter is woken), and while
+/// anyone waits a newcomer queues even if the value is above zero. Releasing more than
+/// was acquired raises the value; [`BoundedSemaphore`] forbids it.
+///
+/// # Examples
+///
+/// ```
+/// # futures_lite::future::block_on(async {
+/// let sem = aio_sync::Semaphore::new(2);
+/// let _a = sem.permit().await; // async with sem:
+/// sem.acquire().await;
+/// assert!(sem.locked());
+/// sem.release();
+/// assert_eq!(sem.value(), 1);
+/// # });
+/// ```
+#[derive(Default)]
+pub struct Semaphore {
+    state: Mutex<State>,
+}
+
+#[derive(Default)]
+struct State {
+    value: usize,
+    waiters: WaitList,
+}
+
+impl State {
+    /// Python: the `finally:` of `acquire`: wake as many waiters as the value allows.
+    fn wake_while_value(&mut self) {
+        while self.value > 0 && self.waiters.wake_first() {
+            self.value -= 1;
+        }
+    }
+}
+
+impl Semaphore {
+    /// A semaphore holding `value` permits.
+    ///
+    /// Python: `asyncio.Semaphore(value)` (a negative value, a ValueError there, cannot
+    /// be written here)
+    pub fn new(value: usize) -> Self {
+        Semaphore {
+            state: Mutex::new(State {
+                value,
+                waiters: WaitList::new(),
+            }),
+        }
+    }
+
+    fn state(&self) -> MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// The permits left (those handed to woken waiters are already counted out).
+    ///
+    /// Python: `asyncio.Semaphore._value` (private there, often read in tests)
+    pub fn value(&self) -> usize {
+        self.state().value
+    }
+
+    /// Whether `acquire` would wait: no permit left, or someone is still in line
+    /// (waiting, or woken and not yet run).
+    ///
+    /// Python: `asyncio.Semaphore.locked`
+    pub fn locked(&self) -> bool {
+        let state = self.state();
+        state.value == 0 || !state.waiters.is_empty()
+    }
+
+    /// Waits for a permit, in arrival order, and takes it.
+    ///
+    /// Python: `await sem.acquire()`
+    ///
+    /// # Cancel safety
+    ///
+    /// Cancel safe: dropping the future before it completes takes no permit and gives
+    /// up the task's place in line. If a permit had already been handed to it (woken,
+    /// not yet run), the permit goes back and on to the next waiter: none leaks, and the
+    /// line does not stall.
+    pub fn acquire(&self) -> Acquire<'_> {
+        Acquire {
+            sem: self,
+            id: None,
+        }
+    }
+
+    /// Takes a permit if one is free and nobody waits.
+    ///
+    /// Python: none (Rust only: asyncio's `acquire` fast path, as a non-blocking call)
+    pub fn try_acquire(&self) -> bool {
+        let mut state = self.state();
+        if state.value > 0 && state.waiters.is_empty() {
+            state.value -= 1;
+            true
+        } else {
+            false
+        }
+    }
+
+    /// Waits for a permit and returns a guard that releases it when dropped.
+    ///
+    /// Python: `async with sem:`
+    ///
+    /// # Cancel safety
+    ///
+    /// As [`acquire`](Semaphore::acquire).
+    pub fn permit(&self) -> PermitFuture<'_> {
+        PermitFuture {
+            acquire: self.acquire(),
+        }
+    }
+
+    /// Gives a permit back, handing it to the first waiter if there is one.
+    ///
+    /// Python: `asyncio.Semaphore.release`
+    pub fn release(&self) {
+        let mut state = self.state();
+        state.value += 1;
+        if state.waiters.wake_first() {
+            state.value -= 1;
+        }
+    }
+}
+
+impl fmt::Debug for Semaphore {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let state = self.state();
+        f.debug_struct("Semaphore")
+            .field("value", &state.value)
+            .field("waiters", &state.waiters.len())
+            .finish()
+    }
+}
+
+/// The future of [`Semaphore::acquire`].
+///
+/// Python: the coroutine `asyncio.Semaphore.acquire()`
+#[must_use = "futures do nothing unless polled"]
+pub struct Acquire<'a> {
+    sem: &'a Semaphore,
+    id: Option<u64>,
+}
+
+impl Future for Acquire<'_> {
+    type Output = ();
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        let this = self.get_mut();
+        let mut state = this.sem.state();
+        match this.id {
+            None => {
+                if state.value > 0 && state.waiters.is_empty() {
+                    state.value -= 1;
+                    return Poll::Ready(());
+                }
+                this.id = Some(state.waiters.push(cx.waker()));
+                Poll::Pending
+            }
+            Some(id) => match state.waiters.poll_remove(id, cx.waker()) {
+                WaiterState::Waiting => Poll::Pending,
+                WaiterState::Woken | WaiterState::Gone => {
+                    // The permit was counted out for us when we were woken.
+                    this.id = None;
+                    state.wake_while_value();
+                    Poll::Ready(())
+                }
+            },
+        }
+    }
+}
+
+impl Drop for Acquire<'_> {
+    fn drop(&mut self) {
+        if let Some(id) = self.id {
+            let mut state = self.sem.state();
+            if state.waiters.remove(id) == WaiterState::Woken {
+                // Handed a permit we will not use: give it back.
+                state.value += 1;
+            }
+            state.wake_while_value();
+        }
+    }
+}
+
+impl fmt::Debug for Acquire<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Acquire")
+            .field("waiting", &self.id.is_some())
+            .finish_non_exhaustive()
+    }
+}
+
+/// The future of [`Semaphore::permit`] and [`BoundedSemaphore::permit`].
+///
+/// Python: `async with sem:` (entering)
+#[must_use = "futures do nothing unless polled"]
+#[derive(Debug)]
+pub struct PermitFuture<'a> {
+    acquire: Acquire<'a>,
+}
+
+impl<'a> Future for PermitFuture<'a> {
+    type Output = Permit<'a>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Permit<'a>> {
+        let this = self.get_mut();
+        let sem = this.acquire.sem;
+        Pin::new(&mut this.acquire)
+            .poll(cx)
+            .map(|()| Permit { sem })
+    }
+}
+
+/// Holds one permit of a semaphore; releases it when dropped.
+///
+/// Python: the body of `async with sem:`
+#[must_use = "the permit is released as soon as it is dropped"]
+pub struct Permit<'a> {
+    sem: &'a Semaphore,
+}
+
+impl Drop for Permit<'_> {
+    fn drop(&mut self) {
+        self.sem.release();
+    }
+}
+
+impl fmt::Debug for Permit<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Permit").finish_non_exhaustive()
+    }
+}
+
+/// A [`Semaphore`] that refuses to be released above its initial value.
+///
+/// Python: `asyncio.BoundedSemaphore`
+#[derive(Debug)]
+pub struct BoundedSemaphore {
+    sem: Semaphore,
+    bound: usize,
+}
+
+impl BoundedSemaphore {
+    /// A semaphore holding `value` permits, never more.
+    ///
+    /// Python: `asyncio.BoundedSemaphore(value)`
+    pub fn new(value: usize) -> Self {
+        BoundedSemaphore {
+            sem: Semaphore::new(value),
+            bound: value,
+        }
+    }
+
+    /// The permits left.
+    ///
+    /// Python: `asyncio.BoundedSemaphore._value`
+    pub fn value(&self) -> usize {
+        self.sem.value()
+    }
+
+    /// Whether `acquire` would wait.
+    ///
+    /// Python: `asyncio.BoundedSemaphore.locked`
+    pub fn locked(&self) -> bool {
+        self.sem.locked()
+    }
+
+    /// Waits for a permit, in arrival order, and takes it.
+    ///
+    /// Python: `await sem.acquire()`
+    ///
+    /// # Cancel safety
+    ///
+    /// As [`Semaphore::acquire`].
+    pub fn acquire(&self) -> Acquire<'_> {
+        self.sem.acquire()
+    }
+
+    /// Takes a permit if one is free and nobody waits.
+    ///
+    /// Python: none (Rust only: the `acquire` fast path, as a non-blocking call)
+    pub fn try_acquire(&self) -> bool {
+        self.sem.try_acquire()
+    }
+
+    /// Waits for a permit and returns a guard that releases it when dropped.
+    ///
+    /// Python: `async with sem:`
+    ///
+    /// # Cancel safety
+    ///
+    /// As [`Semaphore::acquire`].
+    pub fn permit(&self) -> PermitFuture<'_> {
+        self.sem.permit()
+    }
+
+    /// Gives a permit back.
+    ///
+    /// Python: `asyncio.BoundedSemaphore.release`
+    ///
+    /// # Errors
+    ///
+    /// [`TooManyReleases`] if the value is already at its initial value; nothing changes.
+    pub fn release(&self) -> Result<(), TooManyReleases> {
+        let mut state = self.sem.state();
+        if state.value >= self.bound {
+            return Err(TooManyReleases);
+        }
+        state.value += 1;
+        if state.waiters.wake_first() {
+            state.value -= 1;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::test_util::{CountingWaker, poll_once};
+
+    #[test]
+    fn smoke() {
+        let sem = Semaphore::new(1);
+        assert!(poll_once(&mut sem.acquire()).is_ready());
+        assert!(sem.locked());
+        sem.release();
+        sem.release();
+        assert_eq!(sem.value(), 2, "extra releases raise the value");
+    }
+
+    #[test]
+    fn bounded_refuses_extra_release() {
+        let sem = BoundedSemaphore::new(1);
+        assert_eq!(sem.release(), Err(TooManyReleases));
+        assert!(sem.try_acquire());
+        assert_eq!(sem.release(), Ok(()));
+        assert_eq!(
+            TooManyReleases.to_string(),
+            "BoundedSemaphore released too many times"
+        );
+    }
+
+    #[test]
+    fn fifo_even_with_value_above_zero() {
+        // gh-90155: a release with a waiter hands the permit on; a newcomer queues.
+        let sem = Semaphore::new(0);
+        let (wa, wb) = (CountingWaker::new(), CountingWaker::new());
+        let mut a = sem.acquire();
+        assert!(wa.poll(&mut a).is_pending());
+        sem.release();
+        assert_eq!(sem.value(), 0, "the permit went to the woken waiter");
+        sem.release();
+        assert_eq!(sem.value(), 1);
+        assert!(
+            sem.locked(),
+            "a woken waiter still counts: asyncio's locked()"
+        );
+        let mut b = sem.acquire();
+        assert!(
+            wb.poll(&mut b).is_pending(),
+            "b queues behind a although the value is 1"
+        );
+        assert!(wa.poll(&mut a).is_ready());
+        assert_eq!(wb.count(), 1, "a, leaving, woke b with the spare permit");
+        assert!(wb.poll(&mut b).is_ready());
+        assert_eq!(sem.value(), 0);
+    }
+
+    #[test]
+    fn woken_then_cancelled_passes_the_permit_on() {
+        let sem = Semaphore::new(0);
+        let (wa, wb) = (CountingWaker::new(), CountingWaker::new());
+        let mut a = sem.acquire();
+        let mut b = sem.acquire();
+        assert!(wa.poll(&mut a).is_pending());
+        assert!(wb.poll(&mut b).is_pending());
+        sem.release();
+        assert_eq!((wa.count(), wb.count()), (1, 0));
+        drop(a);
+        assert_eq!(wb.count(), 1, "the permit passed to b");
+        assert!(wb.poll(&mut b).is_ready());
+        assert_eq!(sem.value(), 0);
+    }
+
+    #[test]
+    fn cancelled_waiter_does_not_stall_the_line() {
+        let sem = Semaphore::new(0);
+        let (wa, wb) = (CountingWaker::new(), CountingWaker::new());
+        let mut a = sem.acquire();
+        let mut b = sem.acquire();
+        assert!(wa.poll(&mut a).is_pending());
+        assert!(wb.poll(&mut b).is_pending());
+        drop(a);
+        sem.release();
+        assert_eq!(wb.count(), 1);
+        assert!(wb.poll(&mut b).is_ready());
+    }
+
+    #[test]
+    fn futures_are_send() {
+        fn assert_send<T: Send>(_: &T) {}
+        let sem = Semaphore::new(1);
+        assert_send(&sem.acquire());
+        assert_send(&sem.permit());
+    }
+}
