@@ -206,8 +206,11 @@ impl ServerProcess {
         let (tx, lines) = mpsc::channel();
         std::thread::spawn(move || {
             for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-                if line.starts_with("AIO_IO ") && tx.send(line).is_err() {
-                    break;
+                // A test harness may print its own words before ours on the same line.
+                if let Some(at) = line.find("AIO_IO ") {
+                    if tx.send(line[at..].to_string()).is_err() {
+                        break;
+                    }
                 }
             }
         });
