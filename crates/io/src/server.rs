@@ -5,11 +5,12 @@ use std::fmt;
 use std::future::Future;
 use std::io;
 use std::net::SocketAddr;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use aio_rt::{Clock, JoinHandle, Runtime};
+use event_listener::Event;
 
 use crate::net::{Net, ReadHalf, TcpListener, TcpStream, WriteHalf};
 use crate::{StreamError, StreamReader, StreamWriter};
@@ -96,7 +97,7 @@ where
     ));
     Ok(Server {
         local_addr,
-        accept,
+        accept: Mutex::new(Some(accept)),
         clients,
     })
 }
@@ -120,7 +121,15 @@ where
     Fut: Future<Output = ()> + Send + 'static,
 {
     loop {
-        match listener.accept().await {
+        let next = futures_lite::future::or(async { Some(listener.accept().await) }, async {
+            clients.closed().await;
+            None
+        });
+        let Some(accepted) = next.await else {
+            // Closed: returning drops the listener, which closes the listening socket.
+            return Ok(());
+        };
+        match accepted {
             Ok((stream, _peer)) => {
                 let (read, write) = stream.into_split();
                 let client = handler(StreamReader::new(read), StreamWriter::new(write));
@@ -158,14 +167,32 @@ fn out_of_resources(e: &io::Error) -> bool {
         .any(|errno| e.raw_os_error() == Some(errno.raw_os_error()))
 }
 
-/// The handler tasks alive, so that the server can cancel and await them.
+/// The handler tasks alive, so that the server can cancel and await them, and whether the
+/// server was closed.
 #[derive(Default)]
 struct Clients {
     tasks: Mutex<HashMap<u64, JoinHandle<()>>>,
     next_id: AtomicU64,
+    closed: AtomicBool,
+    on_close: Event,
 }
 
 impl Clients {
+    fn close(&self) {
+        self.closed.store(true, Ordering::Release);
+        self.on_close.notify(usize::MAX);
+    }
+
+    async fn closed(&self) {
+        while !self.closed.load(Ordering::Acquire) {
+            let listener = self.on_close.listen();
+            if self.closed.load(Ordering::Acquire) {
+                return;
+            }
+            listener.await;
+        }
+    }
+
     fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<u64, JoinHandle<()>>> {
         self.tasks.lock().unwrap_or_else(PoisonError::into_inner)
     }
@@ -221,7 +248,8 @@ impl Drop for Deregister {
 /// `JoinHandle` does.
 pub struct Server {
     local_addr: SocketAddr,
-    accept: JoinHandle<Result<(), StreamError>>,
+    /// Taken by the first `wait_closed`.
+    accept: Mutex<Option<JoinHandle<Result<(), StreamError>>>>,
     clients: Arc<Clients>,
 }
 
@@ -244,7 +272,7 @@ impl Server {
     ///
     /// Python: `server.close()`
     pub fn close(&self) {
-        self.accept.cancel();
+        self.clients.close();
     }
 
     /// Cancels every connection handler; their sockets close as they are dropped.
@@ -262,11 +290,19 @@ impl Server {
     /// Python: `await server.wait_closed()`
     ///
     /// Without `close` first, this waits for as long as the server serves (asyncio's
-    /// `serve_forever`).
-    pub async fn wait_closed(self) -> Option<StreamError> {
-        let stopped = match self.accept.await {
-            Ok(Err(e)) => Some(e),
-            Ok(Ok(())) | Err(_) => None,
+    /// `serve_forever`). Calling it again returns at once once the handlers are done.
+    pub async fn wait_closed(&self) -> Option<StreamError> {
+        let accept = self
+            .accept
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take();
+        let stopped = match accept {
+            Some(accept) => match accept.await {
+                Ok(Err(e)) => Some(e),
+                Ok(Ok(())) | Err(_) => None,
+            },
+            None => None,
         };
         loop {
             let handles: Vec<_> = self.clients.lock().drain().map(|(_, h)| h).collect();
