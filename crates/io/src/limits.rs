@@ -102,3 +102,43 @@ pub struct ResidentMemory {
     /// `VmHWM`, the high-water mark.
     pub peak: u64,
 }
+
+/// CPU time this process has used, in user space and in the kernel.
+///
+/// Python: `resource.getrusage(resource.RUSAGE_SELF)` (`ru_utime`, `ru_stime`)
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CpuTime {
+    /// Time running the program's own code.
+    pub user: std::time::Duration,
+    /// Time in the kernel on the program's behalf (system calls: here, the sockets).
+    pub system: std::time::Duration,
+}
+
+/// This process's CPU time so far (`utime` and `stime` of `/proc/self/stat`).
+///
+/// Python: `resource.getrusage(resource.RUSAGE_SELF)`
+///
+/// # Errors
+///
+/// If `/proc/self/stat` cannot be read or parsed (not Linux).
+pub fn cpu_time() -> io::Result<CpuTime> {
+    let stat = std::fs::read_to_string("/proc/self/stat")?;
+    // The command name may hold spaces: the fields that follow start after its `)`.
+    let fields: Vec<&str> = stat
+        .rsplit_once(')')
+        .map(|(_, rest)| rest.split_whitespace().collect())
+        .unwrap_or_default();
+    let ticks = rustix::param::clock_ticks_per_second().max(1);
+    let field = |i: usize| -> io::Result<std::time::Duration> {
+        let t: u64 = fields
+            .get(i)
+            .and_then(|f| f.parse().ok())
+            .ok_or_else(|| io::Error::other("unexpected /proc/self/stat"))?;
+        Ok(std::time::Duration::from_micros(t * 1_000_000 / ticks))
+    };
+    // Fields 14 and 15 of proc(5); the first after `)` is field 3.
+    Ok(CpuTime {
+        user: field(11)?,
+        system: field(12)?,
+    })
+}

@@ -17,6 +17,8 @@ impl Net for Smol {
         net::TcpListener::try_from(std_listener(addr)?)
     }
 
+    // Not `async fn`: that would borrow `self`, and the trait promises a `'static` future.
+    #[allow(clippy::manual_async_fn)]
     fn connect(
         &self,
         addr: SocketAddr,
@@ -32,12 +34,10 @@ impl Net for Smol {
 impl TcpListener for net::TcpListener {
     type Stream = net::TcpStream;
 
-    fn accept(&self) -> impl Future<Output = io::Result<(net::TcpStream, SocketAddr)>> + Send + '_ {
-        async move {
-            let (stream, peer) = net::TcpListener::accept(self).await?;
-            stream.set_nodelay(true)?;
-            Ok((stream, peer))
-        }
+    async fn accept(&self) -> io::Result<(net::TcpStream, SocketAddr)> {
+        let (stream, peer) = net::TcpListener::accept(self).await?;
+        stream.set_nodelay(true)?;
+        Ok((stream, peer))
     }
 
     fn local_addr(&self) -> io::Result<SocketAddr> {

@@ -27,6 +27,8 @@ impl Net for Tokio {
         )?))
     }
 
+    // Not `async fn`: that would borrow `self`, and the trait promises a `'static` future.
+    #[allow(clippy::manual_async_fn)]
     fn connect(
         &self,
         addr: SocketAddr,
@@ -49,12 +51,10 @@ pub struct TokioTcpListener(tokio::net::TcpListener);
 impl TcpListener for TokioTcpListener {
     type Stream = TokioTcpStream;
 
-    fn accept(&self) -> impl Future<Output = io::Result<(TokioTcpStream, SocketAddr)>> + Send + '_ {
-        async move {
-            let (stream, peer) = self.0.accept().await?;
-            stream.set_nodelay(true)?;
-            Ok((TokioTcpStream(stream), peer))
-        }
+    async fn accept(&self) -> io::Result<(TokioTcpStream, SocketAddr)> {
+        let (stream, peer) = self.0.accept().await?;
+        stream.set_nodelay(true)?;
+        Ok((TokioTcpStream(stream), peer))
     }
 
     fn local_addr(&self) -> io::Result<SocketAddr> {

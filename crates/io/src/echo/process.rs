@@ -12,7 +12,7 @@ use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
 use std::time::{Duration, Instant};
 
 use super::{start_echo_server, threads, EchoError};
-use crate::limits::{ensure_open_files, resident_memory};
+use crate::limits::{cpu_time, ensure_open_files, resident_memory};
 use crate::{wait_for, Net};
 
 /// The runtimes the echo demo runs on, by name; `threads` is one OS thread per connection.
@@ -43,6 +43,10 @@ pub struct ServerReport {
     pub rss_before: u64,
     /// The process's peak resident memory (bytes).
     pub rss_peak: u64,
+    /// CPU time the server process used in user space (microseconds).
+    pub cpu_user_us: u64,
+    /// CPU time the server process used in the kernel (microseconds).
+    pub cpu_system_us: u64,
 }
 
 impl ServerReport {
@@ -55,8 +59,16 @@ impl ServerReport {
 
     fn to_line(&self) -> String {
         format!(
-            "AIO_IO report runtime={} clients={} peak={} served={} lines={} rss_before={} rss_peak={}",
-            self.runtime, self.clients, self.peak, self.served, self.lines, self.rss_before, self.rss_peak
+            "AIO_IO report runtime={} clients={} peak={} served={} lines={} rss_before={} rss_peak={} cpu_user_us={} cpu_system_us={}",
+            self.runtime,
+            self.clients,
+            self.peak,
+            self.served,
+            self.lines,
+            self.rss_before,
+            self.rss_peak,
+            self.cpu_user_us,
+            self.cpu_system_us
         )
     }
 
@@ -72,6 +84,8 @@ impl ServerReport {
                 "lines" => report.lines = value.parse().ok()?,
                 "rss_before" => report.rss_before = value.parse().ok()?,
                 "rss_peak" => report.rss_peak = value.parse().ok()?,
+                "cpu_user_us" => report.cpu_user_us = value.parse().ok()?,
+                "cpu_system_us" => report.cpu_system_us = value.parse().ok()?,
                 _ => return None,
             }
         }
@@ -115,6 +129,10 @@ fn announce(addr: SocketAddr) {
 
 fn finish(mut report: ServerReport) -> ServerReport {
     report.rss_peak = resident_memory().map(|m| m.peak).unwrap_or(0);
+    if let Ok(cpu) = cpu_time() {
+        report.cpu_user_us = cpu.user.as_micros() as u64;
+        report.cpu_system_us = cpu.system.as_micros() as u64;
+    }
     let mut out = std::io::stdout().lock();
     let _ = writeln!(out, "{}", report.to_line());
     let _ = out.flush();
@@ -152,7 +170,7 @@ fn serve_on<R: Net>(
             served: stats.served(),
             lines: stats.lines(),
             rss_before,
-            rss_peak: 0,
+            ..ServerReport::default()
         }))
     })
 }
@@ -172,7 +190,7 @@ fn serve_threads(addr: SocketAddr, clients: usize) -> Result<ServerReport, Strin
         served: stats.served(),
         lines: stats.lines(),
         rss_before,
-        rss_peak: 0,
+        ..ServerReport::default()
     }))
 }
 
