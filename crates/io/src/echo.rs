@@ -21,7 +21,7 @@ pub mod threads;
 
 /// The line client `client` sends in round `round`.
 ///
-/// Python: `f"client {client} round {round}\n".encode()`
+/// Python: none (the demo's protocol: `f"client {client} round {round}\n".encode()`)
 pub fn message(client: usize, round: usize) -> Vec<u8> {
     format!("client {client} round {round}\n").into_bytes()
 }
@@ -92,7 +92,7 @@ impl EchoStats {
 /// Starts an echo server on `addr`: every line comes back as it was sent, until the client
 /// closes.
 ///
-/// Python:
+/// Python: none (the demo's server; its asyncio original:)
 ///
 /// ```python
 /// async def echo(reader, writer):
@@ -187,7 +187,7 @@ impl std::error::Error for EchoError {}
 /// Runs `clients` echo clients against `addr`, each as a task of `rt`, and returns how
 /// many lines came back right (`clients * rounds` on success).
 ///
-/// Python: `await asyncio.gather(*(client(i) for i in range(clients)))`
+/// Python: none (the demo's clients, gathered as `asyncio.gather(*clients)` would)
 ///
 /// # Errors
 ///
@@ -320,7 +320,7 @@ impl Drop for Arrival {
 /// Runs the echo server and `clients` clients on `rt` in this process; returns the server's
 /// counts after everything closed.
 ///
-/// Python: the demo's `main()`
+/// Python: none (the demo's `main()`)
 ///
 /// # Errors
 ///

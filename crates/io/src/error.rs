@@ -92,9 +92,7 @@ impl std::error::Error for TimeoutError {}
 
 /// What the streams report.
 ///
-/// Python: the exceptions `asyncio.open_connection`, `start_server` and the stream
-/// methods raise (`OSError` and its subclasses, `IncompleteReadError`,
-/// `LimitOverrunError`, `TimeoutError`)
+/// Python: the exceptions the streams raise (`OSError`s, `IncompleteReadError`, `LimitOverrunError`, `TimeoutError`)
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum StreamError {

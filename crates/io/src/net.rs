@@ -10,8 +10,7 @@ use futures_lite::io::{AsyncRead, AsyncWrite};
 
 /// A runtime that can do TCP: bind a listener, connect a stream.
 ///
-/// Python: `loop.create_server` / `loop.create_connection` (the socket part of
-/// `asyncio.AbstractEventLoop`, below the streams)
+/// Python: `loop.create_server` / `loop.create_connection` (the sockets below the streams)
 ///
 /// It is a separate trait so that a runtime without I/O is told by the type system: code
 /// that needs sockets asks for `R: Net`, and a runtime that does not implement it does

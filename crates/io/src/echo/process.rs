@@ -197,7 +197,7 @@ fn serve_threads(addr: SocketAddr, clients: usize) -> Result<ServerReport, Strin
 /// The parent's side: a running server process. Dropping it kills the child if it is
 /// still running, so that no process is left behind.
 ///
-/// Python: `asyncio.create_subprocess_exec(...)` running the server
+/// Python: none (the demo's server process, as `asyncio.create_subprocess_exec` would start it)
 #[derive(Debug)]
 pub struct ServerProcess {
     child: Child,

@@ -1,6 +1,6 @@
 //! The same echo workload with one OS thread per connection, for contrast.
 //!
-//! Python: the `socketserver.ThreadingTCPServer` way, or `threading.Thread` per client.
+//! In Python: `socketserver.ThreadingTCPServer`, or a `threading.Thread` per client.
 
 use std::io::{self, BufRead, BufReader, Write};
 use std::net::{Shutdown, SocketAddr, TcpStream};
@@ -15,7 +15,7 @@ use crate::net::std_listener;
 /// address and the thread that accepts them, which joins every handler and returns the
 /// counts.
 ///
-/// Python: `socketserver.ThreadingTCPServer(addr, EchoHandler)`
+/// Python: none (the thread-per-connection demo; in Python, `socketserver.ThreadingTCPServer`)
 ///
 /// # Errors
 ///
@@ -74,7 +74,7 @@ fn serve(stream: TcpStream, stats: &EchoStats) {
 /// clients; returns how many lines came back right. With a `deadline`, a read that waits
 /// longer fails (`WouldBlock`/`TimedOut`) instead of hanging.
 ///
-/// Python: `threading.Thread(target=client, args=(i,))` for each client
+/// Python: none (the thread-per-connection demo; in Python, a `threading.Thread` per client)
 ///
 /// # Errors
 ///
