@@ -1,8 +1,9 @@
 //! Definition of [`StreamReader`]: buffered reads of lines, exact sizes and chunks.
 
 use std::fmt;
+use std::future::poll_fn;
 use std::pin::Pin;
-use std::task::Poll;
+use std::task::{ready, Context, Poll};
 
 use futures_lite::io::AsyncRead;
 
@@ -87,14 +88,14 @@ impl<T: AsyncRead + Unpin> StreamReader<T> {
     ///
     /// [`StreamError::Io`] if reading from the socket fails.
     pub async fn read(&mut self, n: usize) -> Result<Vec<u8>, StreamError> {
-        if n == 0 {
-            return Ok(Vec::new());
-        }
-        if self.unread().is_empty() && !self.eof {
-            self.fill().await?;
-        }
-        let n = n.min(self.unread().len());
-        Ok(self.take(n))
+        poll_fn(|cx| {
+            if n > 0 && self.unread().is_empty() && !self.eof {
+                ready!(self.poll_fill(cx))?;
+            }
+            let n = n.min(self.unread().len());
+            Poll::Ready(Ok(self.take(n)))
+        })
+        .await
     }
 
     /// Every byte until the end of the stream.
@@ -106,11 +107,13 @@ impl<T: AsyncRead + Unpin> StreamReader<T> {
     /// [`StreamError::Io`] if reading from the socket fails.
     #[doc(alias = "read")]
     pub async fn read_to_end(&mut self) -> Result<Vec<u8>, StreamError> {
-        while !self.eof {
-            self.fill().await?;
-        }
-        let n = self.unread().len();
-        Ok(self.take(n))
+        poll_fn(|cx| {
+            while !self.eof {
+                ready!(self.poll_fill(cx))?;
+            }
+            Poll::Ready(Ok(self.take(self.unread().len())))
+        })
+        .await
     }
 
     /// Exactly `n` bytes.
@@ -122,18 +125,18 @@ impl<T: AsyncRead + Unpin> StreamReader<T> {
     /// [`StreamError::IncompleteRead`] if the stream ends first: it carries the bytes
     /// read (`expected: Some(n)`); [`StreamError::Io`] if reading fails.
     pub async fn readexactly(&mut self, n: usize) -> Result<Vec<u8>, StreamError> {
-        while self.unread().len() < n {
-            if self.eof {
-                let partial = self.take(self.unread().len());
-                return Err(IncompleteReadError {
-                    partial,
-                    expected: Some(n),
+        poll_fn(|cx| {
+            while self.unread().len() < n {
+                if self.eof {
+                    let partial = self.take(self.unread().len());
+                    let expected = Some(n);
+                    return Poll::Ready(Err(IncompleteReadError { partial, expected }.into()));
                 }
-                .into());
+                ready!(self.poll_fill(cx))?;
             }
-            self.fill().await?;
-        }
-        Ok(self.take(n))
+            Poll::Ready(Ok(self.take(n)))
+        })
+        .await
     }
 
     /// The bytes up to and including `separator`.
@@ -152,41 +155,8 @@ impl<T: AsyncRead + Unpin> StreamReader<T> {
         if separator.is_empty() {
             return Err(StreamError::EmptySeparator);
         }
-        // Where to search from: what was searched already cannot hold the separator.
         let mut offset = 0;
-        let found = loop {
-            let unread = self.unread();
-            if unread.len() >= offset + separator.len() {
-                if let Some(at) = find(&unread[offset..], separator) {
-                    break offset + at;
-                }
-                offset = unread.len() + 1 - separator.len();
-                if offset > self.limit {
-                    return Err(LimitOverrunError {
-                        separator_found: false,
-                        consumed: offset,
-                    }
-                    .into());
-                }
-            }
-            if self.eof {
-                let partial = self.take(self.unread().len());
-                return Err(IncompleteReadError {
-                    partial,
-                    expected: None,
-                }
-                .into());
-            }
-            self.fill().await?;
-        };
-        if found > self.limit {
-            return Err(LimitOverrunError {
-                separator_found: true,
-                consumed: found,
-            }
-            .into());
-        }
-        Ok(self.take(found + separator.len()))
+        poll_fn(|cx| self.poll_until(cx, separator, &mut offset)).await
     }
 
     /// One line, up to and including `\n`; at the end of the stream, what is left
@@ -204,7 +174,8 @@ impl<T: AsyncRead + Unpin> StreamReader<T> {
     ///
     /// asyncio raises `ValueError` (with the `LimitOverrunError` message) here.
     pub async fn readline(&mut self) -> Result<Vec<u8>, StreamError> {
-        match self.readuntil(b"\n").await {
+        let mut offset = 0;
+        match poll_fn(|cx| self.poll_until(cx, b"\n", &mut offset)).await {
             Ok(line) => Ok(line),
             Err(StreamError::IncompleteRead(e)) => Ok(e.partial),
             Err(StreamError::LimitOverrun(e)) => {
@@ -244,30 +215,69 @@ impl<T: AsyncRead + Unpin> StreamReader<T> {
         out
     }
 
+    /// Finds `separator` in the buffer, reading more as needed: the heart of `readuntil`
+    /// and `readline`, as asyncio's `readuntil` loop. `offset` is where to search from
+    /// (what was searched already cannot hold the separator); it persists across polls.
+    fn poll_until(
+        &mut self,
+        cx: &mut Context<'_>,
+        separator: &[u8],
+        offset: &mut usize,
+    ) -> Poll<Result<Vec<u8>, StreamError>> {
+        loop {
+            let unread = self.unread();
+            if unread.len() >= *offset + separator.len() {
+                if let Some(at) = find(&unread[*offset..], separator) {
+                    let found = *offset + at;
+                    if found > self.limit {
+                        let consumed = found;
+                        let separator_found = true;
+                        return Poll::Ready(Err(LimitOverrunError {
+                            separator_found,
+                            consumed,
+                        }
+                        .into()));
+                    }
+                    return Poll::Ready(Ok(self.take(found + separator.len())));
+                }
+                *offset = unread.len() + 1 - separator.len();
+                if *offset > self.limit {
+                    let consumed = *offset;
+                    let separator_found = false;
+                    return Poll::Ready(Err(LimitOverrunError {
+                        separator_found,
+                        consumed,
+                    }
+                    .into()));
+                }
+            }
+            if self.eof {
+                let partial = self.take(self.unread().len());
+                let expected = None;
+                return Poll::Ready(Err(IncompleteReadError { partial, expected }.into()));
+            }
+            ready!(self.poll_fill(cx))?;
+        }
+    }
+
     /// Reads once from the stream into the buffer; a read of 0 bytes marks the end.
     ///
-    /// Cancel safe: the bytes are appended in the same poll that reads them.
-    async fn fill(&mut self) -> Result<(), StreamError> {
+    /// Cancel safe: the bytes are appended in the same poll that reads them, and the
+    /// chunk they land in first lives on the stack only for that poll, so an idle reader
+    /// holds no buffer.
+    fn poll_fill(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), StreamError>> {
         if self.start > 0 {
             self.buf.drain(..self.start);
             self.start = 0;
         }
-        let n = std::future::poll_fn(|cx| {
-            let mut chunk = [0u8; READ_CHUNK];
-            match Pin::new(&mut self.inner).poll_read(cx, &mut chunk) {
-                Poll::Ready(Ok(n)) => {
-                    self.buf.extend_from_slice(&chunk[..n]);
-                    Poll::Ready(Ok(n))
-                }
-                other => other,
-            }
-        })
-        .await
-        .map_err(StreamError::io("read"))?;
+        let mut chunk = [0u8; READ_CHUNK];
+        let n = ready!(Pin::new(&mut self.inner).poll_read(cx, &mut chunk))
+            .map_err(StreamError::io("read"))?;
+        self.buf.extend_from_slice(&chunk[..n]);
         if n == 0 {
             self.eof = true;
         }
-        Ok(())
+        Poll::Ready(Ok(()))
     }
 }
 

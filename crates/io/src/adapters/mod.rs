@@ -9,5 +9,7 @@ mod tokio;
 
 #[cfg(feature = "async-std")]
 pub use self::async_std::AsyncStdWriteHalf;
+#[cfg(feature = "smol")]
+pub use self::smol::{SmolReadHalf, SmolWriteHalf};
 #[cfg(feature = "tokio")]
 pub use self::tokio::{TokioReadHalf, TokioTcpListener, TokioTcpStream, TokioWriteHalf};
