@@ -103,22 +103,26 @@
 //!
 //! 10,000 concurrent echo connections (10 round trips each, server and clients in two
 //! processes) on each runtime, on one OS thread per connection, and on CPython asyncio
-//! (`harness/bench/io_echo.py`). One run on the project's 2-core machine:
+//! (`harness/bench/io_echo.py`). On the project's 2-core machine, shared with other builds
+//! (load average above 100, so wall times move by tens of percent between runs; memory and
+//! CPU per round trip are steady), over four runs:
 //!
 //! | server | wall | round trips/s | peak RSS per connection | user CPU per round trip |
 //! |---|---|---|---|---|
-//! | tokio (current_thread) | 3.0 s | 33,000 | 1.46 KB | 1.5 µs |
-//! | tokio-mt | 2.6 s | 38,600 | 1.45 KB | 2.8 µs |
-//! | async-std | 3.4 s | 29,800 | 1.26 KB | 2.0 µs |
-//! | smol | 3.1 s | 32,100 | 2.19 KB | 2.3 µs |
-//! | a thread per connection | 4.8 s | 20,900 | 13.9 KB | 2.7 µs |
-//! | CPython 3.11 asyncio | 11.8 s | 8,500 | 5.7 KB | 30.4 µs |
+//! | tokio (current_thread) | 1.8 to 4.4 s | 22,500 to 55,600 | 1.46 KB | 1.2 to 1.7 µs |
+//! | tokio-mt | 2.2 to 4.0 s | 25,300 to 45,700 | 1.48 KB | 2.2 to 2.8 µs |
+//! | async-std | 2.9 to 3.7 s | 27,300 to 35,100 | 1.22 KB | 2.0 to 3.1 µs |
+//! | smol | 2.7 s | 36,600 | 1.18 KB | 1.7 µs |
+//! | a thread per connection | 4.6 to 5.3 s | 18,800 to 21,900 | 13.9 KB | 2.7 to 2.9 µs |
+//! | CPython 3.11 asyncio | 6.0 to 18.6 s | 5,400 to 16,700 | 5.7 KB | 26 to 30 µs |
 //!
-//! A thread per connection costs 6 to 11 times the memory of a task; CPython's wall time
-//! is 3.5 to 4.6 times the runtimes', and its user-space CPU per round trip 11 to 20
-//! times. The wall-time ratio is bounded by the kernel: each round trip is four socket
-//! calls and wake-ups of two processes sharing two cores, 12 to 30 µs of kernel time that
-//! no runtime avoids. The figures move by tens of percent from run to run on a shared machine.
+//! A thread per connection costs 9.5 (tokio) to 11.8 (smol) times the memory of a task;
+//! tokio's share includes a 128-byte-aligned readiness slot per socket. CPython's wall time
+//! is 2 to 5 times the runtimes', its user-space CPU per round trip 10 to 25 times. The
+//! wall-time ratio is bounded by the kernel: each round trip is four socket calls and
+//! wake-ups of two processes sharing two cores, 12 to 30 µs of kernel time per round trip
+//! that no runtime avoids. (smol's row is after its halves stopped cloning async-net's
+//! stream, which had cost 2.2 KB per connection.)
 //!
 //! # Not done yet
 //!

@@ -271,3 +271,26 @@ fn futures_are_send() {
     let mut writer = aio_io::StreamWriter::new(Vec::<u8>::new());
     assert_send(&writer.drain());
 }
+
+/// Asking for more open files than the hard limit allows says what is needed and how.
+#[test]
+fn open_file_limit_too_low_says_what_it_needs() {
+    let needed = u64::MAX - 1;
+    match aio_io::limits::ensure_open_files(needed) {
+        // No hard limit at all (RLIM_INFINITY): nothing to report.
+        Ok(soft) => assert!(soft >= needed),
+        Err(e) => {
+            assert_eq!(e.needed, needed);
+            assert!(e.soft < needed && e.hard < needed);
+            assert!(
+                e.to_string().starts_with(&format!(
+                    "this needs {needed} open files but the limit is {} (hard limit {}); raise it with `ulimit -n {needed}`",
+                    e.soft, e.hard
+                )),
+                "{e}"
+            );
+        }
+    }
+    // What the demos need fits: 10,000 connections and a margin.
+    assert!(aio_io::limits::ensure_open_files(10_064).is_ok());
+}
