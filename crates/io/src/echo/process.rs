@@ -5,6 +5,12 @@
 //! the clients in the parent, each needing 10,000 and a few. The child prints lines that
 //! start with `AIO_IO `; the parent reads them.
 
+// Without any runtime feature only the thread-per-connection server is left.
+#![cfg_attr(
+    not(any(feature = "tokio", feature = "async-std", feature = "smol")),
+    allow(dead_code, unused_variables)
+)]
+
 use std::io::{BufRead, BufReader, Write};
 use std::net::SocketAddr;
 use std::process::{Child, Command, Stdio};
