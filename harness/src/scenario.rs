@@ -144,6 +144,11 @@ pub const CONCEPTS: &[Concept] = &[
         summary: "async iterators and async generators",
     },
     Concept {
+        name: "io",
+        title: "I/O: why asyncio exists",
+        summary: "streams, ten thousand connections on one thread, threads and CPython for contrast",
+    },
+    Concept {
         name: "runtime",
         title: "Runtime differences",
         summary: "where tokio, async-std and smol disagree, on their raw APIs",

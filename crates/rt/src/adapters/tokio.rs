@@ -69,6 +69,8 @@ impl Tokio {
     pub fn current_thread_with(config: Config) -> Tokio {
         let rt = tokio::runtime::Builder::new_current_thread()
             .enable_time()
+            // The I/O driver, so that sockets (aio-io) work on this runtime.
+            .enable_io()
             .build();
         Tokio::from_parts(rt, config, "tokio")
     }
@@ -97,6 +99,8 @@ impl Tokio {
         let rt = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .enable_time()
+            // The I/O driver, so that sockets (aio-io) work on this runtime.
+            .enable_io()
             .build();
         Tokio::from_parts(rt, config, "tokio-mt")
     }
