@@ -7,6 +7,7 @@
 //! the headline.
 
 mod more;
+mod prims;
 mod report;
 mod workloads;
 
@@ -220,7 +221,12 @@ pub fn measure_python(
         let value = text
             .lines()
             .find_map(|l| l.strip_prefix("ns_per_op="))
-            .or_else(|| words.windows(2).find(|w| w[1] == "ns/op").map(|w| w[0]))
+            .or_else(|| {
+                words
+                    .windows(2)
+                    .find(|w| w[1].starts_with("ns") && w[0].parse::<f64>().is_ok())
+                    .map(|w| w[0])
+            })
             .and_then(|v| v.trim().parse::<f64>().ok())
             .ok_or_else(|| format!("{script}.py printed no ns_per_op= line: {text}"))?;
         values.push(value);

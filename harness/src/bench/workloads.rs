@@ -1,5 +1,6 @@
 //! The workloads. Each `run` builds its runtime, then times only the work inside `block_on`.
 
+use std::future::Future;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -31,6 +32,61 @@ pub static WORKLOADS: &[Workload] = &[
         python: Some("task_memory"),
         runtimes: None,
         unit: "bytes/task",
+    },
+    Workload {
+        name: "queue_spsc",
+        family: "queues",
+        description: "an item through a queue bounded to 1024, one producer and one consumer (ours with task_done per item and join)",
+        native: "async_channel::bounded",
+        size: (1_000_000, 200_000),
+        run: super::prims::queue_spsc,
+        python: Some("queues_spsc"),
+        runtimes: None,
+        unit: "ns/item",
+    },
+    Workload {
+        name: "queue_mpmc",
+        family: "queues",
+        description: "an item through a queue bounded to 1024, four producers and four consumers",
+        native: "async_channel::bounded",
+        size: (1_000_000, 200_000),
+        run: super::prims::queue_mpmc,
+        python: Some("queues_mpmc"),
+        runtimes: None,
+        unit: "ns/item",
+    },
+    Workload {
+        name: "lock",
+        family: "sync",
+        description: "lock + unlock, 100 tasks contending",
+        native: "async_lock::Mutex",
+        size: (1_000_000, 200_000),
+        run: super::prims::lock,
+        python: Some("sync_lock"),
+        runtimes: None,
+        unit: "ns/lock",
+    },
+    Workload {
+        name: "semaphore",
+        family: "sync",
+        description: "Semaphore(10), 1000 tasks: acquire, yield, release",
+        native: "async_lock::Semaphore (not FIFO-strict: a releasing task may take its permit straight back)",
+        size: (100_000, 50_000),
+        run: super::prims::semaphore,
+        python: Some("sync_semaphore"),
+        runtimes: None,
+        unit: "ns/acquire",
+    },
+    Workload {
+        name: "event",
+        family: "sync",
+        description: "Event.set waking n waiting tasks, until all have finished",
+        native: "tokio::sync::Notify::notify_waiters",
+        size: (10_000, 10_000),
+        run: super::prims::event,
+        python: Some("sync_event"),
+        runtimes: None,
+        unit: "ns/waiter",
     },
     Workload {
         name: "call_soon",
@@ -175,6 +231,47 @@ impl AnyRt {
                 }
             }
         }
+    }
+
+    /// Spawns each future with the runtime's own spawn; the returned future awaits them all.
+    pub(crate) fn native_spawn_each<I, Fut>(
+        &self,
+        futs: I,
+    ) -> impl Future<Output = ()> + use<I, Fut>
+    where
+        I: IntoIterator<Item = Fut>,
+        Fut: Future<Output = ()> + Send + 'static,
+    {
+        enum H {
+            Tokio(tokio::task::JoinHandle<()>),
+            AsyncStd(async_std::task::JoinHandle<()>),
+            Smol(smol::Task<()>),
+        }
+        let handles: Vec<H> = futs
+            .into_iter()
+            .map(|f| match self {
+                AnyRt::Tokio(rt) => H::Tokio(rt.handle().spawn(f)),
+                AnyRt::AsyncStd(_) => H::AsyncStd(async_std::task::spawn(f)),
+                AnyRt::Smol(rt) => H::Smol(rt.executor().spawn(f)),
+            })
+            .collect();
+        async move {
+            for h in handles {
+                match h {
+                    H::Tokio(h) => h.await.expect("a benchmark task completes"),
+                    H::AsyncStd(h) => h.await,
+                    H::Smol(h) => h.await,
+                }
+            }
+        }
+    }
+
+    /// Spawns each future with the runtime's own spawn and awaits them all.
+    pub(crate) async fn native_join_all<Fut>(&self, futs: impl IntoIterator<Item = Fut>)
+    where
+        Fut: Future<Output = ()> + Send + 'static,
+    {
+        self.native_spawn_each(futs).await;
     }
 
     async fn sleep(&self, variant: Variant, d: Duration) {
