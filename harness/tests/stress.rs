@@ -101,9 +101,9 @@ async fn timeout<R: Runtime, T>(
     .await
 }
 
-/// Polls `done` (yielding, then sleeping) until it holds, failing after about a second.
+/// Polls `done` (yielding, then sleeping) until it holds, failing after about five seconds.
 async fn eventually<R: Runtime>(rt: &R, what: &str, done: impl Fn() -> bool) -> Result<(), String> {
-    for i in 0..2_000 {
+    for i in 0..10_000 {
         if done() {
             return Ok(());
         }
@@ -299,9 +299,10 @@ impl Seen {
         self.0[kind].fetch_add(1, Ordering::Relaxed);
     }
 
-    /// Fails unless every kind happened (skipped when replaying one seed).
+    /// Fails unless every kind happened (skipped for short runs: a replayed seed, or
+    /// fewer than 50 rounds).
     fn assert_all(&self, names: [&str; 3]) {
-        if std::env::var("STRESS_SEED").is_ok() {
+        if seeds().len() < 50 {
             return;
         }
         for (count, name) in self.0.iter().zip(names) {
