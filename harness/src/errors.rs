@@ -52,6 +52,12 @@ const fn case(
 }
 
 /// Every case, grouped by crate.
+///
+/// To come with the crates being built: aio-queues (`QueueFull`, `QueueEmpty`,
+/// `QueueShutDown`, "task_done() called too many times"), aio-sync ("Lock is not acquired",
+/// "BoundedSemaphore released too many times", `BrokenBarrierError`, "parties must be > 0"
+/// where it is not typed away), aio-gather / aio-wait ("set of tasks/futures is empty"),
+/// `TimeoutError` (`asyncio.timeout`, `wait_for`).
 pub const CATALOGUE: &[ErrorCase] = &[
     // aio-rt
     case(
