@@ -53,3 +53,10 @@ bench *ARGS:
 # Unit tests of every crate under Miri (nightly; installs miri and rust-src when missing)
 miri:
     rustup +nightly component add miri rust-src && cargo +nightly miri test --workspace --lib --exclude aio-harness
+
+# loom models of the hand-rolled synchronisation (crates/*/tests/loom.rs). The cfg is
+# `aio_loom`, not `loom`: tokio and concurrent-queue react to `cfg(loom)` themselves and do
+# not build with it. Preemptions are bounded so that the models stay well inside CI's time.
+# Add `-p aio-<crate>` for each crate that gains a tests/loom.rs.
+loom:
+    LOOM_MAX_PREEMPTIONS=3 RUSTFLAGS="--cfg aio_loom" CARGO_TARGET_DIR=target/loom cargo test --release --test loom -p aio-futures

@@ -474,6 +474,10 @@ pub fn generate() -> Vec<(PathBuf, String)> {
             concept_page(concept, &scenarios),
         ));
     }
+    files.push((
+        PathBuf::from("docs/errors.md"),
+        crate::errors::render(GENERATED),
+    ));
     files
 }
 

@@ -5,6 +5,7 @@
 //! - [`Cx`]: what a scenario receives (the runtime, the trace, the tick) and
 //!   [`Cx::spawn`], which lets the harness join every task at the end.
 //! - [`run_parity`] and [`RuntimeKind`]: the runtime matrix.
+//! - [`errors`]: the bad-input catalogue rendered into `docs/errors.md`.
 //! - [`oracle`]: the CPython twins under `harness/oracle/` and their committed traces.
 //! - The `aio` command (`src/main.rs`): `compare`, `list`, `docs`, `oracle`.
 //!
@@ -28,6 +29,7 @@
 pub mod bench;
 mod cx;
 pub mod docs;
+pub mod errors;
 pub mod oracle;
 mod run;
 mod runtimes;

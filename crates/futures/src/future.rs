@@ -4,7 +4,13 @@ use std::fmt;
 use std::future::{Future as StdFuture, IntoFuture};
 use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
 use std::pin::Pin;
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, PoisonError};
+// Under `--cfg aio_loom` (`just loom`), the state lock is loom's, so that tests/loom.rs can
+// explore every interleaving of completing, cancelling and awaiting.
+#[cfg(aio_loom)]
+use loom::sync::{Mutex, MutexGuard};
+#[cfg(not(aio_loom))]
+use std::sync::{Mutex, MutexGuard};
 use std::task::{Context, Poll, Waker};
 
 use aio_rt::Runtime;

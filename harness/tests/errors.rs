@@ -1,0 +1,337 @@
+//! The bad-input catalogue (`harness/src/errors.rs`, rendered into `docs/errors.md`) is
+//! true: every test it names exists, and every message it shows is the one the error
+//! prints. Also the tests for the cases no crate test asserts.
+
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use aio_harness::docs::root;
+use aio_harness::errors::CATALOGUE;
+use aio_rt::{Clock, Config, JoinError, Runtime, Smol, TaskPanic};
+use aio_tasks::{
+    CancelledError, ExceptionGroup, InvalidStateError, SpawnError, TaskError, UnretrievedFailure,
+    create_task,
+};
+
+fn smol() -> Smol {
+    Smol::with_config(Config::default().clock(Clock::Virtual))
+}
+
+/// Every `.rs` file under `dir`, recursively.
+fn rust_files(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            if path.file_name().is_some_and(|n| n == "target") {
+                continue;
+            }
+            rust_files(&path, out);
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            out.push(path);
+        }
+    }
+}
+
+#[test]
+fn every_test_named_in_the_catalogue_exists() {
+    let root = root();
+    let mut files = Vec::new();
+    rust_files(&root.join("crates"), &mut files);
+    rust_files(&root.join("harness/tests"), &mut files);
+    rust_files(&root.join("harness/src"), &mut files);
+    let sources: Vec<String> = files
+        .iter()
+        .filter_map(|f| std::fs::read_to_string(f).ok())
+        .collect();
+    let missing: Vec<&str> = CATALOGUE
+        .iter()
+        .map(|case| case.test)
+        .filter(|name| {
+            !sources.iter().any(|src| {
+                src.contains(&format!("fn {name}(")) || src.contains(&format!("fn {name}<"))
+            })
+        })
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "tests named in the catalogue but not found: {missing:?}"
+    );
+}
+
+#[test]
+fn every_case_is_described_and_the_rows_are_unique() {
+    assert!(CATALOGUE.len() >= 25, "{} cases", CATALOGUE.len());
+    for (i, case) in CATALOGUE.iter().enumerate() {
+        for field in [
+            case.krate,
+            case.when,
+            case.python,
+            case.rust,
+            case.message,
+            case.test,
+        ] {
+            assert!(!field.is_empty(), "row {i} has an empty field: {case:?}");
+        }
+        assert!(
+            !case.message.ends_with('.'),
+            "Display has no full stop: {case:?}"
+        );
+        let same = CATALOGUE
+            .iter()
+            .filter(|c| c.rust == case.rust && c.message == case.message && c.when == case.when)
+            .count();
+        assert_eq!(same, 1, "duplicate row: {case:?}");
+    }
+}
+
+/// The errors the harness can build, by the catalogue's `rust` name, with their Display.
+fn real_messages() -> Vec<(&'static str, String)> {
+    let mut real: Vec<(&'static str, String)> = Vec::new();
+    let mut push = |rust: &'static str, error: &dyn std::fmt::Display| {
+        real.push((rust, error.to_string()));
+    };
+
+    // aio-rt
+    push("aio_rt::JoinError::Cancelled", &JoinError::Cancelled);
+    for message in ["boom 3", "in a thread"] {
+        push(
+            "aio_rt::JoinError::Panicked",
+            &JoinError::Panicked(message.into()),
+        );
+    }
+    // A TaskPanic holds a TaskId, which only a runtime makes: have one reported.
+    let reports = Arc::new(Mutex::new(Vec::<TaskPanic>::new()));
+    let sink = Arc::clone(&reports);
+    let rt = Smol::with_config(
+        Config::default()
+            .clock(Clock::Virtual)
+            .exception_handler(move |p| sink.lock().unwrap().push(p.clone())),
+    );
+    let r = rt.clone();
+    rt.block_on(async move {
+        drop(r.spawn(async {
+            if true {
+                panic!("nobody listens");
+            }
+        }));
+        r.sleep(Duration::from_secs(1)).await;
+    });
+    for report in reports.lock().unwrap().iter() {
+        push("aio_rt::TaskPanic", report);
+    }
+
+    // aio-loop
+    push("aio_loop::NoRunningLoop", &aio_loop::NoRunningLoop);
+    push(
+        "aio_loop::RunError::AlreadyRunning",
+        &aio_loop::RunError::AlreadyRunning,
+    );
+    push(
+        "aio_loop::RunError::AnotherLoopRunning",
+        &aio_loop::RunError::AnotherLoopRunning,
+    );
+    push("aio_loop::RunError::Stopped", &aio_loop::RunError::Stopped);
+    push("aio_loop::RunError::Stalled", &aio_loop::RunError::Stalled);
+    push(
+        "aio_loop::ExceptionContext",
+        &aio_loop::ExceptionContext {
+            message: "exception in callback".into(),
+            exception: "boom".into(),
+        },
+    );
+
+    // aio-futures: its errors are made by a future's methods only.
+    let rt = smol();
+    let done = aio_futures::Future::<u8>::new(&rt);
+    done.set_result(1).unwrap();
+    push(
+        "aio_futures::InvalidStateError",
+        &done.set_result(2).unwrap_err(),
+    );
+    push(
+        "aio_futures::InvalidStateError",
+        &done.set_exception("late").unwrap_err(),
+    );
+    let pending = aio_futures::Future::<u8>::new(&rt);
+    push(
+        "aio_futures::FutureError::InvalidState",
+        &pending.result().unwrap_err(),
+    );
+    push(
+        "aio_futures::FutureError::InvalidState",
+        &pending.exception().unwrap_err(),
+    );
+    let cancelled = aio_futures::Future::<u8>::new(&rt);
+    cancelled.cancel_with("shutting down");
+    push(
+        "aio_futures::FutureError::Cancelled",
+        &cancelled.result().unwrap_err(),
+    );
+    let cancelled = aio_futures::Future::<u8>::new(&rt);
+    cancelled.cancel();
+    push(
+        "aio_futures::FutureError::Cancelled",
+        &cancelled.result().unwrap_err(),
+    );
+    let failed = aio_futures::Future::<u8>::new(&rt);
+    failed.set_exception("disk full").unwrap();
+    push(
+        "aio_futures::FutureError::Exception",
+        &failed.result().unwrap_err(),
+    );
+
+    // aio-tasks
+    for state in [
+        InvalidStateError::ResultNotSet,
+        InvalidStateError::ExceptionNotSet,
+    ] {
+        push(
+            "aio_tasks::TaskError::InvalidState",
+            &TaskError::<String>::InvalidState(state),
+        );
+    }
+    for message in [Some("stop now".to_owned()), None] {
+        push(
+            "aio_tasks::TaskError::Cancelled",
+            &TaskError::<String>::Cancelled(CancelledError { message }),
+        );
+    }
+    push(
+        "aio_tasks::TaskError::Failed",
+        &TaskError::Failed("no zero"),
+    );
+    push(
+        "aio_tasks::TaskError::Panicked",
+        &TaskError::<String>::Panicked("lost panic".into()),
+    );
+    push(
+        "aio_tasks::ExceptionGroup",
+        &ExceptionGroup {
+            errors: vec![TaskError::Failed("first".to_owned())],
+        },
+    );
+    push(
+        "aio_tasks::SpawnError::ShuttingDown",
+        &SpawnError::ShuttingDown,
+    );
+    push("aio_tasks::SpawnError::Finished", &SpawnError::Finished);
+    push(
+        "aio_tasks::UnretrievedFailure",
+        &UnretrievedFailure {
+            task: "Task-2".into(),
+            error: "lost".into(),
+        },
+    );
+
+    // aio-generators
+    use aio_generators::GeneratorError;
+    push(
+        "aio_generators::GeneratorError::StopAsyncIteration",
+        &GeneratorError::<String>::StopAsyncIteration,
+    );
+    push(
+        "aio_generators::GeneratorError::Raised",
+        &GeneratorError::Raised("fatal"),
+    );
+    push(
+        "aio_generators::GeneratorError::AlreadyRunning",
+        &GeneratorError::<String>::AlreadyRunning,
+    );
+    push(
+        "aio_generators::GeneratorError::IgnoredGeneratorExit",
+        &GeneratorError::<String>::IgnoredGeneratorExit,
+    );
+    push(
+        "aio_generators::GeneratorError::JustStarted",
+        &GeneratorError::<String>::JustStarted,
+    );
+    real
+}
+
+#[test]
+fn the_catalogue_messages_are_the_real_ones() {
+    let real = real_messages();
+    let mut wrong = Vec::new();
+    for case in CATALOGUE {
+        let built: Vec<&String> = real
+            .iter()
+            .filter(|(rust, _)| *rust == case.rust)
+            .map(|(_, message)| message)
+            .collect();
+        if !built.iter().any(|m| **m == case.message) {
+            wrong.push(format!(
+                "{} ({}): the catalogue says {:?}, the error prints {built:?}",
+                case.rust, case.when, case.message
+            ));
+        }
+    }
+    // And nothing built here is missing from the catalogue.
+    for (rust, message) in &real {
+        if !CATALOGUE
+            .iter()
+            .any(|c| c.rust == *rust && c.message == message)
+        {
+            wrong.push(format!("{rust} prints {message:?}, which no row shows"));
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
+// The cases no crate test asserts on their own.
+
+#[test]
+fn a_task_cancelled_with_a_message_raises_it() {
+    let rt = smol();
+    rt.block_on(async {
+        let sleeper = rt.clone();
+        let task = create_task(&rt, async move {
+            sleeper.sleep(Duration::from_secs(10)).await;
+            Ok::<(), String>(())
+        });
+        rt.yield_now().await;
+        assert!(task.cancel(Some("stop now")));
+        let error = (&task).await.unwrap_err();
+        assert_eq!(
+            error,
+            TaskError::Cancelled(CancelledError {
+                message: Some("stop now".into())
+            })
+        );
+        assert_eq!(error.to_string(), "task was cancelled: stop now");
+        assert!(task.cancelled());
+    });
+}
+
+#[test]
+fn a_task_failure_is_its_error() {
+    let rt = smol();
+    rt.block_on(async {
+        let task = create_task(&rt, async { Err::<u8, _>("no zero".to_owned()) });
+        let error = (&task).await.unwrap_err();
+        assert_eq!(error, TaskError::Failed("no zero".to_owned()));
+        assert_eq!(error.to_string(), "no zero");
+        assert!(error.is_failure() && !task.cancelled());
+    });
+}
+
+#[test]
+fn a_shield_of_a_cancelled_task_is_cancelled() {
+    let rt = smol();
+    rt.block_on(async {
+        let sleeper = rt.clone();
+        let (task, outer) = aio_shield::shield_future(&rt, async move {
+            sleeper.sleep(Duration::from_secs(10)).await;
+            Ok::<u8, String>(1)
+        });
+        rt.yield_now().await;
+        task.cancel(None);
+        let error = outer.await.unwrap_err();
+        assert!(error.is_cancelled(), "{error:?}");
+        assert_eq!(error.to_string(), "task was cancelled");
+        assert_eq!(rt.now().since_start(), Duration::ZERO);
+    });
+}
