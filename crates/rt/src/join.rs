@@ -3,7 +3,7 @@
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicU8, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::task::{Context, Poll, Waker};
 
@@ -148,8 +148,9 @@ pub struct JoinHandle<T> {
 pub(crate) struct Shared<T> {
     id: TaskId,
     core: Arc<Core>,
-    /// Read by the task on every poll, so kept out of the lock.
-    cancel_requested: AtomicBool,
+    /// [`CANCEL_REQUESTED`] (read by the task on every poll) and [`TAKEN`] (read when the
+    /// handle is dropped), kept out of the lock.
+    flags: AtomicU8,
     state: Mutex<State<T>>,
 }
 
@@ -164,6 +165,11 @@ struct State<T> {
     blocking: bool,
 }
 
+/// Cancellation was requested.
+const CANCEL_REQUESTED: u8 = 1;
+/// The handle returned the outcome: dropping it has nothing left to do.
+const TAKEN: u8 = 2;
+
 enum Outcome<T> {
     Pending,
     Ready(Result<T, JoinError>),
@@ -175,7 +181,7 @@ impl<T> Shared<T> {
         Arc::new(Shared {
             id: core.next_task_id(),
             core: Arc::clone(core),
-            cancel_requested: AtomicBool::new(false),
+            flags: AtomicU8::new(0),
             state: Mutex::new(State {
                 outcome: Outcome::Pending,
                 joiner: None,
@@ -197,7 +203,7 @@ impl<T> Shared<T> {
     }
 
     pub(crate) fn cancel_requested(&self) -> bool {
-        self.cancel_requested.load(Ordering::Acquire)
+        self.flags.load(Ordering::Acquire) & CANCEL_REQUESTED != 0
     }
 
     /// Remembers how to wake the task. Returns `true` when a cancellation was requested in
@@ -260,7 +266,9 @@ impl<T> JoinHandle<T> {
         if !matches!(state.outcome, Outcome::Pending) {
             return false;
         }
-        self.shared.cancel_requested.store(true, Ordering::Release);
+        self.shared
+            .flags
+            .fetch_or(CANCEL_REQUESTED, Ordering::Release);
         if state.blocking {
             state.outcome = Outcome::Ready(Err(JoinError::Cancelled));
             let joiner = state.joiner.take();
@@ -299,7 +307,12 @@ impl<T> Future for JoinHandle<T> {
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let mut state = self.shared.lock();
         match std::mem::replace(&mut state.outcome, Outcome::Taken) {
-            Outcome::Ready(result) => Poll::Ready(result),
+            Outcome::Ready(result) => {
+                drop(state);
+                // Only this handle reads the flag, on drop: Relaxed is enough.
+                self.shared.flags.fetch_or(TAKEN, Ordering::Relaxed);
+                Poll::Ready(result)
+            }
             Outcome::Pending => {
                 state.outcome = Outcome::Pending;
                 match &state.joiner {
@@ -315,6 +328,10 @@ impl<T> Future for JoinHandle<T> {
 
 impl<T> Drop for JoinHandle<T> {
     fn drop(&mut self) {
+        if self.shared.flags.load(Ordering::Relaxed) & TAKEN != 0 {
+            // The outcome was taken: no waker is left here and no panic can be lost.
+            return;
+        }
         let mut state = self.shared.lock();
         state.handle_alive = false;
         state.joiner = None;
@@ -342,26 +359,30 @@ impl<T> fmt::Debug for JoinHandle<T> {
 }
 
 /// The task's side of a [`JoinHandle`]: sets the outcome, or `Cancelled` if it is dropped
-/// before setting one (the runtime shut down, or never ran a blocking job).
-pub(crate) struct Completer<T>(Arc<Shared<T>>);
+/// before setting one (the runtime shut down, or never ran a blocking job). The flag: it
+/// has set one already, so dropping it takes no lock.
+pub(crate) struct Completer<T>(Arc<Shared<T>>, bool);
 
 impl<T> Completer<T> {
     pub(crate) fn new(shared: Arc<Shared<T>>) -> Self {
-        Completer(shared)
+        Completer(shared, false)
     }
 
     pub(crate) fn shared(&self) -> &Shared<T> {
         &self.0
     }
 
-    pub(crate) fn complete(&self, result: Result<T, JoinError>) {
+    pub(crate) fn complete(&mut self, result: Result<T, JoinError>) {
+        self.1 = true;
         self.0.complete(result);
     }
 }
 
 impl<T> Drop for Completer<T> {
     fn drop(&mut self) {
-        self.0.complete(Err(JoinError::Cancelled));
+        if !self.1 {
+            self.0.complete(Err(JoinError::Cancelled));
+        }
     }
 }
 

@@ -24,6 +24,8 @@ type Handler = Arc<dyn Fn(&UnretrievedFailure) + Send + Sync>;
 /// What every task sees of another task, whatever its output type.
 pub(crate) trait Erased: Send + Sync {
     fn name(&self) -> String;
+    /// The N of `Task-N`: the task's place in its family's creation order.
+    fn number(&self) -> u64;
     fn set_name(&self, name: String);
     fn cancel(&self, message: Option<String>) -> bool;
     fn is_done(&self) -> bool;
@@ -37,7 +39,7 @@ pub(crate) trait Erased: Send + Sync {
 /// One family of tasks: the part of asyncio's loop that tasks use.
 pub(crate) struct Family {
     next_number: AtomicU64,
-    tasks: Mutex<Vec<Weak<dyn Erased>>>,
+    tasks: Mutex<Listing>,
     handler: Mutex<Option<Handler>>,
     spawner: Spawner,
 }
@@ -46,7 +48,7 @@ impl Family {
     pub(crate) fn new(spawner: impl Fn(Job) + Send + Sync + 'static) -> Arc<Family> {
         Arc::new(Family {
             next_number: AtomicU64::new(1),
-            tasks: Mutex::new(Vec::new()),
+            tasks: Mutex::new(Listing::default()),
             handler: Mutex::new(None),
             spawner: Box::new(spawner),
         })
@@ -56,20 +58,28 @@ impl Family {
         self.next_number.fetch_add(1, Ordering::Relaxed)
     }
 
-    fn tasks(&self) -> MutexGuard<'_, Vec<Weak<dyn Erased>>> {
+    fn tasks(&self) -> MutexGuard<'_, Listing> {
         self.tasks.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    /// Adds a task to the family's list; entries of dropped tasks are pruned whenever the
-    /// list would grow, so it stays about as long as the live tasks.
-    pub(crate) fn register(&self, task: Weak<dyn Erased>) {
+    /// Lists a new task, for `all_tasks`; returns its place, for [`unlist`](Family::unlist).
+    pub(crate) fn list(&self, task: Weak<dyn Erased>) -> u32 {
         let mut tasks = self.tasks();
-        if tasks.len() == tasks.capacity() {
-            // Cheap: no task is locked. Finished tasks still referenced stay listed
-            // until their handles go; `all_tasks` filters them out.
-            tasks.retain(|t| t.strong_count() > 0);
+        if let Some(place) = tasks.free.pop() {
+            tasks.entries[place as usize] = Some(task);
+            return place;
         }
-        tasks.push(task);
+        let place = u32::try_from(tasks.entries.len())
+            .expect("fewer than 2^32 unfinished tasks in one family");
+        tasks.entries.push(Some(task));
+        place
+    }
+
+    /// Forgets a finished task: its place is free for the next new task.
+    pub(crate) fn unlist(&self, place: u32) {
+        let mut tasks = self.tasks();
+        tasks.entries[place as usize] = None;
+        tasks.free.push(place);
     }
 
     /// Runs `job` as a callback of its own on the runtime: `loop.call_soon(job)`.
@@ -88,6 +98,15 @@ impl Family {
             None => eprintln!("aio-tasks: {failure}"),
         }
     }
+}
+
+/// The unfinished tasks of a family: a slab, so that listing and unlisting a task cost
+/// O(1) and one entry; `all_tasks` sorts by task number to give creation order.
+#[derive(Default)]
+pub(crate) struct Listing {
+    entries: Vec<Option<Weak<dyn Erased>>>,
+    /// Places of `entries` that are empty, reused first.
+    free: Vec<u32>,
 }
 
 impl fmt::Debug for Family {
@@ -112,6 +131,11 @@ pub(crate) fn swap(task: Option<Arc<dyn Erased>>) -> Option<Arc<dyn Erased>> {
 
 pub(crate) fn current() -> Option<Arc<dyn Erased>> {
     CURRENT.with(|current| current.borrow().clone())
+}
+
+/// The current task's family, if a task is running.
+pub(crate) fn family() -> Option<Arc<Family>> {
+    CURRENT.with(|current| current.borrow().as_ref().map(|task| Arc::clone(task.family())))
 }
 
 /// The task running now, or `None` outside of any task (in the `block_on` future or in
@@ -150,13 +174,21 @@ pub fn all_tasks() -> Vec<TaskRef> {
     let Some(task) = current() else {
         return Vec::new();
     };
-    let tasks = task.family().tasks();
-    tasks
+    let listed: Vec<Arc<dyn Erased>> = task
+        .family()
+        .tasks()
+        .entries
         .iter()
+        .flatten()
         .filter_map(Weak::upgrade)
+        .collect();
+    let mut tasks: Vec<TaskRef> = listed
+        .into_iter()
         .filter(|t| !t.is_done())
         .map(TaskRef)
-        .collect()
+        .collect();
+    tasks.sort_by_key(|t| t.0.number());
+    tasks
 }
 
 /// Sets the function called with each [`UnretrievedFailure`] of the current task's
