@@ -359,30 +359,39 @@ impl<T> fmt::Debug for JoinHandle<T> {
 }
 
 /// The task's side of a [`JoinHandle`]: sets the outcome, or `Cancelled` if it is dropped
-/// before setting one (the runtime shut down, or never ran a blocking job). The flag: it
-/// has set one already, so dropping it takes no lock.
-pub(crate) struct Completer<T>(Arc<Shared<T>>, bool);
+/// before setting one (the runtime shut down, or never ran a blocking job). `None` once it
+/// has set one, so that dropping it then takes no lock.
+pub(crate) struct Completer<T>(Option<Arc<Shared<T>>>);
 
 impl<T> Completer<T> {
     pub(crate) fn new(shared: Arc<Shared<T>>) -> Self {
-        Completer(shared, false)
+        Completer(Some(shared))
     }
 
-    pub(crate) fn shared(&self) -> &Shared<T> {
-        &self.0
+    /// Whether cancellation was requested (`false` once completed).
+    pub(crate) fn cancel_requested(&self) -> bool {
+        self.0
+            .as_ref()
+            .is_some_and(|shared| shared.cancel_requested())
+    }
+
+    /// See [`Shared::park_task`].
+    pub(crate) fn park_task(&self, waker: &Waker) -> bool {
+        self.0
+            .as_ref()
+            .is_some_and(|shared| shared.park_task(waker))
     }
 
     pub(crate) fn complete(&mut self, result: Result<T, JoinError>) {
-        self.1 = true;
-        self.0.complete(result);
+        if let Some(shared) = self.0.take() {
+            shared.complete(result);
+        }
     }
 }
 
 impl<T> Drop for Completer<T> {
     fn drop(&mut self) {
-        if !self.1 {
-            self.0.complete(Err(JoinError::Cancelled));
-        }
+        self.complete(Err(JoinError::Cancelled));
     }
 }
 

@@ -44,7 +44,7 @@ impl<F: Future> Future for TaskFuture<F> {
             return Poll::Ready(());
         };
         // A cancelled task is stopped where it is suspended: its future is dropped.
-        if this.outcome.shared().cancel_requested() {
+        if this.outcome.cancel_requested() {
             let dropped = catch_unwind(AssertUnwindSafe(|| this.fut.set(None)));
             this.outcome.complete(match dropped {
                 Ok(()) => Err(JoinError::Cancelled),
@@ -59,7 +59,7 @@ impl<F: Future> Future for TaskFuture<F> {
                 Poll::Ready(())
             }
             Ok(Poll::Pending) => {
-                if this.outcome.shared().park_task(cx.waker()) {
+                if this.outcome.park_task(cx.waker()) {
                     // Cancelled while we were running: come back at once to stop.
                     cx.waker().wake_by_ref();
                 }

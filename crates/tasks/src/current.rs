@@ -135,7 +135,12 @@ pub(crate) fn current() -> Option<Arc<dyn Erased>> {
 
 /// The current task's family, if a task is running.
 pub(crate) fn family() -> Option<Arc<Family>> {
-    CURRENT.with(|current| current.borrow().as_ref().map(|task| Arc::clone(task.family())))
+    CURRENT.with(|current| {
+        current
+            .borrow()
+            .as_ref()
+            .map(|task| Arc::clone(task.family()))
+    })
 }
 
 /// The task running now, or `None` outside of any task (in the `block_on` future or in

@@ -176,9 +176,9 @@ impl<T: Clone, E: Clone> Task<T, E> {
     /// `InvalidState` if the task has not finished, otherwise its `Cancelled`, `Failed` or
     /// `Panicked`. Reading a failure retrieves it (it will not be reported).
     pub fn result(&self) -> Result<T, TaskError<E>> {
-        self.inner
-            .outcome()
-            .unwrap_or(Err(TaskError::InvalidState(InvalidStateError::ResultNotSet)))
+        self.inner.outcome().unwrap_or(Err(TaskError::InvalidState(
+            InvalidStateError::ResultNotSet,
+        )))
     }
 
     /// The failure of a finished task: `Ok(None)` if it succeeded, `Ok(Some(error))` if it
