@@ -9,9 +9,9 @@
 //! handler. Simplification, named: a family is found through the task that is running,
 //! which a thread-local records while a task is polled.
 
+use std::any::Any;
 use std::cell::RefCell;
 use std::fmt;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError, Weak};
 
 use crate::{TaskRef, UnretrievedFailure};
@@ -27,6 +27,8 @@ pub(crate) trait Erased: Send + Sync {
     /// The N of `Task-N`: the task's place in its family's creation order.
     fn number(&self) -> u64;
     fn set_name(&self, name: String);
+    /// This task as `Any`, to get its concrete type back.
+    fn into_any(self: Arc<Self>) -> Arc<dyn Any + Send + Sync>;
     fn cancel(&self, message: Option<String>) -> bool;
     fn is_done(&self) -> bool;
     fn is_cancelled(&self) -> bool;
@@ -38,7 +40,6 @@ pub(crate) trait Erased: Send + Sync {
 
 /// One family of tasks: the part of asyncio's loop that tasks use.
 pub(crate) struct Family {
-    next_number: AtomicU64,
     tasks: Mutex<Listing>,
     handler: Mutex<Option<Handler>>,
     spawner: Spawner,
@@ -47,32 +48,30 @@ pub(crate) struct Family {
 impl Family {
     pub(crate) fn new(spawner: impl Fn(Job) + Send + Sync + 'static) -> Arc<Family> {
         Arc::new(Family {
-            next_number: AtomicU64::new(1),
             tasks: Mutex::new(Listing::default()),
             handler: Mutex::new(None),
             spawner: Box::new(spawner),
         })
     }
 
-    pub(crate) fn next_number(&self) -> u64 {
-        self.next_number.fetch_add(1, Ordering::Relaxed)
-    }
-
     fn tasks(&self) -> MutexGuard<'_, Listing> {
         self.tasks.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    /// Lists a new task, for `all_tasks`; returns its place, for [`unlist`](Family::unlist).
-    pub(crate) fn list(&self, task: Weak<dyn Erased>) -> u32 {
+    /// Numbers a new task (the N of `Task-N`) and lists it, for `all_tasks`; returns the
+    /// number and its place, for [`unlist`](Family::unlist).
+    pub(crate) fn list(&self, task: Weak<dyn Erased>) -> (u64, u32) {
         let mut tasks = self.tasks();
+        tasks.numbered += 1;
+        let number = tasks.numbered;
         if let Some(place) = tasks.free.pop() {
             tasks.entries[place as usize] = Some(task);
-            return place;
+            return (number, place);
         }
         let place = u32::try_from(tasks.entries.len())
             .expect("fewer than 2^32 unfinished tasks in one family");
         tasks.entries.push(Some(task));
-        place
+        (number, place)
     }
 
     /// Forgets a finished task: its place is free for the next new task.
@@ -107,6 +106,8 @@ pub(crate) struct Listing {
     entries: Vec<Option<Weak<dyn Erased>>>,
     /// Places of `entries` that are empty, reused first.
     free: Vec<u32>,
+    /// Tasks numbered so far.
+    numbered: u64,
 }
 
 impl fmt::Debug for Family {
@@ -120,13 +121,24 @@ thread_local! {
     static CURRENT: RefCell<Option<Arc<dyn Erased>>> = const { RefCell::new(None) };
 }
 
-/// Makes `task` the current task (`None`: no task); returns the previous one, which the
-/// caller puts back after the poll.
-pub(crate) fn swap(task: Option<Arc<dyn Erased>>) -> Option<Arc<dyn Erased>> {
-    // `try_with`: during thread teardown the slot may be gone already.
-    CURRENT
-        .try_with(|current| current.replace(task))
-        .unwrap_or(None)
+/// Runs `poll` with `task` as the current task, then puts the previous one back and gives
+/// `task` back: moved in and out, with no reference counting.
+pub(crate) fn enter<R>(task: Arc<dyn Erased>, poll: impl FnOnce() -> R) -> (R, Arc<dyn Erased>) {
+    let mut task = Some(task);
+    // `try_with`: during thread teardown the slot may be gone; `poll` then runs with no
+    // current task, and `task` stays here.
+    let previous = CURRENT.try_with(|current| current.replace(task.take()));
+    let result = poll();
+    if let Ok(previous) = previous {
+        task = CURRENT
+            .try_with(|current| current.replace(previous))
+            .ok()
+            .flatten();
+    }
+    (
+        result,
+        task.expect("the slot that took the task gives it back"),
+    )
 }
 
 pub(crate) fn current() -> Option<Arc<dyn Erased>> {

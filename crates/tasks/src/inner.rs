@@ -146,9 +146,8 @@ where
 {
     /// A new running task, numbered and listed by `family`.
     pub(crate) fn new(family: Arc<Family>, name: Option<String>) -> Arc<Self> {
-        let number = family.next_number();
         Arc::new_cyclic(|me: &std::sync::Weak<Self>| {
-            let listed = family.list(me.clone() as std::sync::Weak<dyn Erased>);
+            let (number, listed) = family.list(me.clone() as std::sync::Weak<dyn Erased>);
             Inner {
                 meta: AtomicU64::new(number & !CANCELLING),
                 family,
@@ -440,6 +439,10 @@ impl<T: Send + 'static, E: Send + 'static> Erased for Inner<T, E> {
         Inner::set_name(self, name);
     }
 
+    fn into_any(self: Arc<Self>) -> Arc<dyn std::any::Any + Send + Sync> {
+        self
+    }
+
     fn cancel(&self, message: Option<String>) -> bool {
         Inner::cancel(self, message)
     }
@@ -524,10 +527,12 @@ where
             });
             return Poll::Ready(());
         }
-        let me: Arc<dyn Erased> = inner.clone();
-        let previous = current::swap(Some(me));
-        let polled = catch_unwind(AssertUnwindSafe(|| body.poll(cx)));
-        drop(current::swap(previous));
+        let (polled, me) =
+            current::enter(inner, || catch_unwind(AssertUnwindSafe(|| body.poll(cx))));
+        let inner = me
+            .into_any()
+            .downcast::<Inner<T, E>>()
+            .expect("the task given back is this one");
         let outcome = match polled {
             Ok(Poll::Pending) => {
                 if inner.park(cx) {
