@@ -7,8 +7,7 @@ use aio_rt::{Clock, Instant, JoinHandle, Runtime, Sleep};
 
 use crate::EventLoop;
 use crate::shared::Ready;
-use crate::task::TaskCell;
-use crate::task::{SleepUntil, YieldNow};
+use crate::task::{SleepUntil, TaskCell, YieldNow};
 
 /// | `Runtime` | the loop |
 /// |---|---|
