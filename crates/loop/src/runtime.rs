@@ -6,11 +6,13 @@ use std::time::Duration;
 use aio_rt::{Clock, Instant, JoinHandle, Runtime, Sleep};
 
 use crate::EventLoop;
-use crate::task::{SleepUntil, YieldNow};
+use crate::shared::Ready;
+use crate::task::{SleepUntil, TaskCell, YieldNow};
 
 /// | `Runtime` | the loop |
 /// |---|---|
 /// | `spawn` | [`create_task`](EventLoop::create_task) |
+/// | `spawn_detached` | `create_task` without the handle's shared state |
 /// | `spawn_blocking` | [`run_in_executor`](EventLoop::run_in_executor) |
 /// | `sleep_until` | a timer ([`SleepUntil`]) on the loop's heap |
 /// | `now` | [`time`](EventLoop::time) |
@@ -33,6 +35,15 @@ impl Runtime for EventLoop {
         F::Output: Send + 'static,
     {
         self.create_task(fut)
+    }
+
+    fn spawn_detached<F>(&self, fut: F)
+    where
+        F: Future<Output = ()> + Send + 'static,
+    {
+        let task = self.shared.tasks.spawn_detached(fut);
+        let cell = TaskCell::new(Box::pin(task), &self.shared);
+        self.shared.schedule(Ready::Task(cell), true);
     }
 
     fn spawn_blocking<F, T>(&self, f: F) -> JoinHandle<T>

@@ -14,7 +14,7 @@ use std::task::{Context, Poll};
 use pin_project_lite::pin_project;
 
 use crate::core::{Core, Scheduled};
-use crate::task::TaskFuture;
+use crate::task::{DetachedFuture, TaskFuture};
 use crate::{Clock, Config, Instant, JoinHandle, Sleep};
 
 /// The task bookkeeping of one runtime instance: task numbering, the exception handler,
@@ -55,6 +55,16 @@ impl Tasks {
     pub fn spawn<F: Future>(&self, fut: F) -> (Task<F>, JoinHandle<F::Output>) {
         let (inner, handle) = self.core.spawn(fut);
         (Task { inner }, handle)
+    }
+
+    /// Wraps `fut` as a task without a handle: give the returned [`Detached`] to the
+    /// executor. What [`Runtime::spawn_detached`](crate::Runtime::spawn_detached) needs.
+    ///
+    /// Python: `loop.create_task(coro)`, the task object dropped
+    pub fn spawn_detached<F: Future<Output = ()>>(&self, fut: F) -> Detached<F> {
+        Detached {
+            inner: self.core.spawn_detached(fut),
+        }
     }
 
     /// Wraps the blocking closure `f`: run the returned job on a thread, and give the handle
@@ -129,6 +139,32 @@ impl<F: Future> Future for Task<F> {
 impl<F: Future> fmt::Debug for Task<F> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("Task { .. }")
+    }
+}
+
+pin_project! {
+    /// A future spawned without a handle, wrapped: hand it to the executor. A panic is
+    /// caught and reported to the exception handler.
+    ///
+    /// Python: `asyncio.Task` (the part the loop steps), for a task object nobody keeps
+    #[must_use = "a Detached task does nothing until an executor polls it"]
+    pub struct Detached<F> {
+        #[pin]
+        inner: Scheduled<DetachedFuture<F>>,
+    }
+}
+
+impl<F: Future<Output = ()>> Future for Detached<F> {
+    type Output = ();
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        self.project().inner.poll(cx)
+    }
+}
+
+impl<F> fmt::Debug for Detached<F> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Detached { .. }")
     }
 }
 

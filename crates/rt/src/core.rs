@@ -16,7 +16,7 @@ use crate::config::{Clock, Config, ExceptionHandler, TaskPanic};
 use crate::join::{Completer, JoinError, JoinHandle, Shared, TaskId, panic_message};
 use crate::sim::{Sim, SimSlot, VirtualSleep};
 use crate::sleep::Sleep;
-use crate::task::TaskFuture;
+use crate::task::{DetachedFuture, TaskFuture};
 
 /// What one runtime instance knows beyond its executor.
 pub(crate) struct Core {
@@ -111,6 +111,18 @@ impl Core {
         (self.schedule(TaskFuture::new(fut, shared), false), handle)
     }
 
+    /// Wraps a future to be spawned without a handle: no outcome slot is allocated; a
+    /// panic is caught and reported to the exception handler at once.
+    pub(crate) fn spawn_detached<F>(self: &Arc<Self>, fut: F) -> Scheduled<DetachedFuture<F>>
+    where
+        F: Future<Output = ()>,
+    {
+        // Numbered as `spawn` numbers, before the scheduler sees it, so that ids and the
+        // virtual clock's ready queue are the same whichever way a task was spawned.
+        let id = self.next_task_id();
+        self.schedule(DetachedFuture::new(fut, Arc::clone(self), id), false)
+    }
+
     /// Wraps a closure to be run on a blocking thread: the job and its handle.
     pub(crate) fn blocking<F, T>(
         self: &Arc<Self>,
@@ -122,7 +134,7 @@ impl Core {
     {
         let shared = Shared::new(self, true);
         let handle = shared.handle();
-        let completer = Completer::new(shared);
+        let mut completer = Completer::new(shared);
         let work = self.sim().map(|sim| sim.external_begin());
         let job = move || {
             let result = catch_unwind(AssertUnwindSafe(f))

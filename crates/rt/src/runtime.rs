@@ -13,7 +13,7 @@ use crate::{Clock, Instant, JoinHandle};
 ///
 /// | asyncio | `Runtime` |
 /// |---|---|
-/// | `asyncio.create_task(coro)` | [`spawn`](Runtime::spawn) |
+/// | `asyncio.create_task(coro)` | [`spawn`](Runtime::spawn) (or [`spawn_detached`](Runtime::spawn_detached), without a handle) |
 /// | `asyncio.to_thread(f)` / `loop.run_in_executor(None, f)` | [`spawn_blocking`](Runtime::spawn_blocking) |
 /// | `asyncio.sleep(delay)` | [`sleep`](Runtime::sleep) |
 /// | `loop.call_at(when, ...)` | [`sleep_until`](Runtime::sleep_until) |
@@ -76,6 +76,43 @@ pub trait Runtime: Clone + Send + Sync + 'static {
     where
         F: Future + Send + 'static,
         F::Output: Send + 'static;
+
+    /// Spawns a task running `fut` and returns nothing: for tasks that deliver their outcome
+    /// themselves (as `aio-tasks` does), this skips the [`JoinHandle`]'s shared state.
+    ///
+    /// Python: `asyncio.create_task(coro)` with the task object dropped at once
+    ///
+    /// The same as `drop(self.spawn(fut))`, which is the default: the task is numbered
+    /// and scheduled as [`spawn`](Runtime::spawn) would (on the virtual clock it takes its
+    /// turn in the same order), and if it panics the panic is reported to the exception
+    /// handler ([`Config::exception_handler`](crate::Config::exception_handler)), as a
+    /// panic nobody retrieved. The adapters override it to allocate nothing beyond the
+    /// runtime's own task.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use aio_rt::Runtime;
+    /// use std::sync::{Arc, Mutex};
+    ///
+    /// # #[cfg(feature = "smol")] {
+    /// let rt = aio_rt::Smol::new();
+    /// let seen = Arc::new(Mutex::new(None));
+    /// let slot = Arc::clone(&seen);
+    /// rt.block_on(async {
+    ///     // The task keeps its outcome itself: here, in `slot`.
+    ///     rt.spawn_detached(async move { *slot.lock().unwrap() = Some(6 * 7) });
+    ///     rt.yield_now().await;
+    /// });
+    /// assert_eq!(*seen.lock().unwrap(), Some(42));
+    /// # }
+    /// ```
+    fn spawn_detached<F>(&self, fut: F)
+    where
+        F: Future<Output = ()> + Send + 'static,
+    {
+        drop(self.spawn(fut));
+    }
 
     /// Runs the blocking closure `f` on a thread pool, so that it does not stall the tasks.
     ///

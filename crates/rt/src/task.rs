@@ -1,5 +1,6 @@
 //! Definition of `TaskFuture`: what a runtime actually spawns. It runs the user's future,
 //! catches its panic, honours cancellation and hands the outcome to the `JoinHandle`.
+//! And `DetachedFuture`, its lean sibling for `spawn_detached`: no handle, no outcome.
 
 use std::future::Future;
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -9,6 +10,9 @@ use std::task::{Context, Poll};
 
 use pin_project_lite::pin_project;
 
+use crate::TaskId;
+use crate::config::TaskPanic;
+use crate::core::Core;
 use crate::join::{Completer, JoinError, Shared, panic_message};
 
 pin_project! {
@@ -36,14 +40,13 @@ impl<F: Future> Future for TaskFuture<F> {
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
         let mut this = self.project();
-        let shared = this.outcome.shared();
         let Some(fut) = this.fut.as_mut().as_pin_mut() else {
             return Poll::Ready(());
         };
         // A cancelled task is stopped where it is suspended: its future is dropped.
-        if shared.cancel_requested() {
+        if this.outcome.cancel_requested() {
             let dropped = catch_unwind(AssertUnwindSafe(|| this.fut.set(None)));
-            shared.complete(match dropped {
+            this.outcome.complete(match dropped {
                 Ok(()) => Err(JoinError::Cancelled),
                 Err(payload) => Err(JoinError::Panicked(panic_message(&*payload))),
             });
@@ -52,11 +55,11 @@ impl<F: Future> Future for TaskFuture<F> {
         match catch_unwind(AssertUnwindSafe(|| fut.poll(cx))) {
             Ok(Poll::Ready(value)) => {
                 this.fut.set(None);
-                shared.complete(Ok(value));
+                this.outcome.complete(Ok(value));
                 Poll::Ready(())
             }
             Ok(Poll::Pending) => {
-                if shared.park_task(cx.waker()) {
+                if this.outcome.park_task(cx.waker()) {
                     // Cancelled while we were running: come back at once to stop.
                     cx.waker().wake_by_ref();
                 }
@@ -66,7 +69,56 @@ impl<F: Future> Future for TaskFuture<F> {
                 let message = panic_message(&*payload);
                 // Dropping a future that panicked can panic again; that one is dropped too.
                 let _ = catch_unwind(AssertUnwindSafe(|| this.fut.set(None)));
-                shared.complete(Err(JoinError::Panicked(message)));
+                this.outcome.complete(Err(JoinError::Panicked(message)));
+                Poll::Ready(())
+            }
+        }
+    }
+}
+
+pin_project! {
+    /// A future spawned without a handle: polled as is, its panic caught and reported to
+    /// the exception handler (as a `JoinHandle` dropped unretrieved would report it).
+    /// Nothing is allocated beyond the runtime's own task.
+    pub(crate) struct DetachedFuture<F> {
+        #[pin]
+        fut: Option<F>,
+        core: Arc<Core>,
+        id: TaskId,
+    }
+}
+
+impl<F> DetachedFuture<F> {
+    pub(crate) fn new(fut: F, core: Arc<Core>, id: TaskId) -> Self {
+        DetachedFuture {
+            fut: Some(fut),
+            core,
+            id,
+        }
+    }
+}
+
+impl<F: Future<Output = ()>> Future for DetachedFuture<F> {
+    type Output = ();
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        let mut this = self.project();
+        let Some(fut) = this.fut.as_mut().as_pin_mut() else {
+            return Poll::Ready(());
+        };
+        match catch_unwind(AssertUnwindSafe(|| fut.poll(cx))) {
+            Ok(Poll::Pending) => Poll::Pending,
+            Ok(Poll::Ready(())) => {
+                this.fut.set(None);
+                Poll::Ready(())
+            }
+            Err(payload) => {
+                let message = panic_message(&*payload);
+                let _ = catch_unwind(AssertUnwindSafe(|| this.fut.set(None)));
+                this.core.report(TaskPanic {
+                    task: *this.id,
+                    message,
+                });
                 Poll::Ready(())
             }
         }

@@ -2,7 +2,9 @@
 //! runtime spawn and `aio_rt::Runtime::spawn`, on every runtime.
 //!
 //! Run: `cargo run --release -p aio-tasks --example bench [N]`; CPython's side:
-//! `python3 harness/bench/tasks_spawn.py [N]`.
+//! `python3 harness/bench/tasks_spawn.py [N]`. The three variants run interleaved, round
+//! after round, so that a loaded machine slows them alike. `--profile [N] [ROUNDS]` runs
+//! create_task alone on smol, for a profiler (`perf record`).
 //!
 //! Memory is measured as the growth of the resident set (`/proc/self/statm`, Linux only)
 //! while N tasks are alive and pending, divided by N, each measurement in a fresh child
@@ -11,7 +13,6 @@
 //! runtime's task cell, `aio_rt`'s JoinHandle state, and for `create_task` the shared
 //! task state and the family's list entry.
 
-use std::future::Future;
 use std::time::{Duration, Instant};
 
 use aio_rt::{AsyncStd, Runtime, Smol, Tokio};
@@ -23,20 +24,6 @@ fn rss_bytes() -> Option<u64> {
     let statm = std::fs::read_to_string("/proc/self/statm").ok()?;
     let pages: u64 = statm.split_whitespace().nth(1)?.parse().ok()?;
     Some(pages * 4096)
-}
-
-/// The best of `ROUNDS` runs of `f`, which spawns and awaits `n` tasks.
-fn best<R: Runtime, Fut: Future<Output = u64>>(rt: &R, n: u64, f: impl Fn(u64) -> Fut) -> Duration {
-    (0..ROUNDS)
-        .map(|_| {
-            let start = Instant::now();
-            let sum = rt.block_on(f(n));
-            let elapsed = start.elapsed();
-            assert_eq!(sum, n * (n - 1) / 2);
-            elapsed
-        })
-        .min()
-        .expect("ROUNDS > 0")
 }
 
 /// RSS growth per task while `n` pending tasks made by `spawn_pending` are alive. Run in
@@ -139,24 +126,35 @@ struct Row {
     task_bytes: Option<f64>,
 }
 
-fn measure<R: Runtime>(rt: R, n: u64, raw: Duration) -> Row {
-    let rt_spawn = best(&rt, n, |n| {
-        let rt = rt.clone();
-        async move {
-            let handles: Vec<_> = (0..n).map(|i| rt.spawn(async move { i })).collect();
+/// Times one run of `f`, which spawns and awaits `n` tasks.
+fn time_one(n: u64, f: impl FnOnce(u64) -> u64) -> Duration {
+    let start = Instant::now();
+    let sum = f(n);
+    let elapsed = start.elapsed();
+    assert_eq!(sum, n * (n - 1) / 2);
+    elapsed
+}
+
+/// The three variants on `rt`, interleaved (raw, Runtime::spawn, create_task, raw, ...)
+/// so that a loaded machine slows them alike; the best of `ROUNDS` of each.
+fn measure<R: Runtime>(rt: R, n: u64, raw: impl Fn(&R, u64) -> u64) -> Row {
+    let rt_spawn = |n: u64| {
+        let rt2 = rt.clone();
+        rt.block_on(async move {
+            let handles: Vec<_> = (0..n).map(|i| rt2.spawn(async move { i })).collect();
             let mut sum = 0;
             for h in handles {
                 sum += h.await.unwrap();
             }
             sum
-        }
-    });
+        })
+    };
     // Inside a main task, as `asyncio.run(main())` runs it: the tasks join its family.
-    let task = best(&rt, n, |n| {
-        let rt = rt.clone();
-        let main = create_task(&rt.clone(), async move {
+    let task = |n: u64| {
+        let rt2 = rt.clone();
+        let main = create_task(&rt, async move {
             let tasks: Vec<_> = (0..n)
-                .map(|i| create_task(&rt, async move { Ok::<_, String>(i) }))
+                .map(|i| create_task(&rt2, async move { Ok::<_, String>(i) }))
                 .collect();
             let mut sum = 0;
             for t in tasks {
@@ -164,32 +162,29 @@ fn measure<R: Runtime>(rt: R, n: u64, raw: Duration) -> Row {
             }
             Ok::<_, String>(sum)
         });
-        async move { main.await.unwrap() }
-    });
+        rt.block_on(async move { main.await.unwrap() })
+    };
+    // A warm-up round of each, not counted.
+    let warm = n.min(10_000);
+    time_one(warm, |n| raw(&rt, n));
+    time_one(warm, rt_spawn);
+    time_one(warm, task);
+    let (mut best_raw, mut best_rt, mut best_task) = (Duration::MAX, Duration::MAX, Duration::MAX);
+    for _ in 0..ROUNDS {
+        best_raw = best_raw.min(time_one(n, |n| raw(&rt, n)));
+        best_rt = best_rt.min(time_one(n, rt_spawn));
+        best_task = best_task.min(time_one(n, task));
+    }
     let name = rt.name();
-    let raw_bytes = memory_in_child(name, "raw", n);
-    let rt_bytes = memory_in_child(name, "rt", n);
-    let task_bytes = memory_in_child(name, "task", n);
     Row {
         runtime: name,
-        raw,
-        rt_spawn,
-        task,
-        raw_bytes,
-        rt_bytes,
-        task_bytes,
+        raw: best_raw,
+        rt_spawn: best_rt,
+        task: best_task,
+        raw_bytes: memory_in_child(name, "raw", n),
+        rt_bytes: memory_in_child(name, "rt", n),
+        task_bytes: memory_in_child(name, "task", n),
     }
-}
-
-fn raw_best(n: u64, run: impl Fn(u64) -> u64) -> Duration {
-    (0..ROUNDS)
-        .map(|_| {
-            let start = Instant::now();
-            assert_eq!(run(n), n * (n - 1) / 2);
-            start.elapsed()
-        })
-        .min()
-        .expect("ROUNDS > 0")
 }
 
 fn main() {
@@ -201,29 +196,47 @@ fn main() {
         }
         return;
     }
+    if args.get(1).map(String::as_str) == Some("--profile") {
+        // `--profile N ROUNDS`: create_task only, on smol, for a profiler.
+        let n: u64 = args.get(2).and_then(|a| a.parse().ok()).unwrap_or(20_000);
+        let rounds: u64 = args.get(3).and_then(|a| a.parse().ok()).unwrap_or(100);
+        let rt = Smol::new();
+        for _ in 0..rounds {
+            let rt2 = rt.clone();
+            let main = create_task(&rt, async move {
+                let tasks: Vec<_> = (0..n)
+                    .map(|i| create_task(&rt2, async move { Ok::<_, String>(i) }))
+                    .collect();
+                let mut sum = 0;
+                for t in tasks {
+                    sum += t.await.unwrap();
+                }
+                Ok::<_, String>(sum)
+            });
+            rt.block_on(async move { main.await.unwrap() });
+        }
+        return;
+    }
     let n: u64 = args.get(1).and_then(|a| a.parse().ok()).unwrap_or(100_000);
     let mut rows = Vec::new();
 
     // tokio current_thread and multi_thread: raw `Handle::spawn`.
-    for rt in [Tokio::current_thread(), Tokio::multi_thread()] {
+    let tokio_raw = |rt: &Tokio, n: u64| {
         let handle = rt.handle().clone();
-        let raw = raw_best(n, |n| {
-            let handle2 = handle.clone();
-            rt.block_on(async move {
-                let hs: Vec<_> = (0..n).map(|i| handle2.spawn(async move { i })).collect();
-                let mut sum = 0;
-                for h in hs {
-                    sum += h.await.unwrap();
-                }
-                sum
-            })
-        });
-        rows.push(measure(rt, n, raw));
-    }
+        rt.block_on(async move {
+            let hs: Vec<_> = (0..n).map(|i| handle.spawn(async move { i })).collect();
+            let mut sum = 0;
+            for h in hs {
+                sum += h.await.unwrap();
+            }
+            sum
+        })
+    };
+    rows.push(measure(Tokio::current_thread(), n, tokio_raw));
+    rows.push(measure(Tokio::multi_thread(), n, tokio_raw));
 
     // async-std: raw `task::spawn`.
-    let rt = AsyncStd::new();
-    let raw = raw_best(n, |n| {
+    rows.push(measure(AsyncStd::new(), n, |rt, n| {
         rt.block_on(async move {
             let hs: Vec<_> = (0..n)
                 .map(|i| async_std::task::spawn(async move { i }))
@@ -234,12 +247,10 @@ fn main() {
             }
             sum
         })
-    });
-    rows.push(measure(rt, n, raw));
+    }));
 
     // smol: raw `Executor::spawn` on the same executor.
-    let rt = Smol::new();
-    let raw = raw_best(n, |n| {
+    rows.push(measure(Smol::new(), n, |rt, n| {
         let ex = rt.clone();
         rt.block_on(async move {
             let hs: Vec<_> = (0..n)
@@ -251,13 +262,12 @@ fn main() {
             }
             sum
         })
-    });
-    rows.push(measure(rt, n, raw));
+    }));
 
     let ms = |d: Duration| format!("{:.1}", d.as_secs_f64() * 1e3);
     let bytes = |b: Option<f64>| b.map_or_else(|| "n/a".to_owned(), |b| format!("{b:.0}"));
     println!(
-        "create_task + await of {n} trivial tasks (best of {ROUNDS}), and RSS bytes per pending task"
+        "create_task + await of {n} trivial tasks (best of {ROUNDS}, interleaved), and RSS bytes per pending task"
     );
     println!(
         "| runtime | raw spawn ms | Runtime::spawn ms | create_task ms | create_task / raw | raw B/task | Runtime::spawn B/task | create_task B/task | create_task - raw B |"

@@ -9,9 +9,9 @@
 //! handler. Simplification, named: a family is found through the task that is running,
 //! which a thread-local records while a task is polled.
 
+use std::any::Any;
 use std::cell::RefCell;
 use std::fmt;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError, Weak};
 
 use crate::{TaskRef, UnretrievedFailure};
@@ -24,7 +24,11 @@ type Handler = Arc<dyn Fn(&UnretrievedFailure) + Send + Sync>;
 /// What every task sees of another task, whatever its output type.
 pub(crate) trait Erased: Send + Sync {
     fn name(&self) -> String;
+    /// The N of `Task-N`: the task's place in its family's creation order.
+    fn number(&self) -> u64;
     fn set_name(&self, name: String);
+    /// This task as `Any`, to get its concrete type back.
+    fn into_any(self: Arc<Self>) -> Arc<dyn Any + Send + Sync>;
     fn cancel(&self, message: Option<String>) -> bool;
     fn is_done(&self) -> bool;
     fn is_cancelled(&self) -> bool;
@@ -36,8 +40,7 @@ pub(crate) trait Erased: Send + Sync {
 
 /// One family of tasks: the part of asyncio's loop that tasks use.
 pub(crate) struct Family {
-    next_number: AtomicU64,
-    tasks: Mutex<Vec<Weak<dyn Erased>>>,
+    tasks: Mutex<Listing>,
     handler: Mutex<Option<Handler>>,
     spawner: Spawner,
 }
@@ -45,31 +48,37 @@ pub(crate) struct Family {
 impl Family {
     pub(crate) fn new(spawner: impl Fn(Job) + Send + Sync + 'static) -> Arc<Family> {
         Arc::new(Family {
-            next_number: AtomicU64::new(1),
-            tasks: Mutex::new(Vec::new()),
+            tasks: Mutex::new(Listing::default()),
             handler: Mutex::new(None),
             spawner: Box::new(spawner),
         })
     }
 
-    pub(crate) fn next_number(&self) -> u64 {
-        self.next_number.fetch_add(1, Ordering::Relaxed)
-    }
-
-    fn tasks(&self) -> MutexGuard<'_, Vec<Weak<dyn Erased>>> {
+    fn tasks(&self) -> MutexGuard<'_, Listing> {
         self.tasks.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    /// Adds a task to the family's list; entries of dropped tasks are pruned whenever the
-    /// list would grow, so it stays about as long as the live tasks.
-    pub(crate) fn register(&self, task: Weak<dyn Erased>) {
+    /// Numbers a new task (the N of `Task-N`) and lists it, for `all_tasks`; returns the
+    /// number and its place, for [`unlist`](Family::unlist).
+    pub(crate) fn list(&self, task: Weak<dyn Erased>) -> (u64, u32) {
         let mut tasks = self.tasks();
-        if tasks.len() == tasks.capacity() {
-            // Cheap: no task is locked. Finished tasks still referenced stay listed
-            // until their handles go; `all_tasks` filters them out.
-            tasks.retain(|t| t.strong_count() > 0);
+        tasks.numbered += 1;
+        let number = tasks.numbered;
+        if let Some(place) = tasks.free.pop() {
+            tasks.entries[place as usize] = Some(task);
+            return (number, place);
         }
-        tasks.push(task);
+        let place = u32::try_from(tasks.entries.len())
+            .expect("fewer than 2^32 unfinished tasks in one family");
+        tasks.entries.push(Some(task));
+        (number, place)
+    }
+
+    /// Forgets a finished task: its place is free for the next new task.
+    pub(crate) fn unlist(&self, place: u32) {
+        let mut tasks = self.tasks();
+        tasks.entries[place as usize] = None;
+        tasks.free.push(place);
     }
 
     /// Runs `job` as a callback of its own on the runtime: `loop.call_soon(job)`.
@@ -90,6 +99,17 @@ impl Family {
     }
 }
 
+/// The unfinished tasks of a family: a slab, so that listing and unlisting a task cost
+/// O(1) and one entry; `all_tasks` sorts by task number to give creation order.
+#[derive(Default)]
+pub(crate) struct Listing {
+    entries: Vec<Option<Weak<dyn Erased>>>,
+    /// Places of `entries` that are empty, reused first.
+    free: Vec<u32>,
+    /// Tasks numbered so far.
+    numbered: u64,
+}
+
 impl fmt::Debug for Family {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Family").finish_non_exhaustive()
@@ -101,17 +121,38 @@ thread_local! {
     static CURRENT: RefCell<Option<Arc<dyn Erased>>> = const { RefCell::new(None) };
 }
 
-/// Makes `task` the current task (`None`: no task); returns the previous one, which the
-/// caller puts back after the poll.
-pub(crate) fn swap(task: Option<Arc<dyn Erased>>) -> Option<Arc<dyn Erased>> {
-    // `try_with`: during thread teardown the slot may be gone already.
-    CURRENT
-        .try_with(|current| current.replace(task))
-        .unwrap_or(None)
+/// Runs `poll` with `task` as the current task, then puts the previous one back and gives
+/// `task` back: moved in and out, with no reference counting.
+pub(crate) fn enter<R>(task: Arc<dyn Erased>, poll: impl FnOnce() -> R) -> (R, Arc<dyn Erased>) {
+    let mut task = Some(task);
+    // `try_with`: during thread teardown the slot may be gone; `poll` then runs with no
+    // current task, and `task` stays here.
+    let previous = CURRENT.try_with(|current| current.replace(task.take()));
+    let result = poll();
+    if let Ok(previous) = previous {
+        task = CURRENT
+            .try_with(|current| current.replace(previous))
+            .ok()
+            .flatten();
+    }
+    (
+        result,
+        task.expect("the slot that took the task gives it back"),
+    )
 }
 
 pub(crate) fn current() -> Option<Arc<dyn Erased>> {
     CURRENT.with(|current| current.borrow().clone())
+}
+
+/// The current task's family, if a task is running.
+pub(crate) fn family() -> Option<Arc<Family>> {
+    CURRENT.with(|current| {
+        current
+            .borrow()
+            .as_ref()
+            .map(|task| Arc::clone(task.family()))
+    })
 }
 
 /// The task running now, or `None` outside of any task (in the `block_on` future or in
@@ -150,13 +191,21 @@ pub fn all_tasks() -> Vec<TaskRef> {
     let Some(task) = current() else {
         return Vec::new();
     };
-    let tasks = task.family().tasks();
-    tasks
+    let listed: Vec<Arc<dyn Erased>> = task
+        .family()
+        .tasks()
+        .entries
         .iter()
+        .flatten()
         .filter_map(Weak::upgrade)
+        .collect();
+    let mut tasks: Vec<TaskRef> = listed
+        .into_iter()
         .filter(|t| !t.is_done())
         .map(TaskRef)
-        .collect()
+        .collect();
+    tasks.sort_by_key(|t| t.0.number());
+    tasks
 }
 
 /// Sets the function called with each [`UnretrievedFailure`] of the current task's

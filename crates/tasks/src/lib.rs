@@ -93,6 +93,16 @@
 //!   as asyncio's cancellation reaches the future a task waits on; dropping an unfinished
 //!   `task.await` (a timeout around it) cancels the task too.
 //!
+//! # What a task costs
+//!
+//! Two allocations: the runtime's own task (the body, wrapped in a small driver, spawned
+//! with `Runtime::spawn_detached`, so without a `JoinHandle` of its own) and one shared
+//! state, 88 bytes for a task giving a `u64`: the outcome, the first awaiter's waker, the
+//! driver's waker (cancelling wakes it). A custom name, done callbacks, further awaiters,
+//! a cancel message and the task being awaited go in a box allocated on first use. The
+//! family lists its unfinished tasks in a slab, one 16-byte entry each. Measure it
+//! against the raw spawn with `cargo run --release -p aio-tasks --example bench`.
+//!
 //! Simplification, named: this is a reference implementation for learning; every task
 //! holds one mutex, and done callbacks cost a spawn each.
 

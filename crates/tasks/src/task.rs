@@ -9,7 +9,7 @@ use std::task::{Context, Poll};
 use aio_rt::Runtime;
 
 use crate::current::{self, Erased, Family};
-use crate::inner::{Driver, Inner, Outcome};
+use crate::inner::{Driver, Inner, Outcome, WaiterKey};
 use crate::{InvalidStateError, TaskError};
 
 /// Wraps `body` in a task and schedules it; returns before the body runs.
@@ -62,21 +62,13 @@ where
     T: Send + 'static,
     E: fmt::Display + Send + Sync + 'static,
 {
-    let family = match current::current() {
-        Some(creator) => Arc::clone(creator.family()),
-        None => {
-            let rt = rt.clone();
-            Family::new(move |job| drop(rt.spawn(async move { job() })))
-        }
-    };
-    let describe: fn(&E) -> String = |e| e.to_string();
-    let inner = Arc::new(Inner::new(family.next_number(), family, name, describe));
-    let erased: Arc<dyn Erased> = inner.clone();
-    inner.family.register(Arc::downgrade(&erased));
-    // The runtime's JoinHandle is kept for `cancel`; the outcome reaches us through
-    // `Inner`, never as a panic (the driver catches them).
-    let join = rt.spawn(Driver::new(body, Arc::clone(&inner), erased));
-    inner.set_join(join);
+    let family = current::family().unwrap_or_else(|| {
+        let rt = rt.clone();
+        Family::new(move |job| rt.spawn_detached(async move { job() }))
+    });
+    let inner = Inner::new(family, name);
+    // No runtime JoinHandle: `Inner` holds the outcome, and the driver's waker for `cancel`.
+    rt.spawn_detached(Driver::new(body, Arc::clone(&inner)));
     Task { inner }
 }
 
@@ -184,13 +176,9 @@ impl<T: Clone, E: Clone> Task<T, E> {
     /// `InvalidState` if the task has not finished, otherwise its `Cancelled`, `Failed` or
     /// `Panicked`. Reading a failure retrieves it (it will not be reported).
     pub fn result(&self) -> Result<T, TaskError<E>> {
-        let mut state = self.inner.lock();
-        let Some(outcome) = &state.outcome else {
-            return Err(TaskError::InvalidState(InvalidStateError::ResultNotSet));
-        };
-        let outcome = outcome.clone();
-        state.retrieved = true;
-        outcome
+        self.inner.outcome().unwrap_or(Err(TaskError::InvalidState(
+            InvalidStateError::ResultNotSet,
+        )))
     }
 
     /// The failure of a finished task: `Ok(None)` if it succeeded, `Ok(Some(error))` if it
@@ -276,7 +264,7 @@ where
 /// cancels `task` too. To stop waiting without cancelling, await `aio_shield::shield`.
 pub struct Join<T: Send + 'static, E: Send + 'static> {
     inner: Arc<Inner<T, E>>,
-    key: Option<u32>,
+    key: Option<WaiterKey>,
     /// The task awaiting us, which records us as what it awaits (for the cascade).
     awaiting: Option<Arc<dyn Erased>>,
 }

@@ -1,5 +1,6 @@
 //! The workloads. Each `run` builds its runtime, then times only the work inside `block_on`.
 
+use std::convert::Infallible;
 use std::future::Future;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -18,6 +19,17 @@ pub static WORKLOADS: &[Workload] = &[
         native: "the runtime's own spawn and JoinHandle/Task",
         size: (100_000, 20_000),
         run: spawn_await,
+        python: Some("spawn_await"),
+        runtimes: None,
+        unit: "ns/task",
+    },
+    Workload {
+        name: "create_task",
+        family: "tasks",
+        description: "aio_tasks::create_task of a trivial task and await it; n tasks created in a main task, then awaited in order",
+        native: "the runtime's own spawn and JoinHandle/Task",
+        size: (100_000, 20_000),
+        run: create_task,
         python: Some("spawn_await"),
         runtimes: None,
         unit: "ns/task",
@@ -205,6 +217,29 @@ impl AnyRt {
         }
     }
 
+    /// Creates `n` trivial tasks with `aio_tasks::create_task` inside a main task (as
+    /// `asyncio.run(main())` does), and awaits them in order.
+    async fn ours_create_task_all(&self, n: usize) {
+        async fn go<R: Runtime>(rt: &R, n: usize) {
+            let rt2 = rt.clone();
+            let main = aio_tasks::create_task(rt, async move {
+                let tasks: Vec<_> = (0..n)
+                    .map(|_| aio_tasks::create_task(&rt2, async { Ok::<_, Infallible>(()) }))
+                    .collect();
+                for t in tasks {
+                    t.await.expect("a benchmark task completes");
+                }
+                Ok::<_, Infallible>(())
+            });
+            main.await.expect("the benchmark's main task completes");
+        }
+        match self {
+            AnyRt::Tokio(rt) => go(rt, n).await,
+            AnyRt::AsyncStd(rt) => go(rt, n).await,
+            AnyRt::Smol(rt) => go(rt, n).await,
+        }
+    }
+
     /// Spawns `n` copies of `make()` with the runtime's own spawn and awaits them in order.
     async fn native_spawn_all<F, Fut>(&self, n: usize, make: F)
     where
@@ -292,6 +327,16 @@ fn spawn_await(kind: RuntimeKind, variant: Variant, n: usize) -> Sample {
     let elapsed = timed(kind, |rt| async move {
         match variant {
             Variant::Ours => rt.ours_spawn_all(n, || async {}).await,
+            Variant::Native => rt.native_spawn_all(n, || async {}).await,
+        }
+    });
+    per_op(elapsed, n)
+}
+
+fn create_task(kind: RuntimeKind, variant: Variant, n: usize) -> Sample {
+    let elapsed = timed(kind, |rt| async move {
+        match variant {
+            Variant::Ours => rt.ours_create_task_all(n).await,
             Variant::Native => rt.native_spawn_all(n, || async {}).await,
         }
     });

@@ -79,6 +79,13 @@ impl Runtime for AsyncStd {
         handle
     }
 
+    fn spawn_detached<F>(&self, fut: F)
+    where
+        F: Future<Output = ()> + Send + 'static,
+    {
+        drop(async_std::task::spawn(self.core.spawn_detached(fut)));
+    }
+
     fn spawn_blocking<F, T>(&self, f: F) -> JoinHandle<T>
     where
         F: FnOnce() -> T + Send + 'static,

@@ -91,6 +91,14 @@ impl Runtime for Smol {
         handle
     }
 
+    fn spawn_detached<F>(&self, fut: F)
+    where
+        F: Future<Output = ()> + Send + 'static,
+    {
+        let task = self.inner.core.spawn_detached(fut);
+        self.inner.executor.spawn(task).detach();
+    }
+
     fn spawn_blocking<F, T>(&self, f: F) -> JoinHandle<T>
     where
         F: FnOnce() -> T + Send + 'static,

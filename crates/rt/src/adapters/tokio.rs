@@ -157,6 +157,13 @@ impl Runtime for Tokio {
         handle
     }
 
+    fn spawn_detached<F>(&self, fut: F)
+    where
+        F: Future<Output = ()> + Send + 'static,
+    {
+        drop(self.rt().spawn(self.inner.core.spawn_detached(fut)));
+    }
+
     fn spawn_blocking<F, T>(&self, f: F) -> JoinHandle<T>
     where
         F: FnOnce() -> T + Send + 'static,
