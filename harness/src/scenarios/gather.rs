@@ -142,6 +142,7 @@ pub(crate) async fn gather_cancelled<R: Runtime>(cx: Cx<R>) {
                 let mut guard = OnCancel {
                     cx: c.clone(),
                     task: name,
+                    message: "cancelled",
                     armed: true,
                 };
                 c.sleep(delay).await;
@@ -168,17 +169,18 @@ fn py_bool(b: bool) -> &'static str {
     if b { "True" } else { "False" }
 }
 
-/// Logs "cancelled" as `task` if dropped while armed: the Rust `except CancelledError`.
+/// Logs `message` as `task` if dropped while armed: the Rust `except CancelledError`.
 pub(crate) struct OnCancel<R: Runtime> {
     pub(crate) cx: Cx<R>,
     pub(crate) task: &'static str,
+    pub(crate) message: &'static str,
     pub(crate) armed: bool,
 }
 
 impl<R: Runtime> Drop for OnCancel<R> {
     fn drop(&mut self) {
         if self.armed {
-            self.cx.log(self.task, "cancelled");
+            self.cx.log(self.task, self.message);
         }
     }
 }
