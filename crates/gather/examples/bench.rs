@@ -45,7 +45,7 @@ fn spawn_n<R: Runtime>(rt: &R, n: u64) -> Vec<Task<u64, String>> {
 /// `gather(tasks).await` over n `create_task`s.
 pub fn gather_workload<R: Runtime>(rt: &R, n: u64) -> Duration {
     in_main(rt, move |rt| async move {
-        let values = gather(spawn_n(&rt, n)).await.map_err(|e| e.to_string())?;
+        let values = gather(&rt, spawn_n(&rt, n)).await.map_err(|e| e.to_string())?;
         assert_eq!(values.into_iter().sum::<u64>(), expected(n));
         Ok(())
     })

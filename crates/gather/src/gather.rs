@@ -1,13 +1,13 @@
 //! Definition of [`gather`], [`gather_futures`] and the [`Gather`] / [`GatherAll`] futures.
 
 use std::fmt;
-use std::future::Future;
+use std::future::{Future, IntoFuture};
 use std::pin::Pin;
 use std::sync::Arc;
-use std::task::{Context, Poll};
+use std::task::{Context, Poll, Wake, Waker};
 
 use aio_rt::Runtime;
-use aio_tasks::{Task, TaskError, create_task};
+use aio_tasks::{Join, Task, TaskError, create_task};
 
 use crate::ready::Ready;
 
@@ -37,36 +37,27 @@ use crate::ready::Ready;
 /// let rt = aio_rt::Smol::new();
 /// let values = rt.block_on(async {
 ///     let tasks = (1..=3).map(|i| create_task(&rt, async move { Ok::<_, String>(i * 10) }));
-///     aio_gather::gather(tasks).await
+///     aio_gather::gather(&rt, tasks).await
 /// });
 /// assert_eq!(values, Ok(vec![10, 20, 30]));
 /// ```
-pub fn gather<T, E>(tasks: impl IntoIterator<Item = Task<T, E>>) -> Gather<T, E>
+pub fn gather<R, T, E>(rt: &R, tasks: impl IntoIterator<Item = Task<T, E>>) -> Gather<T, E>
 where
+    R: Runtime,
     T: Clone + Send + 'static,
     E: Clone + Send + 'static,
 {
-    let tasks: Vec<Task<T, E>> = tasks.into_iter().collect();
-    let ready = Arc::new(Ready::default());
-    // asyncio adds a done callback to each child: so do we. The callback only pushes the
-    // child's index on the ready queue; the outcome is read when the gather is polled.
-    for (index, task) in tasks.iter().enumerate() {
-        let ready = Arc::clone(&ready);
-        task.add_done_callback(move |task| {
-            if !ready.push(index) {
-                // The gather has returned: mark a late failure as retrieved, as
-                // asyncio's gather does, so that it is not reported as lost.
-                let _ = task.exception();
-            }
-        });
-    }
+    let rt = rt.clone();
+    let joins: Vec<Option<Join<T, E>>> = tasks.into_iter().map(|t| Some(t.into_future())).collect();
     Gather {
-        slots: std::iter::repeat_with(|| None).take(tasks.len()).collect(),
-        remaining: tasks.len(),
-        tasks,
-        ready,
+        slots: std::iter::repeat_with(|| None).take(joins.len()).collect(),
+        remaining: joins.len(),
+        tasks: joins,
+        ready: Arc::new(Ready::default()),
+        wakers: Vec::new(),
         batch: Vec::new(),
         finished: false,
+        detach: Box::new(move |rest| drop(rt.spawn(rest))),
     }
 }
 
@@ -83,7 +74,7 @@ where
     T: Clone + Send + 'static,
     E: Clone + fmt::Display + Send + Sync + 'static,
 {
-    gather(futures.into_iter().map(|f| create_task(rt, f)))
+    gather(rt, futures.into_iter().map(|f| create_task(rt, f)))
 }
 
 /// The future of [`gather`]: `Ok(values)` in argument order, or the first failure.
@@ -91,14 +82,39 @@ where
 /// Python: the `_GatheringFuture` that `asyncio.gather` returns
 #[must_use = "a Gather does nothing unless awaited; dropping it cancels the tasks still running"]
 pub struct Gather<T: Clone + Send + 'static, E: Clone + Send + 'static> {
-    tasks: Vec<Task<T, E>>,
-    /// The outcome of each child, once its index came out of the ready queue.
+    /// The awaits of the children still running.
+    tasks: Vec<Option<Join<T, E>>>,
+    /// The outcome of each child, once it has finished.
     slots: Vec<Option<Result<T, TaskError<E>>>>,
     remaining: usize,
+    /// Indexes of the children whose await was woken.
     ready: Arc<Ready>,
+    /// One waker per child, made on the first poll: waking it pushes the child's index.
+    wakers: Vec<Waker>,
     /// Reused buffer for the indexes drained from `ready`.
     batch: Vec<usize>,
     finished: bool,
+    /// Spawns a future on the runtime: after an early return, the children still running
+    /// are awaited there, so that dropping their awaits does not cancel them.
+    detach: Box<dyn Fn(Detached) + Send>,
+}
+
+type Detached = Pin<Box<dyn Future<Output = ()> + Send>>;
+
+/// A child's waker: pushes the child's index on the ready queue.
+struct ChildWaker {
+    index: usize,
+    ready: Arc<Ready>,
+}
+
+impl Wake for ChildWaker {
+    fn wake(self: Arc<Self>) {
+        self.ready.push(self.index);
+    }
+
+    fn wake_by_ref(self: &Arc<Self>) {
+        self.ready.push(self.index);
+    }
 }
 
 impl<T: Clone + Send + 'static, E: Clone + Send + 'static> Gather<T, E> {
@@ -112,16 +128,33 @@ impl<T: Clone + Send + 'static, E: Clone + Send + 'static> Gather<T, E> {
         GatherAll { inner: self }
     }
 
-    /// Takes the newly finished children's outcomes. `Err` at the first failure when
-    /// `stop_at_failure`; `Ok(true)` once every child has finished.
+    /// Polls the children that were woken (all of them on the first poll). `Err` at the
+    /// first failure when `stop_at_failure`; `Ok(true)` once every child has finished.
     fn collect(&mut self, cx: &mut Context<'_>, stop_at_failure: bool) -> Result<bool, TaskError<E>> {
-        if self.remaining == 0 {
-            return Ok(true);
-        }
         let mut batch = std::mem::take(&mut self.batch);
         self.ready.drain(cx, &mut batch);
+        if self.wakers.is_empty() && self.remaining > 0 {
+            // First poll: make the wakers and poll every child once.
+            self.wakers = (0..self.tasks.len())
+                .map(|index| {
+                    Waker::from(Arc::new(ChildWaker {
+                        index,
+                        ready: Arc::clone(&self.ready),
+                    }))
+                })
+                .collect();
+            batch.clear();
+            batch.extend(0..self.tasks.len());
+        }
         for index in batch.drain(..) {
-            let outcome = self.tasks[index].result();
+            let Some(join) = &mut self.tasks[index] else {
+                continue; // a spurious wake-up of a finished child
+            };
+            let mut child_cx = Context::from_waker(&self.wakers[index]);
+            let Poll::Ready(outcome) = Pin::new(join).poll(&mut child_cx) else {
+                continue;
+            };
+            self.tasks[index] = None;
             if stop_at_failure {
                 if let Err(error) = &outcome {
                     self.finish();
@@ -135,9 +168,20 @@ impl<T: Clone + Send + 'static, E: Clone + Send + 'static> Gather<T, E> {
         Ok(self.remaining == 0)
     }
 
+    /// The gather returns: the children still running are awaited elsewhere, so that
+    /// they run on (dropping an await would cancel its task).
     fn finish(&mut self) {
         self.finished = true;
         self.ready.close();
+        let rest: Vec<Join<T, E>> = self.tasks.drain(..).flatten().collect();
+        if !rest.is_empty() {
+            (self.detach)(Box::pin(async move {
+                for join in rest {
+                    // Awaiting retrieves a late failure, as asyncio's gather marks it.
+                    let _ = join.await;
+                }
+            }));
+        }
     }
 
     fn take_slots(&mut self) -> impl Iterator<Item = Result<T, TaskError<E>>> + '_ {
@@ -168,20 +212,16 @@ impl<T: Clone + Send + 'static, E: Clone + Send + 'static> Future for Gather<T, 
 
 impl<T: Clone + Send + 'static, E: Clone + Send + 'static> Drop for Gather<T, E> {
     fn drop(&mut self) {
-        if !self.finished {
-            // Cancelling the gather cancels the children still running.
-            for task in &self.tasks {
-                task.cancel(None);
-            }
-            self.ready.close();
-        }
+        // Unfinished: dropping each child's await cancels the child (`Join`'s cancel
+        // safety), which is how cancelling a gather cancels its children.
+        self.ready.close();
     }
 }
 
 impl<T: Clone + Send + 'static, E: Clone + Send + 'static> fmt::Debug for Gather<T, E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Gather")
-            .field("tasks", &self.tasks.len())
+            .field("tasks", &self.slots.len())
             .field("remaining", &self.remaining)
             .finish_non_exhaustive()
     }

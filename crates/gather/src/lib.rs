@@ -30,7 +30,7 @@
 //!         }
 //!     };
 //!     assert_eq!(gather_futures(&rt, (0..3).map(double)).await, Ok(vec![0, 2, 4]));
-//!     assert_eq!(aio_gather::gather(Vec::<aio_tasks::Task<u64, String>>::new()).await, Ok(vec![]));
+//!     assert_eq!(aio_gather::gather(&rt, Vec::<aio_tasks::Task<u64, String>>::new()).await, Ok(vec![]));
 //! });
 //! ```
 //!
@@ -38,9 +38,9 @@
 //!
 //! | asyncio | aio-gather |
 //! |---|---|
-//! | `await asyncio.gather(*tasks)` | [`gather`]`(tasks).await`: `Result<Vec<T>, TaskError<E>>` |
+//! | `await asyncio.gather(*tasks)` | [`gather`]`(&rt, tasks).await`: `Result<Vec<T>, TaskError<E>>` |
 //! | `await asyncio.gather(*coros)` | [`gather_futures`]`(&rt, futures).await` (each future becomes a task) |
-//! | `await asyncio.gather(*aws, return_exceptions=True)` | [`gather`]`(tasks).`[`return_exceptions`](Gather::return_exceptions)`().await`: `Vec<Result<T, TaskError<E>>>` |
+//! | `await asyncio.gather(*aws, return_exceptions=True)` | [`gather`]`(&rt, tasks).`[`return_exceptions`](Gather::return_exceptions)`().await`: `Vec<Result<T, TaskError<E>>>` |
 //! | `a, b = await asyncio.gather(a, b)` (mixed types) | [`gather_tuple`]`((a, b)).await`: `Result<(A, B), TaskError<E>>` (2 to 8 tasks) |
 //! | `gather(...).cancel()` | cancel the task awaiting the gather, or drop the gather |
 //!

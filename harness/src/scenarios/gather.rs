@@ -55,7 +55,7 @@ pub(crate) async fn gather_results_in_order<R: Runtime>(cx: Cx<R>) {
         let futures = [work(&c, "a", 3, "A"), work(&c, "b", 1, "B"), work(&c, "c", 2, "C")];
         let results = gather_futures(c.rt(), futures).await.map_err(|e| e.to_string())?;
         c.log("main", format!("results in argument order: {}", results.join(", ")));
-        let nothing = gather(Vec::<Task<(), String>>::new()).await.map_err(|e| e.to_string())?;
+        let nothing = gather(c.rt(), Vec::<Task<(), String>>::new()).await.map_err(|e| e.to_string())?;
         c.log("main", format!("gather of nothing: {} results", nothing.len()));
         let n = create_task(c.rt(), work(&c, "n", 2, 7));
         let s = create_task(c.rt(), work(&c, "s", 1, "seven"));
@@ -84,7 +84,7 @@ pub(crate) async fn gather_first_failure<R: Runtime>(cx: Cx<R>) {
             c2.log("bad", "raising");
             Err("boom".to_owned())
         });
-        if let Err(e) = gather([bad, sibling.clone()]).await {
+        if let Err(e) = gather(c.rt(), [bad, sibling.clone()]).await {
             c.log("main", format!("gather raised: {e}"));
         }
         c.log("main", format!("sibling cancelled: {}", py_bool(sibling.cancelled())));
@@ -116,7 +116,7 @@ pub(crate) async fn gather_return_exceptions<R: Runtime>(cx: Cx<R>) {
             target.cancel(None);
             Ok::<_, String>(())
         });
-        for outcome in gather([ok, bad, victim]).return_exceptions().await {
+        for outcome in gather(c.rt(), [ok, bad, victim]).return_exceptions().await {
             let text = match outcome {
                 Ok(value) => format!("value {value}"),
                 Err(TaskError::Cancelled(_)) => "cancelled".to_owned(),
