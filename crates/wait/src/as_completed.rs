@@ -3,15 +3,14 @@
 use std::collections::VecDeque;
 use std::fmt;
 use std::pin::Pin;
-use std::sync::Arc;
 use std::task::{Context, Poll};
 use std::time::Duration;
 
 use aio_rt::Runtime;
-use aio_tasks::Task;
+use aio_tasks::{Task, TaskError};
 use futures_lite::Stream;
 
-use crate::ready::Ready;
+use crate::children::Children;
 use crate::{TimeoutError, WaitForError};
 
 /// The tasks' outcomes as a stream, in the order they finish.
@@ -42,20 +41,11 @@ where
     E: Clone + Send + 'static,
 {
     let tasks: Vec<Task<T, E>> = tasks.into_iter().collect();
-    let ready = Arc::new(Ready::default());
-    for (index, task) in tasks.iter().enumerate() {
-        let ready = Arc::clone(&ready);
-        task.add_done_callback(move |_| {
-            ready.push(index);
-        });
-    }
     AsCompleted {
         remaining: tasks.len(),
-        tasks,
-        ready,
+        children: Children::new(rt, &tasks),
         deadline: timeout.map(|t| Box::pin(rt.sleep(t))),
         finished: VecDeque::new(),
-        batch: Vec::new(),
         ended: false,
     }
 }
@@ -64,15 +54,19 @@ where
 ///
 /// Python: the iterator `asyncio.as_completed` returns
 #[must_use = "streams do nothing unless polled"]
-pub struct AsCompleted<R: Runtime, T: Send + 'static, E: Send + 'static> {
-    tasks: Vec<Task<T, E>>,
+pub struct AsCompleted<R: Runtime, T: Clone + Send + 'static, E: Clone + Send + 'static> {
     remaining: usize,
-    ready: Arc<Ready>,
+    children: Children<T, E>,
     deadline: Option<Pin<Box<R::Sleep>>>,
     /// Finished, not yet yielded, in completion order.
-    finished: VecDeque<usize>,
-    batch: Vec<usize>,
+    finished: VecDeque<Result<T, TaskError<E>>>,
     ended: bool,
+}
+
+// No field is pinned (the sleep is boxed).
+impl<R: Runtime, T: Clone + Send + 'static, E: Clone + Send + 'static> Unpin
+    for AsCompleted<R, T, E>
+{
 }
 
 impl<R, T, E> Stream for AsCompleted<R, T, E>
@@ -89,14 +83,12 @@ where
             return Poll::Ready(None);
         }
         if this.finished.is_empty() && this.remaining > 0 {
-            let mut batch = std::mem::take(&mut this.batch);
-            this.ready.drain(cx, &mut batch);
-            this.finished.extend(batch.drain(..));
-            this.batch = batch;
+            let finished = &mut this.finished;
+            this.children.poll_done(cx, |_, outcome| finished.push_back(outcome));
         }
-        if let Some(index) = this.finished.pop_front() {
+        if let Some(outcome) = this.finished.pop_front() {
             this.remaining -= 1;
-            return Poll::Ready(Some(this.tasks[index].result().map_err(WaitForError::Task)));
+            return Poll::Ready(Some(outcome.map_err(WaitForError::Task)));
         }
         if this.remaining == 0 {
             this.end();
@@ -112,23 +104,18 @@ where
     }
 }
 
-impl<R: Runtime, T: Send + 'static, E: Send + 'static> AsCompleted<R, T, E> {
+impl<R: Runtime, T: Clone + Send + 'static, E: Clone + Send + 'static> AsCompleted<R, T, E> {
     fn end(&mut self) {
         self.ended = true;
-        self.ready.close();
+        self.children.detach();
     }
 }
 
-impl<R: Runtime, T: Send + 'static, E: Send + 'static> Drop for AsCompleted<R, T, E> {
-    fn drop(&mut self) {
-        self.ready.close();
-    }
-}
-
-impl<R: Runtime, T: Send + 'static, E: Send + 'static> fmt::Debug for AsCompleted<R, T, E> {
+impl<R: Runtime, T: Clone + Send + 'static, E: Clone + Send + 'static> fmt::Debug
+    for AsCompleted<R, T, E>
+{
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("AsCompleted")
-            .field("tasks", &self.tasks.len())
             .field("remaining", &self.remaining)
             .finish_non_exhaustive()
     }

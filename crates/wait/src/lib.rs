@@ -73,11 +73,16 @@
 //!
 //! # Cost
 //!
-//! `wait` and `as_completed` add one done callback per task, which pushes the task's
-//! index on a ready queue: O(n) work in total for n tasks, never a scan of every task
-//! per wake-up (only `wait`'s final split into done and pending looks at each task once).
+//! `wait` and `as_completed` await each task with a waker of its own, which pushes the
+//! task's index on a ready queue: a wake-up polls only the tasks that finished since the
+//! last one, O(n) work in total for n tasks, never a scan of every task per wake-up
+//! (only `wait`'s final split into done and pending looks at each task once). Awaiting a
+//! task and dropping the await would cancel it; what is still pending when `wait`
+//! returns (or the stream is dropped) is awaited on the runtime instead, so nothing is
+//! cancelled.
 
 mod as_completed;
+mod children;
 mod error;
 mod ready;
 mod timeout;

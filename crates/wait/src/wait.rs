@@ -3,7 +3,6 @@
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::Arc;
 use std::task::{Context, Poll};
 use std::time::Duration;
 
@@ -11,7 +10,7 @@ use aio_rt::Runtime;
 use aio_tasks::Task;
 
 use crate::EmptyError;
-use crate::ready::Ready;
+use crate::children::Children;
 
 /// When [`wait`] returns.
 ///
@@ -67,24 +66,16 @@ where
     E: Clone + Send + 'static,
 {
     let tasks: Vec<Task<T, E>> = tasks.into_iter().collect();
-    let ready = Arc::new(Ready::default());
-    for (index, task) in tasks.iter().enumerate() {
-        let ready = Arc::clone(&ready);
-        task.add_done_callback(move |_| {
-            ready.push(index);
-        });
-    }
     let deadline = match (&tasks[..], timeout) {
         ([_, ..], Some(timeout)) => Some(Box::pin(rt.sleep(timeout))),
         _ => None,
     };
     Wait {
         remaining: tasks.len(),
+        children: Children::new(rt, &tasks),
         tasks,
         return_when,
-        ready,
         deadline,
-        batch: Vec::new(),
         finished: false,
     }
 }
@@ -93,13 +84,12 @@ where
 ///
 /// Python: `asyncio.wait(...)`
 #[must_use = "a Wait does nothing unless awaited"]
-pub struct Wait<R: Runtime, T: Send + 'static, E: Send + 'static> {
+pub struct Wait<R: Runtime, T: Clone + Send + 'static, E: Clone + Send + 'static> {
     tasks: Vec<Task<T, E>>,
     return_when: ReturnWhen,
     remaining: usize,
-    ready: Arc<Ready>,
+    children: Children<T, E>,
     deadline: Option<Pin<Box<R::Sleep>>>,
-    batch: Vec<usize>,
     finished: bool,
 }
 
@@ -123,20 +113,16 @@ where
             this.finished = true;
             return Poll::Ready(Err(EmptyError));
         }
-        let mut batch = std::mem::take(&mut this.batch);
-        this.ready.drain(cx, &mut batch);
         let mut satisfied = false;
-        for index in batch.drain(..) {
-            this.remaining -= 1;
-            satisfied |= match this.return_when {
+        let (return_when, remaining) = (this.return_when, &mut this.remaining);
+        this.children.poll_done(cx, |_, outcome| {
+            *remaining -= 1;
+            satisfied |= match return_when {
                 ReturnWhen::FirstCompleted => true,
-                ReturnWhen::FirstException => {
-                    matches!(this.tasks[index].exception(), Ok(Some(_)))
-                }
+                ReturnWhen::FirstException => matches!(outcome, Err(e) if e.is_failure()),
                 ReturnWhen::AllCompleted => false,
             };
-        }
-        this.batch = batch;
+        });
         satisfied |= this.remaining == 0;
         if !satisfied {
             let expired = match &mut this.deadline {
@@ -148,7 +134,7 @@ where
             }
         }
         this.finished = true;
-        this.ready.close();
+        this.children.detach();
         let (done, pending) = std::mem::take(&mut this.tasks)
             .into_iter()
             .partition(|task| task.done());
@@ -156,13 +142,7 @@ where
     }
 }
 
-impl<R: Runtime, T: Send + 'static, E: Send + 'static> Drop for Wait<R, T, E> {
-    fn drop(&mut self) {
-        self.ready.close();
-    }
-}
-
-impl<R: Runtime, T: Send + 'static, E: Send + 'static> fmt::Debug for Wait<R, T, E> {
+impl<R: Runtime, T: Clone + Send + 'static, E: Clone + Send + 'static> fmt::Debug for Wait<R, T, E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Wait")
             .field("tasks", &self.tasks.len())
