@@ -39,13 +39,17 @@ where
 }
 
 fn spawn_n<R: Runtime>(rt: &R, n: u64) -> Vec<Task<u64, String>> {
-    (0..n).map(|i| create_task(rt, async move { Ok(i) })).collect()
+    (0..n)
+        .map(|i| create_task(rt, async move { Ok(i) }))
+        .collect()
 }
 
 /// `gather(tasks).await` over n `create_task`s.
 pub fn gather_workload<R: Runtime>(rt: &R, n: u64) -> Duration {
     in_main(rt, move |rt| async move {
-        let values = gather(&rt, spawn_n(&rt, n)).await.map_err(|e| e.to_string())?;
+        let values = gather(&rt, spawn_n(&rt, n))
+            .await
+            .map_err(|e| e.to_string())?;
         assert_eq!(values.into_iter().sum::<u64>(), expected(n));
         Ok(())
     })
@@ -150,7 +154,9 @@ impl NativeRt for AsyncStd {
         let d = timed(
             || {
                 self.block_on(async move {
-                    let hs: Vec<_> = (0..n).map(|i| async_std::task::spawn(async move { i })).collect();
+                    let hs: Vec<_> = (0..n)
+                        .map(|i| async_std::task::spawn(async move { i }))
+                        .collect();
                     let mut sum = 0;
                     for h in hs {
                         sum += h.await;
@@ -170,7 +176,9 @@ impl NativeRt for Smol {
         let d = timed(
             || {
                 self.block_on(async move {
-                    let hs: Vec<_> = (0..n).map(|i| ex.executor().spawn(async move { i })).collect();
+                    let hs: Vec<_> = (0..n)
+                        .map(|i| ex.executor().spawn(async move { i }))
+                        .collect();
                     let mut sum = 0;
                     for h in hs {
                         sum += h.await;
@@ -215,8 +223,15 @@ fn row<R: Runtime + NativeRt>(rt: R, n: u64) {
 
 fn main() {
     let sizes: Vec<u64> = {
-        let args: Vec<u64> = std::env::args().skip(1).filter_map(|a| a.parse().ok()).collect();
-        if args.is_empty() { vec![10_000, 100_000, 1_000_000] } else { args }
+        let args: Vec<u64> = std::env::args()
+            .skip(1)
+            .filter_map(|a| a.parse().ok())
+            .collect();
+        if args.is_empty() {
+            vec![10_000, 100_000, 1_000_000]
+        } else {
+            args
+        }
     };
     println!("ns per task, best of 5 (3 at 1M); spawning included; real clock");
     println!(

@@ -130,7 +130,11 @@ impl<T: Clone + Send + 'static, E: Clone + Send + 'static> Gather<T, E> {
 
     /// Polls the children that were woken (all of them on the first poll). `Err` at the
     /// first failure when `stop_at_failure`; `Ok(true)` once every child has finished.
-    fn collect(&mut self, cx: &mut Context<'_>, stop_at_failure: bool) -> Result<bool, TaskError<E>> {
+    fn collect(
+        &mut self,
+        cx: &mut Context<'_>,
+        stop_at_failure: bool,
+    ) -> Result<bool, TaskError<E>> {
         let mut batch = std::mem::take(&mut self.batch);
         self.ready.drain(cx, &mut batch);
         if self.wakers.is_empty() && self.remaining > 0 {

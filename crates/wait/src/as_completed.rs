@@ -84,7 +84,8 @@ where
         }
         if this.finished.is_empty() && this.remaining > 0 {
             let finished = &mut this.finished;
-            this.children.poll_done(cx, |_, outcome| finished.push_back(outcome));
+            this.children
+                .poll_done(cx, |_, outcome| finished.push_back(outcome));
         }
         if let Some(outcome) = this.finished.pop_front() {
             this.remaining -= 1;

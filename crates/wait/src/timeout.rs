@@ -177,7 +177,9 @@ impl<R: Runtime, F: Future> Future for Scoped<R, F> {
         let mut state = this.scope.lock();
         if *this.generation != Some(state.generation) {
             *this.generation = Some(state.generation);
-            *this.sleep = state.when.map(|when| Box::pin(this.scope.rt.sleep_until(when)));
+            *this.sleep = state
+                .when
+                .map(|when| Box::pin(this.scope.rt.sleep_until(when)));
         }
         match &state.waker {
             Some(waker) if waker.will_wake(cx.waker()) => {}

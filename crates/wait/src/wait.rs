@@ -142,7 +142,9 @@ where
     }
 }
 
-impl<R: Runtime, T: Clone + Send + 'static, E: Clone + Send + 'static> fmt::Debug for Wait<R, T, E> {
+impl<R: Runtime, T: Clone + Send + 'static, E: Clone + Send + 'static> fmt::Debug
+    for Wait<R, T, E>
+{
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Wait")
             .field("tasks", &self.tasks.len())

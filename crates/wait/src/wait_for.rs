@@ -26,7 +26,11 @@ use crate::{TimeoutError, WaitForError, timeout};
 /// # Cancel safety
 ///
 /// Dropping the future drops `fut` with it.
-pub async fn wait_for<R, F>(rt: &R, fut: F, timeout: Option<Duration>) -> Result<F::Output, TimeoutError>
+pub async fn wait_for<R, F>(
+    rt: &R,
+    fut: F,
+    timeout: Option<Duration>,
+) -> Result<F::Output, TimeoutError>
 where
     R: Runtime,
     F: IntoFuture,

@@ -52,11 +52,25 @@ fn work<R: Runtime, T: Send + 'static>(
 pub(crate) async fn gather_results_in_order<R: Runtime>(cx: Cx<R>) {
     let c = cx.clone();
     as_main(&cx, async move {
-        let futures = [work(&c, "a", 3, "A"), work(&c, "b", 1, "B"), work(&c, "c", 2, "C")];
-        let results = gather_futures(c.rt(), futures).await.map_err(|e| e.to_string())?;
-        c.log("main", format!("results in argument order: {}", results.join(", ")));
-        let nothing = gather(c.rt(), Vec::<Task<(), String>>::new()).await.map_err(|e| e.to_string())?;
-        c.log("main", format!("gather of nothing: {} results", nothing.len()));
+        let futures = [
+            work(&c, "a", 3, "A"),
+            work(&c, "b", 1, "B"),
+            work(&c, "c", 2, "C"),
+        ];
+        let results = gather_futures(c.rt(), futures)
+            .await
+            .map_err(|e| e.to_string())?;
+        c.log(
+            "main",
+            format!("results in argument order: {}", results.join(", ")),
+        );
+        let nothing = gather(c.rt(), Vec::<Task<(), String>>::new())
+            .await
+            .map_err(|e| e.to_string())?;
+        c.log(
+            "main",
+            format!("gather of nothing: {} results", nothing.len()),
+        );
         let n = create_task(c.rt(), work(&c, "n", 2, 7));
         let s = create_task(c.rt(), work(&c, "s", 1, "seven"));
         let (n, s) = gather_tuple((n, s)).await.map_err(|e| e.to_string())?;
@@ -87,7 +101,10 @@ pub(crate) async fn gather_first_failure<R: Runtime>(cx: Cx<R>) {
         if let Err(e) = gather(c.rt(), [bad, sibling.clone()]).await {
             c.log("main", format!("gather raised: {e}"));
         }
-        c.log("main", format!("sibling cancelled: {}", py_bool(sibling.cancelled())));
+        c.log(
+            "main",
+            format!("sibling cancelled: {}", py_bool(sibling.cancelled())),
+        );
         let value = sibling.await.map_err(|e| e.to_string())?;
         c.log("main", format!("sibling awaited afterwards: {value}"));
         Ok(())

@@ -82,24 +82,57 @@ pub(crate) async fn wait_return_when<R: Runtime>(cx: Cx<R>) {
         let (done, pending) = wait(&rt, all, ReturnWhen::FirstCompleted, None)
             .await
             .map_err(|e| e.to_string())?;
-        c.log("main", format!("FIRST_COMPLETED: done {}, pending {}", names(&done), names(&pending)));
+        c.log(
+            "main",
+            format!(
+                "FIRST_COMPLETED: done {}, pending {}",
+                names(&done),
+                names(&pending)
+            ),
+        );
         let some = [b.clone(), cc.clone(), v];
         let (done, pending) = wait(&rt, some, ReturnWhen::FirstException, None)
             .await
             .map_err(|e| e.to_string())?;
-        c.log("main", format!("FIRST_EXCEPTION: done {}, pending {}", names(&done), names(&pending)));
-        let (done, pending) = wait(&rt, [cc.clone()], ReturnWhen::AllCompleted, Some(c.ticks(1)))
+        c.log(
+            "main",
+            format!(
+                "FIRST_EXCEPTION: done {}, pending {}",
+                names(&done),
+                names(&pending)
+            ),
+        );
+        let (done, pending) = wait(
+            &rt,
+            [cc.clone()],
+            ReturnWhen::AllCompleted,
+            Some(c.ticks(1)),
+        )
+        .await
+        .map_err(|e| e.to_string())?;
+        c.log(
+            "main",
+            format!(
+                "ALL_COMPLETED, timeout 1: done {}, pending {}",
+                names(&done),
+                names(&pending)
+            ),
+        );
+        c.log(
+            "main",
+            format!("c cancelled by the timeout: {}", py_bool(cc.cancelled())),
+        );
+        let (done, pending) = wait(&rt, [cc], ReturnWhen::AllCompleted, None)
             .await
             .map_err(|e| e.to_string())?;
         c.log(
             "main",
-            format!("ALL_COMPLETED, timeout 1: done {}, pending {}", names(&done), names(&pending)),
+            format!(
+                "ALL_COMPLETED: done {}, pending {}",
+                names(&done),
+                names(&pending)
+            ),
         );
-        c.log("main", format!("c cancelled by the timeout: {}", py_bool(cc.cancelled())));
-        let (done, pending) = wait(&rt, [cc], ReturnWhen::AllCompleted, None)
-            .await
-            .map_err(|e| e.to_string())?;
-        c.log("main", format!("ALL_COMPLETED: done {}, pending {}", names(&done), names(&pending)));
         if let Err(e) = wait(&rt, Vec::<StrTask>::new(), ReturnWhen::AllCompleted, None).await {
             c.log("main", format!("wait on nothing: {e}"));
         }
@@ -141,7 +174,10 @@ pub(crate) async fn wait_for_timeout<R: Runtime>(cx: Cx<R>) {
         let rt = c.rt().clone();
         let task = create_task(&rt, slow(&c, "task", 5));
         if let Err(WaitForError::Timeout(_)) = wait_for_task(&rt, &task, Some(c.ticks(2))).await {
-            c.log("main", format!("timed out; task cancelled: {}", py_bool(task.cancelled())));
+            c.log(
+                "main",
+                format!("timed out; task cancelled: {}", py_bool(task.cancelled())),
+            );
         }
         if let Err(TimeoutError) = wait_for(&rt, slow(&c, "coro", 5), Some(c.ticks(1))).await {
             c.log("main", "timed out around a coroutine");
@@ -162,7 +198,10 @@ pub(crate) async fn wait_for_timeout<R: Runtime>(cx: Cx<R>) {
             wait_for_task(&rt, &unstarted, Some(Duration::ZERO)).await
         {
             let cancelled = py_bool(unstarted.cancelled());
-            c.log("main", format!("zero timeout, not started: cancelled {cancelled}"));
+            c.log(
+                "main",
+                format!("zero timeout, not started: cancelled {cancelled}"),
+            );
         }
         Ok(())
     })
@@ -184,7 +223,10 @@ pub(crate) async fn as_completed_order<R: Runtime>(cx: Cx<R>) {
                 Ok(value) => c.log("main", format!("next: {value}")),
                 Err(WaitForError::Task(e)) => c.log("main", format!("next failed: {e}")),
                 Err(WaitForError::Timeout(_)) => {
-                    c.log("main", format!("timed out; d still running: {}", py_bool(!d.done())));
+                    c.log(
+                        "main",
+                        format!("timed out; d still running: {}", py_bool(!d.done())),
+                    );
                     break;
                 }
             }
@@ -202,7 +244,10 @@ fn ticks_until<R: Runtime>(cx: &Cx<R>, when: Option<Instant>) -> String {
         None => "None".to_owned(),
         Some(when) => {
             let left = when.saturating_duration_since(cx.rt().now());
-            format!("{}", (left.as_secs_f64() / cx.ticks(1).as_secs_f64()).round())
+            format!(
+                "{}",
+                (left.as_secs_f64() / cx.ticks(1).as_secs_f64()).round()
+            )
         }
     }
 }
@@ -219,14 +264,20 @@ pub(crate) async fn timeout_scope<R: Runtime>(cx: Cx<R>) {
         let cm = timeout(&rt, Some(c.ticks(2)));
         let (c1, scope) = (c.clone(), cm.clone());
         let body = async move {
-            c1.log("main", format!("deadline in {}", ticks_until(&c1, scope.when())));
+            c1.log(
+                "main",
+                format!("deadline in {}", ticks_until(&c1, scope.when())),
+            );
             scope.reschedule(Some(c1.rt().now() + c1.ticks(3)));
             let left = ticks_until(&c1, scope.when());
             c1.log("main", format!("rescheduled: deadline in {left}"));
             c1.sleep(5).await;
         };
         if let Err(TimeoutError) = cm.clone().run(body).await {
-            c.log("main", format!("TimeoutError; expired: {}", py_bool(cm.expired())));
+            c.log(
+                "main",
+                format!("TimeoutError; expired: {}", py_bool(cm.expired())),
+            );
         }
 
         let outer = timeout(&rt, Some(c.ticks(10)));
@@ -243,7 +294,10 @@ pub(crate) async fn timeout_scope<R: Runtime>(cx: Cx<R>) {
         outer.run(outer_body).await.map_err(|e| e.to_string())?;
 
         let cm = timeout(&rt, None);
-        c.log("main", format!("no deadline: {}", ticks_until(&c, cm.when())));
+        c.log(
+            "main",
+            format!("no deadline: {}", ticks_until(&c, cm.when())),
+        );
         cm.run(c.sleep(1)).await.map_err(|e| e.to_string())?;
 
         let c1 = c.clone();
