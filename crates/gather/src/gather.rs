@@ -27,7 +27,8 @@ use crate::ready::Ready;
 ///
 /// Dropping an unfinished `Gather` (its task was cancelled, or a timeout around it
 /// fired) cancels every task that is still running, as cancelling a gather does in
-/// asyncio. Once the gather has returned, dropping it cancels nothing.
+/// asyncio. Once the gather has returned, dropping it cancels nothing. A gather dropped
+/// before its first poll cancels nothing either (it has not started awaiting).
 ///
 /// # Examples
 ///

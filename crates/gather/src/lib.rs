@@ -64,11 +64,15 @@
 //!
 //! # Cost
 //!
-//! Each child gets one done callback that pushes its index on a shared ready queue and
-//! wakes the gather; a wake-up reads only the children that finished since the last
-//! one. Gathering n tasks is O(n) work in total, never a scan of every child per
-//! wake-up (futures-rs's `join_all` and `FuturesUnordered` make the same choice for
-//! large n). The figures are in the docs page and `examples/bench.rs`.
+//! Each child's await gets a waker of its own, which pushes the child's index on a ready
+//! queue shared with the gather; a wake-up polls only the children whose index is in
+//! the queue. Gathering n tasks is O(n) work in total, never a scan of every child per
+//! wake-up (futures-rs's `FuturesUnordered` makes the same choice). `aio-rt`'s
+//! `JoinHandle` has no cooperative budget, so tokio's coop budget cannot turn a big
+//! gather into repeated full scans. After an early return the awaits still pending are
+//! finished by a small task on the runtime (dropping an await would cancel its task).
+//! [`gather_tuple`] (at most 8 children) uses done callbacks instead. The figures are
+//! in the docs page and `examples/bench.rs`.
 //!
 //! Simplification, named: the children's outcomes are cloned out of the tasks
 //! (`Task::result`), so gathering needs `T: Clone` and `E: Clone`, as awaiting a task
