@@ -73,13 +73,13 @@
 //!
 //! # Cost
 //!
-//! `wait` and `as_completed` await each task with a waker of its own, which pushes the
-//! task's index on a ready queue: a wake-up polls only the tasks that finished since the
-//! last one, O(n) work in total for n tasks, never a scan of every task per wake-up
-//! (only `wait`'s final split into done and pending looks at each task once). Awaiting a
-//! task and dropping the await would cancel it; what is still pending when `wait`
-//! returns (or the stream is dropped) is awaited on the runtime instead, so nothing is
-//! cancelled.
+//! `wait` and `as_completed` spawn one small collector on the runtime (a plain runtime
+//! task) that awaits every task, each await with a waker of its own that pushes the
+//! task's index on a ready queue: a wake-up polls only the tasks woken since the last
+//! one, O(n) work in total for n tasks, never a scan of every task per wake-up (only
+//! `wait`'s final split into done and pending looks at each task once). Awaiting off
+//! the caller's task keeps the promise that nothing is cancelled: cancelling the caller
+//! does not reach the tasks, and the collector runs on after the caller has gone.
 
 mod as_completed;
 mod children;

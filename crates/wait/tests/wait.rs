@@ -143,3 +143,28 @@ fn timeout_reschedule_into_the_past_expires_and_none_never_does() {
         assert!(!never.expired());
     });
 }
+
+#[test]
+fn cancelling_the_waiter_cancels_none_of_the_tasks() {
+    let rt = rt();
+    rt.block_on(async {
+        let (a, b) = (after(&rt, 5, Ok(1)), after(&rt, 6, Ok(2)));
+        let (r, tasks) = (rt.clone(), [a.clone(), b.clone()]);
+        let waiter = create_task(&rt, async move {
+            let _ = wait(&r, tasks, ReturnWhen::AllCompleted, None).await;
+            Ok::<_, String>(())
+        });
+        let (r, tasks) = (rt.clone(), [a.clone(), b.clone()]);
+        let streamer = create_task(&rt, async move {
+            let mut s = as_completed(&r, tasks, None);
+            while s.next().await.is_some() {}
+            Ok::<_, String>(())
+        });
+        rt.sleep(Duration::from_secs(1)).await;
+        waiter.cancel(None);
+        streamer.cancel(None);
+        assert!(waiter.await.unwrap_err().is_cancelled());
+        assert!(streamer.await.unwrap_err().is_cancelled());
+        assert_eq!((a.await, b.await), (Ok(1), Ok(2)));
+    });
+}
