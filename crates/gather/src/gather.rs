@@ -1,15 +1,14 @@
 //! Definition of [`gather`], [`gather_futures`] and the [`Gather`] / [`GatherAll`] futures.
 
 use std::fmt;
-use std::future::{Future, IntoFuture};
+use std::future::Future;
 use std::pin::Pin;
-use std::sync::Arc;
-use std::task::{Context, Poll, Wake, Waker};
+use std::task::{Context, Poll};
 
 use aio_rt::Runtime;
-use aio_tasks::{Join, Task, TaskError, create_task};
+use aio_tasks::{Task, TaskError, create_task};
 
-use crate::ready::Ready;
+use crate::children::Children;
 
 /// Waits for every task and gives their values in argument order; the first failure to
 /// happen is returned at once.
@@ -27,8 +26,7 @@ use crate::ready::Ready;
 ///
 /// Dropping an unfinished `Gather` (its task was cancelled, or a timeout around it
 /// fired) cancels every task that is still running, as cancelling a gather does in
-/// asyncio. Once the gather has returned, dropping it cancels nothing. A gather dropped
-/// before its first poll cancels nothing either (it has not started awaiting).
+/// asyncio. Once the gather has returned, dropping it cancels nothing.
 ///
 /// # Examples
 ///
@@ -48,17 +46,13 @@ where
     T: Clone + Send + 'static,
     E: Clone + Send + 'static,
 {
-    let rt = rt.clone();
-    let joins: Vec<Option<Join<T, E>>> = tasks.into_iter().map(|t| Some(t.into_future())).collect();
+    let tasks: Vec<Task<T, E>> = tasks.into_iter().collect();
     Gather {
-        slots: std::iter::repeat_with(|| None).take(joins.len()).collect(),
-        remaining: joins.len(),
-        tasks: joins,
-        ready: Arc::new(Ready::default()),
-        wakers: Vec::new(),
-        batch: Vec::new(),
+        slots: std::iter::repeat_with(|| None).take(tasks.len()).collect(),
+        remaining: tasks.len(),
+        children: Children::new(rt, &tasks),
+        tasks,
         finished: false,
-        detach: Box::new(move |rest| drop(rt.spawn(rest))),
     }
 }
 
@@ -83,39 +77,14 @@ where
 /// Python: the `_GatheringFuture` that `asyncio.gather` returns
 #[must_use = "a Gather does nothing unless awaited; dropping it cancels the tasks still running"]
 pub struct Gather<T: Clone + Send + 'static, E: Clone + Send + 'static> {
-    /// The awaits of the children still running.
-    tasks: Vec<Option<Join<T, E>>>,
+    /// The children, to cancel them if the gather is cancelled.
+    tasks: Vec<Task<T, E>>,
     /// The outcome of each child, once it has finished.
     slots: Vec<Option<Result<T, TaskError<E>>>>,
     remaining: usize,
-    /// Indexes of the children whose await was woken.
-    ready: Arc<Ready>,
-    /// One waker per child, made on the first poll: waking it pushes the child's index.
-    wakers: Vec<Waker>,
-    /// Reused buffer for the indexes drained from `ready`.
-    batch: Vec<usize>,
+    /// The outcomes, in finishing order, from a collector on the runtime.
+    children: Children<T, E>,
     finished: bool,
-    /// Spawns a future on the runtime: after an early return, the children still running
-    /// are awaited there, so that dropping their awaits does not cancel them.
-    detach: Box<dyn Fn(Detached) + Send>,
-}
-
-type Detached = Pin<Box<dyn Future<Output = ()> + Send>>;
-
-/// A child's waker: pushes the child's index on the ready queue.
-struct ChildWaker {
-    index: usize,
-    ready: Arc<Ready>,
-}
-
-impl Wake for ChildWaker {
-    fn wake(self: Arc<Self>) {
-        self.ready.push(self.index);
-    }
-
-    fn wake_by_ref(self: &Arc<Self>) {
-        self.ready.push(self.index);
-    }
 }
 
 impl<T: Clone + Send + 'static, E: Clone + Send + 'static> Gather<T, E> {
@@ -129,64 +98,36 @@ impl<T: Clone + Send + 'static, E: Clone + Send + 'static> Gather<T, E> {
         GatherAll { inner: self }
     }
 
-    /// Polls the children that were woken (all of them on the first poll). `Err` at the
+    /// Takes the outcomes of the children finished since the last poll. `Err` at the
     /// first failure when `stop_at_failure`; `Ok(true)` once every child has finished.
     fn collect(
         &mut self,
         cx: &mut Context<'_>,
         stop_at_failure: bool,
     ) -> Result<bool, TaskError<E>> {
-        let mut batch = std::mem::take(&mut self.batch);
-        self.ready.drain(cx, &mut batch);
-        if self.wakers.is_empty() && self.remaining > 0 {
-            // First poll: make the wakers and poll every child once.
-            self.wakers = (0..self.tasks.len())
-                .map(|index| {
-                    Waker::from(Arc::new(ChildWaker {
-                        index,
-                        ready: Arc::clone(&self.ready),
-                    }))
-                })
-                .collect();
-            batch.clear();
-            batch.extend(0..self.tasks.len());
-        }
-        for index in batch.drain(..) {
-            let Some(join) = &mut self.tasks[index] else {
-                continue; // a spurious wake-up of a finished child
-            };
-            let mut child_cx = Context::from_waker(&self.wakers[index]);
-            let Poll::Ready(outcome) = Pin::new(join).poll(&mut child_cx) else {
-                continue;
-            };
-            self.tasks[index] = None;
-            if stop_at_failure {
+        let mut failure = None;
+        let (slots, remaining) = (&mut self.slots, &mut self.remaining);
+        self.children.poll_done(cx, |index, outcome| {
+            if stop_at_failure && failure.is_none() {
                 if let Err(error) = &outcome {
-                    self.finish();
-                    return Err(error.clone());
+                    failure = Some(error.clone());
                 }
             }
-            self.slots[index] = Some(outcome);
-            self.remaining -= 1;
+            slots[index] = Some(outcome);
+            *remaining -= 1;
+        });
+        if let Some(error) = failure {
+            self.finish();
+            return Err(error);
         }
-        self.batch = batch;
         Ok(self.remaining == 0)
     }
 
-    /// The gather returns: the children still running are awaited elsewhere, so that
-    /// they run on (dropping an await would cancel its task).
+    /// The gather returns: the collector goes on awaiting the children still running
+    /// (and retrieves a late failure, as asyncio's gather marks it), cancelling nothing.
     fn finish(&mut self) {
         self.finished = true;
-        self.ready.close();
-        let rest: Vec<Join<T, E>> = self.tasks.drain(..).flatten().collect();
-        if !rest.is_empty() {
-            (self.detach)(Box::pin(async move {
-                for join in rest {
-                    // Awaiting retrieves a late failure, as asyncio's gather marks it.
-                    let _ = join.await;
-                }
-            }));
-        }
+        self.children.close();
     }
 
     fn take_slots(&mut self) -> impl Iterator<Item = Result<T, TaskError<E>>> + '_ {
@@ -217,9 +158,13 @@ impl<T: Clone + Send + 'static, E: Clone + Send + 'static> Future for Gather<T, 
 
 impl<T: Clone + Send + 'static, E: Clone + Send + 'static> Drop for Gather<T, E> {
     fn drop(&mut self) {
-        // Unfinished: dropping each child's await cancels the child (`Join`'s cancel
-        // safety), which is how cancelling a gather cancels its children.
-        self.ready.close();
+        if !self.finished {
+            // Cancelling the gather cancels the children still running, in argument
+            // order, as `_GatheringFuture.cancel` does.
+            for task in &self.tasks {
+                task.cancel(None);
+            }
+        }
     }
 }
 

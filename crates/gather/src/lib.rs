@@ -64,20 +64,23 @@
 //!
 //! # Cost
 //!
-//! Each child's await gets a waker of its own, which pushes the child's index on a ready
-//! queue shared with the gather; a wake-up polls only the children whose index is in
-//! the queue. Gathering n tasks is O(n) work in total, never a scan of every child per
-//! wake-up (futures-rs's `FuturesUnordered` makes the same choice). `aio-rt`'s
-//! `JoinHandle` has no cooperative budget, so tokio's coop budget cannot turn a big
-//! gather into repeated full scans. After an early return the awaits still pending are
-//! finished by a small task on the runtime (dropping an await would cancel its task).
-//! [`gather_tuple`] (at most 8 children) uses done callbacks instead. The figures are
-//! in the docs page and `examples/bench.rs`.
+//! The gather spawns one small collector on the runtime (a plain runtime task) that
+//! awaits every child, each await with a waker of its own that pushes the child's index
+//! on a ready queue; a wake-up polls only the children in the queue. Gathering n tasks
+//! is O(n) work in total, never a scan of every child per wake-up (futures-rs's
+//! `FuturesUnordered` makes the same choice). `aio-rt`'s `JoinHandle` has no
+//! cooperative budget, so tokio's coop budget cannot turn a big gather into repeated
+//! full scans. Awaiting in the collector rather than in the caller's task keeps the
+//! siblings of an early failure running (the collector goes on awaiting them; dropping
+//! an await would cancel its task) and leaves cancelling to the gather's `Drop`, in
+//! argument order. [`gather_tuple`] (at most 8 children) uses done callbacks instead.
+//! The figures are in the docs page and `examples/bench.rs`.
 //!
 //! Simplification, named: the children's outcomes are cloned out of the tasks
 //! (`Task::result`), so gathering needs `T: Clone` and `E: Clone`, as awaiting a task
 //! does.
 
+mod children;
 mod gather;
 mod ready;
 mod tuple;
