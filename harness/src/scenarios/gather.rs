@@ -1,10 +1,203 @@
-//! Scenarios for `gather` (none yet).
+//! Scenarios for `gather`: running tasks concurrently, results in argument order.
 
-use crate::Scenario;
+use aio_gather::{gather, gather_futures, gather_tuple};
+use aio_rt::Runtime;
+use aio_tasks::{Task, TaskError, create_task, create_task_named};
 
-#[allow(dead_code)]
+use super::tasks::as_main;
+use crate::{Cx, Scenario};
+
 const CONCEPT: &str = "gather";
-#[allow(dead_code)]
 const SOURCE: &str = include_str!("gather.rs");
 
-pub(crate) const SCENARIOS: &[Scenario] = &[];
+pub(crate) const SCENARIOS: &[Scenario] = &[
+    parity!(
+        gather_results_in_order,
+        "results come in argument order whatever the finishing order; gather of nothing is empty"
+    ),
+    parity!(
+        gather_first_failure,
+        "the first failure is returned at once; the siblings keep running, not cancelled"
+    ),
+    parity!(
+        gather_return_exceptions,
+        "return_exceptions: every outcome in its slot, failures and cancellations included"
+    ),
+    parity!(
+        gather_cancelled,
+        "cancelling the task awaiting a gather cancels every child still running"
+    ),
+];
+
+/// `work(name, delay, value)`: logs, sleeps `delay` ticks, logs, returns `value`.
+fn work<R: Runtime, T: Send + 'static>(
+    cx: &Cx<R>,
+    name: &'static str,
+    delay: u64,
+    value: T,
+) -> impl Future<Output = Result<T, String>> + Send + 'static {
+    let cx = cx.clone();
+    async move {
+        cx.log(name, format!("start, takes {delay}"));
+        cx.sleep(delay).await;
+        cx.log(name, "done");
+        Ok(value)
+    }
+}
+
+/// Three tasks finishing in the order b, c, a: the results still come as A, B, C.
+/// `gather_futures` wraps each future in a task, as asyncio wraps each coroutine. A
+/// gather of nothing gives an empty Vec at once, and `gather_tuple` keeps each task's
+/// type (an integer and a string here).
+pub(crate) async fn gather_results_in_order<R: Runtime>(cx: Cx<R>) {
+    let c = cx.clone();
+    as_main(&cx, async move {
+        let futures = [
+            work(&c, "a", 3, "A"),
+            work(&c, "b", 1, "B"),
+            work(&c, "c", 2, "C"),
+        ];
+        let results = gather_futures(c.rt(), futures)
+            .await
+            .map_err(|e| e.to_string())?;
+        c.log(
+            "main",
+            format!("results in argument order: {}", results.join(", ")),
+        );
+        let nothing = gather(c.rt(), Vec::<Task<(), String>>::new())
+            .await
+            .map_err(|e| e.to_string())?;
+        c.log(
+            "main",
+            format!("gather of nothing: {} results", nothing.len()),
+        );
+        let n = create_task(c.rt(), work(&c, "n", 2, 7));
+        let s = create_task(c.rt(), work(&c, "s", 1, "seven"));
+        let (n, s) = gather_tuple((n, s)).await.map_err(|e| e.to_string())?;
+        c.log("main", format!("mixed types: {n} and {s}"));
+        Ok(())
+    })
+    .await;
+}
+
+/// `bad` fails at t=1 and the gather returns its error then; `slow`, its sibling, is
+/// not cancelled: it finishes at t=3 and its result is still there to await.
+pub(crate) async fn gather_first_failure<R: Runtime>(cx: Cx<R>) {
+    let c = cx.clone();
+    as_main(&cx, async move {
+        let (c1, c2) = (c.clone(), c.clone());
+        let sibling = create_task_named(c.rt(), "slow", async move {
+            c1.log("slow", "takes 3");
+            c1.sleep(3).await;
+            c1.log("slow", "finished anyway");
+            Ok::<_, String>("slow result")
+        });
+        let bad = create_task(c.rt(), async move {
+            c2.log("bad", "fails in 1");
+            c2.sleep(1).await;
+            c2.log("bad", "raising");
+            Err("boom".to_owned())
+        });
+        if let Err(e) = gather(c.rt(), [bad, sibling.clone()]).await {
+            c.log("main", format!("gather raised: {e}"));
+        }
+        c.log(
+            "main",
+            format!("sibling cancelled: {}", py_bool(sibling.cancelled())),
+        );
+        let value = sibling.await.map_err(|e| e.to_string())?;
+        c.log("main", format!("sibling awaited afterwards: {value}"));
+        Ok(())
+    })
+    .await;
+}
+
+/// With `return_exceptions()` the gather waits for all three and gives each outcome in
+/// its slot: a value, the error of `bad`, and the cancellation of `victim` (cancelled
+/// by another task at t=3).
+pub(crate) async fn gather_return_exceptions<R: Runtime>(cx: Cx<R>) {
+    let c = cx.clone();
+    as_main(&cx, async move {
+        let ok = create_task(c.rt(), work(&c, "ok", 1, "fine"));
+        let c2 = c.clone();
+        let bad = create_task(c.rt(), async move {
+            c2.log("bad", "fails in 2");
+            c2.sleep(2).await;
+            Err("boom".to_owned())
+        });
+        let victim = create_task(c.rt(), work(&c, "victim", 5, "never"));
+        let (c3, target) = (c.clone(), victim.clone());
+        let canceller = create_task(c.rt(), async move {
+            c3.sleep(3).await;
+            c3.log("canceller", "cancelling victim");
+            target.cancel(None);
+            Ok::<_, String>(())
+        });
+        for outcome in gather(c.rt(), [ok, bad, victim]).return_exceptions().await {
+            let text = match outcome {
+                Ok(value) => format!("value {value}"),
+                Err(TaskError::Cancelled(_)) => "cancelled".to_owned(),
+                Err(e) => format!("error {e}"),
+            };
+            c.log("main", text);
+        }
+        canceller.await.map_err(|e| e.to_string())
+    })
+    .await;
+}
+
+/// `waiter` awaits a gather of three children; `a` has finished when `main` cancels
+/// `waiter` at t=2. The gather is dropped with `waiter`, which cancels `b` and `c`
+/// (their drop guards log, the Rust `finally`), and `waiter` ends cancelled.
+pub(crate) async fn gather_cancelled<R: Runtime>(cx: Cx<R>) {
+    let c = cx.clone();
+    as_main(&cx, async move {
+        let child = |name: &'static str, delay: u64| {
+            let c = c.clone();
+            async move {
+                c.log(name, format!("start, takes {delay}"));
+                let mut guard = OnCancel {
+                    cx: c.clone(),
+                    task: name,
+                    message: "cancelled",
+                    armed: true,
+                };
+                c.sleep(delay).await;
+                guard.armed = false;
+                c.log(name, "done");
+                Ok::<_, String>(name)
+            }
+        };
+        let children = [child("a", 1), child("b", 5), child("c", 6)];
+        let rt = c.rt().clone();
+        let w = create_task(c.rt(), async move { gather_futures(&rt, children).await });
+        c.sleep(2).await;
+        c.log("main", "cancelling the waiter");
+        w.cancel(None);
+        if let Err(TaskError::Cancelled(_)) = w.await {
+            c.log("main", "the waiter was cancelled");
+        }
+        Ok(())
+    })
+    .await;
+}
+
+fn py_bool(b: bool) -> &'static str {
+    if b { "True" } else { "False" }
+}
+
+/// Logs `message` as `task` if dropped while armed: the Rust `except CancelledError`.
+pub(crate) struct OnCancel<R: Runtime> {
+    pub(crate) cx: Cx<R>,
+    pub(crate) task: &'static str,
+    pub(crate) message: &'static str,
+    pub(crate) armed: bool,
+}
+
+impl<R: Runtime> Drop for OnCancel<R> {
+    fn drop(&mut self) {
+        if self.armed {
+            self.cx.log(self.task, self.message);
+        }
+    }
+}

@@ -1,10 +1,327 @@
-//! Scenarios for `wait` (none yet).
+//! Scenarios for `wait`: wait, wait_for, as_completed and timeout scopes.
 
-use crate::Scenario;
+use std::time::Duration;
 
-#[allow(dead_code)]
+use aio_rt::{Instant, Runtime};
+use aio_tasks::{Task, create_task, create_task_named};
+use aio_wait::{
+    ReturnWhen, TimeoutError, WaitForError, as_completed, timeout, wait, wait_for, wait_for_task,
+};
+use futures_lite::StreamExt;
+
+use super::gather::OnCancel;
+use super::tasks::as_main;
+use crate::{Cx, Scenario};
+
 const CONCEPT: &str = "wait";
-#[allow(dead_code)]
 const SOURCE: &str = include_str!("wait.rs");
 
-pub(crate) const SCENARIOS: &[Scenario] = &[];
+pub(crate) const SCENARIOS: &[Scenario] = &[
+    parity!(
+        wait_return_when,
+        "FIRST_COMPLETED, FIRST_EXCEPTION (a cancellation does not count), ALL_COMPLETED with a timeout; wait on nothing is an error"
+    ),
+    parity!(
+        wait_for_timeout,
+        "wait_for cancels the inner on the deadline and waits for it; a zero timeout gives a finished result or cancels before the start"
+    ),
+    parity!(
+        as_completed_order,
+        "as_completed gives outcomes in finishing order; on the deadline a TimeoutError and the rest keep running"
+    ),
+    parity!(
+        timeout_scope,
+        "timeout scopes: reschedule, expired, nested scopes, a foreign cancellation passing through"
+    ),
+];
+
+type StrTask = Task<&'static str, String>;
+
+/// A task named `name` that sleeps `delay` ticks and returns `value`.
+fn work<R: Runtime>(cx: &Cx<R>, name: &str, delay: u64, value: &'static str) -> StrTask {
+    let c = cx.clone();
+    create_task_named(cx.rt(), name, async move {
+        c.sleep(delay).await;
+        Ok(value)
+    })
+}
+
+/// A task named `name` that fails with "boom" after `delay` ticks.
+fn fails<R: Runtime>(cx: &Cx<R>, name: &str, delay: u64) -> StrTask {
+    let c = cx.clone();
+    create_task_named(cx.rt(), name, async move {
+        c.sleep(delay).await;
+        Err("boom".to_owned())
+    })
+}
+
+fn names(tasks: &[StrTask]) -> String {
+    let mut names: Vec<String> = tasks.iter().map(Task::name).collect();
+    names.sort();
+    format!("[{}]", names.join(", "))
+}
+
+/// `wait` returns `(done, pending)` and never cancels: at t=1 `a` is the first to
+/// finish; `v` is cancelled at t=2, which FIRST_EXCEPTION does not count, so it returns
+/// at t=3 when `b` fails; a timeout of 1 around `c` returns it in `pending`, still
+/// running. An empty `wait` is an error, asyncio's ValueError.
+pub(crate) async fn wait_return_when<R: Runtime>(cx: Cx<R>) {
+    let c = cx.clone();
+    as_main(&cx, async move {
+        let rt = c.rt().clone();
+        let (a, b) = (work(&c, "a", 1, "A"), fails(&c, "b", 3));
+        let (cc, v) = (work(&c, "c", 5, "C"), work(&c, "v", 10, "V"));
+        let (c2, target) = (c.clone(), v.clone());
+        let canceller = create_task(&rt, async move {
+            c2.sleep(2).await;
+            c2.log("canceller", format!("cancelling {}", target.name()));
+            target.cancel(None);
+            Ok::<_, String>(())
+        });
+        let all = [a, b.clone(), cc.clone(), v.clone()];
+        let (done, pending) = wait(&rt, all, ReturnWhen::FirstCompleted, None)
+            .await
+            .map_err(|e| e.to_string())?;
+        c.log(
+            "main",
+            format!(
+                "FIRST_COMPLETED: done {}, pending {}",
+                names(&done),
+                names(&pending)
+            ),
+        );
+        let some = [b.clone(), cc.clone(), v];
+        let (done, pending) = wait(&rt, some, ReturnWhen::FirstException, None)
+            .await
+            .map_err(|e| e.to_string())?;
+        c.log(
+            "main",
+            format!(
+                "FIRST_EXCEPTION: done {}, pending {}",
+                names(&done),
+                names(&pending)
+            ),
+        );
+        let (done, pending) = wait(
+            &rt,
+            [cc.clone()],
+            ReturnWhen::AllCompleted,
+            Some(c.ticks(1)),
+        )
+        .await
+        .map_err(|e| e.to_string())?;
+        c.log(
+            "main",
+            format!(
+                "ALL_COMPLETED, timeout 1: done {}, pending {}",
+                names(&done),
+                names(&pending)
+            ),
+        );
+        c.log(
+            "main",
+            format!("c cancelled by the timeout: {}", py_bool(cc.cancelled())),
+        );
+        let (done, pending) = wait(&rt, [cc], ReturnWhen::AllCompleted, None)
+            .await
+            .map_err(|e| e.to_string())?;
+        c.log(
+            "main",
+            format!(
+                "ALL_COMPLETED: done {}, pending {}",
+                names(&done),
+                names(&pending)
+            ),
+        );
+        if let Err(e) = wait(&rt, Vec::<StrTask>::new(), ReturnWhen::AllCompleted, None).await {
+            c.log("main", format!("wait on nothing: {e}"));
+        }
+        let _ = b.exception();
+        canceller.await.map_err(|e| e.to_string())
+    })
+    .await;
+}
+
+/// A body that logs, sleeps `delay` ticks and returns `name`; dropped (cancelled) while
+/// asleep, its guard logs the cleanup.
+fn slow<R: Runtime>(
+    cx: &Cx<R>,
+    name: &'static str,
+    delay: u64,
+) -> impl Future<Output = Result<&'static str, String>> + Send + 'static {
+    let c = cx.clone();
+    async move {
+        c.log(name, format!("start, takes {delay}"));
+        let mut guard = OnCancel {
+            cx: c.clone(),
+            task: name,
+            message: "cleanup after cancellation",
+            armed: true,
+        };
+        c.sleep(delay).await;
+        guard.armed = false;
+        Ok(name)
+    }
+}
+
+/// `wait_for_task` on the deadline cancels the task and returns only once it has
+/// finished: its cleanup is logged before the timeout. Around a plain future the
+/// future is dropped (its cleanup runs) before `wait_for` returns. A zero timeout gives
+/// the result of a finished task, and cancels an unstarted one before it runs.
+pub(crate) async fn wait_for_timeout<R: Runtime>(cx: Cx<R>) {
+    let c = cx.clone();
+    as_main(&cx, async move {
+        let rt = c.rt().clone();
+        let task = create_task(&rt, slow(&c, "task", 5));
+        if let Err(WaitForError::Timeout(_)) = wait_for_task(&rt, &task, Some(c.ticks(2))).await {
+            c.log(
+                "main",
+                format!("timed out; task cancelled: {}", py_bool(task.cancelled())),
+            );
+        }
+        if let Err(TimeoutError) = wait_for(&rt, slow(&c, "coro", 5), Some(c.ticks(1))).await {
+            c.log("main", "timed out around a coroutine");
+        }
+        if let Ok(Ok(value)) = wait_for(&rt, slow(&c, "quick", 1), Some(c.ticks(2))).await {
+            c.log("main", format!("in time: {value}"));
+        }
+        if let Ok(Ok(value)) = wait_for(&rt, slow(&c, "plain", 1), None).await {
+            c.log("main", format!("no timeout: {value}"));
+        }
+        let finished = create_task(&rt, slow(&c, "finished", 1));
+        c.sleep(2).await;
+        if let Ok(value) = wait_for_task(&rt, &finished, Some(Duration::ZERO)).await {
+            c.log("main", format!("zero timeout, already done: {value}"));
+        }
+        let unstarted = create_task(&rt, slow(&c, "unstarted", 1));
+        if let Err(WaitForError::Timeout(_)) =
+            wait_for_task(&rt, &unstarted, Some(Duration::ZERO)).await
+        {
+            let cancelled = py_bool(unstarted.cancelled());
+            c.log(
+                "main",
+                format!("zero timeout, not started: cancelled {cancelled}"),
+            );
+        }
+        Ok(())
+    })
+    .await;
+}
+
+/// The stream gives B (t=1), the failure of the second task (t=2), A (t=3), and at t=4
+/// the deadline: a `TimeoutError` item and the end of the stream. `d` was not cancelled
+/// and finishes at t=10.
+pub(crate) async fn as_completed_order<R: Runtime>(cx: Cx<R>) {
+    let c = cx.clone();
+    as_main(&cx, async move {
+        let rt = c.rt().clone();
+        let (a, b) = (work(&c, "a", 3, "A"), work(&c, "b", 1, "B"));
+        let (f, d) = (fails(&c, "c", 2), work(&c, "d", 10, "D"));
+        let mut outcomes = as_completed(&rt, [a, b, f, d.clone()], Some(c.ticks(4)));
+        while let Some(outcome) = outcomes.next().await {
+            match outcome {
+                Ok(value) => c.log("main", format!("next: {value}")),
+                Err(WaitForError::Task(e)) => c.log("main", format!("next failed: {e}")),
+                Err(WaitForError::Timeout(_)) => {
+                    c.log(
+                        "main",
+                        format!("timed out; d still running: {}", py_bool(!d.done())),
+                    );
+                    break;
+                }
+            }
+        }
+        let value = d.await.map_err(|e| e.to_string())?;
+        c.log("main", format!("d finished later: {value}"));
+        Ok(())
+    })
+    .await;
+}
+
+/// Ticks from now until `when`.
+fn ticks_until<R: Runtime>(cx: &Cx<R>, when: Option<Instant>) -> String {
+    match when {
+        None => "None".to_owned(),
+        Some(when) => {
+            let left = when.saturating_duration_since(cx.rt().now());
+            format!(
+                "{}",
+                (left.as_secs_f64() / cx.ticks(1).as_secs_f64()).round()
+            )
+        }
+    }
+}
+
+/// A scope with a deadline in 2, moved to 3 by `reschedule`, expires at t=3. Nested
+/// scopes: the inner one (1 tick) expires and reports `TimeoutError` to the outer body,
+/// which goes on; the outer one has not expired. A scope without a deadline never
+/// expires. A task cancelled from outside inside a scope ends cancelled: the scope
+/// reports nothing.
+pub(crate) async fn timeout_scope<R: Runtime>(cx: Cx<R>) {
+    let c = cx.clone();
+    as_main(&cx, async move {
+        let rt = c.rt().clone();
+        let cm = timeout(&rt, Some(c.ticks(2)));
+        let (c1, scope) = (c.clone(), cm.clone());
+        let body = async move {
+            c1.log(
+                "main",
+                format!("deadline in {}", ticks_until(&c1, scope.when())),
+            );
+            scope.reschedule(Some(c1.rt().now() + c1.ticks(3)));
+            let left = ticks_until(&c1, scope.when());
+            c1.log("main", format!("rescheduled: deadline in {left}"));
+            c1.sleep(5).await;
+        };
+        if let Err(TimeoutError) = cm.clone().run(body).await {
+            c.log(
+                "main",
+                format!("TimeoutError; expired: {}", py_bool(cm.expired())),
+            );
+        }
+
+        let outer = timeout(&rt, Some(c.ticks(10)));
+        let (c1, outer2) = (c.clone(), outer.clone());
+        let outer_body = async move {
+            let inner = timeout(c1.rt(), Some(c1.ticks(1)));
+            if let Err(TimeoutError) = inner.clone().run(c1.sleep(5)).await {
+                let (i, o) = (py_bool(inner.expired()), py_bool(outer2.expired()));
+                c1.log("main", format!("inner expired: {i}, outer expired: {o}"));
+            }
+            c1.sleep(1).await;
+            c1.log("main", "the outer body goes on and finishes");
+        };
+        outer.run(outer_body).await.map_err(|e| e.to_string())?;
+
+        let cm = timeout(&rt, None);
+        c.log(
+            "main",
+            format!("no deadline: {}", ticks_until(&c, cm.when())),
+        );
+        cm.run(c.sleep(1)).await.map_err(|e| e.to_string())?;
+
+        let c1 = c.clone();
+        let task = create_task(&rt, async move {
+            if let Err(TimeoutError) = timeout(c1.rt(), Some(c1.ticks(10))).run(c1.sleep(5)).await {
+                c1.log("body", "never: the deadline did not pass");
+            }
+            Ok::<_, String>(())
+        });
+        c.sleep(1).await;
+        task.cancel(None);
+        if let Err(e) = task.await {
+            if e.is_cancelled() {
+                c.log(
+                    "main",
+                    "a foreign cancellation passes through: CancelledError, not TimeoutError",
+                );
+            }
+        }
+        Ok(())
+    })
+    .await;
+}
+
+fn py_bool(b: bool) -> &'static str {
+    if b { "True" } else { "False" }
+}

@@ -1,0 +1,211 @@
+//! Definition of [`gather`], [`gather_futures`] and the [`Gather`] / [`GatherAll`] futures.
+
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+use aio_rt::Runtime;
+use aio_tasks::{Task, TaskError, create_task};
+
+use crate::children::Children;
+
+/// Waits for every task and gives their values in argument order; the first failure to
+/// happen is returned at once.
+///
+/// Python: `asyncio.gather(*tasks)`
+///
+/// The result is `Ok(values)` in the order of `tasks`, whatever the order they finish
+/// in, or the first [`TaskError`] to happen (a child's failure, panic or cancellation).
+/// After a failure the other tasks keep running, as in asyncio: nothing is cancelled.
+/// [`return_exceptions`](Gather::return_exceptions) gives every outcome instead. The
+/// same task may appear twice; its outcome fills both slots. `gather` of nothing gives
+/// `Ok(vec![])` on the first poll.
+///
+/// # Cancel safety
+///
+/// Dropping an unfinished `Gather` (its task was cancelled, or a timeout around it
+/// fired) cancels every task that is still running, as cancelling a gather does in
+/// asyncio. Once the gather has returned, dropping it cancels nothing.
+///
+/// # Examples
+///
+/// ```
+/// use aio_rt::Runtime;
+/// use aio_tasks::create_task;
+/// let rt = aio_rt::Smol::new();
+/// let values = rt.block_on(async {
+///     let tasks = (1..=3).map(|i| create_task(&rt, async move { Ok::<_, String>(i * 10) }));
+///     aio_gather::gather(&rt, tasks).await
+/// });
+/// assert_eq!(values, Ok(vec![10, 20, 30]));
+/// ```
+pub fn gather<R, T, E>(rt: &R, tasks: impl IntoIterator<Item = Task<T, E>>) -> Gather<T, E>
+where
+    R: Runtime,
+    T: Clone + Send + 'static,
+    E: Clone + Send + 'static,
+{
+    let tasks: Vec<Task<T, E>> = tasks.into_iter().collect();
+    Gather {
+        slots: std::iter::repeat_with(|| None).take(tasks.len()).collect(),
+        remaining: tasks.len(),
+        children: Children::new(rt, &tasks),
+        tasks,
+        finished: false,
+    }
+}
+
+/// Wraps each future in a task ([`create_task`]) and gathers them.
+///
+/// Python: `asyncio.gather(*coros)` (which wraps each coroutine in a task)
+///
+/// The tasks start when the caller next yields, in argument order, as in asyncio.
+/// See [`gather`] for the semantics.
+pub fn gather_futures<R, F, T, E>(rt: &R, futures: impl IntoIterator<Item = F>) -> Gather<T, E>
+where
+    R: Runtime,
+    F: Future<Output = Result<T, E>> + Send + 'static,
+    T: Clone + Send + 'static,
+    E: Clone + fmt::Display + Send + Sync + 'static,
+{
+    gather(rt, futures.into_iter().map(|f| create_task(rt, f)))
+}
+
+/// The future of [`gather`]: `Ok(values)` in argument order, or the first failure.
+///
+/// Python: the `_GatheringFuture` that `asyncio.gather` returns
+#[must_use = "a Gather does nothing unless awaited; dropping it cancels the tasks still running"]
+pub struct Gather<T: Clone + Send + 'static, E: Clone + Send + 'static> {
+    /// The children, to cancel them if the gather is cancelled.
+    tasks: Vec<Task<T, E>>,
+    /// The outcome of each child, once it has finished.
+    slots: Vec<Option<Result<T, TaskError<E>>>>,
+    remaining: usize,
+    /// The outcomes, in finishing order, from a collector on the runtime.
+    children: Children<T, E>,
+    finished: bool,
+}
+
+impl<T: Clone + Send + 'static, E: Clone + Send + 'static> Gather<T, E> {
+    /// Gives every outcome, in argument order, instead of stopping at the first failure.
+    ///
+    /// Python: `asyncio.gather(*tasks, return_exceptions=True)`
+    ///
+    /// Cancellations are outcomes too: a cancelled child gives
+    /// `Err(TaskError::Cancelled(..))` in its slot.
+    pub fn return_exceptions(self) -> GatherAll<T, E> {
+        GatherAll { inner: self }
+    }
+
+    /// Takes the outcomes of the children finished since the last poll. `Err` at the
+    /// first failure when `stop_at_failure`; `Ok(true)` once every child has finished.
+    fn collect(
+        &mut self,
+        cx: &mut Context<'_>,
+        stop_at_failure: bool,
+    ) -> Result<bool, TaskError<E>> {
+        let mut failure = None;
+        let (slots, remaining) = (&mut self.slots, &mut self.remaining);
+        self.children.poll_done(cx, |index, outcome| {
+            if stop_at_failure && failure.is_none() {
+                if let Err(error) = &outcome {
+                    failure = Some(error.clone());
+                }
+            }
+            slots[index] = Some(outcome);
+            *remaining -= 1;
+        });
+        if let Some(error) = failure {
+            self.finish();
+            return Err(error);
+        }
+        Ok(self.remaining == 0)
+    }
+
+    /// The gather returns: the collector goes on awaiting the children still running
+    /// (and retrieves a late failure, as asyncio's gather marks it), cancelling nothing.
+    fn finish(&mut self) {
+        self.finished = true;
+        self.children.close();
+    }
+
+    fn take_slots(&mut self) -> impl Iterator<Item = Result<T, TaskError<E>>> + '_ {
+        self.finish();
+        // Every slot is filled once `remaining` is 0; an empty one cannot happen.
+        self.slots.drain(..).flatten()
+    }
+}
+
+// No field is pinned: the children run as tasks of their own.
+impl<T: Clone + Send + 'static, E: Clone + Send + 'static> Unpin for Gather<T, E> {}
+
+impl<T: Clone + Send + 'static, E: Clone + Send + 'static> Future for Gather<T, E> {
+    type Output = Result<Vec<T>, TaskError<E>>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let this = self.get_mut();
+        if this.finished {
+            return Poll::Pending;
+        }
+        match this.collect(cx, true) {
+            Err(error) => Poll::Ready(Err(error)),
+            Ok(false) => Poll::Pending,
+            Ok(true) => Poll::Ready(this.take_slots().collect()),
+        }
+    }
+}
+
+impl<T: Clone + Send + 'static, E: Clone + Send + 'static> Drop for Gather<T, E> {
+    fn drop(&mut self) {
+        if !self.finished {
+            // Cancelling the gather cancels the children still running, in argument
+            // order, as `_GatheringFuture.cancel` does.
+            for task in &self.tasks {
+                task.cancel(None);
+            }
+        }
+    }
+}
+
+impl<T: Clone + Send + 'static, E: Clone + Send + 'static> fmt::Debug for Gather<T, E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Gather")
+            .field("tasks", &self.slots.len())
+            .field("remaining", &self.remaining)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The future of [`Gather::return_exceptions`]: every outcome, in argument order.
+///
+/// Python: `asyncio.gather(*tasks, return_exceptions=True)`
+///
+/// # Cancel safety
+///
+/// As [`Gather`]: dropping it unfinished cancels the tasks still running.
+#[must_use = "a GatherAll does nothing unless awaited; dropping it cancels the tasks still running"]
+pub struct GatherAll<T: Clone + Send + 'static, E: Clone + Send + 'static> {
+    inner: Gather<T, E>,
+}
+
+impl<T: Clone + Send + 'static, E: Clone + Send + 'static> Future for GatherAll<T, E> {
+    type Output = Vec<Result<T, TaskError<E>>>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let this = &mut self.get_mut().inner;
+        if this.finished {
+            return Poll::Pending;
+        }
+        match this.collect(cx, false) {
+            Ok(true) => Poll::Ready(this.take_slots().collect()),
+            _ => Poll::Pending,
+        }
+    }
+}
+
+impl<T: Clone + Send + 'static, E: Clone + Send + 'static> fmt::Debug for GatherAll<T, E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("GatherAll").field(&self.inner).finish()
+    }
+}

@@ -1,0 +1,92 @@
+//! Definition of [`wait_for`] and [`wait_for_task`].
+
+use std::future::IntoFuture;
+use std::time::Duration;
+
+use aio_rt::Runtime;
+use aio_tasks::{Task, TaskError};
+
+use crate::{TimeoutError, WaitForError, timeout};
+
+/// Awaits `fut` with a deadline: its output, or [`TimeoutError`] once `timeout` has
+/// passed and `fut` has been dropped.
+///
+/// Python: `await asyncio.wait_for(coro, timeout)` (3.12 semantics)
+///
+/// - `None`: a plain await, never a timeout.
+/// - Zero: `fut` is dropped before it ever runs, and the result is `TimeoutError`
+///   (asyncio cancels the task it wrapped the coroutine in before it starts).
+/// - Otherwise `fut` runs in a [`timeout`] scope; when the deadline passes it is
+///   dropped, which in Rust *is* waiting until it has really finished: its destructors
+///   run before `wait_for` returns.
+///
+/// For a [`Task`], use [`wait_for_task`]: awaiting a task here and dropping the await
+/// requests its cancellation but does not wait for it to end.
+///
+/// # Cancel safety
+///
+/// Dropping the future drops `fut` with it.
+pub async fn wait_for<R, F>(
+    rt: &R,
+    fut: F,
+    timeout: Option<Duration>,
+) -> Result<F::Output, TimeoutError>
+where
+    R: Runtime,
+    F: IntoFuture,
+{
+    match timeout {
+        None => Ok(fut.await),
+        Some(delay) if delay.is_zero() => Err(TimeoutError),
+        Some(delay) => self::timeout(rt, Some(delay)).run(fut.into_future()).await,
+    }
+}
+
+/// Awaits `task` with a deadline; on the deadline cancels it, waits until it has really
+/// finished, and then gives [`WaitForError::Timeout`].
+///
+/// Python: `await asyncio.wait_for(task, timeout)` (3.12 semantics)
+///
+/// - `None`: a plain `task.await`.
+/// - Zero: the task's outcome if it has already finished; otherwise it is cancelled
+///   (before it starts, if it has not) and waited for.
+/// - If the task does not end cancelled after the cancellation (it finished in the same
+///   step, or its destructor panicked), that outcome replaces the `TimeoutError`, as in
+///   asyncio where an exception raised while the inner is being cancelled wins.
+///
+/// # Cancel safety
+///
+/// Dropping the future while it waits cancels the task (as cancelling `wait_for`
+/// cancels the inner in asyncio). If the caller is cancelled in the very step the
+/// task finishes, the cancellation wins (3.12): the task's result stays on the task,
+/// where `task.result()` reads it.
+pub async fn wait_for_task<R, T, E>(
+    rt: &R,
+    task: &Task<T, E>,
+    timeout: Option<Duration>,
+) -> Result<T, WaitForError<E>>
+where
+    R: Runtime,
+    T: Clone + Send + 'static,
+    E: Clone + Send + 'static,
+{
+    match timeout {
+        None => return Ok(task.await?),
+        Some(delay) if delay.is_zero() => {
+            if task.done() {
+                return Ok(task.result()?);
+            }
+        }
+        Some(delay) => {
+            if let Ok(outcome) = self::timeout(rt, Some(delay)).run(task.into_future()).await {
+                return Ok(outcome?);
+            }
+        }
+    }
+    // The deadline passed: cancel, and wait until the task has really finished.
+    task.cancel(None);
+    match task.await {
+        Err(TaskError::Cancelled(_)) => Err(WaitForError::Timeout(TimeoutError)),
+        outcome => Ok(outcome?),
+    }
+}

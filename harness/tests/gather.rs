@@ -1,0 +1,28 @@
+//! The `gather` scenarios on every runtime.
+
+mod common;
+
+use aio_harness::RuntimeKind;
+use common::{check_parity, runtimes};
+use rstest::rstest;
+use rstest_reuse::apply;
+
+#[apply(runtimes)]
+fn gather_results_in_order(kind: RuntimeKind) {
+    check_parity("gather_results_in_order", kind);
+}
+
+#[apply(runtimes)]
+fn gather_first_failure(kind: RuntimeKind) {
+    check_parity("gather_first_failure", kind);
+}
+
+#[apply(runtimes)]
+fn gather_return_exceptions(kind: RuntimeKind) {
+    check_parity("gather_return_exceptions", kind);
+}
+
+#[apply(runtimes)]
+fn gather_cancelled(kind: RuntimeKind) {
+    check_parity("gather_cancelled", kind);
+}

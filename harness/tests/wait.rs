@@ -1,0 +1,28 @@
+//! The `wait` scenarios on every runtime.
+
+mod common;
+
+use aio_harness::RuntimeKind;
+use common::{check_parity, runtimes};
+use rstest::rstest;
+use rstest_reuse::apply;
+
+#[apply(runtimes)]
+fn wait_return_when(kind: RuntimeKind) {
+    check_parity("wait_return_when", kind);
+}
+
+#[apply(runtimes)]
+fn wait_for_timeout(kind: RuntimeKind) {
+    check_parity("wait_for_timeout", kind);
+}
+
+#[apply(runtimes)]
+fn as_completed_order(kind: RuntimeKind) {
+    check_parity("as_completed_order", kind);
+}
+
+#[apply(runtimes)]
+fn timeout_scope(kind: RuntimeKind) {
+    check_parity("timeout_scope", kind);
+}
