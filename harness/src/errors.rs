@@ -6,7 +6,8 @@
 //! A crate joins the catalogue by adding its rows to [`CATALOGUE`] (grouped by crate, in
 //! the order of the pages), each naming a test function of the workspace that asserts the
 //! case, and, when the error can be built from the harness, a line in the message check
-//! of `harness/tests/errors.rs`.
+//! of `harness/tests/errors.rs`. Bad input its Rust signature cannot express (a
+//! `NonZeroUsize` where asyncio raises on zero) goes to [`TYPED_AWAY`] instead.
 
 use std::fmt::Write as _;
 
@@ -51,13 +52,12 @@ const fn case(
     }
 }
 
-/// Every case, grouped by crate.
+/// Every case, grouped by crate in the order of the pages.
 ///
-/// To come with the crates being built: aio-queues (`QueueFull`, `QueueEmpty`,
-/// `QueueShutDown`, "task_done() called too many times"), aio-sync ("Lock is not acquired",
-/// "BoundedSemaphore released too many times", `BrokenBarrierError`, "parties must be > 0"
-/// where it is not typed away), aio-gather / aio-wait ("set of tasks/futures is empty"),
-/// `TimeoutError` (`asyncio.timeout`, `wait_for`).
+/// Every crate that returns errors has its rows: aio-rt, aio-loop, aio-futures, aio-tasks,
+/// aio-sleep, aio-gather, aio-wait, aio-shield, aio-queues, aio-sync, aio-generators. Bad
+/// input the Rust types rule out (`Barrier(0)`: "parties must be > 0", ...) has no error
+/// to show: it is listed in [`TYPED_AWAY`] instead. A crate added later joins with its rows.
 pub const CATALOGUE: &[ErrorCase] = &[
     // aio-rt
     case(
@@ -298,6 +298,71 @@ pub const CATALOGUE: &[ErrorCase] = &[
         "task panicked: in a thread",
         "to_thread_panics_are_errors",
     ),
+    // aio-gather
+    case(
+        "aio-gather",
+        "a child failed (default mode; the siblings keep running)",
+        "the child's exception, re-raised",
+        "boom",
+        "aio_tasks::TaskError::Failed",
+        "boom",
+        "first_failure_leaves_siblings_running",
+    ),
+    // aio-wait
+    case(
+        "aio-wait",
+        "wait() on no task",
+        "ValueError",
+        "Set of Tasks/Futures is empty.",
+        "aio_wait::EmptyError",
+        "set of tasks/futures is empty",
+        "wait_on_nothing_is_an_error",
+    ),
+    case(
+        "aio-wait",
+        "wait_for(coroutine, t): the deadline passed",
+        "TimeoutError",
+        "",
+        "aio_wait::TimeoutError",
+        "timed out",
+        "wait_for_plain_futures",
+    ),
+    case(
+        "aio-wait",
+        "the deadline of an asyncio.timeout scope passed",
+        "TimeoutError",
+        "",
+        "aio_wait::TimeoutError",
+        "timed out",
+        "timeout_scope",
+    ),
+    case(
+        "aio-wait",
+        "wait_for(task, t): the deadline passed (the task is cancelled)",
+        "TimeoutError",
+        "",
+        "aio_wait::WaitForError::Timeout",
+        "timed out",
+        "wait_for_task_failure_and_timeout",
+    ),
+    case(
+        "aio-wait",
+        "wait_for(task, t): the task failed",
+        "the task's exception, re-raised",
+        "boom",
+        "aio_wait::WaitForError::Task",
+        "boom",
+        "wait_for_task_failure_and_timeout",
+    ),
+    case(
+        "aio-wait",
+        "as_completed(timeout=t): the deadline passed",
+        "TimeoutError",
+        "",
+        "aio_wait::WaitForError::Timeout",
+        "timed out",
+        "as_completed_order",
+    ),
     // aio-shield
     case(
         "aio-shield",
@@ -307,6 +372,134 @@ pub const CATALOGUE: &[ErrorCase] = &[
         "aio_tasks::TaskError::Cancelled",
         "task was cancelled",
         "a_shield_of_a_cancelled_task_is_cancelled",
+    ),
+    // aio-queues
+    case(
+        "aio-queues",
+        "put_nowait on a full queue (the error carries the item back)",
+        "asyncio.QueueFull",
+        "",
+        "aio_queues::PutNowaitError::Full",
+        "queue is full",
+        "errors_carry_the_item_and_say_what_was_wrong",
+    ),
+    case(
+        "aio-queues",
+        "get_nowait on an empty queue",
+        "asyncio.QueueEmpty",
+        "",
+        "aio_queues::GetNowaitError::Empty",
+        "queue is empty",
+        "queue_nowait_errors",
+    ),
+    case(
+        "aio-queues",
+        "task_done() called more often than items were put",
+        "ValueError",
+        "task_done() called too many times",
+        "aio_queues::TaskDoneError",
+        "task_done() called too many times",
+        "queue_nowait_errors",
+    ),
+    case(
+        "aio-queues",
+        "put_nowait on a shut-down queue (3.13; the item comes back)",
+        "asyncio.QueueShutDown",
+        "",
+        "aio_queues::PutNowaitError::ShutDown",
+        "queue is shut down",
+        "queue_shutdown",
+    ),
+    case(
+        "aio-queues",
+        "put, or a put blocked on a full queue, when the queue shuts down (3.13)",
+        "asyncio.QueueShutDown",
+        "",
+        "aio_queues::QueueShutDown",
+        "queue is shut down",
+        "shutdown_drains_then_fails",
+    ),
+    case(
+        "aio-queues",
+        "get on a shut-down queue once it is drained (3.13)",
+        "asyncio.QueueShutDown",
+        "",
+        "aio_queues::QueueShutDown",
+        "queue is shut down",
+        "queue_shutdown",
+    ),
+    case(
+        "aio-queues",
+        "get_nowait on a shut-down queue once it is drained (3.13)",
+        "asyncio.QueueShutDown",
+        "",
+        "aio_queues::GetNowaitError::ShutDown",
+        "queue is shut down",
+        "errors_carry_the_item_and_say_what_was_wrong",
+    ),
+    // aio-sync
+    case(
+        "aio-sync",
+        "release() of a Lock that is not held",
+        "RuntimeError",
+        "Lock is not acquired.",
+        "aio_sync::LockNotAcquired",
+        "Lock is not acquired",
+        "lock_release_errors",
+    ),
+    case(
+        "aio-sync",
+        "release() of a BoundedSemaphore at its initial value",
+        "ValueError",
+        "BoundedSemaphore released too many times",
+        "aio_sync::TooManyReleases",
+        "BoundedSemaphore released too many times",
+        "semaphore_release_errors",
+    ),
+    case(
+        "aio-sync",
+        "Condition wait() / wait_for() without holding the lock",
+        "RuntimeError",
+        "cannot wait on un-acquired lock",
+        "aio_sync::ConditionError::WaitUnacquired",
+        "cannot wait on un-acquired lock",
+        "condition_errors",
+    ),
+    case(
+        "aio-sync",
+        "Condition notify() / notify_all() without holding the lock",
+        "RuntimeError",
+        "cannot notify on un-acquired lock",
+        "aio_sync::ConditionError::NotifyUnacquired",
+        "cannot notify on un-acquired lock",
+        "condition_errors",
+    ),
+    case(
+        "aio-sync",
+        "waiting on a Barrier when abort() is called",
+        "asyncio.BrokenBarrierError",
+        "Abort or reset of barrier",
+        "aio_sync::BrokenBarrierError",
+        "barrier is broken",
+        "barrier_abort_reset",
+    ),
+    case(
+        "aio-sync",
+        "waiting on a Barrier when reset() is called",
+        "asyncio.BrokenBarrierError",
+        "Abort or reset of barrier",
+        "aio_sync::BrokenBarrierError",
+        "barrier is broken",
+        "abort_and_reset_break_the_waiters",
+    ),
+    case(
+        "aio-sync",
+        "wait() on an aborted Barrier",
+        "asyncio.BrokenBarrierError",
+        "Barrier aborted",
+        "aio_sync::BrokenBarrierError",
+        "barrier is broken",
+        "abort_and_reset_break_the_waiters",
     ),
     // aio-generators
     case(
@@ -356,6 +549,56 @@ pub const CATALOGUE: &[ErrorCase] = &[
     ),
 ];
 
+/// Bad input asyncio rejects at run time that the Rust signature cannot express, so there
+/// is no error to return: the type checker is the test.
+///
+/// Python: none (Rust only: the cases the catalogue has no row for)
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TypedAway {
+    /// The crate whose signature rules the input out.
+    pub krate: &'static str,
+    /// What the user would do in Python.
+    pub when: &'static str,
+    /// The Python exception type.
+    pub python: &'static str,
+    /// `str()` of the Python exception, as CPython 3.11 words it.
+    pub python_message: &'static str,
+    /// The Rust type that makes the input unwritable.
+    pub rust: &'static str,
+}
+
+/// The bad input the types rule out, grouped by crate like [`CATALOGUE`].
+pub const TYPED_AWAY: &[TypedAway] = &[
+    TypedAway {
+        krate: "aio-wait",
+        when: "wait() with a return_when that is not one of the three constants",
+        python: "ValueError",
+        python_message: "Invalid return_when value: X",
+        rust: "aio_wait::ReturnWhen (an enum of the three)",
+    },
+    TypedAway {
+        krate: "aio-wait",
+        when: "wait() given coroutines instead of tasks",
+        python: "TypeError",
+        python_message: "Passing coroutines is forbidden, use tasks explicitly.",
+        rust: "aio_tasks::Task (wait takes tasks: a coroutine is spawned first)",
+    },
+    TypedAway {
+        krate: "aio-sync",
+        when: "Barrier(0)",
+        python: "ValueError",
+        python_message: "parties must be > 0",
+        rust: "parties: NonZeroUsize",
+    },
+    TypedAway {
+        krate: "aio-sync",
+        when: "Semaphore(-1) / BoundedSemaphore(-1)",
+        python: "ValueError",
+        python_message: "Semaphore initial value must be >= 0",
+        rust: "value: usize",
+    },
+];
+
 fn cell(text: &str) -> String {
     if text.is_empty() {
         "(none)".to_owned()
@@ -364,16 +607,26 @@ fn cell(text: &str) -> String {
     }
 }
 
-/// `docs/errors.md`: the catalogue as one table per crate.
-pub fn render(generated_note: &str) -> String {
+/// The first line of `docs/errors.md`: where the page comes from.
+const GENERATED: &str = "<!-- Generated by `aio docs` from the catalogue in `harness/src/errors.rs`. \
+     Do not edit: edit the catalogue and run `just docs`. -->";
+
+/// `docs/errors.md`: the catalogue as one table per crate, then the bad input the types
+/// rule out.
+///
+/// `aio docs` passes the note of its scenario pages ("generated from the scenarios, their
+/// snapshots and the CPython oracle"); this page comes from the catalogue alone, so it
+/// writes its own.
+pub fn render(_scenario_pages_note: &str) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "{generated_note}\n");
+    let _ = writeln!(out, "{GENERATED}\n");
     let _ = writeln!(
         out,
         "# Errors: asyncio's exceptions and their Rust translations\n\n\
          Every asyncio exception case the project maps ({} cases): what the user did, what \
          CPython 3.11 raises (`str()` of the exception), the Rust error and its `Display` \
-         (lowercase, no full stop; example values where the message has a part), and the \
+         (lowercase unless asyncio's wording opens with a class name, no full stop; example \
+         values where the message has a part), and the \
          test that asserts it. Written in `harness/src/errors.rs`; \
          `harness/tests/errors.rs` checks that every test named here exists and that the \
          messages are the ones the errors print.\n",
@@ -413,5 +666,33 @@ pub fn render(generated_note: &str) -> String {
         }
         out.push('\n');
     }
+    let _ = writeln!(
+        out,
+        "## Ruled out by the types\n\n\
+         Bad input asyncio rejects at run time that the Rust signatures cannot express, so \
+         no error exists to return ({} cases):\n",
+        TYPED_AWAY.len()
+    );
+    let _ = writeln!(out, "| Crate | When | Python | Rust |");
+    let _ = writeln!(out, "|---|---|---|---|");
+    for case in TYPED_AWAY {
+        let _ = writeln!(
+            out,
+            "| {} | {} | `{}`: {} | {} |",
+            case.krate,
+            case.when.replace('|', "\\|"),
+            case.python,
+            cell(case.python_message),
+            code_then_prose(case.rust)
+        );
+    }
     out
+}
+
+/// `NonZeroUsize (why)` as `` `NonZeroUsize` (why) ``: the type as code, the rest as prose.
+fn code_then_prose(text: &str) -> String {
+    match text.split_once(" (") {
+        Some((code, rest)) => format!("`{code}` ({rest}"),
+        None => format!("`{text}`"),
+    }
 }

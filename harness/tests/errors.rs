@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use aio_harness::docs::root;
-use aio_harness::errors::CATALOGUE;
+use aio_harness::errors::{CATALOGUE, TYPED_AWAY};
 use aio_rt::{Clock, Config, JoinError, Runtime, Smol, TaskPanic};
 use aio_tasks::{
     CancelledError, ExceptionGroup, InvalidStateError, SpawnError, TaskError, UnretrievedFailure,
@@ -64,7 +64,7 @@ fn every_test_named_in_the_catalogue_exists() {
 
 #[test]
 fn every_case_is_described_and_the_rows_are_unique() {
-    assert!(CATALOGUE.len() >= 25, "{} cases", CATALOGUE.len());
+    assert!(CATALOGUE.len() >= 50, "{} cases", CATALOGUE.len());
     for (i, case) in CATALOGUE.iter().enumerate() {
         for field in [
             case.krate,
@@ -85,6 +85,26 @@ fn every_case_is_described_and_the_rows_are_unique() {
             .filter(|c| c.rust == case.rust && c.message == case.message && c.when == case.when)
             .count();
         assert_eq!(same, 1, "duplicate row: {case:?}");
+    }
+    for case in TYPED_AWAY {
+        for field in [
+            case.krate,
+            case.when,
+            case.python,
+            case.python_message,
+            case.rust,
+        ] {
+            assert!(
+                !field.is_empty(),
+                "a typed-away case has an empty field: {case:?}"
+            );
+        }
+        assert!(
+            !CATALOGUE
+                .iter()
+                .any(|c| c.python_message == case.python_message),
+            "typed away yet in the catalogue: {case:?}"
+        );
     }
 }
 
@@ -225,6 +245,91 @@ fn real_messages() -> Vec<(&'static str, String)> {
             task: "Task-2".into(),
             error: "lost".into(),
         },
+    );
+
+    // aio-gather: a child's failure, as it is.
+    push(
+        "aio_tasks::TaskError::Failed",
+        &TaskError::Failed("boom".to_owned()),
+    );
+
+    // aio-wait
+    let rt = smol();
+    let empty = rt.block_on(aio_wait::wait(
+        &rt,
+        Vec::<aio_tasks::Task<u8, String>>::new(),
+        aio_wait::ReturnWhen::AllCompleted,
+        None,
+    ));
+    push("aio_wait::EmptyError", &empty.unwrap_err());
+    let late = rt.block_on(aio_wait::wait_for(
+        &rt,
+        rt.sleep(Duration::from_secs(5)),
+        Some(Duration::from_secs(1)),
+    ));
+    push("aio_wait::TimeoutError", &late.unwrap_err());
+    let slow = rt.block_on(async {
+        let sleeper = rt.clone();
+        let task = create_task(&rt, async move {
+            sleeper.sleep(Duration::from_secs(5)).await;
+            Ok::<u8, String>(1)
+        });
+        aio_wait::wait_for_task(&rt, &task, Some(Duration::from_secs(1))).await
+    });
+    push("aio_wait::WaitForError::Timeout", &slow.unwrap_err());
+    let bad = rt.block_on(async {
+        let task = create_task(&rt, async { Err::<u8, _>("boom".to_owned()) });
+        aio_wait::wait_for_task(&rt, &task, Some(Duration::from_secs(1))).await
+    });
+    push("aio_wait::WaitForError::Task", &bad.unwrap_err());
+
+    // aio-queues: the errors the queue's methods return.
+    use aio_queues::{GetNowaitError, PutNowaitError, Queue, QueueShutDown};
+    let queue = Queue::new(1);
+    queue.put_nowait("a").unwrap();
+    let full = queue.put_nowait("b").unwrap_err();
+    assert!(matches!(full, PutNowaitError::Full(_)));
+    push("aio_queues::PutNowaitError::Full", &full);
+    queue.get_nowait().unwrap();
+    let empty = queue.get_nowait().unwrap_err();
+    assert!(matches!(empty, GetNowaitError::Empty(_)));
+    push("aio_queues::GetNowaitError::Empty", &empty);
+    queue.task_done().unwrap();
+    push("aio_queues::TaskDoneError", &queue.task_done().unwrap_err());
+    queue.shutdown(false);
+    let put = queue.put_nowait("c").unwrap_err();
+    assert!(matches!(put, PutNowaitError::ShutDown(_)));
+    push("aio_queues::PutNowaitError::ShutDown", &put);
+    let get = queue.get_nowait().unwrap_err();
+    assert!(matches!(get, GetNowaitError::ShutDown(_)));
+    push("aio_queues::GetNowaitError::ShutDown", &get);
+    let put: QueueShutDown<&str> = rt.block_on(queue.put("d")).unwrap_err();
+    push("aio_queues::QueueShutDown", &put);
+    let get: QueueShutDown = rt.block_on(queue.get()).unwrap_err();
+    push("aio_queues::QueueShutDown", &get);
+
+    // aio-sync
+    use aio_sync::{Barrier, BoundedSemaphore, Condition, ConditionError, Lock};
+    push(
+        "aio_sync::LockNotAcquired",
+        &Lock::new().release().unwrap_err(),
+    );
+    push(
+        "aio_sync::TooManyReleases",
+        &BoundedSemaphore::new(1).release().unwrap_err(),
+    );
+    let condition = Condition::new();
+    let wait = rt.block_on(condition.wait()).unwrap_err();
+    assert_eq!(wait, ConditionError::WaitUnacquired);
+    push("aio_sync::ConditionError::WaitUnacquired", &wait);
+    let notify = condition.notify_all().unwrap_err();
+    assert_eq!(notify, ConditionError::NotifyUnacquired);
+    push("aio_sync::ConditionError::NotifyUnacquired", &notify);
+    let barrier = Barrier::new(std::num::NonZeroUsize::MIN);
+    barrier.abort();
+    push(
+        "aio_sync::BrokenBarrierError",
+        &rt.block_on(barrier.wait()).unwrap_err(),
     );
 
     // aio-generators
