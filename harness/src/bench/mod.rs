@@ -6,6 +6,7 @@
 //! interleaved runs, with the min-max range, and the ratios to native and to CPython are
 //! the headline.
 
+mod gather;
 mod more;
 mod prims;
 mod report;
