@@ -4,7 +4,7 @@ _default:
     @just --list --unsorted
 
 # Everything CI runs, in CI order
-test-all: fmt-check lint test docs-check oracle-check
+test-all: fmt-check lint test loom docs-check oracle-check
 
 # The whole test suite (the README's test command); RUNTIME filters the matrix (tokio, tokio_mt, async_std, smol)
 test RUNTIME="":
