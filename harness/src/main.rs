@@ -420,7 +420,12 @@ fn cmd_bench(args: &[String]) -> ExitCode {
                     .into_iter()
                     .filter(|l| *l == "asyncio" || uvloop)
                 {
-                    match bench::measure_python(script, n, loop_name, reps.min(5)) {
+                    match bench::measure_python(
+                        script,
+                        n,
+                        loop_name,
+                        if quick { 1 } else { reps.min(5) },
+                    ) {
                         Ok(stats) => results.python.push(bench::PythonRow {
                             workload: w,
                             loop_name,
