@@ -4,6 +4,7 @@
 //! accepts deadlines in the past (`call_later(-1, cb)` is due at once, before a
 //! `call_later(0, cb)` made earlier).
 
+use std::cell::Cell;
 use std::sync::atomic::{AtomicI64, Ordering};
 
 use aio_rt::Clock;
@@ -49,12 +50,52 @@ impl LoopClock {
         }
     }
 
+    /// The time `call_later` counts from: the time read when the current batch of callbacks
+    /// began, if this thread is running that batch for this loop, else [`now`](Self::now).
+    ///
+    /// One clock read per iteration rather than one per timer, as libuv (so uvloop) and
+    /// tokio do; asyncio reads `time.monotonic()` in every `call_later`. The difference is
+    /// the time the batch has run so far: a callback that blocks the loop makes the timers
+    /// scheduled after it in the same batch due that much earlier than asyncio would.
+    pub(crate) fn timer_base(&self) -> i64 {
+        let this = self as *const LoopClock as usize;
+        match BATCH.with(Cell::get) {
+            Some((clock, now)) if clock == this => now,
+            _ => self.now(),
+        }
+    }
+
+    /// Marks the start of a batch of callbacks, read at `now`, on this thread; the batch ends
+    /// when the guard is dropped (also when a panic unwinds through it).
+    pub(crate) fn batch(&self, now: i64) -> Batch {
+        if let LoopClock::Real { .. } = self {
+            BATCH.with(|batch| batch.set(Some((self as *const LoopClock as usize, now))));
+        }
+        Batch
+    }
+
     /// Virtual clock only: moves the clock forward to `when` (never backwards: a timer
     /// due in the past runs at the current time).
     pub(crate) fn advance_to(&self, when: i64) {
         if let LoopClock::Virtual { now } = self {
             now.fetch_max(when, Ordering::AcqRel);
         }
+    }
+}
+
+thread_local! {
+    /// The loop clock (by address) whose batch of callbacks this thread is running, and the
+    /// time read when it began. One loop runs per thread, so one entry is enough.
+    static BATCH: Cell<Option<(usize, i64)>> = const { Cell::new(None) };
+}
+
+/// Ends the batch [`LoopClock::batch`] began, when dropped.
+#[derive(Debug)]
+pub(crate) struct Batch;
+
+impl Drop for Batch {
+    fn drop(&mut self) {
+        BATCH.with(|batch| batch.set(None));
     }
 }
 
@@ -89,5 +130,35 @@ mod tests {
         clock.advance_to(5);
         clock.advance_to(-3);
         assert_eq!(clock.now(), 5);
+    }
+
+    #[test]
+    fn call_later_counts_from_the_iteration_inside_the_loop_and_from_now_outside() {
+        use std::sync::{Arc, Mutex};
+        use std::time::Duration;
+
+        let event_loop = crate::EventLoop::new();
+        // Outside the loop the clock is read at each call: 2 ms apart, 2 ms later.
+        let before = event_loop.call_later(0.0, || ()).when();
+        std::thread::sleep(Duration::from_millis(2));
+        let after = event_loop.call_later(0.0, || ()).when();
+        assert!(after - before >= 0.002, "{before} then {after}");
+        // Inside, both count from the time the iteration began, however long the
+        // callback blocks between them.
+        let whens = Arc::new(Mutex::new(Vec::new()));
+        let (inside, seen) = (event_loop.clone(), whens.clone());
+        event_loop.call_soon(move || {
+            let first = inside.call_later(0.0, || ()).when();
+            std::thread::sleep(Duration::from_millis(2));
+            let second = inside.call_later(0.0, || ()).when();
+            seen.lock().unwrap().extend([first, second]);
+            let stopper = inside.clone();
+            inside.call_soon(move || stopper.stop());
+        });
+        event_loop.run_forever().unwrap();
+        let whens = whens.lock().unwrap();
+        assert_eq!(whens[0], whens[1]);
+        // And the batch is over: outside again, the clock is read at the call.
+        assert!(event_loop.call_later(0.0, || ()).when() > whens[1]);
     }
 }

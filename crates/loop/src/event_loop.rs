@@ -169,8 +169,20 @@ impl EventLoop {
     /// Timers that are due join the end of the ready queue in deadline order; timers with
     /// equal deadlines in the order they were made. A NaN delay counts as zero; an
     /// infinite one never comes.
+    ///
+    /// Simplification, named: inside the loop's callbacks and tasks, "now" is the time the
+    /// loop read when the current iteration began its callbacks, one clock read per
+    /// iteration instead of one per timer (libuv, so uvloop, and tokio do the same). A
+    /// callback that blocks the loop for a while therefore makes the timers scheduled
+    /// after it in the same iteration due that much earlier than asyncio, which reads the
+    /// clock in every `call_later`. From another thread, or with the loop not running, the
+    /// clock is read at the call.
     pub fn call_later(&self, delay: f64, callback: impl FnOnce() + Send + 'static) -> TimerHandle {
-        let when = self.shared.clock.now().saturating_add(secs_to_nanos(delay));
+        let when = self
+            .shared
+            .clock
+            .timer_base()
+            .saturating_add(secs_to_nanos(delay));
         self.call_at_nanos(when, callback)
     }
 

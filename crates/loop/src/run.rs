@@ -202,6 +202,8 @@ impl EventLoop {
         // (empty) queue of the next iteration.
         std::mem::swap(&mut state.ready, batch);
         drop(state);
+        // `call_later` in these callbacks counts from `now` (see `LoopClock::timer_base`).
+        let _batch = shared.clock.batch(now);
         while let Some(item) = batch.pop_front() {
             match item {
                 Ready::Callback(callback) => {
