@@ -47,8 +47,13 @@ flake-check N="30":
     cargo run --release -q -p aio-harness -- flake-check {{N}} --busy
 
 # Benchmarks: ours vs native vs CPython on every runtime; writes docs/performance.md (add --quick, names)
-bench *ARGS:
+bench *ARGS: bench-deps
     cargo run --release -q -p aio-harness -- bench {{ARGS}}
+
+# The optional Python side of the benchmarks: uvloop (harness/bench/requirements.txt), so
+# that `aio bench` also runs every CPython twin on uvloop
+bench-deps:
+    python3 -m pip install --quiet --disable-pip-version-check -r harness/bench/requirements.txt
 
 # Unit tests of every crate under Miri (nightly; installs miri and rust-src when missing)
 miri:

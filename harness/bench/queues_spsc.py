@@ -4,6 +4,8 @@ asyncio.Queue, 1M items, capacity 1024, with task_done/join. Prints ns per item.
 import asyncio
 import time
 
+from bench_util import run_coro
+
 ITEMS = 1_000_000
 CAPACITY = 1024
 
@@ -30,5 +32,5 @@ async def main():
     return time.perf_counter() - start
 
 
-elapsed = min(asyncio.run(main()) for _ in range(3))
+elapsed = min(run_coro(main()) for _ in range(3))
 print(f"CPython asyncio.Queue SPSC, {ITEMS} items, capacity {CAPACITY}: {elapsed / ITEMS * 1e9:.1f} ns per item (best of 3)")

@@ -4,6 +4,8 @@
 import asyncio
 import time
 
+from bench_util import run_coro
+
 WAITERS = 10_000
 
 
@@ -17,5 +19,5 @@ async def main():
     return time.perf_counter() - start
 
 
-elapsed = min(asyncio.run(main()) for _ in range(5))
+elapsed = min(run_coro(main()) for _ in range(5))
 print(f"CPython asyncio.Event set waking {WAITERS} waiters: {elapsed / WAITERS * 1e9:.1f} ns per waiter (best of 5)")

@@ -4,6 +4,8 @@
 import asyncio
 import time
 
+from bench_util import run_coro
+
 TASKS, ITERS = 100, 10_000
 
 
@@ -20,5 +22,5 @@ async def main():
     return time.perf_counter() - start
 
 
-elapsed = min(asyncio.run(main()) for _ in range(3))
+elapsed = min(run_coro(main()) for _ in range(3))
 print(f"CPython asyncio.Lock, {TASKS} tasks x {ITERS}: {elapsed / (TASKS * ITERS) * 1e9:.1f} ns per lock+unlock (best of 3)")

@@ -4,6 +4,8 @@ Semaphore(10), 1000 tasks x 100 (acquire, sleep(0), release). Prints ns per roun
 import asyncio
 import time
 
+from bench_util import run_coro
+
 TASKS, ITERS = 1000, 100
 
 
@@ -20,5 +22,5 @@ async def main():
     return time.perf_counter() - start
 
 
-elapsed = min(asyncio.run(main()) for _ in range(3))
+elapsed = min(run_coro(main()) for _ in range(3))
 print(f"CPython asyncio.Semaphore(10), {TASKS} tasks x {ITERS}: {elapsed / (TASKS * ITERS) * 1e9:.1f} ns per acquire+yield+release (best of 3)")

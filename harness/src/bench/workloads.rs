@@ -243,6 +243,17 @@ pub static WORKLOADS: &[Workload] = &[
         runtimes: None,
         unit: "ns oversleep/sleep",
     },
+    Workload {
+        name: "sleep_max_oversleep",
+        family: "timers",
+        description: "the largest oversleep of n 10 ms sleeps in a row on the real clock",
+        native: "the runtime's own sleep (tokio::time::sleep, async_io::Timer)",
+        size: (30, 10),
+        run: sleep_max_oversleep,
+        python: Some("sleep_max_oversleep"),
+        runtimes: None,
+        unit: "ns max oversleep",
+    },
 ];
 
 /// Runs `f` on a fresh runtime of `kind` (real clock), timing only the future itself.
@@ -500,17 +511,30 @@ pub fn task_memory_child(kind: RuntimeKind, variant: Variant, n: usize) -> f64 {
     *per_task.lock().unwrap()
 }
 
-fn sleep_oversleep(kind: RuntimeKind, variant: Variant, n: usize) -> Sample {
+/// The oversleep of each of `n` 10 ms sleeps in a row, on the real clock.
+fn oversleeps(kind: RuntimeKind, variant: Variant, n: usize) -> Vec<Duration> {
     let target = Duration::from_millis(10);
-    let total = Arc::new(std::sync::Mutex::new(Duration::ZERO));
-    let sum = total.clone();
+    let all = Arc::new(std::sync::Mutex::new(Vec::with_capacity(n)));
+    let record = all.clone();
     timed(kind, |rt| async move {
         for _ in 0..n {
             let start = Instant::now();
             rt.sleep(variant, target).await;
-            *sum.lock().unwrap() += start.elapsed().saturating_sub(target);
+            let over = start.elapsed().saturating_sub(target);
+            record.lock().unwrap().push(over);
         }
     });
-    let total = *total.lock().unwrap();
-    per_op(total, n)
+    all.lock().unwrap().clone()
+}
+
+fn sleep_oversleep(kind: RuntimeKind, variant: Variant, n: usize) -> Sample {
+    per_op(oversleeps(kind, variant, n).iter().sum(), n)
+}
+
+fn sleep_max_oversleep(kind: RuntimeKind, variant: Variant, n: usize) -> Sample {
+    let max = oversleeps(kind, variant, n)
+        .into_iter()
+        .max()
+        .unwrap_or_default();
+    per_op(max, 1)
 }
