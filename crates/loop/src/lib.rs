@@ -92,6 +92,9 @@ mod error;
 mod event_loop;
 mod executor;
 mod handle;
+#[cfg(unix)]
+mod io;
+mod reactor;
 mod run;
 mod running;
 mod runtime;
@@ -101,5 +104,7 @@ mod task;
 pub use crate::error::{NoRunningLoop, RunError};
 pub use crate::event_loop::{EventLoop, ExceptionContext};
 pub use crate::handle::{Handle, TimerHandle};
+#[cfg(unix)]
+pub use crate::io::{Async, Readiness};
 pub use crate::running::get_running_loop;
 pub use crate::task::SleepUntil;
