@@ -65,7 +65,7 @@ use crate::reactor::{Direction, Reactor, Source};
 pub struct Async<T: AsRawFd> {
     /// `None` only while dropping: the descriptor is deregistered before it is closed.
     io: Option<T>,
-    source: Arc<Source>,
+    pub(crate) source: Arc<Source>,
     reactor: Arc<Reactor>,
 }
 

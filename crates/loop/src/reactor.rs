@@ -271,3 +271,189 @@ impl SourceState {
         }
     }
 }
+
+#[cfg(all(test, unix))]
+mod tests {
+    use std::io::{Read, Write};
+    use std::os::unix::net::UnixStream;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::{Arc, mpsc};
+
+    use aio_rt::{JoinError, Runtime};
+
+    use crate::{Async, EventLoop};
+
+    /// A connected pair; `a` non-blocking (it goes to the loop), `b` blocking (the test's).
+    fn pair() -> (UnixStream, UnixStream) {
+        let (a, b) = UnixStream::pair().unwrap();
+        a.set_nonblocking(true).unwrap();
+        (a, b)
+    }
+
+    /// Lets the loop run `n` iterations (each looks at the selector, sockets being
+    /// registered): enough for any event already in the kernel to be seen.
+    async fn iterations(event_loop: &EventLoop, n: usize) {
+        for _ in 0..n {
+            event_loop.yield_now().await;
+        }
+    }
+
+    #[test]
+    fn smoke() {
+        let event_loop = EventLoop::new();
+        let (a, _b) = pair();
+        let a = Async::new(&event_loop, a).unwrap();
+        assert_eq!(event_loop.shared.reactor.len(), 1);
+        assert!(format!("{event_loop:?}").contains("sockets: 1"));
+        drop(a);
+        assert_eq!(event_loop.shared.reactor.len(), 0);
+    }
+
+    #[test]
+    fn readable_waits_for_data_then_reads_it() {
+        let event_loop = EventLoop::new();
+        let (a, mut b) = pair();
+        let a = Arc::new(Async::new(&event_loop, a).unwrap());
+        let woke = Arc::new(AtomicBool::new(false));
+        let data = event_loop
+            .run_until_complete(async {
+                let (reader, woke2) = (Arc::clone(&a), Arc::clone(&woke));
+                let task = event_loop.spawn(async move {
+                    reader.readable().await;
+                    woke2.store(true, Ordering::SeqCst);
+                    let mut buf = [0; 16];
+                    let n = reader.read_with(|mut s| s.read(&mut buf)).await.unwrap();
+                    buf[..n].to_vec()
+                });
+                // Nothing to read: the task waits, however many times the loop looks.
+                iterations(&event_loop, 10).await;
+                assert!(!woke.load(Ordering::SeqCst), "readable before any data");
+                assert_eq!(a.source.waiters(), 1);
+                b.write_all(b"ping").unwrap();
+                task.await.unwrap()
+            })
+            .unwrap();
+        assert_eq!(data, b"ping");
+        assert_eq!(a.source.waiters(), 0);
+    }
+
+    #[test]
+    fn a_read_at_the_peers_end_returns_zero() {
+        let event_loop = EventLoop::new();
+        let (a, b) = pair();
+        let a = Async::new(&event_loop, a).unwrap();
+        drop(b);
+        let n = event_loop
+            .run_until_complete(a.read_with(|mut s| s.read(&mut [0; 16])))
+            .unwrap()
+            .unwrap();
+        assert_eq!(n, 0);
+    }
+
+    #[test]
+    fn writable_waits_for_room_in_a_full_buffer() {
+        let event_loop = EventLoop::new();
+        let (a, mut b) = pair();
+        // Fill `a`'s send buffer (and `b`'s receive buffer) until a write would block.
+        let mut filled = 0;
+        let chunk = [7u8; 4096];
+        loop {
+            match (&a).write(&chunk) {
+                Ok(n) => filled += n,
+                Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => break,
+                Err(e) => panic!("{e}"),
+            }
+        }
+        let a = Arc::new(Async::new(&event_loop, a).unwrap());
+        let wrote = event_loop
+            .run_until_complete(async {
+                let writer = Arc::clone(&a);
+                let task = event_loop.spawn(async move {
+                    writer.write_with(|mut s| s.write(b"!")).await.unwrap()
+                });
+                iterations(&event_loop, 10).await;
+                assert!(!task.is_finished(), "wrote to a full buffer");
+                // Make room: read everything that was written.
+                let mut sink = vec![0; filled];
+                b.read_exact(&mut sink).unwrap();
+                task.await.unwrap()
+            })
+            .unwrap();
+        assert_eq!(wrote, 1);
+        let mut last = [0; 1];
+        b.read_exact(&mut last).unwrap();
+        assert_eq!(&last, b"!");
+    }
+
+    #[test]
+    fn another_thread_wakes_the_loop_parked_in_the_selector() {
+        let event_loop = EventLoop::new();
+        let (about_to_park, parked) = mpsc::channel();
+        let other = {
+            let event_loop = event_loop.clone();
+            std::thread::spawn(move || {
+                parked.recv().unwrap();
+                // Wait (without a clock) until the loop is really inside `select` with no
+                // timeout: nothing but this thread can end that wait.
+                let mut spins = 0u64;
+                while !event_loop.shared.lock().parked {
+                    spins += 1;
+                    assert!(spins < 100_000_000, "the loop never parked");
+                    std::thread::yield_now();
+                }
+                let stopper = event_loop.clone();
+                event_loop.call_soon_threadsafe(move || stopper.stop());
+            })
+        };
+        // No timer, no socket, nothing ready after this callback: the loop parks.
+        event_loop.call_soon(move || about_to_park.send(()).unwrap());
+        event_loop.run_forever().unwrap();
+        other.join().unwrap();
+    }
+
+    #[test]
+    fn a_task_cancelled_while_waiting_leaves_nothing_behind() {
+        let event_loop = EventLoop::new();
+        let (a, _b) = pair();
+        let a = Async::new(&event_loop, a).unwrap();
+        let source = Arc::clone(&a.source);
+        event_loop
+            .run_until_complete(async {
+                let task = event_loop.spawn(async move {
+                    a.readable().await;
+                    unreachable!("nothing was written");
+                });
+                iterations(&event_loop, 3).await;
+                assert_eq!(source.waiters(), 1, "the task waits on the socket");
+                assert_eq!(event_loop.shared.reactor.len(), 1);
+                task.cancel();
+                assert!(matches!(task.await, Err(JoinError::Cancelled)));
+            })
+            .unwrap();
+        // The task's future is gone, and with it the `Async`: deregistered, no waker kept,
+        // the source referenced by this test only.
+        assert_eq!(event_loop.shared.reactor.len(), 0);
+        assert_eq!(source.waiters(), 0);
+        assert_eq!(Arc::strong_count(&source), 1);
+    }
+
+    #[test]
+    fn a_readiness_future_dropped_while_waiting_takes_its_waker_back() {
+        let event_loop = EventLoop::new();
+        let (a, _b) = pair();
+        let a = Async::new(&event_loop, a).unwrap();
+        event_loop
+            .run_until_complete(async {
+                let mut readable = std::pin::pin!(a.readable());
+                let polled = std::future::poll_fn(|cx| {
+                    std::task::Poll::Ready(readable.as_mut().poll(cx).is_pending())
+                })
+                .await;
+                assert!(polled, "pending with nothing to read");
+                assert_eq!(a.source.waiters(), 1);
+            })
+            .unwrap();
+        assert_eq!(a.source.waiters(), 0);
+        assert_eq!(event_loop.shared.reactor.len(), 1, "the socket stays registered");
+    }
+}
