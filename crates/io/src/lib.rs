@@ -153,6 +153,8 @@ mod server;
 mod wait_for;
 mod writer;
 
+#[cfg(feature = "aio-loop")]
+pub use crate::adapters::{LoopReadHalf, LoopTcpListener, LoopTcpStream, LoopWriteHalf};
 #[cfg(feature = "async-std")]
 pub use crate::adapters::AsyncStdWriteHalf;
 #[cfg(feature = "smol")]
