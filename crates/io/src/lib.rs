@@ -85,7 +85,7 @@
 //! | [`aio_rt::Tokio`] `multi_thread` | `tokio` | `tokio::net` | the two workers |
 //! | [`aio_rt::AsyncStd`] | `async-std` | `async_std::net` | async-io's reactor (async-std's pool) |
 //! | [`aio_rt::Smol`] | `smol` | `smol::net` (async-net) | async-io's reactor, driven by the thread in `block_on` |
-//! | `aio-loop` | not yet | | its own selector, to come: the readiness reactor (the `polling` crate, as smol's) is the next step of that crate |
+//! | [`aio_loop::EventLoop`] | `aio-loop` | std's sockets in [`aio_loop::Async`] | the loop's own selector (mio), driven by the thread running the loop, in each iteration as asyncio's `_run_once` |
 //!
 //! # Real time only
 //!
@@ -153,10 +153,10 @@ mod server;
 mod wait_for;
 mod writer;
 
-#[cfg(feature = "aio-loop")]
-pub use crate::adapters::{LoopReadHalf, LoopTcpListener, LoopTcpStream, LoopWriteHalf};
 #[cfg(feature = "async-std")]
 pub use crate::adapters::AsyncStdWriteHalf;
+#[cfg(feature = "aio-loop")]
+pub use crate::adapters::{LoopReadHalf, LoopTcpListener, LoopTcpStream, LoopWriteHalf};
 #[cfg(feature = "smol")]
 pub use crate::adapters::{SmolReadHalf, SmolWriteHalf};
 #[cfg(feature = "tokio")]

@@ -95,7 +95,9 @@ impl<T: AsRawFd> Async<T> {
     ///
     /// Python: none (in Python the socket object is the one you registered)
     pub fn get_ref(&self) -> &T {
-        self.io.as_ref().expect("the socket is only taken while dropping")
+        self.io
+            .as_ref()
+            .expect("the socket is only taken while dropping")
     }
 
     /// Waits until the socket is readable: data to read, a connection to accept, or the

@@ -54,8 +54,8 @@ impl Reactor {
     ///
     /// If the OS refuses to create them (out of descriptors): the loop cannot run at all.
     pub(crate) fn new() -> Reactor {
-        let poll = mio::Poll::new()
-            .unwrap_or_else(|e| panic!("aio-loop: the OS refused a selector: {e}"));
+        let poll =
+            mio::Poll::new().unwrap_or_else(|e| panic!("aio-loop: the OS refused a selector: {e}"));
         let registry = poll
             .registry()
             .try_clone()
@@ -368,9 +368,8 @@ mod tests {
         let wrote = event_loop
             .run_until_complete(async {
                 let writer = Arc::clone(&a);
-                let task = event_loop.spawn(async move {
-                    writer.write_with(|mut s| s.write(b"!")).await.unwrap()
-                });
+                let task = event_loop
+                    .spawn(async move { writer.write_with(|mut s| s.write(b"!")).await.unwrap() });
                 iterations(&event_loop, 10).await;
                 assert!(!task.is_finished(), "wrote to a full buffer");
                 // Make room: read everything that was written.
@@ -454,6 +453,10 @@ mod tests {
             })
             .unwrap();
         assert_eq!(a.source.waiters(), 0);
-        assert_eq!(event_loop.shared.reactor.len(), 1, "the socket stays registered");
+        assert_eq!(
+            event_loop.shared.reactor.len(),
+            1,
+            "the socket stays registered"
+        );
     }
 }

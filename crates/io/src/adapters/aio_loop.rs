@@ -43,7 +43,8 @@ impl Net for EventLoop {
             socket.set_tcp_nodelay(true)?;
             match socket.connect(&addr.into()) {
                 Ok(()) => {}
-                Err(e) if e.raw_os_error() == Some(rustix::io::Errno::INPROGRESS.raw_os_error()) => {}
+                Err(e)
+                    if e.raw_os_error() == Some(rustix::io::Errno::INPROGRESS.raw_os_error()) => {}
                 Err(e) => return Err(e),
             }
             // Registered from here on: dropping this future closes the half-open socket.
@@ -163,7 +164,11 @@ impl AsyncRead for LoopReadHalf {
 }
 
 impl AsyncWrite for LoopTcpStream {
-    fn poll_write(self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
+    fn poll_write(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
         poll_write(&self.0, cx, buf)
     }
 
@@ -177,7 +182,11 @@ impl AsyncWrite for LoopTcpStream {
 }
 
 impl AsyncWrite for LoopWriteHalf {
-    fn poll_write(self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
+    fn poll_write(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
         poll_write(&self.0, cx, buf)
     }
 
