@@ -267,6 +267,12 @@ impl Future for Readiness<'_> {
                 Poll::Ready(())
             }
             Poll::Pending => {
+                // Polled again by another task (a moved future): the old entry goes.
+                if let Some(old) = self.waiting.take() {
+                    if !old.will_wake(cx.waker()) {
+                        self.source.forget(self.direction, &old);
+                    }
+                }
                 self.waiting = Some(cx.waker().clone());
                 Poll::Pending
             }
