@@ -16,12 +16,11 @@ use crate::reactor::{Direction, Reactor, Source};
 /// tasks of that loop can wait until it is readable or writable, and do I/O on it without
 /// blocking the loop.
 ///
-/// Python: `loop.add_reader(fd, cb)` / `loop.add_writer(fd, cb)` (and
-/// `remove_reader` / `remove_writer` when dropped); `loop.sock_recv`, `loop.sock_sendall`,
-/// `loop.sock_accept`, `loop.sock_connect` are [`read_with`] / [`write_with`] around one
-/// socket call
+/// Python: `loop.add_reader(fd, cb)` / `loop.add_writer(fd, cb)`, and `remove_reader` /
+/// `remove_writer` when dropped
 ///
-/// asyncio's low-level API registers a *callback* per descriptor and direction; the
+/// asyncio's `loop.sock_recv`, `sock_sendall`, `sock_accept`, `sock_connect` are
+/// [`read_with`] / [`write_with`] around one socket call. asyncio's low-level API registers a *callback* per descriptor and direction; the
 /// coroutine API (`sock_recv` and friends) is built on it: try the call, and if it would
 /// block, `add_reader` a callback that completes a future, await the future, try again.
 /// Here the waiting task itself is the callback: [`readable`] is that future, and
