@@ -79,7 +79,9 @@
 //! # The clock
 //!
 //! Real by default: the loop waits in the selector until the next timer, a socket event,
-//! or a thread-safe wake-up. With
+//! or a thread-safe wake-up. The selector counts its timeout in whole milliseconds
+//! (epoll's, rounded up), as asyncio's does, so a timer runs up to about a millisecond
+//! after its deadline, never before. With
 //! [`Clock::Virtual`](aio_rt::Clock::Virtual) (for tests), when nothing is ready and no
 //! executor job runs, the clock jumps to the earliest timer; when there is no timer
 //! either, nothing can ever happen, and the run fails with [`RunError::Stalled`] instead

@@ -44,6 +44,8 @@ pub(crate) struct Reactor {
     waker: mio::Waker,
     /// The registered descriptors by token (asyncio's selector keeps a map fd -> key).
     sources: Mutex<HashMap<usize, Arc<Source>>>,
+    /// How many are in `sources`, read without the lock by every iteration of the loop.
+    registered: AtomicUsize,
     next_key: AtomicUsize,
 }
 
@@ -67,6 +69,7 @@ impl Reactor {
             registry,
             waker,
             sources: Mutex::new(HashMap::new()),
+            registered: AtomicUsize::new(0),
             next_key: AtomicUsize::new(0),
         }
     }
@@ -77,7 +80,7 @@ impl Reactor {
 
     /// How many descriptors are registered.
     pub(crate) fn len(&self) -> usize {
-        self.table().len()
+        self.registered.load(Ordering::Acquire)
     }
 
     /// Registers `fd` for both directions; the source it returns collects its readiness.
@@ -93,12 +96,14 @@ impl Reactor {
         });
         // In the table first: an event may come as soon as the descriptor is registered.
         self.table().insert(key, Arc::clone(&source));
+        self.registered.fetch_add(1, Ordering::AcqRel);
         let interest = Interest::READABLE | Interest::WRITABLE;
         if let Err(e) = self
             .registry
             .register(&mut mio::unix::SourceFd(&fd), Token(key), interest)
         {
             self.table().remove(&key);
+            self.registered.fetch_sub(1, Ordering::AcqRel);
             return Err(e);
         }
         Ok(source)
@@ -111,7 +116,9 @@ impl Reactor {
     pub(crate) fn deregister(&self, fd: std::os::fd::RawFd, source: &Source) {
         // An error means the descriptor is gone already, which deregisters it too.
         let _ = self.registry.deregister(&mut mio::unix::SourceFd(&fd));
-        self.table().remove(&source.key);
+        if self.table().remove(&source.key).is_some() {
+            self.registered.fetch_sub(1, Ordering::AcqRel);
+        }
     }
 
     /// Waits for events, at most `timeout` (`None`: until one comes or [`notify`] is
