@@ -93,6 +93,7 @@ fn main() {
     all_right &= report("tokio-mt", run(aio_rt::Tokio::multi_thread()));
     all_right &= report("async-std", run(aio_rt::AsyncStd::new()));
     all_right &= report("smol", run(aio_rt::Smol::new()));
+    all_right &= report("aio-loop", run(aio_loop::EventLoop::new()));
     if !all_right {
         eprintln!(
             "some run did not give 1,000 responses in order, one failure and a peak of {LIMIT}"

@@ -85,7 +85,7 @@
 //! | [`aio_rt::Tokio`] `multi_thread` | `tokio` | `tokio::net` | the two workers |
 //! | [`aio_rt::AsyncStd`] | `async-std` | `async_std::net` | async-io's reactor (async-std's pool) |
 //! | [`aio_rt::Smol`] | `smol` | `smol::net` (async-net) | async-io's reactor, driven by the thread in `block_on` |
-//! | `aio-loop` | not yet | | its own selector, to come: the readiness reactor (the `polling` crate, as smol's) is the next step of that crate |
+//! | [`aio_loop::EventLoop`] | `aio-loop` | std's sockets in [`aio_loop::Async`] | the loop's own selector (mio), driven by the thread running the loop, in each iteration as asyncio's `_run_once` |
 //!
 //! # Real time only
 //!
@@ -114,16 +114,19 @@
 //! | tokio-mt | 2.2 to 4.0 s | 25,300 to 45,700 | 1.48 KB | 2.2 to 2.8 µs |
 //! | async-std | 2.9 to 3.7 s | 27,300 to 35,100 | 1.22 KB | 2.0 to 3.1 µs |
 //! | smol | 2.7 s | 36,600 | 1.18 KB | 1.7 µs |
+//! | aio-loop (its own selector) | 3.9 to 8.1 s | 12,300 to 25,600 | 1.14 KB | 1.4 to 2.3 µs |
 //! | a thread per connection | 4.6 to 5.3 s | 18,800 to 21,900 | 13.9 KB | 2.7 to 2.9 µs |
 //! | CPython 3.11 asyncio | 6.0 to 18.6 s | 5,400 to 16,700 | 5.7 KB | 26 to 30 µs |
 //!
-//! A thread per connection costs 9.5 (tokio) to 11.8 (smol) times the memory of a task;
+//! A thread per connection costs 9.5 (tokio) to 11.8 (smol) and 12.2 (aio-loop) times the
+//! memory of a task;
 //! tokio's share includes a 128-byte-aligned readiness slot per socket. CPython's wall time
 //! is 2 to 5 times the runtimes', its user-space CPU per round trip 10 to 25 times. The
 //! wall-time ratio is bounded by the kernel: each round trip is four socket calls and
 //! wake-ups of two processes sharing two cores, 12 to 30 µs of kernel time per round trip
 //! that no runtime avoids. (smol's row is after its halves stopped cloning async-net's
-//! stream, which had cost 2.2 KB per connection.)
+//! stream, which had cost 2.2 KB per connection. aio-loop's row is from four later runs,
+//! load average 8 to 750, beside smol at 2.9 to 8.5 s in the same runs.)
 //!
 //! # Fetch many
 //!
@@ -155,6 +158,8 @@ mod writer;
 
 #[cfg(feature = "async-std")]
 pub use crate::adapters::AsyncStdWriteHalf;
+#[cfg(feature = "aio-loop")]
+pub use crate::adapters::{LoopReadHalf, LoopTcpListener, LoopTcpStream, LoopWriteHalf};
 #[cfg(feature = "smol")]
 pub use crate::adapters::{SmolReadHalf, SmolWriteHalf};
 #[cfg(feature = "tokio")]

@@ -16,7 +16,8 @@ use futures_lite::io::{AsyncRead, AsyncWrite};
 /// that needs sockets asks for `R: Net`, and a runtime that does not implement it does
 /// not compile there (no run-time "you must supply a reactor" panic). Implemented, behind
 /// this crate's features, for [`aio_rt::Tokio`] (both flavours, tokio's I/O driver),
-/// [`aio_rt::AsyncStd`] and [`aio_rt::Smol`] (both async-io's reactor).
+/// [`aio_rt::AsyncStd`] and [`aio_rt::Smol`] (both async-io's reactor), and
+/// `aio_loop::EventLoop` (the loop's own selector).
 ///
 /// Concept code uses the streams ([`open_connection`](crate::open_connection),
 /// [`start_server`](crate::start_server)); this trait is what they are written against.

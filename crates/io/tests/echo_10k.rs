@@ -24,7 +24,7 @@ const RUNTIME_VAR: &str = "AIO_IO_ECHO_SERVER_RUNTIME";
 
 #[test]
 fn ten_thousand_connections_on_every_runtime() {
-    for runtime in ["tokio", "tokio-mt", "async-std", "smol"] {
+    for runtime in ["tokio", "tokio-mt", "async-std", "smol", "aio-loop"] {
         let mut command = Command::new(std::env::current_exe().unwrap());
         command
             .args(["--exact", "server_child", "--nocapture", "--test-threads=1"])

@@ -256,6 +256,10 @@ mod virtual_clock_is_refused {
     fn smol() {
         virtual_clock_is_refused(aio_rt::Smol::with_config(virtual_()));
     }
+    #[test]
+    fn aio_loop() {
+        virtual_clock_is_refused(aio_loop::EventLoop::with_config(virtual_()));
+    }
 }
 
 /// Every public future can move between threads (multi-threaded runtimes need it).

@@ -77,6 +77,11 @@ fn blocking_read_on_the_loop_stalls_smol() {
     blocking_read_on_the_loop(aio_rt::Smol::new());
 }
 
+#[test]
+fn blocking_read_on_the_loop_stalls_aio_loop() {
+    blocking_read_on_the_loop(aio_loop::EventLoop::new());
+}
+
 /// Off the loop, the read cannot even finish before the ticker has ticked three times
 /// (the job waits for it): the ticks land between "read start" and "read done".
 fn off_loaded_read<R: Runtime>(rt: R) {
@@ -125,4 +130,9 @@ fn off_loaded_read_lets_others_run_async_std() {
 #[test]
 fn off_loaded_read_lets_others_run_smol() {
     off_loaded_read(aio_rt::Smol::new());
+}
+
+#[test]
+fn off_loaded_read_lets_others_run_aio_loop() {
+    off_loaded_read(aio_loop::EventLoop::new());
 }

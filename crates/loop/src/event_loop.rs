@@ -6,7 +6,7 @@ use std::collections::{BinaryHeap, VecDeque};
 use std::fmt;
 use std::future::Future;
 use std::sync::atomic::{AtomicBool, AtomicU64};
-use std::sync::{Arc, Condvar, Mutex, PoisonError};
+use std::sync::{Arc, Mutex, PoisonError};
 
 use aio_rt::adapter::Tasks;
 use aio_rt::{Clock, Config, JoinHandle};
@@ -14,6 +14,7 @@ use aio_rt::{Clock, Config, JoinHandle};
 use crate::clock::{LoopClock, nanos_to_secs, secs_to_nanos};
 use crate::executor::Executor;
 use crate::handle::{Handle, Once, TimerHandle};
+use crate::reactor::Reactor;
 use crate::shared::{Ready, Shared, State};
 use crate::task::TaskCell;
 
@@ -26,8 +27,8 @@ use crate::task::TaskCell;
 /// [`run_forever`]; then callbacks and task steps run on that thread, one at a time, in
 /// the order they were scheduled. See the crate docs for the rules of an iteration.
 ///
-/// Simplification, named: no I/O. asyncio's loop waits in its selector for sockets
-/// *and* the next timer; this one parks until the next timer or a thread-safe wake-up.
+/// Like asyncio's, it waits in a selector for sockets, the next timer, or a wake-up from
+/// another thread; sockets are registered with it through [`Async`](crate::Async).
 ///
 /// [`run_until_complete`]: EventLoop::run_until_complete
 /// [`run_forever`]: EventLoop::run_forever
@@ -79,6 +80,11 @@ impl EventLoop {
     /// A loop on the real clock.
     ///
     /// Python: `asyncio.new_event_loop()`
+    ///
+    /// # Panics
+    ///
+    /// If the OS refuses the loop a selector (out of file descriptors), as
+    /// `new_event_loop()` raises `OSError`.
     pub fn new() -> EventLoop {
         EventLoop::with_config(Config::default())
     }
@@ -88,6 +94,10 @@ impl EventLoop {
     /// hears about task panics nobody retrieved.
     ///
     /// Python: `asyncio.new_event_loop()`
+    ///
+    /// # Panics
+    ///
+    /// As [`new`](EventLoop::new).
     pub fn with_config(config: Config) -> EventLoop {
         let clock = LoopClock::new(config.clock_kind());
         EventLoop {
@@ -101,7 +111,7 @@ impl EventLoop {
                     cancelled_timers: 0,
                     jobs: 0,
                 }),
-                wakeup: Condvar::new(),
+                reactor: Arc::new(Reactor::new()),
                 clock,
                 tasks: Tasks::new(config.clock(Clock::Real)),
                 handler: Mutex::new(None),
@@ -245,7 +255,7 @@ impl EventLoop {
                 let wake = state.parked;
                 drop(state);
                 if wake {
-                    shared.wakeup.notify_one();
+                    shared.reactor.notify();
                 }
             }
         }));
@@ -318,6 +328,7 @@ impl fmt::Debug for EventLoop {
             .field("running", &self.is_running())
             .field("ready", &ready)
             .field("timers", &timers)
+            .field("sockets", &self.shared.reactor.len())
             .finish()
     }
 }

@@ -110,7 +110,7 @@ impl EventLoop {
         let wake = state.parked;
         drop(state);
         if wake {
-            self.shared.wakeup.notify_one();
+            self.shared.reactor.notify();
         }
     }
 
@@ -129,11 +129,15 @@ impl EventLoop {
     ///
     /// 1. Drop cancelled timers from the top of the heap (or sweep them all out, when they
     ///    are most of it).
-    /// 2. If nothing is ready (and no stop is pending), wait: on the real clock park until
-    ///    the next deadline or a thread-safe wake-up; on the virtual clock wait for
-    ///    executor jobs, else jump to the next deadline, else fail (nothing can happen).
-    /// 3. Move every timer that is due to the end of the ready queue, in deadline order.
-    /// 4. Run the callbacks that are ready *now*, and only those: a callback scheduled
+    /// 2. Work out how long the selector may wait: not at all if a callback is ready (or a
+    ///    stop is pending), else until the earliest timer, else until something happens.
+    ///    On the virtual clock there is no waiting for time: the clock jumps to the next
+    ///    deadline instead; it waits only for executor jobs, and fails when nothing can
+    ///    ever happen.
+    /// 3. Wait in the selector; every socket that became ready wakes the tasks waiting on
+    ///    it, which queues their next step (another thread's wake-up ends the wait too).
+    /// 4. Move every timer that is due to the end of the ready queue, in deadline order.
+    /// 5. Run the callbacks that are ready *now*, and only those: a callback scheduled
     ///    while they run waits for the next iteration.
     fn run_once(
         &self,
@@ -142,54 +146,56 @@ impl EventLoop {
     ) -> Result<(), RunError> {
         let shared = &*self.shared;
         let mut state = shared.lock();
-        loop {
-            // Step 1. Sweep the heap when most of it is cancelled timers, as asyncio does
-            // (over 100, and over half); else just drop those at the top.
-            if state.cancelled_timers > 100 && state.cancelled_timers * 2 > state.timers.len() {
-                state
-                    .timers
-                    .retain(|timer| !timer.0.callback.is_cancelled());
-                state.cancelled_timers = 0;
-            }
-            while state
+        // Step 1. Sweep the heap when most of it is cancelled timers, as asyncio does
+        // (over 100, and over half); else just drop those at the top.
+        if state.cancelled_timers > 100 && state.cancelled_timers * 2 > state.timers.len() {
+            state
                 .timers
-                .peek()
-                .is_some_and(|timer| timer.0.callback.is_cancelled())
-            {
-                state.timers.pop();
-                state.cancelled_timers = state.cancelled_timers.saturating_sub(1);
-            }
-            // Step 2.
-            if !state.ready.is_empty() || state.stopping {
-                break;
-            }
+                .retain(|timer| !timer.0.callback.is_cancelled());
+            state.cancelled_timers = 0;
+        }
+        while state
+            .timers
+            .peek()
+            .is_some_and(|timer| timer.0.callback.is_cancelled())
+        {
+            state.timers.pop();
+            state.cancelled_timers = state.cancelled_timers.saturating_sub(1);
+        }
+        // Step 2. `None` waits until an event or a wake-up.
+        let timeout = if !state.ready.is_empty() || state.stopping {
+            Some(Duration::ZERO)
+        } else {
             let next = state.timers.peek().map(|timer| timer.0.when);
             match &shared.clock {
-                LoopClock::Virtual { .. } => {
-                    if state.jobs > 0 {
-                        state = shared.park(state, None);
-                        continue;
+                LoopClock::Virtual { .. } => match next {
+                    // Time stands still while an executor job runs: wait for it to end.
+                    _ if state.jobs > 0 => None,
+                    Some(when) => {
+                        shared.clock.advance_to(when);
+                        Some(Duration::ZERO)
                     }
-                    let Some(when) = next else {
-                        return Err(RunError::Stalled);
-                    };
-                    shared.clock.advance_to(when);
-                    break;
-                }
-                LoopClock::Real { .. } => {
-                    let now = shared.clock.now();
-                    match next {
-                        Some(when) if when <= now => break,
-                        Some(when) => {
-                            let wait = Duration::from_nanos(u64::try_from(when - now).unwrap_or(0));
-                            state = shared.park(state, Some(wait));
-                        }
-                        None => state = shared.park(state, None),
-                    }
-                }
+                    None => return Err(RunError::Stalled),
+                },
+                LoopClock::Real { .. } => next.map(|when| {
+                    let wait = when.saturating_sub(shared.clock.now());
+                    Duration::from_nanos(u64::try_from(wait).unwrap_or(0))
+                }),
             }
+        };
+        // Step 3. A zero-time look at the selector is skipped when no socket is registered
+        // (asyncio always looks: its self-pipe is a socket); a real wait never is, so that
+        // another thread can end it.
+        let waits = timeout != Some(Duration::ZERO);
+        if waits || shared.reactor.len() > 0 {
+            // While waiting, a thread-safe schedule must wake the selector.
+            state.parked = waits;
+            drop(state);
+            shared.reactor.select(timeout);
+            state = shared.lock();
+            state.parked = false;
         }
-        // Step 3.
+        // Step 4.
         let now = shared.clock.now();
         while state.timers.peek().is_some_and(|timer| timer.0.when <= now) {
             let Some(timer) = state.timers.pop() else {
@@ -198,7 +204,7 @@ impl EventLoop {
             // (A timer cancelled meanwhile does nothing when its turn comes.)
             state.ready.push_back(Ready::Callback(timer.0.callback));
         }
-        // Step 4: swap the queue out, so that what is scheduled from now on lands in the
+        // Step 5: swap the queue out, so that what is scheduled from now on lands in the
         // (empty) queue of the next iteration.
         std::mem::swap(&mut state.ready, batch);
         drop(state);

@@ -6,8 +6,7 @@
 use std::cmp::{Ordering, Reverse};
 use std::collections::{BinaryHeap, VecDeque};
 use std::sync::atomic::{AtomicBool, AtomicU64};
-use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
-use std::time::Duration;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use aio_rt::adapter::Tasks;
 
@@ -15,6 +14,7 @@ use crate::ExceptionContext;
 use crate::clock::LoopClock;
 use crate::executor::Executor;
 use crate::handle::Callback;
+use crate::reactor::Reactor;
 use crate::task::TaskCell;
 
 /// What the loop's exception handler is: asyncio's `handler(loop, context)`.
@@ -27,8 +27,9 @@ pub(crate) type Handler = Arc<dyn Fn(&ExceptionContext) + Send + Sync>;
 /// loop is not thread-safe at all, except `call_soon_threadsafe`.
 pub(crate) struct Shared {
     pub(crate) state: Mutex<State>,
-    /// The loop parks on it while it has nothing to do; wakers notify it.
-    pub(crate) wakeup: Condvar,
+    /// The selector: the loop waits in it for sockets, the next timer, or a wake-up
+    /// from another thread (`Reactor::notify`).
+    pub(crate) reactor: Arc<Reactor>,
     pub(crate) clock: LoopClock,
     /// Wraps futures and blocking jobs so that `JoinHandle` means what it means on every
     /// runtime. Built on the real clock: time is the loop's own business.
@@ -49,7 +50,8 @@ pub(crate) struct State {
     /// asyncio's `_scheduled`: a min-heap of timers by (deadline, registration order).
     pub(crate) timers: BinaryHeap<Reverse<Timer>>,
     pub(crate) next_timer: u64,
-    /// The loop is parked on `wakeup`: a thread-safe schedule must notify it.
+    /// The loop waits in the selector (with a timeout other than zero): a thread-safe
+    /// schedule must wake it.
     pub(crate) parked: bool,
     /// Cancelled timers still in the heap (about: a timer cancelled as it becomes due may
     /// be counted and never popped as cancelled; the sweep resets the count).
@@ -110,7 +112,7 @@ impl Shared {
         let wake = notify && state.parked;
         drop(state);
         if wake {
-            self.wakeup.notify_one();
+            self.reactor.notify();
         }
     }
 
@@ -128,36 +130,13 @@ impl Shared {
         drop(state);
         // A loop parked until a later deadline must see this earlier one.
         if wake {
-            self.wakeup.notify_one();
+            self.reactor.notify();
         }
     }
 
     /// A timer in the heap was cancelled (asyncio's `_timer_handle_cancelled`).
     pub(crate) fn timer_cancelled(&self) {
         self.lock().cancelled_timers += 1;
-    }
-
-    /// Parks the loop until a wake-up, or `timeout` (none: until a wake-up).
-    pub(crate) fn park<'a>(
-        &'a self,
-        mut state: MutexGuard<'a, State>,
-        timeout: Option<Duration>,
-    ) -> MutexGuard<'a, State> {
-        state.parked = true;
-        let mut state = match timeout {
-            Some(timeout) => {
-                self.wakeup
-                    .wait_timeout(state, timeout)
-                    .unwrap_or_else(PoisonError::into_inner)
-                    .0
-            }
-            None => self
-                .wakeup
-                .wait(state)
-                .unwrap_or_else(PoisonError::into_inner),
-        };
-        state.parked = false;
-        state
     }
 
     /// The loop's exception handler, or the default one (print to stderr).

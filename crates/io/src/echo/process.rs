@@ -7,7 +7,12 @@
 
 // Without any runtime feature only the thread-per-connection server is left.
 #![cfg_attr(
-    not(any(feature = "tokio", feature = "async-std", feature = "smol")),
+    not(any(
+        feature = "tokio",
+        feature = "async-std",
+        feature = "smol",
+        feature = "aio-loop"
+    )),
     allow(dead_code, unused_variables)
 )]
 
@@ -24,7 +29,14 @@ use crate::{Net, wait_for};
 /// The runtimes the echo demo runs on, by name; `threads` is one OS thread per connection.
 ///
 /// Python: none
-pub const RUNTIMES: [&str; 5] = ["tokio", "tokio-mt", "async-std", "smol", "threads"];
+pub const RUNTIMES: [&str; 6] = [
+    "tokio",
+    "tokio-mt",
+    "async-std",
+    "smol",
+    "aio-loop",
+    "threads",
+];
 
 /// Descriptors a process needs beyond one per connection (std streams, the runtime's
 /// epoll and eventfd, the listener, a margin).
@@ -120,6 +132,8 @@ pub fn serve(runtime: &str, clients: usize, deadline: Duration) -> Result<Server
         "async-std" => serve_on(aio_rt::AsyncStd::new(), addr, clients, deadline),
         #[cfg(feature = "smol")]
         "smol" => serve_on(aio_rt::Smol::new(), addr, clients, deadline),
+        #[cfg(feature = "aio-loop")]
+        "aio-loop" => serve_on(aio_loop::EventLoop::new(), addr, clients, deadline),
         "threads" => serve_threads(addr, clients),
         other => Err(format!(
             "unknown runtime {other:?}; expected one of {RUNTIMES:?}"
@@ -345,6 +359,8 @@ pub fn run_clients_on(
         "async-std" => clients_on(aio_rt::AsyncStd::new(), addr, clients, rounds, deadline),
         #[cfg(feature = "smol")]
         "smol" => clients_on(aio_rt::Smol::new(), addr, clients, rounds, deadline),
+        #[cfg(feature = "aio-loop")]
+        "aio-loop" => clients_on(aio_loop::EventLoop::new(), addr, clients, rounds, deadline),
         "threads" => threads::run_clients(addr, clients, rounds, Some(deadline)),
         other => {
             return Err(format!(

@@ -46,6 +46,10 @@ macro_rules! every_runtime {
             fn smol() {
                 $body(aio_rt::Smol::new());
             }
+            #[test]
+            fn aio_loop() {
+                $body(aio_loop::EventLoop::new());
+            }
         }
     };
 }
