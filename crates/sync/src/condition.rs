@@ -406,4 +406,37 @@ mod tests {
         assert_send(&cond.wait());
         assert_send(&cond.wait_for(|| Some(1)));
     }
+
+    /// Found by the stress test (harness/tests/stress.rs, condition): a wait sets the
+    /// lock's generation back to its guard's, and the next acquisition used to count on
+    /// from there, reusing the number of a stale guard still alive, whose drop then
+    /// released the new holder's lock.
+    #[test]
+    fn a_stale_guard_never_releases_a_later_holder() {
+        let cond = Condition::new();
+        let Poll::Ready(a) = poll_once(&mut cond.lock()) else {
+            panic!("the lock is free")
+        };
+        let mut wait = cond.wait();
+        assert!(poll_once(&mut wait).is_pending());
+        let Poll::Ready(b) = poll_once(&mut cond.lock()) else {
+            panic!("the wait released the lock")
+        };
+        cond.notify(1).unwrap();
+        cond.release().unwrap(); // any task may release: `b` is now stale
+        assert_eq!(poll_once(&mut wait), Poll::Ready(Ok(())));
+        drop(wait);
+        drop(a);
+        assert!(!cond.locked());
+        let Poll::Ready(c) = poll_once(&mut cond.lock()) else {
+            panic!("the lock is free")
+        };
+        drop(b);
+        assert!(
+            cond.locked(),
+            "the stale guard released the new holder's lock"
+        );
+        drop(c);
+        assert!(!cond.locked());
+    }
 }
