@@ -216,11 +216,18 @@ impl Future for Wait<'_> {
             match &mut this.phase {
                 Phase::Start => {
                     let generation = this.cond.lock.generation();
+                    // In line first, then release: on a multi-threaded runtime another
+                    // task may take the lock and notify the moment it is released, and
+                    // that notification must find us (found by the stress test).
+                    let id = this.cond.waiters().push(cx.waker());
                     if this.cond.lock.release().is_err() {
+                        let mut waiters = this.cond.waiters();
+                        if waiters.remove(id) == WaiterState::Woken {
+                            waiters.wake_first(); // not ours to use: pass it on
+                        }
                         this.phase = Phase::Done;
                         return Poll::Ready(Err(ConditionError::WaitUnacquired));
                     }
-                    let id = this.cond.waiters().push(cx.waker());
                     this.phase = Phase::Waiting(id, generation);
                     return Poll::Pending;
                 }
