@@ -1,10 +1,10 @@
 //! Definition of [`BaseQueue`] (the queue, generic over its [`Store`]) and its futures.
 
+use crate::sync::{Mutex, MutexGuard, PoisonError};
 use std::fmt;
 use std::future::Future;
 use std::marker::PhantomData;
 use std::pin::Pin;
-use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::task::{Context, Poll};
 
 use aio_sync::{WaitList, WaiterState};

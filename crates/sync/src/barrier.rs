@@ -1,10 +1,10 @@
 //! Definition of [`Barrier`], asyncio's meeting point for a fixed number of tasks.
 
+use crate::sync::{Mutex, MutexGuard, PoisonError};
 use std::fmt;
 use std::future::Future;
 use std::num::NonZeroUsize;
 use std::pin::Pin;
-use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::task::{Context, Poll};
 
 use crate::BrokenBarrierError;

@@ -1,9 +1,9 @@
 //! Definition of [`Condition`], asyncio's condition variable, and its `wait` future.
 
+use crate::sync::{Mutex, MutexGuard, PoisonError};
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::task::{Context, Poll};
 
 use crate::lock::{self, LockFuture};

@@ -1,9 +1,9 @@
 //! Definition of [`Lock`], asyncio's mutual-exclusion lock, and its futures.
 
+use crate::sync::{Mutex, MutexGuard, PoisonError};
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::task::{Context, Poll};
 
 use crate::LockNotAcquired;

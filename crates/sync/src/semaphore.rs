@@ -1,9 +1,9 @@
 //! Definition of [`Semaphore`] and [`BoundedSemaphore`], asyncio's counting semaphores.
 
+use crate::sync::{Mutex, MutexGuard, PoisonError};
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::task::{Context, Poll};
 
 use crate::TooManyReleases;
