@@ -1,6 +1,5 @@
 //! Definition of [`BaseQueue`] (the queue, generic over its [`Store`]) and its futures.
 
-use crate::sync::{Mutex, MutexGuard, PoisonError};
 use std::fmt;
 use std::future::Future;
 use std::marker::PhantomData;
@@ -9,6 +8,7 @@ use std::task::{Context, Poll};
 
 use aio_sync::{WaitList, WaiterState};
 
+use crate::sync::{Mutex, MutexGuard, PoisonError};
 use crate::{
     Fifo, GetNowaitError, Lifo, Priority, PutNowaitError, QueueEmpty, QueueFull, QueueShutDown,
     Store, TaskDoneError,

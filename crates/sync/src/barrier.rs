@@ -1,6 +1,5 @@
 //! Definition of [`Barrier`], asyncio's meeting point for a fixed number of tasks.
 
-use crate::sync::{Mutex, MutexGuard, PoisonError};
 use std::fmt;
 use std::future::Future;
 use std::num::NonZeroUsize;
@@ -8,6 +7,7 @@ use std::pin::Pin;
 use std::task::{Context, Poll};
 
 use crate::BrokenBarrierError;
+use crate::sync::{Mutex, MutexGuard, PoisonError};
 use crate::waiters::{WaitList, WaiterState};
 
 /// Lets `parties` tasks wait until they have all arrived, then releases them together.

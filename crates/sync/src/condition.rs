@@ -1,12 +1,12 @@
 //! Definition of [`Condition`], asyncio's condition variable, and its `wait` future.
 
-use crate::sync::{Mutex, MutexGuard, PoisonError};
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
 use crate::lock::{self, LockFuture};
+use crate::sync::{Mutex, MutexGuard, PoisonError};
 use crate::waiters::{WaitList, WaiterState};
 use crate::{ConditionError, Lock, LockNotAcquired};
 

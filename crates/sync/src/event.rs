@@ -1,11 +1,11 @@
 //! Definition of [`Event`], asyncio's one-bit broadcast.
 
-use crate::sync::{Mutex, MutexGuard, PoisonError};
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
+use crate::sync::{Mutex, MutexGuard, PoisonError};
 use crate::waiters::{WaitList, WaiterState};
 
 /// A flag that tasks can wait for: `set` wakes every waiter, `clear` lowers it again.

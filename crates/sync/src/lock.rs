@@ -1,12 +1,12 @@
 //! Definition of [`Lock`], asyncio's mutual-exclusion lock, and its futures.
 
-use crate::sync::{Mutex, MutexGuard, PoisonError};
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
 use crate::LockNotAcquired;
+use crate::sync::{Mutex, MutexGuard, PoisonError};
 use crate::waiters::{WaitList, WaiterState};
 
 /// A mutual-exclusion lock for tasks.

@@ -1,12 +1,12 @@
 //! Definition of [`Semaphore`] and [`BoundedSemaphore`], asyncio's counting semaphores.
 
-use crate::sync::{Mutex, MutexGuard, PoisonError};
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
 use crate::TooManyReleases;
+use crate::sync::{Mutex, MutexGuard, PoisonError};
 use crate::waiters::{WaitList, WaiterState};
 
 /// A counter of permits: `acquire` takes one, waiting while there are none; `release`
