@@ -4,11 +4,11 @@ use std::fmt;
 use std::future::Future;
 use std::marker::PhantomData;
 use std::pin::Pin;
-use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::task::{Context, Poll};
 
 use aio_sync::{WaitList, WaiterState};
 
+use crate::sync::{Mutex, MutexGuard, PoisonError};
 use crate::{
     Fifo, GetNowaitError, Lifo, Priority, PutNowaitError, QueueEmpty, QueueFull, QueueShutDown,
     Store, TaskDoneError,

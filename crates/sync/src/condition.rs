@@ -3,10 +3,10 @@
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::task::{Context, Poll};
 
 use crate::lock::{self, LockFuture};
+use crate::sync::{Mutex, MutexGuard, PoisonError};
 use crate::waiters::{WaitList, WaiterState};
 use crate::{ConditionError, Lock, LockNotAcquired};
 
@@ -216,11 +216,18 @@ impl Future for Wait<'_> {
             match &mut this.phase {
                 Phase::Start => {
                     let generation = this.cond.lock.generation();
+                    // In line first, then release: on a multi-threaded runtime another
+                    // task may take the lock and notify the moment it is released, and
+                    // that notification must find us (found by the stress test).
+                    let id = this.cond.waiters().push(cx.waker());
                     if this.cond.lock.release().is_err() {
+                        let mut waiters = this.cond.waiters();
+                        if waiters.remove(id) == WaiterState::Woken {
+                            waiters.wake_first(); // not ours to use: pass it on
+                        }
                         this.phase = Phase::Done;
                         return Poll::Ready(Err(ConditionError::WaitUnacquired));
                     }
-                    let id = this.cond.waiters().push(cx.waker());
                     this.phase = Phase::Waiting(id, generation);
                     return Poll::Pending;
                 }
@@ -405,5 +412,38 @@ mod tests {
         let cond = Condition::new();
         assert_send(&cond.wait());
         assert_send(&cond.wait_for(|| Some(1)));
+    }
+
+    /// Found by the stress test (harness/tests/stress.rs, condition): a wait sets the
+    /// lock's generation back to its guard's, and the next acquisition used to count on
+    /// from there, reusing the number of a stale guard still alive, whose drop then
+    /// released the new holder's lock.
+    #[test]
+    fn a_stale_guard_never_releases_a_later_holder() {
+        let cond = Condition::new();
+        let Poll::Ready(a) = poll_once(&mut cond.lock()) else {
+            panic!("the lock is free")
+        };
+        let mut wait = cond.wait();
+        assert!(poll_once(&mut wait).is_pending());
+        let Poll::Ready(b) = poll_once(&mut cond.lock()) else {
+            panic!("the wait released the lock")
+        };
+        cond.notify(1).unwrap();
+        cond.release().unwrap(); // any task may release: `b` is now stale
+        assert_eq!(poll_once(&mut wait), Poll::Ready(Ok(())));
+        drop(wait);
+        drop(a);
+        assert!(!cond.locked());
+        let Poll::Ready(c) = poll_once(&mut cond.lock()) else {
+            panic!("the lock is free")
+        };
+        drop(b);
+        assert!(
+            cond.locked(),
+            "the stale guard released the new holder's lock"
+        );
+        drop(c);
+        assert!(!cond.locked());
     }
 }

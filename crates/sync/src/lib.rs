@@ -75,6 +75,15 @@ mod error;
 mod event;
 mod lock;
 mod semaphore;
+/// The state locks: std's, or loom's under `--cfg aio_loom` (`just loom`), so that
+/// tests/loom.rs can explore every interleaving of the primitives' critical sections.
+mod sync {
+    #[cfg(aio_loom)]
+    pub(crate) use loom::sync::{Mutex, MutexGuard};
+    pub(crate) use std::sync::PoisonError;
+    #[cfg(not(aio_loom))]
+    pub(crate) use std::sync::{Mutex, MutexGuard};
+}
 #[cfg(test)]
 mod test_util;
 pub mod waiters;

@@ -3,10 +3,10 @@
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::task::{Context, Poll};
 
 use crate::LockNotAcquired;
+use crate::sync::{Mutex, MutexGuard, PoisonError};
 use crate::waiters::{WaitList, WaiterState};
 
 /// A mutual-exclusion lock for tasks.
@@ -46,13 +46,18 @@ struct State {
     /// Counts acquisitions, so that a guard can tell whether the lock it took is still
     /// the one held (asyncio lets any task release the lock; see [`LockGuard`]).
     generation: u64,
+    /// The last generation handed out. Kept apart from `generation`, which a Condition's
+    /// wait sets back to an older one: a new acquisition must never reuse the number of a
+    /// guard still alive, or that guard's drop would release the new holder's lock.
+    issued: u64,
     waiters: WaitList,
 }
 
 impl State {
     fn take(&mut self) -> u64 {
         self.locked = true;
-        self.generation += 1;
+        self.issued += 1;
+        self.generation = self.issued;
         self.generation
     }
 }

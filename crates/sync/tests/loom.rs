@@ -1,0 +1,254 @@
+//! loom models of the primitives' hand-rolled synchronisation (`just loom`): every
+//! interleaving of two or three threads taking, handing over and giving up Lock,
+//! Semaphore, Event, Condition and Barrier, with each primitive's state lock replaced by
+//! loom's (`crate::sync` under `--cfg aio_loom`). A lost wake-up shows as a deadlock,
+//! which loom reports.
+//!
+//! Run with `RUSTFLAGS="--cfg aio_loom" cargo test --release --test loom -p aio-sync`
+//! (bounded by `LOOM_MAX_PREEMPTIONS=3` in `just loom`).
+#![cfg(aio_loom)]
+
+use std::future::Future;
+use std::num::NonZeroUsize;
+use std::pin::pin;
+use std::task::{Context, Poll, Waker};
+
+use aio_sync::{Barrier, Condition, Event, Lock, Semaphore};
+use loom::future::block_on;
+use loom::sync::Arc;
+use loom::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use loom::thread;
+
+/// Polls `fut` once with a waker that does nothing, then drops it: a waiter that joins the
+/// line and is cancelled (a timeout around it). Returns whether it completed.
+fn poll_then_cancel<F: Future>(fut: F) -> Option<F::Output> {
+    let mut fut = pin!(fut);
+    match fut.as_mut().poll(&mut Context::from_waker(Waker::noop())) {
+        Poll::Ready(output) => Some(output),
+        Poll::Pending => None,
+    }
+}
+
+#[test]
+fn lock_two_contenders_never_hold_it_together() {
+    loom::model(|| {
+        let lock = Arc::new(Lock::new());
+        let inside = Arc::new(AtomicUsize::new(0));
+        let threads: Vec<_> = (0..2)
+            .map(|_| {
+                let (lock, inside) = (Arc::clone(&lock), Arc::clone(&inside));
+                thread::spawn(move || {
+                    let guard = block_on(lock.lock());
+                    assert_eq!(inside.fetch_add(1, Ordering::SeqCst), 0, "two holders");
+                    inside.fetch_sub(1, Ordering::SeqCst);
+                    drop(guard);
+                })
+            })
+            .collect();
+        for thread in threads {
+            thread.join().unwrap();
+        }
+        assert!(!lock.locked());
+    });
+}
+
+#[test]
+fn lock_a_cancelled_waiter_passes_the_hand_off_on() {
+    loom::model(|| {
+        let lock = Arc::new(Lock::new());
+        assert!(lock.try_acquire());
+        let quitter = {
+            let lock = Arc::clone(&lock);
+            thread::spawn(move || {
+                // Joins the line (or finds the lock free) and gives up at once.
+                if poll_then_cancel(lock.acquire()).is_some() {
+                    lock.release().unwrap();
+                }
+            })
+        };
+        let stayer = {
+            let lock = Arc::clone(&lock);
+            thread::spawn(move || {
+                block_on(lock.acquire());
+                lock.release().unwrap();
+            })
+        };
+        lock.release().unwrap();
+        quitter.join().unwrap();
+        stayer.join().unwrap();
+        assert!(!lock.locked());
+        assert!(lock.try_acquire(), "nobody is left in line");
+    });
+}
+
+#[test]
+fn semaphore_permits_are_neither_leaked_nor_doubled() {
+    loom::model(|| {
+        let sem = Arc::new(Semaphore::new(1));
+        let inside = Arc::new(AtomicUsize::new(0));
+        let threads: Vec<_> = (0..2)
+            .map(|_| {
+                let (sem, inside) = (Arc::clone(&sem), Arc::clone(&inside));
+                thread::spawn(move || {
+                    let permit = block_on(sem.permit());
+                    assert_eq!(inside.fetch_add(1, Ordering::SeqCst), 0, "two holders");
+                    inside.fetch_sub(1, Ordering::SeqCst);
+                    drop(permit);
+                })
+            })
+            .collect();
+        for thread in threads {
+            thread.join().unwrap();
+        }
+        assert_eq!(sem.value(), 1);
+    });
+}
+
+#[test]
+fn semaphore_a_cancelled_waiter_passes_its_permit_on() {
+    loom::model(|| {
+        let sem = Arc::new(Semaphore::new(0));
+        let quitter = {
+            let sem = Arc::clone(&sem);
+            thread::spawn(move || {
+                if poll_then_cancel(sem.acquire()).is_some() {
+                    sem.release();
+                }
+            })
+        };
+        let stayer = {
+            let sem = Arc::clone(&sem);
+            thread::spawn(move || {
+                block_on(sem.acquire());
+                sem.release();
+            })
+        };
+        sem.release();
+        quitter.join().unwrap();
+        stayer.join().unwrap();
+        assert_eq!(sem.value(), 1, "the one permit is back");
+        assert!(!sem.locked());
+    });
+}
+
+#[test]
+fn event_set_wakes_every_waiter() {
+    loom::model(|| {
+        let event = Arc::new(Event::new());
+        let waiters: Vec<_> = (0..2)
+            .map(|_| {
+                let event = Arc::clone(&event);
+                thread::spawn(move || block_on(event.wait()))
+            })
+            .collect();
+        event.set();
+        for waiter in waiters {
+            waiter.join().unwrap();
+        }
+        assert!(event.is_set());
+    });
+}
+
+/// The race the Condition stress test found: `wait` released the lock before joining the
+/// waiters, and a notify_all from another thread in between was lost.
+#[test]
+fn condition_notify_all_reaches_a_waiter_that_is_just_releasing() {
+    loom::model(|| {
+        let cond = Arc::new(Condition::new());
+        let ready = Arc::new(AtomicBool::new(false));
+        let waiter = {
+            let (cond, ready) = (Arc::clone(&cond), Arc::clone(&ready));
+            thread::spawn(move || {
+                block_on(async {
+                    let _guard = cond.lock().await;
+                    cond.wait_for(|| ready.load(Ordering::SeqCst).then_some(()))
+                        .await
+                        .unwrap();
+                    assert!(cond.locked(), "wait_for returns with the lock held");
+                });
+            })
+        };
+        block_on(async {
+            let _guard = cond.lock().await;
+            ready.store(true, Ordering::SeqCst);
+            cond.notify_all().unwrap();
+        });
+        waiter.join().unwrap();
+        assert!(!cond.locked());
+    });
+}
+
+#[test]
+fn condition_a_cancelled_waiter_passes_its_notification_on() {
+    loom::model(|| {
+        let cond = Arc::new(Condition::new());
+        let ready = Arc::new(AtomicBool::new(false));
+        // The quitter (this thread) waits first, so that notify(1) picks it...
+        let guard = block_on(cond.lock());
+        let mut quitter = Box::pin(cond.wait());
+        let first = quitter
+            .as_mut()
+            .poll(&mut Context::from_waker(Waker::noop()));
+        assert!(
+            first.is_pending(),
+            "a wait never completes on its first poll"
+        );
+        let stayer = {
+            let (cond, ready) = (Arc::clone(&cond), Arc::clone(&ready));
+            thread::spawn(move || {
+                block_on(async {
+                    let _guard = cond.lock().await;
+                    cond.wait_for(|| ready.load(Ordering::SeqCst).then_some(()))
+                        .await
+                        .unwrap();
+                });
+            })
+        };
+        let notifier = {
+            let (cond, ready) = (Arc::clone(&cond), Arc::clone(&ready));
+            thread::spawn(move || {
+                block_on(async {
+                    let _guard = cond.lock().await;
+                    ready.store(true, Ordering::SeqCst);
+                    cond.notify(1).unwrap();
+                });
+            })
+        };
+        // ...and gives up while it may be being notified: the stayer must still wake.
+        drop(quitter);
+        drop(guard);
+        notifier.join().unwrap();
+        stayer.join().unwrap();
+        assert!(!cond.locked());
+    });
+}
+
+#[test]
+fn barrier_two_parties_pass_with_distinct_indices() {
+    loom::model(|| {
+        let barrier = Arc::new(Barrier::new(NonZeroUsize::new(2).unwrap()));
+        let other = {
+            let barrier = Arc::clone(&barrier);
+            thread::spawn(move || block_on(barrier.wait()).unwrap())
+        };
+        let mine = block_on(barrier.wait()).unwrap();
+        let theirs = other.join().unwrap();
+        assert_eq!(mine + theirs, 1, "indices 0 and 1");
+        assert_eq!(barrier.n_waiting(), 0);
+        assert!(!barrier.broken());
+    });
+}
+
+#[test]
+fn barrier_abort_wakes_a_waiting_party() {
+    loom::model(|| {
+        let barrier = Arc::new(Barrier::new(NonZeroUsize::new(2).unwrap()));
+        let waiting = {
+            let barrier = Arc::clone(&barrier);
+            thread::spawn(move || block_on(barrier.wait()))
+        };
+        barrier.abort();
+        assert!(waiting.join().unwrap().is_err(), "broken, not passed");
+        assert!(barrier.broken());
+    });
+}
