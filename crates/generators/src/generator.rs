@@ -9,7 +9,7 @@ use std::task::{Context, Poll};
 
 use futures_lite::Stream;
 
-use crate::co::{Input, Mailbox, Shared};
+use crate::co::{Input, Mailbox};
 use crate::{Co, GeneratorError, Thrown};
 
 /// Where the body is.
@@ -27,14 +27,19 @@ enum State {
     Done,
 }
 
-/// The body and where it is. Behind a `Mutex` so that `anext`/`asend`/... can take `&self`:
-/// two requests in flight at once are then possible, as in Python, and the second one is
-/// told `AlreadyRunning`. The `Stream` path has `&mut self` and never locks it.
-struct Core<F> {
+/// The body, where it is, and its mailbox. Behind a `Mutex` so that `anext`/`asend`/...
+/// can take `&self`: two requests in flight at once are then possible, as in Python, and
+/// the second one is told `AlreadyRunning`. The `Stream` path has `&mut self` and never
+/// locks it.
+struct Core<T, S, E, F> {
     state: State,
     /// `Pin<Box<..>>` so that the body can be moved out (to close it on drop) without
     /// `unsafe`. One allocation per generator, none per item.
     body: Option<Pin<Box<F>>>,
+    /// The generator's number, which its `Co` knows it by.
+    id: u64,
+    /// The mailbox, lent to the body while it is polled (`None` only then).
+    mailbox: Option<Box<Mailbox<T, S, E>>>,
 }
 
 /// What one step of the body ended with.
@@ -45,7 +50,7 @@ enum Step<T, E> {
     Returned(Result<(), Thrown<E>>),
 }
 
-type Finalizer<T, S, E, F> = Box<dyn FnOnce(Pin<Box<F>>, Shared<T, S, E>) + Send + Sync>;
+type Finalizer<T, S, E, F> = Box<dyn FnOnce(Core<T, S, E, F>) + Send + Sync>;
 
 /// An async generator: an async body that hands values out with
 /// [`co.yield_(v).await`](Co::yield_), run lazily, one step per request.
@@ -128,14 +133,16 @@ type Finalizer<T, S, E, F> = Box<dyn FnOnce(Pin<Box<F>>, Shared<T, S, E>) + Send
 /// drop((first, second));
 /// ```
 pub struct AsyncGenerator<T, S, E, F> {
-    core: Mutex<Core<F>>,
-    slot: Shared<T, S, E>,
+    core: Mutex<Core<T, S, E, F>>,
     finalizer: Option<Finalizer<T, S, E, F>>,
 }
 
 impl<T, S, E, F> AsyncGenerator<T, S, E, F>
 where
     F: Future<Output = Result<(), Thrown<E>>>,
+    T: 'static,
+    S: 'static,
+    E: 'static,
 {
     /// Creates a generator whose body is `body(co)`; nothing of the body runs yet.
     ///
@@ -146,14 +153,16 @@ where
     /// of the generator function before the first `anext`). Annotate the yielder
     /// (`|mut co: Co<u32>|`) so that the item, send and error types are known.
     pub fn new(body: impl FnOnce(Co<T, S, E>) -> F) -> Self {
-        let slot = Mailbox::new();
-        let future = body(Co::new(slot.clone()));
+        let (mailbox, co) = Mailbox::new();
+        let id = co.id();
+        let future = body(co);
         AsyncGenerator {
             core: Mutex::new(Core {
                 state: State::Fresh,
                 body: Some(Box::pin(future)),
+                id,
+                mailbox: Some(mailbox),
             }),
-            slot,
             finalizer: None,
         }
     }
@@ -299,9 +308,9 @@ where
     /// there, later, exactly once. An error from that close (an ignored `GeneratorExit`)
     /// is dropped; asyncio logs it through the loop's exception handler.
     pub fn close_on_drop<R: aio_rt::Runtime>(mut self, rt: R) -> Self {
-        self.finalizer = Some(Box::new(move |body, slot| {
+        self.finalizer = Some(Box::new(move |core| {
             // Dropping the join handle does not cancel the task.
-            drop(rt.spawn(finalize(body, slot)));
+            drop(rt.spawn(finalize(core)));
         }));
         self
     }
@@ -309,47 +318,45 @@ where
 
 /// The close that [`AsyncGenerator::close_on_drop`] spawns: the generator's parts, taken out
 /// of it on drop, are put back into a new generator that is closed as `aclose` would.
-async fn finalize<T, S, E, F>(body: Pin<Box<F>>, slot: Shared<T, S, E>)
+async fn finalize<T, S, E, F>(core: Core<T, S, E, F>)
 where
     F: Future<Output = Result<(), Thrown<E>>>,
+    T: 'static,
+    S: 'static,
+    E: 'static,
 {
     let generator = AsyncGenerator {
-        core: Mutex::new(Core {
-            state: State::Suspended,
-            body: Some(body),
-        }),
-        slot,
+        core: Mutex::new(core),
         finalizer: None,
     };
     let _ = generator.aclose().await;
 }
 
-impl<T, S, E, F> AsyncGenerator<T, S, E, F>
+impl<T, S, E, F> Core<T, S, E, F>
 where
     F: Future<Output = Result<(), Thrown<E>>>,
+    T: 'static,
+    S: 'static,
+    E: 'static,
 {
-    /// Runs the body of `core` for one poll, after delivering `input` if the step starts.
-    fn poll_step(
-        core: &mut Core<F>,
-        slot: &Mailbox<T, S, E>,
-        input: Option<Input<S, E>>,
-        cx: &mut Context<'_>,
-    ) -> Poll<Step<T, E>> {
-        if let Some(input) = input {
-            slot.put_input(input);
-        }
+    /// Runs the body for one poll, after delivering `input` if the step starts.
+    fn poll_step(&mut self, input: Option<Input<S, E>>, cx: &mut Context<'_>) -> Poll<Step<T, E>> {
+        let core = self;
         core.state = State::Running;
         let Some(body) = core.body.as_mut() else {
             core.state = State::Done;
             return Poll::Ready(Step::Returned(Ok(())));
         };
-        match body.as_mut().poll(cx) {
+        let (poll, out) = Mailbox::lend(&mut core.mailbox, core.id, input, || {
+            body.as_mut().poll(cx)
+        });
+        match poll {
             Poll::Ready(result) => {
                 core.state = State::Done;
                 core.body = None;
                 Poll::Ready(Step::Returned(result))
             }
-            Poll::Pending => match slot.take_out() {
+            Poll::Pending => match out {
                 Some(value) => {
                     core.state = State::Suspended;
                     Poll::Ready(Step::Yielded(value))
@@ -385,6 +392,9 @@ pub struct Request<'a, T, S, E, F> {
 impl<T, S, E, F> Request<'_, T, S, E, F>
 where
     F: Future<Output = Result<(), Thrown<E>>>,
+    T: 'static,
+    S: 'static,
+    E: 'static,
 {
     /// One poll of the request: `Ok(Some(value))` for a yielded value, `Ok(None)` for a
     /// clean close (only a close asks for one).
@@ -424,12 +434,7 @@ where
             }
             self.started = true;
         }
-        let step = std::task::ready!(AsyncGenerator::poll_step(
-            core,
-            &generator.slot,
-            self.input.take(),
-            cx
-        ));
+        let step = std::task::ready!(core.poll_step(self.input.take(), cx));
         Poll::Ready(match (step, self.kind) {
             (Step::Yielded(_), Kind::Close) => Err(GeneratorError::IgnoredGeneratorExit),
             (Step::Yielded(value), _) => Ok(Some(value)),
@@ -445,6 +450,9 @@ where
 impl<T, S, E, F> Future for Request<'_, T, S, E, F>
 where
     F: Future<Output = Result<(), Thrown<E>>>,
+    T: 'static,
+    S: 'static,
+    E: 'static,
 {
     type Output = Result<T, GeneratorError<E>>;
 
@@ -492,6 +500,9 @@ pub struct Close<'a, T, S, E, F> {
 impl<T, S, E, F> Future for Close<'_, T, S, E, F>
 where
     F: Future<Output = Result<(), Thrown<E>>>,
+    T: 'static,
+    S: 'static,
+    E: 'static,
 {
     type Output = Result<(), GeneratorError<E>>;
 
@@ -525,6 +536,9 @@ impl<T, S, E, F> fmt::Debug for Close<'_, T, S, E, F> {
 impl<T, S, E, F> Stream for AsyncGenerator<T, S, E, F>
 where
     F: Future<Output = Result<(), Thrown<E>>>,
+    T: 'static,
+    S: 'static,
+    E: 'static,
 {
     type Item = Result<T, E>;
 
@@ -538,7 +552,7 @@ where
         if core.state == State::Done {
             return Poll::Ready(None);
         }
-        let Poll::Ready(step) = AsyncGenerator::poll_step(core, &this.slot, None, cx) else {
+        let Poll::Ready(step) = core.poll_step(None, cx) else {
             // Mid-step, and no request owns the step: if this `next()` is dropped, an
             // `anext()` may take the step over, as after a dropped request.
             core.state = State::Abandoned;
@@ -564,10 +578,14 @@ impl<T, S, E, F> Drop for AsyncGenerator<T, S, E, F> {
         // Only a generator paused at a yield has cleanup to run. One dropped in the middle
         // of a step (its request was dropped) is dropped as it is: Python cannot collect a
         // generator that a task is running.
-        if core.state == State::Suspended {
-            if let Some(body) = core.body.take() {
-                finalizer(body, self.slot.clone());
-            }
+        if core.state == State::Suspended && core.body.is_some() {
+            let core = Core {
+                state: State::Suspended,
+                body: core.body.take(),
+                id: core.id,
+                mailbox: core.mailbox.take(),
+            };
+            finalizer(core);
         }
     }
 }
