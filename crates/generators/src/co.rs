@@ -51,7 +51,13 @@ impl<T: 'static, S: 'static, E: 'static> Mailbox<T, S, E> {
     /// A mailbox for a new generator, and the `Co` that goes with it.
     pub(crate) fn new() -> (Box<Self>, Co<T, S, E>) {
         let id = NEXT_ID.fetch_add(1, Ordering::Relaxed);
-        (Self::with_id(id), Co { id, _types: PhantomData })
+        (
+            Self::with_id(id),
+            Co {
+                id,
+                _types: PhantomData,
+            },
+        )
     }
 
     fn with_id(id: u64) -> Box<Self> {
@@ -195,7 +201,9 @@ impl<T: 'static, S: 'static, E: 'static> Future for Yield<'_, T, S, E> {
             // Outside its generator's poll (the `Co` was moved elsewhere) the value stays
             // here and the yield waits forever.
             let value = &mut this.value;
-            with_lent(id, |mailbox: &mut Mailbox<T, S, E>| mailbox.out = value.take());
+            with_lent(id, |mailbox: &mut Mailbox<T, S, E>| {
+                mailbox.out = value.take()
+            });
             return Poll::Pending;
         }
         match with_lent(id, |mailbox: &mut Mailbox<T, S, E>| mailbox.input.take()) {
@@ -218,5 +226,70 @@ impl<T, S, E> fmt::Debug for Yield<'_, T, S, E> {
         f.debug_struct("Yield")
             .field("handed_out", &self.value.is_none())
             .finish_non_exhaustive()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::future::Future;
+    use std::pin::pin;
+    use std::task::{Context, Poll, Waker};
+
+    use futures_lite::StreamExt;
+
+    use super::LENT;
+    use crate::{AsyncGenerator, Co};
+
+    fn poll_once<F: Future>(future: std::pin::Pin<&mut F>) -> Poll<F::Output> {
+        future.poll(&mut Context::from_waker(Waker::noop()))
+    }
+
+    #[test]
+    fn a_yield_outside_its_generator_waits_and_feeds_no_other_generator() {
+        let mut stolen = None;
+        let mut first = AsyncGenerator::new(|co: Co<u32>| {
+            stolen = Some(co);
+            async { Ok(()) }
+        });
+        let mut co = stolen.take().expect("the body got its co");
+        // Outside any generator's poll: nowhere to put the value.
+        assert!(poll_once(pin!(co.yield_(1))).is_pending());
+        // Inside another generator of the same item type: not its mailbox either.
+        let mut second = AsyncGenerator::new(move |_own: Co<u32>| async move {
+            assert!(poll_once(pin!(co.yield_(2))).is_pending());
+            std::future::pending::<()>().await;
+            Ok(())
+        });
+        let next = poll_once(pin!(second.next()));
+        assert!(
+            next.is_pending(),
+            "the stray 2 was not taken for a yield: {next:?}"
+        );
+        let next = poll_once(pin!(first.next()));
+        assert!(matches!(next, Poll::Ready(None)), "{next:?}");
+    }
+
+    #[test]
+    fn a_panicking_body_leaves_nothing_lent() {
+        let mut boom = AsyncGenerator::new(|mut co: Co<u32>| async move {
+            co.yield_(1).await?;
+            panic!("boom");
+        });
+        let next = poll_once(pin!(boom.next()));
+        assert!(matches!(next, Poll::Ready(Some(Ok(1)))), "{next:?}");
+        let caught = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            let _ = poll_once(pin!(boom.next()));
+        }));
+        assert!(caught.is_err(), "the panic went through");
+        assert!(
+            LENT.take().is_none(),
+            "the mailbox went back to its generator"
+        );
+        let mut after = AsyncGenerator::new(|mut co: Co<u32>| async move {
+            co.yield_(7).await?;
+            Ok(())
+        });
+        let next = poll_once(pin!(after.next()));
+        assert!(matches!(next, Poll::Ready(Some(Ok(7)))), "{next:?}");
     }
 }

@@ -152,6 +152,10 @@ where
     /// `async move` block, which runs only on the first request (as Python runs nothing
     /// of the generator function before the first `anext`). Annotate the yielder
     /// (`|mut co: Co<u32>|`) so that the item, send and error types are known.
+    ///
+    /// The item, send and error types are `'static` (owned values, as Python's objects
+    /// are): the body reaches its mailbox through a type-erased thread-local (see the
+    /// crate docs, "Why this design").
     pub fn new(body: impl FnOnce(Co<T, S, E>) -> F) -> Self {
         let (mailbox, co) = Mailbox::new();
         let id = co.id();
@@ -347,9 +351,8 @@ where
             core.state = State::Done;
             return Poll::Ready(Step::Returned(Ok(())));
         };
-        let (poll, out) = Mailbox::lend(&mut core.mailbox, core.id, input, || {
-            body.as_mut().poll(cx)
-        });
+        let (poll, out) =
+            Mailbox::lend(&mut core.mailbox, core.id, input, || body.as_mut().poll(cx));
         match poll {
             Poll::Ready(result) => {
                 core.state = State::Done;
