@@ -9,7 +9,7 @@ use std::task::{Context, Poll};
 
 use futures_lite::Stream;
 
-use crate::co::{Input, Mailbox};
+use crate::co::{Input, Mailbox, Shared};
 use crate::{Co, GeneratorError, Thrown};
 
 /// Where the body is.
@@ -27,19 +27,14 @@ enum State {
     Done,
 }
 
-/// The body, where it is, and its mailbox. Behind a `Mutex` so that `anext`/`asend`/...
-/// can take `&self`: two requests in flight at once are then possible, as in Python, and
-/// the second one is told `AlreadyRunning`. The `Stream` path has `&mut self` and never
-/// locks it.
-struct Core<T, S, E, F> {
+/// The body and where it is. Behind a `Mutex` so that `anext`/`asend`/... can take `&self`:
+/// two requests in flight at once are then possible, as in Python, and the second one is
+/// told `AlreadyRunning`. The `Stream` path has `&mut self` and never locks it.
+struct Core<F> {
     state: State,
     /// `Pin<Box<..>>` so that the body can be moved out (to close it on drop) without
     /// `unsafe`. One allocation per generator, none per item.
     body: Option<Pin<Box<F>>>,
-    /// The generator's number, which its `Co` knows it by.
-    id: u64,
-    /// The mailbox, lent to the body while it is polled (`None` only then).
-    mailbox: Option<Box<Mailbox<T, S, E>>>,
 }
 
 /// What one step of the body ended with.
@@ -50,7 +45,7 @@ enum Step<T, E> {
     Returned(Result<(), Thrown<E>>),
 }
 
-type Finalizer<T, S, E, F> = Box<dyn FnOnce(Core<T, S, E, F>) + Send + Sync>;
+type Finalizer<T, S, E, F> = Box<dyn FnOnce(Pin<Box<F>>, Shared<T, S, E>) + Send + Sync>;
 
 /// An async generator: an async body that hands values out with
 /// [`co.yield_(v).await`](Co::yield_), run lazily, one step per request.
@@ -133,16 +128,14 @@ type Finalizer<T, S, E, F> = Box<dyn FnOnce(Core<T, S, E, F>) + Send + Sync>;
 /// drop((first, second));
 /// ```
 pub struct AsyncGenerator<T, S, E, F> {
-    core: Mutex<Core<T, S, E, F>>,
+    core: Mutex<Core<F>>,
+    slot: Shared<T, S, E>,
     finalizer: Option<Finalizer<T, S, E, F>>,
 }
 
 impl<T, S, E, F> AsyncGenerator<T, S, E, F>
 where
     F: Future<Output = Result<(), Thrown<E>>>,
-    T: 'static,
-    S: 'static,
-    E: 'static,
 {
     /// Creates a generator whose body is `body(co)`; nothing of the body runs yet.
     ///
@@ -152,21 +145,15 @@ where
     /// `async move` block, which runs only on the first request (as Python runs nothing
     /// of the generator function before the first `anext`). Annotate the yielder
     /// (`|mut co: Co<u32>|`) so that the item, send and error types are known.
-    ///
-    /// The item, send and error types are `'static` (owned values, as Python's objects
-    /// are): the body reaches its mailbox through a type-erased thread-local (see the
-    /// crate docs, "Why this design").
     pub fn new(body: impl FnOnce(Co<T, S, E>) -> F) -> Self {
-        let (mailbox, co) = Mailbox::new();
-        let id = co.id();
-        let future = body(co);
+        let slot = Mailbox::new();
+        let future = body(Co::new(slot.clone()));
         AsyncGenerator {
             core: Mutex::new(Core {
                 state: State::Fresh,
                 body: Some(Box::pin(future)),
-                id,
-                mailbox: Some(mailbox),
             }),
+            slot,
             finalizer: None,
         }
     }
@@ -312,9 +299,9 @@ where
     /// there, later, exactly once. An error from that close (an ignored `GeneratorExit`)
     /// is dropped; asyncio logs it through the loop's exception handler.
     pub fn close_on_drop<R: aio_rt::Runtime>(mut self, rt: R) -> Self {
-        self.finalizer = Some(Box::new(move |core| {
+        self.finalizer = Some(Box::new(move |body, slot| {
             // Dropping the join handle does not cancel the task.
-            drop(rt.spawn(finalize(core)));
+            drop(rt.spawn(finalize(body, slot)));
         }));
         self
     }
@@ -322,44 +309,47 @@ where
 
 /// The close that [`AsyncGenerator::close_on_drop`] spawns: the generator's parts, taken out
 /// of it on drop, are put back into a new generator that is closed as `aclose` would.
-async fn finalize<T, S, E, F>(core: Core<T, S, E, F>)
+async fn finalize<T, S, E, F>(body: Pin<Box<F>>, slot: Shared<T, S, E>)
 where
     F: Future<Output = Result<(), Thrown<E>>>,
-    T: 'static,
-    S: 'static,
-    E: 'static,
 {
     let generator = AsyncGenerator {
-        core: Mutex::new(core),
+        core: Mutex::new(Core {
+            state: State::Suspended,
+            body: Some(body),
+        }),
+        slot,
         finalizer: None,
     };
     let _ = generator.aclose().await;
 }
 
-impl<T, S, E, F> Core<T, S, E, F>
+impl<T, S, E, F> AsyncGenerator<T, S, E, F>
 where
     F: Future<Output = Result<(), Thrown<E>>>,
-    T: 'static,
-    S: 'static,
-    E: 'static,
 {
-    /// Runs the body for one poll, after delivering `input` if the step starts.
-    fn poll_step(&mut self, input: Option<Input<S, E>>, cx: &mut Context<'_>) -> Poll<Step<T, E>> {
-        let core = self;
+    /// Runs the body of `core` for one poll, after delivering `input` if the step starts.
+    fn poll_step(
+        core: &mut Core<F>,
+        slot: &Mailbox<T, S, E>,
+        input: Option<Input<S, E>>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Step<T, E>> {
+        if let Some(input) = input {
+            slot.put_input(input);
+        }
         core.state = State::Running;
         let Some(body) = core.body.as_mut() else {
             core.state = State::Done;
             return Poll::Ready(Step::Returned(Ok(())));
         };
-        let (poll, out) =
-            Mailbox::lend(&mut core.mailbox, core.id, input, || body.as_mut().poll(cx));
-        match poll {
+        match body.as_mut().poll(cx) {
             Poll::Ready(result) => {
                 core.state = State::Done;
                 core.body = None;
                 Poll::Ready(Step::Returned(result))
             }
-            Poll::Pending => match out {
+            Poll::Pending => match slot.take_out() {
                 Some(value) => {
                     core.state = State::Suspended;
                     Poll::Ready(Step::Yielded(value))
@@ -395,9 +385,6 @@ pub struct Request<'a, T, S, E, F> {
 impl<T, S, E, F> Request<'_, T, S, E, F>
 where
     F: Future<Output = Result<(), Thrown<E>>>,
-    T: 'static,
-    S: 'static,
-    E: 'static,
 {
     /// One poll of the request: `Ok(Some(value))` for a yielded value, `Ok(None)` for a
     /// clean close (only a close asks for one).
@@ -437,7 +424,12 @@ where
             }
             self.started = true;
         }
-        let step = std::task::ready!(core.poll_step(self.input.take(), cx));
+        let step = std::task::ready!(AsyncGenerator::poll_step(
+            core,
+            &generator.slot,
+            self.input.take(),
+            cx
+        ));
         Poll::Ready(match (step, self.kind) {
             (Step::Yielded(_), Kind::Close) => Err(GeneratorError::IgnoredGeneratorExit),
             (Step::Yielded(value), _) => Ok(Some(value)),
@@ -453,9 +445,6 @@ where
 impl<T, S, E, F> Future for Request<'_, T, S, E, F>
 where
     F: Future<Output = Result<(), Thrown<E>>>,
-    T: 'static,
-    S: 'static,
-    E: 'static,
 {
     type Output = Result<T, GeneratorError<E>>;
 
@@ -503,9 +492,6 @@ pub struct Close<'a, T, S, E, F> {
 impl<T, S, E, F> Future for Close<'_, T, S, E, F>
 where
     F: Future<Output = Result<(), Thrown<E>>>,
-    T: 'static,
-    S: 'static,
-    E: 'static,
 {
     type Output = Result<(), GeneratorError<E>>;
 
@@ -539,9 +525,6 @@ impl<T, S, E, F> fmt::Debug for Close<'_, T, S, E, F> {
 impl<T, S, E, F> Stream for AsyncGenerator<T, S, E, F>
 where
     F: Future<Output = Result<(), Thrown<E>>>,
-    T: 'static,
-    S: 'static,
-    E: 'static,
 {
     type Item = Result<T, E>;
 
@@ -555,7 +538,7 @@ where
         if core.state == State::Done {
             return Poll::Ready(None);
         }
-        let Poll::Ready(step) = core.poll_step(None, cx) else {
+        let Poll::Ready(step) = AsyncGenerator::poll_step(core, &this.slot, None, cx) else {
             // Mid-step, and no request owns the step: if this `next()` is dropped, an
             // `anext()` may take the step over, as after a dropped request.
             core.state = State::Abandoned;
@@ -581,14 +564,10 @@ impl<T, S, E, F> Drop for AsyncGenerator<T, S, E, F> {
         // Only a generator paused at a yield has cleanup to run. One dropped in the middle
         // of a step (its request was dropped) is dropped as it is: Python cannot collect a
         // generator that a task is running.
-        if core.state == State::Suspended && core.body.is_some() {
-            let core = Core {
-                state: State::Suspended,
-                body: core.body.take(),
-                id: core.id,
-                mailbox: core.mailbox.take(),
-            };
-            finalizer(core);
+        if core.state == State::Suspended {
+            if let Some(body) = core.body.take() {
+                finalizer(body, self.slot.clone());
+            }
         }
     }
 }

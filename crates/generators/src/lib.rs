@@ -105,29 +105,25 @@
 //!
 //! # Why this design
 //!
-//! A generator is the body's future plus a small mailbox that the generator owns and lends
-//! to the body, through a thread-local, only while it polls the body: the body's
-//! `co.yield_(v)` puts `v` in the mailbox and returns `Pending`; the generator, which is
-//! polling the body, finds the value and returns it; the next request puts its input in the
-//! mailbox and polls the body again, and the paused `yield_` reads it. No macro, no
-//! `unsafe`, no lock or atomic operation per item: it is `Send` when its parts are, so it
-//! can be spawned, and its requests can be shared (`&self`), which is what makes asyncio's
-//! "already running" a real, testable state rather than a borrow error. The price: items,
-//! sent values and errors are `'static` (owned, as Python objects are), because the
-//! thread-local holds the mailbox type-erased (`Box<dyn Any>`).
+//! A generator is the body's future plus a small shared slot (`Arc<Mutex<..>>`): the
+//! body's `co.yield_(v)` puts `v` in the slot and returns `Pending`; the generator, which
+//! is polling the body, finds the value and returns it; the next request puts its input in
+//! the slot and polls the body again, and the paused `yield_` reads it. No macro, no
+//! `unsafe`, no thread-local: it is `Send` when its parts are, so it can be spawned, and
+//! its requests can be shared (`&self`), which is what makes asyncio's "already running"
+//! a real, testable state rather than a borrow error.
 //!
 //! - [async-stream](https://docs.rs/async-stream) gives the nicest syntax (`yield v`
-//!   inside a `stream! { }` macro) and passes values through a thread-local slot too, but
-//!   a slot on the consumer's stack, reached with `unsafe` code; it has no
-//!   `asend`/`athrow`/`aclose`.
+//!   inside a `stream! { }` macro) and passes values through a thread-local slot with
+//!   `unsafe` code; it has no `asend`/`athrow`/`aclose`.
 //! - [genawaiter](https://docs.rs/genawaiter) is the closest relative: shared state
 //!   between the body and the generator, resume arguments (like `asend`), with `Rc`
 //!   (`rc`), `Arc` (`sync`) and stack-pinned (`stack`, with `unsafe`) flavours; it has no
 //!   throw or close, and its generators are not `Stream`s unless the resume type is `()`.
 //!
 //! This crate needs the throw / close half of the protocol and asyncio's errors, and
-//! forbids `unsafe`; the price is a few thread-local accesses and type checks per item
-//! (see `cargo run --release -p aio-harness -- bench generators`).
+//! forbids `unsafe`; the price is a mutex locked twice per item (see the benchmark:
+//! `cargo run --release -p aio-generators --example bench`).
 //!
 //! # What is inside
 //!

@@ -199,7 +199,11 @@ impl WaitList {
     ///
     /// Python: `for fut in waiters: fut.set_result(True)` (asyncio.Condition.notify_all)
     pub fn wake_all(&mut self) -> usize {
-        self.entries.iter_mut().map(Entry::wake).filter(|&woke| woke).count()
+        self.entries
+            .iter_mut()
+            .map(Entry::wake)
+            .filter(|&woke| woke)
+            .count()
     }
 
     /// Removes every waiter and wakes them in FIFO order; returns how many.
