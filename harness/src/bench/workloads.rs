@@ -170,7 +170,7 @@ pub static WORKLOADS: &[Workload] = &[
         name: "lock",
         family: "sync",
         description: "lock + unlock, 100 tasks contending",
-        native: "async_lock::Mutex",
+        native: "async_lock::Mutex (not FIFO-strict: an unlocking task may take the lock straight back)",
         size: (1_000_000, 200_000),
         run: super::prims::lock,
         python: Some("sync_lock"),
