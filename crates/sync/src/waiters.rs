@@ -24,8 +24,36 @@ pub struct WaitList {
 
 struct Entry {
     id: u64,
-    waker: Waker,
-    woken: bool,
+    /// The waker to wake; `None` once woken. A wake-up consumes the waker (`wake`, not
+    /// `wake_by_ref`): on most executors that saves a reference-count increment and
+    /// decrement per wake-up.
+    waker: Option<Waker>,
+}
+
+impl Entry {
+    fn woken(&self) -> bool {
+        self.waker.is_none()
+    }
+
+    /// Wakes the waiter unless it was woken already; returns whether it did.
+    fn wake(&mut self) -> bool {
+        match self.waker.take() {
+            Some(waker) => {
+                waker.wake();
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Stores `waker` as the one to wake, unless it would wake the same task.
+    fn update(&mut self, waker: &Waker) {
+        if let Some(stored) = &mut self.waker {
+            if !stored.will_wake(waker) {
+                stored.clone_from(waker);
+            }
+        }
+    }
 }
 
 /// Where a waiter stands, as [`WaitList::state`] reports it.
@@ -57,8 +85,7 @@ impl WaitList {
         self.next_id += 1;
         self.entries.push_back(Entry {
             id,
-            waker: waker.clone(),
-            woken: false,
+            waker: Some(waker.clone()),
         });
         id
     }
@@ -83,13 +110,11 @@ impl WaitList {
             return WaiterState::Gone;
         };
         let entry = &mut self.entries[i];
-        if entry.woken {
+        if entry.woken() {
             self.entries.remove(i);
             WaiterState::Woken
         } else {
-            if !entry.waker.will_wake(waker) {
-                entry.waker = waker.clone();
-            }
+            entry.update(waker);
             WaiterState::Waiting
         }
     }
@@ -102,12 +127,10 @@ impl WaitList {
             None => WaiterState::Gone,
             Some(i) => {
                 let entry = &mut self.entries[i];
-                if entry.woken {
+                if entry.woken() {
                     WaiterState::Woken
                 } else {
-                    if !entry.waker.will_wake(waker) {
-                        entry.waker = waker.clone();
-                    }
+                    entry.update(waker);
                     WaiterState::Waiting
                 }
             }
@@ -120,7 +143,7 @@ impl WaitList {
     pub fn peek(&self, id: u64) -> WaiterState {
         match self.index(id) {
             None => WaiterState::Gone,
-            Some(i) if self.entries[i].woken => WaiterState::Woken,
+            Some(i) if self.entries[i].woken() => WaiterState::Woken,
             Some(_) => WaiterState::Waiting,
         }
     }
@@ -133,7 +156,7 @@ impl WaitList {
             None => WaiterState::Gone,
             Some(i) => {
                 let entry = self.entries.remove(i).expect("index is in bounds");
-                if entry.woken {
+                if entry.woken() {
                     WaiterState::Woken
                 } else {
                     WaiterState::Waiting
@@ -147,14 +170,7 @@ impl WaitList {
     ///
     /// Python: `asyncio.Lock._wake_up_first`
     pub fn wake_front(&mut self) -> bool {
-        match self.entries.front_mut() {
-            Some(entry) if !entry.woken => {
-                entry.woken = true;
-                entry.waker.wake_by_ref();
-                true
-            }
-            _ => false,
-        }
+        self.entries.front_mut().is_some_and(Entry::wake)
     }
 
     /// Wakes the first waiter that is not woken yet, leaving it in the list; returns
@@ -162,14 +178,7 @@ impl WaitList {
     ///
     /// Python: `asyncio.Semaphore._wake_up_next`
     pub fn wake_first(&mut self) -> bool {
-        match self.entries.iter_mut().find(|entry| !entry.woken) {
-            Some(entry) => {
-                entry.woken = true;
-                entry.waker.wake_by_ref();
-                true
-            }
-            None => false,
-        }
+        self.entries.iter_mut().any(Entry::wake)
     }
 
     /// Removes the front waiter and wakes it; returns whether there was one.
@@ -177,8 +186,8 @@ impl WaitList {
     /// Python: `asyncio.Queue._wakeup_next` (it pops the future it wakes)
     pub fn pop_wake(&mut self) -> bool {
         match self.entries.pop_front() {
-            Some(entry) => {
-                entry.waker.wake();
+            Some(mut entry) => {
+                entry.wake();
                 true
             }
             None => false,
@@ -190,13 +199,11 @@ impl WaitList {
     ///
     /// Python: `for fut in waiters: fut.set_result(True)` (asyncio.Condition.notify_all)
     pub fn wake_all(&mut self) -> usize {
-        let mut woken = 0;
-        for entry in self.entries.iter_mut().filter(|entry| !entry.woken) {
-            entry.woken = true;
-            entry.waker.wake_by_ref();
-            woken += 1;
-        }
-        woken
+        self.entries
+            .iter_mut()
+            .map(Entry::wake)
+            .filter(|&woke| woke)
+            .count()
     }
 
     /// Removes every waiter and wakes them in FIFO order; returns how many.
@@ -204,8 +211,8 @@ impl WaitList {
     /// Python: `asyncio.Event.set` (every waiting future gets its result)
     pub fn drain_wake(&mut self) -> usize {
         let count = self.entries.len();
-        for entry in self.entries.drain(..) {
-            entry.waker.wake();
+        for mut entry in self.entries.drain(..) {
+            entry.wake();
         }
         count
     }
@@ -228,13 +235,13 @@ impl WaitList {
     ///
     /// Python: `any(not w.done() for w in waiters)`
     pub fn has_waiting(&self) -> bool {
-        self.entries.iter().any(|entry| !entry.woken)
+        self.entries.iter().any(|entry| !entry.woken())
     }
 }
 
 impl fmt::Debug for WaitList {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let woken = self.entries.iter().filter(|entry| entry.woken).count();
+        let woken = self.entries.iter().filter(|entry| entry.woken()).count();
         f.debug_struct("WaitList")
             .field("len", &self.entries.len())
             .field("woken", &woken)

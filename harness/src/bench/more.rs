@@ -106,6 +106,18 @@ async fn drain(mut items: impl Stream<Item = u64> + Unpin) -> u64 {
 /// `n` integers through an async generator (`async for x in agen()`) on `kind`, against a
 /// hand-written `Stream` (CPython: `harness/bench/generators_items.py`).
 pub(super) fn async_generator(kind: RuntimeKind, variant: Variant, n: usize) -> Sample {
+    generator_items(kind, variant, n, false)
+}
+
+/// As [`async_generator`], against `futures_lite::stream::unfold` (an async closure
+/// per item, the other usual way to write a stream without a state machine).
+pub(super) fn async_generator_unfold(kind: RuntimeKind, variant: Variant, n: usize) -> Sample {
+    generator_items(kind, variant, n, true)
+}
+
+/// `n` integers through our async generator, or through the native stream (`unfold`, or
+/// a hand-written `Stream`), all consumed the same way.
+fn generator_items(kind: RuntimeKind, variant: Variant, n: usize, unfold: bool) -> Sample {
     let n64 = n as u64;
     let expected = n64.wrapping_mul(n64.wrapping_sub(1)) / 2;
     let sum = Arc::new(AtomicUsize::new(0));
@@ -123,6 +135,12 @@ pub(super) fn async_generator(kind: RuntimeKind, variant: Variant, n: usize) -> 
                     Ok(x) => x,
                 }))
                 .await
+            }
+            Variant::Native if unfold => {
+                let items = std::pin::pin!(futures_lite::stream::unfold(0u64, |i| async move {
+                    (i < n64).then_some((i, i + 1))
+                }));
+                drain(items).await
             }
             Variant::Native => drain(Counter { next: 0, end: n64 }).await,
         };

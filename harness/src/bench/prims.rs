@@ -107,14 +107,36 @@ pub(super) fn queue_mpmc(kind: RuntimeKind, variant: Variant, n: usize) -> Sampl
 }
 
 /// 100 tasks each lock and unlock `n / 100` times. Ours: `aio_sync::Lock`; native:
-/// `async_lock::Mutex`.
+/// `async_lock::Mutex` (it lets an unlocking task take the lock straight back).
 pub(super) fn lock(kind: RuntimeKind, variant: Variant, n: usize) -> Sample {
+    lock_against(kind, variant, n, false)
+}
+
+/// As [`lock`], against `tokio::sync::Mutex`, which is FIFO-fair as ours is: once a task
+/// waits, an unlock hands the lock to it.
+pub(super) fn lock_fifo(kind: RuntimeKind, variant: Variant, n: usize) -> Sample {
+    lock_against(kind, variant, n, true)
+}
+
+fn lock_against(kind: RuntimeKind, variant: Variant, n: usize, fifo: bool) -> Sample {
     let tasks = 100;
     let elapsed = run(kind, |rt| async move {
         let start = Instant::now();
         match variant {
             Variant::Ours => {
                 let lock = Arc::new(aio_sync::Lock::new());
+                rt.native_join_all((0..tasks).map(|_| {
+                    let lock = lock.clone();
+                    async move {
+                        for _ in 0..n / tasks {
+                            drop(lock.lock().await);
+                        }
+                    }
+                }))
+                .await;
+            }
+            Variant::Native if fifo => {
+                let lock = Arc::new(tokio::sync::Mutex::new(()));
                 rt.native_join_all((0..tasks).map(|_| {
                     let lock = lock.clone();
                     async move {
@@ -144,8 +166,18 @@ pub(super) fn lock(kind: RuntimeKind, variant: Variant, n: usize) -> Sample {
 }
 
 /// Semaphore(10): 1000 tasks each acquire, yield once and release, `n / 1000` times. Ours:
-/// `aio_sync::Semaphore` (strict FIFO, as asyncio); native: `async_lock::Semaphore`.
+/// `aio_sync::Semaphore` (strict FIFO, as asyncio); native: `async_lock::Semaphore` (a
+/// releasing task may take its permit straight back).
 pub(super) fn semaphore(kind: RuntimeKind, variant: Variant, n: usize) -> Sample {
+    semaphore_against(kind, variant, n, false)
+}
+
+/// As [`semaphore`], against `tokio::sync::Semaphore`, which is FIFO as ours is.
+pub(super) fn semaphore_fifo(kind: RuntimeKind, variant: Variant, n: usize) -> Sample {
+    semaphore_against(kind, variant, n, true)
+}
+
+fn semaphore_against(kind: RuntimeKind, variant: Variant, n: usize, fifo: bool) -> Sample {
     let tasks = 1000;
     let elapsed = run(kind, |rt| async move {
         let start = Instant::now();
@@ -157,6 +189,20 @@ pub(super) fn semaphore(kind: RuntimeKind, variant: Variant, n: usize) -> Sample
                     async move {
                         for _ in 0..n / tasks {
                             let permit = sem.permit().await;
+                            yield_now().await;
+                            drop(permit);
+                        }
+                    }
+                }))
+                .await;
+            }
+            Variant::Native if fifo => {
+                let sem = Arc::new(tokio::sync::Semaphore::new(10));
+                rt.native_join_all((0..tasks).map(|_| {
+                    let sem = sem.clone();
+                    async move {
+                        for _ in 0..n / tasks {
+                            let permit = sem.acquire().await.expect("never closed");
                             yield_now().await;
                             drop(permit);
                         }
