@@ -24,6 +24,29 @@ fn smoke() {
 }
 
 #[test]
+fn tasks_compare_and_hash_by_identity() {
+    use std::collections::HashSet;
+    let rt = smol();
+    rt.block_on(async {
+        let a = create_task(&rt, async { Ok::<_, String>(1) });
+        let b = create_task(&rt, async { Ok::<_, String>(1) });
+        assert_eq!(a, a.clone(), "a clone is the same task");
+        assert_ne!(a, b, "the same body and outcome do not make the same task");
+        // As a Python set of tasks: a duplicate collapses, distinct tasks stay distinct.
+        let set: HashSet<_> = [a.clone(), b.clone(), a.clone()].into_iter().collect();
+        assert_eq!(set.len(), 2);
+        assert!(set.contains(&a) && set.contains(&b));
+        let refs: HashSet<_> = [a.as_ref(), a.as_ref(), b.as_ref()].into_iter().collect();
+        assert_eq!(refs.len(), 2);
+        assert_eq!(a.as_ref(), a.clone().as_ref());
+        assert_ne!(a.as_ref(), b.as_ref());
+        // Identity does not change when the task finishes.
+        assert_eq!((&a).await, Ok(1));
+        assert!(set.contains(&a));
+    });
+}
+
+#[test]
 fn result_and_exception_before_done_are_invalid_state() {
     let rt = smol();
     rt.block_on(async {
