@@ -61,6 +61,7 @@
 //! | "Task exception was never retrieved", `loop.set_exception_handler` | [`UnretrievedFailure`], [`set_exception_handler`] |
 //! | `async with asyncio.TaskGroup() as tg` | [`TaskGroup::run`] |
 //! | `ExceptionGroup`, the TaskGroup's `RuntimeError` | [`ExceptionGroup`], [`SpawnError`] |
+//! | the done callbacks of `gather`, `wait`, `as_completed` | [`Finished`] (what `aio-gather` and `aio-wait` share) |
 //!
 //! # Choices, named
 //!
@@ -108,6 +109,7 @@
 
 mod current;
 mod error;
+mod finished;
 mod group;
 mod inner;
 mod task;
@@ -116,5 +118,6 @@ pub use crate::current::{all_tasks, current_task, set_exception_handler};
 pub use crate::error::{
     CancelledError, ExceptionGroup, InvalidStateError, SpawnError, TaskError, UnretrievedFailure,
 };
+pub use crate::finished::Finished;
 pub use crate::group::{Run, TaskGroup};
 pub use crate::task::{Join, Task, TaskRef, create_task, create_task_named};
