@@ -132,6 +132,43 @@ fn unretrieved_failures_are_reported_once_retrieved_ones_never() {
     );
 }
 
+/// Finished tasks are swept from the family's list lazily, as it doubles: through several
+/// sweeps, `all_tasks` still lists exactly the unfinished tasks, in creation order, and
+/// default names keep counting.
+#[test]
+fn all_tasks_lists_only_unfinished_tasks_across_sweeps() {
+    let rt = smol();
+    let seen = rt.block_on(async {
+        let r = rt.clone();
+        let main = create_task(&rt, async move {
+            let early = create_task(&r, std::future::pending::<Result<(), String>>());
+            for round in 0..5 {
+                let done: Vec<_> = (0..1500)
+                    .map(|_| create_task(&r, async { Ok::<_, String>(()) }))
+                    .collect();
+                for task in done {
+                    task.await.map_err(|e| e.to_string())?;
+                }
+                // Some finished tasks still have a handle: finished, so not listed either.
+                if round == 2 {
+                    let kept = create_task(&r, async { Ok::<_, String>(()) });
+                    (&kept).await.map_err(|e| e.to_string())?;
+                    assert!(!all_tasks().iter().any(|t| *t == kept.as_ref()));
+                }
+            }
+            let late = create_task(&r, std::future::pending::<Result<(), String>>());
+            let names: Vec<String> = all_tasks().iter().map(|t| t.name()).collect();
+            early.cancel(None);
+            late.cancel(None);
+            Ok::<_, String>((names, late.name()))
+        });
+        main.await
+    });
+    let (names, late) = seen.expect("main succeeds");
+    assert_eq!(names, vec!["Task-1", "Task-2", late.as_str()]);
+    assert_eq!(late, "Task-7504");
+}
+
 #[test]
 fn outside_any_task_there_is_no_current_task_and_no_handler() {
     assert!(current_task().is_none());
