@@ -129,7 +129,10 @@ struct Collector<T: Send + 'static, E: Send + 'static> {
     joins: Vec<Option<Join<T, E>>>,
     remaining: usize,
     ready: Arc<Ready>,
-    wakers: Vec<Waker>,
+    /// The waker of each await, made the first time the await is pending: a task already
+    /// finished when first polled needs none.
+    wakers: Vec<Option<Waker>>,
+    started: bool,
     batch: Vec<usize>,
     shared: Arc<Mutex<Shared<T, E>>>,
 }
@@ -141,16 +144,9 @@ impl<T: Clone + Send + 'static, E: Clone + Send + 'static> Future for Collector<
         let this = self.get_mut();
         let mut batch = std::mem::take(&mut this.batch);
         this.ready.drain(cx, &mut batch);
-        if this.wakers.len() < this.joins.len() {
-            // First poll: one waker per task, and every await polled once.
-            this.wakers = (0..this.joins.len())
-                .map(|index| {
-                    Waker::from(Arc::new(ChildWaker {
-                        index,
-                        ready: Arc::clone(&this.ready),
-                    }))
-                })
-                .collect();
+        if !this.started {
+            // First poll: every await polled once.
+            this.started = true;
             batch.clear();
             batch.extend(0..this.joins.len());
         }
@@ -159,8 +155,21 @@ impl<T: Clone + Send + 'static, E: Clone + Send + 'static> Future for Collector<
             let Some(join) = &mut this.joins[index] else {
                 continue; // a spurious wake-up of a finished task
             };
-            let mut child_cx = Context::from_waker(&this.wakers[index]);
-            if let Poll::Ready(outcome) = Pin::new(join).poll(&mut child_cx) {
+            // A finished task is ready at once, whatever the waker: the plain one is free.
+            if let Some(outcome) = join.try_outcome() {
+                this.joins[index] = None;
+                this.remaining -= 1;
+                finished.push((index, outcome));
+                continue;
+            }
+            let ready = &this.ready;
+            let waker = this.wakers[index].get_or_insert_with(|| {
+                Waker::from(Arc::new(ChildWaker {
+                    index,
+                    ready: Arc::clone(ready),
+                }))
+            });
+            if let Poll::Ready(outcome) = Pin::new(join).poll(&mut Context::from_waker(waker)) {
                 this.joins[index] = None;
                 this.remaining -= 1;
                 finished.push((index, outcome));
@@ -200,7 +209,8 @@ impl<T: Clone + Send + 'static, E: Clone + Send + 'static> Finished<T, E> {
                 joins: tasks.iter().map(|t| Some(t.into_future())).collect(),
                 remaining: tasks.len(),
                 ready: Arc::new(Ready::default()),
-                wakers: Vec::new(),
+                wakers: std::iter::repeat_with(|| None).take(tasks.len()).collect(),
+                started: false,
                 batch: Vec::new(),
                 shared: Arc::clone(&shared),
             };

@@ -309,6 +309,21 @@ where
 }
 
 impl<T: Send + 'static, E: Send + 'static> Join<T, E> {
+    /// The outcome if the task has finished, without registering a waker (for
+    /// [`Finished`](crate::Finished), which makes a waker only for tasks still running).
+    pub(crate) fn try_outcome(&mut self) -> Option<Outcome<T, E>>
+    where
+        T: Clone,
+        E: Clone,
+    {
+        let outcome = self.inner.outcome()?;
+        if let Some(key) = self.key.take() {
+            self.inner.remove_waiter(key);
+        }
+        self.unregister();
+        Some(outcome)
+    }
+
     fn unregister(&mut self) {
         if let Some(awaiting) = self.awaiting.take() {
             awaiting.set_waiting_on(None);

@@ -80,6 +80,10 @@ where
 
 /// The tasks without duplicates, each at its first place: asyncio's `set(fs)`, with an
 /// order. One pass; the common case (no duplicate) moves the Vec as it is.
+#[expect(
+    clippy::mutable_key_type,
+    reason = "a task hashes by identity, which its interior mutability never changes"
+)]
 pub(crate) fn distinct<T, E>(tasks: impl IntoIterator<Item = Task<T, E>>) -> Vec<Task<T, E>> {
     let tasks: Vec<Task<T, E>> = tasks.into_iter().collect();
     let mut seen = HashSet::with_capacity(tasks.len());
