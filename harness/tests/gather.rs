@@ -26,3 +26,8 @@ fn gather_return_exceptions(kind: RuntimeKind) {
 fn gather_cancelled(kind: RuntimeKind) {
     check_parity("gather_cancelled", kind);
 }
+
+#[apply(runtimes)]
+fn gather_cancelled_after_done(kind: RuntimeKind) {
+    check_parity("gather_cancelled_after_done", kind);
+}

@@ -26,3 +26,8 @@ fn as_completed_order(kind: RuntimeKind) {
 fn timeout_scope(kind: RuntimeKind) {
     check_parity("timeout_scope", kind);
 }
+
+#[apply(runtimes)]
+fn wait_duplicates(kind: RuntimeKind) {
+    check_parity("wait_duplicates", kind);
+}

@@ -6,9 +6,7 @@ use std::pin::Pin;
 use std::task::{Context, Poll};
 
 use aio_rt::Runtime;
-use aio_tasks::{Task, TaskError, create_task};
-
-use crate::children::Children;
+use aio_tasks::{Finished, Task, TaskError, create_task};
 
 /// Waits for every task and gives their values in argument order; the first failure to
 /// happen is returned at once.
@@ -50,7 +48,7 @@ where
     Gather {
         slots: std::iter::repeat_with(|| None).take(tasks.len()).collect(),
         remaining: tasks.len(),
-        children: Children::new(rt, &tasks),
+        children: Finished::new(rt, &tasks),
         tasks,
         finished: false,
     }
@@ -83,7 +81,7 @@ pub struct Gather<T: Clone + Send + 'static, E: Clone + Send + 'static> {
     slots: Vec<Option<Result<T, TaskError<E>>>>,
     remaining: usize,
     /// The outcomes, in finishing order, from a collector on the runtime.
-    children: Children<T, E>,
+    children: Finished<T, E>,
     finished: bool,
 }
 
@@ -107,7 +105,7 @@ impl<T: Clone + Send + 'static, E: Clone + Send + 'static> Gather<T, E> {
     ) -> Result<bool, TaskError<E>> {
         let mut failure = None;
         let (slots, remaining) = (&mut self.slots, &mut self.remaining);
-        self.children.poll_done(cx, |index, outcome| {
+        self.children.poll_finished(cx, |index, outcome| {
             if stop_at_failure && failure.is_none() {
                 if let Err(error) = &outcome {
                     failure = Some(error.clone());

@@ -64,8 +64,8 @@
 //!
 //! # Cost
 //!
-//! The gather spawns one small collector on the runtime (a plain runtime task) that
-//! awaits every child, each await with a waker of its own that pushes the child's index
+//! The gather spawns one small collector on the runtime (a plain runtime task,
+//! [`aio_tasks::Finished`], shared with `aio-wait`) that awaits every child, each await with a waker of its own that pushes the child's index
 //! on a ready queue; a wake-up polls only the children in the queue. Gathering n tasks
 //! is O(n) work in total, never a scan of every child per wake-up (futures-rs's
 //! `FuturesUnordered` makes the same choice). `aio-rt`'s `JoinHandle` has no
@@ -80,7 +80,6 @@
 //! (`Task::result`), so gathering needs `T: Clone` and `E: Clone`, as awaiting a task
 //! does.
 
-mod children;
 mod gather;
 mod ready;
 mod tuple;

@@ -2,11 +2,12 @@
 //! exception handler) and the wrapping every adapter applies before handing a future to
 //! its runtime.
 
+use std::collections::BTreeMap;
 use std::future::Future;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::pin::Pin;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, Weak};
 use std::task::{Context, Poll};
 
 use pin_project_lite::pin_project;
@@ -23,6 +24,45 @@ pub(crate) struct Core {
     clock: ClockState,
     exception_handler: Option<ExceptionHandler>,
     next_task: AtomicU64,
+    /// This runtime's key in [`CORES`].
+    key: CoreKey,
+}
+
+/// A runtime instance's key in [`CORES`]: how a detached task finds its exception
+/// handler without holding a reference count.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) struct CoreKey(u64);
+
+/// Every runtime instance alive, by key. A detached task (`spawn_detached`, what every
+/// `aio_tasks::create_task` uses) needs its runtime only to report a panic, which is
+/// rare; holding an `Arc<Core>` would cost two atomic operations on one shared counter per
+/// task, bouncing its cache line between the spawning thread and the worker that drops
+/// the task. So it keeps the key, looked up here when a panic happens.
+static CORES: Mutex<BTreeMap<CoreKey, Weak<Core>>> = Mutex::new(BTreeMap::new());
+static NEXT_CORE: AtomicU64 = AtomicU64::new(1);
+
+fn cores() -> std::sync::MutexGuard<'static, BTreeMap<CoreKey, Weak<Core>>> {
+    CORES
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+impl CoreKey {
+    /// A panic nobody retrieved, reported to the runtime if it is still alive, else on
+    /// stderr.
+    pub(crate) fn report(self, panic: TaskPanic) {
+        let core = cores().get(&self).and_then(Weak::upgrade);
+        match core {
+            Some(core) => core.report(panic),
+            None => eprintln!("aio-rt: {panic}"),
+        }
+    }
+}
+
+impl Drop for Core {
+    fn drop(&mut self) {
+        cores().remove(&self.key);
+    }
 }
 
 enum ClockState {
@@ -38,11 +78,15 @@ impl Core {
             },
             Clock::Virtual => ClockState::Virtual(Arc::default()),
         };
-        Arc::new(Core {
+        let key = CoreKey(NEXT_CORE.fetch_add(1, Ordering::Relaxed));
+        let core = Arc::new(Core {
             clock,
             exception_handler: config.exception_handler,
             next_task: AtomicU64::new(1),
-        })
+            key,
+        });
+        cores().insert(key, Arc::downgrade(&core));
+        core
     }
 
     pub(crate) fn clock(&self) -> Clock {
@@ -120,7 +164,7 @@ impl Core {
         // Numbered as `spawn` numbers, before the scheduler sees it, so that ids and the
         // virtual clock's ready queue are the same whichever way a task was spawned.
         let id = self.next_task_id();
-        self.schedule(DetachedFuture::new(fut, Arc::clone(self), id), false)
+        self.schedule(DetachedFuture::new(fut, self.key, id), false)
     }
 
     /// Wraps a closure to be run on a blocking thread: the job and its handle.

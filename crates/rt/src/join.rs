@@ -3,7 +3,7 @@
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::atomic::{AtomicU8, Ordering};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::task::{Context, Poll, Waker};
 
@@ -146,14 +146,17 @@ pub struct JoinHandle<T> {
 
 /// What a task and its handle share: the outcome slot and the wakers of both sides.
 pub(crate) struct Shared<T> {
-    id: TaskId,
     core: Arc<Core>,
-    /// [`CANCEL_REQUESTED`] (read by the task on every poll) and [`TAKEN`] (read when the
-    /// handle is dropped), kept out of the lock; [`HANDLE_DROPPED`] and [`BLOCKING`], which
-    /// share the word rather than widen the state.
-    flags: AtomicU8,
+    /// The task's id above [`ID_SHIFT`], and the flags in the low byte, kept out of the
+    /// lock: [`CANCEL_REQUESTED`] (read by the task on every poll), [`TAKEN`] (read when
+    /// the handle is dropped), [`HANDLE_DROPPED`] and [`BLOCKING`]. One word rather than
+    /// two: every task pays for this struct.
+    meta: AtomicU64,
     state: Mutex<State<T>>,
 }
+
+/// Where the id starts in `Shared::meta`.
+const ID_SHIFT: u32 = 8;
 
 struct State<T> {
     outcome: Outcome<T>,
@@ -172,18 +175,40 @@ const HANDLE_DROPPED: u8 = 4;
 /// A blocking job cannot be interrupted: cancelling it sets the outcome at once.
 const BLOCKING: u8 = 8;
 
+/// `Result<T, JoinError>` unpacked, the panic message boxed: two words smaller than the
+/// `Result` with its `String` inline, and every task pays for it.
 enum Outcome<T> {
     Pending,
-    Ready(Result<T, JoinError>),
+    Value(T),
+    Cancelled,
+    #[expect(
+        clippy::box_collection,
+        reason = "a thin pointer: one word in every task's state, for a rare panic"
+    )]
+    Panicked(Box<String>),
     Taken,
+}
+
+impl<T> Outcome<T> {
+    fn ready(result: Result<T, JoinError>) -> Outcome<T> {
+        match result {
+            Ok(value) => Outcome::Value(value),
+            Err(JoinError::Cancelled) => Outcome::Cancelled,
+            Err(JoinError::Panicked(message)) => Outcome::Panicked(Box::new(message)),
+        }
+    }
+
+    fn is_pending(&self) -> bool {
+        matches!(self, Outcome::Pending)
+    }
 }
 
 impl<T> Shared<T> {
     pub(crate) fn new(core: &Arc<Core>, blocking: bool) -> Arc<Shared<T>> {
+        let id = core.next_task_id().0;
         Arc::new(Shared {
-            id: core.next_task_id(),
             core: Arc::clone(core),
-            flags: AtomicU8::new(if blocking { BLOCKING } else { 0 }),
+            meta: AtomicU64::new(id << ID_SHIFT | u64::from(if blocking { BLOCKING } else { 0 })),
             state: Mutex::new(State {
                 outcome: Outcome::Pending,
                 joiner: None,
@@ -202,8 +227,21 @@ impl<T> Shared<T> {
         }
     }
 
+    fn id(&self) -> TaskId {
+        TaskId(self.meta.load(Ordering::Relaxed) >> ID_SHIFT)
+    }
+
+    fn flags(&self, order: Ordering) -> u8 {
+        // The low byte: truncation intended.
+        (self.meta.load(order) & 0xff) as u8
+    }
+
+    fn set_flag(&self, flag: u8, order: Ordering) {
+        self.meta.fetch_or(u64::from(flag), order);
+    }
+
     pub(crate) fn cancel_requested(&self) -> bool {
-        self.flags.load(Ordering::Acquire) & CANCEL_REQUESTED != 0
+        self.flags(Ordering::Acquire) & CANCEL_REQUESTED != 0
     }
 
     /// Remembers how to wake the task. Returns `true` when a cancellation was requested in
@@ -223,20 +261,20 @@ impl<T> Shared<T> {
     /// wakes whoever awaits the handle.
     pub(crate) fn complete(&self, result: Result<T, JoinError>) {
         let mut state = self.lock();
-        if !matches!(state.outcome, Outcome::Pending) {
+        if !state.outcome.is_pending() {
             return;
         }
-        let handle_alive = self.flags.load(Ordering::Relaxed) & HANDLE_DROPPED == 0;
+        let handle_alive = self.flags(Ordering::Relaxed) & HANDLE_DROPPED == 0;
         let lost = match (&result, handle_alive) {
             (Err(JoinError::Panicked(message)), false) => Some(message.clone()),
             _ => None,
         };
-        state.outcome = Outcome::Ready(result);
+        state.outcome = Outcome::ready(result);
         let joiner = state.joiner.take();
         drop(state);
         if let Some(message) = lost {
             self.core.report(TaskPanic {
-                task: self.id,
+                task: self.id(),
                 message,
             });
         }
@@ -246,7 +284,7 @@ impl<T> Shared<T> {
     }
 
     pub(crate) fn is_pending(&self) -> bool {
-        matches!(self.lock().outcome, Outcome::Pending)
+        self.lock().outcome.is_pending()
     }
 }
 
@@ -264,14 +302,12 @@ impl<T> JoinHandle<T> {
     /// (as asyncio's `run_in_executor` future does).
     pub fn cancel(&self) -> bool {
         let mut state = self.shared.lock();
-        if !matches!(state.outcome, Outcome::Pending) {
+        if !state.outcome.is_pending() {
             return false;
         }
-        self.shared
-            .flags
-            .fetch_or(CANCEL_REQUESTED, Ordering::Release);
-        if self.shared.flags.load(Ordering::Relaxed) & BLOCKING != 0 {
-            state.outcome = Outcome::Ready(Err(JoinError::Cancelled));
+        self.shared.set_flag(CANCEL_REQUESTED, Ordering::Release);
+        if self.shared.flags(Ordering::Relaxed) & BLOCKING != 0 {
+            state.outcome = Outcome::Cancelled;
             let joiner = state.joiner.take();
             drop(state);
             if let Some(waker) = joiner {
@@ -298,7 +334,7 @@ impl<T> JoinHandle<T> {
     ///
     /// Python: none (see [`TaskId`])
     pub fn id(&self) -> TaskId {
-        self.shared.id
+        self.shared.id()
     }
 }
 
@@ -307,45 +343,44 @@ impl<T> Future for JoinHandle<T> {
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let mut state = self.shared.lock();
-        match std::mem::replace(&mut state.outcome, Outcome::Taken) {
-            Outcome::Ready(result) => {
-                drop(state);
-                // Only this handle reads the flag, on drop: Relaxed is enough.
-                self.shared.flags.fetch_or(TAKEN, Ordering::Relaxed);
-                Poll::Ready(result)
-            }
+        let result = match std::mem::replace(&mut state.outcome, Outcome::Taken) {
+            Outcome::Value(value) => Ok(value),
+            Outcome::Cancelled => Err(JoinError::Cancelled),
+            Outcome::Panicked(message) => Err(JoinError::Panicked(*message)),
             Outcome::Pending => {
                 state.outcome = Outcome::Pending;
                 match &state.joiner {
                     Some(old) if old.will_wake(cx.waker()) => {}
                     _ => state.joiner = Some(cx.waker().clone()),
                 }
-                Poll::Pending
+                return Poll::Pending;
             }
             Outcome::Taken => panic!("JoinHandle polled after it returned the task's outcome"),
-        }
+        };
+        drop(state);
+        // Only this handle reads the flag, on drop: Relaxed is enough.
+        self.shared.set_flag(TAKEN, Ordering::Relaxed);
+        Poll::Ready(result)
     }
 }
 
 impl<T> Drop for JoinHandle<T> {
     fn drop(&mut self) {
-        if self.shared.flags.load(Ordering::Relaxed) & TAKEN != 0 {
+        if self.shared.flags(Ordering::Relaxed) & TAKEN != 0 {
             // The outcome was taken: no waker is left here and no panic can be lost.
             return;
         }
         let mut state = self.shared.lock();
-        self.shared
-            .flags
-            .fetch_or(HANDLE_DROPPED, Ordering::Relaxed);
+        self.shared.set_flag(HANDLE_DROPPED, Ordering::Relaxed);
         state.joiner = None;
         let lost = match &state.outcome {
-            Outcome::Ready(Err(JoinError::Panicked(message))) => Some(message.clone()),
+            Outcome::Panicked(message) => Some(String::clone(message)),
             _ => None,
         };
         drop(state);
         if let Some(message) = lost {
             self.shared.core.report(TaskPanic {
-                task: self.shared.id,
+                task: self.shared.id(),
                 message,
             });
         }
@@ -355,7 +390,7 @@ impl<T> Drop for JoinHandle<T> {
 impl<T> fmt::Debug for JoinHandle<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("JoinHandle")
-            .field("id", &self.shared.id)
+            .field("id", &self.shared.id())
             .field("finished", &self.is_finished())
             .finish()
     }
@@ -413,11 +448,13 @@ pub(crate) fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
 mod tests {
     use super::*;
 
-    /// `Runtime::spawn` pays for one `Shared` per task: with its two reference counts, 104
-    /// bytes for a task giving a `u64` (a 112-byte malloc chunk). A field added shows here.
+    /// `Runtime::spawn` pays for one `Shared` per task: with its two reference counts, 88
+    /// bytes for a task giving a `u64` or `()` (a 96-byte malloc chunk). A field added
+    /// shows here.
     #[test]
     #[cfg(all(target_os = "linux", target_pointer_width = "64"))]
     fn the_shared_state_stays_small() {
-        assert_eq!(size_of::<Shared<u64>>(), 88);
+        assert_eq!(size_of::<Shared<u64>>(), 72);
+        assert_eq!(size_of::<Shared<()>>(), 72);
     }
 }

@@ -12,7 +12,7 @@ use pin_project_lite::pin_project;
 
 use crate::TaskId;
 use crate::config::TaskPanic;
-use crate::core::Core;
+use crate::core::CoreKey;
 use crate::join::{Completer, JoinError, Shared, panic_message};
 
 pin_project! {
@@ -83,13 +83,14 @@ pin_project! {
     pub(crate) struct DetachedFuture<F> {
         #[pin]
         fut: Option<F>,
-        core: Arc<Core>,
+        // The runtime's key, not an `Arc<Core>`: see `CoreKey`.
+        core: CoreKey,
         id: TaskId,
     }
 }
 
 impl<F> DetachedFuture<F> {
-    pub(crate) fn new(fut: F, core: Arc<Core>, id: TaskId) -> Self {
+    pub(crate) fn new(fut: F, core: CoreKey, id: TaskId) -> Self {
         DetachedFuture {
             fut: Some(fut),
             core,

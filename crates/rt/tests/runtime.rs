@@ -194,11 +194,20 @@ fn unretrieved_panic_is_reported<R: Runtime>(make: impl Fn(Config) -> R) {
             }
         });
         assert!(seen.await.is_err());
+        // A detached task has no handle: its panic is reported to this runtime's handler.
+        r.spawn_detached(async {
+            if true {
+                panic!("detached");
+            }
+        });
+        r.sleep(secs(1)).await;
         id
     });
     let reports = reports.lock().unwrap();
+    assert_eq!(reports.len(), 2, "{reports:?}");
+    assert_eq!(reports[1].message, "detached");
     assert_eq!(
-        *reports,
+        reports[..1],
         [TaskPanic {
             task: id,
             message: "nobody listens".into()

@@ -24,8 +24,6 @@ type Handler = Arc<dyn Fn(&UnretrievedFailure) + Send + Sync>;
 /// What every task sees of another task, whatever its output type.
 pub(crate) trait Erased: Send + Sync {
     fn name(&self) -> String;
-    /// The N of `Task-N`: the task's place in its family's creation order.
-    fn number(&self) -> u64;
     fn set_name(&self, name: String);
     /// This task as `Any`, to get its concrete type back.
     fn into_any(self: Arc<Self>) -> Arc<dyn Any + Send + Sync>;
@@ -58,27 +56,19 @@ impl Family {
         self.tasks.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    /// Numbers a new task (the N of `Task-N`) and lists it, for `all_tasks`; returns the
-    /// number and its place, for [`unlist`](Family::unlist).
-    pub(crate) fn list(&self, task: Weak<dyn Erased>) -> (u64, u32) {
+    /// Numbers a new task (the N of `Task-N`, given to `number_it`) and lists it, for
+    /// `all_tasks`. A finished task is not unlisted (that would cost a second lock per task,
+    /// taken by whichever thread finishes it): entries of tasks that are gone are swept
+    /// when the list has doubled since the last sweep, O(1) amortized per task.
+    pub(crate) fn list(&self, task: Weak<dyn Erased>, number_it: impl FnOnce(u64)) {
         let mut tasks = self.tasks();
         tasks.numbered += 1;
-        let number = tasks.numbered;
-        if let Some(place) = tasks.free.pop() {
-            tasks.entries[place as usize] = Some(task);
-            return (number, place);
+        number_it(tasks.numbered);
+        if tasks.entries.len() >= tasks.sweep_at {
+            tasks.entries.retain(|task| task.strong_count() > 0);
+            tasks.sweep_at = (2 * tasks.entries.len()).max(SWEEP_MIN);
         }
-        let place = u32::try_from(tasks.entries.len())
-            .expect("fewer than 2^32 unfinished tasks in one family");
-        tasks.entries.push(Some(task));
-        (number, place)
-    }
-
-    /// Forgets a finished task: its place is free for the next new task.
-    pub(crate) fn unlist(&self, place: u32) {
-        let mut tasks = self.tasks();
-        tasks.entries[place as usize] = None;
-        tasks.free.push(place);
+        tasks.entries.push(task);
     }
 
     /// Runs `job` as a callback of its own on the runtime: `loop.call_soon(job)`.
@@ -99,15 +89,27 @@ impl Family {
     }
 }
 
-/// The unfinished tasks of a family: a slab, so that listing and unlisting a task cost
-/// O(1) and one entry; `all_tasks` sorts by task number to give creation order.
-#[derive(Default)]
+/// The tasks of a family, in creation order: every unfinished task, and finished ones
+/// not yet swept (`all_tasks` skips those).
 pub(crate) struct Listing {
-    entries: Vec<Option<Weak<dyn Erased>>>,
-    /// Places of `entries` that are empty, reused first.
-    free: Vec<u32>,
+    entries: Vec<Weak<dyn Erased>>,
+    /// The length at which `list` sweeps out the tasks that are gone.
+    sweep_at: usize,
     /// Tasks numbered so far.
     numbered: u64,
+}
+
+/// The smallest list that is swept.
+const SWEEP_MIN: usize = 1024;
+
+impl Default for Listing {
+    fn default() -> Self {
+        Listing {
+            entries: Vec::new(),
+            sweep_at: SWEEP_MIN,
+            numbered: 0,
+        }
+    }
 }
 
 impl fmt::Debug for Family {
@@ -196,16 +198,14 @@ pub fn all_tasks() -> Vec<TaskRef> {
         .tasks()
         .entries
         .iter()
-        .flatten()
         .filter_map(Weak::upgrade)
         .collect();
-    let mut tasks: Vec<TaskRef> = listed
+    // Listed in creation order already.
+    listed
         .into_iter()
         .filter(|t| !t.is_done())
         .map(TaskRef)
-        .collect();
-    tasks.sort_by_key(|t| t.0.number());
-    tasks
+        .collect()
 }
 
 /// Sets the function called with each [`UnretrievedFailure`] of the current task's

@@ -47,11 +47,9 @@ struct State<T, E> {
 }
 
 enum Progress<T, E> {
-    /// Not finished. `waker` wakes the driver, so that a cancellation reaches it; `listed`
-    /// is the task's place in its family's list (see `Family::list`).
+    /// Not finished. `waker` wakes the driver, so that a cancellation reaches it.
     Running {
         waker: Option<Waker>,
-        listed: u32,
     },
     Value(T),
     /// The message is `extra.cancel_message`.
@@ -146,29 +144,30 @@ where
 {
     /// A new running task, numbered and listed by `family`.
     pub(crate) fn new(family: Arc<Family>, name: Option<String>) -> Arc<Self> {
-        Arc::new_cyclic(|me: &std::sync::Weak<Self>| {
-            let (number, listed) = family.list(me.clone() as std::sync::Weak<dyn Erased>);
-            Inner {
-                meta: AtomicU64::new(number & !CANCELLING),
-                family,
-                state: Mutex::new(State {
-                    progress: Progress::Running {
-                        waker: None,
-                        listed,
-                    },
-                    waiter: None,
-                    extra: name.map(|name| {
-                        Box::new(Extra {
-                            name: Some(name.into_boxed_str()),
-                            cancel_message: None,
-                            entries: Vec::new(),
-                            next_key: 0,
-                            waiting_on: None,
-                        })
-                    }),
+        let inner = Arc::new(Inner {
+            meta: AtomicU64::new(0),
+            family,
+            state: Mutex::new(State {
+                progress: Progress::Running { waker: None },
+                waiter: None,
+                extra: name.map(|name| {
+                    Box::new(Extra {
+                        name: Some(name.into_boxed_str()),
+                        cancel_message: None,
+                        entries: Vec::new(),
+                        next_key: 0,
+                        waiting_on: None,
+                    })
                 }),
-            }
-        })
+            }),
+        });
+        // Listed once it exists (a sweep keeps only tasks alive), numbered under the
+        // family's lock, before anyone can read the number.
+        let me = Arc::downgrade(&inner);
+        inner.family.list(me, |number| {
+            inner.meta.store(number & !CANCELLING, Ordering::Relaxed);
+        });
+        inner
     }
 }
 
@@ -345,9 +344,9 @@ impl<T, E> Inner<T, E> {
         E: Send + 'static,
     {
         let mut state = self.lock();
-        let Progress::Running { listed, .. } = state.progress else {
+        if !state.is_running() {
             return;
-        };
+        }
         state.progress = outcome;
         let waiter = state.waiter.take();
         let entries = match &mut state.extra {
@@ -358,7 +357,6 @@ impl<T, E> Inner<T, E> {
             None => Vec::new(),
         };
         drop(state);
-        self.family.unlist(listed);
         if let Some(waker) = waiter {
             waker.wake();
         }
@@ -429,10 +427,6 @@ impl<T, E> Drop for Inner<T, E> {
 impl<T: Send + 'static, E: Send + 'static> Erased for Inner<T, E> {
     fn name(&self) -> String {
         Inner::name(self)
-    }
-
-    fn number(&self) -> u64 {
-        Inner::number(self)
     }
 
     fn set_name(&self, name: String) {

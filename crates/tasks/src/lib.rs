@@ -61,6 +61,7 @@
 //! | "Task exception was never retrieved", `loop.set_exception_handler` | [`UnretrievedFailure`], [`set_exception_handler`] |
 //! | `async with asyncio.TaskGroup() as tg` | [`TaskGroup::run`] |
 //! | `ExceptionGroup`, the TaskGroup's `RuntimeError` | [`ExceptionGroup`], [`SpawnError`] |
+//! | the done callbacks of `gather`, `wait`, `as_completed` | [`Finished`] (what `aio-gather` and `aio-wait` share) |
 //!
 //! # Choices, named
 //!
@@ -100,7 +101,8 @@
 //! state, 88 bytes for a task giving a `u64`: the outcome, the first awaiter's waker, the
 //! driver's waker (cancelling wakes it). A custom name, done callbacks, further awaiters,
 //! a cancel message and the task being awaited go in a box allocated on first use. The
-//! family lists its unfinished tasks in a slab, one 16-byte entry each. Measure it
+//! family lists its tasks, one 16-byte entry each, swept of finished ones as the list
+//! doubles. Measure it
 //! against the raw spawn with `cargo run --release -p aio-tasks --example bench`.
 //!
 //! Simplification, named: this is a reference implementation for learning; every task
@@ -108,6 +110,7 @@
 
 mod current;
 mod error;
+mod finished;
 mod group;
 mod inner;
 mod task;
@@ -116,5 +119,6 @@ pub use crate::current::{all_tasks, current_task, set_exception_handler};
 pub use crate::error::{
     CancelledError, ExceptionGroup, InvalidStateError, SpawnError, TaskError, UnretrievedFailure,
 };
+pub use crate::finished::Finished;
 pub use crate::group::{Run, TaskGroup};
 pub use crate::task::{Join, Task, TaskRef, create_task, create_task_named};

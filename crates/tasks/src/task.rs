@@ -2,6 +2,7 @@
 
 use std::fmt;
 use std::future::{Future, IntoFuture};
+use std::hash::{Hash, Hasher};
 use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
@@ -215,6 +216,10 @@ impl<T, E> fmt::Debug for Task<T, E> {
     }
 }
 
+/// Two handles are equal when they are the same task (a clone of it), whatever their
+/// outcome: identity, as asyncio tasks compare.
+///
+/// Python: `task1 == task2` (object identity: `task1 is task2`)
 impl<T, E> PartialEq for Task<T, E> {
     fn eq(&self, other: &Self) -> bool {
         Arc::ptr_eq(&self.inner, &other.inner)
@@ -222,6 +227,16 @@ impl<T, E> PartialEq for Task<T, E> {
 }
 
 impl<T, E> Eq for Task<T, E> {}
+
+/// Hashes the task's identity (the address of its shared state), consistently with `==`:
+/// tasks go in a `HashSet` as asyncio tasks go in a `set`.
+///
+/// Python: `hash(task)` (identity hash)
+impl<T, E> Hash for Task<T, E> {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        std::ptr::hash(Arc::as_ptr(&self.inner), state);
+    }
+}
 
 impl<T, E> IntoFuture for Task<T, E>
 where
@@ -294,6 +309,21 @@ where
 }
 
 impl<T: Send + 'static, E: Send + 'static> Join<T, E> {
+    /// The outcome if the task has finished, without registering a waker (for
+    /// [`Finished`](crate::Finished), which makes a waker only for tasks still running).
+    pub(crate) fn try_outcome(&mut self) -> Option<Outcome<T, E>>
+    where
+        T: Clone,
+        E: Clone,
+    {
+        let outcome = self.inner.outcome()?;
+        if let Some(key) = self.key.take() {
+            self.inner.remove_waiter(key);
+        }
+        self.unregister();
+        Some(outcome)
+    }
+
     fn unregister(&mut self) {
         if let Some(awaiting) = self.awaiting.take() {
             awaiting.set_waiting_on(None);
@@ -373,6 +403,17 @@ impl PartialEq for TaskRef {
 }
 
 impl Eq for TaskRef {}
+
+/// Hashes the task's identity, consistently with `==` (and with the same task seen as a
+/// [`Task`]: both hash the address of the shared state).
+///
+/// Python: `hash(task)` (identity hash)
+impl Hash for TaskRef {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        // The data pointer only: the vtable part of the fat pointer is not identity.
+        std::ptr::hash(Arc::as_ptr(&self.0).cast::<()>(), state);
+    }
+}
 
 impl fmt::Debug for TaskRef {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -24,6 +24,33 @@ fn smoke() {
 }
 
 #[test]
+#[expect(
+    clippy::mutable_key_type,
+    reason = "a task hashes by identity, which its interior mutability never changes"
+)]
+fn tasks_compare_and_hash_by_identity() {
+    use std::collections::HashSet;
+    let rt = smol();
+    rt.block_on(async {
+        let a = create_task(&rt, async { Ok::<_, String>(1) });
+        let b = create_task(&rt, async { Ok::<_, String>(1) });
+        assert_eq!(a, a.clone(), "a clone is the same task");
+        assert_ne!(a, b, "the same body and outcome do not make the same task");
+        // As a Python set of tasks: a duplicate collapses, distinct tasks stay distinct.
+        let set: HashSet<_> = [a.clone(), b.clone(), a.clone()].into_iter().collect();
+        assert_eq!(set.len(), 2);
+        assert!(set.contains(&a) && set.contains(&b));
+        let refs: HashSet<_> = [a.as_ref(), a.as_ref(), b.as_ref()].into_iter().collect();
+        assert_eq!(refs.len(), 2);
+        assert_eq!(a.as_ref(), a.clone().as_ref());
+        assert_ne!(a.as_ref(), b.as_ref());
+        // Identity does not change when the task finishes.
+        assert_eq!((&a).await, Ok(1));
+        assert!(set.contains(&a));
+    });
+}
+
+#[test]
 fn result_and_exception_before_done_are_invalid_state() {
     let rt = smol();
     rt.block_on(async {
@@ -107,6 +134,43 @@ fn unretrieved_failures_are_reported_once_retrieved_ones_never() {
         seen[0].to_string(),
         "task exception was never retrieved: Task-2: lost"
     );
+}
+
+/// Finished tasks are swept from the family's list lazily, as it doubles: through several
+/// sweeps, `all_tasks` still lists exactly the unfinished tasks, in creation order, and
+/// default names keep counting.
+#[test]
+fn all_tasks_lists_only_unfinished_tasks_across_sweeps() {
+    let rt = smol();
+    let seen = rt.block_on(async {
+        let r = rt.clone();
+        let main = create_task(&rt, async move {
+            let early = create_task(&r, std::future::pending::<Result<(), String>>());
+            for round in 0..5 {
+                let done: Vec<_> = (0..1500)
+                    .map(|_| create_task(&r, async { Ok::<_, String>(()) }))
+                    .collect();
+                for task in done {
+                    task.await.map_err(|e| e.to_string())?;
+                }
+                // Some finished tasks still have a handle: finished, so not listed either.
+                if round == 2 {
+                    let kept = create_task(&r, async { Ok::<_, String>(()) });
+                    (&kept).await.map_err(|e| e.to_string())?;
+                    assert!(!all_tasks().iter().any(|t| *t == kept.as_ref()));
+                }
+            }
+            let late = create_task(&r, std::future::pending::<Result<(), String>>());
+            let names: Vec<String> = all_tasks().iter().map(|t| t.name()).collect();
+            early.cancel(None);
+            late.cancel(None);
+            Ok::<_, String>((names, late.name()))
+        });
+        main.await
+    });
+    let (names, late) = seen.expect("main succeeds");
+    assert_eq!(names, vec!["Task-1", "Task-2", late.as_str()]);
+    assert_eq!(late, "Task-7504");
 }
 
 #[test]

@@ -7,10 +7,9 @@ use std::task::{Context, Poll};
 use std::time::Duration;
 
 use aio_rt::Runtime;
-use aio_tasks::{Task, TaskError};
+use aio_tasks::{Finished, Task, TaskError};
 use futures_lite::Stream;
 
-use crate::children::Children;
 use crate::{TimeoutError, WaitForError};
 
 /// The tasks' outcomes as a stream, in the order they finish.
@@ -23,9 +22,8 @@ use crate::{TimeoutError, WaitForError};
 /// running (asyncio raises `TimeoutError` from every remaining await; one is enough
 /// in a stream). No tasks: the stream is empty.
 ///
-/// # Differences from Python
-///
-/// As [`wait`](crate::wait): a task given twice is not merged (a task has no hash).
+/// As in asyncio (and [`wait`](crate::wait)), a task given twice counts once: duplicates
+/// collapse, so each task's outcome comes once.
 ///
 /// # Cancel safety
 ///
@@ -40,10 +38,10 @@ where
     T: Clone + Send + 'static,
     E: Clone + Send + 'static,
 {
-    let tasks: Vec<Task<T, E>> = tasks.into_iter().collect();
+    let tasks = crate::wait::distinct(tasks);
     AsCompleted {
         remaining: tasks.len(),
-        children: Children::new(rt, &tasks),
+        children: Finished::new(rt, &tasks),
         deadline: timeout.map(|t| Box::pin(rt.sleep(t))),
         finished: VecDeque::new(),
         ended: false,
@@ -56,7 +54,7 @@ where
 #[must_use = "streams do nothing unless polled"]
 pub struct AsCompleted<R: Runtime, T: Clone + Send + 'static, E: Clone + Send + 'static> {
     remaining: usize,
-    children: Children<T, E>,
+    children: Finished<T, E>,
     deadline: Option<Pin<Box<R::Sleep>>>,
     /// Finished, not yet yielded, in completion order.
     finished: VecDeque<Result<T, TaskError<E>>>,
@@ -85,7 +83,7 @@ where
         if this.finished.is_empty() && this.remaining > 0 {
             let finished = &mut this.finished;
             this.children
-                .poll_done(cx, |_, outcome| finished.push_back(outcome));
+                .poll_finished(cx, |_, outcome| finished.push_back(outcome));
         }
         if let Some(outcome) = this.finished.pop_front() {
             this.remaining -= 1;
@@ -108,7 +106,7 @@ where
 impl<R: Runtime, T: Clone + Send + 'static, E: Clone + Send + 'static> AsCompleted<R, T, E> {
     fn end(&mut self) {
         self.ended = true;
-        self.children.detach();
+        self.children.close();
     }
 }
 

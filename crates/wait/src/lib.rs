@@ -74,7 +74,7 @@
 //! # Cost
 //!
 //! `wait` and `as_completed` spawn one small collector on the runtime (a plain runtime
-//! task) that awaits every task, each await with a waker of its own that pushes the
+//! task, [`aio_tasks::Finished`], shared with `aio-gather`) that awaits every task, each await with a waker of its own that pushes the
 //! task's index on a ready queue: a wake-up polls only the tasks woken since the last
 //! one, O(n) work in total for n tasks, never a scan of every task per wake-up (only
 //! `wait`'s final split into done and pending looks at each task once). Awaiting off
@@ -82,9 +82,7 @@
 //! does not reach the tasks, and the collector runs on after the caller has gone.
 
 mod as_completed;
-mod children;
 mod error;
-mod ready;
 mod timeout;
 mod wait;
 mod wait_for;

@@ -1,5 +1,6 @@
 //! Definition of [`wait`], [`ReturnWhen`] and the [`Wait`] future.
 
+use std::collections::HashSet;
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
@@ -7,10 +8,9 @@ use std::task::{Context, Poll};
 use std::time::Duration;
 
 use aio_rt::Runtime;
-use aio_tasks::Task;
+use aio_tasks::{Finished, Task};
 
 use crate::EmptyError;
-use crate::children::Children;
 
 /// When [`wait`] returns.
 ///
@@ -46,10 +46,8 @@ pub enum ReturnWhen {
 /// [`EmptyError`] ("set of tasks/futures is empty") when `tasks` is empty, as asyncio's
 /// `ValueError`.
 ///
-/// # Differences from Python
-///
-/// asyncio takes a set, so the same task given twice counts once. A [`Task`] has no hash,
-/// so duplicates are not merged here: a task given twice is counted and returned twice.
+/// As asyncio takes a set, the same task given twice counts once: duplicates collapse
+/// (tasks compare by identity), the first place of each task gives the order.
 ///
 /// # Cancel safety
 ///
@@ -65,19 +63,40 @@ where
     T: Clone + Send + 'static,
     E: Clone + Send + 'static,
 {
-    let tasks: Vec<Task<T, E>> = tasks.into_iter().collect();
+    let tasks = distinct(tasks);
     let deadline = match (&tasks[..], timeout) {
         ([_, ..], Some(timeout)) => Some(Box::pin(rt.sleep(timeout))),
         _ => None,
     };
     Wait {
         remaining: tasks.len(),
-        children: Children::new(rt, &tasks),
+        children: Finished::new(rt, &tasks),
         tasks,
         return_when,
         deadline,
         finished: false,
     }
+}
+
+/// The tasks without duplicates, each at its first place: asyncio's `set(fs)`, with an
+/// order. One pass; the common case (no duplicate) moves the Vec as it is.
+#[expect(
+    clippy::mutable_key_type,
+    reason = "a task hashes by identity, which its interior mutability never changes"
+)]
+pub(crate) fn distinct<T, E>(tasks: impl IntoIterator<Item = Task<T, E>>) -> Vec<Task<T, E>> {
+    let tasks: Vec<Task<T, E>> = tasks.into_iter().collect();
+    let mut seen = HashSet::with_capacity(tasks.len());
+    let first: Vec<bool> = tasks.iter().map(|task| seen.insert(task)).collect();
+    drop(seen);
+    if first.iter().all(|&first| first) {
+        return tasks;
+    }
+    tasks
+        .into_iter()
+        .zip(first)
+        .filter_map(|(task, first)| first.then_some(task))
+        .collect()
 }
 
 /// The future of [`wait`]: `(done, pending)`.
@@ -88,7 +107,7 @@ pub struct Wait<R: Runtime, T: Clone + Send + 'static, E: Clone + Send + 'static
     tasks: Vec<Task<T, E>>,
     return_when: ReturnWhen,
     remaining: usize,
-    children: Children<T, E>,
+    children: Finished<T, E>,
     deadline: Option<Pin<Box<R::Sleep>>>,
     finished: bool,
 }
@@ -115,7 +134,7 @@ where
         }
         let mut satisfied = false;
         let (return_when, remaining) = (this.return_when, &mut this.remaining);
-        this.children.poll_done(cx, |_, outcome| {
+        this.children.poll_finished(cx, |_, outcome| {
             *remaining -= 1;
             satisfied |= match return_when {
                 ReturnWhen::FirstCompleted => true,
@@ -134,7 +153,7 @@ where
             }
         }
         this.finished = true;
-        this.children.detach();
+        this.children.close();
         let (done, pending) = std::mem::take(&mut this.tasks)
             .into_iter()
             .partition(|task| task.done());

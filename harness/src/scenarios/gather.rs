@@ -27,6 +27,10 @@ pub(crate) const SCENARIOS: &[Scenario] = &[
         gather_cancelled,
         "cancelling the task awaiting a gather cancels every child still running"
     ),
+    parity!(
+        gather_cancelled_after_done,
+        "a gather cancelled after all its children finished cancels nothing and completes normally"
+    ),
 ];
 
 /// `work(name, delay, value)`: logs, sleeps `delay` ticks, logs, returns `value`.
@@ -177,6 +181,81 @@ pub(crate) async fn gather_cancelled<R: Runtime>(cx: Cx<R>) {
         if let Err(TaskError::Cancelled(_)) = w.await {
             c.log("main", "the waiter was cancelled");
         }
+        Ok(())
+    })
+    .await;
+}
+
+/// Both children finish in the step before `main` cancels `waiter`, whose gather has not
+/// yet taken their results: the cancellation reaches no child (dropping the gather
+/// cancels only children still running), their results stay, and `waiter` alone ends
+/// cancelled (asyncio too: the gather's `cancel()` is `False`, the waiting task is
+/// cancelled at its next step). A second waiter whose gather has returned cannot be
+/// cancelled any more: `cancel()` is `False` and it gives the results.
+pub(crate) async fn gather_cancelled_after_done<R: Runtime>(cx: Cx<R>) {
+    let c = cx.clone();
+    as_main(&cx, async move {
+        let rt = c.rt().clone();
+        let child = |name: &'static str, value: &'static str| {
+            let c = c.clone();
+            create_task(&c.rt().clone(), async move {
+                c.log(name, "start");
+                c.rt().yield_now().await;
+                c.log(name, "done");
+                Ok::<_, String>(value)
+            })
+        };
+        let (a, b) = (child("a", "A"), child("b", "B"));
+        let waiter = |a: &Task<&'static str, String>, b: &Task<&'static str, String>| {
+            let (rt, children) = (rt.clone(), [a.clone(), b.clone()]);
+            create_task(c.rt(), async move { gather(&rt, children).await })
+        };
+        let w = waiter(&a, &b);
+        rt.yield_now().await;
+        rt.yield_now().await;
+        c.log(
+            "main",
+            format!(
+                "a done {}, b done {}, waiter done {}",
+                py_bool(a.done()),
+                py_bool(b.done()),
+                py_bool(w.done())
+            ),
+        );
+        c.log(
+            "main",
+            format!("cancel the waiter: {}", py_bool(w.cancel(None))),
+        );
+        if let Err(TaskError::Cancelled(_)) = w.await {
+            c.log("main", "the waiter was cancelled");
+        }
+        c.log(
+            "main",
+            format!(
+                "children cancelled: {}, {}",
+                py_bool(a.cancelled()),
+                py_bool(b.cancelled())
+            ),
+        );
+        let (ra, rb) = (a.result(), b.result());
+        let (ra, rb) = (
+            ra.map_err(|e| e.to_string())?,
+            rb.map_err(|e| e.to_string())?,
+        );
+        c.log("main", format!("results kept: {ra}, {rb}"));
+
+        let w2 = waiter(&a, &b);
+        c.sleep(1).await;
+        c.log(
+            "main",
+            format!("cancel a finished gather: {}", py_bool(w2.cancel(None))),
+        );
+        let values = w2.await.map_err(|e| e.to_string())?;
+        let values: Vec<String> = values.iter().map(|v| format!("'{v}'")).collect();
+        c.log(
+            "main",
+            format!("it completed normally: [{}]", values.join(", ")),
+        );
         Ok(())
     })
     .await;

@@ -30,6 +30,10 @@ pub(crate) const SCENARIOS: &[Scenario] = &[
         "as_completed gives outcomes in finishing order; on the deadline a TimeoutError and the rest keep running"
     ),
     parity!(
+        wait_duplicates,
+        "the same task given twice counts once in wait and as_completed, as in a set"
+    ),
+    parity!(
         timeout_scope,
         "timeout scopes: reschedule, expired, nested scopes, a foreign cancellation passing through"
     ),
@@ -233,6 +237,35 @@ pub(crate) async fn as_completed_order<R: Runtime>(cx: Cx<R>) {
         }
         let value = d.await.map_err(|e| e.to_string())?;
         c.log("main", format!("d finished later: {value}"));
+        Ok(())
+    })
+    .await;
+}
+
+/// `wait` and `as_completed` take a set in asyncio: `a` given three times and `b` twice
+/// count once each. `wait(FIRST_COMPLETED)` returns at t=1 with `a` done once and `b`
+/// pending once; `as_completed` then gives two outcomes, not five.
+pub(crate) async fn wait_duplicates<R: Runtime>(cx: Cx<R>) {
+    let c = cx.clone();
+    as_main(&cx, async move {
+        let rt = c.rt().clone();
+        let (a, b) = (work(&c, "a", 1, "A"), work(&c, "b", 2, "B"));
+        let given = [a.clone(), b.clone(), a.clone(), b.clone(), a.clone()];
+        let (done, pending) = wait(&rt, given.clone(), ReturnWhen::FirstCompleted, None)
+            .await
+            .map_err(|e| e.to_string())?;
+        c.log(
+            "main",
+            format!("wait: done {}, pending {}", names(&done), names(&pending)),
+        );
+        let mut outcomes = as_completed(&rt, given, None);
+        let mut count = 0;
+        while let Some(outcome) = outcomes.next().await {
+            let value = outcome.map_err(|e| e.to_string())?;
+            count += 1;
+            c.log("main", format!("as_completed: {value}"));
+        }
+        c.log("main", format!("as_completed gave {count} outcomes"));
         Ok(())
     })
     .await;
