@@ -306,6 +306,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(miri, ignore = "a real socket pair: not under Miri (no socket ioctls)")]
     fn smoke() {
         let event_loop = EventLoop::new();
         let (a, _b) = pair();
@@ -317,6 +318,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(miri, ignore = "a real socket pair: not under Miri (no socket ioctls)")]
     fn readable_waits_for_data_then_reads_it() {
         let event_loop = EventLoop::new();
         let (a, mut b) = pair();
@@ -345,6 +347,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(miri, ignore = "a real socket pair: not under Miri (no socket ioctls)")]
     fn a_read_at_the_peers_end_returns_zero() {
         let event_loop = EventLoop::new();
         let (a, b) = pair();
@@ -358,6 +361,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(miri, ignore = "a real socket pair: not under Miri (no socket ioctls)")]
     fn writable_waits_for_room_in_a_full_buffer() {
         let event_loop = EventLoop::new();
         let (a, mut b) = pair();
@@ -418,6 +422,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(miri, ignore = "a real socket pair: not under Miri (no socket ioctls)")]
     fn a_task_cancelled_while_waiting_leaves_nothing_behind() {
         let event_loop = EventLoop::new();
         let (a, _b) = pair();
@@ -444,6 +449,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(miri, ignore = "a real socket pair: not under Miri (no socket ioctls)")]
     fn a_readiness_future_dropped_while_waiting_takes_its_waker_back() {
         let event_loop = EventLoop::new();
         let (a, _b) = pair();
