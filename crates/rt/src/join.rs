@@ -525,7 +525,10 @@ mod loom_models {
             let task = TaskFuture::new(std::future::pending::<u8>(), shared);
             let runs = thread::spawn(move || block_on(task));
             let (first, _) = poll_once(&mut handle);
-            assert!(first.is_pending(), "the task cannot finish before it is cancelled");
+            assert!(
+                first.is_pending(),
+                "the task cannot finish before it is cancelled"
+            );
             assert!(handle.cancel(), "an unfinished task accepts the request");
             assert_eq!(block_on(&mut handle), Err(JoinError::Cancelled));
             runs.join().unwrap();
