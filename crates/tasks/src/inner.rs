@@ -682,7 +682,9 @@ mod loom_models {
 
     /// `cancel` racing the body returning a value: one outcome, seen by the awaiter;
     /// `cancel` answers `false` only when the value was already set, and a cancelled
-    /// outcome carries the request's message.
+    /// outcome carries the request's message. A request accepted while the body is in
+    /// its last poll does not stop it: the value stands (asyncio, where only the task
+    /// itself can call `cancel` during its step, ends it cancelled instead).
     #[test]
     fn cancel_racing_finish_gives_one_outcome() {
         loom::model(|| {
@@ -700,6 +702,57 @@ mod loom_models {
             }
             if !accepted {
                 assert_eq!(outcome, Ok(7), "refused, yet no value");
+            }
+        });
+    }
+
+    /// asyncio's cancel cascade: task A awaits task B (`Join`, which records B as what A
+    /// waits on) while A is cancelled and B finishes. `cancel` passes the request to B
+    /// while B runs, else wakes A; either way A never hangs, and ends cancelled with the
+    /// message, or with B's value, or (B cancelled during A's last poll) with what its
+    /// body made of B's cancellation. A refused request means A had already finished
+    /// with B's value. (A request accepted during A's last poll does not stop that poll,
+    /// as in `cancel_racing_finish_gives_one_outcome`.)
+    ///
+    /// A's body polls `Join` (loom operations) with A as the current task; this is safe
+    /// because A's driver is the only thread that ever sets the thread-local here.
+    #[test]
+    fn cancel_cascades_to_the_awaited_task_while_it_finishes() {
+        loom::model(|| {
+            let (a, _) = task();
+            let b = Inner::<u8, String>::new(Arc::clone(&a.family), None);
+            let awaited = Task {
+                inner: Arc::clone(&b),
+            };
+            let body = async move { awaited.await.map_err(|error| error.to_string()) };
+            let driver = Driver::new(body, Arc::clone(&a));
+            let runs = thread::spawn(move || block_on(driver));
+            let finishes = thread::spawn(move || {
+                // B's driver with a body that returns at once: the flag, then the outcome.
+                let outcome = if b.cancelling() {
+                    Progress::Cancelled
+                } else {
+                    Progress::Value(1)
+                };
+                b.finish(outcome);
+            });
+            let accepted = a.cancel(Some("stop".to_owned()));
+            let outcome = outcome(&a);
+            runs.join().unwrap();
+            finishes.join().unwrap();
+            match &outcome {
+                Ok(1) => {}
+                Err(TaskError::Cancelled(_)) => assert_eq!(outcome, cancelled("stop")),
+                // B cancelled by the cascade during A's last poll: A's body returned B's
+                // error itself (the body decides what an error of B means).
+                Err(TaskError::Failed(error)) => assert_eq!(error, "task was cancelled: stop"),
+                other => panic!("unexpected outcome {other:?}"),
+            }
+            if outcome.is_err() {
+                assert!(accepted, "no value, yet refused");
+            }
+            if !accepted {
+                assert_eq!(outcome, Ok(1), "refused, yet no value");
             }
         });
     }
