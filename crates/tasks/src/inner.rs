@@ -623,9 +623,11 @@ mod loom_models {
     use super::*;
     use crate::current::Job;
 
-    /// A task's state, and the queue its family's `call_soon` fills (the done callbacks
-    /// scheduled).
-    fn task() -> (Arc<Inner<u8, String>>, Arc<Mutex<Vec<Job>>>) {
+    /// What the family's `call_soon` scheduled: the done callbacks.
+    type Scheduled = Arc<Mutex<Vec<Job>>>;
+
+    /// A task's state, and the queue its family's `call_soon` fills.
+    fn task() -> (Arc<Inner<u8, String>>, Scheduled) {
         let scheduled = Arc::new(Mutex::new(Vec::new()));
         let queue = Arc::clone(&scheduled);
         let family = Family::new(move |job| queue.lock().unwrap().push(job));
