@@ -62,8 +62,10 @@ miri:
 # loom models of the hand-rolled synchronisation (crates/*/tests/loom.rs). The cfg is
 # `aio_loom`, not `loom`: tokio and concurrent-queue react to `cfg(loom)` themselves and do
 # not build with it. Preemptions are bounded so that the models stay well inside CI's time.
-# Add `-p aio-<crate>` for each crate that gains a tests/loom.rs. aio-tasks has none yet:
-# its state is reached only through a Runtime (none runs inside a loom model), and its
-# current-task thread-local would be shared by loom's threads, which are coroutines.
+# Add `-p aio-<crate>` for each crate that gains a tests/loom.rs. Task state (aio-rt's
+# JoinHandle cell, aio-tasks' Inner) is reached only through a Runtime, and none runs
+# inside a loom model: its models are unit tests, `mod loom_models` in src/join.rs and
+# src/inner.rs, run by the second command.
 loom:
     LOOM_MAX_PREEMPTIONS=3 RUSTFLAGS="--cfg aio_loom" CARGO_TARGET_DIR=target/loom cargo test --release --test loom -p aio-futures -p aio-sync -p aio-queues
+    LOOM_MAX_PREEMPTIONS=3 RUSTFLAGS="--cfg aio_loom" CARGO_TARGET_DIR=target/loom cargo test --release --lib -p aio-rt -p aio-tasks loom_models

@@ -3,12 +3,13 @@
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::sync::atomic::Ordering;
+use std::sync::{Arc, PoisonError};
 use std::task::{Context, Poll, Waker};
 
 use crate::config::TaskPanic;
 use crate::core::Core;
+use crate::sync::{AtomicU64, Mutex, MutexGuard};
 
 /// A task's identity, unique within one runtime instance; tasks are numbered from 1 in
 /// spawn order.
@@ -456,5 +457,175 @@ mod tests {
     fn the_shared_state_stays_small() {
         assert_eq!(size_of::<Shared<u64>>(), 72);
         assert_eq!(size_of::<Shared<()>>(), 72);
+    }
+}
+
+/// loom models of the `JoinHandle` cell (`just loom`): every interleaving of the task
+/// finishing, being cancelled or dropped by its runtime, and the handle registering its
+/// waker, taking the outcome or being dropped, with `Shared`'s lock and flag word replaced
+/// by loom's (`crate::sync`). A lost wake-up shows as a deadlock, which loom reports.
+///
+/// Run with `RUSTFLAGS="--cfg aio_loom" cargo test --release --lib -p aio-rt loom_models`
+/// (bounded by `LOOM_MAX_PREEMPTIONS=3` in `just loom`). The task side is the real
+/// `TaskFuture` or `Completer`, driven by a loom thread instead of a runtime: no runtime
+/// runs inside a loom model.
+#[cfg(all(test, aio_loom))]
+mod loom_models {
+    use std::task::Wake;
+
+    use loom::future::block_on;
+    use loom::sync::atomic::AtomicUsize;
+    use loom::thread;
+
+    use super::*;
+    use crate::config::Config;
+    use crate::task::TaskFuture;
+
+    /// A runtime core (nothing runs on it) whose exception handler counts the panics
+    /// reported to it.
+    fn core() -> (Arc<Core>, Arc<AtomicUsize>) {
+        let reported = Arc::new(AtomicUsize::new(0));
+        let counter = Arc::clone(&reported);
+        let config = Config::default().exception_handler(move |_| {
+            counter.fetch_add(1, Ordering::SeqCst);
+        });
+        (Core::new(config), reported)
+    }
+
+    /// A waker that counts its wake-ups, for a future polled by hand.
+    struct CountingWaker(AtomicUsize);
+
+    impl Wake for CountingWaker {
+        fn wake(self: Arc<Self>) {
+            self.wake_by_ref();
+        }
+
+        fn wake_by_ref(self: &Arc<Self>) {
+            self.0.fetch_add(1, Ordering::SeqCst);
+        }
+    }
+
+    /// Polls `fut` once with a counting waker; the waker is returned to read its count.
+    fn poll_once<F: Future + Unpin>(fut: &mut F) -> (Poll<F::Output>, Arc<CountingWaker>) {
+        let counter = Arc::new(CountingWaker(AtomicUsize::new(0)));
+        let waker = Waker::from(Arc::clone(&counter));
+        let polled = Pin::new(fut).poll(&mut Context::from_waker(&waker));
+        (polled, counter)
+    }
+
+    /// `cancel` racing the task's poll (`park_task` against the flag): the request is
+    /// never lost, so a task that would wait forever stops, and the joiner, registered
+    /// before, is woken with `Cancelled`.
+    #[test]
+    fn cancel_reaches_a_task_suspended_forever() {
+        loom::model(|| {
+            let (core, reported) = core();
+            let shared = Shared::<u8>::new(&core, false);
+            let mut handle = shared.handle();
+            let task = TaskFuture::new(std::future::pending::<u8>(), shared);
+            let runs = thread::spawn(move || block_on(task));
+            let (first, _) = poll_once(&mut handle);
+            assert!(
+                first.is_pending(),
+                "the task cannot finish before it is cancelled"
+            );
+            assert!(handle.cancel(), "an unfinished task accepts the request");
+            assert_eq!(block_on(&mut handle), Err(JoinError::Cancelled));
+            runs.join().unwrap();
+            assert!(handle.is_finished());
+            assert_eq!(reported.load(Ordering::SeqCst), 0);
+        });
+    }
+
+    /// `cancel` racing the task completing with a value: the joiner gets one outcome and
+    /// is woken; `cancel` answers `false` only when the value was already set, and a
+    /// `Cancelled` outcome means the request was accepted.
+    #[test]
+    fn cancel_racing_completion_gives_one_outcome() {
+        loom::model(|| {
+            let (core, _) = core();
+            let shared = Shared::<u8>::new(&core, false);
+            let mut handle = shared.handle();
+            let task = TaskFuture::new(std::future::ready(7), shared);
+            let runs = thread::spawn(move || block_on(task));
+            let accepted = handle.cancel();
+            let outcome = block_on(&mut handle);
+            runs.join().unwrap();
+            match outcome {
+                Ok(7) => {}
+                Err(JoinError::Cancelled) => assert!(accepted, "cancelled, yet refused"),
+                other => panic!("unexpected outcome {other:?}"),
+            }
+            if !accepted {
+                assert_eq!(outcome, Ok(7), "refused, yet no value");
+            }
+        });
+    }
+
+    /// The runtime dropping an unfinished task (shutting down) racing `cancel` and the
+    /// joiner: the joiner is woken with `Cancelled` either way, set once.
+    #[test]
+    fn a_task_dropped_by_its_runtime_wakes_the_joiner() {
+        loom::model(|| {
+            let (core, _) = core();
+            let shared = Shared::<u8>::new(&core, false);
+            let mut handle = shared.handle();
+            let mut task = Box::pin(TaskFuture::new(std::future::pending::<u8>(), shared));
+            let runs = thread::spawn(move || {
+                // Ready if it saw the request; else suspended, then dropped unfinished.
+                let _ = poll_once(&mut task);
+                drop(task);
+            });
+            handle.cancel();
+            assert_eq!(block_on(&mut handle), Err(JoinError::Cancelled));
+            runs.join().unwrap();
+        });
+    }
+
+    /// A panic set while the handle looks at it once and is dropped (detached): reported
+    /// to the exception handler exactly once unless the handle took it, by `complete` or
+    /// by the handle's `drop`, whichever comes second.
+    #[test]
+    fn a_panic_nobody_retrieved_is_reported_exactly_once() {
+        loom::model(|| {
+            let (core, reported) = core();
+            let shared = Shared::<u8>::new(&core, false);
+            let mut handle = shared.handle();
+            let mut completer = Completer::new(shared);
+            let panics = thread::spawn(move || {
+                completer.complete(Err(JoinError::Panicked("boom".to_owned())));
+            });
+            let (polled, _) = poll_once(&mut handle);
+            drop(handle);
+            panics.join().unwrap();
+            let retrieved = match polled {
+                Poll::Ready(outcome) => {
+                    assert_eq!(outcome, Err(JoinError::Panicked("boom".to_owned())));
+                    1
+                }
+                Poll::Pending => 0,
+            };
+            assert_eq!(reported.load(Ordering::SeqCst) + retrieved, 1);
+        });
+    }
+
+    /// A blocking job finishing racing its cancellation, which sets the outcome at once:
+    /// whichever takes the lock first wins, and `cancel` says which.
+    #[test]
+    fn a_blocking_job_cancelled_while_it_finishes() {
+        loom::model(|| {
+            let (core, _) = core();
+            let shared = Shared::<u8>::new(&core, true);
+            let mut handle = shared.handle();
+            let mut completer = Completer::new(shared);
+            let job = thread::spawn(move || completer.complete(Ok(1)));
+            let accepted = handle.cancel();
+            let outcome = block_on(&mut handle);
+            job.join().unwrap();
+            assert_eq!(accepted, outcome == Err(JoinError::Cancelled));
+            if !accepted {
+                assert_eq!(outcome, Ok(1));
+            }
+        });
     }
 }

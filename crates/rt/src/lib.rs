@@ -75,6 +75,7 @@ mod join;
 mod runtime;
 mod sim;
 mod sleep;
+mod sync;
 mod task;
 
 mod adapters;

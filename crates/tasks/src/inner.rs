@@ -12,13 +12,14 @@ use std::fmt;
 use std::future::Future;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::pin::Pin;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::sync::atomic::Ordering;
+use std::sync::{Arc, PoisonError};
 use std::task::{Context, Poll, Waker};
 
 use pin_project_lite::pin_project;
 
 use crate::current::{self, Erased, Family};
+use crate::sync::{AtomicU64, Mutex, MutexGuard};
 use crate::{CancelledError, Task, TaskError, UnretrievedFailure};
 
 /// The bit of `Inner::meta` set once cancellation is requested.
@@ -592,5 +593,246 @@ mod tests {
         assert_eq!(size_of::<Progress<u64, String>>(), 24);
         assert_eq!(size_of::<State<u64, String>>(), 48);
         assert_eq!(size_of::<Inner<u64, String>>(), 72);
+    }
+}
+
+/// loom models of a task's state (`just loom`): every interleaving of `cancel`, the
+/// driver finishing or parking, awaiters registering and giving up, and done callbacks
+/// being added, with `Inner`'s lock and flag word replaced by loom's (`crate::sync`). A
+/// lost wake-up shows as a deadlock, which loom reports.
+///
+/// Run with `RUSTFLAGS="--cfg aio_loom" cargo test --release --lib -p aio-tasks loom_models`
+/// (bounded by `LOOM_MAX_PREEMPTIONS=3` in `just loom`). No runtime runs inside a loom
+/// model: the driver is polled by a loom thread, and the family's `call_soon` queues the
+/// done callbacks for the model to run after its threads.
+///
+/// The current-task thread-local (`current.rs`) is shared by loom's threads, which are
+/// coroutines on one OS thread. The real `Driver` is still safe to use here: it sets the
+/// thread-local only around the body's poll, and the bodies below make no loom operation,
+/// so loom never switches threads while it is set. Awaiters call `poll_outcome` directly
+/// rather than through `Join`, whose `current_task` cascade is not modelled (it needs
+/// a task awaiting from inside another task's poll).
+#[cfg(all(test, aio_loom))]
+mod loom_models {
+    use std::task::Wake;
+
+    use loom::future::block_on;
+    use loom::sync::atomic::AtomicUsize;
+    use loom::thread;
+
+    use super::*;
+    use crate::current::Job;
+
+    /// What the family's `call_soon` scheduled: the done callbacks.
+    type Scheduled = Arc<Mutex<Vec<Job>>>;
+
+    /// A task's state, and the queue its family's `call_soon` fills.
+    fn task() -> (Arc<Inner<u8, String>>, Scheduled) {
+        let scheduled = Arc::new(Mutex::new(Vec::new()));
+        let queue = Arc::clone(&scheduled);
+        let family = Family::new(move |job| queue.lock().unwrap().push(job));
+        (Inner::new(family, None), scheduled)
+    }
+
+    /// Awaits the task's outcome, as `Join` does, without the current-task cascade.
+    fn outcome(inner: &Inner<u8, String>) -> Outcome<u8, String> {
+        let mut key = None;
+        block_on(std::future::poll_fn(|cx| inner.poll_outcome(&mut key, cx)))
+    }
+
+    fn cancelled(message: &str) -> Outcome<u8, String> {
+        Err(TaskError::Cancelled(CancelledError {
+            message: Some(message.to_owned()),
+        }))
+    }
+
+    /// A waker that counts its wake-ups, for a future polled by hand.
+    struct CountingWaker(AtomicUsize);
+
+    impl Wake for CountingWaker {
+        fn wake(self: Arc<Self>) {
+            self.wake_by_ref();
+        }
+
+        fn wake_by_ref(self: &Arc<Self>) {
+            self.0.fetch_add(1, Ordering::SeqCst);
+        }
+    }
+
+    /// `cancel` racing the driver's poll (`park` against the flag), while an awaiter
+    /// registers: the request is never lost, so a body that would wait forever is
+    /// dropped, and the awaiter is woken with the cancel message.
+    #[test]
+    fn cancel_reaches_a_task_suspended_forever() {
+        loom::model(|| {
+            let (inner, _) = task();
+            let driver = Driver::new(std::future::pending::<Result<u8, String>>(), {
+                Arc::clone(&inner)
+            });
+            let runs = thread::spawn(move || block_on(driver));
+            let canceller = Arc::clone(&inner);
+            let cancels = thread::spawn(move || canceller.cancel(Some("stop".to_owned())));
+            assert_eq!(outcome(&inner), cancelled("stop"));
+            assert!(
+                cancels.join().unwrap(),
+                "an unfinished task accepts the request"
+            );
+            runs.join().unwrap();
+            assert!(inner.is_cancelled());
+        });
+    }
+
+    /// `cancel` racing the body returning a value: one outcome, seen by the awaiter;
+    /// `cancel` answers `false` only when the value was already set, and a cancelled
+    /// outcome carries the request's message. A request accepted while the body is in
+    /// its last poll does not stop it: the value stands (asyncio, where only the task
+    /// itself can call `cancel` during its step, ends it cancelled instead).
+    #[test]
+    fn cancel_racing_finish_gives_one_outcome() {
+        loom::model(|| {
+            let (inner, _) = task();
+            let driver = Driver::new(std::future::ready(Ok(7)), Arc::clone(&inner));
+            let runs = thread::spawn(move || block_on(driver));
+            let canceller = Arc::clone(&inner);
+            let cancels = thread::spawn(move || canceller.cancel(Some("stop".to_owned())));
+            let outcome = outcome(&inner);
+            let accepted = cancels.join().unwrap();
+            runs.join().unwrap();
+            if outcome != Ok(7) {
+                assert_eq!(outcome, cancelled("stop"));
+                assert!(accepted, "cancelled, yet refused");
+            }
+            if !accepted {
+                assert_eq!(outcome, Ok(7), "refused, yet no value");
+            }
+        });
+    }
+
+    /// asyncio's cancel cascade: task A awaits task B (`Join`, which records B as what A
+    /// waits on) while A is cancelled and B finishes. `cancel` passes the request to B
+    /// while B runs, else wakes A; either way A never hangs, and ends cancelled with the
+    /// message, or with B's value, or (B cancelled during A's last poll) with what its
+    /// body made of B's cancellation. A refused request means A had already finished
+    /// with B's value. (A request accepted during A's last poll does not stop that poll,
+    /// as in `cancel_racing_finish_gives_one_outcome`.)
+    ///
+    /// A's body polls `Join` (loom operations) with A as the current task; this is safe
+    /// because A's driver is the only thread that ever sets the thread-local here.
+    #[test]
+    fn cancel_cascades_to_the_awaited_task_while_it_finishes() {
+        loom::model(|| {
+            let (a, _) = task();
+            let b = Inner::<u8, String>::new(Arc::clone(&a.family), None);
+            let awaited = Task {
+                inner: Arc::clone(&b),
+            };
+            let body = async move { awaited.await.map_err(|error| error.to_string()) };
+            let driver = Driver::new(body, Arc::clone(&a));
+            let runs = thread::spawn(move || block_on(driver));
+            let finishes = thread::spawn(move || {
+                // B's driver with a body that returns at once: the flag, then the outcome.
+                let outcome = if b.cancelling() {
+                    Progress::Cancelled
+                } else {
+                    Progress::Value(1)
+                };
+                b.finish(outcome);
+            });
+            let accepted = a.cancel(Some("stop".to_owned()));
+            let outcome = outcome(&a);
+            runs.join().unwrap();
+            finishes.join().unwrap();
+            match &outcome {
+                Ok(1) => {}
+                Err(TaskError::Cancelled(_)) => assert_eq!(outcome, cancelled("stop")),
+                // B cancelled by the cascade during A's last poll: A's body returned B's
+                // error itself (the body decides what an error of B means).
+                Err(TaskError::Failed(error)) => assert_eq!(error, "task was cancelled: stop"),
+                other => panic!("unexpected outcome {other:?}"),
+            }
+            if outcome.is_err() {
+                assert!(accepted, "no value, yet refused");
+            }
+            if !accepted {
+                assert_eq!(outcome, Ok(1), "refused, yet no value");
+            }
+        });
+    }
+
+    /// Two awaiters registering (the inline first one and a listed one) while the task
+    /// finishes: both are woken with the value.
+    #[test]
+    fn every_awaiter_registering_during_finish_is_woken() {
+        loom::model(|| {
+            let (inner, _) = task();
+            let other = Arc::clone(&inner);
+            let awaits = thread::spawn(move || outcome(&other));
+            let finisher = Arc::clone(&inner);
+            let finishes = thread::spawn(move || finisher.finish(Progress::Value(7)));
+            assert_eq!(outcome(&inner), Ok(7));
+            assert_eq!(awaits.join().unwrap(), Ok(7));
+            finishes.join().unwrap();
+        });
+    }
+
+    /// An awaiter that registers and gives up (`remove_waiter`, as a dropped `Join`
+    /// does) while another awaits and the task finishes: the one that stays is woken,
+    /// whichever slot each took.
+    #[test]
+    fn a_removed_awaiter_does_not_take_the_other_awaiters_wake_up() {
+        loom::model(|| {
+            let (inner, _) = task();
+            let quitter = Arc::clone(&inner);
+            let quits = thread::spawn(move || {
+                let counter = Arc::new(CountingWaker(AtomicUsize::new(0)));
+                let waker = Waker::from(Arc::clone(&counter));
+                let mut key = None;
+                let polled = quitter.poll_outcome(&mut key, &mut Context::from_waker(&waker));
+                if let Some(key) = key {
+                    assert!(polled.is_pending());
+                    quitter.remove_waiter(key);
+                }
+                assert!(counter.0.load(Ordering::SeqCst) <= 1, "woken twice");
+            });
+            let stayer = Arc::clone(&inner);
+            let stays = thread::spawn(move || outcome(&stayer));
+            inner.finish(Progress::Value(7));
+            quits.join().unwrap();
+            assert_eq!(stays.join().unwrap(), Ok(7));
+        });
+    }
+
+    /// Done callbacks added from two threads while the task finishes: each is scheduled
+    /// exactly once (listed and run by `finish`, or scheduled at once on a finished
+    /// task), and sees the task done.
+    #[test]
+    fn done_callbacks_are_scheduled_exactly_once() {
+        loom::model(|| {
+            let (inner, scheduled) = task();
+            let calls = Arc::new([AtomicUsize::new(0), AtomicUsize::new(0)]);
+            let callback = |which: usize| -> Callback<u8, String> {
+                let calls = Arc::clone(&calls);
+                Box::new(move |task: &Task<u8, String>| {
+                    assert_eq!(task.inner.outcome(), Some(Ok(7)));
+                    calls[which].fetch_add(1, Ordering::SeqCst);
+                })
+            };
+            let adder = Arc::clone(&inner);
+            let first = callback(0);
+            let adds = thread::spawn(move || adder.add_callback(first));
+            let finisher = Arc::clone(&inner);
+            let finishes = thread::spawn(move || finisher.finish(Progress::Value(7)));
+            inner.add_callback(callback(1));
+            adds.join().unwrap();
+            finishes.join().unwrap();
+            let jobs = std::mem::take(&mut *scheduled.lock().unwrap());
+            assert_eq!(jobs.len(), 2, "each callback scheduled once");
+            for job in jobs {
+                job();
+            }
+            for count in calls.iter() {
+                assert_eq!(count.load(Ordering::SeqCst), 1);
+            }
+        });
     }
 }

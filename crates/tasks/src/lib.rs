@@ -113,6 +113,7 @@ mod error;
 mod finished;
 mod group;
 mod inner;
+mod sync;
 mod task;
 
 pub use crate::current::{all_tasks, current_task, set_exception_handler};
