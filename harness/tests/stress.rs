@@ -365,22 +365,31 @@ impl Stress for TaskGroupStress {
         })
         .await?;
 
-        let (mut ok, mut failed) = (0, 0);
+        let (mut ok, mut failed, mut cancelled) = (0, 0, 0);
         for task in &handles {
             match task.result() {
                 Ok(_) => ok += 1,
                 Err(TaskError::Failed(_)) => failed += 1,
-                Err(TaskError::Cancelled(_)) => {}
+                Err(TaskError::Cancelled(_)) => cancelled += 1,
                 Err(other) => return Err(format!("unexpected task outcome {other:?}")),
             }
         }
-        let (lives_ok, lives_failed) = (
-            lives.ok.load(Ordering::SeqCst),
-            lives.failed.load(Ordering::SeqCst),
-        );
-        if (ok, failed) != (lives_ok, lives_failed) {
+        let load = |counter: &AtomicUsize| counter.load(Ordering::SeqCst);
+        let (lives_ok, lives_failed) = (load(&lives.ok), load(&lives.failed));
+        let (started, dropped) = (load(&lives.started), load(&lives.dropped));
+        // Every failure is a task's failure. A body that returned its value while its
+        // task was being cancelled (from another thread, during that last step) leaves
+        // the task cancelled, as asyncio's `_must_cancel` does: so `ok <= lives_ok`, and
+        // each cancelled task is a body never started, a body dropped, or such a body.
+        let never_started = handles.len().saturating_sub(started);
+        if failed != lives_failed
+            || ok > lives_ok
+            || ok + cancelled != never_started + dropped + lives_ok
+        {
             return Err(format!(
-                "tasks say {ok} ok / {failed} failed, bodies say {lives_ok} / {lives_failed}"
+                "tasks say {ok} ok / {failed} failed / {cancelled} cancelled; bodies say \
+                 {lives_ok} ok / {lives_failed} failed / {dropped} dropped, {never_started} \
+                 never started"
             ));
         }
         match outcome {

@@ -537,6 +537,11 @@ where
                 *this.finisher = Finisher(Some(inner));
                 return Poll::Pending;
             }
+            // A cancel requested during the step in which the body returned its value
+            // wins: `cancel()` said true, so the task ends cancelled and the value is
+            // dropped (asyncio's `__step`: `if self._must_cancel: super().cancel(...)`).
+            // An error or a panic stands, as asyncio's `set_exception` does.
+            Ok(Poll::Ready(Ok(_))) if inner.cancelling() => Progress::Cancelled,
             Ok(Poll::Ready(Ok(value))) => Progress::Value(value),
             Ok(Poll::Ready(Err(error))) => failed(TaskError::Failed(error)),
             Err(payload) => failed(TaskError::Panicked(panic_message(&*payload))),

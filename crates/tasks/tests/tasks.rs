@@ -24,6 +24,30 @@ fn smoke() {
 }
 
 #[test]
+fn a_task_that_cancels_itself_and_returns_ends_cancelled_but_an_error_stands() {
+    // asyncio: `current_task().cancel("me"); return 1` ends cancelled with "me" (the
+    // value is dropped); `current_task().cancel(); raise ValueError` ends with the error.
+    let rt = smol();
+    rt.block_on(async {
+        let returns = create_task(&rt, async {
+            let accepted = current_task().expect("inside a task").cancel(Some("me"));
+            Ok::<_, String>(accepted)
+        });
+        match returns.clone().await {
+            Err(TaskError::Cancelled(e)) => assert_eq!(e.message.as_deref(), Some("me")),
+            other => panic!("expected the cancellation, got {other:?}"),
+        }
+        assert!(returns.cancelled());
+        let fails = create_task(&rt, async {
+            current_task().expect("inside a task").cancel(None);
+            Err::<(), _>("boom".to_owned())
+        });
+        assert!(matches!(fails.clone().await, Err(TaskError::Failed(e)) if e == "boom"));
+        assert!(!fails.cancelled());
+    });
+}
+
+#[test]
 #[expect(
     clippy::mutable_key_type,
     reason = "a task hashes by identity, which its interior mutability never changes"
