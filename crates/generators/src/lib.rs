@@ -142,6 +142,7 @@ pub mod evolution;
 mod generator;
 mod iter;
 mod rows;
+mod slot;
 
 pub use crate::co::{Co, Yield};
 pub use crate::error::{GeneratorError, Thrown};
