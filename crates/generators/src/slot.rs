@@ -54,6 +54,7 @@
 
 use std::cell::UnsafeCell;
 use std::fmt;
+use std::mem::MaybeUninit;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU8, Ordering};
 use std::task::Poll;
@@ -80,7 +81,8 @@ const BUSY: u8 = 2;
 /// The state shared by a generator and its body: one item going out, one input coming in.
 pub(crate) struct Slot<T, S, E> {
     out_state: AtomicU8,
-    out: UnsafeCell<Option<T>>,
+    /// Initialized exactly when `out_state` is FULL.
+    out: UnsafeCell<MaybeUninit<T>>,
     input_state: AtomicU8,
     input: UnsafeCell<Option<Input<S, E>>>,
 }
@@ -96,7 +98,7 @@ unsafe impl<T: Send, S: Send, E: Send> Sync for Slot<T, S, E> {}
 pub(crate) fn pair<T, S, E>() -> (CoEnd<T, S, E>, GenEnd<T, S, E>) {
     let slot = Arc::new(Slot {
         out_state: AtomicU8::new(EMPTY),
-        out: UnsafeCell::new(None),
+        out: UnsafeCell::new(MaybeUninit::uninit()),
         input_state: AtomicU8::new(EMPTY),
         input: UnsafeCell::new(None),
     });
@@ -129,11 +131,11 @@ impl<T, S, E> CoEnd<T, S, E> {
         // SAFETY: the state is EMPTY and only this end moves `out` away from EMPTY; this end
         // is borrowed mutably, so no other call of it runs on any thread. The generator
         // touches `out` only after it sees FULL, which nobody but us can store. So until the
-        // store below, the cell is ours alone.
-        let old = std::mem::replace(unsafe { &mut *slot.out.get() }, Some(value));
+        // store below, the cell is ours alone. EMPTY means uninitialized: nothing is
+        // overwritten (or leaked).
+        unsafe { &mut *slot.out.get() }.write(value);
         // Release: the item written above is visible to whoever sees FULL with acquire.
         slot.out_state.store(FULL, Ordering::Release);
-        drop(old); // `None` by the invariant; dropped outside the critical section anyway
         Ok(())
     }
 
@@ -175,11 +177,13 @@ impl<T, S, E> GenEnd<T, S, E> {
         // SAFETY: the state is FULL and only this end moves `out` away from FULL; this end
         // is borrowed mutably, so no other call of it runs on any thread. The body touches
         // `out` only after it sees EMPTY, which nobody but us can store. So until the store
-        // below, the cell is ours alone.
-        let taken = unsafe { &mut *slot.out.get() }.take();
-        // Release: our take happens before the body's next write.
+        // below, the cell is ours alone. FULL means initialized (by `put_out`, whose write
+        // our acquire load made visible); the value is moved out once, as the state goes
+        // back to EMPTY (uninitialized) at once.
+        let taken = unsafe { (*slot.out.get()).assume_init_read() };
+        // Release: our read happens before the body's next write.
         slot.out_state.store(EMPTY, Ordering::Release);
-        taken
+        Some(taken)
     }
 
     /// Delivers what the paused yield will see when resumed, replacing an input left
@@ -208,6 +212,17 @@ impl<T, S, E> GenEnd<T, S, E> {
         // the critical section: its `Drop` may run user code, even panic.
         drop(stale);
         Ok(())
+    }
+}
+
+impl<T, S, E> Drop for Slot<T, S, E> {
+    fn drop(&mut self) {
+        // `&mut self`: the last `Arc` is gone, and its drop synchronized with every other
+        // end's last access (as `Arc` does), so the cell is ours without atomics.
+        if *self.out_state.get_mut() == FULL {
+            // SAFETY: FULL means initialized (see `out`), and nothing reads it after this.
+            unsafe { self.out.get_mut().assume_init_drop() };
+        }
     }
 }
 
@@ -355,6 +370,38 @@ mod tests {
         }
         let _co = producer.join().unwrap();
         assert_eq!(generator.take_out(), None);
+    }
+
+    #[test]
+    fn a_co_that_yields_from_another_thread_stays_sound() {
+        use crate::{AsyncGenerator, Co};
+        use futures_lite::StreamExt;
+        use futures_lite::future::block_on;
+        use std::future::Future;
+        use std::pin::pin;
+        use std::task::{Context, Waker};
+
+        // The body sends its `Co` to a thread that yields 7 from there, then yields 8
+        // itself while 7 is still in the slot: 8 waits its turn, nothing is lost.
+        let mut agen = AsyncGenerator::new(|co: Co<u32>| async move {
+            let mut co = thread::spawn(move || {
+                let mut co = co;
+                let mut escaped = pin!(co.yield_(7));
+                let pending = escaped
+                    .as_mut()
+                    .poll(&mut Context::from_waker(Waker::noop()));
+                assert!(pending.is_pending());
+                drop(escaped);
+                co
+            })
+            .join()
+            .unwrap();
+            co.yield_(8).await?;
+            Ok(())
+        });
+        assert_eq!(block_on(agen.next()), Some(Ok(7)));
+        assert_eq!(block_on(agen.next()), Some(Ok(8)));
+        assert_eq!(block_on(agen.next()), None);
     }
 
     #[test]
