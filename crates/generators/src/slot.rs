@@ -205,7 +205,7 @@ impl<T, S, E> GenEnd<T, S, E> {
         // access to `input` (ours and the body's) is preceded by such a successful claim,
         // and a BUSY cell cannot be claimed, so until the store below the cell is ours
         // alone.
-        let stale = std::mem::replace(unsafe { &mut *slot.input.get() }, Some(input));
+        let stale = unsafe { &mut *slot.input.get() }.replace(input);
         // Release: our write is visible to whoever claims FULL next.
         slot.input_state.store(FULL, Ordering::Release);
         // An input never read (its yield was dropped) is replaced, and dropped here, out of
@@ -386,12 +386,13 @@ mod tests {
         let mut agen = AsyncGenerator::new(|co: Co<u32>| async move {
             let mut co = thread::spawn(move || {
                 let mut co = co;
-                let mut escaped = pin!(co.yield_(7));
-                let pending = escaped
-                    .as_mut()
-                    .poll(&mut Context::from_waker(Waker::noop()));
-                assert!(pending.is_pending());
-                drop(escaped);
+                {
+                    let mut escaped = pin!(co.yield_(7));
+                    let pending = escaped
+                        .as_mut()
+                        .poll(&mut Context::from_waker(Waker::noop()));
+                    assert!(pending.is_pending());
+                }
                 co
             })
             .join()
