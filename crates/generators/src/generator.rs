@@ -9,7 +9,7 @@ use std::task::{Context, Poll};
 
 use futures_lite::Stream;
 
-use crate::co::{Input, Mailbox, Shared};
+use crate::slot::{GenEnd, Input, pair};
 use crate::{Co, GeneratorError, Thrown};
 
 /// Where the body is.
@@ -30,11 +30,19 @@ enum State {
 /// The body and where it is. Behind a `Mutex` so that `anext`/`asend`/... can take `&self`:
 /// two requests in flight at once are then possible, as in Python, and the second one is
 /// told `AlreadyRunning`. The `Stream` path has `&mut self` and never locks it.
-struct Core<F> {
+struct Core<T, S, E, F> {
     state: State,
+    /// `None` once the body has finished.
+    body: Option<Body<T, S, E, F>>,
+}
+
+/// The body's future, and the generator's end of the slot it shares with the body's `Co`:
+/// they live and die together.
+struct Body<T, S, E, F> {
     /// `Pin<Box<..>>` so that the body can be moved out (to close it on drop) without
     /// `unsafe`. One allocation per generator, none per item.
-    body: Option<Pin<Box<F>>>,
+    future: Pin<Box<F>>,
+    end: GenEnd<T, S, E>,
 }
 
 /// What one step of the body ended with.
@@ -45,7 +53,7 @@ enum Step<T, E> {
     Returned(Result<(), Thrown<E>>),
 }
 
-type Finalizer<T, S, E, F> = Box<dyn FnOnce(Pin<Box<F>>, Shared<T, S, E>) + Send + Sync>;
+type Finalizer<T, S, E, F> = Box<dyn FnOnce(Body<T, S, E, F>) + Send + Sync>;
 
 /// An async generator: an async body that hands values out with
 /// [`co.yield_(v).await`](Co::yield_), run lazily, one step per request.
@@ -128,8 +136,7 @@ type Finalizer<T, S, E, F> = Box<dyn FnOnce(Pin<Box<F>>, Shared<T, S, E>) + Send
 /// drop((first, second));
 /// ```
 pub struct AsyncGenerator<T, S, E, F> {
-    core: Mutex<Core<F>>,
-    slot: Shared<T, S, E>,
+    core: Mutex<Core<T, S, E, F>>,
     finalizer: Option<Finalizer<T, S, E, F>>,
 }
 
@@ -146,14 +153,13 @@ where
     /// of the generator function before the first `anext`). Annotate the yielder
     /// (`|mut co: Co<u32>|`) so that the item, send and error types are known.
     pub fn new(body: impl FnOnce(Co<T, S, E>) -> F) -> Self {
-        let slot = Mailbox::new();
-        let future = body(Co::new(slot.clone()));
+        let (co_end, end) = pair();
+        let future = Box::pin(body(Co::new(co_end)));
         AsyncGenerator {
             core: Mutex::new(Core {
                 state: State::Fresh,
-                body: Some(Box::pin(future)),
+                body: Some(Body { future, end }),
             }),
-            slot,
             finalizer: None,
         }
     }
@@ -299,9 +305,9 @@ where
     /// there, later, exactly once. An error from that close (an ignored `GeneratorExit`)
     /// is dropped; asyncio logs it through the loop's exception handler.
     pub fn close_on_drop<R: aio_rt::Runtime>(mut self, rt: R) -> Self {
-        self.finalizer = Some(Box::new(move |body, slot| {
+        self.finalizer = Some(Box::new(move |body| {
             // Dropping the join handle does not cancel the task.
-            drop(rt.spawn(finalize(body, slot)));
+            drop(rt.spawn(finalize(body)));
         }));
         self
     }
@@ -309,7 +315,7 @@ where
 
 /// The close that [`AsyncGenerator::close_on_drop`] spawns: the generator's parts, taken out
 /// of it on drop, are put back into a new generator that is closed as `aclose` would.
-async fn finalize<T, S, E, F>(body: Pin<Box<F>>, slot: Shared<T, S, E>)
+async fn finalize<T, S, E, F>(body: Body<T, S, E, F>)
 where
     F: Future<Output = Result<(), Thrown<E>>>,
 {
@@ -318,7 +324,6 @@ where
             state: State::Suspended,
             body: Some(body),
         }),
-        slot,
         finalizer: None,
     };
     let _ = generator.aclose().await;
@@ -328,28 +333,20 @@ impl<T, S, E, F> AsyncGenerator<T, S, E, F>
 where
     F: Future<Output = Result<(), Thrown<E>>>,
 {
-    /// Runs the body of `core` for one poll, after delivering `input` if the step starts.
-    fn poll_step(
-        core: &mut Core<F>,
-        slot: &Mailbox<T, S, E>,
-        input: Option<Input<S, E>>,
-        cx: &mut Context<'_>,
-    ) -> Poll<Step<T, E>> {
-        if let Some(input) = input {
-            slot.put_input(input);
-        }
+    /// Runs the body of `core` for one poll.
+    fn poll_step(core: &mut Core<T, S, E, F>, cx: &mut Context<'_>) -> Poll<Step<T, E>> {
         core.state = State::Running;
         let Some(body) = core.body.as_mut() else {
             core.state = State::Done;
             return Poll::Ready(Step::Returned(Ok(())));
         };
-        match body.as_mut().poll(cx) {
+        match body.future.as_mut().poll(cx) {
             Poll::Ready(result) => {
                 core.state = State::Done;
                 core.body = None;
                 Poll::Ready(Step::Returned(result))
             }
-            Poll::Pending => match slot.take_out() {
+            Poll::Pending => match body.end.take_out() {
                 Some(value) => {
                     core.state = State::Suspended;
                     Poll::Ready(Step::Yielded(value))
@@ -422,14 +419,18 @@ where
                 (State::Abandoned, Kind::Next) => {}
                 (State::Fresh | State::Suspended, _) => {}
             }
+            // Deliver what the paused yield will see when the body resumes.
+            if let (Some(input), Some(body)) = (self.input.take(), core.body.as_mut()) {
+                if let Err(input) = body.end.put_input(input) {
+                    // The body's `Co`, used from another thread, holds the slot: the body
+                    // is running elsewhere.
+                    self.input = Some(input);
+                    return Poll::Ready(Err(GeneratorError::AlreadyRunning));
+                }
+            }
             self.started = true;
         }
-        let step = std::task::ready!(AsyncGenerator::poll_step(
-            core,
-            &generator.slot,
-            self.input.take(),
-            cx
-        ));
+        let step = std::task::ready!(AsyncGenerator::poll_step(core, cx));
         Poll::Ready(match (step, self.kind) {
             (Step::Yielded(_), Kind::Close) => Err(GeneratorError::IgnoredGeneratorExit),
             (Step::Yielded(value), _) => Ok(Some(value)),
@@ -538,7 +539,7 @@ where
         if core.state == State::Done {
             return Poll::Ready(None);
         }
-        let Poll::Ready(step) = AsyncGenerator::poll_step(core, &this.slot, None, cx) else {
+        let Poll::Ready(step) = AsyncGenerator::poll_step(core, cx) else {
             // Mid-step, and no request owns the step: if this `next()` is dropped, an
             // `anext()` may take the step over, as after a dropped request.
             core.state = State::Abandoned;
@@ -566,7 +567,7 @@ impl<T, S, E, F> Drop for AsyncGenerator<T, S, E, F> {
         // generator that a task is running.
         if core.state == State::Suspended {
             if let Some(body) = core.body.take() {
-                finalizer(body, self.slot.clone());
+                finalizer(body);
             }
         }
     }

@@ -275,6 +275,10 @@ fn generators_and_requests_are_send_when_the_items_are() {
 }
 
 #[test]
+#[cfg_attr(
+    miri,
+    ignore = "needs a real runtime (smol's reactor calls timerfd_create, which Miri does not support)"
+)]
 fn close_on_drop_runs_the_async_cleanup_in_a_task_once() {
     use aio_rt::{Clock, Config, Runtime};
 

@@ -8,6 +8,10 @@ use aio_rt::{Clock, Config, Runtime};
 use futures_lite::StreamExt;
 
 #[test]
+#[cfg_attr(
+    miri,
+    ignore = "needs a real runtime (smol's reactor calls timerfd_create, which Miri does not support)"
+)]
 fn pages_are_fetched_only_when_the_previous_one_is_used_up() {
     let rt = aio_rt::Smol::with_config(Config::default().clock(Clock::Virtual));
     let queries = Arc::new(Mutex::new(Vec::new()));
@@ -47,6 +51,10 @@ fn pages_are_fetched_only_when_the_previous_one_is_used_up() {
 }
 
 #[test]
+#[cfg_attr(
+    miri,
+    ignore = "needs a real runtime (smol's reactor calls timerfd_create, which Miri does not support)"
+)]
 fn an_exact_multiple_of_the_page_size_ends_with_an_empty_page() {
     let rt = aio_rt::Smol::with_config(Config::default().clock(Clock::Virtual));
     let db = Database::new(rt.clone(), 4, Duration::from_secs(1));
@@ -68,6 +76,10 @@ fn an_exact_multiple_of_the_page_size_ends_with_an_empty_page() {
 }
 
 #[test]
+#[cfg_attr(
+    miri,
+    ignore = "needs a real runtime (smol's reactor calls timerfd_create, which Miri does not support)"
+)]
 fn the_blocking_iterator_gives_the_same_rows_without_virtual_time() {
     let rt = aio_rt::Smol::with_config(Config::default().clock(Clock::Virtual));
     let db = Database::new(rt.clone(), 5, Duration::from_secs(2));
