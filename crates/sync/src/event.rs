@@ -3,9 +3,10 @@
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::atomic::Ordering;
 use std::task::{Context, Poll};
 
-use crate::sync::{Mutex, MutexGuard, PoisonError};
+use crate::sync::{AtomicU64, Mutex, MutexGuard, PoisonError};
 use crate::waiters::{WaitList, WaiterState};
 
 /// A flag that tasks can wait for: `set` wakes every waiter, `clear` lowers it again.
@@ -28,6 +29,11 @@ use crate::waiters::{WaitList, WaiterState};
 /// ```
 #[derive(Default)]
 pub struct Event {
+    /// How many times `set` raised the flag. Changed only under the lock, read without
+    /// it: a waiter that finds the number changed since it joined the list knows that a
+    /// `set` woke it and took it off the list, so its wake-up costs no lock (10k woken
+    /// waiters would otherwise queue for the lock one by one).
+    sets: AtomicU64,
     state: Mutex<State>,
 }
 
@@ -63,6 +69,9 @@ impl Event {
         let mut state = self.state();
         if !state.flag {
             state.flag = true;
+            // Only `set` writes `sets`, under the lock: no read-modify-write needed.
+            let sets = self.sets.load(Ordering::Relaxed);
+            self.sets.store(sets + 1, Ordering::Release);
             state.waiters.drain_wake();
         }
     }
@@ -86,6 +95,7 @@ impl Event {
         Wait {
             event: self,
             id: None,
+            sets_seen: 0,
         }
     }
 }
@@ -106,7 +116,17 @@ impl fmt::Debug for Event {
 #[must_use = "futures do nothing unless polled"]
 pub struct Wait<'a> {
     event: &'a Event,
+    /// The place in the list, while waiting.
     id: Option<u64>,
+    /// `Event::sets` when this waiter joined the list.
+    sets_seen: u64,
+}
+
+impl Wait<'_> {
+    /// Whether a `set` came (and took this waiter off the list) since it joined.
+    fn woken_by_set(&self) -> bool {
+        self.id.is_some() && self.event.sets.load(Ordering::Acquire) != self.sets_seen
+    }
 }
 
 impl Future for Wait<'_> {
@@ -114,11 +134,16 @@ impl Future for Wait<'_> {
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
         let this = self.get_mut();
+        if this.woken_by_set() {
+            this.id = None;
+            return Poll::Ready(());
+        }
         let mut state = this.event.state();
         match this.id {
             None if state.flag => Poll::Ready(()),
             None => {
                 this.id = Some(state.waiters.push(cx.waker()));
+                this.sets_seen = this.event.sets.load(Ordering::Relaxed);
                 Poll::Pending
             }
             Some(id) => match state.waiters.state(id, cx.waker()) {
@@ -134,7 +159,8 @@ impl Future for Wait<'_> {
 
 impl Drop for Wait<'_> {
     fn drop(&mut self) {
-        if let Some(id) = self.id {
+        // A waiter woken by `set` is off the list already.
+        if let Some(id) = self.id.filter(|_| !self.woken_by_set()) {
             self.event.state().waiters.remove(id);
         }
     }

@@ -79,8 +79,12 @@ mod semaphore;
 /// tests/loom.rs can explore every interleaving of the primitives' critical sections.
 mod sync {
     #[cfg(aio_loom)]
+    pub(crate) use loom::sync::atomic::AtomicU64;
+    #[cfg(aio_loom)]
     pub(crate) use loom::sync::{Mutex, MutexGuard};
     pub(crate) use std::sync::PoisonError;
+    #[cfg(not(aio_loom))]
+    pub(crate) use std::sync::atomic::AtomicU64;
     #[cfg(not(aio_loom))]
     pub(crate) use std::sync::{Mutex, MutexGuard};
 }

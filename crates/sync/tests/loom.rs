@@ -149,6 +149,33 @@ fn event_set_wakes_every_waiter() {
     });
 }
 
+/// A `set` then `clear` racing a waiter that joined the list: the waiter still completes,
+/// whether it sees the set through `Event::sets` (no lock) or through the list.
+#[test]
+fn event_a_waiter_woken_then_cleared_still_completes() {
+    loom::model(|| {
+        let event = Arc::new(Event::new());
+        let joined = Arc::new(AtomicBool::new(false));
+        let waiter = {
+            let (event, joined) = (Arc::clone(&event), Arc::clone(&joined));
+            thread::spawn(move || {
+                let mut wait = pin!(event.wait());
+                let first = wait.as_mut().poll(&mut Context::from_waker(Waker::noop()));
+                assert!(first.is_pending(), "nobody set the event yet");
+                joined.store(true, Ordering::SeqCst);
+                block_on(wait);
+            })
+        };
+        while !joined.load(Ordering::SeqCst) {
+            thread::yield_now();
+        }
+        event.set();
+        event.clear();
+        waiter.join().unwrap();
+        assert!(!event.is_set());
+    });
+}
+
 /// The race the Condition stress test found: `wait` released the lock before joining the
 /// waiters, and a notify_all from another thread in between was lost.
 #[test]
