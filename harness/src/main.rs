@@ -243,6 +243,32 @@ fn cmd_oracle(args: &[String]) -> ExitCode {
 
 /// Runs the whole test suite `N` times in a row (optionally with a thread spinning on the
 /// other core), and fails if any run fails: a flaky test is a bug.
+/// What a failed `cargo test` run says about its failures: each `FAILED` line, and each
+/// panic with its message (the lines after "panicked at", up to the blank line that ends
+/// it), so that a flake seen once can be understood and replayed.
+fn failure_lines(text: &str) -> Vec<&str> {
+    let mut lines = Vec::new();
+    let mut in_panic = 0;
+    for line in text.lines() {
+        if line.contains("panicked at") {
+            in_panic = 12;
+            lines.push(line);
+        } else if in_panic > 0 && !line.trim().is_empty() {
+            in_panic -= 1;
+            lines.push(line);
+        } else {
+            in_panic = 0;
+            if line.contains("FAILED") {
+                lines.push(line);
+            }
+        }
+        if lines.len() >= 60 {
+            break;
+        }
+    }
+    lines
+}
+
 fn cmd_flake_check(args: &[String]) -> ExitCode {
     let busy = args.iter().any(|a| a == "--busy");
     let rest: Vec<&String> = args.iter().filter(|a| *a != "--busy").collect();
@@ -297,12 +323,7 @@ fn cmd_flake_check(args: &[String]) -> ExitCode {
                 println!("run {i}/{runs}: FAILED in {:.2} s", elapsed.as_secs_f64());
                 let text =
                     String::from_utf8_lossy(&out.stdout) + String::from_utf8_lossy(&out.stderr);
-                let lines: Vec<&str> = text
-                    .lines()
-                    .filter(|l| l.contains("FAILED") || l.contains("panicked"))
-                    .take(20)
-                    .collect();
-                println!("{}", lines.join("\n"));
+                println!("{}", failure_lines(&text).join("\n"));
             }
             Err(e) => {
                 eprintln!("aio: cannot run cargo: {e}");
@@ -486,11 +507,43 @@ fn cmd_bench_memory(args: &[String]) -> ExitCode {
     let (Ok(kind), Ok(n)) = (kind.parse::<RuntimeKind>(), n.parse::<usize>()) else {
         return ExitCode::from(2);
     };
-    let variant = if variant == "ours" {
-        Variant::Ours
-    } else {
-        Variant::Native
+    let (variant, tasks) = match variant.as_str() {
+        "ours" => (Variant::Ours, bench::TaskKind::Spawn),
+        "ours-create-task" => (Variant::Ours, bench::TaskKind::CreateTask),
+        _ => (Variant::Native, bench::TaskKind::Spawn),
     };
-    println!("{}", bench::workloads_task_memory_child(kind, variant, n));
+    println!(
+        "{}",
+        bench::workloads_task_memory_child(kind, variant, tasks, n)
+    );
     ExitCode::SUCCESS
+}
+
+#[cfg(test)]
+mod tests {
+    use super::failure_lines;
+
+    #[test]
+    fn a_flake_report_keeps_the_panic_message() {
+        let output = "running 2 tests\n\
+            test a ... ok\n\
+            test gather_under_random_cancellation ... FAILED\n\
+            \n\
+            thread 'gather' panicked at harness/tests/stress.rs:200:5:\n\
+            gather on smol: seed 17: values [1, 0] out of order\n\
+            replay with STRESS_SEED=<seed>\n\
+            \n\
+            note: run with `RUST_BACKTRACE=1`\n\
+            test result: FAILED. 1 passed; 1 failed\n";
+        assert_eq!(
+            failure_lines(output),
+            [
+                "test gather_under_random_cancellation ... FAILED",
+                "thread 'gather' panicked at harness/tests/stress.rs:200:5:",
+                "gather on smol: seed 17: values [1, 0] out of order",
+                "replay with STRESS_SEED=<seed>",
+                "test result: FAILED. 1 passed; 1 failed",
+            ]
+        );
+    }
 }

@@ -17,7 +17,7 @@ use std::process::Command;
 use std::time::Duration;
 
 pub use report::{render_markdown, render_svg, render_terminal, write_docs};
-pub use workloads::{WORKLOADS, task_memory_child as workloads_task_memory_child};
+pub use workloads::{TaskKind, WORKLOADS, task_memory_child as workloads_task_memory_child};
 
 use crate::RuntimeKind;
 

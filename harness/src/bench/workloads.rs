@@ -37,10 +37,21 @@ pub static WORKLOADS: &[Workload] = &[
     Workload {
         name: "task_memory",
         family: "tasks",
-        description: "resident memory per spawned task blocked on a gate (a fresh process, RSS delta)",
+        description: "resident memory per spawned task (Runtime::spawn) blocked on a gate (a fresh process, RSS delta)",
         native: "the runtime's own spawn",
         size: (100_000, 50_000),
         run: task_memory,
+        python: Some("task_memory"),
+        runtimes: None,
+        unit: "bytes/task",
+    },
+    Workload {
+        name: "create_task_memory",
+        family: "tasks",
+        description: "resident memory per aio_tasks::create_task task blocked on a gate, created in a main task (a fresh process, RSS delta)",
+        native: "the runtime's own spawn",
+        size: (100_000, 50_000),
+        run: create_task_memory,
         python: Some("task_memory"),
         runtimes: None,
         unit: "bytes/task",
@@ -383,6 +394,46 @@ impl AnyRt {
         }
     }
 
+    /// Creates `n` tasks running `make()` with `aio_tasks::create_task` inside a main task,
+    /// calls `created` once they all exist, and awaits them in order.
+    async fn ours_create_task_blocked<F, Fut>(
+        &self,
+        n: usize,
+        make: F,
+        created: impl FnOnce() + Send + 'static,
+    ) where
+        F: Fn() -> Fut + Send + 'static,
+        Fut: std::future::Future<Output = Result<(), Infallible>> + Send + 'static,
+    {
+        async fn go<R: Runtime, F, Fut>(
+            rt: &R,
+            n: usize,
+            make: F,
+            created: impl FnOnce() + Send + 'static,
+        ) where
+            F: Fn() -> Fut + Send + 'static,
+            Fut: std::future::Future<Output = Result<(), Infallible>> + Send + 'static,
+        {
+            let rt2 = rt.clone();
+            let main = aio_tasks::create_task(rt, async move {
+                let tasks: Vec<_> = (0..n)
+                    .map(|_| aio_tasks::create_task(&rt2, make()))
+                    .collect();
+                created();
+                for t in tasks {
+                    t.await.expect("a benchmark task completes");
+                }
+                Ok::<_, Infallible>(())
+            });
+            main.await.expect("the benchmark's main task completes");
+        }
+        match self {
+            AnyRt::Tokio(rt) => go(rt, n, make, created).await,
+            AnyRt::AsyncStd(rt) => go(rt, n, make, created).await,
+            AnyRt::Smol(rt) => go(rt, n, make, created).await,
+        }
+    }
+
     /// Spawns `n` copies of `make()` with the runtime's own spawn and awaits them in order.
     async fn native_spawn_all<F, Fut>(&self, n: usize, make: F)
     where
@@ -487,10 +538,28 @@ fn create_task(kind: RuntimeKind, variant: Variant, n: usize) -> Sample {
 }
 
 fn task_memory(kind: RuntimeKind, variant: Variant, n: usize) -> Sample {
+    memory_in_child(kind, variant, n, TaskKind::Spawn)
+}
+
+fn create_task_memory(kind: RuntimeKind, variant: Variant, n: usize) -> Sample {
+    memory_in_child(kind, variant, n, TaskKind::CreateTask)
+}
+
+/// What "ours" spawns in the memory workloads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TaskKind {
+    /// `Runtime::spawn`, awaited through its `JoinHandle`.
+    Spawn,
+    /// `aio_tasks::create_task`, from inside a main task (as `asyncio.run` creates them).
+    CreateTask,
+}
+
+fn memory_in_child(kind: RuntimeKind, variant: Variant, n: usize, tasks: TaskKind) -> Sample {
     // A fresh process, so that memory freed by an earlier run cannot be reused unseen.
-    let variant_name = match variant {
-        Variant::Ours => "ours",
-        Variant::Native => "native",
+    let variant_name = match (variant, tasks) {
+        (Variant::Ours, TaskKind::Spawn) => "ours",
+        (Variant::Ours, TaskKind::CreateTask) => "ours-create-task",
+        (Variant::Native, _) => "native",
     };
     let out = std::env::current_exe().ok().and_then(|exe| {
         std::process::Command::new(exe)
@@ -511,32 +580,61 @@ fn task_memory(kind: RuntimeKind, variant: Variant, n: usize) -> Sample {
 
 /// The child side of `task_memory`: bytes of resident memory per task, `n` tasks spawned
 /// and blocked on a gate. Prints the figure.
-pub fn task_memory_child(kind: RuntimeKind, variant: Variant, n: usize) -> f64 {
+pub fn task_memory_child(kind: RuntimeKind, variant: Variant, tasks: TaskKind, n: usize) -> f64 {
     let rt = AnyRt::new(kind);
     let rt2 = rt.clone();
     let per_task = Arc::new(std::sync::Mutex::new(0.0));
     let result = per_task.clone();
+    // Set once every task exists (the create_task ones are made by a main task, which
+    // the runtime runs when it gets to it).
+    let created = Arc::new(std::sync::atomic::AtomicBool::new(false));
     rt.block_on_timed(async move {
         let (tx, rx) = tokio::sync::watch::channel(false);
-        let make = || {
+        let rx2 = rx.clone();
+        let make = move || {
             let mut rx = rx.clone();
             async move {
                 let _ = rx.changed().await;
             }
         };
         let before = super::rss_bytes();
-        let measured = async {
-            // Yield until the workers parked the tasks, then read the memory, then open the gate.
-            futures_lite::future::yield_now().await;
-            let after = super::rss_bytes();
-            *result.lock().unwrap() = after.saturating_sub(before) as f64 / n as f64;
-            let _ = tx.send(true);
+        let measured = {
+            let created = created.clone();
+            async move {
+                // Yield until the tasks exist and the workers parked them, then read the
+                // memory, then open the gate.
+                futures_lite::future::yield_now().await;
+                while !created.load(std::sync::atomic::Ordering::Acquire) {
+                    futures_lite::future::yield_now().await;
+                }
+                futures_lite::future::yield_now().await;
+                let after = super::rss_bytes();
+                *result.lock().unwrap() = after.saturating_sub(before) as f64 / n as f64;
+                let _ = tx.send(true);
+            }
         };
-        match variant {
-            Variant::Ours => {
+        let all_created = move || created.store(true, std::sync::atomic::Ordering::Release);
+        match (variant, tasks) {
+            (Variant::Ours, TaskKind::Spawn) => {
+                all_created();
                 futures_lite::future::zip(rt2.ours_spawn_all(n, make), measured).await;
             }
-            Variant::Native => {
+            (Variant::Ours, TaskKind::CreateTask) => {
+                // The same body as `make`'s, written as a task body (giving a Result):
+                // wrapping `make()` in another async block would store it twice (the
+                // captured future and the one being awaited are not overlapped by rustc).
+                let make = move || {
+                    let mut rx = rx2.clone();
+                    async move {
+                        let _ = rx.changed().await;
+                        Ok::<_, Infallible>(())
+                    }
+                };
+                let all = rt2.ours_create_task_blocked(n, make, all_created);
+                futures_lite::future::zip(all, measured).await;
+            }
+            (Variant::Native, _) => {
+                all_created();
                 futures_lite::future::zip(rt2.native_spawn_all(n, make), measured).await;
             }
         }
