@@ -1195,6 +1195,9 @@ impl Stress for GatherStress {
         // before its first step drops it, which cancels the children.
         let gathering = gather(rt, children.clone());
         let rt2 = rt.clone();
+        // What the gather gave, kept beside the task's value: see the `Cancelled` arm below.
+        let given = Arc::new(std::sync::Mutex::new(None));
+        let given2 = Arc::clone(&given);
         let waiter: Task<Gathered, String> = create_task(rt, async move {
             let gathered = if all {
                 limited(&rt2, limit, gathering.return_exceptions())
@@ -1203,7 +1206,9 @@ impl Stress for GatherStress {
             } else {
                 limited(&rt2, limit, gathering).await.map(Gathered::Plain)
             };
-            Ok(gathered.unwrap_or(Gathered::GaveUp))
+            let gathered = gathered.unwrap_or(Gathered::GaveUp);
+            *given2.lock().unwrap() = Some(gathered.clone());
+            Ok(gathered)
         });
         if cancel_some(rt, &mut rng, &children, 10).await > 0 {
             GATHERS.note(2);
@@ -1214,7 +1219,14 @@ impl Stress for GatherStress {
         }
         let gathered = match (&waiter).await {
             Ok(gathered) => gathered,
-            Err(TaskError::Cancelled(_)) => Gathered::GaveUp,
+            // Cancelled: the gather was dropped unfinished (it gave up), unless the cancel
+            // came in the very step in which the body returned. The cancel wins then (as
+            // asyncio's `_must_cancel`: `cancel()` had said true) and the value is dropped,
+            // but the gather did complete: a plain gather that returned a failure leaves
+            // its other children running, so "gave up" would expect too much.
+            Err(TaskError::Cancelled(_)) => {
+                given.lock().unwrap().take().unwrap_or(Gathered::GaveUp)
+            }
             Err(other) => return Err(format!("the gathering task ended with {other:?}")),
         };
         if !matches!(gathered, Gathered::GaveUp) {
