@@ -102,8 +102,9 @@
 //! driver's waker (cancelling wakes it). A custom name, done callbacks, further awaiters,
 //! a cancel message and the task being awaited go in a box allocated on first use. The
 //! family lists its tasks, one 16-byte entry each, swept of finished ones as the list
-//! doubles. Measure it
-//! against the raw spawn with `cargo run --release -p aio-tasks --example bench`.
+//! doubles. Measure it against the raw spawn with
+//! `cargo run --release -p aio-harness -- bench create_task create_task_memory` (figures in
+//! docs/tasks.md), or with `cargo run --release -p aio-tasks --example bench`.
 //!
 //! Simplification, named: this is a reference implementation for learning; every task
 //! holds one mutex, and done callbacks cost a spawn each.
