@@ -104,29 +104,29 @@
 //!
 //! 10,000 concurrent echo connections (10 round trips each, server and clients in two
 //! processes) on each runtime, on one OS thread per connection, and on CPython asyncio
-//! (`harness/bench/io_echo.py`). On the project's 2-core machine, shared with other builds
-//! (load average above 100, so wall times move by tens of percent between runs; memory and
-//! CPU per round trip are steady), over four runs:
+//! (`harness/bench/io_echo.py`). On the project's 2-core machine, 2026-11-24, while a
+//! `flake-check` ran beside it (wall times move by tens of percent between runs; memory
+//! and CPU per round trip are steady); CPython's row is from an earlier run that day:
 //!
-//! | server | wall | round trips/s | peak RSS per connection | user CPU per round trip |
+//! | server | wall | round trips/s | peak RSS per connection | CPU per round trip (user + kernel) |
 //! |---|---|---|---|---|
-//! | tokio (current_thread) | 1.8 to 4.4 s | 22,500 to 55,600 | 1.46 KB | 1.2 to 1.7 µs |
-//! | tokio-mt | 2.2 to 4.0 s | 25,300 to 45,700 | 1.48 KB | 2.2 to 2.8 µs |
-//! | async-std | 2.9 to 3.7 s | 27,300 to 35,100 | 1.22 KB | 2.0 to 3.1 µs |
-//! | smol | 2.7 s | 36,600 | 1.18 KB | 1.7 µs |
-//! | aio-loop (its own selector) | 3.9 to 8.1 s | 12,300 to 25,600 | 1.14 KB | 1.4 to 2.3 µs |
-//! | a thread per connection | 4.6 to 5.3 s | 18,800 to 21,900 | 13.9 KB | 2.7 to 2.9 µs |
-//! | CPython 3.11 asyncio | 6.0 to 18.6 s | 5,400 to 16,700 | 5.7 KB | 26 to 30 µs |
+//! | tokio (current_thread) | 2.7 s | 36,900 | 1,202 B | 1.4 + 12.2 µs |
+//! | tokio-mt | 2.2 s | 45,400 | 1,220 B | 2.2 + 11.9 µs |
+//! | async-std | 3.0 s | 33,100 | 880 B | 2.2 + 15.9 µs |
+//! | smol | 4.9 s | 20,300 | 849 B | 2.2 + 15.9 µs |
+//! | aio-loop (its own selector) | 5.2 s | 19,400 | 829 B | 2.2 + 12.2 µs |
+//! | a thread per connection | 5.8 s | 17,300 | 13,935 B | 2.1 + 28.0 µs |
+//! | CPython 3.11 asyncio | 13.1 s | 7,600 | 5,735 B | 28.9 + 30.8 µs |
 //!
-//! A thread per connection costs 9.5 (tokio) to 11.8 (smol) and 12.2 (aio-loop) times the
-//! memory of a task;
-//! tokio's share includes a 128-byte-aligned readiness slot per socket. CPython's wall time
-//! is 2 to 5 times the runtimes', its user-space CPU per round trip 10 to 25 times. The
-//! wall-time ratio is bounded by the kernel: each round trip is four socket calls and
-//! wake-ups of two processes sharing two cores, 12 to 30 µs of kernel time per round trip
-//! that no runtime avoids. (smol's row is after its halves stopped cloning async-net's
-//! stream, which had cost 2.2 KB per connection. aio-loop's row is from four later runs,
-//! load average 8 to 750, beside smol at 2.9 to 8.5 s in the same runs.)
+//! A thread per connection costs 11.4 (tokio-mt) to 16.8 (aio-loop) times the memory of
+//! a task; tokio's share includes a 128-byte-aligned readiness slot per socket and a task
+//! cell aligned to 128 bytes. (Until this run each handler's future was stored twice in
+//! its task, by an `async move` block that captured it and then awaited it: tokio's cell
+//! was 768 bytes instead of 512, and tokio stood at 9.5 times.) The wall-time ratio
+//! against CPython is bounded by the kernel: each round trip is four socket calls and
+//! wake-ups of two processes sharing two cores, 12 to 16 µs of kernel time in our server
+//! alone, more than a tenth of CPython's whole 60 µs: no runtime can be 10 times faster
+//! than CPython here, while its user-space CPU per round trip is 13 to 20 times lower.
 //!
 //! # Fetch many
 //!

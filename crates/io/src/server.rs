@@ -5,12 +5,15 @@ use std::fmt;
 use std::future::Future;
 use std::io;
 use std::net::SocketAddr;
+use std::pin::Pin;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
+use std::task::{Context, Poll};
 use std::time::Duration;
 
 use aio_rt::{Clock, JoinHandle, Runtime};
 use event_listener::Event;
+use pin_project_lite::pin_project;
 
 use crate::net::{Net, ReadHalf, TcpListener, TcpStream, WriteHalf};
 use crate::{StreamError, StreamReader, StreamWriter};
@@ -205,17 +208,38 @@ impl Clients {
         let id = self.next_id.fetch_add(1, Ordering::Relaxed);
         // Moved into the task, so it is dropped however the task ends (done, panicked,
         // cancelled, even before it started): the map holds live tasks only.
-        let guard = Deregister {
-            clients: Arc::clone(self),
-            id,
+        let registered = Registered {
+            client,
+            _guard: Deregister {
+                clients: Arc::clone(self),
+                id,
+            },
         };
         // Insert under the lock that `Deregister` takes: it cannot remove before we insert.
         let mut tasks = self.lock();
-        let handle = rt.spawn(async move {
-            let _guard = guard;
-            client.await;
-        });
-        tasks.insert(id, handle);
+        tasks.insert(id, rt.spawn(registered));
+    }
+}
+
+pin_project! {
+    /// A handler's future beside its registration, as one struct. Not
+    /// `async move { let _guard = guard; client.await }`: rustc keeps room in such a block
+    /// both for the captured `client` and for the `client` being awaited, so every
+    /// connection's task would hold its handler's future twice (on tokio 768 bytes instead
+    /// of 384 per connection, heaptrack showed).
+    struct Registered<F> {
+        #[pin]
+        client: F,
+        // After `client`: deregistered once the handler's future is gone.
+        _guard: Deregister,
+    }
+}
+
+impl<F: Future<Output = ()>> Future for Registered<F> {
+    type Output = ();
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        self.project().client.poll(cx)
     }
 }
 
