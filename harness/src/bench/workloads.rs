@@ -374,24 +374,8 @@ impl AnyRt {
     /// Creates `n` trivial tasks with `aio_tasks::create_task` inside a main task (as
     /// `asyncio.run(main())` does), and awaits them in order.
     async fn ours_create_task_all(&self, n: usize) {
-        async fn go<R: Runtime>(rt: &R, n: usize) {
-            let rt2 = rt.clone();
-            let main = aio_tasks::create_task(rt, async move {
-                let tasks: Vec<_> = (0..n)
-                    .map(|_| aio_tasks::create_task(&rt2, async { Ok::<_, Infallible>(()) }))
-                    .collect();
-                for t in tasks {
-                    t.await.expect("a benchmark task completes");
-                }
-                Ok::<_, Infallible>(())
-            });
-            main.await.expect("the benchmark's main task completes");
-        }
-        match self {
-            AnyRt::Tokio(rt) => go(rt, n).await,
-            AnyRt::AsyncStd(rt) => go(rt, n).await,
-            AnyRt::Smol(rt) => go(rt, n).await,
-        }
+        self.ours_create_task_blocked(n, || async { Ok(()) }, || {})
+            .await;
     }
 
     /// Creates `n` tasks running `make()` with `aio_tasks::create_task` inside a main task,
