@@ -1,9 +1,12 @@
 //! Definition of [`sleep`] and [`sleep_with`].
 
 use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll};
 use std::time::Duration;
 
 use aio_rt::Runtime;
+use pin_project_lite::pin_project;
 
 /// Suspends the calling task for `delay`; a zero delay yields exactly once, with no
 /// timer.
@@ -18,16 +21,40 @@ use aio_rt::Runtime;
 ///
 /// Dropping the future removes its timer: a cancelled sleep leaves nothing behind.
 pub fn sleep<R: Runtime>(rt: &R, delay: Duration) -> impl Future<Output = ()> + Send + 'static {
-    // Either a timer, or the runtime (to yield with) for a zero delay.
-    let step = if delay.is_zero() {
-        Err(rt.clone())
-    } else {
-        Ok(rt.sleep(delay))
-    };
-    async move {
-        match step {
-            Ok(timer) => timer.await,
-            Err(rt) => rt.yield_now().await,
+    // Either a timer, or the runtime's yield for a zero delay: built here, in place, so
+    // the future is as big as the bigger of the two. (An `async move` block awaiting a
+    // timer it captured would hold it twice: rustc keeps room for the captured value and
+    // for the one being awaited.)
+    fn step<T, Y>(
+        zero: bool,
+        timer: impl FnOnce() -> T,
+        yielded: impl FnOnce() -> Y,
+    ) -> Step<T, Y> {
+        if zero {
+            Step::Yield { yielded: yielded() }
+        } else {
+            Step::Timer { timer: timer() }
+        }
+    }
+    step(delay.is_zero(), || rt.sleep(delay), || rt.yield_now())
+}
+
+pin_project! {
+    /// The future of [`sleep`].
+    #[project = StepProj]
+    enum Step<T, Y> {
+        Timer { #[pin] timer: T },
+        Yield { #[pin] yielded: Y },
+    }
+}
+
+impl<T: Future<Output = ()>, Y: Future<Output = ()>> Future for Step<T, Y> {
+    type Output = ();
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        match self.project() {
+            StepProj::Timer { timer } => timer.poll(cx),
+            StepProj::Yield { yielded } => yielded.poll(cx),
         }
     }
 }
@@ -44,9 +71,33 @@ pub fn sleep_with<R: Runtime, T: Send + 'static>(
     delay: Duration,
     result: T,
 ) -> impl Future<Output = T> + Send + 'static {
-    let sleep = sleep(rt, delay);
-    async move {
-        sleep.await;
-        result
+    SleepWith {
+        sleep: sleep(rt, delay),
+        result: Some(result),
+    }
+}
+
+pin_project! {
+    /// The future of [`sleep_with`]: the sleep, and the value it gives (`None` once given).
+    struct SleepWith<S, T> {
+        #[pin]
+        sleep: S,
+        result: Option<T>,
+    }
+}
+
+impl<S: Future<Output = ()>, T> Future for SleepWith<S, T> {
+    type Output = T;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<T> {
+        let this = self.project();
+        std::task::ready!(this.sleep.poll(cx));
+        // `expect`: polling a future again after it completed breaks `Future`'s contract,
+        // and panics, as `async` blocks do.
+        Poll::Ready(
+            this.result
+                .take()
+                .expect("sleep_with polled after it completed"),
+        )
     }
 }

@@ -77,3 +77,25 @@ fn to_thread_panics_are_errors() {
     }));
     assert_eq!(result.unwrap_err().panic_message(), Some("in a thread"));
 }
+
+/// Every sleeping task holds its sleep's future: `sleep` must cost no more than the
+/// runtime's own timer. (Written as `async move` blocks awaiting a captured timer, these
+/// futures were twice and four times that size: rustc kept room for the captured timer
+/// and for the one being awaited.)
+#[test]
+fn sleep_futures_are_no_bigger_than_the_runtime_timer() {
+    fn check<R: Runtime>(rt: &R) {
+        let delay = Duration::from_millis(1);
+        let timer = std::mem::size_of_val(&rt.sleep(delay));
+        let sleep = std::mem::size_of_val(&aio_sleep::sleep(rt, delay));
+        let with = std::mem::size_of_val(&aio_sleep::sleep_with(rt, delay, 0u64));
+        let name = rt.name();
+        // A tag, at most, beside the bigger of the timer and the yield.
+        assert!(sleep <= timer + 8, "{name}: sleep {sleep} B, timer {timer} B");
+        // And the value it gives.
+        assert!(with <= sleep + 16, "{name}: sleep_with {with} B, sleep {sleep} B");
+    }
+    check(&virtual_smol());
+    check(&aio_rt::Tokio::current_thread());
+    check(&aio_rt::AsyncStd::new());
+}
