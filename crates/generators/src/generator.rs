@@ -334,6 +334,7 @@ where
     F: Future<Output = Result<(), Thrown<E>>>,
 {
     /// Runs the body of `core` for one poll.
+    #[inline]
     fn poll_step(core: &mut Core<T, S, E, F>, cx: &mut Context<'_>) -> Poll<Step<T, E>> {
         core.state = State::Running;
         let Some(body) = core.body.as_mut() else {
@@ -341,11 +342,7 @@ where
             return Poll::Ready(Step::Returned(Ok(())));
         };
         match body.future.as_mut().poll(cx) {
-            Poll::Ready(result) => {
-                core.state = State::Done;
-                core.body = None;
-                Poll::Ready(Step::Returned(result))
-            }
+            Poll::Ready(result) => Poll::Ready(Self::finish(core, result)),
             Poll::Pending => match body.end.take_out() {
                 Some(value) => {
                     core.state = State::Suspended;
@@ -354,6 +351,16 @@ where
                 None => Poll::Pending,
             },
         }
+    }
+
+    /// The body returned: drops it. Once per generator, so out of line, which keeps the
+    /// per-item path of [`poll_step`](Self::poll_step) small enough to be inlined.
+    #[cold]
+    #[inline(never)]
+    fn finish(core: &mut Core<T, S, E, F>, result: Result<(), Thrown<E>>) -> Step<T, E> {
+        core.state = State::Done;
+        core.body = None;
+        Step::Returned(result)
     }
 }
 
@@ -529,6 +536,7 @@ where
 {
     type Item = Result<T, E>;
 
+    #[inline]
     fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
         let this = self.get_mut();
         // `&mut self`: nobody else can hold the lock, so this costs no atomic operation.
@@ -536,9 +544,7 @@ where
             .core
             .get_mut()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
-        if core.state == State::Done {
-            return Poll::Ready(None);
-        }
+        // A finished generator has no body: `poll_step` returns at once, and that is `None`.
         let Poll::Ready(step) = AsyncGenerator::poll_step(core, cx) else {
             // Mid-step, and no request owns the step: if this `next()` is dropped, an
             // `anext()` may take the step over, as after a dropped request.

@@ -126,8 +126,11 @@
 //! with the proof of why it is sound, and its tests run under Miri:
 //! `cargo +nightly miri test -p aio-generators --lib`): an `UnsafeCell` handed over with
 //! atomic acquire/release loads and stores, no lock. The safe version, an
-//! `Arc<Mutex<..>>` locked twice per item, cost 13 ns per item against about 7 now (see
-//! the benchmark: `cargo run --release -p aio-generators --example bench`).
+//! `Arc<Mutex<..>>` locked twice per item, cost 13 ns per item against 6-7.5 now, where a
+//! hand-written `Stream` takes 1.2-1.4 ns and async-stream's `stream!` 4.7-5.6 ns
+//! (`aio bench async_generator async_generator_async_stream` on every runtime); by
+//! callgrind, 72 instructions per item against 13 for the hand-written `Stream`
+//! (`examples/items.rs` says how).
 //!
 //! # What is inside
 //!

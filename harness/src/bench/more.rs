@@ -106,18 +106,39 @@ async fn drain(mut items: impl Stream<Item = u64> + Unpin) -> u64 {
 /// `n` integers through an async generator (`async for x in agen()`) on `kind`, against a
 /// hand-written `Stream` (CPython: `harness/bench/generators_items.py`).
 pub(super) fn async_generator(kind: RuntimeKind, variant: Variant, n: usize) -> Sample {
-    generator_items(kind, variant, n, false)
+    generator_items(kind, variant, n, Native::Hand)
 }
 
 /// As [`async_generator`], against `futures_lite::stream::unfold` (an async closure
 /// per item, the other usual way to write a stream without a state machine).
 pub(super) fn async_generator_unfold(kind: RuntimeKind, variant: Variant, n: usize) -> Sample {
-    generator_items(kind, variant, n, true)
+    generator_items(kind, variant, n, Native::Unfold)
 }
 
-/// `n` integers through our async generator, or through the native stream (`unfold`, or
-/// a hand-written `Stream`), all consumed the same way.
-fn generator_items(kind: RuntimeKind, variant: Variant, n: usize, unfold: bool) -> Sample {
+/// As [`async_generator`], against the async-stream crate's `stream!` macro (`yield`
+/// inside a macro block, the most used async generator of stable Rust).
+pub(super) fn async_generator_async_stream(
+    kind: RuntimeKind,
+    variant: Variant,
+    n: usize,
+) -> Sample {
+    generator_items(kind, variant, n, Native::AsyncStream)
+}
+
+/// The native side of a generator workload.
+#[derive(Clone, Copy)]
+enum Native {
+    /// A hand-written `Stream`.
+    Hand,
+    /// `futures_lite::stream::unfold`.
+    Unfold,
+    /// `async_stream::stream!`.
+    AsyncStream,
+}
+
+/// `n` integers through our async generator, or through the native stream, all consumed
+/// the same way.
+fn generator_items(kind: RuntimeKind, variant: Variant, n: usize, native: Native) -> Sample {
     let n64 = n as u64;
     let expected = n64.wrapping_mul(n64.wrapping_sub(1)) / 2;
     let sum = Arc::new(AtomicUsize::new(0));
@@ -136,13 +157,24 @@ fn generator_items(kind: RuntimeKind, variant: Variant, n: usize, unfold: bool) 
                 }))
                 .await
             }
-            Variant::Native if unfold => {
-                let items = std::pin::pin!(futures_lite::stream::unfold(0u64, |i| async move {
-                    (i < n64).then_some((i, i + 1))
-                }));
-                drain(items).await
-            }
-            Variant::Native => drain(Counter { next: 0, end: n64 }).await,
+            Variant::Native => match native {
+                Native::Hand => drain(Counter { next: 0, end: n64 }).await,
+                Native::Unfold => {
+                    let items =
+                        std::pin::pin!(futures_lite::stream::unfold(0u64, |i| async move {
+                            (i < n64).then_some((i, i + 1))
+                        }));
+                    drain(items).await
+                }
+                Native::AsyncStream => {
+                    let items = std::pin::pin!(async_stream::stream! {
+                        for i in 0..n64 {
+                            yield i;
+                        }
+                    });
+                    drain(items).await
+                }
+            },
         };
         out.store(total as usize, Ordering::Relaxed);
     });

@@ -277,6 +277,17 @@ pub static WORKLOADS: &[Workload] = &[
         unit: "ns/item",
     },
     Workload {
+        name: "async_generator_async_stream",
+        family: "generators",
+        description: "the same items and generator as async_generator, beside the async-stream crate's generator",
+        native: "async_stream::stream! { for i in 0..n { yield i; } }",
+        size: (1_000_000, 200_000),
+        run: super::more::async_generator_async_stream,
+        python: Some("generators_items"),
+        runtimes: None,
+        unit: "ns/item",
+    },
+    Workload {
         name: "sleep_oversleep",
         family: "timers",
         description: "mean oversleep of 10 ms sleeps on the real clock, n sleeps in a row",
