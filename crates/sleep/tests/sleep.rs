@@ -91,9 +91,15 @@ fn sleep_futures_are_no_bigger_than_the_runtime_timer() {
         let with = std::mem::size_of_val(&aio_sleep::sleep_with(rt, delay, 0u64));
         let name = rt.name();
         // A tag, at most, beside the bigger of the timer and the yield.
-        assert!(sleep <= timer + 8, "{name}: sleep {sleep} B, timer {timer} B");
+        assert!(
+            sleep <= timer + 8,
+            "{name}: sleep {sleep} B, timer {timer} B"
+        );
         // And the value it gives.
-        assert!(with <= sleep + 16, "{name}: sleep_with {with} B, sleep {sleep} B");
+        assert!(
+            with <= sleep + 16,
+            "{name}: sleep_with {with} B, sleep {sleep} B"
+        );
     }
     check(&virtual_smol());
     check(&aio_rt::Tokio::current_thread());
