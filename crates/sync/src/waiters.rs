@@ -185,13 +185,18 @@ impl WaitList {
     ///
     /// Python: `asyncio.Queue._wakeup_next` (it pops the future it wakes)
     pub fn pop_wake(&mut self) -> bool {
-        match self.entries.pop_front() {
-            Some(mut entry) => {
-                entry.wake();
-                true
-            }
-            None => false,
-        }
+        self.pop_wake_id().is_some()
+    }
+
+    /// Removes the front waiter and wakes it; returns its id, if there was one. As ids
+    /// only grow, successive calls return increasing ids: a primitive can remember the
+    /// last one to know, without a look-up, which waiters it has served.
+    ///
+    /// Python: `waiters.popleft().set_result(True)`
+    pub fn pop_wake_id(&mut self) -> Option<u64> {
+        let mut entry = self.entries.pop_front()?;
+        entry.wake();
+        Some(entry.id)
     }
 
     /// Wakes every waiter in FIFO order, leaving them in the list marked woken; returns
