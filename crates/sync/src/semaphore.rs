@@ -456,6 +456,34 @@ mod tests {
     }
 
     #[test]
+    fn a_repoll_before_its_turn_moves_the_waker() {
+        // The task moved (a select!, another executor): the hand-off must wake the
+        // waker of the latest poll, and the waiter keeps its place.
+        let sem = Semaphore::new(0);
+        let (old, new, wb) = (
+            CountingWaker::new(),
+            CountingWaker::new(),
+            CountingWaker::new(),
+        );
+        let mut a = sem.acquire();
+        let mut b = sem.acquire();
+        assert!(old.poll(&mut a).is_pending());
+        assert!(wb.poll(&mut b).is_pending());
+        assert!(new.poll(&mut a).is_pending(), "not served yet");
+        sem.release();
+        assert_eq!((old.count(), new.count(), wb.count()), (0, 1, 0));
+        assert!(new.poll(&mut a).is_ready());
+        assert!(sem.locked(), "b still waits");
+        sem.release();
+        assert_eq!(wb.count(), 1);
+        assert!(sem.locked(), "b was handed the permit and has not run yet");
+        assert!(wb.poll(&mut b).is_ready());
+        assert_eq!(sem.value(), 0);
+        sem.release();
+        assert!(!sem.locked(), "nobody in line, one permit free");
+    }
+
+    #[test]
     fn futures_are_send() {
         fn assert_send<T: Send>(_: &T) {}
         let sem = Semaphore::new(1);

@@ -13,9 +13,11 @@ use std::task::Waker;
 /// back. Ids only grow, so the list stays sorted by id and a waiter finds its entry with
 /// a binary search. A wake-up either marks the entry and leaves it in place
 /// ([`wake_front`](WaitList::wake_front), [`wake_first`](WaitList::wake_first), as
-/// asyncio's Lock and Semaphore leave a done future in their deque until its task runs),
-/// or removes it ([`pop_wake`](WaitList::pop_wake), as asyncio's Queue pops the future
-/// it wakes). The list is not synchronised: the primitive keeps it inside its own mutex.
+/// asyncio's Lock leaves a done future in its deque until its task runs), or removes it
+/// ([`pop_wake`](WaitList::pop_wake), as asyncio's Queue pops the future it wakes;
+/// [`pop_wake_id`](WaitList::pop_wake_id) for a primitive that counts the woken itself,
+/// as the Semaphore does). The list is not synchronised: the primitive keeps it inside
+/// its own mutex.
 #[derive(Default)]
 pub struct WaitList {
     entries: VecDeque<Entry>,
@@ -276,5 +278,10 @@ mod tests {
         assert_eq!(list.state(a, waker), WaiterState::Gone);
         assert_eq!(list.remove(c), WaiterState::Waiting);
         assert!(list.is_empty());
+        let d = list.push(waker);
+        let e = list.push(waker);
+        assert_eq!(list.pop_wake_id(), Some(d));
+        assert_eq!(list.pop_wake_id(), Some(e), "ids come out in arrival order");
+        assert_eq!(list.pop_wake_id(), None);
     }
 }
