@@ -14,10 +14,9 @@ use std::task::Waker;
 /// a binary search. A wake-up either marks the entry and leaves it in place
 /// ([`wake_front`](WaitList::wake_front), [`wake_first`](WaitList::wake_first), as
 /// asyncio's Lock leaves a done future in its deque until its task runs), or removes it
-/// ([`pop_wake`](WaitList::pop_wake), as asyncio's Queue pops the future it wakes;
-/// [`pop_wake_id`](WaitList::pop_wake_id) for a primitive that counts the woken itself,
-/// as the Semaphore does). The list is not synchronised: the primitive keeps it inside
-/// its own mutex.
+/// ([`pop_wake`](WaitList::pop_wake), as asyncio's Queue pops the future it wakes; the
+/// Semaphore pops too, and counts the woken itself). The list is not synchronised: the
+/// primitive keeps it inside its own mutex.
 #[derive(Default)]
 pub struct WaitList {
     entries: VecDeque<Entry>,
@@ -195,7 +194,7 @@ impl WaitList {
     /// last one to know, without a look-up, which waiters it has served.
     ///
     /// Python: `waiters.popleft().set_result(True)`
-    pub fn pop_wake_id(&mut self) -> Option<u64> {
+    pub(crate) fn pop_wake_id(&mut self) -> Option<u64> {
         let mut entry = self.entries.pop_front()?;
         entry.wake();
         Some(entry.id)
