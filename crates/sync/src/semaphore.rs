@@ -7,7 +7,7 @@ use std::task::{Context, Poll};
 
 use crate::TooManyReleases;
 use crate::sync::{Mutex, MutexGuard, PoisonError};
-use crate::waiters::{WaitList, WaiterState};
+use crate::waiters::WaitList;
 
 /// A counter of permits: `acquire` takes one, waiting while there are none; `release`
 /// gives one back.
@@ -36,18 +36,66 @@ pub struct Semaphore {
     state: Mutex<State>,
 }
 
+/// asyncio keeps one deque of futures, the woken ones left in it until their task runs.
+/// Here a release takes the first waiter out of the list as it hands it a permit, so the
+/// list only ever holds tasks still waiting: a release wakes the front entry without
+/// skipping woken ones, and a woken task finds out it was served with one comparison
+/// (`id < served`) instead of a search and a removal in the middle of the list.
 #[derive(Default)]
 struct State {
     value: usize,
+    /// The tasks waiting for a permit, in arrival order (none of them woken yet).
     waiters: WaitList,
+    /// Waiters handed a permit whose task has not run yet (asyncio's done futures still
+    /// in the deque): they keep `locked()` true and newcomers in line.
+    handed: usize,
+    /// One past the id of the last waiter handed a permit (0: none yet). Permits are
+    /// handed out in id order and a waiter leaves the list otherwise only by being
+    /// dropped, so a live waiter was handed its permit exactly when `id < served`.
+    served: u64,
 }
 
 impl State {
+    /// Whether someone is in line: waiting, or handed a permit and not yet run.
+    fn has_line(&self) -> bool {
+        self.handed > 0 || !self.waiters.is_empty()
+    }
+
+    /// Takes a permit at once if one is free and nobody is in line (no barging).
+    fn try_take(&mut self) -> bool {
+        if self.value > 0 && !self.has_line() {
+            self.value -= 1;
+            true
+        } else {
+            false
+        }
+    }
+
+    /// Hands a permit from the value to the first waiter and wakes it; returns whether
+    /// there was a waiter.
+    ///
+    /// Python: `asyncio.Semaphore._wake_up_next`
+    fn hand_off(&mut self) -> bool {
+        match self.waiters.pop_wake_id() {
+            Some(id) => {
+                self.value -= 1;
+                self.handed += 1;
+                self.served = id + 1;
+                true
+            }
+            None => false,
+        }
+    }
+
     /// Python: the `finally:` of `acquire`: wake as many waiters as the value allows.
     fn wake_while_value(&mut self) {
-        while self.value > 0 && self.waiters.wake_first() {
-            self.value -= 1;
-        }
+        while self.value > 0 && self.hand_off() {}
+    }
+
+    /// Gives a permit back, handing it to the first waiter if there is one.
+    fn release(&mut self) {
+        self.value += 1;
+        self.hand_off();
     }
 }
 
@@ -60,7 +108,7 @@ impl Semaphore {
         Semaphore {
             state: Mutex::new(State {
                 value,
-                waiters: WaitList::new(),
+                ..State::default()
             }),
         }
     }
@@ -82,7 +130,7 @@ impl Semaphore {
     /// Python: `asyncio.Semaphore.locked`
     pub fn locked(&self) -> bool {
         let state = self.state();
-        state.value == 0 || !state.waiters.is_empty()
+        state.value == 0 || state.has_line()
     }
 
     /// Waits for a permit, in arrival order, and takes it.
@@ -106,13 +154,7 @@ impl Semaphore {
     ///
     /// Python: none (Rust only: asyncio's `acquire` fast path, as a non-blocking call)
     pub fn try_acquire(&self) -> bool {
-        let mut state = self.state();
-        if state.value > 0 && state.waiters.is_empty() {
-            state.value -= 1;
-            true
-        } else {
-            false
-        }
+        self.state().try_take()
     }
 
     /// Waits for a permit and returns a guard that releases it when dropped.
@@ -132,11 +174,7 @@ impl Semaphore {
     ///
     /// Python: `asyncio.Semaphore.release`
     pub fn release(&self) {
-        let mut state = self.state();
-        state.value += 1;
-        if state.waiters.wake_first() {
-            state.value -= 1;
-        }
+        self.state().release();
     }
 }
 
@@ -145,7 +183,7 @@ impl fmt::Debug for Semaphore {
         let state = self.state();
         f.debug_struct("Semaphore")
             .field("value", &state.value)
-            .field("waiters", &state.waiters.len())
+            .field("waiters", &(state.waiters.len() + state.handed))
             .finish()
     }
 }
@@ -167,22 +205,24 @@ impl Future for Acquire<'_> {
         let mut state = this.sem.state();
         match this.id {
             None => {
-                if state.value > 0 && state.waiters.is_empty() {
-                    state.value -= 1;
+                if state.try_take() {
                     return Poll::Ready(());
                 }
                 this.id = Some(state.waiters.push(cx.waker()));
                 Poll::Pending
             }
-            Some(id) => match state.waiters.poll_remove(id, cx.waker()) {
-                WaiterState::Waiting => Poll::Pending,
-                WaiterState::Woken | WaiterState::Gone => {
-                    // The permit was counted out for us when we were woken.
-                    this.id = None;
-                    state.wake_while_value();
-                    Poll::Ready(())
-                }
-            },
+            Some(id) if id < state.served => {
+                // Handed a permit (counted out of the value) and taken out of the list.
+                this.id = None;
+                state.handed -= 1;
+                state.wake_while_value();
+                Poll::Ready(())
+            }
+            Some(id) => {
+                // Polled again before its turn: keep the waker up to date.
+                state.waiters.state(id, cx.waker());
+                Poll::Pending
+            }
         }
     }
 }
@@ -191,9 +231,12 @@ impl Drop for Acquire<'_> {
     fn drop(&mut self) {
         if let Some(id) = self.id {
             let mut state = self.sem.state();
-            if state.waiters.remove(id) == WaiterState::Woken {
+            if id < state.served {
                 // Handed a permit we will not use: give it back.
+                state.handed -= 1;
                 state.value += 1;
+            } else {
+                state.waiters.remove(id);
             }
             state.wake_while_value();
         }
@@ -324,10 +367,7 @@ impl BoundedSemaphore {
         if state.value >= self.bound {
             return Err(TooManyReleases);
         }
-        state.value += 1;
-        if state.waiters.wake_first() {
-            state.value -= 1;
-        }
+        state.release();
         Ok(())
     }
 }
@@ -413,6 +453,34 @@ mod tests {
         sem.release();
         assert_eq!(wb.count(), 1);
         assert!(wb.poll(&mut b).is_ready());
+    }
+
+    #[test]
+    fn a_repoll_before_its_turn_moves_the_waker() {
+        // The task moved (a select!, another executor): the hand-off must wake the
+        // waker of the latest poll, and the waiter keeps its place.
+        let sem = Semaphore::new(0);
+        let (old, new, wb) = (
+            CountingWaker::new(),
+            CountingWaker::new(),
+            CountingWaker::new(),
+        );
+        let mut a = sem.acquire();
+        let mut b = sem.acquire();
+        assert!(old.poll(&mut a).is_pending());
+        assert!(wb.poll(&mut b).is_pending());
+        assert!(new.poll(&mut a).is_pending(), "not served yet");
+        sem.release();
+        assert_eq!((old.count(), new.count(), wb.count()), (0, 1, 0));
+        assert!(new.poll(&mut a).is_ready());
+        assert!(sem.locked(), "b still waits");
+        sem.release();
+        assert_eq!(wb.count(), 1);
+        assert!(sem.locked(), "b was handed the permit and has not run yet");
+        assert!(wb.poll(&mut b).is_ready());
+        assert_eq!(sem.value(), 0);
+        sem.release();
+        assert!(!sem.locked(), "nobody in line, one permit free");
     }
 
     #[test]

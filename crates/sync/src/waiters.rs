@@ -13,9 +13,10 @@ use std::task::Waker;
 /// back. Ids only grow, so the list stays sorted by id and a waiter finds its entry with
 /// a binary search. A wake-up either marks the entry and leaves it in place
 /// ([`wake_front`](WaitList::wake_front), [`wake_first`](WaitList::wake_first), as
-/// asyncio's Lock and Semaphore leave a done future in their deque until its task runs),
-/// or removes it ([`pop_wake`](WaitList::pop_wake), as asyncio's Queue pops the future
-/// it wakes). The list is not synchronised: the primitive keeps it inside its own mutex.
+/// asyncio's Lock leaves a done future in its deque until its task runs), or removes it
+/// ([`pop_wake`](WaitList::pop_wake), as asyncio's Queue pops the future it wakes; the
+/// Semaphore pops too, and counts the woken itself). The list is not synchronised: the
+/// primitive keeps it inside its own mutex.
 #[derive(Default)]
 pub struct WaitList {
     entries: VecDeque<Entry>,
@@ -185,13 +186,18 @@ impl WaitList {
     ///
     /// Python: `asyncio.Queue._wakeup_next` (it pops the future it wakes)
     pub fn pop_wake(&mut self) -> bool {
-        match self.entries.pop_front() {
-            Some(mut entry) => {
-                entry.wake();
-                true
-            }
-            None => false,
-        }
+        self.pop_wake_id().is_some()
+    }
+
+    /// Removes the front waiter and wakes it; returns its id, if there was one. As ids
+    /// only grow, successive calls return increasing ids: a primitive can remember the
+    /// last one to know, without a look-up, which waiters it has served.
+    ///
+    /// Python: `waiters.popleft().set_result(True)`
+    pub(crate) fn pop_wake_id(&mut self) -> Option<u64> {
+        let mut entry = self.entries.pop_front()?;
+        entry.wake();
+        Some(entry.id)
     }
 
     /// Wakes every waiter in FIFO order, leaving them in the list marked woken; returns
@@ -271,5 +277,10 @@ mod tests {
         assert_eq!(list.state(a, waker), WaiterState::Gone);
         assert_eq!(list.remove(c), WaiterState::Waiting);
         assert!(list.is_empty());
+        let d = list.push(waker);
+        let e = list.push(waker);
+        assert_eq!(list.pop_wake_id(), Some(d));
+        assert_eq!(list.pop_wake_id(), Some(e), "ids come out in arrival order");
+        assert_eq!(list.pop_wake_id(), None);
     }
 }
