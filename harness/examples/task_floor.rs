@@ -16,7 +16,8 @@
 //! - `create_task`: `aio_tasks::create_task` from a main task, as `asyncio.run` does.
 //!
 //! Run it on an idle machine: `cargo run --release -p aio-harness --example task_floor`
-//! (add a number of rounds, default 15; each round runs the three in turn).
+//! (add a number of rounds, default 15, then runtimes to run only those; each round runs
+//! the three in turn).
 
 use std::convert::Infallible;
 use std::hint::black_box;
@@ -126,10 +127,14 @@ fn main() {
         .nth(1)
         .and_then(|n| n.parse().ok())
         .unwrap_or(15);
+    let only: Vec<String> = std::env::args().skip(2).collect();
     println!("{TASKS} trivial tasks created then awaited, median of {rounds} rounds, ns per task");
     println!("| runtime | raw | raw + Arc | create_task | raw + Arc / raw | create_task / raw |");
     println!("|---|---|---|---|---|---|");
     for runtime in ["tokio", "tokio-mt", "async-std", "smol"] {
+        if !only.is_empty() && !only.iter().any(|name| name == runtime) {
+            continue;
+        }
         let all: Vec<[f64; 3]> = (0..rounds).map(|_| round(runtime)).collect();
         let [raw, floored, ours] =
             [0, 1, 2].map(|i| median(all.iter().map(|round| round[i]).collect()));
