@@ -20,6 +20,7 @@
 //! the three in turn).
 
 use std::convert::Infallible;
+use std::future::Future;
 use std::hint::black_box;
 use std::sync::Arc;
 use std::time::Instant;
@@ -50,11 +51,27 @@ async fn create_task_all<R: Runtime>(rt: R) {
     main.await.expect("the main task completes");
 }
 
+/// One variant on `rt`: 0 raw, 1 raw + Arc, 2 create_task. `spawn` is the runtime's own
+/// spawn of a trivial task, and `check` looks at what awaiting its handle gave.
+fn run<R: Runtime, H: Future>(rt: &R, variant: usize, spawn: impl Fn() -> H, check: fn(H::Output)) {
+    if variant == 2 {
+        rt.block_on(create_task_all(rt.clone()));
+        return;
+    }
+    let with_floor = variant == 1;
+    rt.block_on(async move {
+        let all: Vec<_> = (0..TASKS).map(|_| (spawn(), floor(with_floor))).collect();
+        for (task, state) in all {
+            check(task.await);
+            drop(state);
+        }
+    });
+}
+
 /// One round on one runtime: nanoseconds per task for raw, raw + Arc and create_task.
 fn round(runtime: &str) -> [f64; 3] {
     let mut out = [0.0; 3];
     for (variant, slot) in out.iter_mut().enumerate() {
-        let with_floor = variant == 1;
         let start = Instant::now();
         match runtime {
             "tokio" | "tokio-mt" => {
@@ -64,52 +81,22 @@ fn round(runtime: &str) -> [f64; 3] {
                     Tokio::multi_thread()
                 };
                 let handle = rt.handle().clone();
-                if variant == 2 {
-                    rt.block_on(create_task_all(rt.clone()));
-                } else {
-                    rt.block_on(async move {
-                        let all: Vec<_> = (0..TASKS)
-                            .map(|_| (handle.spawn(async {}), floor(with_floor)))
-                            .collect();
-                        for (task, state) in all {
-                            task.await.expect("a trivial task completes");
-                            drop(state);
-                        }
-                    });
-                }
+                run(
+                    &rt,
+                    variant,
+                    || handle.spawn(async {}),
+                    |joined| joined.expect("a trivial task completes"),
+                );
             }
-            "async-std" => {
-                let rt = AsyncStd::new();
-                if variant == 2 {
-                    rt.block_on(create_task_all(rt.clone()));
-                } else {
-                    rt.block_on(async move {
-                        let all: Vec<_> = (0..TASKS)
-                            .map(|_| (async_std::task::spawn(async {}), floor(with_floor)))
-                            .collect();
-                        for (task, state) in all {
-                            task.await;
-                            drop(state);
-                        }
-                    });
-                }
-            }
+            "async-std" => run(
+                &AsyncStd::new(),
+                variant,
+                || async_std::task::spawn(async {}),
+                drop,
+            ),
             _ => {
                 let rt = Smol::new();
-                let executor = rt.executor();
-                if variant == 2 {
-                    rt.block_on(create_task_all(rt.clone()));
-                } else {
-                    rt.block_on(async move {
-                        let all: Vec<_> = (0..TASKS)
-                            .map(|_| (executor.spawn(async {}), floor(with_floor)))
-                            .collect();
-                        for (task, state) in all {
-                            task.await;
-                            drop(state);
-                        }
-                    });
-                }
+                run(&rt, variant, || rt.executor().spawn(async {}), drop);
             }
         }
         *slot = start.elapsed().as_nanos() as f64 / TASKS as f64;
