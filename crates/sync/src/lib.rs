@@ -77,7 +77,7 @@
 //!
 //! | workload | tokio current_thread | smol |
 //! |---|---|---|
-//! | Lock, 100 tasks lock+unlock: aio-sync / async-lock | 14 / 13 | 14 / 13 |
+//! | Lock, 100 tasks lock+unlock: aio-sync / async-lock | 10.6 / 13 | 10.4 / 13 |
 //! | Semaphore(10), 1000 tasks acquire+yield+release: aio-sync | 125 | 159 |
 //! | the same with async-lock (barging: a releaser takes its permit back) | 75 | 99 |
 //! | the same with tokio::sync::Semaphore (FIFO, as here) | 158 | 202 |
@@ -89,6 +89,11 @@
 //! acquire on tokio of which about 230 in aio-sync; tokio's FIFO semaphore 1,271). smol
 //! is slower than tokio here for every semaphore alike: its executor's wake-ups go
 //! through a shared concurrent queue.
+//!
+//! The hot paths are `#[inline]`: these functions are not generic, so without it a
+//! caller in another crate calls them out of line. For the Lock that was a third of the
+//! work: 159 instructions per uncontended lock + unlock, 90 with it
+//! (`examples/profile_lock.rs` under callgrind), 13.9 ns -> 10.5 ns on tokio.
 
 mod barrier;
 mod condition;

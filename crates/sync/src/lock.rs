@@ -54,6 +54,7 @@ struct State {
 }
 
 impl State {
+    #[inline]
     fn take(&mut self) -> u64 {
         self.locked = true;
         self.issued += 1;
@@ -70,6 +71,7 @@ impl Lock {
         Self::default()
     }
 
+    #[inline]
     fn state(&self) -> MutexGuard<'_, State> {
         self.state.lock().unwrap_or_else(PoisonError::into_inner)
     }
@@ -90,6 +92,7 @@ impl Lock {
     /// Cancel safe: dropping the future before it completes leaves the lock as it was
     /// and the task's place in line is given up. If the lock had already been handed to
     /// this task (woken, not yet run), the hand-off passes to the next waiter.
+    #[inline]
     pub fn acquire(&self) -> Acquire<'_> {
         Acquire {
             lock: self,
@@ -118,6 +121,7 @@ impl Lock {
     /// # Cancel safety
     ///
     /// As [`acquire`](Lock::acquire).
+    #[inline]
     pub fn lock(&self) -> LockFuture<'_> {
         LockFuture {
             acquire: self.acquire(),
@@ -142,6 +146,7 @@ impl Lock {
     }
 
     /// Releases the lock if it is held under `generation` (the holder has not changed).
+    #[inline]
     fn release_if(&self, generation: u64) {
         let mut state = self.state();
         if state.locked && state.generation == generation {
@@ -186,31 +191,40 @@ pub struct Acquire<'a> {
 impl Future for Acquire<'_> {
     type Output = ();
 
+    // `#[inline]` (here and on the other hot paths): without it another crate calls
+    // these small functions out of line, and the calls cost about a third of an
+    // uncontended lock + unlock (`examples/profile_lock.rs`: 159 -> 106 instructions).
+    #[inline]
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
         let this = self.get_mut();
         let mut state = this.lock.state();
-        match this.id {
+        if this.id.is_none() && !state.locked && state.waiters.is_empty() {
+            this.generation = state.take();
+            return Poll::Ready(());
+        }
+        this.poll_in_line(&mut state, cx)
+    }
+}
+
+impl Acquire<'_> {
+    /// The slow path of `poll`: join the line, or see whether our turn has come.
+    fn poll_in_line(&mut self, state: &mut State, cx: &mut Context<'_>) -> Poll<()> {
+        match self.id {
             None => {
-                if !state.locked && state.waiters.is_empty() {
-                    this.generation = state.take();
-                    return Poll::Ready(());
-                }
-                this.id = Some(state.waiters.push(cx.waker()));
+                self.id = Some(state.waiters.push(cx.waker()));
                 Poll::Pending
             }
             Some(id) => match state.waiters.poll_remove(id, cx.waker()) {
                 WaiterState::Waiting => Poll::Pending,
                 WaiterState::Woken | WaiterState::Gone => {
-                    this.id = None;
-                    this.generation = state.take();
+                    self.id = None;
+                    self.generation = state.take();
                     Poll::Ready(())
                 }
             },
         }
     }
-}
 
-impl Acquire<'_> {
     /// Completes the acquire now if it can (the lock is free with nobody in line, or it
     /// was already handed to this waiter); returns whether the lock is now held by us.
     /// Used where Rust cannot await: in a drop.
@@ -231,14 +245,22 @@ impl Acquire<'_> {
 }
 
 impl Drop for Acquire<'_> {
+    #[inline]
     fn drop(&mut self) {
         if let Some(id) = self.id {
-            let mut state = self.lock.state();
-            state.waiters.remove(id);
-            // As asyncio: if the lock is free, make sure the new front waiter runs.
-            if !state.locked {
-                state.waiters.wake_front();
-            }
+            self.leave_line(id);
+        }
+    }
+}
+
+impl Acquire<'_> {
+    /// A dropped waiter gives up its place in line.
+    fn leave_line(&self, id: u64) {
+        let mut state = self.lock.state();
+        state.waiters.remove(id);
+        // As asyncio: if the lock is free, make sure the new front waiter runs.
+        if !state.locked {
+            state.waiters.wake_front();
         }
     }
 }
@@ -263,6 +285,7 @@ pub struct LockFuture<'a> {
 impl<'a> Future for LockFuture<'a> {
     type Output = LockGuard<'a>;
 
+    #[inline]
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<LockGuard<'a>> {
         let this = self.get_mut();
         let lock = this.acquire.lock;
@@ -291,6 +314,7 @@ pub struct LockGuard<'a> {
 }
 
 impl Drop for LockGuard<'_> {
+    #[inline]
     fn drop(&mut self) {
         self.lock.release_if(self.generation);
     }
