@@ -115,3 +115,57 @@ fn join_wakes_once_every_item_is_done() {
         worker.join().unwrap();
     });
 }
+
+/// Two `task_done`s at once: the last one wakes the joiner, and only after both (the
+/// work each did before its `task_done` is visible to the joiner, which loom checks
+/// through `done`). A guard for any change that takes `task_done` off the lock.
+#[test]
+fn join_waits_for_the_last_of_concurrent_task_dones() {
+    use loom::sync::atomic::{AtomicUsize, Ordering};
+    loom::model(|| {
+        let queue = Arc::new(Queue::new(0));
+        queue.put_nowait(1_u8).unwrap();
+        queue.put_nowait(2).unwrap();
+        let done = Arc::new(AtomicUsize::new(0));
+        let workers: Vec<_> = (0..2)
+            .map(|_| {
+                let (queue, done) = (Arc::clone(&queue), Arc::clone(&done));
+                thread::spawn(move || {
+                    queue.get_nowait().unwrap();
+                    done.fetch_add(1, Ordering::Relaxed);
+                    queue.task_done().unwrap();
+                })
+            })
+            .collect();
+        block_on(queue.join());
+        assert_eq!(done.load(Ordering::Relaxed), 2, "join returned early");
+        for worker in workers {
+            worker.join().unwrap();
+        }
+        assert_eq!(queue.task_done(), Err(aio_queues::TaskDoneError));
+    });
+}
+
+/// The last `task_done` races a new put and a join that follows it: the join belongs to
+/// the new item, so the zero reached just before must not wake it.
+#[test]
+fn a_join_after_a_new_put_is_not_woken_by_the_old_zero() {
+    loom::model(|| {
+        let queue = Arc::new(Queue::new(0));
+        queue.put_nowait(1_u8).unwrap();
+        let worker = {
+            let queue = Arc::clone(&queue);
+            thread::spawn(move || {
+                queue.get_nowait().unwrap();
+                queue.task_done().unwrap();
+            })
+        };
+        queue.put_nowait(2).unwrap();
+        let mut join = pin!(queue.join());
+        let mut cx = Context::from_waker(Waker::noop());
+        assert!(join.as_mut().poll(&mut cx).is_pending(), "item 2 is not done");
+        worker.join().unwrap();
+        assert!(join.as_mut().poll(&mut cx).is_pending(), "item 2 is still not done");
+        assert_eq!(queue.unfinished_tasks(), 1);
+    });
+}
