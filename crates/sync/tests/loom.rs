@@ -159,10 +159,10 @@ fn newcomer(sem: &Arc<Semaphore>) -> thread::JoinHandle<()> {
 
 #[test]
 fn semaphore_a_woken_waiter_passes_a_spare_permit_to_a_newcomer() {
-    // The woken waiter leaves without the lock; a newcomer that queued behind it while
-    // a permit was free (SPARE) must get that permit from it, or wait forever (loom
-    // reports the deadlock). Either order: the newcomer queues first, or finds the
-    // way clear.
+    // A newcomer that queued behind the woken waiter while a permit was free (no
+    // barging) must get that permit from it as it leaves, or wait forever (loom reports
+    // the deadlock). Either order: the newcomer queues first, or finds the way clear.
+    // This is the race a woken waiter that skips the lock must get right (8046e2f).
     loom::model(|| {
         let sem = Arc::new(Semaphore::new(0));
         let mut waiter = handed_waiter(&sem, 1);
