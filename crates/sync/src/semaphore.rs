@@ -426,6 +426,55 @@ mod tests {
     }
 
     #[test]
+    fn a_woken_waiter_leaving_leaves_the_way_clear() {
+        let sem = Semaphore::new(0);
+        let (wa, wb) = (CountingWaker::new(), CountingWaker::new());
+        let mut a = sem.acquire();
+        assert!(wa.poll(&mut a).is_pending());
+        sem.release();
+        sem.release();
+        assert!(wa.poll(&mut a).is_ready());
+        assert!(!sem.locked());
+        let mut b = sem.acquire();
+        assert!(
+            wb.poll(&mut b).is_ready(),
+            "nobody is in line: b takes the free permit"
+        );
+        assert!(sem.locked());
+    }
+
+    #[test]
+    fn a_spare_permit_behind_a_handed_waiter_is_passed_on_or_taken() {
+        // a is handed a permit, one more is free: b queues behind a (no barging). a is
+        // dropped before it runs: its permit comes back and one goes to b. Once b has
+        // run, nobody is in line: c takes a free permit at once.
+        let sem = Semaphore::new(0);
+        let (wa, wb, wc) = (
+            CountingWaker::new(),
+            CountingWaker::new(),
+            CountingWaker::new(),
+        );
+        let mut a = sem.acquire();
+        assert!(wa.poll(&mut a).is_pending());
+        sem.release();
+        sem.release();
+        let mut b = sem.acquire();
+        assert!(wb.poll(&mut b).is_pending(), "a is still in line");
+        drop(a);
+        assert_eq!(
+            wb.count(),
+            1,
+            "a, dropped, gave its permit back and b got one"
+        );
+        assert_eq!(sem.value(), 1);
+        assert!(wb.poll(&mut b).is_ready());
+        assert!(!sem.locked());
+        let mut c = sem.acquire();
+        assert!(wc.poll(&mut c).is_ready(), "the way is clear");
+        assert_eq!(sem.value(), 0);
+    }
+
+    #[test]
     fn woken_then_cancelled_passes_the_permit_on() {
         let sem = Semaphore::new(0);
         let (wa, wb) = (CountingWaker::new(), CountingWaker::new());

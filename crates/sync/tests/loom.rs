@@ -10,7 +10,7 @@
 
 use std::future::Future;
 use std::num::NonZeroUsize;
-use std::pin::pin;
+use std::pin::{Pin, pin};
 use std::task::{Context, Poll, Waker};
 
 use aio_sync::{Barrier, Condition, Event, Lock, Semaphore};
@@ -129,6 +129,85 @@ fn semaphore_a_cancelled_waiter_passes_its_permit_on() {
         assert_eq!(sem.value(), 1, "the one permit is back");
         assert!(!sem.locked());
     });
+}
+
+/// Queues a waiter for `sem` (value 0) and has a release hand it a permit: the waiter is
+/// woken and has not run yet. `spare` more releases leave free permits behind it.
+fn handed_waiter(sem: &Semaphore, spare: usize) -> Pin<Box<impl Future<Output = ()> + '_>> {
+    let mut waiter = Box::pin(sem.acquire());
+    assert!(poll_noop(waiter.as_mut()).is_pending());
+    sem.release();
+    for _ in 0..spare {
+        sem.release();
+    }
+    assert!(sem.locked(), "the handed waiter keeps the line");
+    waiter
+}
+
+fn poll_noop<F: Future>(fut: Pin<&mut F>) -> Poll<F::Output> {
+    fut.poll(&mut Context::from_waker(Waker::noop()))
+}
+
+/// A newcomer that waits for a permit, holds it and gives it back.
+fn newcomer(sem: &Arc<Semaphore>) -> thread::JoinHandle<()> {
+    let sem = Arc::clone(sem);
+    thread::spawn(move || {
+        block_on(sem.acquire());
+        sem.release();
+    })
+}
+
+#[test]
+fn semaphore_a_woken_waiter_passes_a_spare_permit_to_a_newcomer() {
+    // A newcomer that queued behind the woken waiter while a permit was free (no
+    // barging) must get that permit from it as it leaves, or wait forever (loom reports
+    // the deadlock). Either order: the newcomer queues first, or finds the way clear.
+    // This is the race a woken waiter that skips the lock must get right (8046e2f).
+    loom::model(|| {
+        let sem = Arc::new(Semaphore::new(0));
+        let mut waiter = handed_waiter(&sem, 1);
+        let newcomer = newcomer(&sem);
+        assert!(poll_noop(waiter.as_mut()).is_ready());
+        // The newcomer must get its permit before this task releases its own.
+        newcomer.join().unwrap();
+        sem.release();
+        assert_eq!(sem.value(), 2);
+        assert!(!sem.locked());
+    });
+}
+
+#[test]
+fn semaphore_a_woken_waiter_a_newcomer_and_a_release_race() {
+    loom::model(|| {
+        let sem = Arc::new(Semaphore::new(0));
+        let mut waiter = handed_waiter(&sem, 0);
+        let newcomer = newcomer(&sem);
+        let releaser = {
+            let sem = Arc::clone(&sem);
+            thread::spawn(move || sem.release())
+        };
+        assert!(poll_noop(waiter.as_mut()).is_ready());
+        newcomer.join().unwrap();
+        releaser.join().unwrap();
+        sem.release();
+        assert_eq!(sem.value(), 2);
+        assert!(!sem.locked());
+    });
+}
+
+#[test]
+fn semaphore_a_handed_waiter_dropped_before_it_runs_passes_its_permit_on() {
+    for spare in 0..2 {
+        loom::model(move || {
+            let sem = Arc::new(Semaphore::new(0));
+            let waiter = handed_waiter(&sem, spare);
+            let newcomer = newcomer(&sem);
+            drop(waiter);
+            newcomer.join().unwrap();
+            assert_eq!(sem.value(), 1 + spare, "no permit leaked");
+            assert!(!sem.locked());
+        });
+    }
 }
 
 #[test]
