@@ -163,9 +163,15 @@ fn a_join_after_a_new_put_is_not_woken_by_the_old_zero() {
         queue.put_nowait(2).unwrap();
         let mut join = pin!(queue.join());
         let mut cx = Context::from_waker(Waker::noop());
-        assert!(join.as_mut().poll(&mut cx).is_pending(), "item 2 is not done");
+        assert!(
+            join.as_mut().poll(&mut cx).is_pending(),
+            "item 2 is not done"
+        );
         worker.join().unwrap();
-        assert!(join.as_mut().poll(&mut cx).is_pending(), "item 2 is still not done");
+        assert!(
+            join.as_mut().poll(&mut cx).is_pending(),
+            "item 2 is still not done"
+        );
         assert_eq!(queue.unfinished_tasks(), 1);
     });
 }
