@@ -74,7 +74,7 @@
 //! siblings of an early failure running (the collector goes on awaiting them; dropping
 //! an await would cancel its task) and leaves cancelling to the gather's `Drop`, in
 //! argument order. [`gather_tuple`] (at most 8 children) uses done callbacks instead.
-//! The figures are in the docs page and `examples/bench.rs`.
+//! The figures are in the docs page and `examples/gather_bench.rs`.
 //!
 //! Simplification, named: the children's outcomes are cloned out of the tasks
 //! (`Task::result`), so gathering needs `T: Clone` and `E: Clone`, as awaiting a task

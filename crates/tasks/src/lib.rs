@@ -104,7 +104,7 @@
 //! family lists its tasks, one 16-byte entry each, swept of finished ones as the list
 //! doubles. Measure it against the raw spawn with
 //! `cargo run --release -p aio-harness -- bench create_task create_task_memory` (figures in
-//! docs/tasks.md), or with `cargo run --release -p aio-tasks --example bench`.
+//! docs/tasks.md), or with `cargo run --release -p aio-tasks --example tasks_bench`.
 //!
 //! Simplification, named: this is a reference implementation for learning; every task
 //! holds one mutex, and done callbacks cost a spawn each.

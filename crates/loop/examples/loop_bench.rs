@@ -2,7 +2,7 @@
 //! same workload (`harness/bench/loop_*.py`).
 //!
 //! ```text
-//! cargo run --release -p aio-loop --example bench
+//! cargo run --release -p aio-loop --example loop_bench
 //! ```
 //!
 //! A benchmark, not a test: it prints figures and asserts nothing about time. Each

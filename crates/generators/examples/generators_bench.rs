@@ -3,7 +3,7 @@
 //! of item: a bare `u64` (the pure overhead of each protocol), and a `String` row built
 //! per item (`format!("product-{i}")`, a stand-in for a row decoded from a database).
 //!
-//! `cargo run --release -p aio-generators --example bench [ITEMS]`
+//! `cargo run --release -p aio-generators --example generators_bench [ITEMS]`
 //!
 //! Compare with CPython: `python3 harness/bench/generators_throughput.py [ITEMS]`.
 

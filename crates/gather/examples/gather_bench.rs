@@ -1,7 +1,7 @@
 //! gather, wait(ALL_COMPLETED) and as_completed over n trivial tasks, against the best
 //! native way to spawn and collect n tasks on each runtime.
 //!
-//! Run: `cargo run --release -p aio-gather --example bench [N...]` (default 10000 100000
+//! Run: `cargo run --release -p aio-gather --example gather_bench [N...]` (default 10000 100000
 //! 1000000); CPython's side: `python3 harness/bench/gather_tasks.py 100000`.
 //!
 //! Every workload is a plain `fn(&R, n) -> Duration` (the `aio bench` shape): it spawns

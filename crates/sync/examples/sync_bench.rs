@@ -1,7 +1,7 @@
 //! Benchmark: Lock, Semaphore and Event, single-threaded, against async-lock, tokio::sync
 //! and event-listener on the same executor (tokio current_thread, smol's LocalExecutor).
 //!
-//! `cargo run --release -p aio-sync --example bench`; the CPython twins are
+//! `cargo run --release -p aio-sync --example sync_bench`; the CPython twins are
 //! `python3 harness/bench/sync_{lock,semaphore,event}.py`. Timing belongs here, never
 //! in tests.
 

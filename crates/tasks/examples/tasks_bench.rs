@@ -1,7 +1,7 @@
 //! create_task + await of 100k trivial tasks, and bytes per pending task, against the raw
 //! runtime spawn and `aio_rt::Runtime::spawn`, on every runtime.
 //!
-//! Run: `cargo run --release -p aio-tasks --example bench [N]`; CPython's side:
+//! Run: `cargo run --release -p aio-tasks --example tasks_bench [N]`; CPython's side:
 //! `python3 harness/bench/tasks_spawn.py [N]`. The three variants run interleaved, round
 //! after round, so that a loaded machine slows them alike. `--profile [N] [ROUNDS]` runs
 //! create_task alone on smol, for a profiler (`perf record`).

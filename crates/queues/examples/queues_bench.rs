@@ -2,7 +2,7 @@
 //! `task_done`/`join` on for aio-queues; against tokio's mpsc and async-channel on the
 //! same executor (tokio current_thread, and smol's LocalExecutor).
 //!
-//! `cargo run --release -p aio-queues --example bench`; the CPython twin is
+//! `cargo run --release -p aio-queues --example queues_bench`; the CPython twin is
 //! `python3 harness/bench/queues_spsc.py`. Timing belongs here, never in tests.
 
 use std::future::Future;
