@@ -80,8 +80,8 @@ pub struct BaseQueue<T, S> {
     /// Items put and not yet marked done. Raised by every put before its push, without
     /// the lock; lowered by `task_done` without the lock while it stays above zero; but
     /// brought to zero only under the lock, together with waking the joiners (see
-    /// [`BaseQueue::finish_one`]), so a `join` that looks at it under the lock never
-    /// acts on a zero that a put has already left behind.
+    /// [`BaseQueue::finish_one`]): a `join` that lined up after a put raised the count
+    /// again is never woken by the zero just before that put.
     unfinished: AtomicUsize,
     /// `waiters.getters.len()`, written only under the lock, read without it by puts to
     /// decide whether to take the lock at all (Dekker pair "getters", see
