@@ -9,6 +9,8 @@
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 use std::fmt;
+use std::sync::atomic::AtomicUsize;
+use std::sync::atomic::Ordering::Relaxed;
 
 use concurrent_queue::{ConcurrentQueue, PushError};
 
@@ -66,45 +68,83 @@ pub trait Store<T> {
     fn is_closed(&self) -> bool;
 }
 
-/// First in, first out: a lock-free ring (`concurrent_queue::ConcurrentQueue`, bounded
-/// to `maxsize` or unbounded). A bounded ring allocates its `maxsize` slots up front, as
-/// `async_channel::bounded` does.
+/// First in, first out: a lock-free ring (`concurrent_queue::ConcurrentQueue`). Up to
+/// [`Fifo::PREALLOCATED`] slots, a bounded ring allocated up front (as
+/// `async_channel::bounded` is); above that, or for `0`, an unbounded ring that grows
+/// block by block, with a count of the slots taken when a bound is set.
 ///
 /// Python: `asyncio.Queue`'s `collections.deque`
-pub struct Fifo<T>(ConcurrentQueue<T>);
+pub struct Fifo<T> {
+    ring: ConcurrentQueue<T>,
+    /// For a large `maxsize` on an unbounded ring: `(maxsize, slots taken)`. A push
+    /// takes a slot (a compare-and-swap below `maxsize`) before it pushes, a pop frees
+    /// one after it pops, so the ring never holds more than `maxsize` items.
+    large: Option<(usize, AtomicUsize)>,
+}
+
+impl<T> Fifo<T> {
+    /// The largest `maxsize` whose slots are allocated up front.
+    ///
+    /// Python: none (Rust only: a deque allocates as it grows)
+    pub const PREALLOCATED: usize = 1 << 16;
+}
 
 impl<T> Store<T> for Fifo<T> {
     fn with_maxsize(maxsize: usize) -> Self {
-        Fifo(match maxsize {
-            0 => ConcurrentQueue::unbounded(),
-            n => ConcurrentQueue::bounded(n),
-        })
+        let (ring, large) = match maxsize {
+            0 => (ConcurrentQueue::unbounded(), None),
+            n if n <= Self::PREALLOCATED => (ConcurrentQueue::bounded(n), None),
+            n => (ConcurrentQueue::unbounded(), Some((n, AtomicUsize::new(0)))),
+        };
+        Fifo { ring, large }
     }
     #[inline]
     fn push(&self, item: T) -> Result<(), PutNowaitError<T>> {
-        self.0.push(item).map_err(|error| match error {
-            PushError::Full(item) => PutNowaitError::Full(QueueFull(item)),
-            PushError::Closed(item) => PutNowaitError::ShutDown(QueueShutDown(item)),
+        if let Some((maxsize, taken)) = &self.large {
+            if self.ring.is_closed() {
+                return Err(PutNowaitError::ShutDown(QueueShutDown(item)));
+            }
+            // Relaxed: the ring's own push and pop order the items themselves.
+            let below = |n: usize| (n < *maxsize).then_some(n + 1);
+            if taken.fetch_update(Relaxed, Relaxed, below).is_err() {
+                return Err(PutNowaitError::Full(QueueFull(item)));
+            }
+        }
+        self.ring.push(item).map_err(|error| {
+            if let Some((_, taken)) = &self.large {
+                taken.fetch_sub(1, Relaxed);
+            }
+            match error {
+                PushError::Full(item) => PutNowaitError::Full(QueueFull(item)),
+                PushError::Closed(item) => PutNowaitError::ShutDown(QueueShutDown(item)),
+            }
         })
     }
     #[inline]
     fn pop(&self) -> Option<T> {
-        self.0.pop().ok()
+        let item = self.ring.pop().ok()?;
+        if let Some((_, taken)) = &self.large {
+            taken.fetch_sub(1, Relaxed);
+        }
+        Some(item)
     }
     fn len(&self) -> usize {
-        self.0.len()
+        self.ring.len()
     }
     fn is_empty(&self) -> bool {
-        self.0.is_empty()
+        self.ring.is_empty()
     }
     fn is_full(&self) -> bool {
-        self.0.is_full()
+        match &self.large {
+            Some((maxsize, taken)) => taken.load(Relaxed) >= *maxsize,
+            None => self.ring.is_full(),
+        }
     }
     fn close(&self) {
-        self.0.close();
+        self.ring.close();
     }
     fn is_closed(&self) -> bool {
-        self.0.is_closed()
+        self.ring.is_closed()
     }
 }
 
@@ -228,6 +268,8 @@ locked_store!(Priority, Ord);
 
 impl<T> fmt::Debug for Fifo<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Fifo").field("len", &self.0.len()).finish()
+        f.debug_struct("Fifo")
+            .field("len", &self.ring.len())
+            .finish()
     }
 }
