@@ -82,7 +82,11 @@ pub struct BaseQueue<T, S> {
     /// brought to zero only under the lock, together with waking the joiners (see
     /// [`BaseQueue::finish_one`]): a `join` that lined up after a put raised the count
     /// again is never woken by the zero just before that put.
-    unfinished: AtomicUsize,
+    ///
+    /// On a cache line of its own: every put and `task_done` writes it, and it would
+    /// otherwise evict, on the other core, the line holding the counts below, which
+    /// every put and get reads.
+    unfinished: OwnLine<AtomicUsize>,
     /// `waiters.getters.len()`, written only under the lock, read without it by puts to
     /// decide whether to take the lock at all (Dekker pair "getters", see
     /// [`BaseQueue::wake_getter`]).
@@ -92,6 +96,18 @@ pub struct BaseQueue<T, S> {
     /// The lock: only the lists of blocked tasks live under it.
     waiters: Mutex<Waiters>,
     _items: PhantomData<fn(T) -> T>,
+}
+
+/// A value alone on its cache line (128 bytes: two 64-byte lines, as adjacent lines are
+/// often fetched in pairs).
+#[repr(align(128))]
+struct OwnLine<V>(V);
+
+impl<V> std::ops::Deref for OwnLine<V> {
+    type Target = V;
+    fn deref(&self) -> &V {
+        &self.0
+    }
 }
 
 /// The blocked tasks. Every entry of `getters` and `putters` is still waiting: a
@@ -116,7 +132,7 @@ impl<T, S: Store<T>> BaseQueue<T, S> {
         BaseQueue {
             maxsize,
             items: S::with_maxsize(maxsize),
-            unfinished: AtomicUsize::new(0),
+            unfinished: OwnLine(AtomicUsize::new(0)),
             getters_waiting: AtomicUsize::new(0),
             putters_waiting: AtomicUsize::new(0),
             waiters: Mutex::new(waiters),
