@@ -58,12 +58,26 @@
 //!
 //! # How it works
 //!
-//! One `std::sync::Mutex` around the items (a [`Store`]: deque, vec or binary heap), the
-//! unfinished count, the shutdown flag and three [`WaitList`](aio_sync::WaitList)s
-//! (getters, putters, joiners). A put wakes the first blocked getter, a get the first
-//! blocked putter, as asyncio's `_wakeup_next` does; no runtime is involved, only
-//! `std::task::Waker`. See [`BaseQueue`] on whether a woken waiter can be robbed (yes,
-//! as in asyncio).
+//! The items live in a [`Store`] that synchronises itself: for [`Queue`] a lock-free
+//! ring (`concurrent-queue`, bounded to `maxsize` or unbounded), for [`LifoQueue`] and
+//! [`PriorityQueue`] a `Vec` / binary heap behind a small mutex. The unfinished count is
+//! an atomic. One `std::sync::Mutex` guards only the three
+//! [`WaitList`](aio_sync::WaitList)s (getters, putters, joiners), and atomic copies of
+//! the two list lengths let a put or a get skip the lock when nobody waits.
+//!
+//! - put: count the item, push it; if a getter waits, lock and wake the first one (as
+//!   asyncio's `_wakeup_next`).
+//! - get: pop; if a putter waits, lock and wake the first one.
+//! - a get that finds nothing lines up under the lock, then pops once more before it
+//!   sleeps: with a `SeqCst` fence on both sides, between "I lined up" and "I look
+//!   again" here, "I pushed" and "does anyone wait?" in the put, one of the two always
+//!   sees the other (Dekker's pattern), so no wake-up is lost. Putters facing a full
+//!   queue do the same against gets.
+//! - `task_done` lowers the count without the lock while it stays above zero; the step
+//!   to zero and the joiners' wake-up happen together under the lock.
+//!
+//! No runtime is involved, only `std::task::Waker`. See [`BaseQueue`] on whether a woken
+//! waiter can be robbed (yes, as in asyncio), and on what threads change.
 
 mod error;
 mod queue;
@@ -72,10 +86,16 @@ mod store;
 /// tests/loom.rs can explore every interleaving of the primitives' critical sections.
 mod sync {
     #[cfg(aio_loom)]
-    pub(crate) use loom::sync::{Mutex, MutexGuard};
+    pub(crate) use loom::sync::{
+        Mutex, MutexGuard,
+        atomic::{AtomicUsize, fence},
+    };
     pub(crate) use std::sync::PoisonError;
     #[cfg(not(aio_loom))]
-    pub(crate) use std::sync::{Mutex, MutexGuard};
+    pub(crate) use std::sync::{
+        Mutex, MutexGuard,
+        atomic::{AtomicUsize, fence},
+    };
 }
 
 pub use error::{

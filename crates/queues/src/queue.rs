@@ -4,11 +4,12 @@ use std::fmt;
 use std::future::Future;
 use std::marker::PhantomData;
 use std::pin::Pin;
+use std::sync::atomic::Ordering::{AcqRel, Acquire, Relaxed, SeqCst};
 use std::task::{Context, Poll};
 
 use aio_sync::{WaitList, WaiterState};
 
-use crate::sync::{Mutex, MutexGuard, PoisonError};
+use crate::sync::{AtomicUsize, Mutex, MutexGuard, PoisonError, fence};
 use crate::{
     Fifo, GetNowaitError, Lifo, Priority, PutNowaitError, QueueEmpty, QueueFull, QueueShutDown,
     Store, TaskDoneError,
@@ -51,6 +52,13 @@ pub type PriorityQueue<T> = BaseQueue<T, Priority<T>>;
 /// defensible too, but it would change which task gets which item compared with asyncio,
 /// and this crate's traces must equal asyncio's.
 ///
+/// # Threads
+///
+/// On one thread the above is exact. With tasks on several threads, a put and a getter
+/// that is just lining up can cross: the getter takes the item itself, and the put's
+/// wake-up goes to the next getter in line, which finds nothing and lines up again at
+/// the end. No item and no wake-up is lost; only that getter's place is.
+///
 /// # Examples
 ///
 /// ```
@@ -66,14 +74,45 @@ pub type PriorityQueue<T> = BaseQueue<T, Priority<T>>;
 /// ```
 pub struct BaseQueue<T, S> {
     maxsize: usize,
-    state: Mutex<State<S>>,
+    /// The items, synchronised by the store itself (lock-free for [`Fifo`]): the fast
+    /// paths of put and get touch only the store and the atomics below.
+    items: S,
+    /// Items put and not yet marked done. Raised by every put before its push, without
+    /// the lock; lowered by `task_done` without the lock while it stays above zero; but
+    /// brought to zero only under the lock, together with waking the joiners (see
+    /// [`BaseQueue::finish_one`]): a `join` that lined up after a put raised the count
+    /// again is never woken by the zero just before that put.
+    ///
+    /// On a cache line of its own: every put and `task_done` writes it, and it would
+    /// otherwise evict, on the other core, the line holding the counts below, which
+    /// every put and get reads.
+    unfinished: OwnLine<AtomicUsize>,
+    /// `waiters.getters.len()`, written only under the lock, read without it by puts to
+    /// decide whether to take the lock at all (Dekker pair "getters", see
+    /// [`BaseQueue::wake_getter`]).
+    getters_waiting: AtomicUsize,
+    /// `waiters.putters.len()`, the same for gets (Dekker pair "putters").
+    putters_waiting: AtomicUsize,
+    /// The lock: only the lists of blocked tasks live under it.
+    waiters: Mutex<Waiters>,
     _items: PhantomData<fn(T) -> T>,
 }
 
-struct State<S> {
-    items: S,
-    unfinished: usize,
-    shutdown: bool,
+/// A value alone on its cache line (128 bytes: two 64-byte lines, as adjacent lines are
+/// often fetched in pairs).
+#[repr(align(128))]
+struct OwnLine<V>(V);
+
+impl<V> std::ops::Deref for OwnLine<V> {
+    type Target = V;
+    fn deref(&self) -> &V {
+        &self.0
+    }
+}
+
+/// The blocked tasks. Every entry of `getters` and `putters` is still waiting: a
+/// wake-up pops the entry it wakes (`pop_wake`, as asyncio's `_wakeup_next`).
+struct Waiters {
     getters: WaitList,
     putters: WaitList,
     joiners: WaitList,
@@ -85,27 +124,24 @@ impl<T, S: Store<T>> BaseQueue<T, S> {
     /// Python: `asyncio.Queue(maxsize=0)` (a negative maxsize, also no limit there,
     /// cannot be written here)
     pub fn new(maxsize: usize) -> Self {
-        let state = State {
-            items: S::default(),
-            unfinished: 0,
-            shutdown: false,
+        let waiters = Waiters {
             getters: WaitList::new(),
             putters: WaitList::new(),
             joiners: WaitList::new(),
         };
         BaseQueue {
             maxsize,
-            state: Mutex::new(state),
+            items: S::with_maxsize(maxsize),
+            unfinished: OwnLine(AtomicUsize::new(0)),
+            getters_waiting: AtomicUsize::new(0),
+            putters_waiting: AtomicUsize::new(0),
+            waiters: Mutex::new(waiters),
             _items: PhantomData,
         }
     }
 
-    fn state(&self) -> MutexGuard<'_, State<S>> {
-        self.state.lock().unwrap_or_else(PoisonError::into_inner)
-    }
-
-    fn is_full(&self, state: &State<S>) -> bool {
-        self.maxsize > 0 && state.items.len() >= self.maxsize
+    fn waiters(&self) -> MutexGuard<'_, Waiters> {
+        self.waiters.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
     /// The capacity given to [`new`](BaseQueue::new) (`0`: unbounded).
@@ -119,21 +155,21 @@ impl<T, S: Store<T>> BaseQueue<T, S> {
     ///
     /// Python: `asyncio.Queue.qsize`
     pub fn qsize(&self) -> usize {
-        self.state().items.len()
+        self.items.len()
     }
 
     /// Whether the queue holds no items.
     ///
     /// Python: `asyncio.Queue.empty`
     pub fn empty(&self) -> bool {
-        self.state().items.is_empty()
+        self.items.is_empty()
     }
 
     /// Whether the queue holds `maxsize` items (never, when unbounded).
     ///
     /// Python: `asyncio.Queue.full`
     pub fn full(&self) -> bool {
-        self.is_full(&self.state())
+        self.items.is_full()
     }
 
     /// Puts `item` at once, and wakes the first blocked getter.
@@ -145,21 +181,84 @@ impl<T, S: Store<T>> BaseQueue<T, S> {
     /// [`PutNowaitError::ShutDown`] after [`shutdown`](BaseQueue::shutdown), else
     /// [`PutNowaitError::Full`] if the queue is full; the item comes back in both.
     pub fn put_nowait(&self, item: T) -> Result<(), PutNowaitError<T>> {
-        let mut state = self.state();
-        if state.shutdown {
-            return Err(PutNowaitError::ShutDown(QueueShutDown(item)));
-        }
-        if self.is_full(&state) {
-            return Err(PutNowaitError::Full(QueueFull(item)));
-        }
-        Self::insert(&mut state, item);
+        self.insert(item)?;
+        self.wake_getter();
         Ok(())
     }
 
-    fn insert(state: &mut State<S>, item: T) {
-        state.items.push(item);
-        state.unfinished += 1;
-        state.getters.pop_wake();
+    /// Counts the item as unfinished, then pushes it; no lock, no wake-up. On failure
+    /// the count is lowered again.
+    ///
+    /// The count goes up first: once pushed, the item may be taken and marked done on
+    /// another thread at once, and that `task_done` must find it counted. (A `task_done`
+    /// called once too often while a put is failing can consume the failing put's count
+    /// and succeed; that is the caller's bug already, and the count stays right.)
+    #[inline]
+    fn insert(&self, item: T) -> Result<(), PutNowaitError<T>> {
+        // Relaxed: whoever takes the item learns of this rise through the store, whose
+        // push releases and pop acquires.
+        self.unfinished.fetch_add(1, Relaxed);
+        self.items.push(item).inspect_err(|_| {
+            // Err only means "caller misused task_done" here; the count stays right.
+            let _ = self.finish_one();
+        })
+    }
+
+    /// Like [`insert`](BaseQueue::insert), for a caller that holds the lock.
+    fn insert_locked(&self, waiters: &mut Waiters, item: T) -> Result<(), PutNowaitError<T>> {
+        self.unfinished.fetch_add(1, Relaxed);
+        self.items.push(item).inspect_err(|_| {
+            let _ = self.finish_one_locked(waiters);
+        })
+    }
+
+    /// After an item went in: wakes the first blocked getter, if there is one.
+    ///
+    /// Dekker pair "getters", this side: (1) push the item, (2) SeqCst fence, (3) read
+    /// `getters_waiting`. The other side ([`Get`]'s slow path): (1) line up and raise
+    /// `getters_waiting`, (2) SeqCst fence, (3) try to pop again. The two fences are
+    /// ordered one way or the other, so at least one side sees the other's step (1):
+    /// either the getter finds the item, or this put sees the getter and wakes one. A
+    /// getter never sleeps beside an item nobody will tell it about.
+    #[inline]
+    fn wake_getter(&self) {
+        fence(SeqCst);
+        if self.getters_waiting.load(Relaxed) > 0 {
+            let mut waiters = self.waiters();
+            waiters.getters.pop_wake();
+            self.getters_waiting.store(waiters.getters.len(), Relaxed);
+        }
+    }
+
+    /// After an item went out: wakes the first blocked putter, if there is one. Dekker
+    /// pair "putters": the mirror of [`wake_getter`](BaseQueue::wake_getter), a freed
+    /// slot against a putter lining up on a full queue. An unbounded queue has no
+    /// putters to wake, and skips the fence.
+    #[inline]
+    fn wake_putter(&self) {
+        if self.maxsize == 0 {
+            return;
+        }
+        fence(SeqCst);
+        if self.putters_waiting.load(Relaxed) > 0 {
+            let mut waiters = self.waiters();
+            waiters.putters.pop_wake();
+            self.putters_waiting.store(waiters.putters.len(), Relaxed);
+        }
+    }
+
+    /// Takes an item if there is one: `None` if the queue is empty and open, `Some(Err)`
+    /// if it is empty and shut down. No lock, no wake-up.
+    fn take(&self) -> Option<Result<T, QueueShutDown>> {
+        if let Some(item) = self.items.pop() {
+            return Some(Ok(item));
+        }
+        if !self.items.is_closed() {
+            return None;
+        }
+        // Closed: no push can succeed any more, but one may have gone in between the
+        // pop above and the close. A second empty pop, after seeing the close, is final.
+        Some(self.items.pop().ok_or(QueueShutDown(())))
     }
 
     /// Takes an item at once, and wakes the first blocked putter.
@@ -171,13 +270,12 @@ impl<T, S: Store<T>> BaseQueue<T, S> {
     /// [`GetNowaitError::Empty`] if the queue is empty, [`GetNowaitError::ShutDown`] if
     /// it is also shut down.
     pub fn get_nowait(&self) -> Result<T, GetNowaitError> {
-        let mut state = self.state();
-        match state.items.pop() {
-            Some(item) => {
-                state.putters.pop_wake();
+        match self.take() {
+            Some(Ok(item)) => {
+                self.wake_putter();
                 Ok(item)
             }
-            None if state.shutdown => Err(GetNowaitError::ShutDown(QueueShutDown(()))),
+            Some(Err(shut_down)) => Err(GetNowaitError::ShutDown(shut_down)),
             None => Err(GetNowaitError::Empty(QueueEmpty)),
         }
     }
@@ -232,13 +330,38 @@ impl<T, S: Store<T>> BaseQueue<T, S> {
     ///
     /// [`TaskDoneError`] if called more times than items were put.
     pub fn task_done(&self) -> Result<(), TaskDoneError> {
-        let mut state = self.state();
-        if state.unfinished == 0 {
-            return Err(TaskDoneError);
+        self.finish_one()
+    }
+
+    /// Lowers the unfinished count by one. Above one, a lock-free step; the step to
+    /// zero (or the refusal below it) is taken under the lock.
+    #[inline]
+    fn finish_one(&self) -> Result<(), TaskDoneError> {
+        // AcqRel: every `task_done` releases the work done before it, and the
+        // read-modify-writes form one chain that the last one (under the lock) acquires,
+        // so a woken joiner sees all of it.
+        let above_one = |n: usize| (n > 1).then(|| n - 1);
+        if self
+            .unfinished
+            .fetch_update(AcqRel, Relaxed, above_one)
+            .is_ok()
+        {
+            return Ok(());
         }
-        state.unfinished -= 1;
-        if state.unfinished == 0 {
-            state.joiners.drain_wake();
+        self.finish_one_locked(&mut self.waiters())
+    }
+
+    /// [`finish_one`](BaseQueue::finish_one)'s locked step: to zero and waking the
+    /// joiners is one step for anyone else holding the lock, so a `join` that lines up
+    /// (under the lock, seeing a count above zero) is woken by the next zero and only by
+    /// it, even if a put raises the count again at once.
+    fn finish_one_locked(&self, waiters: &mut Waiters) -> Result<(), TaskDoneError> {
+        let before = self
+            .unfinished
+            .fetch_update(AcqRel, Relaxed, |n| n.checked_sub(1))
+            .map_err(|_| TaskDoneError)?;
+        if before == 1 {
+            waiters.joiners.drain_wake();
         }
         Ok(())
     }
@@ -247,7 +370,7 @@ impl<T, S: Store<T>> BaseQueue<T, S> {
     ///
     /// Python: `asyncio.Queue._unfinished_tasks` (private there)
     pub fn unfinished_tasks(&self) -> usize {
-        self.state().unfinished
+        self.unfinished.load(Acquire)
     }
 
     /// Waits until every item put has been marked done (at once if none is pending).
@@ -272,38 +395,40 @@ impl<T, S: Store<T>> BaseQueue<T, S> {
     ///
     /// Python: `asyncio.Queue.shutdown(immediate=False)` (3.13)
     pub fn shutdown(&self, immediate: bool) {
-        let mut state = self.state();
-        state.shutdown = true;
+        // Close first: from here every push fails, so no item slips in after the drain
+        // below, and a waiter lining up after our unlock sees the close under the lock.
+        self.items.close();
+        let mut waiters = self.waiters();
         if immediate {
-            while state.items.pop().is_some() {
-                state.unfinished = state.unfinished.saturating_sub(1);
-            }
-            if state.unfinished == 0 {
-                state.joiners.drain_wake();
+            while self.items.pop().is_some() {
+                // Err: more task_done than puts already; asyncio's `if > 0` guard.
+                let _ = self.finish_one_locked(&mut waiters);
             }
         }
-        state.getters.drain_wake();
-        state.putters.drain_wake();
+        waiters.getters.drain_wake();
+        waiters.putters.drain_wake();
+        self.getters_waiting.store(0, Relaxed);
+        self.putters_waiting.store(0, Relaxed);
     }
 
     /// Whether [`shutdown`](BaseQueue::shutdown) was called.
     ///
     /// Python: `asyncio.Queue._is_shutdown` (private there)
     pub fn is_shutdown(&self) -> bool {
-        self.state().shutdown
+        self.items.is_closed()
     }
 }
 
 impl<T, S: Store<T>> fmt::Debug for BaseQueue<T, S> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let state = self.state();
+        let waiters = self.waiters();
         f.debug_struct("Queue")
             .field("maxsize", &self.maxsize)
-            .field("qsize", &state.items.len())
-            .field("unfinished", &state.unfinished)
-            .field("shutdown", &state.shutdown)
-            .field("getters", &state.getters.len())
-            .field("putters", &state.putters.len())
+            .field("qsize", &self.items.len())
+            .field("unfinished", &self.unfinished.load(Relaxed))
+            .field("shutdown", &self.items.is_closed())
+            .field("getters", &waiters.getters.len())
+            .field("putters", &waiters.putters.len())
             .finish()
     }
 }
@@ -327,35 +452,61 @@ impl<T, S: Store<T>> Future for Put<'_, T, S> {
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let this = self.get_mut();
         let queue = this.queue;
-        let mut state = queue.state();
         if let Some(id) = this.id {
-            if state.putters.state(id, cx.waker()) == WaiterState::Waiting {
+            if queue.waiters().putters.state(id, cx.waker()) == WaiterState::Waiting {
                 return Poll::Pending;
             }
             this.id = None; // woken: popped from the list; look again
         }
         let item = this.item.take().expect("`Put` polled after it completed");
-        if state.shutdown {
-            return Poll::Ready(Err(QueueShutDown(item)));
-        }
-        if queue.is_full(&state) {
+        // Fast path: no lock.
+        let item = match queue.insert(item) {
+            Ok(()) => {
+                queue.wake_getter();
+                return Poll::Ready(Ok(()));
+            }
+            Err(PutNowaitError::ShutDown(error)) => return Poll::Ready(Err(error)),
+            Err(PutNowaitError::Full(QueueFull(item))) => item,
+        };
+        // Full: line up, then look once more (Dekker pair "putters", this side; the
+        // other is `wake_putter` after a get): a get that freed a slot before our fence
+        // is seen by the second push, one after it sees `putters_waiting`.
+        let mut waiters = queue.waiters();
+        let id = waiters.putters.push(cx.waker());
+        queue.putters_waiting.store(waiters.putters.len(), Relaxed);
+        fence(SeqCst);
+        let outcome = queue.insert_locked(&mut waiters, item);
+        if let Err(PutNowaitError::Full(QueueFull(item))) = outcome {
             this.item = Some(item);
-            this.id = Some(state.putters.push(cx.waker()));
+            this.id = Some(id);
             return Poll::Pending;
         }
-        BaseQueue::<T, S>::insert(&mut state, item);
-        Poll::Ready(Ok(()))
+        // In after all, or shut down: leave the line (still waiting: we hold the lock).
+        waiters.putters.remove(id);
+        queue.putters_waiting.store(waiters.putters.len(), Relaxed);
+        drop(waiters); // `wake_getter` may take the lock
+        match outcome {
+            Ok(()) => {
+                queue.wake_getter();
+                Poll::Ready(Ok(()))
+            }
+            Err(PutNowaitError::ShutDown(error)) => Poll::Ready(Err(error)),
+            Err(PutNowaitError::Full(_)) => unreachable!("handled above"),
+        }
     }
 }
 
 impl<T, S: Store<T>> Drop for Put<'_, T, S> {
     fn drop(&mut self) {
         if let Some(id) = self.id {
-            let mut state = self.queue.state();
-            if state.putters.remove(id) == WaiterState::Gone && !self.queue.is_full(&state) {
-                // Woken for a slot we will not fill: pass the wake-up on.
-                state.putters.pop_wake();
+            let queue = self.queue;
+            let mut waiters = queue.waiters();
+            if waiters.putters.remove(id) == WaiterState::Gone && !queue.items.is_full() {
+                // Woken for a slot we will not fill: pass the wake-up on. (A slot freed
+                // after this look is announced by its own get, Dekker pair "putters".)
+                waiters.putters.pop_wake();
             }
+            queue.putters_waiting.store(waiters.putters.len(), Relaxed);
         }
     }
 }
@@ -383,35 +534,55 @@ impl<T, S: Store<T>> Future for Get<'_, T, S> {
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let this = self.get_mut();
-        let mut state = this.queue.state();
+        let queue = this.queue;
         if let Some(id) = this.id {
-            if state.getters.state(id, cx.waker()) == WaiterState::Waiting {
+            if queue.waiters().getters.state(id, cx.waker()) == WaiterState::Waiting {
                 return Poll::Pending;
             }
-            this.id = None;
+            this.id = None; // woken: popped from the list; look again
         }
-        match state.items.pop() {
-            Some(item) => {
-                state.putters.pop_wake();
-                Poll::Ready(Ok(item))
+        // Fast path: no lock.
+        if let Some(taken) = queue.take() {
+            if taken.is_ok() {
+                queue.wake_putter();
             }
-            None if state.shutdown => Poll::Ready(Err(QueueShutDown(()))),
-            None => {
-                this.id = Some(state.getters.push(cx.waker()));
-                Poll::Pending
-            }
+            return Poll::Ready(taken);
         }
+        // Empty: line up, then look once more (Dekker pair "getters", this side; the
+        // other is `wake_getter` after a put): a put that pushed before our fence is
+        // seen by the second look, one after it sees `getters_waiting`.
+        let mut waiters = queue.waiters();
+        let id = waiters.getters.push(cx.waker());
+        queue.getters_waiting.store(waiters.getters.len(), Relaxed);
+        fence(SeqCst);
+        let Some(taken) = queue.take() else {
+            this.id = Some(id);
+            return Poll::Pending;
+        };
+        // An item after all, or shut down: leave the line (still waiting: we hold the
+        // lock). A put that saw us line up may wake the next getter instead: it finds
+        // nothing and lines up again (see "Threads" on `BaseQueue`).
+        waiters.getters.remove(id);
+        queue.getters_waiting.store(waiters.getters.len(), Relaxed);
+        drop(waiters); // `wake_putter` may take the lock
+        if taken.is_ok() {
+            queue.wake_putter();
+        }
+        Poll::Ready(taken)
     }
 }
 
 impl<T, S: Store<T>> Drop for Get<'_, T, S> {
     fn drop(&mut self) {
         if let Some(id) = self.id {
-            let mut state = self.queue.state();
-            if state.getters.remove(id) == WaiterState::Gone && !state.items.is_empty() {
-                // Woken for an item we will not take: pass the wake-up on.
-                state.getters.pop_wake();
+            let queue = self.queue;
+            let mut waiters = queue.waiters();
+            if waiters.getters.remove(id) == WaiterState::Gone && !queue.items.is_empty() {
+                // Woken for an item we will not take: pass the wake-up on. (An item put
+                // after this look is announced by its own put, Dekker pair "getters".)
+                waiters.getters.pop_wake();
             }
+            queue.getters_waiting.store(waiters.getters.len(), Relaxed);
         }
     }
 }
@@ -439,14 +610,17 @@ impl<T, S: Store<T>> Future for Join<'_, T, S> {
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
         let this = self.get_mut();
-        let mut state = this.queue.state();
+        let mut waiters = this.queue.waiters();
         match this.id {
-            None if state.unfinished == 0 => Poll::Ready(()),
+            // Under the lock, where the count only reaches zero together with waking
+            // the joiners: a zero here is the current one. Acquire: pairs with the
+            // task_dones' AcqRel chain (their work is visible once we return).
+            None if this.queue.unfinished.load(Acquire) == 0 => Poll::Ready(()),
             None => {
-                this.id = Some(state.joiners.push(cx.waker()));
+                this.id = Some(waiters.joiners.push(cx.waker()));
                 Poll::Pending
             }
-            Some(id) => match state.joiners.state(id, cx.waker()) {
+            Some(id) => match waiters.joiners.state(id, cx.waker()) {
                 WaiterState::Waiting => Poll::Pending,
                 WaiterState::Woken | WaiterState::Gone => {
                     this.id = None;
@@ -461,7 +635,7 @@ impl<T, S> Drop for Join<'_, T, S> {
     fn drop(&mut self) {
         if let Some(id) = self.id {
             self.queue
-                .state
+                .waiters
                 .lock()
                 .unwrap_or_else(PoisonError::into_inner)
                 .joiners

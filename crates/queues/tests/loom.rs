@@ -175,3 +175,152 @@ fn a_join_after_a_new_put_is_not_woken_by_the_old_zero() {
         assert_eq!(queue.unfinished_tasks(), 1);
     });
 }
+
+// The lock-free paths (items in a ring, the lock only for the waiter lists). Under
+// `--cfg aio_loom` the waiter lock, the counts and the fences are loom's; `Fifo`'s ring
+// (concurrent-queue, which reacts to cfg(loom), not aio_loom) keeps std atomics, so each
+// push or pop is one indivisible step here (loom only switches threads at its own
+// operations). The models therefore check our protocol against a linearizable ring; the
+// `LifoQueue` models check the same protocol with a store whose lock is loom's.
+
+/// Dekker pair "getters": a getter lining up on an empty queue races a put. Either the
+/// getter's second look finds the item, or the put sees `getters_waiting` and wakes it;
+/// a lost wake-up would deadlock, which loom reports.
+#[test]
+fn a_getter_lining_up_is_not_missed_by_a_put() {
+    loom::model(|| {
+        let queue = Arc::new(Queue::new(0));
+        let getter = {
+            let queue = Arc::clone(&queue);
+            thread::spawn(move || block_on(queue.get()).unwrap())
+        };
+        queue.put_nowait(5_u8).unwrap();
+        assert_eq!(getter.join().unwrap(), 5);
+        assert!(queue.empty());
+    });
+}
+
+/// The same with two getters and two puts, the puts on a thread of their own: both
+/// getters are served, whatever the order of lining up and pushing.
+#[test]
+fn two_getters_and_two_puts_lose_no_wake_up() {
+    loom::model(|| {
+        let queue = Arc::new(Queue::new(0));
+        let getters: Vec<_> = (0..2)
+            .map(|_| {
+                let queue = Arc::clone(&queue);
+                thread::spawn(move || block_on(queue.get()).unwrap())
+            })
+            .collect();
+        for item in 1..=2_u8 {
+            queue.put_nowait(item).unwrap();
+        }
+        let mut got: Vec<u8> = getters.into_iter().map(|g| g.join().unwrap()).collect();
+        got.sort_unstable();
+        assert_eq!(got, [1, 2]);
+    });
+}
+
+/// Dekker pair "putters": a putter lining up on a full ring races a get freeing a slot.
+#[test]
+fn a_putter_on_a_full_queue_is_not_missed_by_a_get() {
+    loom::model(|| {
+        let queue = Arc::new(Queue::new(1));
+        queue.put_nowait(1_u8).unwrap();
+        let putter = {
+            let queue = Arc::clone(&queue);
+            thread::spawn(move || block_on(queue.put(2)).unwrap())
+        };
+        assert_eq!(queue.get_nowait().ok(), Some(1));
+        putter.join().unwrap();
+        assert_eq!(queue.get_nowait().ok(), Some(2));
+        assert_eq!(queue.unfinished_tasks(), 2);
+    });
+}
+
+/// Shutdown races a getter that is lining up on an empty queue: the getter either sees
+/// the close when it looks, or is lined up in time to be woken by the shutdown; it
+/// fails either way, and never sleeps for good.
+#[test]
+fn shutdown_wakes_or_stops_a_blocked_getter() {
+    loom::model(|| {
+        let queue = Arc::new(Queue::<u8>::new(0));
+        let getter = {
+            let queue = Arc::clone(&queue);
+            thread::spawn(move || block_on(queue.get()))
+        };
+        queue.shutdown(false);
+        assert_eq!(getter.join().unwrap(), Err(aio_queues::QueueShutDown(())));
+    });
+}
+
+/// Shutdown races a put and a getter: the getter gets the item if the put went in
+/// before the close, and fails only once the queue is closed and empty.
+#[test]
+fn shutdown_lets_a_getter_drain_an_item_put_just_before() {
+    loom::model(|| {
+        let queue = Arc::new(Queue::new(0));
+        let putter = {
+            let queue = Arc::clone(&queue);
+            thread::spawn(move || queue.put_nowait(9_u8).is_ok())
+        };
+        let getter = {
+            let queue = Arc::clone(&queue);
+            thread::spawn(move || block_on(queue.get()).ok())
+        };
+        queue.shutdown(false);
+        let put = putter.join().unwrap();
+        let got = getter.join().unwrap();
+        // The item went in before the close (and the getter drained it), or the put
+        // failed (and the getter failed on the closed, empty queue).
+        assert_eq!(got, put.then_some(9));
+        assert!(queue.get_nowait().is_err());
+    });
+}
+
+/// Immediate shutdown races a worker's task_done and a joiner: the joiner is woken once
+/// the count reaches zero, whichever of the two gets it there.
+#[test]
+fn immediate_shutdown_and_task_done_finish_join() {
+    loom::model(|| {
+        let queue = Arc::new(Queue::new(0));
+        queue.put_nowait(1_u8).unwrap();
+        queue.put_nowait(2).unwrap();
+        let worker = {
+            let queue = Arc::clone(&queue);
+            thread::spawn(move || {
+                if queue.get_nowait().is_ok() {
+                    queue.task_done().unwrap();
+                }
+            })
+        };
+        let joiner = {
+            let queue = Arc::clone(&queue);
+            thread::spawn(move || block_on(queue.join()))
+        };
+        queue.shutdown(true);
+        worker.join().unwrap();
+        joiner.join().unwrap();
+        assert_eq!(queue.unfinished_tasks(), 0);
+    });
+}
+
+/// The getter race with `LifoQueue`, whose store is a mutex (loom's here): the same
+/// protocol, with every store operation a point where loom may switch threads.
+#[test]
+fn lifo_a_getter_lining_up_is_not_missed_by_a_put() {
+    loom::model(|| {
+        let queue = Arc::new(aio_queues::LifoQueue::new(1));
+        let getter = {
+            let queue = Arc::clone(&queue);
+            thread::spawn(move || {
+                let first = block_on(queue.get()).unwrap();
+                let second = block_on(queue.get()).unwrap();
+                (first, second)
+            })
+        };
+        block_on(queue.put(1_u8)).unwrap();
+        block_on(queue.put(2)).unwrap();
+        assert_eq!(getter.join().unwrap(), (1, 2));
+    });
+}

@@ -250,3 +250,33 @@ fn futures_are_send() {
     assert_send(&q.get());
     assert_send(&q.join());
 }
+
+/// A `maxsize` above `Fifo::PREALLOCATED` allocates no slots up front (a huge one
+/// would not fit in memory), yet still bounds the queue, wakes a blocked putter when a
+/// slot frees, and fails puts after shutdown.
+#[test]
+fn a_large_maxsize_is_bounded_without_allocating_it() {
+    let huge = Queue::new(usize::MAX);
+    huge.put_nowait(1).unwrap();
+    assert!(!huge.full());
+    assert_eq!(huge.get_nowait(), Ok(1));
+
+    let maxsize = aio_queues::Fifo::<usize>::PREALLOCATED + 2;
+    let q = Queue::new(maxsize);
+    for i in 0..maxsize {
+        q.put_nowait(i).unwrap();
+    }
+    assert!(q.full());
+    assert!(matches!(q.put_nowait(7), Err(PutNowaitError::Full(_))));
+    let (counter, waker) = waker();
+    let mut put = q.put(maxsize);
+    assert!(poll(&mut put, &waker).is_pending());
+    assert_eq!(q.get_nowait(), Ok(0));
+    assert_eq!(woken(&counter), 1, "the freed slot wakes the putter");
+    assert_eq!(poll(&mut put, &waker), Poll::Ready(Ok(())));
+    assert!(q.full());
+    q.shutdown(false);
+    assert_eq!(q.get_nowait(), Ok(1));
+    assert!(matches!(q.put_nowait(9), Err(PutNowaitError::ShutDown(_))));
+    assert_eq!(q.qsize(), maxsize - 1);
+}
