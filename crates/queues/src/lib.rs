@@ -73,8 +73,11 @@
 //!   again" here, "I pushed" and "does anyone wait?" in the put, one of the two always
 //!   sees the other (Dekker's pattern), so no wake-up is lost. Putters facing a full
 //!   queue do the same against gets.
-//! - `task_done` lowers the count without the lock while it stays above zero; the step
-//!   to zero and the joiners' wake-up happen together under the lock.
+//! - `task_done` lowers the count without the lock. The count shares its atomic word
+//!   with the number of times it reached zero: a joiner remembers that number when it
+//!   lines up and returns once it changed (as [`Event`](aio_sync::Event)'s waiters do with
+//!   its `set`s), and the `task_done` that reached zero takes the lock only if a joiner
+//!   waits (Dekker's pattern again).
 //!
 //! No runtime is involved, only `std::task::Waker`. See [`BaseQueue`] on whether a woken
 //! waiter can be robbed (yes, as in asyncio), and on what threads change.
@@ -88,13 +91,13 @@ mod sync {
     #[cfg(aio_loom)]
     pub(crate) use loom::sync::{
         Mutex, MutexGuard,
-        atomic::{AtomicUsize, fence},
+        atomic::{AtomicU64, AtomicUsize, fence},
     };
     pub(crate) use std::sync::PoisonError;
     #[cfg(not(aio_loom))]
     pub(crate) use std::sync::{
         Mutex, MutexGuard,
-        atomic::{AtomicUsize, fence},
+        atomic::{AtomicU64, AtomicUsize, fence},
     };
 }
 

@@ -9,7 +9,7 @@ use std::task::{Context, Poll};
 
 use aio_sync::{WaitList, WaiterState};
 
-use crate::sync::{AtomicUsize, Mutex, MutexGuard, PoisonError, fence};
+use crate::sync::{AtomicU64, AtomicUsize, Mutex, MutexGuard, PoisonError, fence};
 use crate::{
     Fifo, GetNowaitError, Lifo, Priority, PutNowaitError, QueueEmpty, QueueFull, QueueShutDown,
     Store, TaskDoneError,
@@ -77,25 +77,42 @@ pub struct BaseQueue<T, S> {
     /// The items, synchronised by the store itself (lock-free for [`Fifo`]): the fast
     /// paths of put and get touch only the store and the atomics below.
     items: S,
-    /// Items put and not yet marked done. Raised by every put before its push, without
-    /// the lock; lowered by `task_done` without the lock while it stays above zero; but
-    /// brought to zero only under the lock, together with waking the joiners (see
-    /// [`BaseQueue::finish_one`]): a `join` that lined up after a put raised the count
-    /// again is never woken by the zero just before that put.
+    /// Items put and not yet marked done (the low [`COUNT_BITS`] bits), and how many
+    /// times that count reached zero (the bits above), in one word, so that both change
+    /// in one step. Raised by every put before its push, lowered by `task_done`, both
+    /// without the lock. A `join` remembers the number of zeros when it lines up and
+    /// returns once it changed: a join that lined up after a put raised the count again
+    /// is never woken by the zero just before that put (see [`Join`]).
     ///
     /// On a cache line of its own: every put and `task_done` writes it, and it would
     /// otherwise evict, on the other core, the line holding the counts below, which
     /// every put and get reads.
-    unfinished: OwnLine<AtomicUsize>,
+    unfinished: OwnLine<AtomicU64>,
     /// `waiters.getters.len()`, written only under the lock, read without it by puts to
     /// decide whether to take the lock at all (Dekker pair "getters", see
     /// [`BaseQueue::wake_getter`]).
     getters_waiting: AtomicUsize,
     /// `waiters.putters.len()`, the same for gets (Dekker pair "putters").
     putters_waiting: AtomicUsize,
+    /// `waiters.joiners.len()`, the same for the `task_done` that reaches zero (Dekker
+    /// pair "joiners").
+    joiners_waiting: AtomicUsize,
     /// The lock: only the lists of blocked tasks live under it.
     waiters: Mutex<Waiters>,
     _items: PhantomData<fn(T) -> T>,
+}
+
+/// The bits of [`BaseQueue::unfinished`] that count the items not yet done (a trillion:
+/// more than memory can hold); the bits above count the zeros, wrapping around.
+const COUNT_BITS: u32 = 40;
+/// The mask of the count in [`BaseQueue::unfinished`].
+const COUNT: u64 = (1 << COUNT_BITS) - 1;
+/// One more zero in [`BaseQueue::unfinished`].
+const ZERO: u64 = 1 << COUNT_BITS;
+
+/// The number of times the count reached zero, from a [`BaseQueue::unfinished`] word.
+fn zeros(word: u64) -> u64 {
+    word >> COUNT_BITS
 }
 
 /// A value alone on its cache line (128 bytes: two 64-byte lines, as adjacent lines are
@@ -132,9 +149,10 @@ impl<T, S: Store<T>> BaseQueue<T, S> {
         BaseQueue {
             maxsize,
             items: S::with_maxsize(maxsize),
-            unfinished: OwnLine(AtomicUsize::new(0)),
+            unfinished: OwnLine(AtomicU64::new(0)),
             getters_waiting: AtomicUsize::new(0),
             putters_waiting: AtomicUsize::new(0),
+            joiners_waiting: AtomicUsize::new(0),
             waiters: Mutex::new(waiters),
             _items: PhantomData,
         }
@@ -333,44 +351,65 @@ impl<T, S: Store<T>> BaseQueue<T, S> {
         self.finish_one()
     }
 
-    /// Lowers the unfinished count by one. Above one, a lock-free step; the step to
-    /// zero (or the refusal below it) is taken under the lock.
+    /// Lowers the unfinished count by one, without the lock; if that reached zero,
+    /// wakes the joiners, taking the lock only if there are any.
+    ///
+    /// Dekker pair "joiners", this side: (1) reach zero, (2) SeqCst fence, (3) read
+    /// `joiners_waiting`. The other side ([`Join`]): (1) line up and raise
+    /// `joiners_waiting`, (2) SeqCst fence, (3) read the count again. Either the joiner
+    /// sees the new zero, or this `task_done` sees the joiner and wakes it.
     #[inline]
     fn finish_one(&self) -> Result<(), TaskDoneError> {
-        // AcqRel: every `task_done` releases the work done before it, and the
-        // read-modify-writes form one chain that the last one (under the lock) acquires,
-        // so a woken joiner sees all of it.
-        let above_one = |n: usize| (n > 1).then(|| n - 1);
-        if self
-            .unfinished
-            .fetch_update(AcqRel, Relaxed, above_one)
-            .is_ok()
-        {
-            return Ok(());
-        }
-        self.finish_one_locked(&mut self.waiters())
-    }
-
-    /// [`finish_one`](BaseQueue::finish_one)'s locked step: to zero and waking the
-    /// joiners is one step for anyone else holding the lock, so a `join` that lines up
-    /// (under the lock, seeing a count above zero) is woken by the next zero and only by
-    /// it, even if a put raises the count again at once.
-    fn finish_one_locked(&self, waiters: &mut Waiters) -> Result<(), TaskDoneError> {
-        let before = self
-            .unfinished
-            .fetch_update(AcqRel, Relaxed, |n| n.checked_sub(1))
-            .map_err(|_| TaskDoneError)?;
-        if before == 1 {
-            waiters.joiners.drain_wake();
+        if self.count_done()? {
+            fence(SeqCst);
+            if self.joiners_waiting.load(Relaxed) > 0 {
+                self.wake_joiners(&mut self.waiters());
+            }
         }
         Ok(())
+    }
+
+    /// Like [`finish_one`](BaseQueue::finish_one), for a caller that holds the lock.
+    fn finish_one_locked(&self, waiters: &mut Waiters) -> Result<(), TaskDoneError> {
+        if self.count_done()? {
+            self.wake_joiners(waiters);
+        }
+        Ok(())
+    }
+
+    /// Lowers the count by one (counting a zero if it gets there), and returns whether
+    /// it reached zero; refuses to go below zero.
+    #[inline]
+    fn count_done(&self) -> Result<bool, TaskDoneError> {
+        let down = |word: u64| match word & COUNT {
+            0 => None,
+            1 => Some((word - 1).wrapping_add(ZERO)),
+            _ => Some(word - 1),
+        };
+        // AcqRel: every `task_done` releases the work done before it, and the
+        // read-modify-writes form one chain that a joiner's load acquires, so a joiner
+        // that sees the zero sees all of that work.
+        let before = self
+            .unfinished
+            .fetch_update(AcqRel, Relaxed, down)
+            .map_err(|_| TaskDoneError)?;
+        Ok(before & COUNT == 1)
+    }
+
+    /// Wakes every joiner (a zero was just reached). Each one checks, when it runs,
+    /// that a zero came since it lined up: one that lined up after a new put, just
+    /// after this zero, lines up again.
+    fn wake_joiners(&self, waiters: &mut Waiters) {
+        waiters.joiners.drain_wake();
+        self.joiners_waiting.store(0, Relaxed);
     }
 
     /// The number of items put and not yet marked done.
     ///
     /// Python: `asyncio.Queue._unfinished_tasks` (private there)
     pub fn unfinished_tasks(&self) -> usize {
-        self.unfinished.load(Acquire)
+        // At most COUNT: fits a usize wherever a queue could hold that many items.
+        (self.unfinished.load(Acquire) & COUNT) as usize
     }
 
     /// Waits until every item put has been marked done (at once if none is pending).
@@ -384,6 +423,7 @@ impl<T, S: Store<T>> BaseQueue<T, S> {
         Join {
             queue: self,
             id: None,
+            zeros_seen: 0,
             _items: PhantomData,
         }
     }
@@ -425,7 +465,7 @@ impl<T, S: Store<T>> fmt::Debug for BaseQueue<T, S> {
         f.debug_struct("Queue")
             .field("maxsize", &self.maxsize)
             .field("qsize", &self.items.len())
-            .field("unfinished", &self.unfinished.load(Relaxed))
+            .field("unfinished", &self.unfinished_tasks())
             .field("shutdown", &self.items.is_closed())
             .field("getters", &waiters.getters.len())
             .field("putters", &waiters.putters.len())
@@ -598,11 +638,28 @@ impl<T, S: Store<T>> fmt::Debug for Get<'_, T, S> {
 /// The future of [`BaseQueue::join`].
 ///
 /// Python: the coroutine `asyncio.Queue.join()`
+///
+/// It returns once the count is zero, or once it has reached zero since the join
+/// lined up (the count may be up again by the time the task runs, as asyncio's
+/// `_finished` event may be cleared again by then).
 #[must_use = "futures do nothing unless polled"]
 pub struct Join<'a, T, S> {
     queue: &'a BaseQueue<T, S>,
+    /// The place in the joiners' list, while waiting.
     id: Option<u64>,
+    /// The number of zeros (see [`BaseQueue::unfinished`]) when this join lined up.
+    zeros_seen: u64,
     _items: PhantomData<fn() -> T>,
+}
+
+impl<T, S> Join<'_, T, S> {
+    /// Whether the join is over: nothing unfinished, or a zero since it lined up.
+    /// Acquire: pairs with the task_dones' AcqRel chain (their work is visible once
+    /// this returns true).
+    fn finished(&self) -> bool {
+        let word = self.queue.unfinished.load(Acquire);
+        word & COUNT == 0 || (self.id.is_some() && zeros(word) != self.zeros_seen)
+    }
 }
 
 impl<T, S: Store<T>> Future for Join<'_, T, S> {
@@ -610,37 +667,58 @@ impl<T, S: Store<T>> Future for Join<'_, T, S> {
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
         let this = self.get_mut();
-        let mut waiters = this.queue.waiters();
+        let queue = this.queue;
+        if this.finished() {
+            this.leave_line();
+            return Poll::Ready(());
+        }
+        let mut waiters = queue.waiters();
         match this.id {
-            // Under the lock, where the count only reaches zero together with waking
-            // the joiners: a zero here is the current one. Acquire: pairs with the
-            // task_dones' AcqRel chain (their work is visible once we return).
-            None if this.queue.unfinished.load(Acquire) == 0 => Poll::Ready(()),
-            None => {
-                this.id = Some(waiters.joiners.push(cx.waker()));
-                Poll::Pending
+            // Still in line: refresh the waker.
+            Some(id) if waiters.joiners.state(id, cx.waker()) == WaiterState::Waiting => {
+                return Poll::Pending;
             }
-            Some(id) => match waiters.joiners.state(id, cx.waker()) {
-                WaiterState::Waiting => Poll::Pending,
-                WaiterState::Woken | WaiterState::Gone => {
-                    this.id = None;
-                    Poll::Ready(())
-                }
-            },
+            // Woken by a zero that came before we lined up: line up again.
+            Some(id) => {
+                waiters.joiners.remove(id);
+            }
+            None => this.zeros_seen = zeros(queue.unfinished.load(Relaxed)),
+        }
+        // Line up, then look once more (Dekker pair "joiners", this side; the other is
+        // `finish_one`): a zero reached before our fence is seen here, one after it
+        // sees `joiners_waiting`.
+        this.id = Some(waiters.joiners.push(cx.waker()));
+        queue.joiners_waiting.store(waiters.joiners.len(), Relaxed);
+        fence(SeqCst);
+        drop(waiters);
+        if this.finished() {
+            this.leave_line();
+            return Poll::Ready(());
+        }
+        Poll::Pending
+    }
+}
+
+impl<T, S> Join<'_, T, S> {
+    /// Leaves the joiners' list, if still in it.
+    fn leave_line(&mut self) {
+        if let Some(id) = self.id.take() {
+            let mut waiters = self
+                .queue
+                .waiters
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner);
+            waiters.joiners.remove(id);
+            self.queue
+                .joiners_waiting
+                .store(waiters.joiners.len(), Relaxed);
         }
     }
 }
 
 impl<T, S> Drop for Join<'_, T, S> {
     fn drop(&mut self) {
-        if let Some(id) = self.id {
-            self.queue
-                .waiters
-                .lock()
-                .unwrap_or_else(PoisonError::into_inner)
-                .joiners
-                .remove(id);
-        }
+        self.leave_line();
     }
 }
 

@@ -176,6 +176,41 @@ fn a_join_after_a_new_put_is_not_woken_by_the_old_zero() {
     });
 }
 
+/// A join that lines up just after the last `task_done` reached zero and a new put
+/// raised the count again may be woken by that zero (the `task_done` saw it waiting);
+/// it must line up again, and be woken by the next zero rather than lost.
+///
+/// A `LifoQueue`: its store's lock is loom's, so loom sees that a worker's get comes
+/// after the put of the item it takes. `Queue`'s ring keeps std atomics under the
+/// models (see below): loom would not see that order, and would let the worker's
+/// `task_done` read a count from before the put, which a real ring forbids.
+#[test]
+fn a_join_woken_by_an_old_zero_waits_for_the_next() {
+    use loom::sync::atomic::{AtomicUsize, Ordering};
+    loom::model(|| {
+        let queue = Arc::new(aio_queues::LifoQueue::new(0));
+        queue.put_nowait(1_u8).unwrap();
+        let done = Arc::new(AtomicUsize::new(0));
+        let workers: Vec<_> = (0..2)
+            .map(|_| {
+                let (queue, done) = (Arc::clone(&queue), Arc::clone(&done));
+                thread::spawn(move || {
+                    block_on(queue.get()).unwrap();
+                    done.fetch_add(1, Ordering::Relaxed);
+                    queue.task_done().unwrap();
+                })
+            })
+            .collect();
+        queue.put_nowait(2).unwrap();
+        block_on(queue.join());
+        assert_eq!(done.load(Ordering::Relaxed), 2, "join returned early");
+        assert_eq!(queue.unfinished_tasks(), 0);
+        for worker in workers {
+            worker.join().unwrap();
+        }
+    });
+}
+
 // The lock-free paths (items in a ring, the lock only for the waiter lists). Under
 // `--cfg aio_loom` the waiter lock, the counts and the fences are loom's; `Fifo`'s ring
 // (concurrent-queue, which reacts to cfg(loom), not aio_loom) keeps std atomics, so each
