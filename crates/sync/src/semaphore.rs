@@ -3,7 +3,7 @@
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
-use std::task::{Context, Poll};
+use std::task::{Context, Poll, Waker};
 
 use crate::TooManyReleases;
 use crate::sync::{Mutex, MutexGuard, PoisonError};
@@ -71,31 +71,32 @@ impl State {
         }
     }
 
-    /// Hands a permit from the value to the first waiter and wakes it; returns whether
-    /// there was a waiter.
+    /// Hands a permit from the value to the first waiter; returns its waker, if there
+    /// was a waiter, for the caller to wake once the lock is let go.
     ///
     /// Python: `asyncio.Semaphore._wake_up_next`
-    fn hand_off(&mut self) -> bool {
-        match self.waiters.pop_wake_id() {
-            Some(id) => {
-                self.value -= 1;
-                self.handed += 1;
-                self.served = id + 1;
-                true
-            }
-            None => false,
-        }
+    ///
+    /// Why not wake here: on a multi-threaded executor a wake-up may rouse a sleeping
+    /// worker (a system call), and the woken task, started on the other core at once,
+    /// would then find the lock still held. The waiter is already served when the lock
+    /// is let go (out of the list, `served` past its id), so waking it a moment later
+    /// changes nothing it can observe: it may even run first (polled by a `select!`)
+    /// and find its permit, and the late wake-up is then a spurious one.
+    #[must_use = "the waker must be woken once the lock is let go"]
+    fn hand_off(&mut self) -> Option<Waker> {
+        let (id, waker) = self.waiters.pop_front()?;
+        self.value -= 1;
+        self.handed += 1;
+        self.served = id + 1;
+        Some(waker)
     }
 
-    /// Python: the `finally:` of `acquire`: wake as many waiters as the value allows.
-    fn wake_while_value(&mut self) {
-        while self.value > 0 && self.hand_off() {}
-    }
-
-    /// Gives a permit back, handing it to the first waiter if there is one.
-    fn release(&mut self) {
+    /// Gives a permit back, handing it to the first waiter if there is one; returns
+    /// that waiter's waker.
+    #[must_use = "the waker must be woken once the lock is let go"]
+    fn release(&mut self) -> Option<Waker> {
         self.value += 1;
-        self.hand_off();
+        self.hand_off()
     }
 }
 
@@ -115,6 +116,26 @@ impl Semaphore {
 
     fn state(&self) -> MutexGuard<'_, State> {
         self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Python: the `finally:` of `acquire`: wake as many waiters as the value allows.
+    ///
+    /// Takes the locked `state` and lets it go before each wake-up (see
+    /// [`State::hand_off`]); each hand-off leaves the state consistent, so taking the
+    /// lock again for the next one is safe. Mostly there is none: the value is zero.
+    fn wake_while_value<'a>(&'a self, mut state: MutexGuard<'a, State>) {
+        while state.value > 0 {
+            let Some(waker) = state.hand_off() else {
+                return;
+            };
+            let more = state.value > 0 && !state.waiters.is_empty();
+            drop(state);
+            waker.wake();
+            if !more {
+                return;
+            }
+            state = self.state();
+        }
     }
 
     /// The permits left (those handed to woken waiters are already counted out).
@@ -176,7 +197,12 @@ impl Semaphore {
     ///
     /// Python: `asyncio.Semaphore.release`
     pub fn release(&self) {
-        self.state().release();
+        // The guard is a temporary: it is let go at the end of this statement, before
+        // the wake-up (see `State::hand_off`).
+        let waker = self.state().release();
+        if let Some(waker) = waker {
+            waker.wake();
+        }
     }
 }
 
@@ -217,7 +243,7 @@ impl Future for Acquire<'_> {
                 // Handed a permit (counted out of the value) and taken out of the list.
                 this.id = None;
                 state.handed -= 1;
-                state.wake_while_value();
+                this.sem.wake_while_value(state);
                 Poll::Ready(())
             }
             Some(id) => {
@@ -252,7 +278,7 @@ impl Acquire<'_> {
         } else {
             state.waiters.remove(id);
         }
-        state.wake_while_value();
+        self.sem.wake_while_value(state);
     }
 }
 
@@ -377,11 +403,16 @@ impl BoundedSemaphore {
     ///
     /// [`TooManyReleases`] if the value is already at its initial value; nothing changes.
     pub fn release(&self) -> Result<(), TooManyReleases> {
-        let mut state = self.sem.state();
-        if state.value >= self.bound {
-            return Err(TooManyReleases);
+        let waker = {
+            let mut state = self.sem.state();
+            if state.value >= self.bound {
+                return Err(TooManyReleases);
+            }
+            state.release()
+        };
+        if let Some(waker) = waker {
+            waker.wake();
         }
-        state.release();
         Ok(())
     }
 }
