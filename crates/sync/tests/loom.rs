@@ -278,6 +278,32 @@ fn event_set_wakes_every_waiter() {
     });
 }
 
+/// A waiter cancelled while `set` runs either finds `sets` moved (the set took it off the
+/// list: it leaves the list alone) or takes the lock to leave it, before or after the
+/// set. Every order must leave the list consistent for the next waiter, which must
+/// block until the next set. (Also the model for a `set` that would wake after letting
+/// the lock go: tried, no gain measured, not kept.)
+#[test]
+fn event_a_waiter_cancelled_while_set_runs() {
+    loom::model(|| {
+        let event = Arc::new(Event::new());
+        let quitter = {
+            let event = Arc::clone(&event);
+            thread::spawn(move || poll_then_cancel(event.wait()))
+        };
+        event.set();
+        quitter.join().unwrap();
+        event.clear();
+        let mut next = pin!(event.wait());
+        assert!(
+            poll_noop(next.as_mut()).is_pending(),
+            "cleared: waits again"
+        );
+        event.set();
+        assert!(poll_noop(next.as_mut()).is_ready());
+    });
+}
+
 /// A `set` then `clear` racing a waiter that joined the list: the waiter still completes,
 /// whether it sees the set through `Event::sets` (no lock) or through the list.
 #[test]
