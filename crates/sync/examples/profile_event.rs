@@ -2,7 +2,9 @@
 //! waiter has finished), for an instruction profiler rather than a clock.
 //!
 //! `cargo run --release -p aio-sync --example profile_event -- EXEC N EVENT` with EXEC
-//! `tokio` (current_thread) or `smol` (one `smol::Executor`), N the waiters, EVENT
+//! `tokio` (current_thread), `smol` (one `smol::Executor`) or `smol-mt` (the same
+//! executor run by two threads, as async-std runs it; time that one, its instruction
+//! counts say little), N the waiters, EVENT
 //! `ours` or `notify` (tokio::sync::Notify::notify_waiters). The cost per waiter is the
 //! difference between two N, divided by their difference:
 //!
@@ -92,13 +94,22 @@ fn main() {
             }
         });
     } else {
+        let threads = if exec == "smol-mt" { 2 } else { 1 };
         let ex = smol::Executor::new();
-        smol::block_on(ex.run(async {
-            let handles: Vec<_> = waiters.into_iter().map(|t| ex.spawn(t)).collect();
-            set.await;
-            for handle in handles {
-                handle.await;
+        // The other threads run the executor until `stop` is dropped.
+        let (stop, stopped) = smol::channel::bounded::<()>(1);
+        std::thread::scope(|scope| {
+            for _ in 1..threads {
+                scope.spawn(|| smol::block_on(ex.run(stopped.recv())));
             }
-        }));
+            smol::block_on(ex.run(async {
+                let handles: Vec<_> = waiters.into_iter().map(|t| ex.spawn(t)).collect();
+                set.await;
+                for handle in handles {
+                    handle.await;
+                }
+            }));
+            drop(stop);
+        });
     }
 }

@@ -3,13 +3,21 @@
 //! deterministic, so an A/B comparison holds on a busy machine.
 //!
 //! `cargo run --release -p aio-sync --example profile_semaphore -- EXEC ITERS SEM` with
-//! EXEC `tokio` (current_thread) or `smol` (a `smol::Executor`, as aio-rt's Smol runs),
-//! ITERS the iterations per task, SEM `ours`, `async-lock` or `tokio`. The cost of one
-//! operation is the difference between two ITERS, divided by 1000 x their difference:
+//! EXEC `tokio` (current_thread), `smol` (a `smol::Executor`, as aio-rt's Smol runs) or
+//! `smol-mt` (the same executor run by two threads, as async-std runs it), ITERS the
+//! iterations per task, SEM `ours`, `async-lock` or `tokio`. The cost of one operation
+//! is the difference between two ITERS, divided by 1000 x their difference:
 //!
 //! ```text
 //! valgrind --tool=callgrind target/release/examples/profile_semaphore tokio 10 ours
 //! valgrind --tool=callgrind target/release/examples/profile_semaphore tokio 30 ours
+//! ```
+//!
+//! On two threads instructions say little (lock contention, cache-line transfers and
+//! sleeping workers are the cost): time it, or `perf record` it, instead:
+//!
+//! ```text
+//! perf stat -e task-clock target/release/examples/profile_semaphore smol-mt 100 ours
 //! ```
 
 use std::sync::Arc;
@@ -75,12 +83,21 @@ fn main() {
             }
         });
     } else {
+        let threads = if exec == "smol-mt" { 2 } else { 1 };
         let ex = smol::Executor::new();
-        smol::block_on(ex.run(async {
-            let handles: Vec<_> = tasks.map(|t| ex.spawn(t)).collect();
-            for handle in handles {
-                handle.await;
+        // The other threads run the executor until `stop` is dropped.
+        let (stop, stopped) = smol::channel::bounded::<()>(1);
+        std::thread::scope(|scope| {
+            for _ in 1..threads {
+                scope.spawn(|| smol::block_on(ex.run(stopped.recv())));
             }
-        }));
+            smol::block_on(ex.run(async {
+                let handles: Vec<_> = tasks.map(|t| ex.spawn(t)).collect();
+                for handle in handles {
+                    handle.await;
+                }
+            }));
+            drop(stop);
+        });
     }
 }

@@ -85,23 +85,44 @@
 //! Strict FIFO costs the semaphore a task switch per acquire that a barging semaphore
 //! skips: the releasing task must queue behind the waiters, so each acquire is a park,
 //! a wake-up and a second poll. Most of the time is the executor's; aio-sync's own part
-//! is about a fifth (callgrind: `examples/profile_semaphore.rs`, 1,016 instructions per
-//! acquire on tokio of which about 230 in aio-sync; tokio's FIFO semaphore 1,271). smol
-//! is slower than tokio here for every semaphore alike: its executor's wake-ups go
-//! through a shared concurrent queue.
+//! is about a fifth (callgrind: `examples/profile_semaphore.rs`, 947 instructions per
+//! acquire on tokio, about 230 of them aio-sync's before the change below; tokio's
+//! FIFO semaphore 1,271). smol is slower than tokio here for every semaphore alike:
+//! its executor's wake-ups go through a shared concurrent queue.
 //!
 //! The hot paths are `#[inline]`: these functions are not generic, so without it a
 //! caller in another crate calls them out of line. For the Lock that was a third of the
 //! work: 159 instructions per uncontended lock + unlock, 90 with it
 //! (`examples/profile_lock.rs` under callgrind), 13.9 ns -> 10.5 ns on tokio.
 //!
-//! Fewer instructions are not always less time. Letting the woken waiter leave without
-//! the mutex (its two counters made atomic, and a flag telling it when a spare permit
-//! still has to be passed on) cut 7% of the instructions per acquire on tokio and 5% on
-//! smol, yet tokio's wall-clock time did not move (smol's gained 4%): the mutex it
-//! skipped is uncontended and cheap, and most of an acquire's time is the executor's
-//! task switch. The semaphore keeps its plain mutex; that attempt, with loom models of
-//! its races, is commit 8046e2f in the history.
+//! Fewer instructions are not always less time, and one thread is not two. Letting the
+//! woken waiter leave without the mutex (its two counters atomic, and a flag telling it
+//! when a spare permit still has to be passed on) cut 7% of the instructions per
+//! acquire on tokio, yet on one thread tokio's wall-clock time did not move: there the
+//! mutex it skips is uncontended and cheap, and most of an acquire's time is the
+//! executor's task switch. On two worker threads the mutex is contended, and what
+//! happens while it is held is what costs: a release that woke the waiter under the
+//! lock could rouse the other worker, which then found the lock still held. So a
+//! release now wakes the waiter after letting the lock go, and the woken waiter leaves
+//! without it. `aio bench --quick semaphore_fifo`, 12 interleaved rounds on a quiet
+//! machine, ours / tokio::sync::Semaphore (median):
+//!
+//! | runtime | mutex for all, wake under it | wake after the lock | and the woken leave without it |
+//! |---|---|---|---|
+//! | tokio-mt (2 workers) | 1.01 | 0.86 | 0.64 |
+//! | async-std (2 threads) | 1.21 | 0.90 | 0.88 |
+//! | tokio current_thread | 0.79 | 0.81 | 0.75 |
+//!
+//! (callgrind, tokio current_thread: 987, 1,005 and 947 instructions per acquire.)
+//!
+//! The Event needed neither: its woken waiters already leave without the lock (the
+//! `sets` counter), so on two threads nobody waits for the lock while `set` wakes them.
+//! `aio bench --quick event`, 30 interleaved rounds, ours / tokio Notify (median [quartiles]):
+//! tokio-mt 1.07 [0.94..1.21], async-std 0.96 [0.91..1.00]; the time is the executor's
+//! (under `perf`, Event::set and Wait::poll take a fifth of the samples
+//! Notify::notify_waiters and its poll take). Taking the list out under the lock and
+//! waking after letting it go measured the same (1.02 [0.91..1.07], 0.97 [0.90..1.03]),
+//! so `set` still wakes under the lock.
 
 mod barrier;
 mod condition;

@@ -3,10 +3,11 @@
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
-use std::task::{Context, Poll};
+use std::sync::atomic::Ordering;
+use std::task::{Context, Poll, Waker};
 
 use crate::TooManyReleases;
-use crate::sync::{Mutex, MutexGuard, PoisonError};
+use crate::sync::{AtomicU64, Mutex, MutexGuard, PoisonError};
 use crate::waiters::WaitList;
 
 /// A counter of permits: `acquire` takes one, waiting while there are none; `release`
@@ -34,68 +35,172 @@ use crate::waiters::WaitList;
 #[derive(Default)]
 pub struct Semaphore {
     state: Mutex<State>,
+    /// One past the id of the last waiter handed a permit (0: none yet). Permits are
+    /// handed out in id order and a waiter leaves the list otherwise only by being
+    /// dropped, so a live waiter was handed its permit exactly when `id < served`.
+    /// Written only under the lock (a plain store, `Release`), read without it by a
+    /// woken waiter (`Acquire`): that pair is the edge along which the permit, and
+    /// everything its releaser did before releasing it, reaches the woken task.
+    served: AtomicU64,
+    /// `handed << 1 | SPARE`. `handed`: waiters handed a permit whose task has not run
+    /// yet (asyncio's done futures still in the deque); they keep `locked()` true and
+    /// newcomers in line. A woken waiter gives up its mark without the lock, with one
+    /// `fetch_sub`; it takes the lock only if `SPARE` says a permit may be stuck
+    /// behind it (see [`SPARE`]). Raised and `SPARE` set under the lock only.
+    line: AtomicU64,
 }
+
+/// One handed waiter in [`Semaphore::line`].
+const HANDED: u64 = 2;
+
+/// Set in [`Semaphore::line`] when a newcomer queued although a permit was free (only
+/// handed waiters that had not run yet stood in its way): the value is above zero with
+/// tasks waiting, and only a leaving handed waiter can pass that permit on (asyncio's
+/// `finally:` in `acquire`). A handed waiter that finds the bit set in its `fetch_sub`
+/// takes the lock to do so; otherwise nothing can be stuck and it leaves without the
+/// lock. Cleared under the lock once no permit is free or nobody waits. The newcomer
+/// sets it with a compare-exchange against the `handed` it saw: if the last handed
+/// waiter left in between, the exchange fails and the newcomer takes the permit itself.
+const SPARE: u64 = 1;
 
 /// asyncio keeps one deque of futures, the woken ones left in it until their task runs.
 /// Here a release takes the first waiter out of the list as it hands it a permit, so the
 /// list only ever holds tasks still waiting: a release wakes the front entry without
 /// skipping woken ones, and a woken task finds out it was served with one comparison
-/// (`id < served`) instead of a search and a removal in the middle of the list.
+/// (`id < served`) instead of a search and a removal in the middle of the list, without
+/// taking the lock (`served` and the count of handed waiters live beside it, atomic).
 #[derive(Default)]
 struct State {
     value: usize,
     /// The tasks waiting for a permit, in arrival order (none of them woken yet).
     waiters: WaitList,
-    /// Waiters handed a permit whose task has not run yet (asyncio's done futures still
-    /// in the deque): they keep `locked()` true and newcomers in line.
-    handed: usize,
-    /// One past the id of the last waiter handed a permit (0: none yet). Permits are
-    /// handed out in id order and a waiter leaves the list otherwise only by being
-    /// dropped, so a live waiter was handed its permit exactly when `id < served`.
-    served: u64,
 }
 
-impl State {
+/// The state under the lock, with the semaphore's two counters beside it.
+struct Locked<'a> {
+    state: MutexGuard<'a, State>,
+    sem: &'a Semaphore,
+}
+
+impl Locked<'_> {
+    /// How many waiters were handed a permit and have not run yet.
+    fn handed(&self) -> u64 {
+        // Relaxed: only a woken waiter changes it outside the lock, and a stale read
+        // is what the compare-exchange in `take_or_queue` guards against.
+        self.sem.line.load(Ordering::Relaxed) / HANDED
+    }
+
     /// Whether someone is in line: waiting, or handed a permit and not yet run.
     fn has_line(&self) -> bool {
-        self.handed > 0 || !self.waiters.is_empty()
+        self.handed() > 0 || !self.state.waiters.is_empty()
     }
 
     /// Takes a permit at once if one is free and nobody is in line (no barging).
     fn try_take(&mut self) -> bool {
-        if self.value > 0 && !self.has_line() {
-            self.value -= 1;
+        if self.state.value > 0 && !self.has_line() {
+            self.state.value -= 1;
             true
         } else {
             false
         }
     }
 
-    /// Hands a permit from the value to the first waiter and wakes it; returns whether
-    /// there was a waiter.
+    /// A newcomer: takes a permit if it may (as `try_take`), or joins the line with
+    /// `waker` and returns its id. Queuing while a permit is free sets [`SPARE`].
+    fn take_or_queue(&mut self, waker: &Waker) -> Option<u64> {
+        let mut line = self.sem.line.load(Ordering::Relaxed);
+        while self.state.value > 0 {
+            if line < HANDED && self.state.waiters.is_empty() {
+                self.state.value -= 1;
+                return None;
+            }
+            if line & SPARE != 0 {
+                break; // already set: a leaving handed waiter will take the lock
+            }
+            // Only handed waiters are in the way (a free permit with tasks waiting has
+            // SPARE set already). Relaxed, as every access to `line`: all that matters
+            // is that this exchange and the handed waiters' fetch_sub fall in one
+            // order on `line`; the waiter that then sees the bit takes the lock, and
+            // the lock orders the rest.
+            match self.sem.line.compare_exchange_weak(
+                line,
+                line | SPARE,
+                Ordering::Relaxed,
+                Ordering::Relaxed,
+            ) {
+                Ok(_) => break,
+                // A handed waiter left meanwhile: look again, the way may be clear.
+                Err(now) => line = now,
+            }
+        }
+        Some(self.state.waiters.push(waker))
+    }
+
+    /// Hands a permit from the value to the first waiter; returns its waker, if there
+    /// was a waiter, for the caller to wake once the lock is let go.
     ///
     /// Python: `asyncio.Semaphore._wake_up_next`
-    fn hand_off(&mut self) -> bool {
-        match self.waiters.pop_wake_id() {
-            Some(id) => {
-                self.value -= 1;
-                self.handed += 1;
-                self.served = id + 1;
-                true
-            }
-            None => false,
-        }
+    ///
+    /// Why not wake here: on a multi-threaded executor a wake-up may rouse a sleeping
+    /// worker (a system call), and the woken task, started on the other core at once,
+    /// would find the lock still held. The waiter is served as soon as `served` passes
+    /// its id, so waking it a moment later changes nothing it can observe: it may even
+    /// run first (polled by a `select!`) and find its permit; the late wake-up is then
+    /// a spurious one.
+    #[must_use = "the waker must be woken once the lock is let go"]
+    fn hand_off(&mut self) -> Option<Waker> {
+        let (id, waker) = self.state.waiters.pop_front()?;
+        self.state.value -= 1;
+        self.sem.line.fetch_add(HANDED, Ordering::Relaxed);
+        // Release: publishes the hand-off (and the releaser's work before it) to the
+        // woken waiter's Acquire load. The fetch_add above is ordered before it, so the
+        // waiter's fetch_sub can never come first.
+        self.sem.served.store(id + 1, Ordering::Release);
+        Some(waker)
     }
 
     /// Python: the `finally:` of `acquire`: wake as many waiters as the value allows.
-    fn wake_while_value(&mut self) {
-        while self.value > 0 && self.hand_off() {}
+    ///
+    /// Lets the lock go before each wake-up (see [`hand_off`](Locked::hand_off)) and
+    /// takes it again only if more permits are to be handed out (mostly none are: the
+    /// value is zero). Each hand-off leaves the state consistent, so the gaps are safe.
+    /// When it stops, no permit is free with tasks waiting, so [`SPARE`] is cleared
+    /// (still under the lock).
+    fn wake_while_value(mut self) {
+        loop {
+            let waker = if self.state.value > 0 {
+                self.hand_off()
+            } else {
+                None
+            };
+            let more = waker.is_some() && self.state.value > 0 && !self.state.waiters.is_empty();
+            if !more && self.sem.line.load(Ordering::Relaxed) & SPARE != 0 {
+                self.sem.line.fetch_and(!SPARE, Ordering::Relaxed);
+            }
+            let sem = self.sem;
+            drop(self);
+            let Some(waker) = waker else { return };
+            waker.wake();
+            if !more {
+                return;
+            }
+            self = sem.state();
+        }
     }
 
-    /// Gives a permit back, handing it to the first waiter if there is one.
-    fn release(&mut self) {
-        self.value += 1;
-        self.hand_off();
+    /// A handed waiter leaves, holding the lock (it was dropped, or polled on a path
+    /// that took the lock): gives up its mark and passes on any spare permit.
+    fn leave_handed(self) {
+        self.sem.line.fetch_sub(HANDED, Ordering::Relaxed);
+        self.wake_while_value();
+    }
+
+    /// Gives a permit back, handing it to the first waiter if there is one; returns
+    /// that waiter's waker, to be woken once the lock is let go.
+    #[must_use = "the waker must be woken once the lock is let go"]
+    fn release(&mut self) -> Option<Waker> {
+        self.state.value += 1;
+        self.hand_off()
     }
 }
 
@@ -110,18 +215,28 @@ impl Semaphore {
                 value,
                 ..State::default()
             }),
+            ..Semaphore::default()
         }
     }
 
-    fn state(&self) -> MutexGuard<'_, State> {
-        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    fn state(&self) -> Locked<'_> {
+        Locked {
+            state: self.state.lock().unwrap_or_else(PoisonError::into_inner),
+            sem: self,
+        }
+    }
+
+    /// Whether the waiter `id` was handed a permit; `Acquire` pairs with the `Release`
+    /// store in `hand_off` (see [`Semaphore::served`]).
+    fn was_served(&self, id: u64) -> bool {
+        id < self.served.load(Ordering::Acquire)
     }
 
     /// The permits left (those handed to woken waiters are already counted out).
     ///
     /// Python: `asyncio.Semaphore._value` (private there, often read in tests)
     pub fn value(&self) -> usize {
-        self.state().value
+        self.state().state.value
     }
 
     /// Whether `acquire` would wait: no permit left, or someone is still in line
@@ -129,8 +244,8 @@ impl Semaphore {
     ///
     /// Python: `asyncio.Semaphore.locked`
     pub fn locked(&self) -> bool {
-        let state = self.state();
-        state.value == 0 || state.has_line()
+        let locked = self.state();
+        locked.state.value == 0 || locked.has_line()
     }
 
     /// Waits for a permit, in arrival order, and takes it.
@@ -176,16 +291,22 @@ impl Semaphore {
     ///
     /// Python: `asyncio.Semaphore.release`
     pub fn release(&self) {
-        self.state().release();
+        // The guard is a temporary: it is let go at the end of this statement, before
+        // the wake-up (see `Locked::hand_off`).
+        let waker = self.state().release();
+        if let Some(waker) = waker {
+            waker.wake();
+        }
     }
 }
 
 impl fmt::Debug for Semaphore {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let state = self.state();
+        let locked = self.state();
+        let waiters = locked.state.waiters.len() as u64 + locked.handed();
         f.debug_struct("Semaphore")
-            .field("value", &state.value)
-            .field("waiters", &(state.waiters.len() + state.handed))
+            .field("value", &locked.state.value)
+            .field("waiters", &waiters)
             .finish()
     }
 }
@@ -199,60 +320,81 @@ pub struct Acquire<'a> {
     id: Option<u64>,
 }
 
-impl Future for Acquire<'_> {
-    type Output = ();
-
-    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
-        let this = self.get_mut();
-        let mut state = this.sem.state();
-        match this.id {
+impl Acquire<'_> {
+    /// Every poll but a woken waiter's: under the lock.
+    fn poll_locked(&mut self, cx: &mut Context<'_>) -> Poll<()> {
+        let mut locked = self.sem.state();
+        match self.id {
             None => {
-                if state.try_take() {
-                    return Poll::Ready(());
+                self.id = locked.take_or_queue(cx.waker());
+                if self.id.is_some() {
+                    Poll::Pending
+                } else {
+                    Poll::Ready(())
                 }
-                this.id = Some(state.waiters.push(cx.waker()));
-                Poll::Pending
             }
-            Some(id) if id < state.served => {
-                // Handed a permit (counted out of the value) and taken out of the list.
-                this.id = None;
-                state.handed -= 1;
-                state.wake_while_value();
+            // Served between the check in `poll` and the lock.
+            Some(id) if self.sem.was_served(id) => {
+                self.id = None;
+                locked.leave_handed();
                 Poll::Ready(())
             }
             Some(id) => {
                 // Polled again before its turn: keep the waker up to date.
-                state.waiters.state(id, cx.waker());
+                locked.state.waiters.state(id, cx.waker());
                 Poll::Pending
             }
         }
+    }
+
+    /// Drop of a waiter still in line or handed a permit it will not use.
+    fn cancel(&self, id: u64) {
+        let mut locked = self.sem.state();
+        if self.sem.was_served(id) {
+            // Handed a permit we will not use: give it back, and on.
+            locked.state.value += 1;
+            locked.leave_handed();
+        } else {
+            locked.state.waiters.remove(id);
+            locked.wake_while_value();
+        }
+    }
+}
+
+impl Future for Acquire<'_> {
+    type Output = ();
+
+    // Inlined into the caller's future (another crate): a woken waiter's poll is then a
+    // load, a comparison and a fetch_sub, with no call; the rest stays out of line.
+    #[inline]
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        let this = self.get_mut();
+        if let Some(id) = this.id {
+            if this.sem.was_served(id) {
+                // Handed a permit (counted out of the value) and taken out of the list
+                // by a release: leave the line without the lock, unless a spare permit
+                // waits to be passed on (SPARE). Relaxed: the permit came through
+                // `served`; this only has to fall before or after a newcomer's
+                // compare-exchange on `line` (see `take_or_queue`).
+                this.id = None;
+                if this.sem.line.fetch_sub(HANDED, Ordering::Relaxed) & SPARE != 0 {
+                    this.sem.state().wake_while_value();
+                }
+                return Poll::Ready(());
+            }
+        }
+        this.poll_locked(cx)
     }
 }
 
 impl Drop for Acquire<'_> {
     // `#[inline]` here and on `PermitFuture::poll`: as on the Lock, a caller in another
-    // crate otherwise calls them out of line (callgrind: 1,017 -> 987 instructions per
-    // acquire on tokio, `examples/profile_semaphore.rs`).
+    // crate otherwise calls them out of line.
     #[inline]
     fn drop(&mut self) {
         if let Some(id) = self.id {
-            self.leave_line(id);
+            self.cancel(id);
         }
-    }
-}
-
-impl Acquire<'_> {
-    /// A dropped waiter gives up its place in line, or the permit it was handed.
-    fn leave_line(&self, id: u64) {
-        let mut state = self.sem.state();
-        if id < state.served {
-            // Handed a permit we will not use: give it back.
-            state.handed -= 1;
-            state.value += 1;
-        } else {
-            state.waiters.remove(id);
-        }
-        state.wake_while_value();
     }
 }
 
@@ -377,11 +519,16 @@ impl BoundedSemaphore {
     ///
     /// [`TooManyReleases`] if the value is already at its initial value; nothing changes.
     pub fn release(&self) -> Result<(), TooManyReleases> {
-        let mut state = self.sem.state();
-        if state.value >= self.bound {
-            return Err(TooManyReleases);
+        let waker = {
+            let mut locked = self.sem.state();
+            if locked.state.value >= self.bound {
+                return Err(TooManyReleases);
+            }
+            locked.release()
+        };
+        if let Some(waker) = waker {
+            waker.wake();
         }
-        state.release();
         Ok(())
     }
 }
@@ -440,28 +587,10 @@ mod tests {
     }
 
     #[test]
-    fn a_woken_waiter_leaving_leaves_the_way_clear() {
-        let sem = Semaphore::new(0);
-        let (wa, wb) = (CountingWaker::new(), CountingWaker::new());
-        let mut a = sem.acquire();
-        assert!(wa.poll(&mut a).is_pending());
-        sem.release();
-        sem.release();
-        assert!(wa.poll(&mut a).is_ready());
-        assert!(!sem.locked());
-        let mut b = sem.acquire();
-        assert!(
-            wb.poll(&mut b).is_ready(),
-            "nobody is in line: b takes the free permit"
-        );
-        assert!(sem.locked());
-    }
-
-    #[test]
     fn a_spare_permit_behind_a_handed_waiter_is_passed_on_or_taken() {
-        // a is handed a permit, one more is free: b queues behind a (no barging). a is
-        // dropped before it runs: its permit comes back and one goes to b. Once b has
-        // run, nobody is in line: c takes a free permit at once.
+        // a is handed a permit, one more is free: b queues behind a (no barging, and
+        // SPARE is set). a is dropped before it runs: its permit comes back and one
+        // goes to b. Once b has run, nobody is in line: c takes a free permit at once.
         let sem = Semaphore::new(0);
         let (wa, wb, wc) = (
             CountingWaker::new(),
@@ -486,6 +615,24 @@ mod tests {
         let mut c = sem.acquire();
         assert!(wc.poll(&mut c).is_ready(), "the way is clear");
         assert_eq!(sem.value(), 0);
+    }
+
+    #[test]
+    fn a_woken_waiter_leaving_without_the_lock_leaves_the_way_clear() {
+        let sem = Semaphore::new(0);
+        let (wa, wb) = (CountingWaker::new(), CountingWaker::new());
+        let mut a = sem.acquire();
+        assert!(wa.poll(&mut a).is_pending());
+        sem.release();
+        sem.release();
+        assert!(wa.poll(&mut a).is_ready(), "served: no SPARE, no lock");
+        assert!(!sem.locked());
+        let mut b = sem.acquire();
+        assert!(
+            wb.poll(&mut b).is_ready(),
+            "a's mark is gone: b takes the free permit"
+        );
+        assert!(sem.locked());
     }
 
     #[test]

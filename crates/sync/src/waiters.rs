@@ -200,6 +200,19 @@ impl WaitList {
         Some(entry.id)
     }
 
+    /// Removes the front waiter and returns its id and its waker, without waking it: the
+    /// caller wakes it once it has let go of its own lock (a wake-up can be costly on a
+    /// multi-threaded executor, which may have to rouse a sleeping worker, and the woken
+    /// task would otherwise find the lock still held).
+    ///
+    /// Python: `waiters.popleft()` (the `set_result` follows, outside the lock)
+    pub(crate) fn pop_front(&mut self) -> Option<(u64, Waker)> {
+        let entry = self.entries.pop_front()?;
+        // An entry already woken in place has nothing left to wake.
+        let waker = entry.waker.unwrap_or_else(|| Waker::noop().clone());
+        Some((entry.id, waker))
+    }
+
     /// Wakes every waiter in FIFO order, leaving them in the list marked woken; returns
     /// how many it woke.
     ///

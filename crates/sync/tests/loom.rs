@@ -210,6 +210,56 @@ fn semaphore_a_handed_waiter_dropped_before_it_runs_passes_its_permit_on() {
     }
 }
 
+/// A release takes the waiter's waker out under the lock and wakes it after letting the
+/// lock go. Meanwhile the waiter polls again with a new waker (its task moved): either the
+/// poll comes first and the release takes the new waker, or the release comes first and
+/// the poll finds the permit. Neither order may lose the wake-up.
+#[test]
+fn semaphore_a_waiter_repolled_with_a_new_waker_during_a_release() {
+    loom::model(|| {
+        let sem = Arc::new(Semaphore::new(0));
+        let joined = Arc::new(AtomicBool::new(false));
+        let waiter = {
+            let (sem, joined) = (Arc::clone(&sem), Arc::clone(&joined));
+            thread::spawn(move || {
+                let mut acquire = Box::pin(sem.acquire());
+                assert!(poll_noop(acquire.as_mut()).is_pending(), "no permit yet");
+                joined.store(true, Ordering::SeqCst);
+                block_on(acquire); // polls again with this thread's waker
+                sem.release();
+            })
+        };
+        while !joined.load(Ordering::SeqCst) {
+            thread::yield_now();
+        }
+        sem.release();
+        waiter.join().unwrap();
+        assert_eq!(sem.value(), 1);
+        assert!(!sem.locked());
+    });
+}
+
+/// A handed waiter dropped with a spare permit behind it gives two permits to two
+/// newcomers. The hand-offs come one at a time, the lock let go before each wake-up and
+/// taken again for the next, while the first newcomer may already be leaving (and
+/// passing a permit on itself): no permit may be lost or handed twice. (Stopping after
+/// the first hand-off would not fail here: the first newcomer, leaving, hands the spare
+/// on; the model is about the gaps, not the loop.)
+#[test]
+fn semaphore_two_permits_passed_on_one_at_a_time() {
+    loom::model(|| {
+        let sem = Arc::new(Semaphore::new(0));
+        let waiter = handed_waiter(&sem, 1);
+        let first = newcomer(&sem);
+        let second = newcomer(&sem);
+        drop(waiter);
+        first.join().unwrap();
+        second.join().unwrap();
+        assert_eq!(sem.value(), 2, "no permit leaked");
+        assert!(!sem.locked());
+    });
+}
+
 #[test]
 fn event_set_wakes_every_waiter() {
     loom::model(|| {
@@ -225,6 +275,32 @@ fn event_set_wakes_every_waiter() {
             waiter.join().unwrap();
         }
         assert!(event.is_set());
+    });
+}
+
+/// A waiter cancelled while `set` runs either finds `sets` moved (the set took it off the
+/// list: it leaves the list alone) or takes the lock to leave it, before or after the
+/// set. Every order must leave the list consistent for the next waiter, which must
+/// block until the next set. (Also the model for a `set` that would wake after letting
+/// the lock go: tried, no gain measured, not kept.)
+#[test]
+fn event_a_waiter_cancelled_while_set_runs() {
+    loom::model(|| {
+        let event = Arc::new(Event::new());
+        let quitter = {
+            let event = Arc::clone(&event);
+            thread::spawn(move || poll_then_cancel(event.wait()))
+        };
+        event.set();
+        quitter.join().unwrap();
+        event.clear();
+        let mut next = pin!(event.wait());
+        assert!(
+            poll_noop(next.as_mut()).is_pending(),
+            "cleared: waits again"
+        );
+        event.set();
+        assert!(poll_noop(next.as_mut()).is_ready());
     });
 }
 
