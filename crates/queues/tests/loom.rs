@@ -217,6 +217,13 @@ fn a_join_woken_by_an_old_zero_waits_for_the_next() {
 // push or pop is one indivisible step here (loom only switches threads at its own
 // operations). The models therefore check our protocol against a linearizable ring; the
 // `LifoQueue` models check the same protocol with a store whose lock is loom's.
+//
+// One trap: loom cannot see that the pop taking an item happens after the push that put
+// it (the real ring's Release/Acquire pair is std's here). A model in which one thread
+// relies on another's put through the ring alone, say a get and then a `task_done` of an
+// item put concurrently, lets loom read a count from before that put and fails where a
+// real ring cannot. Write such a model with a `LifoQueue` (as
+// `a_join_woken_by_an_old_zero_waits_for_the_next` does).
 
 /// Dekker pair "getters": a getter lining up on an empty queue races a put. Either the
 /// getter's second look finds the item, or the put sees `getters_waiting` and wakes it;
