@@ -787,6 +787,8 @@ static QUEUES: Seen = Seen::new();
 /// that producers blocked on a full queue always end). Every item whose put succeeded is
 /// got exactly once (by a consumer, or drained at the end); an item whose put was
 /// cancelled is never seen; `task_done` for each item brings `unfinished_tasks` to 0.
+/// Joiners wait meanwhile, under random timeouts, then once without one: that last
+/// `join` must return once every item is done (a lost wake-up fails as a deadlock).
 struct QueueStress;
 
 impl Stress for QueueStress {
@@ -838,6 +840,19 @@ impl Stress for QueueStress {
                 })
             })
             .collect();
+        let joiners: Vec<Task<(), String>> = (0..rng.below(3))
+            .map(|_| {
+                let (rt2, queue, mut rng) = (rt.clone(), Arc::clone(&queue), rng.fork());
+                create_task(rt, async move {
+                    for _ in 0..1 + rng.below(4) {
+                        let _ = limited(&rt2, rng.limit(40), queue.join()).await;
+                        pause(&rt2, rng.delay()).await;
+                    }
+                    queue.join().await;
+                    Ok(())
+                })
+            })
+            .collect();
         let cancelled = cancel_some(rt, &mut rng, &producers, 20).await
             + cancel_some(rt, &mut rng, &consumers[1..], 20).await;
         if cancelled > 0 {
@@ -861,6 +876,7 @@ impl Stress for QueueStress {
         if queue.unfinished_tasks() != 0 {
             return Err(format!("{} unfinished tasks", queue.unfinished_tasks()));
         }
+        join_all(&joiners).await?;
         Ok(())
     }
 }
