@@ -135,6 +135,13 @@ struct Waiters {
     joiners: WaitList,
 }
 
+impl<T, S> BaseQueue<T, S> {
+    /// The lock over the waiter lists (no `Store` bound: [`Join`]'s drop needs it too).
+    fn waiters(&self) -> MutexGuard<'_, Waiters> {
+        self.waiters.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
 impl<T, S: Store<T>> BaseQueue<T, S> {
     /// A queue holding at most `maxsize` items; `0` means no limit.
     ///
@@ -156,10 +163,6 @@ impl<T, S: Store<T>> BaseQueue<T, S> {
             waiters: Mutex::new(waiters),
             _items: PhantomData,
         }
-    }
-
-    fn waiters(&self) -> MutexGuard<'_, Waiters> {
-        self.waiters.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
     /// The capacity given to [`new`](BaseQueue::new) (`0`: unbounded).
@@ -653,12 +656,13 @@ pub struct Join<'a, T, S> {
 }
 
 impl<T, S> Join<'_, T, S> {
-    /// Whether the join is over: nothing unfinished, or a zero since it lined up.
-    /// Acquire: pairs with the task_dones' AcqRel chain (their work is visible once
-    /// this returns true).
-    fn finished(&self) -> bool {
+    /// The count and its zeros ([`BaseQueue::unfinished`]), and whether the join is
+    /// over: nothing unfinished, or a zero since it lined up. Acquire: pairs with the
+    /// task_dones' AcqRel chain (their work is visible once this says over).
+    fn look(&self) -> (u64, bool) {
         let word = self.queue.unfinished.load(Acquire);
-        word & COUNT == 0 || (self.id.is_some() && zeros(word) != self.zeros_seen)
+        let over = word & COUNT == 0 || (self.id.is_some() && zeros(word) != self.zeros_seen);
+        (word, over)
     }
 }
 
@@ -668,7 +672,8 @@ impl<T, S: Store<T>> Future for Join<'_, T, S> {
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
         let this = self.get_mut();
         let queue = this.queue;
-        if this.finished() {
+        let (word, over) = this.look();
+        if over {
             this.leave_line();
             return Poll::Ready(());
         }
@@ -682,7 +687,8 @@ impl<T, S: Store<T>> Future for Join<'_, T, S> {
             Some(id) => {
                 waiters.joiners.remove(id);
             }
-            None => this.zeros_seen = zeros(queue.unfinished.load(Relaxed)),
+            // A zero after this look, even before we line up, ends the join.
+            None => this.zeros_seen = zeros(word),
         }
         // Line up, then look once more (Dekker pair "joiners", this side; the other is
         // `finish_one`): a zero reached before our fence is seen here, one after it
@@ -691,7 +697,7 @@ impl<T, S: Store<T>> Future for Join<'_, T, S> {
         queue.joiners_waiting.store(waiters.joiners.len(), Relaxed);
         fence(SeqCst);
         drop(waiters);
-        if this.finished() {
+        if this.look().1 {
             this.leave_line();
             return Poll::Ready(());
         }
@@ -703,11 +709,7 @@ impl<T, S> Join<'_, T, S> {
     /// Leaves the joiners' list, if still in it.
     fn leave_line(&mut self) {
         if let Some(id) = self.id.take() {
-            let mut waiters = self
-                .queue
-                .waiters
-                .lock()
-                .unwrap_or_else(PoisonError::into_inner);
+            let mut waiters = self.queue.waiters();
             waiters.joiners.remove(id);
             self.queue
                 .joiners_waiting
