@@ -25,6 +25,37 @@ def log(task, message):
     print(f"[t={round(loop.time() - start)}] {task}: {message}", flush=True)
 
 
+def exc(e):
+    """Print an exception as every trace does: `Type: str(e)`, or `Type` alone when `str(e)`
+    is empty; every outermost object repr `<...>` (nested ones included) is collapsed to
+    `<...>`, so that no address reaches a trace; an unbalanced `<` is left as it is.
+    `exc(None)` is `None` (an absent `__cause__`). The Rust side's
+    `aio_rt::format_exception` follows the same rule."""
+    if e is None:
+        return "None"
+    text, out = str(e), []
+    while "<" in text:
+        start = text.index("<")
+        out.append(text[:start])
+        depth, close = 0, None
+        for i, ch in enumerate(text[start:], start):
+            if ch == "<":
+                depth += 1
+            elif ch == ">":
+                depth -= 1
+            if depth == 0:
+                close = i
+                break
+        if close is None:
+            out.append(text[start:])
+            text = ""
+        else:
+            out.append("<...>")
+            text = text[close + 1 :]
+    text = "".join(out) + text
+    return f"{type(e).__name__}: {text}" if text else type(e).__name__
+
+
 class VirtualTimeLoop(asyncio.SelectorEventLoop):
     """A selector event loop whose clock is virtual.
 

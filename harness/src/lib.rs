@@ -5,6 +5,7 @@
 //! - [`Cx`]: what a scenario receives (the runtime, the trace, the tick) and
 //!   [`Cx::spawn`], which lets the harness join every task at the end.
 //! - [`run_parity`] and [`RuntimeKind`]: the runtime matrix.
+//! - [`exc`] and [`exc_cause`]: an exception as every trace prints it, CPython's form.
 //! - [`errors`]: the bad-input catalogue rendered into `docs/errors.md`.
 //! - [`oracle`]: the CPython twins under `harness/oracle/` and their committed traces.
 //! - The `aio` command (`src/main.rs`): `compare`, `list`, `docs`, `oracle`.
@@ -30,6 +31,7 @@ pub mod bench;
 mod cx;
 pub mod docs;
 pub mod errors;
+mod exc;
 pub mod oracle;
 mod run;
 mod runtimes;
@@ -40,6 +42,7 @@ mod trace;
 pub mod compare;
 
 pub use crate::cx::Cx;
+pub use crate::exc::{exc, exc_cause};
 pub use crate::run::{JOIN_LIMIT_TICKS, Run, run_parity};
 pub use crate::runtimes::{Mode, RuntimeKind, UnknownRuntime};
 pub use crate::scenario::{

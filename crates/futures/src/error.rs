@@ -2,6 +2,8 @@
 //! [`FutureError`], which is one of the three.
 
 use std::fmt;
+
+use aio_rt::PyException;
 use std::sync::Arc;
 
 /// An operation that the future's state does not allow.
@@ -94,21 +96,46 @@ impl std::error::Error for CancelledError {}
 /// assert!(io.downcast_ref::<std::io::Error>().is_some());
 /// ```
 #[derive(Clone)]
-pub struct Exception(Arc<dyn std::error::Error + Send + Sync>);
+pub struct Exception(
+    Arc<dyn std::error::Error + Send + Sync>,
+    Option<Arc<dyn PyException + Send + Sync>>,
+);
 
 impl Exception {
     /// Wraps an error.
     ///
     /// Python: `SomeError(...)`
     pub fn new(error: impl std::error::Error + Send + Sync + 'static) -> Exception {
-        Exception(Arc::new(error))
+        Exception(Arc::new(error), None)
+    }
+
+    /// Wraps an error that says which Python exception it stands for: it keeps its class
+    /// and `str()` in the traces (`Exception::new` gives a bare `Exception`).
+    ///
+    /// Python: `future.set_exception(ValueError("bad"))`
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use aio_futures::Exception;
+    /// use aio_rt::{PyError, format_exception};
+    ///
+    /// let error = Exception::py(PyError::new("ValueError", "bad"));
+    /// assert_eq!(format_exception(&error), "ValueError: bad");
+    /// ```
+    pub fn py<E>(error: E) -> Exception
+    where
+        E: std::error::Error + PyException + Send + Sync + 'static,
+    {
+        let error = Arc::new(error);
+        Exception(error.clone(), Some(error))
     }
 
     /// An error that is just a message.
     ///
     /// Python: `Exception("message")`
     pub fn msg(message: impl Into<String>) -> Exception {
-        Exception(Arc::new(Message(message.into())))
+        Exception(Arc::new(Message(message.into())), None)
     }
 
     /// The error, if it is an `E`.
@@ -195,3 +222,78 @@ impl fmt::Display for FutureError {
 }
 
 impl std::error::Error for FutureError {}
+
+/// Python: `InvalidStateError('invalid state')`, `('Result is not set.')`,
+/// `('Exception is not set.')`
+impl PyException for InvalidStateError {
+    fn py_type(&self) -> &str {
+        "InvalidStateError"
+    }
+
+    fn py_str(&self) -> String {
+        match self.message {
+            "result is not set" => "Result is not set.",
+            "exception is not set" => "Exception is not set.",
+            other => other,
+        }
+        .to_owned()
+    }
+}
+
+/// Python: `CancelledError(message)`, a `BaseException`
+impl PyException for CancelledError {
+    fn py_type(&self) -> &str {
+        "CancelledError"
+    }
+
+    fn py_str(&self) -> String {
+        self.message.clone().unwrap_or_default()
+    }
+
+    fn is_base_exception(&self) -> bool {
+        true
+    }
+}
+
+/// The exception set keeps its class when it was built from a [`PyException`]
+/// ([`Exception::py`]); any other error, and a message, is a bare `Exception`.
+///
+/// Python: the exception object passed to `set_exception`
+impl PyException for Exception {
+    fn py_type(&self) -> &str {
+        match &self.1 {
+            Some(py) => py.py_type(),
+            None => "Exception",
+        }
+    }
+
+    fn py_str(&self) -> String {
+        match &self.1 {
+            Some(py) => py.py_str(),
+            None => self.0.to_string(),
+        }
+    }
+}
+
+/// Python: what `future.result()` raises
+impl PyException for FutureError {
+    fn py_type(&self) -> &str {
+        match self {
+            FutureError::InvalidState(e) => e.py_type(),
+            FutureError::Cancelled(e) => e.py_type(),
+            FutureError::Exception(e) => e.py_type(),
+        }
+    }
+
+    fn py_str(&self) -> String {
+        match self {
+            FutureError::InvalidState(e) => e.py_str(),
+            FutureError::Cancelled(e) => e.py_str(),
+            FutureError::Exception(e) => e.py_str(),
+        }
+    }
+
+    fn is_base_exception(&self) -> bool {
+        matches!(self, FutureError::Cancelled(_))
+    }
+}

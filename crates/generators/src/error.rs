@@ -4,6 +4,8 @@
 use std::error::Error;
 use std::fmt;
 
+use aio_rt::PyException;
+
 /// What an operation on an [`AsyncGenerator`](crate::AsyncGenerator) can fail with.
 ///
 /// Python: the exceptions `anext`, `asend`, `athrow` and `aclose` raise: `StopAsyncIteration`,
@@ -73,10 +75,8 @@ impl<E: fmt::Debug> fmt::Debug for GeneratorError<E> {
 impl<E: fmt::Display> fmt::Display for GeneratorError<E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            GeneratorError::StopAsyncIteration => {
-                f.write_str("async generator is exhausted (StopAsyncIteration)")
-            }
-            GeneratorError::Raised(error) => write!(f, "async generator raised: {error}"),
+            GeneratorError::StopAsyncIteration => f.write_str("async generator is exhausted"),
+            GeneratorError::Raised(error) => error.fmt(f),
             GeneratorError::AlreadyRunning => {
                 f.write_str("asynchronous generator is already running")
             }
@@ -133,3 +133,72 @@ impl<E: fmt::Display> fmt::Display for Thrown<E> {
 }
 
 impl<E: fmt::Debug + fmt::Display> Error for Thrown<E> {}
+
+/// Python: `StopAsyncIteration()` (empty `str()`), the body's own exception, or the
+/// protocol's `RuntimeError` / `TypeError`
+impl<E: PyException> PyException for GeneratorError<E> {
+    fn py_type(&self) -> &str {
+        match self {
+            GeneratorError::StopAsyncIteration => "StopAsyncIteration",
+            GeneratorError::Raised(e) => e.py_type(),
+            GeneratorError::AlreadyRunning | GeneratorError::IgnoredGeneratorExit => "RuntimeError",
+            GeneratorError::JustStarted => "TypeError",
+        }
+    }
+
+    fn py_str(&self) -> String {
+        match self {
+            GeneratorError::StopAsyncIteration => String::new(),
+            GeneratorError::Raised(e) => e.py_str(),
+            GeneratorError::AlreadyRunning => {
+                "anext(): asynchronous generator is already running".to_owned()
+            }
+            other => other.to_string_without_body(),
+        }
+    }
+
+    fn py_cause(&self) -> Option<&dyn PyException> {
+        match self {
+            GeneratorError::Raised(e) => e.py_cause(),
+            _ => None,
+        }
+    }
+}
+
+impl<E> GeneratorError<E> {
+    /// The protocol's own messages (every variant but `Raised`), as CPython words them.
+    fn to_string_without_body(&self) -> String {
+        match self {
+            GeneratorError::IgnoredGeneratorExit => "async generator ignored GeneratorExit",
+            GeneratorError::JustStarted => {
+                "can't send non-None value to a just-started async generator"
+            }
+            _ => "",
+        }
+        .to_owned()
+    }
+}
+
+/// Python: the thrown exception, or `GeneratorExit()` (a `BaseException`, empty `str()`)
+impl<E: PyException> PyException for Thrown<E> {
+    fn py_type(&self) -> &str {
+        match self {
+            Thrown::Error(e) => e.py_type(),
+            Thrown::GeneratorExit => "GeneratorExit",
+        }
+    }
+
+    fn py_str(&self) -> String {
+        match self {
+            Thrown::Error(e) => e.py_str(),
+            Thrown::GeneratorExit => String::new(),
+        }
+    }
+
+    fn is_base_exception(&self) -> bool {
+        match self {
+            Thrown::Error(e) => e.is_base_exception(),
+            Thrown::GeneratorExit => true,
+        }
+    }
+}

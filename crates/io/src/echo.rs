@@ -7,6 +7,7 @@
 //! proves it. Then the clients finish their rounds and close.
 
 use std::fmt;
+
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
@@ -344,4 +345,24 @@ pub async fn echo_in_one_process<R: Net>(
         return Err(EchoError::Stream { client: 0, source });
     }
     result.map(|_| stats)
+}
+
+/// Python: none (a demo error): a stream failure keeps its class, a task's outcome its own;
+/// the rest is a bare `Exception` with this project's words
+impl aio_rt::PyException for EchoError {
+    fn py_type(&self) -> &str {
+        match self {
+            EchoError::Stream { source, .. } => source.py_type(),
+            EchoError::Task(e) => e.py_type(),
+            EchoError::Mismatch { .. } | EchoError::Thread(_) => "Exception",
+        }
+    }
+
+    fn py_str(&self) -> String {
+        match self {
+            EchoError::Stream { source, .. } => source.py_str(),
+            EchoError::Task(e) => e.py_str(),
+            EchoError::Mismatch { .. } | EchoError::Thread(_) => self.to_string(),
+        }
+    }
 }

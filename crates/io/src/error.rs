@@ -5,6 +5,8 @@ use std::io;
 use std::net::SocketAddr;
 use std::time::Duration;
 
+use aio_rt::PyException;
+
 /// The stream ended before a read could be satisfied; carries what was read.
 ///
 /// Python: `asyncio.IncompleteReadError` (`partial`, `expected`)
@@ -216,5 +218,126 @@ impl From<LimitOverrunError> for StreamError {
 impl From<TimeoutError> for StreamError {
     fn from(e: TimeoutError) -> Self {
         StreamError::Timeout(e)
+    }
+}
+
+/// Python: `IncompleteReadError`: `'3 bytes read on a total of 10 expected bytes'`, or
+/// `'... of undefined expected bytes'` when a separator was awaited
+impl PyException for IncompleteReadError {
+    fn py_type(&self) -> &str {
+        "IncompleteReadError"
+    }
+
+    fn py_str(&self) -> String {
+        let expected = match self.expected {
+            Some(n) => n.to_string(),
+            None => "undefined".to_owned(),
+        };
+        format!(
+            "{} bytes read on a total of {expected} expected bytes",
+            self.partial.len()
+        )
+    }
+}
+
+/// Python: `LimitOverrunError('Separator is found, but chunk is longer than limit')` /
+/// `('Separator is not found, and chunk exceed the limit')`
+impl PyException for LimitOverrunError {
+    fn py_type(&self) -> &str {
+        "LimitOverrunError"
+    }
+
+    fn py_str(&self) -> String {
+        if self.separator_found {
+            "Separator is found, but chunk is longer than limit".to_owned()
+        } else {
+            "Separator is not found, and chunk exceed the limit".to_owned()
+        }
+    }
+}
+
+/// Python: `TimeoutError()`, whose `str()` is empty
+impl PyException for TimeoutError {
+    fn py_type(&self) -> &str {
+        "TimeoutError"
+    }
+
+    fn py_str(&self) -> String {
+        String::new()
+    }
+}
+
+/// The `OSError` subclass CPython raises for an operating-system error of this kind.
+fn os_error_class(kind: io::ErrorKind) -> &'static str {
+    match kind {
+        io::ErrorKind::ConnectionRefused => "ConnectionRefusedError",
+        io::ErrorKind::ConnectionReset => "ConnectionResetError",
+        io::ErrorKind::ConnectionAborted => "ConnectionAbortedError",
+        io::ErrorKind::BrokenPipe => "BrokenPipeError",
+        io::ErrorKind::TimedOut => "TimeoutError",
+        io::ErrorKind::NotFound => "FileNotFoundError",
+        io::ErrorKind::PermissionDenied => "PermissionError",
+        _ => "OSError",
+    }
+}
+
+/// `str()` of CPython's `OSError`: `[Errno N] strerror`, then what the operation adds.
+fn os_error_str(source: &io::Error, what: &str) -> String {
+    let text = source.to_string();
+    let strerror = text.split(" (os error").next().unwrap_or(&text);
+    match source.raw_os_error() {
+        Some(errno) if what.is_empty() => format!("[Errno {errno}] {strerror}"),
+        Some(errno) => format!("[Errno {errno}] {what}"),
+        None if what.is_empty() => strerror.to_owned(),
+        None => what.to_owned(),
+    }
+}
+
+/// Python: the `OSError` subclass of the failure (`ConnectionRefusedError: [Errno 111]
+/// Connect call failed ('127.0.0.1', 1)`), `IncompleteReadError`, `LimitOverrunError`,
+/// `TimeoutError`, or `ValueError` for an empty separator; `VirtualClock` has no Python
+/// counterpart and is a `RuntimeError` with this project's words
+impl PyException for StreamError {
+    fn py_type(&self) -> &str {
+        match self {
+            StreamError::Bind { source, .. }
+            | StreamError::Connect { source, .. }
+            | StreamError::Io { source, .. } => os_error_class(source.kind()),
+            StreamError::IncompleteRead(e) => e.py_type(),
+            StreamError::LimitOverrun(e) => e.py_type(),
+            StreamError::Timeout(e) => e.py_type(),
+            StreamError::EmptySeparator => "ValueError",
+            StreamError::VirtualClock => "RuntimeError",
+        }
+    }
+
+    fn py_str(&self) -> String {
+        match self {
+            StreamError::Bind { addr, source } => {
+                let text = source.to_string();
+                let strerror = text.split(" (os error").next().unwrap_or(&text);
+                os_error_str(
+                    source,
+                    &format!(
+                        "error while attempting to bind on address ('{}', {}): {}",
+                        addr.ip(),
+                        addr.port(),
+                        strerror.to_lowercase()
+                    ),
+                )
+            }
+            StreamError::Connect { addr, source } => os_error_str(
+                source,
+                &format!("Connect call failed ('{}', {})", addr.ip(), addr.port()),
+            ),
+            StreamError::Io { source, .. } => os_error_str(source, ""),
+            StreamError::IncompleteRead(e) => e.py_str(),
+            StreamError::LimitOverrun(e) => e.py_str(),
+            StreamError::Timeout(e) => e.py_str(),
+            StreamError::EmptySeparator => {
+                "Separator should be at least one-byte string".to_owned()
+            }
+            StreamError::VirtualClock => self.to_string(),
+        }
     }
 }

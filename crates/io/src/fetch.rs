@@ -41,6 +41,7 @@
 //! request has come, the rest are answered.
 
 use std::fmt;
+
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
@@ -432,5 +433,23 @@ mod tests {
             respond("GET /items/x"),
             ("404 not found /items/x\n".to_owned(), false)
         );
+    }
+}
+
+/// Python: none (a demo error): a stream failure keeps its class; a bad status is a bare
+/// `Exception` with this project's words
+impl aio_rt::PyException for FetchError {
+    fn py_type(&self) -> &str {
+        match self {
+            FetchError::Status { .. } => "Exception",
+            FetchError::Stream { source, .. } => source.py_type(),
+        }
+    }
+
+    fn py_str(&self) -> String {
+        match self {
+            FetchError::Status { .. } => self.to_string(),
+            FetchError::Stream { source, .. } => source.py_str(),
+        }
     }
 }

@@ -142,3 +142,15 @@ pub fn cpu_time() -> io::Result<CpuTime> {
         system: field(12)?,
     })
 }
+
+/// Python: none; the `OSError` Python would raise later (`[Errno 24] Too many open files`)
+/// stands for it, with this project's words
+impl aio_rt::PyException for OpenFilesError {
+    fn py_type(&self) -> &str {
+        "OSError"
+    }
+
+    fn py_str(&self) -> String {
+        self.to_string()
+    }
+}

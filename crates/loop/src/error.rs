@@ -2,6 +2,8 @@
 
 use std::fmt;
 
+use aio_rt::PyException;
+
 /// [`get_running_loop`](crate::get_running_loop) was called on a thread that runs no loop.
 ///
 /// Python: `RuntimeError("no running event loop")`
@@ -78,5 +80,36 @@ mod tests {
                 .to_string()
                 .contains("the run can never finish")
         );
+    }
+}
+
+/// Python: `RuntimeError('no running event loop')`
+impl PyException for NoRunningLoop {
+    fn py_type(&self) -> &str {
+        "RuntimeError"
+    }
+
+    fn py_str(&self) -> String {
+        "no running event loop".to_owned()
+    }
+}
+
+/// Python: the `RuntimeError`s of `run_forever` / `run_until_complete`; `Stalled` has no
+/// Python counterpart (asyncio would wait forever) and is a `RuntimeError` with this
+/// project's words
+impl PyException for RunError {
+    fn py_type(&self) -> &str {
+        "RuntimeError"
+    }
+
+    fn py_str(&self) -> String {
+        match self {
+            RunError::AlreadyRunning => "This event loop is already running".to_owned(),
+            RunError::AnotherLoopRunning => {
+                "Cannot run the event loop while another loop is running".to_owned()
+            }
+            RunError::Stopped => "Event loop stopped before Future completed.".to_owned(),
+            RunError::Stalled => self.to_string(),
+        }
     }
 }

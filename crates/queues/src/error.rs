@@ -3,6 +3,8 @@
 use std::error::Error;
 use std::fmt;
 
+use aio_rt::PyException;
+
 /// `put_nowait` on a full queue; carries the item back.
 ///
 /// Python: `asyncio.QueueFull`
@@ -154,3 +156,75 @@ impl fmt::Display for TaskDoneError {
 }
 
 impl Error for TaskDoneError {}
+
+/// Python: `asyncio.QueueFull()`, whose `str()` is empty
+impl<T> PyException for QueueFull<T> {
+    fn py_type(&self) -> &str {
+        "QueueFull"
+    }
+
+    fn py_str(&self) -> String {
+        String::new()
+    }
+}
+
+/// Python: `asyncio.QueueEmpty()`, whose `str()` is empty
+impl PyException for QueueEmpty {
+    fn py_type(&self) -> &str {
+        "QueueEmpty"
+    }
+
+    fn py_str(&self) -> String {
+        String::new()
+    }
+}
+
+/// Python: `asyncio.QueueShutDown()` (3.13), whose `str()` is empty
+impl<T> PyException for QueueShutDown<T> {
+    fn py_type(&self) -> &str {
+        "QueueShutDown"
+    }
+
+    fn py_str(&self) -> String {
+        String::new()
+    }
+}
+
+/// Python: `QueueFull()` or `QueueShutDown()`
+impl<T> PyException for PutNowaitError<T> {
+    fn py_type(&self) -> &str {
+        match self {
+            PutNowaitError::Full(e) => e.py_type(),
+            PutNowaitError::ShutDown(e) => e.py_type(),
+        }
+    }
+
+    fn py_str(&self) -> String {
+        String::new()
+    }
+}
+
+/// Python: `QueueEmpty()` or `QueueShutDown()`
+impl PyException for GetNowaitError {
+    fn py_type(&self) -> &str {
+        match self {
+            GetNowaitError::Empty(e) => e.py_type(),
+            GetNowaitError::ShutDown(e) => e.py_type(),
+        }
+    }
+
+    fn py_str(&self) -> String {
+        String::new()
+    }
+}
+
+/// Python: `ValueError('task_done() called too many times')`
+impl PyException for TaskDoneError {
+    fn py_type(&self) -> &str {
+        "ValueError"
+    }
+
+    fn py_str(&self) -> String {
+        "task_done() called too many times".to_owned()
+    }
+}

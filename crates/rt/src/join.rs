@@ -93,6 +93,33 @@ impl fmt::Display for JoinError {
 
 impl std::error::Error for JoinError {}
 
+/// `Cancelled` is `asyncio.CancelledError` (a `BaseException`, with no message: the
+/// runtime's cancel carries none). A panic is the Rust form of an unexpected exception whose
+/// class Rust does not keep: it stands for a bare `Exception(message)`. A task that must
+/// raise a particular class returns it as an error instead (`aio_rt::PyError`, or any
+/// [`PyException`](crate::PyException)), and `aio_tasks` keeps it.
+///
+/// Python: `CancelledError()`, or `Exception(panic message)`
+impl crate::PyException for JoinError {
+    fn py_type(&self) -> &str {
+        match self {
+            JoinError::Cancelled => "CancelledError",
+            JoinError::Panicked(_) => "Exception",
+        }
+    }
+
+    fn py_str(&self) -> String {
+        match self {
+            JoinError::Cancelled => String::new(),
+            JoinError::Panicked(message) => message.clone(),
+        }
+    }
+
+    fn is_base_exception(&self) -> bool {
+        self.is_cancelled()
+    }
+}
+
 /// A handle to a spawned task: await it for the task's outcome.
 ///
 /// Python: `asyncio.Task` (the awaiting and cancelling part of it)

@@ -43,6 +43,7 @@
 //! | [`Runtime`] | the event loop, as a coroutine uses it |
 //! | [`JoinHandle`], [`JoinError`], [`TaskId`] | `asyncio.Task` (await, cancel), `CancelledError` |
 //! | [`Instant`] | `loop.time()` |
+//! | [`PyException`], [`PyError`], [`format_exception`] | an exception's class, `str()` and `__cause__`; `raise SomeError(msg)` |
 //! | [`Sleep`] | `asyncio.sleep`, a timer handle |
 //! | [`Config`], [`Clock`], [`TaskPanic`] | the loop's clock and `set_exception_handler` |
 //! | [`Tokio`] (features `tokio`, `tokio-mt`), [`AsyncStd`] (`async-std`), [`Smol`] (`smol`) | event loop implementations |
@@ -70,6 +71,7 @@
 pub mod adapter;
 mod config;
 mod core;
+mod exception;
 mod instant;
 mod join;
 mod runtime;
@@ -81,6 +83,7 @@ mod task;
 mod adapters;
 
 pub use crate::config::{Clock, Config, ExceptionHandler, TaskPanic};
+pub use crate::exception::{PyError, PyException, format_exception};
 pub use crate::instant::Instant;
 pub use crate::join::{JoinError, JoinHandle, TaskId};
 pub use crate::runtime::Runtime;

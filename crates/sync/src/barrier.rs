@@ -208,7 +208,7 @@ impl Future for Wait<'_> {
                 // Python: `_block`: wait while the previous round drains or resets.
                 match state.round {
                     Round::Draining | Round::Resetting => return this.park(&mut state, cx),
-                    Round::Broken => return Poll::Ready(Err(BrokenBarrierError)),
+                    Round::Broken => return Poll::Ready(Err(BrokenBarrierError::Aborted)),
                     Round::Filling => {}
                 }
                 let index = state.count;
@@ -230,7 +230,7 @@ impl Future for Wait<'_> {
                 }
                 this.index = None;
                 let result = match state.round {
-                    Round::Broken | Round::Resetting => Err(BrokenBarrierError),
+                    Round::Broken | Round::Resetting => Err(BrokenBarrierError::Interrupted),
                     _ => Ok(index),
                 };
                 state.exit();
@@ -308,13 +308,16 @@ mod tests {
         let mut a = barrier.wait();
         assert!(poll_once(&mut a).is_pending());
         barrier.reset();
-        assert_eq!(poll_once(&mut a), Poll::Ready(Err(BrokenBarrierError)));
+        assert_eq!(
+            poll_once(&mut a),
+            Poll::Ready(Err(BrokenBarrierError::Interrupted))
+        );
         assert!(!barrier.broken(), "reset refills once the waiters are out");
         barrier.abort();
         assert!(barrier.broken());
         assert_eq!(
             poll_once(&mut barrier.wait()),
-            Poll::Ready(Err(BrokenBarrierError))
+            Poll::Ready(Err(BrokenBarrierError::Aborted))
         );
     }
 

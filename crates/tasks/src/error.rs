@@ -3,6 +3,8 @@
 
 use std::fmt;
 
+use aio_rt::PyException;
+
 /// A task was cancelled; the message is the one given to [`cancel`](crate::Task::cancel).
 ///
 /// Python: `asyncio.CancelledError` (its `args[0]` is the message)
@@ -191,5 +193,106 @@ impl fmt::Display for UnretrievedFailure {
             "task exception was never retrieved: {}: {}",
             self.task, self.error
         )
+    }
+}
+
+/// Python: `CancelledError(message)`: `str()` is the message, empty without one; a
+/// `BaseException`, not an `Exception`
+impl PyException for CancelledError {
+    fn py_type(&self) -> &str {
+        "CancelledError"
+    }
+
+    fn py_str(&self) -> String {
+        self.message.clone().unwrap_or_default()
+    }
+
+    fn is_base_exception(&self) -> bool {
+        true
+    }
+}
+
+/// Python: `InvalidStateError('Result is not set.')` / `('Exception is not set.')`
+impl PyException for InvalidStateError {
+    fn py_type(&self) -> &str {
+        "InvalidStateError"
+    }
+
+    fn py_str(&self) -> String {
+        match self {
+            InvalidStateError::ResultNotSet => "Result is not set.",
+            InvalidStateError::ExceptionNotSet => "Exception is not set.",
+        }
+        .to_owned()
+    }
+}
+
+/// A failure keeps its own class (`Failed(e)` is `e`'s exception); a panic is a bare
+/// `Exception(message)`, as [`aio_rt::JoinError`] maps it: Rust keeps no class for a
+/// panic, so a body that must raise a particular class returns it as its error.
+///
+/// Python: what `await task` raises
+impl<E: PyException> PyException for TaskError<E> {
+    fn py_type(&self) -> &str {
+        match self {
+            TaskError::Cancelled(e) => e.py_type(),
+            TaskError::Failed(e) => e.py_type(),
+            TaskError::Panicked(_) => "Exception",
+            TaskError::InvalidState(e) => e.py_type(),
+        }
+    }
+
+    fn py_str(&self) -> String {
+        match self {
+            TaskError::Cancelled(e) => e.py_str(),
+            TaskError::Failed(e) => e.py_str(),
+            TaskError::Panicked(message) => message.clone(),
+            TaskError::InvalidState(e) => e.py_str(),
+        }
+    }
+
+    fn py_cause(&self) -> Option<&dyn PyException> {
+        match self {
+            TaskError::Failed(e) => e.py_cause(),
+            _ => None,
+        }
+    }
+
+    fn is_base_exception(&self) -> bool {
+        match self {
+            TaskError::Cancelled(_) => true,
+            TaskError::Failed(e) => e.is_base_exception(),
+            TaskError::Panicked(_) | TaskError::InvalidState(_) => false,
+        }
+    }
+}
+
+/// Python: `ExceptionGroup('unhandled errors in a TaskGroup', errors)`, whose `str()` is
+/// `unhandled errors in a TaskGroup (N sub-exceptions)`
+impl<E: PyException> PyException for ExceptionGroup<E> {
+    fn py_type(&self) -> &str {
+        "ExceptionGroup"
+    }
+
+    fn py_str(&self) -> String {
+        let n = self.errors.len();
+        let plural = if n == 1 { "" } else { "s" };
+        format!("unhandled errors in a TaskGroup ({n} sub-exception{plural})")
+    }
+}
+
+/// Python: `RuntimeError('TaskGroup <TaskGroup ...> is finished')` / `is shutting down`;
+/// the group's repr is `<...>` here, as the traces collapse every repr with an address
+impl PyException for SpawnError {
+    fn py_type(&self) -> &str {
+        "RuntimeError"
+    }
+
+    fn py_str(&self) -> String {
+        match self {
+            SpawnError::Finished => "TaskGroup <...> is finished",
+            SpawnError::ShuttingDown => "TaskGroup <...> is shutting down",
+        }
+        .to_owned()
     }
 }

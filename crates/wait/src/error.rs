@@ -2,6 +2,8 @@
 
 use std::fmt;
 
+use aio_rt::PyException;
+
 use aio_tasks::TaskError;
 
 /// A deadline passed.
@@ -12,7 +14,7 @@ pub struct TimeoutError;
 
 impl fmt::Display for TimeoutError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("timed out")
+        f.write_str("deadline passed")
     }
 }
 
@@ -73,3 +75,64 @@ impl<E: fmt::Display> fmt::Display for WaitForError<E> {
 }
 
 impl<E: fmt::Debug + fmt::Display> std::error::Error for WaitForError<E> {}
+
+/// The `CancelledError` a deadline's `TimeoutError` is raised from.
+static DEADLINE_CANCEL: aio_tasks::CancelledError = aio_tasks::CancelledError { message: None };
+
+/// Python: `TimeoutError()`, whose `str()` is empty, raised from the `CancelledError` of
+/// the wait it ended (`raise TimeoutError from exc`, in `wait_for` and `timeout`)
+impl PyException for TimeoutError {
+    fn py_type(&self) -> &str {
+        "TimeoutError"
+    }
+
+    fn py_str(&self) -> String {
+        String::new()
+    }
+
+    fn py_cause(&self) -> Option<&dyn PyException> {
+        Some(&DEADLINE_CANCEL)
+    }
+}
+
+/// Python: `ValueError('Set of Tasks/Futures is empty.')`
+impl PyException for EmptyError {
+    fn py_type(&self) -> &str {
+        "ValueError"
+    }
+
+    fn py_str(&self) -> String {
+        "Set of Tasks/Futures is empty.".to_owned()
+    }
+}
+
+/// Python: `TimeoutError`, or the task's exception
+impl<E: PyException> PyException for WaitForError<E> {
+    fn py_type(&self) -> &str {
+        match self {
+            WaitForError::Timeout(e) => e.py_type(),
+            WaitForError::Task(e) => e.py_type(),
+        }
+    }
+
+    fn py_str(&self) -> String {
+        match self {
+            WaitForError::Timeout(e) => e.py_str(),
+            WaitForError::Task(e) => e.py_str(),
+        }
+    }
+
+    fn py_cause(&self) -> Option<&dyn PyException> {
+        match self {
+            WaitForError::Timeout(e) => e.py_cause(),
+            WaitForError::Task(e) => e.py_cause(),
+        }
+    }
+
+    fn is_base_exception(&self) -> bool {
+        match self {
+            WaitForError::Timeout(_) => false,
+            WaitForError::Task(e) => e.is_base_exception(),
+        }
+    }
+}
