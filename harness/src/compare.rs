@@ -130,6 +130,9 @@ pub fn compare(
                         ));
                         Cell::Differs
                     }
+                    Err(e @ oracle::OracleError::NoInterpreter { .. }) => {
+                        Cell::NotRun(e.to_string())
+                    }
                     Err(e) => {
                         row.diffs.push(("cpython".into(), e.to_string()));
                         Cell::Failed

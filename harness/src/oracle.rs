@@ -1,8 +1,13 @@
 //! The CPython oracle: each parity scenario's Python twin, `oracle/<concept>/<name>.py`,
 //! and its committed trace, `oracle/<concept>/<name>.trace`.
 //!
-//! The twins are plain asyncio plus `from rosetta import log`; `oracle/rosetta.py` runs
-//! them on a virtual-time event loop, so CPython's trace is as exact as ours.
+//! The twins are plain asyncio plus `from rosetta import log, exc`; `oracle/rosetta.py`
+//! runs them on a virtual-time event loop, so CPython's trace is as exact as ours.
+//!
+//! A twin runs on `python3` (3.11 or newer), unless its first line asks for another
+//! interpreter, `# python: 3.13`: then it runs on that CPython, found on pyenv
+//! (`$PYENV_ROOT/versions/3.13.*`) or as `python3.13` on PATH. A twin whose interpreter is
+//! missing is skipped, saying which one it wanted; nothing is backported.
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -46,6 +51,13 @@ pub enum OracleError {
     NoPython(String),
     /// The scenario is in the differences group: it has no Python twin.
     NoTwin(&'static str),
+    /// The twin asks for an interpreter this machine does not have.
+    NoInterpreter {
+        /// The twin.
+        script: PathBuf,
+        /// The version it asks for (`3.13`).
+        wanted: (u32, u32),
+    },
     /// The script failed; its stderr.
     Failed {
         /// The script that failed.
@@ -62,6 +74,17 @@ impl fmt::Display for OracleError {
             OracleError::NoTwin(name) => write!(
                 f,
                 "'{name}' is a differences scenario: it has no Python twin"
+            ),
+            OracleError::NoInterpreter { script, wanted } => write!(
+                f,
+                "{} wants python {}.{}, which is not installed (pyenv install {}.{}, or python{}.{} on PATH)",
+                script.display(),
+                wanted.0,
+                wanted.1,
+                wanted.0,
+                wanted.1,
+                wanted.0,
+                wanted.1
             ),
             OracleError::Failed { script, stderr } => {
                 write!(f, "{} failed:\n{}", script.display(), stderr.trim_end())
@@ -109,7 +132,14 @@ pub fn run(scenario: &Scenario) -> Result<String, OracleError> {
         return Err(OracleError::NoTwin(scenario.name));
     }
     let script = script(scenario);
-    let out = Command::new("python3")
+    let python = match wanted_python(&script) {
+        None => PathBuf::from("python3"),
+        Some(wanted) => find_python(wanted).ok_or_else(|| OracleError::NoInterpreter {
+            script: script.clone(),
+            wanted,
+        })?,
+    };
+    let out = Command::new(python)
         .arg(dir().join("rosetta.py"))
         .arg(&script)
         .env("PYTHONDONTWRITEBYTECODE", "1")
@@ -123,4 +153,64 @@ pub fn run(scenario: &Scenario) -> Result<String, OracleError> {
         });
     }
     Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+/// The interpreter a twin asks for on its first line, `# python: 3.13`; `None` for python3.
+pub fn wanted_python(script: &Path) -> Option<(u32, u32)> {
+    let text = std::fs::read_to_string(script).ok()?;
+    parse_wanted(text.lines().next()?)
+}
+
+/// `# python: 3.13` -> `(3, 13)`.
+fn parse_wanted(line: &str) -> Option<(u32, u32)> {
+    let version = line.strip_prefix("# python:")?.trim();
+    let (major, minor) = version.split_once('.')?;
+    Some((major.parse().ok()?, minor.parse().ok()?))
+}
+
+/// The CPython `major.minor` interpreter: pyenv's newest `major.minor.*` build, else
+/// `pythonX.Y` on PATH; `None` when neither runs and reports that version.
+pub fn find_python(wanted: (u32, u32)) -> Option<PathBuf> {
+    let name = format!("python{}.{}", wanted.0, wanted.1);
+    let root = std::env::var_os("PYENV_ROOT")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|home| Path::new(&home).join(".pyenv")));
+    let mut candidates = Vec::new();
+    if let Some(Ok(entries)) = root.map(|r| std::fs::read_dir(r.join("versions"))) {
+        let prefix = format!("{}.{}.", wanted.0, wanted.1);
+        let mut builds: Vec<(u32, PathBuf)> = entries
+            .flatten()
+            .filter_map(|e| {
+                let dir = e.file_name().into_string().ok()?;
+                let patch = dir.strip_prefix(&prefix)?.parse().ok()?;
+                Some((patch, e.path().join("bin").join(&name)))
+            })
+            .collect();
+        builds.sort();
+        candidates.extend(builds.into_iter().rev().map(|(_, path)| path));
+    }
+    candidates.push(PathBuf::from(&name));
+    candidates.into_iter().find(|python| {
+        Command::new(python)
+            .args(["-c", "import sys; print(*sys.version_info[:2])"])
+            .env_remove("PYENV_VERSION")
+            .output()
+            .is_ok_and(|out| {
+                out.status.success()
+                    && String::from_utf8_lossy(&out.stdout).trim()
+                        == format!("{} {}", wanted.0, wanted.1)
+            })
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_first_line_names_the_interpreter() {
+        assert_eq!(parse_wanted("# python: 3.13"), Some((3, 13)));
+        assert_eq!(parse_wanted("\"\"\"a docstring\"\"\""), None);
+        assert_eq!(parse_wanted("# python: three"), None);
+    }
 }
