@@ -338,7 +338,11 @@ mod tests {
         assert!(lock.locked());
         assert_eq!(lock.release(), Ok(()));
         assert_eq!(lock.release(), Err(LockNotAcquired));
-        assert_eq!(LockNotAcquired.to_string(), "Lock is not acquired");
+        assert_eq!(LockNotAcquired.to_string(), "lock is not acquired");
+        assert_eq!(
+            aio_rt::format_exception(&LockNotAcquired),
+            "RuntimeError: Lock is not acquired."
+        );
     }
 
     #[test]

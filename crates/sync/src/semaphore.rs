@@ -556,7 +556,11 @@ mod tests {
         assert_eq!(sem.release(), Ok(()));
         assert_eq!(
             TooManyReleases.to_string(),
-            "BoundedSemaphore released too many times"
+            "bounded semaphore released too many times"
+        );
+        assert_eq!(
+            aio_rt::format_exception(&TooManyReleases),
+            "ValueError: BoundedSemaphore released too many times"
         );
     }
 

@@ -2,7 +2,7 @@
 
 import asyncio
 
-from rosetta import log
+from rosetta import exc, log
 
 
 async def task(barrier, name, delay):
@@ -11,8 +11,8 @@ async def task(barrier, name, delay):
     try:
         index = await barrier.wait()
         log(name, f"passes with index {index}")
-    except asyncio.BrokenBarrierError:
-        log(name, "BrokenBarrierError")
+    except asyncio.BrokenBarrierError as e:
+        log(name, exc(e))
 
 
 async def main():
@@ -28,10 +28,10 @@ async def main():
         await t
     try:
         await barrier.wait()
-        failed = False
-    except asyncio.BrokenBarrierError:
-        failed = True
-    log("main", f"broken={str(barrier.broken).lower()}, a new wait fails: {str(failed).lower()}")
+        late = "passes"
+    except asyncio.BrokenBarrierError as e:
+        late = exc(e)
+    log("main", f"broken={str(barrier.broken).lower()}, a new wait: {late}")
 
 
 asyncio.run(main())

@@ -2,7 +2,7 @@
 
 import asyncio
 
-from rosetta import log
+from rosetta import exc, log
 
 
 async def main():
@@ -10,15 +10,15 @@ async def main():
     try:
         await cond.wait()
     except RuntimeError as e:
-        log("main", f"wait(): {e}")
+        log("main", f"wait(): {exc(e)}")
     try:
         cond.notify(1)
     except RuntimeError as e:
-        log("main", f"notify(): {e}")
+        log("main", f"notify(): {exc(e)}")
     try:
         cond.notify_all()
     except RuntimeError as e:
-        log("main", f"notify_all(): {e}")
+        log("main", f"notify_all(): {exc(e)}")
     log("main", f"locked()={str(cond.locked()).lower()}")
 
 

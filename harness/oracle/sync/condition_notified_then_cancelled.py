@@ -1,8 +1,8 @@
+# python: 3.13
 """condition_notified_then_cancelled: a cancelled waiter's notification passes on (3.13)."""
 
 import asyncio
 
-import sync.py313  # noqa: F401  (3.13's Condition.wait on older Pythons)
 from rosetta import log
 
 

@@ -2,7 +2,7 @@
 
 import asyncio
 
-from rosetta import log
+from rosetta import exc, log
 
 
 async def a(lock):
@@ -15,7 +15,7 @@ async def main():
     try:
         lock.release()
     except RuntimeError as e:
-        log("main", f"release(): {str(e).rstrip('.')}")
+        log("main", f"release(): {exc(e)}")
     await asyncio.create_task(a(lock))
     lock.release()
     log("main", f"released the lock a acquired, locked()={str(lock.locked()).lower()}")

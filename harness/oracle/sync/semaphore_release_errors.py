@@ -2,7 +2,7 @@
 
 import asyncio
 
-from rosetta import log
+from rosetta import exc, log
 
 
 async def main():
@@ -14,7 +14,7 @@ async def main():
     try:
         bounded.release()
     except ValueError as e:
-        log("main", f"BoundedSemaphore(1).release(): {e}")
+        log("main", f"BoundedSemaphore(1).release(): {exc(e)}")
     await bounded.acquire()
     bounded.release()
     log("main", f"acquire then release: value={bounded._value}")

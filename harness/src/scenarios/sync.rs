@@ -8,7 +8,7 @@ use aio_rt::Runtime;
 use aio_sync::{Barrier, BoundedSemaphore, Condition, Event, Lock, Semaphore};
 use futures_lite::future;
 
-use crate::{Cx, Scenario};
+use crate::{Cx, Scenario, exc};
 
 const CONCEPT: &str = "sync";
 const SOURCE: &str = include_str!("sync.rs");
@@ -144,13 +144,12 @@ pub(crate) async fn lock_no_barging<R: Runtime>(cx: Cx<R>) {
     a.await.expect("a finished");
 }
 
-/// Releasing a lock nobody holds is an error (asyncio's RuntimeError, "Lock is not
-/// acquired."). The lock has no owner: a task other than the one that acquired it may
+/// Releasing a lock nobody holds is an error (asyncio's RuntimeError). The lock has no owner: a task other than the one that acquired it may
 /// release it.
 pub(crate) async fn lock_release_errors<R: Runtime>(cx: Cx<R>) {
     let lock = Arc::new(Lock::new());
     if let Err(e) = lock.release() {
-        cx.log("main", format!("release(): {e}"));
+        cx.log("main", format!("release(): {}", exc(&e)));
     }
     let (l, c) = (lock.clone(), cx.clone());
     cx.spawn("a", async move {
@@ -301,7 +300,10 @@ pub(crate) async fn semaphore_release_errors<R: Runtime>(cx: Cx<R>) {
     );
     let bounded = BoundedSemaphore::new(1);
     if let Err(e) = bounded.release() {
-        cx.log("main", format!("BoundedSemaphore(1).release(): {e}"));
+        cx.log(
+            "main",
+            format!("BoundedSemaphore(1).release(): {}", exc(&e)),
+        );
     }
     bounded.acquire().await;
     bounded.release().expect("one was acquired");
@@ -449,13 +451,13 @@ pub(crate) async fn condition_wait_for<R: Runtime>(cx: Cx<R>) {
 pub(crate) async fn condition_errors<R: Runtime>(cx: Cx<R>) {
     let cond = Condition::new();
     if let Err(e) = cond.wait().await {
-        cx.log("main", format!("wait(): {e}"));
+        cx.log("main", format!("wait(): {}", exc(&e)));
     }
     if let Err(e) = cond.notify(1) {
-        cx.log("main", format!("notify(): {e}"));
+        cx.log("main", format!("notify(): {}", exc(&e)));
     }
     if let Err(e) = cond.notify_all() {
-        cx.log("main", format!("notify_all(): {e}"));
+        cx.log("main", format!("notify_all(): {}", exc(&e)));
     }
     cx.log("main", format!("locked()={}", cond.locked()));
 }
@@ -560,10 +562,10 @@ pub(crate) async fn barrier_wait<R: Runtime>(cx: Cx<R>) {
     );
 }
 
-/// A barrier of three: A waits from t=0. At t=1 `main` resets it: A gets
-/// BrokenBarrierError, but the barrier is not broken. B waits from t=2; at t=3 `main`
-/// aborts it: B gets BrokenBarrierError, the barrier is broken, and a new wait fails at
-/// once.
+/// A barrier of three: A waits from t=0. At t=1 `main` resets it: A's wait fails (the
+/// round was reset), but the barrier is not broken. B waits from t=2; at t=3 `main`
+/// aborts it: B's wait fails the same way, the barrier is broken, and a new wait fails at
+/// once, for another reason (the barrier is aborted).
 pub(crate) async fn barrier_abort_reset<R: Runtime>(cx: Cx<R>) {
     let barrier = Arc::new(Barrier::new(parties(3)));
     let mut tasks = Vec::new();
@@ -574,7 +576,7 @@ pub(crate) async fn barrier_abort_reset<R: Runtime>(cx: Cx<R>) {
             c.log(name, "waiting");
             match b.wait().await {
                 Ok(index) => c.log(name, format!("passes with index {index}")),
-                Err(_) => c.log(name, "BrokenBarrierError"),
+                Err(e) => c.log(name, exc(&e)),
             }
         }));
     }
@@ -587,14 +589,13 @@ pub(crate) async fn barrier_abort_reset<R: Runtime>(cx: Cx<R>) {
     for task in tasks {
         task.await.expect("task finished");
     }
-    let late = barrier.wait().await;
+    let late = match barrier.wait().await {
+        Ok(_) => "passes".to_owned(),
+        Err(e) => exc(&e),
+    };
     cx.log(
         "main",
-        format!(
-            "broken={}, a new wait fails: {}",
-            barrier.broken(),
-            late.is_err()
-        ),
+        format!("broken={}, a new wait: {late}", barrier.broken()),
     );
 }
 
