@@ -2,7 +2,7 @@
 
 import asyncio
 
-from rosetta import log
+from rosetta import exc, log
 
 
 async def main():
@@ -10,18 +10,18 @@ async def main():
     q.put_nowait(1)
     try:
         q.put_nowait(2)
-    except asyncio.QueueFull:
-        log("main", "put_nowait(2): queue is full")
+    except asyncio.QueueFull as e:
+        log("main", f"put_nowait(2): {exc(e)}")
     log("main", f"get_nowait() -> {q.get_nowait()}")
     try:
         q.get_nowait()
-    except asyncio.QueueEmpty:
-        log("main", "get_nowait(): queue is empty")
+    except asyncio.QueueEmpty as e:
+        log("main", f"get_nowait(): {exc(e)}")
     q.task_done()
     try:
         q.task_done()
     except ValueError as e:
-        log("main", f"task_done(): {e}")
+        log("main", f"task_done(): {exc(e)}")
 
 
 asyncio.run(main())

@@ -2,7 +2,7 @@
 
 import asyncio
 
-from rosetta import log
+from rosetta import exc, log
 
 
 async def putter(q):
@@ -22,8 +22,8 @@ async def main():
     log("main", f"get_nowait() -> {q.get_nowait()}")
     try:
         q.get_nowait()
-    except asyncio.QueueEmpty:
-        log("main", "get_nowait(): queue is empty")
+    except asyncio.QueueEmpty as e:
+        log("main", f"get_nowait(): {exc(e)}")
 
 
 asyncio.run(main())

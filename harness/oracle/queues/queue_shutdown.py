@@ -1,9 +1,9 @@
+# python: 3.13
 """queue_shutdown: after shutdown puts fail; gets drain the rest, then fail (3.13)."""
 
 import asyncio
 
-import queues.py313  # noqa: F401  (Queue.shutdown on Pythons older than 3.13)
-from rosetta import log
+from rosetta import exc, log
 
 
 async def putter(q):
@@ -11,8 +11,8 @@ async def putter(q):
     try:
         await q.put("c")
         log("putter", "put c done")
-    except asyncio.QueueShutDown:
-        log("putter", "put c: queue is shut down")
+    except asyncio.QueueShutDown as e:
+        log("putter", f"put c: {exc(e)}")
 
 
 async def consumer(q):
@@ -20,8 +20,8 @@ async def consumer(q):
     while True:
         try:
             item = await q.get()
-        except asyncio.QueueShutDown:
-            log("consumer", "get: queue is shut down")
+        except asyncio.QueueShutDown as e:
+            log("consumer", f"get: {exc(e)}")
             break
         log("consumer", f"got {item}")
 
@@ -37,8 +37,8 @@ async def main():
     log("main", "shutdown()")
     try:
         q.put_nowait("d")
-    except asyncio.QueueShutDown:
-        log("main", "put_nowait(d): queue is shut down")
+    except asyncio.QueueShutDown as e:
+        log("main", f"put_nowait(d): {exc(e)}")
     await p
     await c
 

@@ -1,9 +1,9 @@
+# python: 3.13
 """queue_shutdown_immediate: drops the items, finishes join, fails blocked getters (3.13)."""
 
 import asyncio
 
-import queues.py313  # noqa: F401  (Queue.shutdown on Pythons older than 3.13)
-from rosetta import log
+from rosetta import exc, log
 
 
 async def watcher(q):
@@ -16,8 +16,8 @@ async def getter(q):
     try:
         item = await q.get()
         log("getter", f"got {item}")
-    except asyncio.QueueShutDown:
-        log("getter", "get: queue is shut down")
+    except asyncio.QueueShutDown as e:
+        log("getter", f"get: {exc(e)}")
 
 
 async def main():

@@ -6,7 +6,7 @@ use aio_queues::{LifoQueue, PriorityQueue, Queue};
 use aio_rt::Runtime;
 use futures_lite::future;
 
-use crate::{Cx, Scenario};
+use crate::{Cx, Scenario, exc};
 
 const CONCEPT: &str = "queues";
 const SOURCE: &str = include_str!("queues.rs");
@@ -142,18 +142,18 @@ pub(crate) async fn queue_nowait_errors<R: Runtime>(cx: Cx<R>) {
     let queue = Queue::new(1);
     queue.put_nowait(1).expect("room for one");
     if let Err(e) = queue.put_nowait(2) {
-        cx.log("main", format!("put_nowait(2): {e}"));
+        cx.log("main", format!("put_nowait(2): {}", exc(&e)));
     }
     cx.log(
         "main",
         format!("get_nowait() -> {}", queue.get_nowait().expect("one item")),
     );
     if let Err(e) = queue.get_nowait() {
-        cx.log("main", format!("get_nowait(): {e}"));
+        cx.log("main", format!("get_nowait(): {}", exc(&e)));
     }
     queue.task_done().expect("one item was put");
     if let Err(e) = queue.task_done() {
-        cx.log("main", format!("task_done(): {e}"));
+        cx.log("main", format!("task_done(): {}", exc(&e)));
     }
 }
 
@@ -317,7 +317,7 @@ pub(crate) async fn queue_put_timeout<R: Runtime>(cx: Cx<R>) {
         ),
     );
     if let Err(e) = queue.get_nowait() {
-        cx.log("main", format!("get_nowait(): {e}"));
+        cx.log("main", format!("get_nowait(): {}", exc(&e)));
     }
 }
 
@@ -334,7 +334,7 @@ pub(crate) async fn queue_shutdown<R: Runtime>(cx: Cx<R>) {
         c.log("putter", "put c...");
         match q.put("c").await {
             Ok(()) => c.log("putter", "put c done"),
-            Err(e) => c.log("putter", format!("put c: {e}")),
+            Err(e) => c.log("putter", format!("put c: {}", exc(&e))),
         }
     });
     let (q, c) = (queue.clone(), cx.clone());
@@ -344,7 +344,7 @@ pub(crate) async fn queue_shutdown<R: Runtime>(cx: Cx<R>) {
             match q.get().await {
                 Ok(item) => c.log("consumer", format!("got {item}")),
                 Err(e) => {
-                    c.log("consumer", format!("get: {e}"));
+                    c.log("consumer", format!("get: {}", exc(&e)));
                     break;
                 }
             }
@@ -354,7 +354,7 @@ pub(crate) async fn queue_shutdown<R: Runtime>(cx: Cx<R>) {
     queue.shutdown(false);
     cx.log("main", "shutdown()");
     if let Err(e) = queue.put_nowait("d") {
-        cx.log("main", format!("put_nowait(d): {e}"));
+        cx.log("main", format!("put_nowait(d): {}", exc(&e)));
     }
     putter.await.expect("putter finished");
     consumer.await.expect("consumer finished");
@@ -379,7 +379,7 @@ pub(crate) async fn queue_shutdown_immediate<R: Runtime>(cx: Cx<R>) {
         c.log("getter", "waiting on the empty queue");
         match q.get().await {
             Ok(item) => c.log("getter", format!("got {item}")),
-            Err(e) => c.log("getter", format!("get: {e}")),
+            Err(e) => c.log("getter", format!("get: {}", exc(&e))),
         }
     });
     cx.sleep(1).await;
