@@ -2,7 +2,7 @@
 
 import asyncio
 
-from rosetta import log
+from rosetta import exc, log
 
 
 async def numbers():
@@ -27,8 +27,8 @@ async def main():
     log("main", "aclose again: nothing to do")
     try:
         await anext(gen)
-    except StopAsyncIteration:
-        log("main", "anext raised StopAsyncIteration")
+    except StopAsyncIteration as e:
+        log("main", f"anext: {exc(e)}")
     fresh = numbers()
     await fresh.aclose()
     log("main", "aclose of a fresh generator: no body ran")

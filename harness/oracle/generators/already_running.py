@@ -2,7 +2,7 @@
 
 import asyncio
 
-from rosetta import log
+from rosetta import exc, log
 
 
 async def slow():
@@ -24,7 +24,7 @@ async def main():
         try:
             await anext(gen)
         except RuntimeError as error:
-            log("task-b", f"RuntimeError: {error}")
+            log("task-b", exc(error))
 
     a = asyncio.create_task(task_a())
     b = asyncio.create_task(task_b())

@@ -2,7 +2,7 @@
 
 import asyncio
 
-from rosetta import log
+from rosetta import exc, log
 
 
 async def running_total():
@@ -20,7 +20,7 @@ async def main():
     try:
         await fresh.asend(1)
     except TypeError as error:
-        log("main", f"TypeError: {error}")
+        log("main", f"asend(1): {exc(error)}")
     totals = running_total()
     log("main", f"anext -> {await anext(totals)}")
     log("main", f"asend(5) -> {await totals.asend(5)}")

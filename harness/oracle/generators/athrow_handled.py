@@ -2,7 +2,7 @@
 
 import asyncio
 
-from rosetta import log
+from rosetta import exc, log
 
 
 class Retry(Exception):
@@ -15,7 +15,7 @@ async def attempts():
         try:
             yield f"attempt {attempt}"
         except Retry as why:
-            log("gen", f"caught Retry: {why}")
+            log("gen", f"caught {exc(why)}")
             await asyncio.sleep(1)
         attempt += 1
 
@@ -27,11 +27,11 @@ async def main():
     try:
         await gen.athrow(ValueError("bad row"))
     except ValueError as why:
-        log("main", f"athrow(ValueError) raised ValueError: {why}")
+        log("main", f"athrow(ValueError): {exc(why)}")
     try:
         await anext(gen)
-    except StopAsyncIteration:
-        log("main", "anext raised StopAsyncIteration")
+    except StopAsyncIteration as e:
+        log("main", f"anext: {exc(e)}")
 
 
 asyncio.run(main())

@@ -2,14 +2,14 @@
 
 import asyncio
 
-from rosetta import log
+from rosetta import exc, log
 
 
 async def stubborn():
     try:
         yield 1
-    except GeneratorExit:
-        log("gen", "caught GeneratorExit, yielding anyway")
+    except GeneratorExit as e:
+        log("gen", f"caught {exc(e)}, yielding anyway")
         yield 2
     log("gen", "body ends")
 
@@ -20,11 +20,11 @@ async def main():
     try:
         await gen.aclose()
     except RuntimeError as error:
-        log("main", f"RuntimeError: {error}")
+        log("main", f"aclose: {exc(error)}")
     try:
         await anext(gen)
-    except StopAsyncIteration:
-        log("main", "anext raised StopAsyncIteration")
+    except StopAsyncIteration as e:
+        log("main", f"anext: {exc(e)}")
 
 
 asyncio.run(main())

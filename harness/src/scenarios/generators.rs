@@ -7,11 +7,11 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use aio_generators::evolution::{async_fn, iterator, state_machine};
-use aio_generators::{AsyncGenerator, Co, Counter, Database, GeneratorError, Thrown, anext_or};
-use aio_rt::Runtime;
+use aio_generators::{AsyncGenerator, Co, Counter, Database, Thrown, anext_or};
+use aio_rt::{PyException, Runtime};
 use futures_lite::StreamExt;
 
-use crate::{Cx, Scenario};
+use crate::{Cx, Scenario, exc};
 
 const CONCEPT: &str = "generators";
 const SOURCE: &str = include_str!("generators.rs");
@@ -199,7 +199,7 @@ pub(crate) async fn asend_values<R: Runtime>(cx: Cx<R>) {
     };
     let fresh = make(cx.clone());
     if let Err(error) = fresh.asend(1).await {
-        cx.log("main", format!("TypeError: {error}"));
+        cx.log("main", format!("asend(1): {}", exc(&error)));
     }
     let totals = make(cx.clone());
     cx.log(
@@ -221,11 +221,28 @@ pub(crate) async fn asend_values<R: Runtime>(cx: Cx<R>) {
     totals.aclose().await.expect("closed");
 }
 
-/// What `athrow` can throw in `athrow_handled`.
+/// What `athrow` can throw in `athrow_handled`: the program's own `class Retry(Exception)`,
+/// or a `ValueError`.
 #[derive(Debug)]
 enum Failure {
     Retry(&'static str),
     Fatal(&'static str),
+}
+
+/// Python: `Retry(why)` / `ValueError(why)`
+impl PyException for Failure {
+    fn py_type(&self) -> &str {
+        match self {
+            Failure::Retry(_) => "Retry",
+            Failure::Fatal(_) => "ValueError",
+        }
+    }
+
+    fn py_str(&self) -> String {
+        match self {
+            Failure::Retry(why) | Failure::Fatal(why) => (*why).to_owned(),
+        }
+    }
 }
 
 /// `athrow` raises an error at the paused yield. The body catches a `Retry`, waits a tick
@@ -239,8 +256,8 @@ pub(crate) async fn athrow_handled<R: Runtime>(cx: Cx<R>) {
         loop {
             match co.yield_(format!("attempt {attempt}")).await {
                 Ok(_) => {}
-                Err(Thrown::Error(Failure::Retry(why))) => {
-                    cx.log("gen", format!("caught Retry: {why}"));
+                Err(Thrown::Error(retry @ Failure::Retry(_))) => {
+                    cx.log("gen", format!("caught {}", exc(&retry)));
                     cx.sleep(1).await;
                 }
                 Err(other) => return Err(other),
@@ -257,16 +274,11 @@ pub(crate) async fn athrow_handled<R: Runtime>(cx: Cx<R>) {
         .await
         .expect("an attempt");
     cx.log("main", format!("athrow(Retry) -> {next}"));
-    if let Err(GeneratorError::Raised(Failure::Fatal(why))) =
-        attempts.athrow(Failure::Fatal("bad row")).await
-    {
-        cx.log(
-            "main",
-            format!("athrow(ValueError) raised ValueError: {why}"),
-        );
+    if let Err(error) = attempts.athrow(Failure::Fatal("bad row")).await {
+        cx.log("main", format!("athrow(ValueError): {}", exc(&error)));
     }
-    if let Err(GeneratorError::StopAsyncIteration) = attempts.anext().await {
-        cx.log("main", "anext raised StopAsyncIteration");
+    if let Err(error) = attempts.anext().await {
+        cx.log("main", format!("anext: {}", exc(&error)));
     }
 }
 
@@ -304,8 +316,8 @@ pub(crate) async fn aclose_cleanup<R: Runtime>(cx: Cx<R>) {
     cx.log("main", "aclose done");
     numbers.aclose().await.expect("closed");
     cx.log("main", "aclose again: nothing to do");
-    if let Err(GeneratorError::StopAsyncIteration) = numbers.anext().await {
-        cx.log("main", "anext raised StopAsyncIteration");
+    if let Err(error) = numbers.anext().await {
+        cx.log("main", format!("anext: {}", exc(&error)));
     }
     let fresh = make(cx.clone());
     fresh.aclose().await.expect("closed");
@@ -338,7 +350,7 @@ pub(crate) async fn already_running<R: Runtime>(cx: Cx<R>) {
         b_cx.sleep(1).await;
         b_cx.log("task-b", "anext");
         if let Err(error) = b_gen.anext().await {
-            b_cx.log("task-b", format!("RuntimeError: anext(): {error}"));
+            b_cx.log("task-b", exc(&error));
         }
     });
     a.await.expect("task-a finished");
@@ -357,8 +369,8 @@ pub(crate) async fn already_running<R: Runtime>(cx: Cx<R>) {
 pub(crate) async fn ignored_generator_exit<R: Runtime>(cx: Cx<R>) {
     let body_cx = cx.clone();
     let stubborn = AsyncGenerator::new(move |mut co: Co<u32>| async move {
-        if let Err(Thrown::GeneratorExit) = co.yield_(1).await {
-            body_cx.log("gen", "caught GeneratorExit, yielding anyway");
+        if let Err(exit @ Thrown::GeneratorExit) = co.yield_(1).await {
+            body_cx.log("gen", format!("caught {}, yielding anyway", exc(&exit)));
             co.yield_(2).await?;
         }
         body_cx.log("gen", "body ends");
@@ -369,10 +381,10 @@ pub(crate) async fn ignored_generator_exit<R: Runtime>(cx: Cx<R>) {
         format!("anext -> {}", stubborn.anext().await.expect("a value")),
     );
     if let Err(error) = stubborn.aclose().await {
-        cx.log("main", format!("RuntimeError: {error}"));
+        cx.log("main", format!("aclose: {}", exc(&error)));
     }
-    if let Err(GeneratorError::StopAsyncIteration) = stubborn.anext().await {
-        cx.log("main", "anext raised StopAsyncIteration");
+    if let Err(error) = stubborn.anext().await {
+        cx.log("main", format!("anext: {}", exc(&error)));
     }
 }
 
