@@ -243,7 +243,7 @@ fn real_messages() -> Vec<(&'static str, String)> {
         "aio_tasks::UnretrievedFailure",
         &UnretrievedFailure {
             task: "Task-2".into(),
-            error: "lost".into(),
+            exception: aio_rt::PyError::new("Exception", "lost"),
         },
     );
 

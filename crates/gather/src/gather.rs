@@ -65,7 +65,7 @@ where
     R: Runtime,
     F: Future<Output = Result<T, E>> + Send + 'static,
     T: Clone + Send + 'static,
-    E: Clone + fmt::Display + Send + Sync + 'static,
+    E: Clone + aio_rt::PyException + Send + Sync + 'static,
 {
     gather(rt, futures.into_iter().map(|f| create_task(rt, f)))
 }

@@ -99,6 +99,19 @@ impl PyException for &str {
     }
 }
 
+/// Never raised: a body that cannot fail.
+///
+/// Python: none
+impl PyException for std::convert::Infallible {
+    fn py_type(&self) -> &str {
+        match *self {}
+    }
+
+    fn py_str(&self) -> String {
+        match *self {}
+    }
+}
+
 impl<T: PyException + ?Sized> PyException for Box<T> {
     fn py_type(&self) -> &str {
         (**self).py_type()
@@ -226,6 +239,13 @@ impl PyError {
             class: class.into(),
             message: message.into(),
         }
+    }
+
+    /// The same class and message as any other exception: a `PyError` that stands for it.
+    ///
+    /// Python: none (Rust only: one error type for a body that may raise several)
+    pub fn from_py(error: &(impl PyException + ?Sized)) -> PyError {
+        PyError::new(error.py_type().to_owned(), error.py_str())
     }
 
     /// The class name.

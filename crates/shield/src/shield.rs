@@ -62,7 +62,7 @@ where
     R: Runtime,
     F: Future<Output = Result<T, E>> + Send + 'static,
     T: Clone + Send + 'static,
-    E: Clone + fmt::Display + Send + Sync + 'static,
+    E: Clone + aio_rt::PyException + Send + Sync + 'static,
 {
     let task = create_task(rt, fut);
     let shield = shield(&task);

@@ -182,8 +182,11 @@ impl std::error::Error for SpawnError {}
 pub struct UnretrievedFailure {
     /// The task's name.
     pub task: String,
-    /// The failure, as text (`Display` of the error, or `task panicked: ...`).
-    pub error: String,
+    /// The failure: the body's error as the Python exception it stands for (a panic is a
+    /// bare `Exception`, as [`TaskError`] maps it).
+    ///
+    /// Python: `context['exception']`
+    pub exception: aio_rt::PyError,
 }
 
 impl fmt::Display for UnretrievedFailure {
@@ -191,7 +194,8 @@ impl fmt::Display for UnretrievedFailure {
         write!(
             f,
             "task exception was never retrieved: {}: {}",
-            self.task, self.error
+            self.task,
+            aio_rt::format_exception(&self.exception)
         )
     }
 }

@@ -6,7 +6,7 @@ use std::pin::Pin;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::task::{Context, Poll, Waker};
 
-use aio_rt::Runtime;
+use aio_rt::{PyException, Runtime};
 
 use crate::{ExceptionGroup, SpawnError, Task, TaskError, TaskRef, create_task};
 
@@ -108,7 +108,7 @@ impl<R: Clone, E> Clone for TaskGroup<R, E> {
 impl<R, E> TaskGroup<R, E>
 where
     R: Runtime,
-    E: Clone + fmt::Display + Send + Sync + 'static,
+    E: Clone + PyException + Send + Sync + 'static,
 {
     /// Runs `body` with a new group, then waits for every child; the body's value, or
     /// every failure.

@@ -8,7 +8,6 @@
 //! tasks need (a custom name, done callbacks, more awaiters, a cancel message, the task it
 //! awaits) lives in a box allocated on first use.
 
-use std::fmt;
 use std::future::Future;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::pin::Pin;
@@ -16,6 +15,7 @@ use std::sync::atomic::Ordering;
 use std::sync::{Arc, PoisonError};
 use std::task::{Context, Poll, Waker};
 
+use aio_rt::{PyError, PyException};
 use pin_project_lite::pin_project;
 
 use crate::current::{self, Erased, Family};
@@ -53,7 +53,7 @@ enum Progress<T, E> {
         waker: Option<Waker>,
     },
     Value(T),
-    /// The message is `extra.cancel_message`.
+    /// The message is `extra.cancel_message`, until the first reader takes it.
     Cancelled,
     /// The body returned `Err` or panicked: boxed, as failures are rare and the common case
     /// stays small. `retrieved`: awaited or read (asyncio's `__log_traceback = False`).
@@ -67,7 +67,7 @@ struct Failure<E> {
     /// `TaskError::Failed` or `TaskError::Panicked`.
     error: TaskError<E>,
     /// `E` as text, to report the failure if nobody retrieves it.
-    describe: fn(&E) -> String,
+    describe: fn(&E) -> PyError,
 }
 
 struct Extra<T, E> {
@@ -113,9 +113,12 @@ impl<T, E> State<T, E> {
         matches!(self.progress, Progress::Running { .. })
     }
 
-    fn cancel_message(&self) -> Option<String> {
-        let extra = self.extra.as_ref()?;
-        extra.cancel_message.as_deref().map(str::to_owned)
+    /// The message given to `cancel`, handed out once: asyncio's Task gives the
+    /// `CancelledError` it finished with to the first reader (`await`, `result()`,
+    /// `exception()`), and a new one without the message to every later reader.
+    fn take_cancel_message(&mut self) -> Option<String> {
+        let extra = self.extra.as_mut()?;
+        extra.cancel_message.take().map(String::from)
     }
 
     /// The outcome of a finished task, marking a failure retrieved.
@@ -128,7 +131,7 @@ impl<T, E> State<T, E> {
             Progress::Running { .. } => None,
             Progress::Value(value) => Some(Ok(value.clone())),
             Progress::Cancelled => Some(Err(TaskError::Cancelled(CancelledError {
-                message: self.cancel_message(),
+                message: self.take_cancel_message(),
             }))),
             Progress::Failed { failure, retrieved } => {
                 *retrieved = true;
@@ -414,14 +417,19 @@ impl<T, E> Drop for Inner<T, E> {
         };
         let error = match &failure.error {
             TaskError::Failed(e) => (failure.describe)(e),
-            TaskError::Panicked(message) => format!("task panicked: {message}"),
+            TaskError::Panicked(message) => {
+                PyError::from_py(&aio_rt::JoinError::Panicked(message.clone()))
+            }
             _ => return,
         };
         let task = match state.extra.as_mut().and_then(|extra| extra.name.take()) {
             Some(name) => name.into_string(),
             None => format!("Task-{}", self.number()),
         };
-        self.family.report(&UnretrievedFailure { task, error });
+        self.family.report(&UnretrievedFailure {
+            task,
+            exception: error,
+        });
     }
 }
 
@@ -501,7 +509,7 @@ impl<F, T, E> Future for Driver<F, T, E>
 where
     F: Future<Output = Result<T, E>>,
     T: Send + 'static,
-    E: fmt::Display + Send + 'static,
+    E: PyException + Send + 'static,
 {
     type Output = ();
 
@@ -553,11 +561,11 @@ where
 }
 
 /// A failure, with the way to describe it should nobody retrieve it.
-fn failed<T, E: fmt::Display>(error: TaskError<E>) -> Progress<T, E> {
+fn failed<T, E: PyException>(error: TaskError<E>) -> Progress<T, E> {
     Progress::Failed {
         failure: Box::new(Failure {
             error,
-            describe: |e| e.to_string(),
+            describe: |e| PyError::from_py(e),
         }),
         retrieved: false,
     }

@@ -7,7 +7,7 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
 
-use aio_rt::Runtime;
+use aio_rt::{PyException, Runtime};
 
 use crate::current::{self, Erased, Family};
 use crate::inner::{Driver, Inner, Outcome, WaiterKey};
@@ -38,7 +38,7 @@ where
     R: Runtime,
     F: Future<Output = Result<T, E>> + Send + 'static,
     T: Send + 'static,
-    E: fmt::Display + Send + Sync + 'static,
+    E: PyException + Send + Sync + 'static,
 {
     spawn(rt, None, body)
 }
@@ -51,7 +51,7 @@ where
     R: Runtime,
     F: Future<Output = Result<T, E>> + Send + 'static,
     T: Send + 'static,
-    E: fmt::Display + Send + Sync + 'static,
+    E: PyException + Send + Sync + 'static,
 {
     spawn(rt, Some(name.into()), body)
 }
@@ -61,7 +61,7 @@ where
     R: Runtime,
     F: Future<Output = Result<T, E>> + Send + 'static,
     T: Send + 'static,
-    E: fmt::Display + Send + Sync + 'static,
+    E: PyException + Send + Sync + 'static,
 {
     let family = current::family().unwrap_or_else(|| {
         let rt = rt.clone();
@@ -176,6 +176,9 @@ impl<T: Clone, E: Clone> Task<T, E> {
     ///
     /// `InvalidState` if the task has not finished, otherwise its `Cancelled`, `Failed` or
     /// `Panicked`. Reading a failure retrieves it (it will not be reported).
+    /// A cancellation carries the message given to `cancel` only the first time it is
+    /// read (by an `await`, `result()` or `exception()`); every later read gives a bare
+    /// `CancelledError`, as asyncio's Task does.
     pub fn result(&self) -> Result<T, TaskError<E>> {
         self.inner.outcome().unwrap_or(Err(TaskError::InvalidState(
             InvalidStateError::ResultNotSet,

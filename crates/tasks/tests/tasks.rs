@@ -151,12 +151,15 @@ fn unretrieved_failures_are_reported_once_retrieved_ones_never() {
     let (seen, body) = collecting(&rt);
     rt.block_on(body);
     let seen = seen.lock().unwrap();
-    let errors: Vec<&str> = seen.iter().map(|f| f.error.as_str()).collect();
-    assert_eq!(errors, ["lost", "task panicked: lost panic"]);
+    let errors: Vec<String> = seen
+        .iter()
+        .map(|f| aio_rt::format_exception(&f.exception))
+        .collect();
+    assert_eq!(errors, ["Exception: lost", "Exception: lost panic"]);
     assert_eq!(seen[0].task, "Task-2");
     assert_eq!(
         seen[0].to_string(),
-        "task exception was never retrieved: Task-2: lost"
+        "task exception was never retrieved: Task-2: Exception: lost"
     );
 }
 

@@ -2,7 +2,7 @@
 
 import asyncio
 
-from rosetta import log
+from rosetta import exc, log
 
 
 async def waiter(name, arrive, future):
@@ -12,7 +12,7 @@ async def waiter(name, arrive, future):
         value = await future
         log(name, f"got {value}")
     except asyncio.CancelledError as error:
-        log(name, f"got CancelledError: {error}")
+        log(name, f"got {exc(error)}")
 
 
 async def main():
@@ -26,11 +26,11 @@ async def main():
     try:
         future.result()
     except asyncio.CancelledError as error:
-        log("main", f"result() raises CancelledError: {error}")
+        log("main", f"result() raises {exc(error)}")
     try:
         future.exception()
     except asyncio.CancelledError as error:
-        log("main", f"exception() raises CancelledError: {error}")
+        log("main", f"exception() raises {exc(error)}")
 
 
 asyncio.run(main())

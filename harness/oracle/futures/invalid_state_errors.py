@@ -2,13 +2,7 @@
 
 import asyncio
 
-from rosetta import log
-
-
-def message(error):
-    """asyncio's message in the Rust convention: lowercase, no full stop."""
-    text = str(error).rstrip(".")
-    return f"{type(error).__name__}: {text[:1].lower()}{text[1:]}"
+from rosetta import exc, log
 
 
 async def main():
@@ -16,20 +10,20 @@ async def main():
     try:
         future.result()
     except asyncio.InvalidStateError as error:
-        log("main", f"result() while pending: {message(error)}")
+        log("main", f"result() while pending: {exc(error)}")
     try:
         future.exception()
     except asyncio.InvalidStateError as error:
-        log("main", f"exception() while pending: {message(error)}")
+        log("main", f"exception() while pending: {exc(error)}")
     future.set_result(1)
     try:
         future.set_result(2)
     except asyncio.InvalidStateError as error:
-        log("main", f"set_result on a done future: {message(error)}")
+        log("main", f"set_result on a done future: {exc(error)}")
     try:
         future.set_exception(Exception("late"))
     except asyncio.InvalidStateError as error:
-        log("main", f"set_exception on a done future: {message(error)}")
+        log("main", f"set_exception on a done future: {exc(error)}")
     log("main", f"cancel() on a done future returns {str(future.cancel()).lower()}")
     log("main", f"result() is still {future.result()}")
 

@@ -2,7 +2,7 @@
 
 import asyncio
 
-from rosetta import log
+from rosetta import exc, log
 
 
 async def waiter(name, arrive, future):
@@ -12,7 +12,7 @@ async def waiter(name, arrive, future):
         value = await future
         log(name, f"got {value}")
     except ValueError as error:
-        log(name, f"got error: {error}")
+        log(name, f"got {exc(error)}")
 
 
 async def main():
@@ -22,11 +22,11 @@ async def main():
     future.set_exception(ValueError("bad input"))
     for task in waiters:
         await task
-    log("main", f"exception() returns: {future.exception()}")
+    log("main", f"exception() returns: {exc(future.exception())}")
     try:
         future.result()
     except ValueError as error:
-        log("main", f"result() raises: {error}")
+        log("main", f"result() raises {exc(error)}")
 
 
 asyncio.run(main())

@@ -2,7 +2,7 @@
 
 import asyncio
 
-from rosetta import log
+from rosetta import exc, log
 
 
 async def body():
@@ -15,13 +15,13 @@ async def main():
     try:
         await task
     except asyncio.CancelledError as e:
-        log("main", f"await: cancelled with message '{e.args[0]}'")
+        log("main", f"await: {exc(e)}")
     log("main", f"done: {str(task.done()).lower()}, cancelled: {str(task.cancelled()).lower()}")
     log("main", f"cancel again: {str(task.cancel()).lower()}")
     try:
         task.exception()
-    except asyncio.CancelledError:
-        log("main", "exception(): cancelled")
+    except asyncio.CancelledError as e:
+        log("main", f"exception(): {exc(e)}")
 
 
 asyncio.run(main())

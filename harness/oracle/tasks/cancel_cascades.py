@@ -2,7 +2,7 @@
 
 import asyncio
 
-from rosetta import log
+from rosetta import exc, log
 
 
 async def inner():
@@ -27,7 +27,7 @@ async def main():
     try:
         await o
     except asyncio.CancelledError as e:
-        log("main", f"outer cancelled with message '{e.args[0]}'")
+        log("main", f"await outer: {exc(e)}")
     log("main", f"inner cancelled: {str(i.cancelled()).lower()}")
 
 

@@ -2,7 +2,7 @@
 
 import asyncio
 
-from rosetta import log
+from rosetta import exc, log
 
 
 async def worker():
@@ -22,7 +22,7 @@ async def main():
     try:
         await task
     except asyncio.CancelledError as e:
-        log("main", f"worker cancelled with message '{e.args[0]}'")
+        log("main", f"await worker: {exc(e)}")
 
 
 asyncio.run(main())

@@ -2,7 +2,7 @@
 
 import asyncio
 
-from rosetta import log
+from rosetta import exc, log
 
 
 async def fails():
@@ -32,7 +32,7 @@ async def main():
             finally:
                 log("body", "cleanup")
     except ExceptionGroup as eg:
-        log("main", f"{eg}: " + ", ".join(str(e) for e in eg.exceptions))
+        log("main", f"{exc(eg)}: " + ", ".join(exc(e) for e in eg.exceptions))
 
 
 asyncio.run(main())

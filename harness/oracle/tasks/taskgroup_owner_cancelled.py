@@ -2,7 +2,7 @@
 
 import asyncio
 
-from rosetta import log
+from rosetta import exc, log
 
 
 async def child():
@@ -27,8 +27,8 @@ async def main():
     log("main", f"cancel owner: {str(task.cancel()).lower()}")
     try:
         await task
-    except asyncio.CancelledError:
-        log("main", "owner cancelled: a plain cancellation, no group error")
+    except asyncio.CancelledError as e:
+        log("main", f"await owner: {exc(e)}")
 
 
 asyncio.run(main())

@@ -2,7 +2,7 @@
 
 import asyncio
 
-from rosetta import log
+from rosetta import exc, log
 
 
 async def fails():
@@ -10,7 +10,7 @@ async def fails():
 
 
 def handler(loop, context):
-    log("handler", f"{context['message']}: {context['future'].get_name()}: {context['exception']}")
+    log("handler", f"{context['message']}: {context['future'].get_name()}: {exc(context['exception'])}")
 
 
 async def main():

@@ -4,10 +4,10 @@
 //! the order they wait in is set by the clock, not by how a runtime orders tasks started
 //! in the same instant.
 
-use aio_futures::{DoneCallback, Exception, Future, FutureError};
-use aio_rt::{JoinHandle, Runtime};
+use aio_futures::{DoneCallback, Exception, Future};
+use aio_rt::{JoinHandle, PyError, Runtime};
 
-use crate::{Cx, Scenario};
+use crate::{Cx, Scenario, exc};
 
 const CONCEPT: &str = "futures";
 const SOURCE: &str = include_str!("futures.rs");
@@ -43,13 +43,7 @@ fn waiter<R: Runtime>(cx: &Cx<R>, name: &str, arrive: u64, future: &Future<u32>)
         cx2.log(&name2, "awaits the future");
         match (&future).await {
             Ok(value) => cx2.log(&name2, format!("got {value}")),
-            Err(FutureError::Cancelled(error)) => {
-                cx2.log(
-                    &name2,
-                    format!("got CancelledError: {}", error.message().unwrap_or("")),
-                );
-            }
-            Err(error) => cx2.log(&name2, format!("got error: {error}")),
+            Err(error) => cx2.log(&name2, format!("got {}", exc(&error))),
         }
     })
 }
@@ -132,7 +126,7 @@ pub(crate) async fn set_exception_propagates<R: Runtime>(cx: Cx<R>) {
     ];
     cx.sleep(3).await;
     future
-        .set_exception(Exception::msg("bad input"))
+        .set_exception(Exception::py(PyError::new("ValueError", "bad input")))
         .expect("the future was pending");
     for task in waiters {
         task.await.expect("a waiter finished");
@@ -141,9 +135,9 @@ pub(crate) async fn set_exception_propagates<R: Runtime>(cx: Cx<R>) {
         .exception()
         .expect("done, not cancelled")
         .expect("an exception");
-    cx.log("main", format!("exception() returns: {exception}"));
+    cx.log("main", format!("exception() returns: {}", exc(&exception)));
     if let Err(error) = future.result() {
-        cx.log("main", format!("result() raises: {error}"));
+        cx.log("main", format!("result() raises {}", exc(&error)));
     }
 }
 
@@ -167,23 +161,11 @@ pub(crate) async fn cancel_with_message<R: Runtime>(cx: Cx<R>) {
     );
     cx.log("main", format!("cancelled() is {}", future.cancelled()));
     task.await.expect("the waiter finished");
-    if let Err(FutureError::Cancelled(error)) = future.result() {
-        cx.log(
-            "main",
-            format!(
-                "result() raises CancelledError: {}",
-                error.message().unwrap_or("")
-            ),
-        );
+    if let Err(error) = future.result() {
+        cx.log("main", format!("result() raises {}", exc(&error)));
     }
-    if let Err(FutureError::Cancelled(error)) = future.exception() {
-        cx.log(
-            "main",
-            format!(
-                "exception() raises CancelledError: {}",
-                error.message().unwrap_or("")
-            ),
-        );
+    if let Err(error) = future.exception() {
+        cx.log("main", format!("exception() raises {}", exc(&error)));
     }
 }
 
@@ -193,28 +175,25 @@ pub(crate) async fn cancel_with_message<R: Runtime>(cx: Cx<R>) {
 pub(crate) async fn invalid_state_errors<R: Runtime>(cx: Cx<R>) {
     let future: Future<u32> = Future::new(cx.rt());
     if let Err(error) = future.result() {
-        cx.log(
-            "main",
-            format!("result() while pending: InvalidStateError: {error}"),
-        );
+        cx.log("main", format!("result() while pending: {}", exc(&error)));
     }
     if let Err(error) = future.exception() {
         cx.log(
             "main",
-            format!("exception() while pending: InvalidStateError: {error}"),
+            format!("exception() while pending: {}", exc(&error)),
         );
     }
     future.set_result(1).expect("the future was pending");
     if let Err(error) = future.set_result(2) {
         cx.log(
             "main",
-            format!("set_result on a done future: InvalidStateError: {error}"),
+            format!("set_result on a done future: {}", exc(&error)),
         );
     }
     if let Err(error) = future.set_exception("late") {
         cx.log(
             "main",
-            format!("set_exception on a done future: InvalidStateError: {error}"),
+            format!("set_exception on a done future: {}", exc(&error)),
         );
     }
     cx.log(

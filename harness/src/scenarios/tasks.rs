@@ -3,11 +3,11 @@
 use std::future::Future;
 use std::time::Duration;
 
-use aio_rt::Runtime;
+use aio_rt::{PyError, Runtime};
 use aio_sleep::sleep;
-use aio_tasks::{TaskError, TaskGroup, all_tasks, create_task, create_task_named, current_task};
+use aio_tasks::{TaskGroup, all_tasks, create_task, create_task_named, current_task};
 
-use crate::{Cx, Mode, Run, RuntimeKind, Scenario};
+use crate::{Cx, Mode, Run, RuntimeKind, Scenario, exc};
 
 const CONCEPT: &str = "tasks";
 const SOURCE: &str = include_str!("tasks.rs");
@@ -67,7 +67,7 @@ where
     F: Future<Output = Result<(), String>> + Send + 'static,
 {
     if let Err(error) = create_task(cx.rt(), body).await {
-        cx.log("main", format!("main failed: {error}"));
+        cx.log("main", format!("main failed: {}", exc(&error)));
     }
 }
 
@@ -143,22 +143,16 @@ pub(crate) async fn cancel_before_start<R: Runtime>(cx: Cx<R>) {
             "main",
             format!("cancel: {}", task.cancel(Some("too early"))),
         );
-        if let Err(TaskError::Cancelled(e)) = (&task).await {
-            c.log(
-                "main",
-                format!(
-                    "await: cancelled with message '{}'",
-                    e.message.unwrap_or_default()
-                ),
-            );
+        if let Err(e) = (&task).await {
+            c.log("main", format!("await: {}", exc(&e)));
         }
         c.log(
             "main",
             format!("done: {}, cancelled: {}", task.done(), task.cancelled()),
         );
         c.log("main", format!("cancel again: {}", task.cancel(None)));
-        if let Err(TaskError::Cancelled(_)) = task.exception() {
-            c.log("main", "exception(): cancelled");
+        if let Err(e) = task.exception() {
+            c.log("main", format!("exception(): {}", exc(&e)));
         }
         Ok(())
     })
@@ -186,14 +180,8 @@ pub(crate) async fn cancel_running_task<R: Runtime>(cx: Cx<R>) {
         c.sleep(1).await;
         c.log("main", format!("cancel: {}", task.cancel(Some("stop"))));
         c.log("main", format!("done right after cancel: {}", task.done()));
-        if let Err(TaskError::Cancelled(e)) = task.await {
-            c.log(
-                "main",
-                format!(
-                    "worker cancelled with message '{}'",
-                    e.message.unwrap_or_default()
-                ),
-            );
+        if let Err(e) = task.await {
+            c.log("main", format!("await worker: {}", exc(&e)));
         }
         Ok(())
     })
@@ -231,14 +219,8 @@ pub(crate) async fn cancel_cascades<R: Runtime>(cx: Cx<R>) {
             "main",
             format!("cancel outer: {}", outer.cancel(Some("cascade"))),
         );
-        if let Err(TaskError::Cancelled(e)) = outer.await {
-            c.log(
-                "main",
-                format!(
-                    "outer cancelled with message '{}'",
-                    e.message.unwrap_or_default()
-                ),
-            );
+        if let Err(e) = outer.await {
+            c.log("main", format!("await outer: {}", exc(&e)));
         }
         c.log("main", format!("inner cancelled: {}", inner.cancelled()));
         Ok(())
@@ -255,23 +237,26 @@ pub(crate) async fn task_failure_shared<R: Runtime>(cx: Cx<R>) {
         let c2 = c.clone();
         let task = create_task_named(c.rt(), "fails", async move {
             c2.sleep(1).await;
-            Err::<(), _>("boom".to_owned())
+            Err::<(), _>(PyError::new("RuntimeError", "boom"))
         });
         let c3 = c.clone();
         task.add_done_callback(move |t| {
             if let Ok(Some(e)) = t.exception() {
-                c3.log("callback", format!("{} done, exception: {e}", t.name()));
+                c3.log(
+                    "callback",
+                    format!("{} done, exception: {}", t.name(), exc(&e)),
+                );
             }
         });
-        if let Err(TaskError::InvalidState(_)) = task.result() {
-            c.log("main", "result() before done: invalid state");
+        if let Err(e) = task.result() {
+            c.log("main", format!("result() before done: {}", exc(&e)));
         }
         let mut waiters = Vec::new();
         for name in ["waiter-1", "waiter-2"] {
             let (c4, task) = (c.clone(), task.clone());
             waiters.push(create_task(c.rt(), async move {
                 if let Err(e) = task.await {
-                    c4.log(name, format!("got error: {e}"));
+                    c4.log(name, format!("got {}", exc(&e)));
                 }
                 Ok::<(), String>(())
             }));
@@ -280,7 +265,7 @@ pub(crate) async fn task_failure_shared<R: Runtime>(cx: Cx<R>) {
             waiter.await.map_err(|e| e.to_string())?;
         }
         if let Ok(Some(e)) = task.exception() {
-            c.log("main", format!("exception(): {e}"));
+            c.log("main", format!("exception(): {}", exc(&e)));
         }
         Ok(())
     })
@@ -299,12 +284,13 @@ pub(crate) async fn unretrieved_failure_reported<R: Runtime>(cx: Cx<R>) {
                 "handler",
                 format!(
                     "Task exception was never retrieved: {}: {}",
-                    failure.task, failure.error
+                    failure.task,
+                    exc(&failure.exception)
                 ),
             );
         });
         let task = create_task_named(c.rt(), "orphan", async {
-            Err::<(), _>("nobody listens".to_owned())
+            Err::<(), _>(PyError::new("RuntimeError", "nobody listens"))
         });
         c.sleep(1).await;
         c.log("main", format!("orphan done: {}", task.done()));
@@ -353,9 +339,10 @@ pub(crate) async fn taskgroup_waits_for_all<R: Runtime>(cx: Cx<R>) {
     .await;
 }
 
-fn group_error(eg: &aio_tasks::ExceptionGroup<String>) -> String {
-    let errors: Vec<String> = eg.errors.iter().map(ToString::to_string).collect();
-    format!("{eg}: {}", errors.join(", "))
+/// `ExceptionGroup: ... (1 sub-exception): ValueError: ...`, as the twins print a group.
+fn group_error(eg: &aio_tasks::ExceptionGroup<PyError>) -> String {
+    let errors: Vec<String> = eg.errors.iter().map(|e| exc(e)).collect();
+    format!("{}: {}", exc(eg), errors.join(", "))
 }
 
 /// Three children: one is cancelled by the body on its own (not an error), one fails
@@ -372,13 +359,13 @@ pub(crate) async fn taskgroup_failure_cancels<R: Runtime>(cx: Cx<R>) {
                     c3.sleep(10).await;
                     Ok(())
                 })
-                .map_err(|e| e.to_string())?;
+                .map_err(|e| PyError::from_py(&e))?;
             let c4 = c2.clone();
             tg.create_task(async move {
                 c4.sleep(1).await;
-                Err::<(), _>("child failed".to_owned())
+                Err::<(), _>(PyError::new("RuntimeError", "child failed"))
             })
-            .map_err(|e| e.to_string())?;
+            .map_err(|e| PyError::from_py(&e))?;
             let c5 = c2.clone();
             tg.create_task(async move {
                 let _finally = Finally {
@@ -390,7 +377,7 @@ pub(crate) async fn taskgroup_failure_cancels<R: Runtime>(cx: Cx<R>) {
                 c5.log("sleeper", "never");
                 Ok(())
             })
-            .map_err(|e| e.to_string())?;
+            .map_err(|e| PyError::from_py(&e))?;
             sleep(c2.rt(), Duration::ZERO).await;
             c2.log(
                 "body",
@@ -436,10 +423,10 @@ pub(crate) async fn taskgroup_body_fails<R: Runtime>(cx: Cx<R>) {
                     c3.log("sleeper", "never");
                     Ok(())
                 })
-                .map_err(|e| e.to_string())?;
+                .map_err(|e| PyError::from_py(&e))?;
                 c2.sleep(1).await;
                 c2.log("body", "fails");
-                Err::<(), _>("body failed".to_owned())
+                Err::<(), _>(PyError::new("ValueError", "body failed"))
             }
         })
         .await;
@@ -448,7 +435,10 @@ pub(crate) async fn taskgroup_body_fails<R: Runtime>(cx: Cx<R>) {
         }
         let tg = kept.ok_or("the body ran")?;
         if let Err(e) = tg.create_task(async { Ok(()) }) {
-            c.log("main", format!("create_task after the group ended: {e}"));
+            c.log(
+                "main",
+                format!("create_task after the group ended: {}", exc(&e)),
+            );
         }
         Ok(())
     })
@@ -489,11 +479,8 @@ pub(crate) async fn taskgroup_owner_cancelled<R: Runtime>(cx: Cx<R>) {
         });
         c.sleep(1).await;
         c.log("main", format!("cancel owner: {}", owner.cancel(None)));
-        if let Err(TaskError::Cancelled(_)) = owner.await {
-            c.log(
-                "main",
-                "owner cancelled: a plain cancellation, no group error",
-            );
+        if let Err(e) = owner.await {
+            c.log("main", format!("await owner: {}", exc(&e)));
         }
         Ok(())
     })
