@@ -1,8 +1,9 @@
-//! The loop's errors: [`NoRunningLoop`] and [`RunError`].
+//! The loop's errors: [`NoRunningLoop`] and [`RunError`]; and [`CallbackException`], what a
+//! callback that panicked raised.
 
 use std::fmt;
 
-use aio_rt::PyException;
+use aio_rt::{PyError, PyException};
 
 /// [`get_running_loop`](crate::get_running_loop) was called on a thread that runs no loop.
 ///
@@ -111,5 +112,87 @@ impl PyException for RunError {
             RunError::Stopped => "Event loop stopped before Future completed.".to_owned(),
             RunError::Stalled => self.to_string(),
         }
+    }
+}
+
+/// What a callback that panicked raised, as the exception handler gets it.
+///
+/// Python: `context["exception"]`, the exception a `call_soon` / `call_later` callback
+/// raised
+///
+/// A callback has no error to return, so it raises by panicking. A panic with an
+/// [`aio_rt::PyError`] payload (`std::panic::panic_any(PyError::new("ValueError",
+/// "boom"))`) keeps its class, as `raise ValueError("boom")` does; a panic with a message
+/// (`panic!("boom")`) stands for a bare `Exception("boom")`, as a task's panic does
+/// ([`aio_rt::JoinError`]). `Display` is the message.
+///
+/// # Examples
+///
+/// ```
+/// use aio_loop::CallbackException;
+/// use aio_rt::{PyError, format_exception};
+///
+/// let raised = CallbackException::from(PyError::new("ValueError", "boom"));
+/// assert_eq!(format_exception(&raised), "ValueError: boom");
+/// assert_eq!(raised.to_string(), "boom");
+/// assert_eq!(format_exception(&CallbackException::from("boom")), "Exception: boom");
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CallbackException(PyError);
+
+impl CallbackException {
+    /// The exception a panic payload stands for: a `PyError` as it is, a message as a bare
+    /// `Exception`.
+    pub(crate) fn from_panic(payload: &(dyn std::any::Any + Send)) -> CallbackException {
+        if let Some(error) = payload.downcast_ref::<PyError>() {
+            CallbackException(error.clone())
+        } else if let Some(message) = payload.downcast_ref::<&str>() {
+            CallbackException::from(*message)
+        } else if let Some(message) = payload.downcast_ref::<String>() {
+            CallbackException::from(message.clone())
+        } else {
+            CallbackException::from("<non-string panic payload>")
+        }
+    }
+}
+
+/// A message: a bare `Exception(message)`.
+impl From<&str> for CallbackException {
+    fn from(message: &str) -> CallbackException {
+        CallbackException(PyError::new("Exception", message))
+    }
+}
+
+/// A message: a bare `Exception(message)`.
+impl From<String> for CallbackException {
+    fn from(message: String) -> CallbackException {
+        CallbackException(PyError::new("Exception", message))
+    }
+}
+
+/// The exception the callback raised, class kept.
+impl From<PyError> for CallbackException {
+    fn from(error: PyError) -> CallbackException {
+        CallbackException(error)
+    }
+}
+
+impl fmt::Display for CallbackException {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl std::error::Error for CallbackException {}
+
+/// Python: the callback's exception, `ValueError('boom')`, or `Exception('boom')` for a
+/// plain panic
+impl PyException for CallbackException {
+    fn py_type(&self) -> &str {
+        self.0.py_type()
+    }
+
+    fn py_str(&self) -> String {
+        self.0.py_str()
     }
 }

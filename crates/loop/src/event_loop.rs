@@ -11,6 +11,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use aio_rt::adapter::Tasks;
 use aio_rt::{Clock, Config, JoinHandle};
 
+use crate::CallbackException;
 use crate::clock::{LoopClock, nanos_to_secs, secs_to_nanos};
 use crate::executor::Executor;
 use crate::handle::{Handle, Once, TimerHandle};
@@ -64,10 +65,11 @@ pub struct ExceptionContext {
     ///
     /// Python: `context["message"]`
     pub message: String,
-    /// The panic message (`"<non-string panic payload>"` when it was not a string).
+    /// What the callback raised: the `PyError` it panicked with, or its panic message as a
+    /// bare `Exception`.
     ///
     /// Python: `context["exception"]`
-    pub exception: String,
+    pub exception: CallbackException,
 }
 
 impl fmt::Display for ExceptionContext {

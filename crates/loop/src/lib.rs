@@ -124,7 +124,7 @@ mod runtime;
 mod shared;
 mod task;
 
-pub use crate::error::{NoRunningLoop, RunError};
+pub use crate::error::{CallbackException, NoRunningLoop, RunError};
 pub use crate::event_loop::{EventLoop, ExceptionContext};
 pub use crate::handle::{Handle, TimerHandle};
 #[cfg(unix)]

@@ -14,7 +14,7 @@ use crate::clock::LoopClock;
 use crate::running::Running;
 use crate::shared::Ready;
 use crate::task::MainWaker;
-use crate::{EventLoop, ExceptionContext, RunError};
+use crate::{CallbackException, EventLoop, ExceptionContext, RunError};
 
 impl EventLoop {
     /// Runs the loop until [`stop`](EventLoop::stop) is called.
@@ -218,7 +218,7 @@ impl EventLoop {
                         // the loop carries on with the next callback.
                         shared.report(&ExceptionContext {
                             message: "exception in callback".to_owned(),
-                            exception: panic_message(&*payload),
+                            exception: CallbackException::from_panic(&*payload),
                         });
                     }
                 }
@@ -227,16 +227,5 @@ impl EventLoop {
             }
         }
         Ok(())
-    }
-}
-
-/// The message of a panic payload, as `std` prints it.
-fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
-    if let Some(message) = payload.downcast_ref::<&str>() {
-        (*message).to_owned()
-    } else if let Some(message) = payload.downcast_ref::<String>() {
-        message.clone()
-    } else {
-        "<non-string panic payload>".to_owned()
     }
 }

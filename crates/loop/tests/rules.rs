@@ -147,6 +147,25 @@ fn a_panicking_callback_goes_to_the_exception_handler_and_the_loop_carries_on() 
 }
 
 #[test]
+fn a_callback_that_panics_with_a_py_error_keeps_its_class() {
+    let event_loop = virtual_loop();
+    let contexts = Arc::new(Mutex::new(Vec::<ExceptionContext>::new()));
+    let sink = contexts.clone();
+    event_loop.set_exception_handler(move |context| sink.lock().unwrap().push(context.clone()));
+    event_loop.call_soon(|| std::panic::panic_any(aio_rt::PyError::new("ValueError", "boom")));
+    event_loop.call_soon(|| panic!("plain"));
+    event_loop.call_soon(stopper(&event_loop));
+    event_loop.run_forever().unwrap();
+    let printed: Vec<String> = contexts
+        .lock()
+        .unwrap()
+        .iter()
+        .map(|context| aio_rt::format_exception(&context.exception))
+        .collect();
+    assert_eq!(printed, ["ValueError: boom", "Exception: plain"]);
+}
+
+#[test]
 fn get_running_loop_outside_a_loop_is_an_error() {
     let error = get_running_loop().unwrap_err();
     assert_eq!(error, NoRunningLoop);

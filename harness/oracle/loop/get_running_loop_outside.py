@@ -2,7 +2,7 @@
 
 import asyncio
 
-from rosetta import log
+from rosetta import exc, log
 
 
 def outside():
@@ -10,7 +10,7 @@ def outside():
         asyncio.get_running_loop()
         return "got a loop"
     except RuntimeError as error:
-        return f"RuntimeError: {error}"
+        return exc(error)
 
 
 before = outside()

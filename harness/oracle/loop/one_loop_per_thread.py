@@ -3,13 +3,7 @@
 import asyncio
 import threading
 
-from rosetta import log
-
-
-def message(error):
-    """asyncio's message in the Rust convention: lowercase, no full stop."""
-    text = str(error).rstrip(".")
-    return f"{type(error).__name__}: {text[:1].lower()}{text[1:]}"
+from rosetta import exc, log
 
 
 async def say():
@@ -21,11 +15,11 @@ async def main():
     try:
         other.run_until_complete(other.create_future())
     except RuntimeError as error:
-        log("main", f"running a second loop on this thread: {message(error)}")
+        log("main", f"running a second loop on this thread: {exc(error)}")
     try:
         loop.run_forever()
     except RuntimeError as error:
-        log("main", f"running this loop again: {message(error)}")
+        log("main", f"running this loop again: {exc(error)}")
     thread = threading.Thread(target=other.run_until_complete, args=(say(),))
     thread.start()
     thread.join()

@@ -2,13 +2,13 @@
 
 import asyncio
 
-from rosetta import log
+from rosetta import exc, log
 
 loop = asyncio.new_event_loop()
 
 
 def handler(loop, context):
-    log("handler", f"exception handler got: {context['exception']}")
+    log("handler", f"exception handler got: {exc(context['exception'])}")
 
 
 def boom():

@@ -11,9 +11,9 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, OnceLock, mpsc};
 
 use aio_loop::{EventLoop, Handle, TimerHandle, get_running_loop};
-use aio_rt::{Clock, Config, Runtime};
+use aio_rt::{Clock, Config, PyError, Runtime};
 
-use crate::{Cx, Scenario, Trace};
+use crate::{Cx, Scenario, Trace, exc};
 
 const CONCEPT: &str = "loop";
 const SOURCE: &str = include_str!("event_loop.rs");
@@ -172,8 +172,9 @@ pub(crate) async fn cancelled_handle_never_runs<R: Runtime>(cx: Cx<R>) {
     .await;
 }
 
-/// A callback panics (in Python: raises). The loop catches it, calls its exception handler
-/// with the error, and runs the next callback as if nothing happened.
+/// A callback raises `ValueError("boom")`: it panics with that `PyError` (a callback has no
+/// error to return). The loop catches it, calls its exception handler with the exception,
+/// class kept, and runs the next callback as if nothing happened.
 pub(crate) async fn panicking_callback<R: Runtime>(cx: Cx<R>) {
     on_own_thread(&cx, |log| {
         let event_loop = new_event_loop();
@@ -181,13 +182,13 @@ pub(crate) async fn panicking_callback<R: Runtime>(cx: Cx<R>) {
         event_loop.set_exception_handler(move |context| {
             l.log(
                 "handler",
-                format!("exception handler got: {}", context.exception),
+                format!("exception handler got: {}", exc(&context.exception)),
             );
         });
         let l = log.clone();
         event_loop.call_soon(move || {
             l.log("loop", "callback raises");
-            panic!("boom");
+            std::panic::panic_any(PyError::new("ValueError", "boom"));
         });
         let (l, lp) = (log.clone(), event_loop.clone());
         event_loop.call_soon(move || {
@@ -229,13 +230,13 @@ pub(crate) async fn stop_finishes_the_iteration<R: Runtime>(cx: Cx<R>) {
     .await;
 }
 
-/// Outside a running loop, `get_running_loop()` is an error (asyncio: RuntimeError "no
-/// running event loop"). Inside a task or a callback of a running loop, it is that loop.
+/// Outside a running loop, `get_running_loop()` is an error (asyncio's RuntimeError).
+/// Inside a task or a callback of a running loop, it is that loop.
 pub(crate) async fn get_running_loop_outside<R: Runtime>(cx: Cx<R>) {
     on_own_thread(&cx, |log| {
         let before = match get_running_loop() {
             Ok(_) => "got a loop".to_owned(),
-            Err(error) => format!("RuntimeError: {error}"),
+            Err(error) => exc(&error),
         };
         let event_loop = new_event_loop();
         let lp = event_loop.clone();
@@ -318,14 +319,11 @@ pub(crate) async fn one_loop_per_thread<R: Runtime>(cx: Cx<R>) {
                 if let Err(error) = other.run_until_complete(async {}) {
                     log.log(
                         "main",
-                        format!("running a second loop on this thread: RuntimeError: {error}"),
+                        format!("running a second loop on this thread: {}", exc(&error)),
                     );
                 }
                 if let Err(error) = lp.run_forever() {
-                    log.log(
-                        "main",
-                        format!("running this loop again: RuntimeError: {error}"),
-                    );
+                    log.log("main", format!("running this loop again: {}", exc(&error)));
                 }
                 let l = log.clone();
                 std::thread::spawn(move || {
