@@ -2,7 +2,7 @@
 
 import asyncio
 
-from rosetta import log
+from rosetta import exc, log
 
 
 async def fails():
@@ -24,7 +24,7 @@ async def main():
     try:
         await asyncio.gather(fails(), sibling)
     except ValueError as e:
-        log("main", f"gather raised: {e}")
+        log("main", f"gather raised: {exc(e)}")
     log("main", f"sibling cancelled: {sibling.cancelled()}")
     log("main", f"sibling awaited afterwards: {await sibling}")
 

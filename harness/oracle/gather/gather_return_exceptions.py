@@ -2,7 +2,7 @@
 
 import asyncio
 
-from rosetta import log
+from rosetta import exc, log
 
 
 async def work(name, delay, value):
@@ -25,10 +25,8 @@ async def cancel_later(task, delay):
 
 
 def describe(outcome):
-    if isinstance(outcome, asyncio.CancelledError):
-        return "cancelled"
-    if isinstance(outcome, Exception):
-        return f"error {outcome}"
+    if isinstance(outcome, BaseException):
+        return f"raised {exc(outcome)}"
     return f"value {outcome}"
 
 

@@ -2,7 +2,7 @@
 
 import asyncio
 
-from rosetta import log
+from rosetta import exc, log
 
 
 async def fails():
@@ -20,13 +20,13 @@ async def main():
     try:
         await asyncio.shield(failing)
     except RuntimeError as e:
-        log("main", f"shield gave the inner error: {e}")
+        log("main", f"shield gave the inner error: {exc(e)}")
     sleeping = asyncio.create_task(asyncio.sleep(10))
     canceller = asyncio.create_task(cancel_later(sleeping))
     try:
         await asyncio.shield(sleeping)
-    except asyncio.CancelledError:
-        log("main", "inner cancelled: the shield is cancelled too")
+    except asyncio.CancelledError as e:
+        log("main", f"inner cancelled: the shield raised {exc(e)}")
     await canceller
     done = asyncio.create_task(asyncio.sleep(1, result="ready"))
     await done

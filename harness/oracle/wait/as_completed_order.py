@@ -3,7 +3,7 @@ TimeoutError and the rest keep running."""
 
 import asyncio
 
-from rosetta import log
+from rosetta import exc, log
 
 
 async def work(delay, value):
@@ -25,9 +25,9 @@ async def main():
         try:
             log("main", f"next: {await next_done}")
         except ValueError as e:
-            log("main", f"next failed: {e}")
-        except TimeoutError:
-            log("main", f"timed out; d still running: {not d.done()}")
+            log("main", f"next failed: {exc(e)}")
+        except TimeoutError as e:
+            log("main", f"{exc(e)}; d still running: {not d.done()}")
             break
     log("main", f"d finished later: {await d}")
 

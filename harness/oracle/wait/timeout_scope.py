@@ -3,7 +3,7 @@ the one that expired reports), and a cancellation from outside passing through."
 
 import asyncio
 
-from rosetta import log
+from rosetta import exc, log
 
 
 async def main():
@@ -14,8 +14,8 @@ async def main():
             cm.reschedule(loop.time() + 3)
             log("main", f"rescheduled: deadline in {round(cm.when() - loop.time())}")
             await asyncio.sleep(5)
-    except TimeoutError:
-        log("main", f"TimeoutError; expired: {cm.expired()}")
+    except TimeoutError as e:
+        log("main", f"{exc(e)} from {exc(e.__cause__)}; expired: {cm.expired()}")
 
     async with asyncio.timeout(10) as outer:
         try:
@@ -42,8 +42,8 @@ async def main():
     task.cancel()
     try:
         await task
-    except asyncio.CancelledError:
-        log("main", "a foreign cancellation passes through: CancelledError, not TimeoutError")
+    except asyncio.CancelledError as e:
+        log("main", f"a foreign cancellation passes through: {exc(e)}")
 
 
 asyncio.run(main())

@@ -3,7 +3,7 @@ TimeoutError; a zero timeout gives a finished result or cancels before the start
 
 import asyncio
 
-from rosetta import log
+from rosetta import exc, log
 
 
 async def slow(name, delay):
@@ -20,12 +20,12 @@ async def main():
     task = asyncio.create_task(slow("task", 5))
     try:
         await asyncio.wait_for(task, 2)
-    except TimeoutError:
-        log("main", f"timed out; task cancelled: {task.cancelled()}")
+    except TimeoutError as e:
+        log("main", f"{exc(e)} from {exc(e.__cause__)}; task cancelled: {task.cancelled()}")
     try:
         await asyncio.wait_for(slow("coro", 5), 1)
-    except TimeoutError:
-        log("main", "timed out around a coroutine")
+    except TimeoutError as e:
+        log("main", f"{exc(e)} from {exc(e.__cause__)} around a coroutine")
     log("main", f"in time: {await asyncio.wait_for(slow('quick', 1), 2)}")
     log("main", f"no timeout: {await asyncio.wait_for(slow('plain', 1), None)}")
     finished = asyncio.create_task(slow("finished", 1))
@@ -34,8 +34,8 @@ async def main():
     unstarted = asyncio.create_task(slow("unstarted", 1))
     try:
         await asyncio.wait_for(unstarted, 0)
-    except TimeoutError:
-        log("main", f"zero timeout, not started: cancelled {unstarted.cancelled()}")
+    except TimeoutError as e:
+        log("main", f"zero timeout, not started: {exc(e)}, cancelled {unstarted.cancelled()}")
 
 
 asyncio.run(main())

@@ -3,7 +3,7 @@ ALL_COMPLETED with a timeout (nothing cancelled), and wait on nothing."""
 
 import asyncio
 
-from rosetta import log
+from rosetta import exc, log
 
 
 async def work(delay, value):
@@ -44,7 +44,7 @@ async def main():
     try:
         await asyncio.wait([])
     except ValueError as e:
-        log("main", f"wait on nothing: {str(e).rstrip('.').lower()}")
+        log("main", f"wait on nothing: {exc(e)}")
     b.exception()
     await canceller
 

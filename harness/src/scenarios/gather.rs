@@ -1,11 +1,11 @@
 //! Scenarios for `gather`: running tasks concurrently, results in argument order.
 
 use aio_gather::{gather, gather_futures, gather_tuple};
-use aio_rt::Runtime;
+use aio_rt::{PyError, Runtime};
 use aio_tasks::{Task, TaskError, create_task, create_task_named};
 
 use super::tasks::as_main;
-use crate::{Cx, Scenario};
+use crate::{Cx, Scenario, exc};
 
 const CONCEPT: &str = "gather";
 const SOURCE: &str = include_str!("gather.rs");
@@ -39,7 +39,7 @@ fn work<R: Runtime, T: Send + 'static>(
     name: &'static str,
     delay: u64,
     value: T,
-) -> impl Future<Output = Result<T, String>> + Send + 'static {
+) -> impl Future<Output = Result<T, PyError>> + Send + 'static {
     let cx = cx.clone();
     async move {
         cx.log(name, format!("start, takes {delay}"));
@@ -94,16 +94,16 @@ pub(crate) async fn gather_first_failure<R: Runtime>(cx: Cx<R>) {
             c1.log("slow", "takes 3");
             c1.sleep(3).await;
             c1.log("slow", "finished anyway");
-            Ok::<_, String>("slow result")
+            Ok::<_, PyError>("slow result")
         });
         let bad = create_task(c.rt(), async move {
             c2.log("bad", "fails in 1");
             c2.sleep(1).await;
             c2.log("bad", "raising");
-            Err("boom".to_owned())
+            Err(PyError::new("ValueError", "boom"))
         });
         if let Err(e) = gather(c.rt(), [bad, sibling.clone()]).await {
-            c.log("main", format!("gather raised: {e}"));
+            c.log("main", format!("gather raised: {}", exc(&e)));
         }
         c.log(
             "main",
@@ -127,7 +127,7 @@ pub(crate) async fn gather_return_exceptions<R: Runtime>(cx: Cx<R>) {
         let bad = create_task(c.rt(), async move {
             c2.log("bad", "fails in 2");
             c2.sleep(2).await;
-            Err("boom".to_owned())
+            Err(PyError::new("ValueError", "boom"))
         });
         let victim = create_task(c.rt(), work(&c, "victim", 5, "never"));
         let (c3, target) = (c.clone(), victim.clone());
@@ -140,8 +140,7 @@ pub(crate) async fn gather_return_exceptions<R: Runtime>(cx: Cx<R>) {
         for outcome in gather(c.rt(), [ok, bad, victim]).return_exceptions().await {
             let text = match outcome {
                 Ok(value) => format!("value {value}"),
-                Err(TaskError::Cancelled(_)) => "cancelled".to_owned(),
-                Err(e) => format!("error {e}"),
+                Err(e) => format!("raised {}", exc(&e)),
             };
             c.log("main", text);
         }

@@ -2,12 +2,12 @@
 
 use futures_lite::future;
 
-use aio_rt::Runtime;
+use aio_rt::{PyError, Runtime};
 use aio_shield::shield;
 use aio_tasks::{TaskError, create_task, create_task_named};
 
 use super::tasks::{Finally, as_main};
-use crate::{Cx, Scenario};
+use crate::{Cx, Scenario, exc};
 
 const CONCEPT: &str = "shield";
 const SOURCE: &str = include_str!("shield.rs");
@@ -106,10 +106,10 @@ pub(crate) async fn shield_inner_outcomes<R: Runtime>(cx: Cx<R>) {
         let c2 = c.clone();
         let failing = create_task(c.rt(), async move {
             c2.sleep(1).await;
-            Err::<(), _>("inner failed".to_owned())
+            Err::<(), _>(PyError::new("RuntimeError", "inner failed"))
         });
-        if let Err(TaskError::Failed(e)) = shield(&failing).await {
-            c.log("main", format!("shield gave the inner error: {e}"));
+        if let Err(e) = shield(&failing).await {
+            c.log("main", format!("shield gave the inner error: {}", exc(&e)));
         }
         let c3 = c.clone();
         let sleeping = create_task(c.rt(), async move {
@@ -122,8 +122,11 @@ pub(crate) async fn shield_inner_outcomes<R: Runtime>(cx: Cx<R>) {
             target.cancel(None);
             Ok::<(), String>(())
         });
-        if let Err(TaskError::Cancelled(_)) = shield(&sleeping).await {
-            c.log("main", "inner cancelled: the shield is cancelled too");
+        if let Err(e) = shield(&sleeping).await {
+            c.log(
+                "main",
+                format!("inner cancelled: the shield raised {}", exc(&e)),
+            );
         }
         canceller.await.map_err(|e| e.to_string())?;
         let c5 = c.clone();

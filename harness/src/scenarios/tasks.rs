@@ -341,7 +341,7 @@ pub(crate) async fn taskgroup_waits_for_all<R: Runtime>(cx: Cx<R>) {
 
 /// `ExceptionGroup: ... (1 sub-exception): ValueError: ...`, as the twins print a group.
 fn group_error(eg: &aio_tasks::ExceptionGroup<PyError>) -> String {
-    let errors: Vec<String> = eg.errors.iter().map(|e| exc(e)).collect();
+    let errors: Vec<String> = eg.errors.iter().map(exc).collect();
     format!("{}: {}", exc(eg), errors.join(", "))
 }
 

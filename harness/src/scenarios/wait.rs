@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use aio_rt::{Instant, Runtime};
+use aio_rt::{Instant, PyError, Runtime};
 use aio_tasks::{Task, create_task, create_task_named};
 use aio_wait::{
     ReturnWhen, TimeoutError, WaitForError, as_completed, timeout, wait, wait_for, wait_for_task,
@@ -11,7 +11,7 @@ use futures_lite::StreamExt;
 
 use super::gather::OnCancel;
 use super::tasks::as_main;
-use crate::{Cx, Scenario};
+use crate::{Cx, Scenario, exc, exc_cause};
 
 const CONCEPT: &str = "wait";
 const SOURCE: &str = include_str!("wait.rs");
@@ -39,7 +39,7 @@ pub(crate) const SCENARIOS: &[Scenario] = &[
     ),
 ];
 
-type StrTask = Task<&'static str, String>;
+type StrTask = Task<&'static str, PyError>;
 
 /// A task named `name` that sleeps `delay` ticks and returns `value`.
 fn work<R: Runtime>(cx: &Cx<R>, name: &str, delay: u64, value: &'static str) -> StrTask {
@@ -55,7 +55,7 @@ fn fails<R: Runtime>(cx: &Cx<R>, name: &str, delay: u64) -> StrTask {
     let c = cx.clone();
     create_task_named(cx.rt(), name, async move {
         c.sleep(delay).await;
-        Err("boom".to_owned())
+        Err(PyError::new("ValueError", "boom"))
     })
 }
 
@@ -138,7 +138,7 @@ pub(crate) async fn wait_return_when<R: Runtime>(cx: Cx<R>) {
             ),
         );
         if let Err(e) = wait(&rt, Vec::<StrTask>::new(), ReturnWhen::AllCompleted, None).await {
-            c.log("main", format!("wait on nothing: {e}"));
+            c.log("main", format!("wait on nothing: {}", exc(&e)));
         }
         let _ = b.exception();
         canceller.await.map_err(|e| e.to_string())
@@ -177,14 +177,23 @@ pub(crate) async fn wait_for_timeout<R: Runtime>(cx: Cx<R>) {
     as_main(&cx, async move {
         let rt = c.rt().clone();
         let task = create_task(&rt, slow(&c, "task", 5));
-        if let Err(WaitForError::Timeout(_)) = wait_for_task(&rt, &task, Some(c.ticks(2))).await {
+        if let Err(e @ WaitForError::Timeout(_)) = wait_for_task(&rt, &task, Some(c.ticks(2))).await
+        {
+            let cancelled = py_bool(task.cancelled());
             c.log(
                 "main",
-                format!("timed out; task cancelled: {}", py_bool(task.cancelled())),
+                format!(
+                    "{} from {}; task cancelled: {cancelled}",
+                    exc(&e),
+                    exc_cause(&e)
+                ),
             );
         }
-        if let Err(TimeoutError) = wait_for(&rt, slow(&c, "coro", 5), Some(c.ticks(1))).await {
-            c.log("main", "timed out around a coroutine");
+        if let Err(e) = wait_for(&rt, slow(&c, "coro", 5), Some(c.ticks(1))).await {
+            c.log(
+                "main",
+                format!("{} from {} around a coroutine", exc(&e), exc_cause(&e)),
+            );
         }
         if let Ok(Ok(value)) = wait_for(&rt, slow(&c, "quick", 1), Some(c.ticks(2))).await {
             c.log("main", format!("in time: {value}"));
@@ -198,13 +207,16 @@ pub(crate) async fn wait_for_timeout<R: Runtime>(cx: Cx<R>) {
             c.log("main", format!("zero timeout, already done: {value}"));
         }
         let unstarted = create_task(&rt, slow(&c, "unstarted", 1));
-        if let Err(WaitForError::Timeout(_)) =
+        if let Err(e @ WaitForError::Timeout(_)) =
             wait_for_task(&rt, &unstarted, Some(Duration::ZERO)).await
         {
             let cancelled = py_bool(unstarted.cancelled());
             c.log(
                 "main",
-                format!("zero timeout, not started: cancelled {cancelled}"),
+                format!(
+                    "zero timeout, not started: {}, cancelled {cancelled}",
+                    exc(&e)
+                ),
             );
         }
         Ok(())
@@ -225,12 +237,12 @@ pub(crate) async fn as_completed_order<R: Runtime>(cx: Cx<R>) {
         while let Some(outcome) = outcomes.next().await {
             match outcome {
                 Ok(value) => c.log("main", format!("next: {value}")),
-                Err(WaitForError::Task(e)) => c.log("main", format!("next failed: {e}")),
-                Err(WaitForError::Timeout(_)) => {
-                    c.log(
-                        "main",
-                        format!("timed out; d still running: {}", py_bool(!d.done())),
-                    );
+                Err(e @ WaitForError::Task(_)) => {
+                    c.log("main", format!("next failed: {}", exc(&e)));
+                }
+                Err(e @ WaitForError::Timeout(_)) => {
+                    let running = py_bool(!d.done());
+                    c.log("main", format!("{}; d still running: {running}", exc(&e)));
                     break;
                 }
             }
@@ -306,10 +318,11 @@ pub(crate) async fn timeout_scope<R: Runtime>(cx: Cx<R>) {
             c1.log("main", format!("rescheduled: deadline in {left}"));
             c1.sleep(5).await;
         };
-        if let Err(TimeoutError) = cm.clone().run(body).await {
+        if let Err(e) = cm.clone().run(body).await {
+            let expired = py_bool(cm.expired());
             c.log(
                 "main",
-                format!("TimeoutError; expired: {}", py_bool(cm.expired())),
+                format!("{} from {}; expired: {expired}", exc(&e), exc_cause(&e)),
             );
         }
 
@@ -343,12 +356,10 @@ pub(crate) async fn timeout_scope<R: Runtime>(cx: Cx<R>) {
         c.sleep(1).await;
         task.cancel(None);
         if let Err(e) = task.await {
-            if e.is_cancelled() {
-                c.log(
-                    "main",
-                    "a foreign cancellation passes through: CancelledError, not TimeoutError",
-                );
-            }
+            c.log(
+                "main",
+                format!("a foreign cancellation passes through: {}", exc(&e)),
+            );
         }
         Ok(())
     })
