@@ -72,6 +72,10 @@ pub enum TaskError<E> {
     ///
     /// Python: `asyncio.InvalidStateError`
     InvalidState(InvalidStateError),
+    /// The task awaited itself (it goes on; the awaited task, itself, is unaffected).
+    ///
+    /// Python: `RuntimeError("Task cannot await on itself")`
+    SelfAwait(SelfAwaitError),
 }
 
 impl<E> TaskError<E> {
@@ -98,6 +102,7 @@ impl<E: fmt::Debug> fmt::Debug for TaskError<E> {
             TaskError::Failed(e) => f.debug_tuple("Failed").field(e).finish(),
             TaskError::Panicked(m) => f.debug_tuple("Panicked").field(m).finish(),
             TaskError::InvalidState(e) => f.debug_tuple("InvalidState").field(e).finish(),
+            TaskError::SelfAwait(e) => f.debug_tuple("SelfAwait").field(e).finish(),
         }
     }
 }
@@ -109,6 +114,7 @@ impl<E: fmt::Display> fmt::Display for TaskError<E> {
             TaskError::Failed(e) => e.fmt(f),
             TaskError::Panicked(m) => write!(f, "task panicked: {m}"),
             TaskError::InvalidState(e) => e.fmt(f),
+            TaskError::SelfAwait(e) => e.fmt(f),
         }
     }
 }
@@ -193,3 +199,20 @@ impl fmt::Display for UnretrievedFailure {
         )
     }
 }
+
+/// A task awaited itself: it would wait for its own end forever.
+///
+/// Python: `RuntimeError("Task cannot await on itself")`
+///
+/// What awaiting the task gives the task itself, at once ([`TaskError::SelfAwait`]);
+/// the task goes on, as the coroutine that catches the `RuntimeError` does.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct SelfAwaitError;
+
+impl fmt::Display for SelfAwaitError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("task cannot await on itself")
+    }
+}
+
+impl std::error::Error for SelfAwaitError {}
