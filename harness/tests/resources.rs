@@ -132,6 +132,11 @@ fn tokio_mt_workers_exit_with_the_runtime() {
         rt.spawn_detached(std::future::pending());
         aio_sleep::sleep(&rt, Duration::ZERO).await;
     });
+    // A worker names itself once started: wait for both (on another thread, soon).
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while tokio_workers() < before + 2 && std::time::Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(1));
+    }
     assert_eq!(tokio_workers(), before + 2, "two workers while it lives");
     drop(rt);
     assert_eq!(tokio_workers(), before, "none once it is dropped");
@@ -194,14 +199,12 @@ fn second_block_on_on_one_runtime(kind: RuntimeKind) {
 }
 
 type Slot = Arc<Mutex<Option<Task<(), String>>>>;
+/// The outcomes of the awaits made by [`awaiting`] tasks.
+type Seen = Arc<Mutex<Vec<Result<(), TaskError<String>>>>>;
 
 /// A task whose body awaits the task in `slot` (filled once every task exists) and
 /// reports the outcome of that await.
-fn awaiting<R: Runtime>(
-    rt: &R,
-    slot: &Slot,
-    seen: &Arc<Mutex<Vec<Result<(), TaskError<String>>>>>,
-) -> Task<(), String> {
+fn awaiting<R: Runtime>(rt: &R, slot: &Slot, seen: &Seen) -> Task<(), String> {
     let (sleeper, slot, seen) = (rt.clone(), Arc::clone(slot), Arc::clone(seen));
     create_task(rt, async move {
         aio_sleep::sleep(&sleeper, Duration::ZERO).await;
