@@ -125,6 +125,13 @@ impl<T: Send + 'static, E: Send + 'static> Task<T, E> {
     /// first (with the same message) and this one stops when that cancellation reaches
     /// it, as in asyncio. Awaiting the task then gives [`TaskError::Cancelled`] with the
     /// message.
+    ///
+    /// # Differences from Python
+    ///
+    /// Tasks awaiting each other in a cycle (A awaits B, B awaits A) wait until one is
+    /// cancelled; then every task of the cycle ends cancelled. CPython 3.11's `cancel`
+    /// passes the request round the cycle until it raises `RecursionError`, and the tasks
+    /// stay pending.
     pub fn cancel(&self, message: Option<&str>) -> bool {
         self.inner.cancel(message.map(str::to_owned))
     }
