@@ -120,6 +120,7 @@ impl EventLoop {
                 executor: Executor::new(),
                 running: AtomicBool::new(false),
                 main_runs: AtomicU64::new(0),
+                live: Mutex::default(),
             }),
         }
     }

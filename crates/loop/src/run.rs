@@ -131,9 +131,10 @@ impl EventLoop {
     ///    are most of it).
     /// 2. Work out how long the selector may wait: not at all if a callback is ready (or a
     ///    stop is pending), else until the earliest timer, else until something happens.
-    ///    On the virtual clock there is no waiting for time: the clock jumps to the next
-    ///    deadline instead; it waits only for executor jobs, and fails when nothing can
-    ///    ever happen.
+    ///    On the virtual clock there is no waiting for time: the selector is looked at
+    ///    first (without waiting: ready I/O is ready work), and only if that made nothing
+    ///    ready does the clock jump to the next deadline; it waits only for executor jobs,
+    ///    and fails when nothing can ever happen.
     /// 3. Wait in the selector; every socket that became ready wakes the tasks waiting on
     ///    it, which queues their next step (another thread's wake-up ends the wait too).
     /// 4. Move every timer that is due to the end of the ready queue, in deadline order.
@@ -163,31 +164,43 @@ impl EventLoop {
             state.cancelled_timers = state.cancelled_timers.saturating_sub(1);
         }
         // Step 2. `None` waits until an event or a wake-up.
+        let mut looked = false;
         let timeout = if !state.ready.is_empty() || state.stopping {
             Some(Duration::ZERO)
         } else {
-            let next = state.timers.peek().map(|timer| timer.0.when);
             match &shared.clock {
-                LoopClock::Virtual { .. } => match next {
-                    // Time stands still while an executor job runs: wait for it to end.
-                    _ if state.jobs > 0 => None,
-                    Some(when) => {
-                        shared.clock.advance_to(when);
-                        Some(Duration::ZERO)
+                LoopClock::Virtual { .. } => {
+                    // Ready I/O is ready work: look at the sockets (without waiting) before
+                    // moving the clock or declaring the run stalled. A socket that is ready
+                    // wakes its task, which lands in the ready queue.
+                    if shared.reactor.len() > 0 {
+                        drop(state);
+                        shared.reactor.select(Some(Duration::ZERO));
+                        state = shared.lock();
+                        looked = true;
                     }
-                    None => return Err(RunError::Stalled),
-                },
-                LoopClock::Real { .. } => next.map(|when| {
-                    let wait = when.saturating_sub(shared.clock.now());
+                    match state.timers.peek().map(|timer| timer.0.when) {
+                        _ if !state.ready.is_empty() || state.stopping => Some(Duration::ZERO),
+                        // Time stands still while an executor job runs: wait for it to end.
+                        _ if state.jobs > 0 => None,
+                        Some(when) => {
+                            shared.clock.advance_to(when);
+                            Some(Duration::ZERO)
+                        }
+                        None => return Err(RunError::Stalled),
+                    }
+                }
+                LoopClock::Real { .. } => state.timers.peek().map(|timer| {
+                    let wait = timer.0.when.saturating_sub(shared.clock.now());
                     Duration::from_nanos(u64::try_from(wait).unwrap_or(0))
                 }),
             }
         };
         // Step 3. A zero-time look at the selector is skipped when no socket is registered
-        // (asyncio always looks: its self-pipe is a socket); a real wait never is, so that
-        // another thread can end it.
+        // (asyncio always looks: its self-pipe is a socket), or when step 2 has just
+        // looked; a real wait never is, so that another thread can end it.
         let waits = timeout != Some(Duration::ZERO);
-        if waits || shared.reactor.len() > 0 {
+        if waits || (shared.reactor.len() > 0 && !looked) {
             // While waiting, a thread-safe schedule must wake the selector.
             state.parked = waits;
             drop(state);

@@ -1,9 +1,10 @@
 //! `aio_rt::Runtime` for [`EventLoop`]: the loop as the fifth runtime of the matrix.
 
 use std::future::Future;
+use std::sync::Arc;
 use std::time::Duration;
 
-use aio_rt::{Clock, Instant, JoinHandle, Runtime, Sleep};
+use aio_rt::{Clock, Instant, JoinHandle, Runtime, Sleep, WeakRuntime};
 
 use crate::EventLoop;
 use crate::shared::Ready;
@@ -17,6 +18,7 @@ use crate::task::{SleepUntil, TaskCell, YieldNow};
 /// | `sleep_until` | a timer ([`SleepUntil`]) on the loop's heap |
 /// | `now` | [`time`](EventLoop::time) |
 /// | `yield_now` | the task's next step goes to the back of the ready queue |
+/// | `downgrade` | a `Weak` of the loop's shared state |
 /// | `block_on` | [`run_until_complete`](EventLoop::run_until_complete) |
 impl Runtime for EventLoop {
     type Sleep = Sleep<SleepUntil>;
@@ -69,6 +71,11 @@ impl Runtime for EventLoop {
 
     fn yield_now(&self) -> impl Future<Output = ()> + Send + 'static {
         YieldNow::default()
+    }
+
+    fn downgrade(&self) -> WeakRuntime<Self> {
+        let shared = Arc::downgrade(&self.shared);
+        WeakRuntime::new(move || shared.upgrade().map(|shared| EventLoop { shared }))
     }
 
     /// # Panics

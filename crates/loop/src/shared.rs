@@ -6,7 +6,7 @@
 use std::cmp::{Ordering, Reverse};
 use std::collections::{BinaryHeap, VecDeque};
 use std::sync::atomic::{AtomicBool, AtomicU64};
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError, Weak};
 
 use aio_rt::adapter::Tasks;
 
@@ -41,6 +41,46 @@ pub(crate) struct Shared {
     /// Numbers the `run_until_complete` calls, so that a stale wake-up of an earlier run's
     /// future is ignored.
     pub(crate) main_runs: AtomicU64,
+    /// Every task spawned, for the loop to drop those still alive when it is dropped.
+    pub(crate) live: Mutex<Live>,
+}
+
+/// The tasks of a loop, weakly: a task waiting forever is kept alive by its own waker
+/// (held by what it waits on, often its own state), so nothing else would ever drop it.
+/// Entries of tasks that are gone are swept when the list has doubled since the last
+/// sweep, O(1) amortized per task.
+#[derive(Default)]
+pub(crate) struct Live {
+    tasks: Vec<Weak<TaskCell>>,
+    sweep_at: usize,
+}
+
+impl Live {
+    pub(crate) fn add(&mut self, task: Weak<TaskCell>) {
+        if self.tasks.len() >= self.sweep_at {
+            self.tasks.retain(|task| task.strong_count() > 0);
+            self.sweep_at = (2 * self.tasks.len()).max(64);
+        }
+        self.tasks.push(task);
+    }
+}
+
+impl Drop for Shared {
+    /// asyncio's `loop.close()` leaves pending tasks to the garbage collector, which
+    /// frees them with the loop; here the loop drops each task's future itself (its
+    /// destructors run: the task's `finally`).
+    fn drop(&mut self) {
+        let live = std::mem::take(
+            &mut self
+                .live
+                .get_mut()
+                .unwrap_or_else(PoisonError::into_inner)
+                .tasks,
+        );
+        for task in live.iter().filter_map(Weak::upgrade) {
+            task.drop_future();
+        }
+    }
 }
 
 /// What the mutex guards.

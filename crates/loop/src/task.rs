@@ -27,11 +27,28 @@ impl TaskCell {
     /// A task whose first step is about to be queued (asyncio's `Task.__init__` calls
     /// `loop.call_soon(self.__step)`).
     pub(crate) fn new(future: BoxFuture, shared: &Arc<Shared>) -> Arc<TaskCell> {
-        Arc::new(TaskCell {
+        let task = Arc::new(TaskCell {
             future: Mutex::new(Some(future)),
             scheduled: AtomicBool::new(true),
             shared: Arc::downgrade(shared),
-        })
+        });
+        shared
+            .live
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .add(Arc::downgrade(&task));
+        task
+    }
+
+    /// Drops the future, finished or not: the loop is being dropped.
+    pub(crate) fn drop_future(&self) {
+        let future = self
+            .future
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take();
+        // Outside the lock: a destructor may wake this very task.
+        drop(future);
     }
 
     /// One step: poll the future once. The future is an `aio_rt::adapter::Task`, which
@@ -107,7 +124,9 @@ impl Wake for MainWaker {
 ///
 /// Dropping it cancels its timer.
 pub struct SleepUntil {
-    event_loop: EventLoop,
+    /// Weak, as `TaskCell::shared`: a task sleeping when the loop is dropped does not keep
+    /// it alive (its timer, in the loop's heap, holds the task's waker).
+    shared: Weak<Shared>,
     deadline: i64,
     timer: Option<Arc<SleepTimer>>,
 }
@@ -115,7 +134,7 @@ pub struct SleepUntil {
 impl SleepUntil {
     pub(crate) fn new(event_loop: EventLoop, deadline: i64) -> SleepUntil {
         SleepUntil {
-            event_loop,
+            shared: Arc::downgrade(&event_loop.shared),
             deadline,
             timer: None,
         }
@@ -127,14 +146,18 @@ impl Future for SleepUntil {
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
         let this = &mut *self;
+        let Some(shared) = this.shared.upgrade() else {
+            // The loop is gone: no clock, and no timer will ever fire.
+            return Poll::Pending;
+        };
         let fired = this
             .timer
             .as_ref()
             .is_some_and(|timer| timer.fired.load(Ordering::Acquire));
-        if fired || this.event_loop.shared.clock.now() >= this.deadline {
+        if fired || shared.clock.now() >= this.deadline {
             if let Some(timer) = this.timer.take() {
                 if timer.cancel() {
-                    this.event_loop.shared.timer_cancelled();
+                    shared.timer_cancelled();
                 }
             }
             return Poll::Ready(());
@@ -147,9 +170,7 @@ impl Future for SleepUntil {
                     fired: AtomicBool::new(false),
                     waker: Mutex::new(Some(cx.waker().clone())),
                 });
-                this.event_loop
-                    .shared
-                    .add_timer(this.deadline, timer.clone());
+                shared.add_timer(this.deadline, timer.clone());
                 this.timer = Some(timer);
             }
         }
@@ -160,8 +181,8 @@ impl Future for SleepUntil {
 impl Drop for SleepUntil {
     fn drop(&mut self) {
         if let Some(timer) = self.timer.take() {
-            if timer.cancel() {
-                self.event_loop.shared.timer_cancelled();
+            if let (true, Some(shared)) = (timer.cancel(), self.shared.upgrade()) {
+                shared.timer_cancelled();
             }
         }
     }

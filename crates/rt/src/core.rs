@@ -62,6 +62,10 @@ impl CoreKey {
 impl Drop for Core {
     fn drop(&mut self) {
         cores().remove(&self.key);
+        // The runtime is gone: its tasks still waiting drop their futures (see `sim.rs`).
+        if let ClockState::Virtual(sim) = &self.clock {
+            sim.shutdown();
+        }
     }
 }
 
@@ -197,7 +201,7 @@ impl Core {
 
     fn schedule<F: Future>(&self, fut: F, main: bool) -> Scheduled<F> {
         Scheduled {
-            fut,
+            fut: Some(fut),
             sim: self.sim().map(|sim| SimSlot::new(sim, main)),
         }
     }
@@ -205,10 +209,11 @@ impl Core {
 
 pin_project! {
     /// A future as handed to the runtime: on the real clock polled as is; on the virtual
-    /// clock only when the scheduler gives it its turn.
+    /// clock only when the scheduler gives it its turn (and dropped, `None`, when the
+    /// runtime is dropped before it finished).
     pub(crate) struct Scheduled<F> {
         #[pin]
-        fut: F,
+        fut: Option<F>,
         sim: Option<Box<SimSlot>>,
     }
 }
@@ -219,7 +224,10 @@ impl<F: Future> Future for Scheduled<F> {
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
         let this = self.project();
         match this.sim {
-            None => this.fut.poll(cx),
+            None => match this.fut.as_pin_mut() {
+                Some(fut) => fut.poll(cx),
+                None => Poll::Pending,
+            },
             Some(slot) => slot.poll(this.fut, cx),
         }
     }

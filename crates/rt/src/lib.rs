@@ -41,6 +41,7 @@
 //! | item | Python |
 //! |---|---|
 //! | [`Runtime`] | the event loop, as a coroutine uses it |
+//! | [`WeakRuntime`] | none (what a task keeps of its loop: no reference cycle) |
 //! | [`JoinHandle`], [`JoinError`], [`TaskId`] | `asyncio.Task` (await, cancel), `CancelledError` |
 //! | [`Instant`] | `loop.time()` |
 //! | [`PyException`], [`PyError`], [`format_exception`] | an exception's class, `str()` and `__cause__`; `raise SomeError(msg)` |
@@ -79,6 +80,7 @@ mod sim;
 mod sleep;
 mod sync;
 mod task;
+mod weak;
 
 mod adapters;
 
@@ -88,6 +90,7 @@ pub use crate::instant::Instant;
 pub use crate::join::{JoinError, JoinHandle, TaskId};
 pub use crate::runtime::Runtime;
 pub use crate::sleep::Sleep;
+pub use crate::weak::WeakRuntime;
 
 #[cfg(feature = "async-std")]
 pub use crate::adapters::async_std::AsyncStd;

@@ -3,7 +3,7 @@
 use std::future::Future;
 use std::time::Duration;
 
-use crate::{Clock, Instant, JoinHandle};
+use crate::{Clock, Instant, JoinHandle, WeakRuntime};
 
 /// What asyncio asks of its event loop, as one trait that every concept crate is written
 /// against: spawn a task, run blocking work off the loop, sleep, read the clock, yield,
@@ -157,9 +157,39 @@ pub trait Runtime: Clone + Send + Sync + 'static {
     /// ready queue, as in asyncio.
     fn yield_now(&self) -> impl Future<Output = ()> + Send + 'static;
 
+    /// A handle that does not keep this runtime alive: what a task keeps of its runtime
+    /// (`aio-tasks` keeps one per family, to schedule done callbacks), so that the runtime,
+    /// which owns the task, can be freed with its tasks.
+    ///
+    /// Python: none (see [`WeakRuntime`])
+    fn downgrade(&self) -> WeakRuntime<Self>;
+
     /// Runs `fut` to completion on the current thread, driving the runtime meanwhile.
     ///
     /// Python: `asyncio.run(main())` / `loop.run_until_complete(fut)`
+    ///
+    /// # Tasks left over
+    ///
+    /// A task still suspended when `fut` is done is a leftover. What it does next:
+    ///
+    /// - **Virtual clock, every runtime:** nothing. The run's clock stops when `fut` is
+    ///   done; no task runs and no time passes until the next `block_on`, which carries on
+    ///   from there (a leftover sleeping until 1.0 after a run that ended at 0.5 wakes at
+    ///   1.0 in the next run).
+    /// - **Real clock:** `tokio` (current_thread), `smol` and `aio-loop` run tasks only
+    ///   inside `block_on`, so a leftover waits for the next one; on `tokio-mt` and
+    ///   `async-std` it goes on running on the runtime's threads meanwhile.
+    ///
+    /// When the runtime is dropped (its last clone), every leftover is dropped where it is
+    /// suspended: its destructors run (the `Drop` guards that play `finally`). On `tokio`,
+    /// `tokio-mt`, `smol` and `aio-loop` this happens during the drop (and tokio-mt's
+    /// worker threads have exited when it returns); on `async-std`, whose executor is
+    /// global, on one of its threads soon after (on the virtual clock; on the real clock a
+    /// leftover that will never be woken is dropped by async-std itself).
+    ///
+    /// A leftover whose body holds a clone of the runtime keeps the runtime alive, and
+    /// itself with it: a reference cycle. Keep a [`WeakRuntime`] in it, or make what it
+    /// needs (a sleep, a handle) before it is spawned.
     ///
     /// # Panics
     ///

@@ -19,12 +19,21 @@
 //! 4. When nothing is running, nothing is queued, no job runs and no timer is pending, yet
 //!    the `block_on` future is not done, the run can never finish: `block_on` panics,
 //!    saying so, instead of hanging.
+//! 5. The run's clock stops when the `block_on` future is done: from then on no task is
+//!    released and the clock does not move, until the next `block_on` starts. So a task
+//!    left over by one run does nothing between runs, on every runtime, multi-threaded
+//!    ones included. (Before the first `block_on`, tasks run as they are spawned.)
+//! 6. When the runtime is dropped, every task still registered is woken one last time
+//!    and drops its future there ([`Sim::shutdown`]): a runtime with a global executor
+//!    (async-std) would otherwise keep a task that is never woken again forever, since
+//!    we hold its waker.
 //!
 //! Simplifications, named: one mutex guards all of it (virtual time is for tests, not for
 //! speed), and only tasks and timers created through the `Runtime` are seen.
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::future::Future;
+use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::pin::Pin;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::task::{Context, Poll, Wake, Waker};
@@ -54,7 +63,14 @@ struct State {
     next_timer: u64,
     /// The `block_on` future, told when the run can never finish.
     main: Option<u64>,
+    /// Set when the run can never finish, for the `block_on` future to panic; cleared
+    /// when the next `block_on` starts.
     stalled: bool,
+    /// The last `block_on` future is done: release no task, move no clock, until the
+    /// next `block_on` starts.
+    stopped: bool,
+    /// The runtime was dropped: a task polled now drops its future.
+    shut_down: bool,
 }
 
 #[derive(Debug)]
@@ -102,7 +118,10 @@ impl Sim {
         );
         state.ready.push_back(id);
         if main {
+            // A new run: the previous one's verdicts do not apply to it.
             state.main = Some(id);
+            state.stalled = false;
+            state.stopped = false;
         }
         drop(state);
         self.dispatch();
@@ -130,7 +149,7 @@ impl Sim {
     fn dispatch(&self) {
         loop {
             let mut state = self.lock();
-            if state.busy > 0 {
+            if state.busy > 0 || state.stopped {
                 return;
             }
             if let Some(id) = state.ready.pop_front() {
@@ -182,6 +201,27 @@ impl Sim {
                 waker.wake();
             }
             self.lock().busy -= 1;
+        }
+    }
+
+    /// The runtime is dropped: stop, and wake every task one last time, so that the
+    /// runtime polls it and it drops its future (see `SimSlot::poll`).
+    pub(crate) fn shutdown(&self) {
+        let mut state = self.lock();
+        state.shut_down = true;
+        state.stopped = true;
+        state.ready.clear();
+        let timers = std::mem::take(&mut state.timers);
+        let wakers: Vec<Waker> = state
+            .tasks
+            .values_mut()
+            .filter_map(|slot| slot.runtime_waker.take())
+            .collect();
+        drop(state);
+        // Outside the lock: a waker may run the task, or drop it, at once.
+        drop(timers);
+        for waker in wakers {
+            waker.wake();
         }
     }
 
@@ -238,7 +278,9 @@ impl Drop for Registration {
             Phase::Idle => {}
         }
         if state.main == Some(self.id) {
+            // `block_on` gave up its future (it panicked): the run is over.
             state.main = None;
+            state.stopped = true;
         }
         drop(state);
         self.sim.dispatch();
@@ -270,16 +312,24 @@ impl SimSlot {
         })
     }
 
-    /// Polls `fut` if it is this task's turn: with our waker, never the runtime's.
+    /// Polls `fut` if it is this task's turn: with our waker, never the runtime's. Once
+    /// the runtime is dropped, drops `fut` instead (its destructors run: the task's
+    /// `finally`), and stays pending: the runtime frees what is left.
     pub(crate) fn poll<F: Future>(
         &self,
-        fut: Pin<&mut F>,
+        mut fut: Pin<&mut Option<F>>,
         cx: &mut Context<'_>,
     ) -> Poll<F::Output> {
         let sim = &self.registration.sim;
         let id = self.registration.id;
         {
             let mut state = sim.lock();
+            if state.shut_down {
+                drop(state);
+                // A destructor that panics has nobody to tell: the runtime is gone.
+                let _ = catch_unwind(AssertUnwindSafe(|| fut.set(None)));
+                return Poll::Pending;
+            }
             let stalled = state.stalled && state.main == Some(id);
             let slot = state
                 .tasks
@@ -306,7 +356,10 @@ impl SimSlot {
             slot.phase = Phase::Running;
             slot.woken_while_running = false;
         }
-        let result = fut.poll(&mut Context::from_waker(&self.waker));
+        let result = match fut.as_pin_mut() {
+            Some(fut) => fut.poll(&mut Context::from_waker(&self.waker)),
+            None => Poll::Pending,
+        };
         {
             let mut state = sim.lock();
             let slot = state
@@ -320,6 +373,12 @@ impl SimSlot {
                 slot.phase = Phase::Idle;
             }
             state.busy -= 1;
+            if result.is_ready() && state.main == Some(id) {
+                // The `block_on` future is done: the run's clock stops here, before the
+                // next task could be released on another thread.
+                state.main = None;
+                state.stopped = true;
+            }
         }
         sim.dispatch();
         result
@@ -436,7 +495,7 @@ mod tests {
             let slot = SimSlot::new(sim, false);
             let id = self.tasks.len();
             self.tasks.push(Some(Box::pin(async move {
-                let mut fut = std::pin::pin!(fut);
+                let mut fut = std::pin::pin!(Some(fut));
                 std::future::poll_fn(|cx| slot.poll(fut.as_mut(), cx)).await
             })));
             self.woken.lock().unwrap().push_back(id);

@@ -74,6 +74,10 @@ pub enum TaskError<E> {
     ///
     /// Python: `asyncio.InvalidStateError`
     InvalidState(InvalidStateError),
+    /// The task awaited itself (it goes on; the awaited task, itself, is unaffected).
+    ///
+    /// Python: `RuntimeError("Task cannot await on itself")`
+    SelfAwait(SelfAwaitError),
 }
 
 impl<E> TaskError<E> {
@@ -100,6 +104,7 @@ impl<E: fmt::Debug> fmt::Debug for TaskError<E> {
             TaskError::Failed(e) => f.debug_tuple("Failed").field(e).finish(),
             TaskError::Panicked(m) => f.debug_tuple("Panicked").field(m).finish(),
             TaskError::InvalidState(e) => f.debug_tuple("InvalidState").field(e).finish(),
+            TaskError::SelfAwait(e) => f.debug_tuple("SelfAwait").field(e).finish(),
         }
     }
 }
@@ -111,6 +116,7 @@ impl<E: fmt::Display> fmt::Display for TaskError<E> {
             TaskError::Failed(e) => e.fmt(f),
             TaskError::Panicked(m) => write!(f, "task panicked: {m}"),
             TaskError::InvalidState(e) => e.fmt(f),
+            TaskError::SelfAwait(e) => e.fmt(f),
         }
     }
 }
@@ -243,6 +249,7 @@ impl<E: PyException> PyException for TaskError<E> {
             TaskError::Failed(e) => e.py_type(),
             TaskError::Panicked(_) => "Exception",
             TaskError::InvalidState(e) => e.py_type(),
+            TaskError::SelfAwait(e) => e.py_type(),
         }
     }
 
@@ -252,6 +259,7 @@ impl<E: PyException> PyException for TaskError<E> {
             TaskError::Failed(e) => e.py_str(),
             TaskError::Panicked(message) => message.clone(),
             TaskError::InvalidState(e) => e.py_str(),
+            TaskError::SelfAwait(e) => e.py_str(),
         }
     }
 
@@ -266,7 +274,7 @@ impl<E: PyException> PyException for TaskError<E> {
         match self {
             TaskError::Cancelled(_) => true,
             TaskError::Failed(e) => e.is_base_exception(),
-            TaskError::Panicked(_) | TaskError::InvalidState(_) => false,
+            TaskError::Panicked(_) | TaskError::InvalidState(_) | TaskError::SelfAwait(_) => false,
         }
     }
 }
@@ -298,5 +306,33 @@ impl PyException for SpawnError {
             SpawnError::ShuttingDown => "TaskGroup <...> is shutting down",
         }
         .to_owned()
+    }
+}
+
+/// A task awaited itself: it would wait for its own end forever.
+///
+/// Python: `RuntimeError("Task cannot await on itself")`
+///
+/// What awaiting the task gives the task itself, at once ([`TaskError::SelfAwait`]);
+/// the task goes on, as the coroutine that catches the `RuntimeError` does.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct SelfAwaitError;
+
+impl fmt::Display for SelfAwaitError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("task cannot await on itself")
+    }
+}
+
+impl std::error::Error for SelfAwaitError {}
+
+/// Python: `RuntimeError('Task cannot await on itself')`
+impl PyException for SelfAwaitError {
+    fn py_type(&self) -> &str {
+        "RuntimeError"
+    }
+
+    fn py_str(&self) -> String {
+        "Task cannot await on itself".to_owned()
     }
 }

@@ -8,6 +8,7 @@
 //! tasks need (a custom name, done callbacks, more awaiters, a cancel message, the task it
 //! awaits) lives in a box allocated on first use.
 
+use std::cell::RefCell;
 use std::future::Future;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::pin::Pin;
@@ -205,6 +206,11 @@ impl<T, E> Inner<T, E> {
     /// asyncio's `Task.cancel`: if the task awaits another task, that one is cancelled
     /// first, and this one stops when that one's cancellation reaches it; otherwise this
     /// one is woken to stop at once.
+    ///
+    /// In an await cycle (A awaits B, B awaits A) the request comes back round to a task
+    /// whose `cancel` is already running on this thread: it stops there, and that task is
+    /// woken to stop; its end then ends the others, one by one. So `cancel` recurses at
+    /// most once per task, cycle or not.
     pub(crate) fn cancel(&self, message: Option<String>) -> bool {
         let mut state = self.lock();
         if !state.is_running() {
@@ -217,7 +223,8 @@ impl<T, E> Inner<T, E> {
         let waiting_on = state.extra.as_ref().and_then(|x| x.waiting_on.clone());
         drop(state);
         if let Some(inner) = waiting_on {
-            if inner.cancel(message) {
+            let me = std::ptr::from_ref(self).cast::<()>();
+            if cascade(me, || inner.cancel(message)) == Some(true) {
                 // The awaited task ends cancelled and wakes us; we stop then.
                 return true;
             }
@@ -580,6 +587,41 @@ impl<T: Send + 'static, E: Send + 'static> Drop for Finisher<T, E> {
         if let Some(inner) = self.0.take() {
             inner.finish(Progress::Cancelled);
         }
+    }
+}
+
+thread_local! {
+    /// The tasks whose `cancel` is passing the request on, on this thread, innermost last.
+    static CASCADING: RefCell<Vec<*const ()>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Runs `cancel_awaited` (cancelling what task `me` awaits) with `me` marked as passing a
+/// cancellation on; `None`, without running it, if `me` already is: the request went
+/// round an await cycle and came back, and must stop here rather than go round forever.
+fn cascade(me: *const (), cancel_awaited: impl FnOnce() -> bool) -> Option<bool> {
+    /// Unmarks `me`, even if `cancel_awaited` panics (a waker may run any code).
+    struct Unmark;
+    impl Drop for Unmark {
+        fn drop(&mut self) {
+            let _ = CASCADING.try_with(|list| list.borrow_mut().pop());
+        }
+    }
+    let marked = CASCADING.try_with(|list| {
+        let mut list = list.borrow_mut();
+        if list.contains(&me) {
+            return false;
+        }
+        list.push(me);
+        true
+    });
+    match marked {
+        Ok(true) => {
+            let _unmark = Unmark;
+            Some(cancel_awaited())
+        }
+        // Back round a cycle; or the thread is ending and its list gone (then the
+        // request is not passed on: this task is woken to stop, which always works).
+        Ok(false) | Err(_) => None,
     }
 }
 

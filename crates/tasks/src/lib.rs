@@ -55,6 +55,7 @@
 //! | `task.cancel(msg)`, `CancelledError` | [`Task::cancel`], [`TaskError::Cancelled`] ([`CancelledError`]) |
 //! | `task.done()`, `cancelled()`, `result()`, `exception()` | [`Task::done`], [`Task::cancelled`], [`Task::result`], [`Task::exception`] |
 //! | `InvalidStateError` | [`TaskError::InvalidState`] ([`InvalidStateError`]) |
+//! | `RuntimeError("Task cannot await on itself")` | [`TaskError::SelfAwait`] ([`SelfAwaitError`]) |
 //! | `task.add_done_callback(f)` | [`Task::add_done_callback`] |
 //! | `task.get_name()` / `set_name()` | [`Task::name`], [`Task::set_name`] |
 //! | `asyncio.current_task()`, `asyncio.all_tasks()` | [`current_task`], [`all_tasks`] ([`TaskRef`]) |
@@ -119,7 +120,8 @@ mod task;
 
 pub use crate::current::{all_tasks, current_task, set_exception_handler};
 pub use crate::error::{
-    CancelledError, ExceptionGroup, InvalidStateError, SpawnError, TaskError, UnretrievedFailure,
+    CancelledError, ExceptionGroup, InvalidStateError, SelfAwaitError, SpawnError, TaskError,
+    UnretrievedFailure,
 };
 pub use crate::finished::Finished;
 pub use crate::group::{Run, TaskGroup};

@@ -11,7 +11,7 @@ use aio_rt::{PyException, Runtime};
 
 use crate::current::{self, Erased, Family};
 use crate::inner::{Driver, Inner, Outcome, WaiterKey};
-use crate::{InvalidStateError, TaskError};
+use crate::{InvalidStateError, SelfAwaitError, TaskError};
 
 /// Wraps `body` in a task and schedules it; returns before the body runs.
 ///
@@ -64,8 +64,15 @@ where
     E: PyException + Send + Sync + 'static,
 {
     let family = current::family().unwrap_or_else(|| {
-        let rt = rt.clone();
-        Family::new(move |job| rt.spawn_detached(async move { job() }))
+        // Weak: the family is kept by its tasks, which the runtime owns; a clone of the
+        // runtime here would keep the runtime, and so a task never woken, alive forever.
+        // Once the runtime is gone, a done callback has nowhere to run, and is dropped.
+        let rt = rt.downgrade();
+        Family::new(move |job| {
+            if let Some(rt) = rt.upgrade() {
+                rt.spawn_detached(async move { job() });
+            }
+        })
     });
     let inner = Inner::new(family, name);
     // No runtime JoinHandle: `Inner` holds the outcome, and the driver's waker for `cancel`.
@@ -118,6 +125,13 @@ impl<T: Send + 'static, E: Send + 'static> Task<T, E> {
     /// first (with the same message) and this one stops when that cancellation reaches
     /// it, as in asyncio. Awaiting the task then gives [`TaskError::Cancelled`] with the
     /// message.
+    ///
+    /// # Differences from Python
+    ///
+    /// Tasks awaiting each other in a cycle (A awaits B, B awaits A) wait until one is
+    /// cancelled; then every task of the cycle ends cancelled. CPython 3.11's `cancel`
+    /// passes the request round the cycle until it raises `RecursionError`, and the tasks
+    /// stay pending.
     pub fn cancel(&self, message: Option<&str>) -> bool {
         self.inner.cancel(message.map(str::to_owned))
     }
@@ -275,6 +289,9 @@ where
 ///
 /// Python: `await task`
 ///
+/// A task awaiting itself gets [`TaskError::SelfAwait`] at once, as asyncio raises
+/// `RuntimeError` (no waiting, no cancellation of itself).
+///
 /// # Cancel safety
 ///
 /// Dropping an unfinished `Join` cancels the task, as in asyncio, where cancelling a
@@ -301,6 +318,15 @@ where
             Poll::Ready(_) => this.unregister(),
             Poll::Pending if this.awaiting.is_none() => {
                 if let Some(awaiting) = current::current() {
+                    // A task awaiting itself would wait forever, and record itself as what
+                    // it awaits (a cycle for `cancel`): it gets the error at once instead,
+                    // as asyncio raises it into the coroutine.
+                    if std::ptr::addr_eq(Arc::as_ptr(&awaiting), Arc::as_ptr(&this.inner)) {
+                        if let Some(key) = this.key.take() {
+                            this.inner.remove_waiter(key);
+                        }
+                        return Poll::Ready(Err(TaskError::SelfAwait(SelfAwaitError)));
+                    }
                     awaiting.set_waiting_on(Some(this.inner.clone()));
                     this.awaiting = Some(awaiting);
                 }

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use crate::core::Core;
 use crate::sim::YieldNow;
-use crate::{Clock, Config, Instant, JoinHandle, Runtime, Sleep};
+use crate::{Clock, Config, Instant, JoinHandle, Runtime, Sleep, WeakRuntime};
 
 /// The [`Runtime`] on async-std.
 ///
@@ -113,6 +113,11 @@ impl Runtime for AsyncStd {
                 async_std::task::yield_now().await;
             }
         }
+    }
+
+    fn downgrade(&self) -> WeakRuntime<Self> {
+        let core = Arc::downgrade(&self.core);
+        WeakRuntime::new(move || core.upgrade().map(|core| AsyncStd { core }))
     }
 
     fn block_on<F: Future>(&self, fut: F) -> F::Output {

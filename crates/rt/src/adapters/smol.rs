@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use crate::core::Core;
 use crate::sim::YieldNow;
-use crate::{Clock, Config, Instant, JoinHandle, Runtime, Sleep};
+use crate::{Clock, Config, Instant, JoinHandle, Runtime, Sleep, WeakRuntime};
 
 /// The [`Runtime`] on smol, with its own `smol::Executor`.
 ///
@@ -126,6 +126,11 @@ impl Runtime for Smol {
                 futures_lite::future::yield_now().await;
             }
         }
+    }
+
+    fn downgrade(&self) -> WeakRuntime<Self> {
+        let inner = Arc::downgrade(&self.inner);
+        WeakRuntime::new(move || inner.upgrade().map(|inner| Smol { inner }))
     }
 
     fn block_on<F: Future>(&self, fut: F) -> F::Output {

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use crate::core::Core;
 use crate::sim::YieldNow;
-use crate::{Clock, Config, Instant, JoinHandle, Runtime, Sleep};
+use crate::{Clock, Config, Instant, JoinHandle, Runtime, Sleep, WeakRuntime};
 
 /// The [`Runtime`] on a tokio runtime owned by this instance (and its clones).
 ///
@@ -15,8 +15,10 @@ use crate::{Clock, Config, Instant, JoinHandle, Runtime, Sleep};
 /// Two flavours, shown by the harness as two runtimes: [`current_thread`](Tokio::current_thread)
 /// (`tokio`: every task runs on the thread inside `block_on`) and
 /// [`multi_thread`](Tokio::multi_thread) (`tokio-mt`: two worker threads, feature
-/// `tokio-mt`). The tokio runtime shuts down, without blocking, when the last clone is
-/// dropped; tasks still pending are dropped then.
+/// `tokio-mt`). The tokio runtime shuts down when the last clone is dropped: tasks still
+/// pending are dropped, and the worker threads are joined (waiting at most a second for a
+/// blocking job still running; not at all, leaving the threads to exit on their own, if
+/// the last clone is dropped inside a tokio runtime).
 ///
 /// # Examples
 ///
@@ -40,9 +42,16 @@ struct Inner {
 
 impl Drop for Inner {
     fn drop(&mut self) {
-        // The last clone can be dropped inside a task, where a blocking shutdown panics.
-        if let Some(rt) = self.rt.take() {
+        let Some(rt) = self.rt.take() else { return };
+        if tokio::runtime::Handle::try_current().is_ok() {
+            // The last clone was dropped inside a task (of some tokio runtime), where a
+            // blocking shutdown panics: the workers exit on their own, soon after.
             rt.shutdown_background();
+        } else {
+            // Tasks are dropped, then the worker threads are joined: once the runtime is
+            // dropped, none of its threads is left. A blocking job still running is given
+            // a second, then left behind (tokio cannot interrupt it).
+            rt.shutdown_timeout(std::time::Duration::from_secs(1));
         }
     }
 }
@@ -195,6 +204,11 @@ impl Runtime for Tokio {
                 tokio::task::yield_now().await;
             }
         }
+    }
+
+    fn downgrade(&self) -> WeakRuntime<Self> {
+        let inner = Arc::downgrade(&self.inner);
+        WeakRuntime::new(move || inner.upgrade().map(|inner| Tokio { inner }))
     }
 
     fn block_on<F: Future>(&self, fut: F) -> F::Output {
