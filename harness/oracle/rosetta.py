@@ -25,15 +25,10 @@ def log(task, message):
     print(f"[t={round(loop.time() - start)}] {task}: {message}", flush=True)
 
 
-def exc(e):
-    """Print an exception as every trace does: `Type: str(e)`, or `Type` alone when `str(e)`
-    is empty; every outermost object repr `<...>` (nested ones included) is collapsed to
-    `<...>`, so that no address reaches a trace; an unbalanced `<` is left as it is.
-    `exc(None)` is `None` (an absent `__cause__`). The Rust side's
-    `aio_rt::format_exception` follows the same rule."""
-    if e is None:
-        return "None"
-    text, out = str(e), []
+def collapse_reprs(text):
+    """`text` with every outermost object repr `<...>` (nested ones included) collapsed to
+    `<...>`, so that no address reaches a trace; an unbalanced `<` is left as it is."""
+    out = []
     while "<" in text:
         start = text.index("<")
         out.append(text[:start])
@@ -52,7 +47,16 @@ def exc(e):
         else:
             out.append("<...>")
             text = text[close + 1 :]
-    text = "".join(out) + text
+    return "".join(out) + text
+
+
+def exc(e):
+    """Print an exception as every trace does: `Type: str(e)`, or `Type` alone when `str(e)`
+    is empty, with its object reprs collapsed (`collapse_reprs`). `exc(None)` is `None` (an
+    absent `__cause__`). The Rust side's `aio_rt::format_exception` follows the same rule."""
+    if e is None:
+        return "None"
+    text = collapse_reprs(str(e))
     return f"{type(e).__name__}: {text}" if text else type(e).__name__
 
 

@@ -19,7 +19,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
 use aio_harness::bench::{self, Variant, WORKLOADS};
-use aio_harness::{CONCEPTS, Group, Mode, RuntimeKind, compare, docs, oracle, registry, select};
+use aio_harness::{
+    CONCEPTS, Group, Mode, RuntimeKind, compare, docs, errors, oracle, registry, select,
+};
 
 const USAGE: &str = "usage:
   aio compare [NAME ...] [--runtime R ...] [--real-time]
@@ -234,14 +236,45 @@ fn cmd_oracle(args: &[String]) -> ExitCode {
             println!("wrote {}", oracle::trace_file(s).display());
         }
     }
-    if bad > 0 {
-        ExitCode::from(1)
-    } else {
+    if bad == 0 {
         println!(
             "oracle traces {}",
             if check { "are up to date" } else { "written" }
         );
+    }
+    if names.is_empty() {
+        bad += check_catalogue();
+    }
+    if bad > 0 {
+        ExitCode::from(1)
+    } else {
         ExitCode::SUCCESS
+    }
+}
+
+/// Runs every error-catalogue snippet on CPython against its Rust error; the number of
+/// failures (rows that differ, or the runner failing).
+fn check_catalogue() -> usize {
+    match errors::verify() {
+        Ok(verified) => {
+            for line in &verified.skipped {
+                println!("aio oracle: catalogue row skipped: {line}");
+            }
+            for line in &verified.differences {
+                eprintln!("aio: catalogue row differs from CPython: {line}");
+            }
+            println!(
+                "error catalogue: {} rows agree with CPython, {} differ, {} skipped",
+                verified.same,
+                verified.differences.len(),
+                verified.skipped.len()
+            );
+            verified.differences.len()
+        }
+        Err(e) => {
+            eprintln!("aio: error catalogue: {e}");
+            1
+        }
     }
 }
 

@@ -162,7 +162,7 @@ pub fn wanted_python(script: &Path) -> Option<(u32, u32)> {
 }
 
 /// `# python: 3.13` -> `(3, 13)`.
-fn parse_wanted(line: &str) -> Option<(u32, u32)> {
+pub(crate) fn parse_wanted(line: &str) -> Option<(u32, u32)> {
     let version = line.strip_prefix("# python:")?.trim();
     let (major, minor) = version.split_once('.')?;
     Some((major.parse().ok()?, minor.parse().ok()?))

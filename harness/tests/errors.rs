@@ -328,8 +328,16 @@ fn real_messages() -> Vec<(&'static str, String)> {
     let barrier = Barrier::new(std::num::NonZeroUsize::MIN);
     barrier.abort();
     push(
-        "aio_sync::BrokenBarrierError",
+        "aio_sync::BrokenBarrierError::Aborted",
         &rt.block_on(barrier.wait()).unwrap_err(),
+    );
+    push(
+        "aio_sync::BrokenBarrierError::Interrupted",
+        &aio_sync::BrokenBarrierError::Interrupted,
+    );
+    push(
+        "aio_tasks::TaskError::SelfAwait",
+        &TaskError::<String>::SelfAwait(aio_tasks::SelfAwaitError),
     );
 
     // aio-generators
@@ -439,4 +447,49 @@ fn a_shield_of_a_cancelled_task_is_cancelled() {
         assert_eq!(error.to_string(), "task was cancelled");
         assert_eq!(rt.now().since_start(), Duration::ZERO);
     });
+}
+
+/// Every row's snippet, run on the CPython it asks for, raises what the row's Rust error
+/// stands for (class, `str()` and cause, through the shared formatter) and what the row says
+/// CPython raises. `aio oracle --check` runs the same check; without python3 >= 3.11 it is
+/// skipped, as the oracle is.
+#[test]
+fn the_catalogue_agrees_with_cpython() {
+    let verified = match aio_harness::errors::verify() {
+        Ok(verified) => verified,
+        Err(aio_harness::oracle::OracleError::NoPython(why)) => {
+            eprintln!("skipped: {why}");
+            return;
+        }
+        Err(e) => panic!("{e}"),
+    };
+    assert!(
+        verified.differences.is_empty(),
+        "rows that differ from CPython:\n{}",
+        verified.differences.join("\n")
+    );
+    assert!(
+        verified.same + verified.skipped.len() >= 50,
+        "{} rows checked",
+        verified.same
+    );
+}
+
+#[test]
+fn every_exception_row_has_a_snippet_and_a_rust_error() {
+    for case in CATALOGUE {
+        assert_eq!(
+            case.snippet.is_empty(),
+            case.raise.is_none(),
+            "a snippet goes with a Rust error: {case:?}"
+        );
+        if case.snippet.is_empty() {
+            assert!(
+                case.python.contains("context") || case.python.starts_with("none"),
+                "only a report or a case asyncio has no exception for goes without a snippet: {case:?}"
+            );
+        }
+    }
+    let checked = CATALOGUE.iter().filter(|c| !c.snippet.is_empty()).count();
+    assert!(checked >= 45, "{checked} rows carry a snippet");
 }

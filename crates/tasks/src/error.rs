@@ -326,13 +326,14 @@ impl fmt::Display for SelfAwaitError {
 
 impl std::error::Error for SelfAwaitError {}
 
-/// Python: `RuntimeError('Task cannot await on itself')`
+/// Python: `RuntimeError('Task cannot await on itself: <Task pending ...>')`; the task's
+/// repr is `<Task pending>` here (the traces collapse every repr to `<...>`)
 impl PyException for SelfAwaitError {
     fn py_type(&self) -> &str {
         "RuntimeError"
     }
 
     fn py_str(&self) -> String {
-        "Task cannot await on itself".to_owned()
+        "Task cannot await on itself: <Task pending>".to_owned()
     }
 }

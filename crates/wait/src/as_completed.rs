@@ -96,7 +96,7 @@ where
         if let Some(deadline) = &mut this.deadline {
             if deadline.as_mut().poll(cx).is_ready() {
                 this.end();
-                return Poll::Ready(Some(Err(WaitForError::Timeout(TimeoutError))));
+                return Poll::Ready(Some(Err(WaitForError::Timeout(TimeoutError::unchained()))));
             }
         }
         Poll::Pending

@@ -9,8 +9,48 @@ use aio_tasks::TaskError;
 /// A deadline passed.
 ///
 /// Python: `TimeoutError` (since 3.11 `asyncio.TimeoutError` is the builtin)
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct TimeoutError;
+///
+/// The `TimeoutError` of [`wait_for`](crate::wait_for) and [`timeout`](crate::timeout) is
+/// raised from the `CancelledError` of the wait it ended, as CPython's is (`raise
+/// TimeoutError from exc`): [`source`](std::error::Error::source) and
+/// [`py_cause`](PyException::py_cause) give it. The one [`as_completed`](crate::as_completed)
+/// yields has no cause, as CPython's has none.
+///
+/// # Examples
+///
+/// ```
+/// use std::error::Error;
+///
+/// let error = aio_wait::TimeoutError::new();
+/// assert!(error.source().is_some());
+/// assert_eq!(aio_rt::format_exception(&error), "TimeoutError");
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TimeoutError {
+    /// Raised from the `CancelledError` of the wait (every case but `as_completed`).
+    chained: bool,
+}
+
+impl TimeoutError {
+    /// The `TimeoutError` of a deadline that cancelled a wait: raised from its
+    /// `CancelledError`.
+    ///
+    /// Python: `raise TimeoutError from exc` (in `wait_for`, `timeout`)
+    pub const fn new() -> TimeoutError {
+        TimeoutError { chained: true }
+    }
+
+    /// The `TimeoutError` of `as_completed`, raised from nothing.
+    pub(crate) const fn unchained() -> TimeoutError {
+        TimeoutError { chained: false }
+    }
+}
+
+impl Default for TimeoutError {
+    fn default() -> TimeoutError {
+        TimeoutError::new()
+    }
+}
 
 impl fmt::Display for TimeoutError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -18,7 +58,11 @@ impl fmt::Display for TimeoutError {
     }
 }
 
-impl std::error::Error for TimeoutError {}
+impl std::error::Error for TimeoutError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.chained.then_some(&DEADLINE_CANCEL as _)
+    }
+}
 
 /// [`wait`](crate::wait) or [`as_completed`](crate::as_completed) was given no task.
 ///
@@ -80,7 +124,8 @@ impl<E: fmt::Debug + fmt::Display> std::error::Error for WaitForError<E> {}
 static DEADLINE_CANCEL: aio_tasks::CancelledError = aio_tasks::CancelledError { message: None };
 
 /// Python: `TimeoutError()`, whose `str()` is empty, raised from the `CancelledError` of
-/// the wait it ended (`raise TimeoutError from exc`, in `wait_for` and `timeout`)
+/// the wait it ended (`raise TimeoutError from exc`, in `wait_for` and `timeout`; not in
+/// `as_completed`)
 impl PyException for TimeoutError {
     fn py_type(&self) -> &str {
         "TimeoutError"
@@ -91,7 +136,7 @@ impl PyException for TimeoutError {
     }
 
     fn py_cause(&self) -> Option<&dyn PyException> {
-        Some(&DEADLINE_CANCEL)
+        self.chained.then_some(&DEADLINE_CANCEL as _)
     }
 }
 

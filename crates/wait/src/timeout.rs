@@ -190,7 +190,7 @@ impl<R: Runtime, F: Future> Future for Scoped<R, F> {
             if sleep.as_mut().poll(cx).is_ready() {
                 this.scope.lock().expired = true;
                 this.body.set(None);
-                return Poll::Ready(Err(TimeoutError));
+                return Poll::Ready(Err(TimeoutError::new()));
             }
         }
         Poll::Pending

@@ -37,7 +37,7 @@ where
 {
     match timeout {
         None => Ok(fut.await),
-        Some(delay) if delay.is_zero() => Err(TimeoutError),
+        Some(delay) if delay.is_zero() => Err(TimeoutError::new()),
         Some(delay) => self::timeout(rt, Some(delay)).run(fut.into_future()).await,
     }
 }
@@ -86,7 +86,7 @@ where
     // The deadline passed: cancel, and wait until the task has really finished.
     task.cancel(None);
     match task.await {
-        Err(TaskError::Cancelled(_)) => Err(WaitForError::Timeout(TimeoutError)),
+        Err(TaskError::Cancelled(_)) => Err(WaitForError::Timeout(TimeoutError::new())),
         outcome => Ok(outcome?),
     }
 }

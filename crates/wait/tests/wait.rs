@@ -27,7 +27,7 @@ fn assert_send<T: Send>(_: &T) {}
 #[test]
 fn smoke_errors_display() {
     assert_eq!(EmptyError.to_string(), "set of tasks/futures is empty");
-    assert_eq!(TimeoutError.to_string(), "timed out");
+    assert_eq!(TimeoutError::new().to_string(), "deadline passed");
 }
 
 #[test]
@@ -94,12 +94,12 @@ fn wait_for_plain_futures() {
         // Zero: dropped before it ever runs, even if it would finish at once.
         assert_eq!(
             wait_for(&rt, async { 3 }, Some(Duration::ZERO)).await,
-            Err(TimeoutError)
+            Err(TimeoutError::new())
         );
         let slow = rt.sleep(Duration::from_secs(5));
         assert_eq!(
             wait_for(&rt, slow, Some(Duration::from_secs(1))).await,
-            Err(TimeoutError)
+            Err(TimeoutError::new())
         );
     });
 }
@@ -133,7 +133,7 @@ fn timeout_reschedule_into_the_past_expires_and_none_never_does() {
                 r.sleep(Duration::from_secs(5)).await;
             })
             .await;
-        assert_eq!(out, Err(TimeoutError));
+        assert_eq!(out, Err(TimeoutError::new()));
         assert!(cm.expired());
         let never = timeout(&rt, None);
         assert_eq!(

@@ -330,7 +330,7 @@ pub(crate) async fn timeout_scope<R: Runtime>(cx: Cx<R>) {
         let (c1, outer2) = (c.clone(), outer.clone());
         let outer_body = async move {
             let inner = timeout(c1.rt(), Some(c1.ticks(1)));
-            if let Err(TimeoutError) = inner.clone().run(c1.sleep(5)).await {
+            if let Err(TimeoutError { .. }) = inner.clone().run(c1.sleep(5)).await {
                 let (i, o) = (py_bool(inner.expired()), py_bool(outer2.expired()));
                 c1.log("main", format!("inner expired: {i}, outer expired: {o}"));
             }
@@ -348,7 +348,9 @@ pub(crate) async fn timeout_scope<R: Runtime>(cx: Cx<R>) {
 
         let c1 = c.clone();
         let task = create_task(&rt, async move {
-            if let Err(TimeoutError) = timeout(c1.rt(), Some(c1.ticks(10))).run(c1.sleep(5)).await {
+            if let Err(TimeoutError { .. }) =
+                timeout(c1.rt(), Some(c1.ticks(10))).run(c1.sleep(5)).await
+            {
                 c1.log("body", "never: the deadline did not pass");
             }
             Ok::<_, String>(())

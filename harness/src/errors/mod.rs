@@ -11,10 +11,15 @@
 
 use std::fmt::Write as _;
 
+mod raise;
+mod verify;
+
+pub use verify::{Verified, verify};
+
 /// One asyncio exception case and its Rust translation.
 ///
 /// Python: none (Rust only: the project's catalogue of error translations)
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug)]
 pub struct ErrorCase {
     /// The crate that returns the error, e.g. `aio-futures`.
     pub krate: &'static str,
@@ -30,8 +35,17 @@ pub struct ErrorCase {
     pub message: &'static str,
     /// The name of the test function that asserts this case.
     pub test: &'static str,
+    /// Python code that raises the exception, as the body of an `async def` run by
+    /// `asyncio.run` (a first line `# python: 3.13` asks for that interpreter); empty for a
+    /// report that is not an exception (the exception handler's context).
+    pub snippet: &'static str,
+    /// The Rust error the library gives for the same input: `aio oracle --check` runs the
+    /// snippet on CPython and compares both through the shared exception formatter
+    /// ([`verify`]). `None` exactly when `snippet` is empty.
+    pub raise: Option<fn() -> Box<dyn aio_rt::PyException>>,
 }
 
+#[allow(clippy::too_many_arguments)]
 const fn case(
     krate: &'static str,
     when: &'static str,
@@ -40,6 +54,8 @@ const fn case(
     rust: &'static str,
     message: &'static str,
     test: &'static str,
+    snippet: &'static str,
+    raise: Option<fn() -> Box<dyn aio_rt::PyException>>,
 ) -> ErrorCase {
     ErrorCase {
         krate,
@@ -49,6 +65,8 @@ const fn case(
         rust,
         message,
         test,
+        snippet,
+        raise,
     }
 }
 
@@ -68,6 +86,8 @@ pub const CATALOGUE: &[ErrorCase] = &[
         "aio_rt::JoinError::Cancelled",
         "task was cancelled",
         "join_handle_meaning",
+        "t = asyncio.create_task(asyncio.sleep(1))\nawait asyncio.sleep(0)\nt.cancel()\nawait t",
+        Some(raise::join_cancelled),
     ),
     case(
         "aio-rt",
@@ -77,6 +97,8 @@ pub const CATALOGUE: &[ErrorCase] = &[
         "aio_rt::JoinError::Panicked",
         "task panicked: boom 3",
         "join_handle_meaning",
+        "async def f():\n    raise Exception('boom 3')\nawait asyncio.create_task(f())",
+        Some(raise::join_panicked),
     ),
     case(
         "aio-rt",
@@ -86,6 +108,8 @@ pub const CATALOGUE: &[ErrorCase] = &[
         "aio_rt::TaskPanic",
         "task 1 panicked and its JoinHandle was dropped without retrieving it: nobody listens",
         "unretrieved_panic_is_reported",
+        "",
+        None,
     ),
     // aio-loop
     case(
@@ -96,6 +120,8 @@ pub const CATALOGUE: &[ErrorCase] = &[
         "aio_loop::NoRunningLoop",
         "no running event loop",
         "get_running_loop_outside_a_loop_is_an_error",
+        "await asyncio.to_thread(asyncio.get_running_loop)",
+        Some(raise::loop_not_running),
     ),
     case(
         "aio-loop",
@@ -105,6 +131,8 @@ pub const CATALOGUE: &[ErrorCase] = &[
         "aio_loop::RunError::AlreadyRunning",
         "this event loop is already running",
         "running_a_loop_that_is_running_is_an_error",
+        "asyncio.get_running_loop().run_forever()",
+        Some(raise::loop_already_running),
     ),
     case(
         "aio-loop",
@@ -114,6 +142,8 @@ pub const CATALOGUE: &[ErrorCase] = &[
         "aio_loop::RunError::AnotherLoopRunning",
         "cannot run the event loop while another loop is running",
         "a_second_loop_on_a_thread_that_runs_one_is_an_error",
+        "other = asyncio.new_event_loop()\ntry:\n    other.run_forever()\nfinally:\n    other.close()",
+        Some(raise::loop_another_running),
     ),
     case(
         "aio-loop",
@@ -123,6 +153,8 @@ pub const CATALOGUE: &[ErrorCase] = &[
         "aio_loop::RunError::Stopped",
         "event loop stopped before future completed",
         "stop_before_the_future_completes_is_an_error",
+        "def run():\n    other = asyncio.new_event_loop()\n    other.call_soon(other.stop)\n    try:\n        other.run_until_complete(other.create_future())\n    finally:\n        other.close()\nawait asyncio.to_thread(run)",
+        Some(raise::loop_stopped),
     ),
     case(
         "aio-loop",
@@ -132,6 +164,8 @@ pub const CATALOGUE: &[ErrorCase] = &[
         "aio_loop::RunError::Stalled",
         "virtual clock: nothing is ready, no timer is pending and no executor job runs, so the run can never finish",
         "a_run_that_can_never_finish_fails_on_the_virtual_clock",
+        "",
+        None,
     ),
     case(
         "aio-loop",
@@ -141,6 +175,8 @@ pub const CATALOGUE: &[ErrorCase] = &[
         "aio_loop::ExceptionContext",
         "exception in callback: boom",
         "a_panicking_callback_goes_to_the_exception_handler_and_the_loop_carries_on",
+        "",
+        None,
     ),
     // aio-futures
     case(
@@ -151,6 +187,8 @@ pub const CATALOGUE: &[ErrorCase] = &[
         "aio_futures::InvalidStateError",
         "invalid state",
         "setting_a_done_future_is_an_invalid_state_error",
+        "f = asyncio.get_running_loop().create_future()\nf.set_result(1)\nf.set_result(2)",
+        Some(raise::future_set_twice),
     ),
     case(
         "aio-futures",
@@ -160,6 +198,8 @@ pub const CATALOGUE: &[ErrorCase] = &[
         "aio_futures::FutureError::InvalidState",
         "result is not set",
         "reading_a_pending_future_is_an_invalid_state_error",
+        "asyncio.get_running_loop().create_future().result()",
+        Some(raise::future_result_pending),
     ),
     case(
         "aio-futures",
@@ -169,6 +209,8 @@ pub const CATALOGUE: &[ErrorCase] = &[
         "aio_futures::FutureError::InvalidState",
         "exception is not set",
         "reading_a_pending_future_is_an_invalid_state_error",
+        "asyncio.get_running_loop().create_future().exception()",
+        Some(raise::future_exception_pending),
     ),
     case(
         "aio-futures",
@@ -178,6 +220,8 @@ pub const CATALOGUE: &[ErrorCase] = &[
         "aio_futures::FutureError::Cancelled",
         "cancelled: shutting down",
         "a_cancelled_future_raises_cancelled_error_with_the_message",
+        "f = asyncio.get_running_loop().create_future()\nf.cancel('shutting down')\nf.result()",
+        Some(raise::future_cancelled_with_message),
     ),
     case(
         "aio-futures",
@@ -187,6 +231,8 @@ pub const CATALOGUE: &[ErrorCase] = &[
         "aio_futures::FutureError::Cancelled",
         "cancelled",
         "a_cancelled_future_raises_cancelled_error_with_the_message",
+        "f = asyncio.get_running_loop().create_future()\nf.cancel()\nf.result()",
+        Some(raise::future_cancelled),
     ),
     case(
         "aio-futures",
@@ -196,6 +242,8 @@ pub const CATALOGUE: &[ErrorCase] = &[
         "aio_futures::FutureError::Exception",
         "disk full",
         "an_exception_reaches_result_exception_and_awaiters",
+        "f = asyncio.get_running_loop().create_future()\nf.set_exception(Exception('disk full'))\nf.result()",
+        Some(raise::future_exception_set),
     ),
     // aio-tasks
     case(
@@ -206,6 +254,8 @@ pub const CATALOGUE: &[ErrorCase] = &[
         "aio_tasks::TaskError::InvalidState",
         "result is not set",
         "result_and_exception_before_done_are_invalid_state",
+        "asyncio.create_task(asyncio.sleep(3600)).result()",
+        Some(raise::task_result_unfinished),
     ),
     case(
         "aio-tasks",
@@ -215,6 +265,8 @@ pub const CATALOGUE: &[ErrorCase] = &[
         "aio_tasks::TaskError::InvalidState",
         "exception is not set",
         "result_and_exception_before_done_are_invalid_state",
+        "asyncio.create_task(asyncio.sleep(3600)).exception()",
+        Some(raise::task_exception_unfinished),
     ),
     case(
         "aio-tasks",
@@ -224,6 +276,8 @@ pub const CATALOGUE: &[ErrorCase] = &[
         "aio_tasks::TaskError::Cancelled",
         "task was cancelled: stop now",
         "a_task_cancelled_with_a_message_raises_it",
+        "t = asyncio.create_task(asyncio.sleep(3600))\nawait asyncio.sleep(0)\nt.cancel('stop now')\nawait t",
+        Some(raise::task_cancelled_with_message),
     ),
     case(
         "aio-tasks",
@@ -233,6 +287,8 @@ pub const CATALOGUE: &[ErrorCase] = &[
         "aio_tasks::TaskError::Cancelled",
         "task was cancelled",
         "dropping_an_unfinished_await_cancels_the_task",
+        "t = asyncio.create_task(asyncio.sleep(3600))\nawait asyncio.sleep(0)\nt.cancel()\nawait t",
+        Some(raise::task_cancelled),
     ),
     case(
         "aio-tasks",
@@ -242,6 +298,8 @@ pub const CATALOGUE: &[ErrorCase] = &[
         "aio_tasks::TaskError::Failed",
         "no zero",
         "a_task_failure_is_its_error",
+        "async def f():\n    raise Exception('no zero')\nawait asyncio.create_task(f())",
+        Some(raise::task_failed),
     ),
     case(
         "aio-tasks",
@@ -251,6 +309,19 @@ pub const CATALOGUE: &[ErrorCase] = &[
         "aio_tasks::TaskError::Panicked",
         "task panicked: lost panic",
         "a_panic_is_a_failure_every_awaiter_sees",
+        "async def f():\n    raise Exception('lost panic')\nawait asyncio.create_task(f())",
+        Some(raise::task_panicked),
+    ),
+    case(
+        "aio-tasks",
+        "a task awaits itself",
+        "RuntimeError",
+        "Task cannot await on itself: <Task pending ...>",
+        "aio_tasks::TaskError::SelfAwait",
+        "task cannot await on itself",
+        "a_task_awaiting_itself_gets_an_error",
+        "async def me():\n    await asyncio.current_task()\nawait asyncio.create_task(me())",
+        Some(raise::task_self_await),
     ),
     case(
         "aio-tasks",
@@ -260,6 +331,8 @@ pub const CATALOGUE: &[ErrorCase] = &[
         "aio_tasks::ExceptionGroup",
         "unhandled errors in a TaskGroup (1 sub-exception)",
         "spawning_into_a_failing_group_is_shutting_down",
+        "async def f():\n    raise Exception('child failed')\nasync with asyncio.TaskGroup() as tg:\n    tg.create_task(f())",
+        Some(raise::group_failed),
     ),
     case(
         "aio-tasks",
@@ -269,6 +342,8 @@ pub const CATALOGUE: &[ErrorCase] = &[
         "aio_tasks::SpawnError::ShuttingDown",
         "taskgroup is shutting down",
         "spawning_into_a_failing_group_is_shutting_down",
+        "refused = []\nasync def fails():\n    raise ValueError()\nasync def body():\n    async with asyncio.TaskGroup() as tg:\n        tg.create_task(fails())\n        try:\n            await asyncio.sleep(1)\n        except asyncio.CancelledError:\n            coro = asyncio.sleep(0)\n            try:\n                tg.create_task(coro)\n            except RuntimeError as e:\n                coro.close()\n                refused.append(e)\n            raise\ntry:\n    await body()\nexcept ExceptionGroup:\n    pass\nraise refused[0]",
+        Some(raise::group_shutting_down),
     ),
     case(
         "aio-tasks",
@@ -278,6 +353,8 @@ pub const CATALOGUE: &[ErrorCase] = &[
         "aio_tasks::SpawnError::Finished",
         "taskgroup is finished",
         "a_group_that_succeeds_gives_the_body_value_and_then_refuses_tasks",
+        "tg = asyncio.TaskGroup()\nasync with tg:\n    pass\ncoro = asyncio.sleep(0)\ntry:\n    tg.create_task(coro)\nfinally:\n    coro.close()",
+        Some(raise::group_finished),
     ),
     case(
         "aio-tasks",
@@ -285,8 +362,10 @@ pub const CATALOGUE: &[ErrorCase] = &[
         "the exception handler's context",
         "Task exception was never retrieved",
         "aio_tasks::UnretrievedFailure",
-        "task exception was never retrieved: Task-2: lost",
+        "task exception was never retrieved: Task-2: Exception: lost",
         "unretrieved_failures_are_reported_once_retrieved_ones_never",
+        "",
+        None,
     ),
     // aio-sleep
     case(
@@ -297,6 +376,8 @@ pub const CATALOGUE: &[ErrorCase] = &[
         "aio_rt::JoinError::Panicked",
         "task panicked: in a thread",
         "to_thread_panics_are_errors",
+        "def f():\n    raise Exception('in a thread')\nawait asyncio.to_thread(f)",
+        Some(raise::to_thread_panicked),
     ),
     // aio-gather
     case(
@@ -307,6 +388,8 @@ pub const CATALOGUE: &[ErrorCase] = &[
         "aio_tasks::TaskError::Failed",
         "boom",
         "first_failure_leaves_siblings_running",
+        "async def f():\n    raise Exception('boom')\nawait asyncio.gather(f(), asyncio.sleep(1))",
+        Some(raise::gather_child_failed),
     ),
     // aio-wait
     case(
@@ -317,6 +400,8 @@ pub const CATALOGUE: &[ErrorCase] = &[
         "aio_wait::EmptyError",
         "set of tasks/futures is empty",
         "wait_on_nothing_is_an_error",
+        "await asyncio.wait([])",
+        Some(raise::wait_on_nothing),
     ),
     case(
         "aio-wait",
@@ -324,8 +409,10 @@ pub const CATALOGUE: &[ErrorCase] = &[
         "TimeoutError",
         "",
         "aio_wait::TimeoutError",
-        "timed out",
+        "deadline passed",
         "wait_for_plain_futures",
+        "await asyncio.wait_for(asyncio.sleep(10), 1)",
+        Some(raise::wait_for_deadline),
     ),
     case(
         "aio-wait",
@@ -333,8 +420,10 @@ pub const CATALOGUE: &[ErrorCase] = &[
         "TimeoutError",
         "",
         "aio_wait::TimeoutError",
-        "timed out",
+        "deadline passed",
         "timeout_scope",
+        "async with asyncio.timeout(1):\n    await asyncio.sleep(10)",
+        Some(raise::timeout_deadline),
     ),
     case(
         "aio-wait",
@@ -342,8 +431,10 @@ pub const CATALOGUE: &[ErrorCase] = &[
         "TimeoutError",
         "",
         "aio_wait::WaitForError::Timeout",
-        "timed out",
+        "deadline passed",
         "wait_for_task_failure_and_timeout",
+        "t = asyncio.create_task(asyncio.sleep(3600))\nawait asyncio.wait_for(t, 1)",
+        Some(raise::wait_for_task_deadline),
     ),
     case(
         "aio-wait",
@@ -353,6 +444,8 @@ pub const CATALOGUE: &[ErrorCase] = &[
         "aio_wait::WaitForError::Task",
         "boom",
         "wait_for_task_failure_and_timeout",
+        "async def f():\n    raise Exception('boom')\nawait asyncio.wait_for(asyncio.create_task(f()), 1)",
+        Some(raise::wait_for_task_failed),
     ),
     case(
         "aio-wait",
@@ -360,8 +453,10 @@ pub const CATALOGUE: &[ErrorCase] = &[
         "TimeoutError",
         "",
         "aio_wait::WaitForError::Timeout",
-        "timed out",
+        "deadline passed",
         "as_completed_order",
+        "for next_done in asyncio.as_completed([asyncio.sleep(3600)], timeout=1):\n    await next_done",
+        Some(raise::as_completed_deadline),
     ),
     // aio-shield
     case(
@@ -372,6 +467,8 @@ pub const CATALOGUE: &[ErrorCase] = &[
         "aio_tasks::TaskError::Cancelled",
         "task was cancelled",
         "a_shield_of_a_cancelled_task_is_cancelled",
+        "t = asyncio.create_task(asyncio.sleep(3600))\nawait asyncio.sleep(0)\nt.cancel()\nawait asyncio.shield(t)",
+        Some(raise::shield_inner_cancelled),
     ),
     // aio-queues
     case(
@@ -382,6 +479,8 @@ pub const CATALOGUE: &[ErrorCase] = &[
         "aio_queues::PutNowaitError::Full",
         "queue is full",
         "errors_carry_the_item_and_say_what_was_wrong",
+        "q = asyncio.Queue(1)\nq.put_nowait(1)\nq.put_nowait(2)",
+        Some(raise::queue_full),
     ),
     case(
         "aio-queues",
@@ -391,6 +490,8 @@ pub const CATALOGUE: &[ErrorCase] = &[
         "aio_queues::GetNowaitError::Empty",
         "queue is empty",
         "queue_nowait_errors",
+        "asyncio.Queue().get_nowait()",
+        Some(raise::queue_empty),
     ),
     case(
         "aio-queues",
@@ -400,6 +501,8 @@ pub const CATALOGUE: &[ErrorCase] = &[
         "aio_queues::TaskDoneError",
         "task_done() called too many times",
         "queue_nowait_errors",
+        "asyncio.Queue().task_done()",
+        Some(raise::queue_task_done),
     ),
     case(
         "aio-queues",
@@ -409,6 +512,8 @@ pub const CATALOGUE: &[ErrorCase] = &[
         "aio_queues::PutNowaitError::ShutDown",
         "queue is shut down",
         "queue_shutdown",
+        "# python: 3.13\nq = asyncio.Queue()\nq.shutdown()\nq.put_nowait(1)",
+        Some(raise::queue_put_nowait_shut),
     ),
     case(
         "aio-queues",
@@ -418,6 +523,8 @@ pub const CATALOGUE: &[ErrorCase] = &[
         "aio_queues::QueueShutDown",
         "queue is shut down",
         "shutdown_drains_then_fails",
+        "# python: 3.13\nq = asyncio.Queue()\nq.shutdown()\nawait q.put(1)",
+        Some(raise::queue_put_shut),
     ),
     case(
         "aio-queues",
@@ -427,6 +534,8 @@ pub const CATALOGUE: &[ErrorCase] = &[
         "aio_queues::QueueShutDown",
         "queue is shut down",
         "queue_shutdown",
+        "# python: 3.13\nq = asyncio.Queue()\nq.shutdown()\nawait q.get()",
+        Some(raise::queue_get_shut),
     ),
     case(
         "aio-queues",
@@ -436,6 +545,8 @@ pub const CATALOGUE: &[ErrorCase] = &[
         "aio_queues::GetNowaitError::ShutDown",
         "queue is shut down",
         "errors_carry_the_item_and_say_what_was_wrong",
+        "# python: 3.13\nq = asyncio.Queue()\nq.shutdown()\nq.get_nowait()",
+        Some(raise::queue_get_nowait_shut),
     ),
     // aio-sync
     case(
@@ -444,8 +555,10 @@ pub const CATALOGUE: &[ErrorCase] = &[
         "RuntimeError",
         "Lock is not acquired.",
         "aio_sync::LockNotAcquired",
-        "Lock is not acquired",
+        "lock is not acquired",
         "lock_release_errors",
+        "asyncio.Lock().release()",
+        Some(raise::lock_not_acquired),
     ),
     case(
         "aio-sync",
@@ -453,8 +566,10 @@ pub const CATALOGUE: &[ErrorCase] = &[
         "ValueError",
         "BoundedSemaphore released too many times",
         "aio_sync::TooManyReleases",
-        "BoundedSemaphore released too many times",
+        "bounded semaphore released too many times",
         "semaphore_release_errors",
+        "asyncio.BoundedSemaphore(1).release()",
+        Some(raise::bounded_too_many),
     ),
     case(
         "aio-sync",
@@ -464,6 +579,8 @@ pub const CATALOGUE: &[ErrorCase] = &[
         "aio_sync::ConditionError::WaitUnacquired",
         "cannot wait on un-acquired lock",
         "condition_errors",
+        "await asyncio.Condition().wait()",
+        Some(raise::condition_wait_unacquired),
     ),
     case(
         "aio-sync",
@@ -473,33 +590,41 @@ pub const CATALOGUE: &[ErrorCase] = &[
         "aio_sync::ConditionError::NotifyUnacquired",
         "cannot notify on un-acquired lock",
         "condition_errors",
+        "asyncio.Condition().notify()",
+        Some(raise::condition_notify_unacquired),
     ),
     case(
         "aio-sync",
         "waiting on a Barrier when abort() is called",
         "asyncio.BrokenBarrierError",
         "Abort or reset of barrier",
-        "aio_sync::BrokenBarrierError",
-        "barrier is broken",
+        "aio_sync::BrokenBarrierError::Interrupted",
+        "barrier aborted or reset while waiting",
         "barrier_abort_reset",
+        "b = asyncio.Barrier(2)\nt = asyncio.create_task(b.wait())\nawait asyncio.sleep(0)\nawait b.abort()\nawait t",
+        Some(raise::barrier_aborted_while_waiting),
     ),
     case(
         "aio-sync",
         "waiting on a Barrier when reset() is called",
         "asyncio.BrokenBarrierError",
         "Abort or reset of barrier",
-        "aio_sync::BrokenBarrierError",
-        "barrier is broken",
+        "aio_sync::BrokenBarrierError::Interrupted",
+        "barrier aborted or reset while waiting",
         "abort_and_reset_break_the_waiters",
+        "b = asyncio.Barrier(2)\nt = asyncio.create_task(b.wait())\nawait asyncio.sleep(0)\nawait b.reset()\nawait t",
+        Some(raise::barrier_reset_while_waiting),
     ),
     case(
         "aio-sync",
         "wait() on an aborted Barrier",
         "asyncio.BrokenBarrierError",
         "Barrier aborted",
-        "aio_sync::BrokenBarrierError",
-        "barrier is broken",
+        "aio_sync::BrokenBarrierError::Aborted",
+        "barrier aborted",
         "abort_and_reset_break_the_waiters",
+        "b = asyncio.Barrier(2)\nawait b.abort()\nawait b.wait()",
+        Some(raise::barrier_aborted),
     ),
     // aio-generators
     case(
@@ -508,8 +633,10 @@ pub const CATALOGUE: &[ErrorCase] = &[
         "StopAsyncIteration",
         "",
         "aio_generators::GeneratorError::StopAsyncIteration",
-        "async generator is exhausted (StopAsyncIteration)",
+        "async generator is exhausted",
         "aclose_runs_the_cleanup_exactly_once",
+        "async def g():\n    yield 1\ngen = g()\nawait anext(gen)\nawait anext(gen)",
+        Some(raise::generator_exhausted),
     ),
     case(
         "aio-generators",
@@ -517,8 +644,10 @@ pub const CATALOGUE: &[ErrorCase] = &[
         "the generator's exception, propagated",
         "fatal",
         "aio_generators::GeneratorError::Raised",
-        "async generator raised: fatal",
+        "fatal",
         "athrow_raises_at_the_yield_and_returns_the_next_value",
+        "async def g():\n    raise Exception('fatal')\n    yield\nawait anext(g())",
+        Some(raise::generator_raised),
     ),
     case(
         "aio-generators",
@@ -528,6 +657,8 @@ pub const CATALOGUE: &[ErrorCase] = &[
         "aio_generators::GeneratorError::AlreadyRunning",
         "asynchronous generator is already running",
         "a_second_request_during_a_step_is_already_running",
+        "async def g():\n    await asyncio.sleep(1)\n    yield 1\ngen = g()\nasync def step():\n    return await anext(gen)\nfirst = asyncio.create_task(step())\nawait asyncio.sleep(0)\ntry:\n    await anext(gen)\nfinally:\n    first.cancel()",
+        Some(raise::generator_already_running),
     ),
     case(
         "aio-generators",
@@ -537,6 +668,8 @@ pub const CATALOGUE: &[ErrorCase] = &[
         "aio_generators::GeneratorError::IgnoredGeneratorExit",
         "async generator ignored GeneratorExit",
         "yielding_during_close_is_ignored_generator_exit",
+        "async def g():\n    try:\n        yield 1\n    except GeneratorExit:\n        yield 2\ngen = g()\nawait anext(gen)\nawait gen.aclose()",
+        Some(raise::generator_ignored_exit),
     ),
     case(
         "aio-generators",
@@ -546,6 +679,8 @@ pub const CATALOGUE: &[ErrorCase] = &[
         "aio_generators::GeneratorError::JustStarted",
         "can't send non-None value to a just-started async generator",
         "asend_is_what_the_paused_yield_evaluates_to",
+        "async def g():\n    yield 1\nawait g().asend(1)",
+        Some(raise::generator_just_started),
     ),
 ];
 
@@ -565,6 +700,9 @@ pub struct TypedAway {
     pub python_message: &'static str,
     /// The Rust type that makes the input unwritable.
     pub rust: &'static str,
+    /// Python code that raises it, checked on CPython against `python` and
+    /// `python_message` like a [`CATALOGUE`] row's.
+    pub snippet: &'static str,
 }
 
 /// The bad input the types rule out, grouped by crate like [`CATALOGUE`].
@@ -575,6 +713,7 @@ pub const TYPED_AWAY: &[TypedAway] = &[
         python: "ValueError",
         python_message: "Invalid return_when value: X",
         rust: "aio_wait::ReturnWhen (an enum of the three)",
+        snippet: "await asyncio.wait([asyncio.create_task(asyncio.sleep(0))], return_when='X')",
     },
     TypedAway {
         krate: "aio-wait",
@@ -582,6 +721,7 @@ pub const TYPED_AWAY: &[TypedAway] = &[
         python: "TypeError",
         python_message: "Passing coroutines is forbidden, use tasks explicitly.",
         rust: "aio_tasks::Task (wait takes tasks: a coroutine is spawned first)",
+        snippet: "coro = asyncio.sleep(0)\ntry:\n    await asyncio.wait([coro])\nfinally:\n    coro.close()",
     },
     TypedAway {
         krate: "aio-sync",
@@ -589,6 +729,7 @@ pub const TYPED_AWAY: &[TypedAway] = &[
         python: "ValueError",
         python_message: "parties must be > 0",
         rust: "parties: NonZeroUsize",
+        snippet: "asyncio.Barrier(0)",
     },
     TypedAway {
         krate: "aio-sync",
@@ -596,6 +737,7 @@ pub const TYPED_AWAY: &[TypedAway] = &[
         python: "ValueError",
         python_message: "Semaphore initial value must be >= 0",
         rust: "value: usize",
+        snippet: "asyncio.Semaphore(-1)",
     },
 ];
 
