@@ -34,7 +34,7 @@ pub fn exc(error: &(impl PyException + ?Sized)) -> String {
 /// ```
 /// use aio_harness::{exc_cause};
 ///
-/// assert_eq!(exc_cause(&aio_wait::TimeoutError), "CancelledError");
+/// assert_eq!(exc_cause(&aio_wait::TimeoutError::new()), "CancelledError");
 /// assert_eq!(exc_cause(&aio_wait::EmptyError), "None");
 /// ```
 pub fn exc_cause(error: &(impl PyException + ?Sized)) -> String {

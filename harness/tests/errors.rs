@@ -1,4 +1,4 @@
-//! The bad-input catalogue (`harness/src/errors.rs`, rendered into `docs/errors.md`) is
+//! The bad-input catalogue (`harness/src/errors/mod.rs`, rendered into `docs/errors.md`) is
 //! true: every test it names exists, and every message it shows is the one the error
 //! prints. Also the tests for the cases no crate test asserts.
 

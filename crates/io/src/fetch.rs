@@ -418,24 +418,6 @@ pub async fn fetch_in_one_process<R: Net>(
     Ok(FetchRun { results, stats })
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn responses() {
-        assert_eq!(respond("GET /items/17"), ("200 item 17\n".to_owned(), true));
-        assert_eq!(
-            respond("GET /nowhere"),
-            ("404 not found /nowhere\n".to_owned(), false)
-        );
-        assert_eq!(
-            respond("GET /items/x"),
-            ("404 not found /items/x\n".to_owned(), false)
-        );
-    }
-}
-
 /// Python: none (a demo error): a stream failure keeps its class; a bad status is a bare
 /// `Exception` with this project's words
 impl aio_rt::PyException for FetchError {
@@ -451,5 +433,23 @@ impl aio_rt::PyException for FetchError {
             FetchError::Status { .. } => self.to_string(),
             FetchError::Stream { source, .. } => source.py_str(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn responses() {
+        assert_eq!(respond("GET /items/17"), ("200 item 17\n".to_owned(), true));
+        assert_eq!(
+            respond("GET /nowhere"),
+            ("404 not found /nowhere\n".to_owned(), false)
+        );
+        assert_eq!(
+            respond("GET /items/x"),
+            ("404 not found /items/x\n".to_owned(), false)
+        );
     }
 }

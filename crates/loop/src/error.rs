@@ -65,25 +65,6 @@ impl fmt::Display for RunError {
 
 impl std::error::Error for RunError {}
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn messages_follow_asyncio() {
-        assert_eq!(NoRunningLoop.to_string(), "no running event loop");
-        assert_eq!(
-            RunError::AlreadyRunning.to_string(),
-            "this event loop is already running"
-        );
-        assert!(
-            RunError::Stalled
-                .to_string()
-                .contains("the run can never finish")
-        );
-    }
-}
-
 /// Python: `RuntimeError('no running event loop')`
 impl PyException for NoRunningLoop {
     fn py_type(&self) -> &str {
@@ -194,5 +175,24 @@ impl PyException for CallbackException {
 
     fn py_str(&self) -> String {
         self.0.py_str()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn messages_follow_asyncio() {
+        assert_eq!(NoRunningLoop.to_string(), "no running event loop");
+        assert_eq!(
+            RunError::AlreadyRunning.to_string(),
+            "this event loop is already running"
+        );
+        assert!(
+            RunError::Stalled
+                .to_string()
+                .contains("the run can never finish")
+        );
     }
 }

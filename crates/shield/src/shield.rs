@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::task::{Context, Poll, Waker};
 
 use aio_rt::Runtime;
-use aio_tasks::{Task, TaskError, create_task};
+use aio_tasks::{CancelledError, Task, TaskError, create_task};
 
 /// Waits for `task` without cancelling it when the wait is cancelled.
 ///
@@ -44,7 +44,13 @@ where
     // As asyncio's shield: a done callback on the inner task completes the outer.
     task.add_done_callback(move |task| {
         let mut slot = filler.lock().unwrap_or_else(PoisonError::into_inner);
-        slot.outcome = Some(task.result());
+        // asyncio's shield cancels the outer without reading the inner (`outer.cancel()`):
+        // a bare CancelledError, and the inner keeps its message for its own reader.
+        slot.outcome = Some(if task.cancelled() {
+            Err(TaskError::Cancelled(CancelledError::default()))
+        } else {
+            task.result()
+        });
         if let Some(waker) = slot.waker.take() {
             drop(slot);
             waker.wake();

@@ -30,7 +30,7 @@ use crate::TimeoutError;
 /// rt.block_on(async {
 ///     let cm = timeout(&rt, Some(Duration::from_secs(1)));
 ///     let result = cm.clone().run(rt.sleep(Duration::from_secs(5))).await;
-///     assert_eq!(result, Err(TimeoutError));
+///     assert_eq!(result, Err(TimeoutError::new()));
 ///     assert!(cm.expired());
 /// });
 /// ```

@@ -6,7 +6,7 @@ use std::time::Duration;
 use aio_rt::Runtime;
 use aio_sleep::{run_in_executor, sleep, sleep_with, to_thread};
 
-use crate::{Cx, Scenario};
+use crate::{Cx, Scenario, exc};
 
 const CONCEPT: &str = "sleep";
 const SOURCE: &str = include_str!("sleep.rs");
@@ -142,11 +142,11 @@ pub(crate) async fn to_thread_off_the_loop<R: Runtime>(cx: Cx<R>) {
     cx.log("main", "to_thread(blocking_work)");
     match to_thread(cx.rt(), blocking_work).await {
         Ok(value) => cx.log("main", format!("got {value}")),
-        Err(e) => cx.log("main", format!("failed: {e}")),
+        Err(e) => cx.log("main", format!("failed: {}", exc(&e))),
     }
     task.await.expect("the other task finished");
     match run_in_executor(cx.rt(), blocking_work).await {
         Ok(value) => cx.log("main", format!("run_in_executor got {value}")),
-        Err(e) => cx.log("main", format!("failed: {e}")),
+        Err(e) => cx.log("main", format!("failed: {}", exc(&e))),
     }
 }
