@@ -4,7 +4,10 @@ use std::future::Future;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::{Arc, Mutex, PoisonError};
 
+use std::convert::Infallible;
+
 use aio_rt::{Config, Runtime, TaskPanic};
+use aio_tasks::TaskError;
 
 use crate::{Cx, Mode};
 
@@ -39,8 +42,8 @@ impl Run {
 pub fn run_parity<R, F, Fut>(make: impl FnOnce(Config) -> R, mode: Mode, scenario: F) -> Run
 where
     R: Runtime,
-    F: FnOnce(Cx<R>) -> Fut,
-    Fut: Future<Output = ()>,
+    F: FnOnce(Cx<R>) -> Fut + Send + 'static,
+    Fut: Future<Output = ()> + Send + 'static,
 {
     let lost: Arc<Mutex<Vec<TaskPanic>>> = Arc::default();
     let sink = lost.clone();
@@ -57,18 +60,24 @@ where
         let cx = cx.clone();
         async move {
             scenario(cx.clone()).await;
-            cx.join_all(JOIN_LIMIT_TICKS).await
+            Ok::<_, Infallible>(cx.join_all(JOIN_LIMIT_TICKS).await)
         }
     };
     let mut failures = Vec::new();
-    match catch_unwind(AssertUnwindSafe(|| rt.block_on(main))) {
-        Ok(running) => {
+    // The scenario is main, run as asyncio.run runs it: a task, then the shutdown that
+    // cancels what is left (the twins' `asyncio.run(main())`).
+    match catch_unwind(AssertUnwindSafe(|| aio_tasks::run(&rt, main))) {
+        Ok(Ok(running)) => {
             for label in running {
                 failures.push(format!(
                     "task '{label}' is still running {JOIN_LIMIT_TICKS} ticks after the scenario ended"
                 ));
             }
         }
+        Ok(Err(TaskError::Panicked(message))) => {
+            failures.push(format!("the scenario panicked: {message}"));
+        }
+        Ok(Err(error)) => failures.push(format!("the scenario ended with {error:?}")),
         Err(payload) => failures.push(format!("the scenario panicked: {}", panic_text(&*payload))),
     }
     let tracked = cx.tracked();

@@ -1,8 +1,8 @@
 //! What a run leaves behind, on every runtime, in virtual time: a task still suspended
 //! when `block_on` returns is dropped with its runtime (and tokio-mt's worker threads
 //! exit); it does not run between two `block_on` calls; a second `block_on` on the same
-//! runtime runs as the first; and no task awaiting itself, or an await cycle, can crash
-//! the process.
+//! runtime runs as the first; no task awaiting itself, or an await cycle, can crash
+//! the process; and the end of main (`aio_tasks::run`) prints the same in every run.
 //!
 //! The tests of this file run one at a time ([`serial`]): the thread count of the tokio-mt
 //! case must see no other test's runtime.
@@ -307,4 +307,19 @@ fn await_cycles_are_cancelled_whole(kind: RuntimeKind) {
     let _serial = serial();
     on_runtime!(kind, await_cycle_of_2);
     on_runtime!(kind, await_cycle_of_3);
+}
+
+/// The end of main, 200 times on each runtime: the `run_shutdown` scenario (a task created
+/// in main's last step takes its first step, then the shutdown cancels it) prints
+/// CPython's trace in every run, as the flake check demands of it.
+#[apply(runtimes)]
+fn end_of_main_is_the_same_in_every_run(kind: RuntimeKind) {
+    let _serial = serial();
+    let scenario = aio_harness::find("run_shutdown").expect("registered");
+    let cpython = aio_harness::oracle::committed(scenario).expect("a committed trace");
+    for run in 0..200 {
+        let outcome = (scenario.run)(kind, aio_harness::Mode::Virtual);
+        assert!(outcome.is_ok(), "run {run}: {:?}", outcome.failures);
+        assert_eq!(outcome.trace, cpython, "run {run} on {kind}");
+    }
 }

@@ -61,3 +61,8 @@ fn taskgroup_owner_cancelled(kind: RuntimeKind) {
 fn cancel_cannot_be_refused(kind: RuntimeKind) {
     check_differences("cancel_cannot_be_refused", kind);
 }
+
+#[apply(runtimes)]
+fn run_shutdown(kind: RuntimeKind) {
+    check_parity("run_shutdown", kind);
+}

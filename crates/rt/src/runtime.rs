@@ -19,7 +19,7 @@ use crate::{Clock, Instant, JoinHandle, WeakRuntime};
 /// | `loop.call_at(when, ...)` | [`sleep_until`](Runtime::sleep_until) |
 /// | `loop.time()` | [`now`](Runtime::now) |
 /// | `asyncio.sleep(0)` | [`yield_now`](Runtime::yield_now) |
-/// | `asyncio.run(main())` / `loop.run_until_complete(fut)` | [`block_on`](Runtime::block_on) |
+/// | `loop.run_until_complete(fut)` (`asyncio.run(main())` is `aio_tasks::run`) | [`block_on`](Runtime::block_on) |
 ///
 /// Every adapter gives the same [`JoinHandle`] meaning (see its docs), and each instance
 /// owns its executor and clock: nothing global stands behind the trait, except where a
@@ -166,7 +166,11 @@ pub trait Runtime: Clone + Send + Sync + 'static {
 
     /// Runs `fut` to completion on the current thread, driving the runtime meanwhile.
     ///
-    /// Python: `asyncio.run(main())` / `loop.run_until_complete(fut)`
+    /// Python: `loop.run_until_complete(fut)`
+    ///
+    /// This is not `asyncio.run(main())`: it returns as soon as `fut` is done and leaves
+    /// the pending tasks as they are (below). `aio_tasks::run` is `asyncio.run`: main as a
+    /// task, then the shutdown that cancels what is left and waits for its cleanup.
     ///
     /// # Tasks left over
     ///

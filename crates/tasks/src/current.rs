@@ -71,6 +71,18 @@ impl Family {
         tasks.entries.push(task);
     }
 
+    /// Every task of the family that has not finished, in creation order.
+    pub(crate) fn unfinished(&self) -> Vec<Arc<dyn Erased>> {
+        let listed: Vec<Arc<dyn Erased>> = self
+            .tasks()
+            .entries
+            .iter()
+            .filter_map(Weak::upgrade)
+            .collect();
+        // Asked outside the family's lock, as `all_tasks` does.
+        listed.into_iter().filter(|task| !task.is_done()).collect()
+    }
+
     /// Runs `job` as a callback of its own on the runtime: `loop.call_soon(job)`.
     pub(crate) fn call_soon(&self, job: Job) {
         (self.spawner)(job);

@@ -49,6 +49,7 @@
 //!
 //! | asyncio | aio-tasks |
 //! |---|---|
+//! | `asyncio.run(main())` | [`run`] |
 //! | `asyncio.create_task(coro, name=...)` | [`create_task`], [`create_task_named`] |
 //! | `await task` | `task.await` ([`Join`]): `Result<T, TaskError<E>>` |
 //! | raising an exception in the coroutine | returning `Err(e)`: [`TaskError::Failed`] (a panic: [`TaskError::Panicked`]) |
@@ -115,6 +116,7 @@ mod error;
 mod finished;
 mod group;
 mod inner;
+mod run;
 mod sync;
 mod task;
 
@@ -125,4 +127,5 @@ pub use crate::error::{
 };
 pub use crate::finished::Finished;
 pub use crate::group::{Run, TaskGroup};
+pub use crate::run::run;
 pub use crate::task::{Join, Task, TaskRef, create_task, create_task_named};

@@ -50,6 +50,10 @@ pub(crate) const SCENARIOS: &[Scenario] = &[
         "an error in the body cancels the children and joins the group error; spawning later fails"
     ),
     parity!(
+        run_shutdown,
+        "a task created in main's last step takes its first step, then asyncio.run cancels it and waits for its cleanup"
+    ),
+    parity!(
         taskgroup_owner_cancelled,
         "cancelling the group's owner cancels every child; the owner sees a plain cancellation"
     ),
@@ -59,14 +63,15 @@ pub(crate) const SCENARIOS: &[Scenario] = &[
     ),
 ];
 
-/// `asyncio.run(main())`: runs `body` as the main task (`Task-1` of a new family) and
-/// waits for it.
+/// The body of `async def main()`: the harness runs every scenario as `asyncio.run` runs
+/// main (`aio_tasks::run`: the main task, `Task-1`, then the shutdown), so the body runs
+/// in place; an error it returns is logged as main's.
 pub(crate) async fn as_main<R, F>(cx: &Cx<R>, body: F)
 where
     R: Runtime,
     F: Future<Output = Result<(), String>> + Send + 'static,
 {
-    if let Err(error) = create_task(cx.rt(), body).await {
+    if let Err(error) = body.await {
         cx.log("main", format!("main failed: {}", exc(&error)));
     }
 }
@@ -534,4 +539,27 @@ pub(crate) async fn refused<R: Runtime>(cx: Cx<R>) {
         Ok(())
     })
     .await;
+}
+
+/// The end of `asyncio.run` (`aio_tasks::run`, which the harness runs every scenario
+/// with): main creates `late` in its very last step and returns. asyncio finishes the
+/// loop iteration in which main completed, so `late` takes its first step; then the
+/// shutdown cancels it where it sleeps and waits for its cleanup. On the virtual clock
+/// every runtime prints this in every run (`harness/tests/resources.rs` runs it 200 times
+/// on each).
+pub(crate) async fn run_shutdown<R: Runtime>(cx: Cx<R>) {
+    cx.sleep(1).await;
+    cx.log("main", "creates late and returns");
+    let c = cx.clone();
+    create_task(cx.rt(), async move {
+        c.log("late", "first step");
+        let _finally = Finally {
+            cx: c.clone(),
+            task: "late",
+            message: "cleanup",
+        };
+        c.sleep(10).await;
+        c.log("late", "never");
+        Ok::<(), String>(())
+    });
 }
