@@ -31,3 +31,8 @@ fn gather_cancelled(kind: RuntimeKind) {
 fn gather_cancelled_after_done(kind: RuntimeKind) {
     check_parity("gather_cancelled_after_done", kind);
 }
+
+#[apply(runtimes)]
+fn gather_cancel_method(kind: RuntimeKind) {
+    check_parity("gather_cancel_method", kind);
+}

@@ -21,3 +21,13 @@ fn shield_outer_cancelled(kind: RuntimeKind) {
 fn shield_inner_outcomes(kind: RuntimeKind) {
     check_parity("shield_inner_outcomes", kind);
 }
+
+#[apply(runtimes)]
+fn shield_outer_cancel(kind: RuntimeKind) {
+    check_parity("shield_outer_cancel", kind);
+}
+
+#[apply(runtimes)]
+fn shield_of_future(kind: RuntimeKind) {
+    check_parity("shield_of_future", kind);
+}

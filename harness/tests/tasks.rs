@@ -28,6 +28,16 @@ fn cancel_cascades(kind: RuntimeKind) {
 }
 
 #[apply(runtimes)]
+fn task_cancelling_counts(kind: RuntimeKind) {
+    check_parity("task_cancelling_counts", kind);
+}
+
+#[apply(runtimes)]
+fn task_uncancel_keeps_request(kind: RuntimeKind) {
+    check_parity("task_uncancel_keeps_request", kind);
+}
+
+#[apply(runtimes)]
 fn task_failure_shared(kind: RuntimeKind) {
     check_parity("task_failure_shared", kind);
 }

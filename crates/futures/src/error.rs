@@ -55,7 +55,10 @@ pub struct CancelledError {
 }
 
 impl CancelledError {
-    pub(crate) fn new(message: Option<String>) -> CancelledError {
+    /// A cancellation with an optional message.
+    ///
+    /// Python: `asyncio.CancelledError(msg)`
+    pub fn new(message: Option<String>) -> CancelledError {
         CancelledError { message }
     }
 

@@ -6,7 +6,7 @@ use std::pin::Pin;
 use std::task::{Context, Poll};
 
 use aio_rt::Runtime;
-use aio_tasks::{Finished, Task, TaskError, create_task};
+use aio_tasks::{CancelledError, Finished, Task, TaskError, create_task};
 
 /// Waits for every task and gives their values in argument order; the first failure to
 /// happen is returned at once.
@@ -51,6 +51,7 @@ where
         children: Finished::new(rt, &tasks),
         tasks,
         finished: false,
+        cancel_requested: None,
     }
 }
 
@@ -83,6 +84,9 @@ pub struct Gather<T: Clone + Send + 'static, E: Clone + Send + 'static> {
     /// The outcomes, in finishing order, from a collector on the runtime.
     children: Finished<T, E>,
     finished: bool,
+    /// `cancel` was accepted, with this message: the gather ends cancelled, whatever its
+    /// children give (asyncio's `_cancel_requested`).
+    cancel_requested: Option<Option<String>>,
 }
 
 impl<T: Clone + Send + 'static, E: Clone + Send + 'static> Gather<T, E> {
@@ -92,8 +96,54 @@ impl<T: Clone + Send + 'static, E: Clone + Send + 'static> Gather<T, E> {
     ///
     /// Cancellations are outcomes too: a cancelled child gives
     /// `Err(TaskError::Cancelled(..))` in its slot.
+    ///
+    /// # Differences from Python
+    ///
+    /// A gather [`cancel`](Gather::cancel)led before this call gives the outcomes too
+    /// (the cancelled children in their slots): the output has no place for the
+    /// `CancelledError` asyncio raises from a cancelled `gather(..., return_exceptions=True)`.
+    /// Cancel the task awaiting it, or drop it, instead.
     pub fn return_exceptions(self) -> GatherAll<T, E> {
         GatherAll { inner: self }
+    }
+
+    /// Cancels every child still running, in argument order; returns `true` if at least
+    /// one accepted, `false` if the gather has returned or every child is done.
+    ///
+    /// Python: `gather(...).cancel(msg=None)`
+    ///
+    /// Once a child accepted, awaiting the gather gives a cancellation (the first child
+    /// to end cancelled gives its own, with `message`), never the values: asyncio raises
+    /// `CancelledError` from a cancelled gather even if every child went on to finish.
+    /// Usually the gather is cancelled by cancelling (or dropping) what awaits it; this is
+    /// the method for a gather held by value, as `gather(...)` is held in Python.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use aio_rt::Runtime;
+    /// use aio_tasks::{TaskError, create_task};
+    /// let rt = aio_rt::Smol::new();
+    /// rt.block_on(async {
+    ///     let task = create_task(&rt, std::future::pending::<Result<u32, String>>());
+    ///     let mut gathering = aio_gather::gather(&rt, [task.clone()]);
+    ///     assert!(gathering.cancel(Some("stop")));
+    ///     assert!(matches!(gathering.await, Err(TaskError::Cancelled(_))));
+    ///     assert!(task.cancelled());
+    /// });
+    /// ```
+    pub fn cancel(&mut self, message: Option<&str>) -> bool {
+        if self.finished {
+            return false;
+        }
+        let mut accepted = false;
+        for task in &self.tasks {
+            accepted |= task.cancel(message);
+        }
+        if accepted {
+            self.cancel_requested = Some(message.map(str::to_owned));
+        }
+        accepted
     }
 
     /// Takes the outcomes of the children finished since the last poll. `Err` at the
@@ -117,6 +167,13 @@ impl<T: Clone + Send + 'static, E: Clone + Send + 'static> Gather<T, E> {
         if let Some(error) = failure {
             self.finish();
             return Err(error);
+        }
+        if stop_at_failure && self.remaining == 0 {
+            if let Some(message) = self.cancel_requested.take() {
+                // Cancelled, yet no child ended cancelled: still a cancellation.
+                self.finish();
+                return Err(TaskError::Cancelled(CancelledError { message }));
+            }
         }
         Ok(self.remaining == 0)
     }

@@ -47,6 +47,8 @@
 //! | asyncio | aio-shield |
 //! |---|---|
 //! | `await asyncio.shield(task)` | [`shield`]`(&task).await` |
+//! | `await asyncio.shield(fut)` (an `asyncio.Future`) | [`shield`]`(&future).await` (an [`aio_futures::Future`]) |
+//! | `outer = asyncio.shield(...)`; `outer.cancel()`, `outer.cancelled()`, `outer.done()` | [`Shield::cancel`], [`Shield::cancelled`], [`Shield::done`]: the inner runs on |
 //! | `await asyncio.shield(coro)` | [`shield_future`]`(&rt, fut).await` (the task is made for you) |
 //! | `wait_for(shield(task), t)` | a timeout around `shield(&task)`: the task runs on |
 //!
@@ -58,5 +60,7 @@
 //! the [`Shield`] (a timeout, a cancelled owner) stops the waiting, never the work.
 
 mod shield;
+mod shieldable;
 
-pub use crate::shield::{Shield, shield, shield_future};
+pub use crate::shield::{Shield, TaskShield, shield, shield_future};
+pub use crate::shieldable::Shieldable;

@@ -3,67 +3,91 @@
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::task::{Context, Poll, Waker};
 
 use aio_rt::Runtime;
-use aio_tasks::{CancelledError, Task, TaskError, create_task};
+use aio_tasks::{Task, TaskError, create_task};
 
-/// Waits for `task` without cancelling it when the wait is cancelled.
+use crate::Shieldable;
+
+/// Waits for `inner` (a [`Task`] or an [`aio_futures::Future`]) without cancelling it
+/// when the wait is cancelled.
 ///
-/// Python: `asyncio.shield(task)`
+/// Python: `asyncio.shield(aw)`
 ///
-/// The outcome is the task's: its value, its failure, or `Cancelled` if the task itself
-/// was cancelled (cancelling the inner cancels the outer). A task already finished gives
-/// its outcome at once.
+/// The outcome is the inner's: its value, its failure, or a cancellation if the inner
+/// itself was cancelled (cancelling the inner cancels the outer). An inner already done
+/// gives its outcome at once (asyncio returns the inner itself). Cancelling the outer
+/// ([`Shield::cancel`], or dropping it) never cancels the inner.
 ///
 /// # Cancel safety
 ///
-/// Dropping the [`Shield`] leaves the task running to completion; await the task (or
-/// another `shield` of it) later for its outcome.
-pub fn shield<T, E>(task: &Task<T, E>) -> Shield<T, E>
-where
-    T: Clone + Send + 'static,
-    E: Clone + Send + 'static,
-{
-    if task.done() {
-        // Already finished: the shield is the task's outcome, at once.
-        let slot = Slot {
-            outcome: Some(task.result()),
-            waker: None,
-        };
+/// Dropping the [`Shield`] leaves the inner running to completion; await it (or another
+/// `shield` of it) later for its outcome.
+///
+/// # Examples
+///
+/// A shield of an `aio_futures::Future`: cancelling the outer leaves the future pending.
+///
+/// ```
+/// use aio_rt::Runtime;
+/// let rt = aio_rt::Smol::new();
+/// rt.block_on(async {
+///     let future = aio_futures::Future::<u32>::new(&rt);
+///     let outer = aio_shield::shield(&future);
+///     assert!(outer.cancel(None));
+///     assert!(outer.await.is_err());
+///     assert!(!future.done());
+///     future.set_result(7).unwrap();
+///     assert_eq!(aio_shield::shield(&future).await.unwrap(), 7);
+/// });
+/// ```
+pub fn shield<A: Shieldable>(inner: &A) -> Shield<A::Output> {
+    if let Some((outcome, cancelled)) = inner.outcome_now() {
+        // Already done: the shield is the inner's outcome, at once (asyncio gives the
+        // inner itself).
         return Shield {
-            slot: Arc::new(Mutex::new(slot)),
+            slot: Arc::new(Mutex::new(Slot {
+                outcome: Some(outcome),
+                cancelled,
+                waker: None,
+            })),
+            cancelled_outcome: A::cancelled_outcome,
         };
     }
     let slot = Arc::new(Mutex::new(Slot {
         outcome: None,
+        cancelled: false,
         waker: None,
     }));
     let filler = Arc::clone(&slot);
-    // As asyncio's shield: a done callback on the inner task completes the outer.
-    task.add_done_callback(move |task| {
-        let mut slot = filler.lock().unwrap_or_else(PoisonError::into_inner);
-        // asyncio's shield cancels the outer without reading the inner (`outer.cancel()`):
-        // a bare CancelledError, and the inner keeps its message for its own reader.
-        slot.outcome = Some(if task.cancelled() {
-            Err(TaskError::Cancelled(CancelledError::default()))
-        } else {
-            task.result()
-        });
+    // As asyncio's shield: a done callback on the inner completes the outer, unless the
+    // outer was cancelled first (the inner's outcome was still read: a failure is
+    // retrieved, as asyncio's `_inner_done_callback` calls `inner.exception()`).
+    inner.when_done(Box::new(move |outcome, cancelled| {
+        let mut slot = lock(&filler);
+        if slot.outcome.is_some() {
+            return;
+        }
+        slot.outcome = Some(outcome);
+        slot.cancelled = cancelled;
         if let Some(waker) = slot.waker.take() {
             drop(slot);
             waker.wake();
         }
-    });
-    Shield { slot }
+    }));
+    Shield {
+        slot,
+        cancelled_outcome: A::cancelled_outcome,
+    }
 }
 
 /// Runs `fut` as a task and waits for it through [`shield`]; returns the task too, so
 /// that its outcome can be awaited after the shield was dropped.
 ///
 /// Python: `asyncio.shield(coro)` (which wraps the coroutine in a task)
-pub fn shield_future<R, F, T, E>(rt: &R, fut: F) -> (Task<T, E>, Shield<T, E>)
+pub fn shield_future<R, F, T, E>(rt: &R, fut: F) -> (Task<T, E>, TaskShield<T, E>)
 where
     R: Runtime,
     F: Future<Output = Result<T, E>> + Send + 'static,
@@ -75,35 +99,93 @@ where
     (task, shield)
 }
 
-/// The future of [`shield`]: the task's outcome.
+/// The outer future of [`shield`]: the inner's outcome, or a cancellation of its own.
 ///
 /// Python: the outer future `asyncio.shield` returns
-#[must_use = "a Shield does nothing unless awaited; dropping it never cancels the task"]
-pub struct Shield<T, E> {
-    slot: Arc<Mutex<Slot<T, E>>>,
+///
+/// `O` is what awaiting the inner gives: `Result<T, TaskError<E>>` for a task,
+/// `Result<T, FutureError>` for a future. Awaiting the outer again (`(&mut outer).await`)
+/// gives the same outcome again, as awaiting a done asyncio future does.
+#[must_use = "a Shield does nothing unless awaited; dropping it never cancels the inner"]
+pub struct Shield<O> {
+    slot: Arc<Mutex<Slot<O>>>,
+    /// What a cancelled outer gives ([`Shieldable::cancelled_outcome`]).
+    cancelled_outcome: fn(Option<String>) -> O,
 }
 
-struct Slot<T, E> {
-    outcome: Option<Result<T, TaskError<E>>>,
+/// The [`Shield`] of a [`Task`]: what `shield(&task)` returns.
+///
+/// Python: the outer future of `asyncio.shield(task)`
+pub type TaskShield<T, E> = Shield<Result<T, TaskError<E>>>;
+
+struct Slot<O> {
+    outcome: Option<O>,
+    /// The outer ended cancelled: by [`Shield::cancel`], or because the inner was.
+    cancelled: bool,
     waker: Option<Waker>,
 }
 
-impl<T, E> Future for Shield<T, E> {
-    type Output = Result<T, TaskError<E>>;
+fn lock<O>(slot: &Mutex<Slot<O>>) -> MutexGuard<'_, Slot<O>> {
+    slot.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+impl<O> Shield<O> {
+    /// Cancels the outer future, leaving the inner running. Returns `false` if the outer
+    /// is already done (the inner had finished, or it was cancelled before).
+    ///
+    /// Python: `outer.cancel(msg=None)`
+    ///
+    /// Awaiting the outer then gives a cancellation carrying `message`, every time.
+    pub fn cancel(&self, message: Option<&str>) -> bool {
+        let mut slot = lock(&self.slot);
+        if slot.outcome.is_some() {
+            return false;
+        }
+        slot.outcome = Some((self.cancelled_outcome)(message.map(str::to_owned)));
+        slot.cancelled = true;
+        let waker = slot.waker.take();
+        drop(slot);
+        if let Some(waker) = waker {
+            waker.wake();
+        }
+        true
+    }
+
+    /// Whether the outer ended cancelled: by [`cancel`](Shield::cancel), or because the
+    /// inner was cancelled (asyncio's shield then calls `outer.cancel()`).
+    ///
+    /// Python: `outer.cancelled()`
+    pub fn cancelled(&self) -> bool {
+        lock(&self.slot).cancelled
+    }
+
+    /// Whether the outer is done: the inner's outcome arrived, or it was cancelled.
+    ///
+    /// Python: `outer.done()`
+    pub fn done(&self) -> bool {
+        lock(&self.slot).outcome.is_some()
+    }
+}
+
+impl<O: Clone> Future for Shield<O> {
+    type Output = O;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        let mut slot = self.slot.lock().unwrap_or_else(PoisonError::into_inner);
-        match slot.outcome.take() {
-            Some(outcome) => Poll::Ready(outcome),
+        let mut slot = lock(&self.slot);
+        match &slot.outcome {
+            Some(outcome) => Poll::Ready(outcome.clone()),
             None => {
-                slot.waker = Some(cx.waker().clone());
+                match &slot.waker {
+                    Some(waker) if waker.will_wake(cx.waker()) => {}
+                    _ => slot.waker = Some(cx.waker().clone()),
+                }
                 Poll::Pending
             }
         }
     }
 }
 
-impl<T, E> fmt::Debug for Shield<T, E> {
+impl<O> fmt::Debug for Shield<O> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("Shield { .. }")
     }

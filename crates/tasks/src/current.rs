@@ -28,6 +28,8 @@ pub(crate) trait Erased: Send + Sync {
     /// This task as `Any`, to get its concrete type back.
     fn into_any(self: Arc<Self>) -> Arc<dyn Any + Send + Sync>;
     fn cancel(&self, message: Option<String>) -> bool;
+    fn cancel_requests(&self) -> u32;
+    fn uncancel(&self) -> u32;
     fn is_done(&self) -> bool;
     fn is_cancelled(&self) -> bool;
     fn family(&self) -> &Arc<Family>;

@@ -5,7 +5,7 @@
 //! A task costs two allocations: the runtime's own task (holding the driver and the body)
 //! and one `Inner`, which holds everything else. `Inner` is kept small because every task
 //! pays for it: the common case (a running task, one awaiter) lives inline, and what few
-//! tasks need (a custom name, done callbacks, more awaiters, a cancel message, the task it
+//! tasks need (a custom name, done callbacks, more awaiters, a cancellation, the task it
 //! awaits) lives in a box allocated on first use.
 
 use std::cell::RefCell;
@@ -76,6 +76,8 @@ struct Extra<T, E> {
     name: Option<Box<str>>,
     /// The message given to `cancel`.
     cancel_message: Option<Box<str>>,
+    /// `cancel` calls accepted, less `uncancel` calls (asyncio's `_num_cancels_requested`).
+    cancel_requests: u32,
     /// Done callbacks and the awaiters after the first, in the order they were added
     /// (asyncio keeps both in one list: an `await task` is a done callback that wakes the
     /// awaiting task).
@@ -103,6 +105,7 @@ impl<T, E> State<T, E> {
             Box::new(Extra {
                 name: None,
                 cancel_message: None,
+                cancel_requests: 0,
                 entries: Vec::new(),
                 next_key: 0,
                 waiting_on: None,
@@ -159,6 +162,7 @@ where
                     Box::new(Extra {
                         name: Some(name.into_boxed_str()),
                         cancel_message: None,
+                        cancel_requests: 0,
                         entries: Vec::new(),
                         next_key: 0,
                         waiting_on: None,
@@ -216,9 +220,9 @@ impl<T, E> Inner<T, E> {
         if !state.is_running() {
             return false;
         }
-        if message.is_some() || state.extra.is_some() {
-            state.extra().cancel_message = message.as_deref().map(Box::from);
-        }
+        let extra = state.extra();
+        extra.cancel_requests = extra.cancel_requests.saturating_add(1);
+        extra.cancel_message = message.as_deref().map(Box::from);
         self.meta.fetch_or(CANCELLING, Ordering::Release);
         let waiting_on = state.extra.as_ref().and_then(|x| x.waiting_on.clone());
         drop(state);
@@ -237,6 +241,27 @@ impl<T, E> Inner<T, E> {
             waker.wake();
         }
         true
+    }
+
+    /// asyncio's `Task.cancelling()`: the `cancel` calls accepted, less the `uncancel`
+    /// calls.
+    pub(crate) fn cancel_requests(&self) -> u32 {
+        let state = self.lock();
+        state
+            .extra
+            .as_ref()
+            .map_or(0, |extra| extra.cancel_requests)
+    }
+
+    /// asyncio 3.11's `Task.uncancel()`: one request fewer (never below zero), the new
+    /// count returned. The request itself stands: the flag stays set.
+    pub(crate) fn uncancel(&self) -> u32 {
+        let mut state = self.lock();
+        let Some(extra) = state.extra.as_mut() else {
+            return 0;
+        };
+        extra.cancel_requests = extra.cancel_requests.saturating_sub(1);
+        extra.cancel_requests
     }
 
     /// Remembers how to wake the driver. Returns `true` when cancellation was requested:
@@ -455,6 +480,14 @@ impl<T: Send + 'static, E: Send + 'static> Erased for Inner<T, E> {
 
     fn cancel(&self, message: Option<String>) -> bool {
         Inner::cancel(self, message)
+    }
+
+    fn cancel_requests(&self) -> u32 {
+        Inner::cancel_requests(self)
+    }
+
+    fn uncancel(&self) -> u32 {
+        Inner::uncancel(self)
     }
 
     fn is_done(&self) -> bool {

@@ -54,6 +54,7 @@
 //! | `await task` | `task.await` ([`Join`]): `Result<T, TaskError<E>>` |
 //! | raising an exception in the coroutine | returning `Err(e)`: [`TaskError::Failed`] (a panic: [`TaskError::Panicked`]) |
 //! | `task.cancel(msg)`, `CancelledError` | [`Task::cancel`], [`TaskError::Cancelled`] ([`CancelledError`]) |
+//! | `task.cancelling()`, `task.uncancel()` | [`Task::cancelling`], [`Task::uncancel`] (the count only: see there) |
 //! | `task.done()`, `cancelled()`, `result()`, `exception()` | [`Task::done`], [`Task::cancelled`], [`Task::result`], [`Task::exception`] |
 //! | `InvalidStateError` | [`TaskError::InvalidState`] ([`InvalidStateError`]) |
 //! | `RuntimeError("Task cannot await on itself")` | [`TaskError::SelfAwait`] ([`SelfAwaitError`]) |
@@ -102,7 +103,8 @@
 //! with `Runtime::spawn_detached`, so without a `JoinHandle` of its own) and one shared
 //! state, 88 bytes for a task giving a `u64`: the outcome, the first awaiter's waker, the
 //! driver's waker (cancelling wakes it). A custom name, done callbacks, further awaiters,
-//! a cancel message and the task being awaited go in a box allocated on first use. The
+//! a cancellation (its message and count) and the task being awaited go in a box
+//! allocated on first use. The
 //! family lists its tasks, one 16-byte entry each, swept of finished ones as the list
 //! doubles. Measure it against the raw spawn with
 //! `cargo run --release -p aio-harness -- bench create_task create_task_memory` (figures in

@@ -92,6 +92,7 @@ where
 /// |---|---|
 /// | `await task` | `task.await` / `(&task).await`: `Ok(value)` or a [`TaskError`] |
 /// | `task.cancel(msg)` | [`cancel`](Task::cancel) |
+/// | `task.cancelling()`, `task.uncancel()` | [`cancelling`](Task::cancelling), [`uncancel`](Task::uncancel) |
 /// | `task.done()`, `task.cancelled()` | [`done`](Task::done), [`cancelled`](Task::cancelled) |
 /// | `task.result()`, `task.exception()` | [`result`](Task::result), [`exception`](Task::exception) |
 /// | `task.add_done_callback(f)` | [`add_done_callback`](Task::add_done_callback) |
@@ -134,6 +135,56 @@ impl<T: Send + 'static, E: Send + 'static> Task<T, E> {
     /// stay pending.
     pub fn cancel(&self, message: Option<&str>) -> bool {
         self.inner.cancel(message.map(str::to_owned))
+    }
+
+    /// How many cancellation requests the task has: the [`cancel`](Task::cancel) calls
+    /// it accepted (each call on an unfinished task counts, a cascade from a task awaiting
+    /// it included), less the [`uncancel`](Task::uncancel) calls. A finished task keeps
+    /// its count; `cancel` on it counts nothing.
+    ///
+    /// Python: `task.cancelling()` (3.11+)
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use aio_rt::Runtime;
+    /// let rt = aio_rt::Smol::new();
+    /// rt.block_on(async {
+    ///     let task = aio_tasks::create_task(&rt, std::future::pending::<Result<(), String>>());
+    ///     assert_eq!(task.cancelling(), 0);
+    ///     assert!(task.cancel(None));
+    ///     assert!(task.cancel(None));
+    ///     assert_eq!(task.cancelling(), 2);
+    ///     assert_eq!(task.uncancel(), 1);
+    ///     assert!((&task).await.is_err());
+    ///     // Done: cancel refuses and counts nothing; the count stays.
+    ///     assert!(!task.cancel(None));
+    ///     assert_eq!(task.cancelling(), 1);
+    /// });
+    /// ```
+    pub fn cancelling(&self) -> u32 {
+        self.inner.cancel_requests()
+    }
+
+    /// Takes back one cancellation request: decrements [`cancelling`](Task::cancelling),
+    /// never below zero, and returns the new count.
+    ///
+    /// Python: `task.uncancel()` (3.11+)
+    ///
+    /// asyncio's structured concurrency (`TaskGroup`, `timeout`) calls it after catching
+    /// a `CancelledError` it caused itself, so that `cancelling()` tells whether someone
+    /// else also asked for the task to stop.
+    ///
+    /// # Differences from Python
+    ///
+    /// Only the count changes, as in CPython 3.11: a request already made stands, and the
+    /// task still stops at its next suspension (a Rust body cannot be brought back once
+    /// dropped, and one that was not dropped yet is dropped at its next turn). CPython
+    /// 3.13's `uncancel` also withdraws a request not yet delivered when the count
+    /// reaches zero (a task that cancelled itself and called `uncancel` carries on
+    /// there); here it stops, as on 3.11 (scenario `task_uncancel_keeps_request`).
+    pub fn uncancel(&self) -> u32 {
+        self.inner.uncancel()
     }
 
     /// Whether the task has finished: with a value, a failure, or cancelled.
@@ -408,6 +459,21 @@ impl TaskRef {
     /// Python: `task.cancel(msg=None)`
     pub fn cancel(&self, message: Option<&str>) -> bool {
         self.0.cancel(message.map(str::to_owned))
+    }
+
+    /// The cancellation requests the task has, as [`Task::cancelling`].
+    ///
+    /// Python: `task.cancelling()` (3.11+)
+    pub fn cancelling(&self) -> u32 {
+        self.0.cancel_requests()
+    }
+
+    /// Takes back one cancellation request, as [`Task::uncancel`] (the request itself
+    /// stands).
+    ///
+    /// Python: `task.uncancel()` (3.11+)
+    pub fn uncancel(&self) -> u32 {
+        self.0.uncancel()
     }
 
     /// Whether the task has finished.

@@ -12,6 +12,10 @@ const SOURCE: &str = include_str!("gather.rs");
 
 pub(crate) const SCENARIOS: &[Scenario] = &[
     parity!(
+        gather_cancel_method,
+        "gather(...).cancel() cancels the children still running; refused once every child is done"
+    ),
+    parity!(
         gather_results_in_order,
         "results come in argument order whatever the finishing order; gather of nothing is empty"
     ),
@@ -278,4 +282,60 @@ impl<R: Runtime> Drop for OnCancel<R> {
             self.cx.log(self.task, self.message);
         }
     }
+}
+
+/// A child that logs when it ends (done or dropped): the Rust `finally`.
+async fn exiting_child<R: Runtime>(
+    cx: Cx<R>,
+    name: &'static str,
+    delay: u64,
+) -> Result<&'static str, String> {
+    let _finally = super::tasks::Finally {
+        cx: cx.clone(),
+        task: name,
+        message: "exits",
+    };
+    cx.sleep(delay).await;
+    cx.log(name, "done");
+    Ok(name)
+}
+
+/// `gather(a, b).cancel("stop")` at t=2, with `a` done and `b` sleeping: `b` is
+/// cancelled, awaiting the gather gives the cancellation with its message, and a second
+/// `cancel` is refused (the gather is done). A gather whose every child is done refuses
+/// `cancel` and gives the values.
+pub(crate) async fn gather_cancel_method<R: Runtime>(cx: Cx<R>) {
+    let c = cx.clone();
+    as_main(&cx, async move {
+        let a = create_task_named(c.rt(), "a", exiting_child(c.clone(), "a", 1));
+        let b = create_task_named(c.rt(), "b", exiting_child(c.clone(), "b", 5));
+        let mut gathering = gather(c.rt(), [a.clone(), b.clone()]);
+        c.sleep(2).await;
+        let accepted = gathering.cancel(Some("stop"));
+        c.log("main", format!("cancel gather: {accepted}"));
+        if let Err(e) = (&mut gathering).await {
+            c.log("main", format!("await gather: {}", exc(&e)));
+        }
+        c.log(
+            "main",
+            format!(
+                "a cancelled: {}, b cancelled: {}",
+                a.cancelled(),
+                b.cancelled()
+            ),
+        );
+        c.log("main", format!("cancel again: {}", gathering.cancel(None)));
+        let child = create_task_named(c.rt(), "c", exiting_child(c.clone(), "c", 1));
+        let mut late = gather(c.rt(), [child.clone()]);
+        (&child).await.map_err(|e| e.to_string())?;
+        c.log(
+            "main",
+            format!("every child done, cancel: {}", late.cancel(None)),
+        );
+        let values = late.await.map_err(|e| e.to_string())?;
+        let values: Vec<String> = values.iter().map(|v| format!("'{v}'")).collect();
+        c.log("main", format!("await gather: [{}]", values.join(", ")));
+        Ok(())
+    })
+    .await;
 }

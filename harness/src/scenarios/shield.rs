@@ -2,6 +2,7 @@
 
 use futures_lite::future;
 
+use aio_futures::{Exception, Future};
 use aio_rt::{PyError, Runtime};
 use aio_shield::shield;
 use aio_tasks::{TaskError, create_task, create_task_named};
@@ -24,6 +25,14 @@ pub(crate) const SCENARIOS: &[Scenario] = &[
     parity!(
         shield_inner_outcomes,
         "the inner's error and cancellation reach the outer; shield of a finished task is its outcome"
+    ),
+    parity!(
+        shield_outer_cancel,
+        "outer.cancel() cancels the outer only (with its message); the inner runs on; a done inner refuses"
+    ),
+    parity!(
+        shield_of_future,
+        "shield over a plain Future: the outer cancelled, the future stays pending; its cancellation and failure"
     ),
 ];
 
@@ -137,6 +146,110 @@ pub(crate) async fn shield_inner_outcomes<R: Runtime>(cx: Cx<R>) {
         (&done).await.map_err(|e| e.to_string())?;
         let value = shield(&done).await.map_err(|e| e.to_string())?;
         c.log("main", format!("shield of a finished task: '{value}'"));
+        Ok(())
+    })
+    .await;
+}
+
+/// `outer = shield(save)`, then `outer.cancel(msg)` at t=1: the outer is cancelled at
+/// once (a second `cancel` is refused), awaiting it gives the message every time, and
+/// `save` runs on. A shield of the finished task is done at once, and refuses `cancel`.
+pub(crate) async fn shield_outer_cancel<R: Runtime>(cx: Cx<R>) {
+    let c = cx.clone();
+    as_main(&cx, async move {
+        let c2 = c.clone();
+        let saving = create_task_named(c.rt(), "save", async move {
+            c2.log("save", "saving, takes 2");
+            c2.sleep(2).await;
+            c2.log("save", "saved");
+            Ok::<_, String>("saved")
+        });
+        let mut outer = shield(&saving);
+        c.sleep(1).await;
+        let accepted = outer.cancel(Some("no wait"));
+        c.log(
+            "main",
+            format!("cancel outer: {accepted}, cancelled: {}", outer.cancelled()),
+        );
+        c.log(
+            "main",
+            format!("cancel outer again: {}", outer.cancel(None)),
+        );
+        if let Err(e) = (&mut outer).await {
+            c.log("main", format!("await outer: {}", exc(&e)));
+        }
+        if let Err(e) = outer.await {
+            c.log("main", format!("await outer again: {}", exc(&e)));
+        }
+        c.log("main", format!("save still running: {}", !saving.done()));
+        let value = (&saving).await.map_err(|e| e.to_string())?;
+        c.log("main", format!("save gives '{value}'"));
+        let later = shield(&saving);
+        c.log(
+            "main",
+            format!("shield of a finished task: done: {}", later.done()),
+        );
+        let accepted = later.cancel(None);
+        c.log(
+            "main",
+            format!("cancel it: {accepted}, cancelled: {}", later.cancelled()),
+        );
+        let value = later.await.map_err(|e| e.to_string())?;
+        c.log("main", format!("it gives '{value}'"));
+        Ok(())
+    })
+    .await;
+}
+
+/// `shield` over an `aio_futures::Future`: cancelling the outer at t=1 leaves the
+/// future pending (it gets its result at t=2). A future cancelled by its owner cancels
+/// the outer (a bare cancellation; the message stays the future's). A future that
+/// failed gives its error through the shield at once.
+pub(crate) async fn shield_of_future<R: Runtime>(cx: Cx<R>) {
+    let c = cx.clone();
+    as_main(&cx, async move {
+        let future: Future<u32> = Future::new(c.rt());
+        let (c2, setter) = (c.clone(), future.clone());
+        let setting = create_task(c.rt(), async move {
+            c2.sleep(2).await;
+            setter.set_result(42).map_err(|e| e.to_string())
+        });
+        let outer = shield(&future);
+        c.sleep(1).await;
+        let accepted = outer.cancel(None);
+        c.log(
+            "main",
+            format!("cancel outer: {accepted}, future done: {}", future.done()),
+        );
+        if let Err(e) = outer.await {
+            c.log("main", format!("await outer: {}", exc(&e)));
+        }
+        let value = (&future).await.map_err(|e| e.to_string())?;
+        c.log("main", format!("await future: {value}"));
+        setting.await.map_err(|e| e.to_string())?;
+        let other: Future<u32> = Future::new(c.rt());
+        let mut outer = shield(&other);
+        other.cancel_with("inner stop");
+        if let Err(e) = (&mut outer).await {
+            c.log(
+                "main",
+                format!(
+                    "inner cancelled, await outer: {}, outer cancelled: {}",
+                    exc(&e),
+                    outer.cancelled()
+                ),
+            );
+        }
+        if let Err(e) = (&other).await {
+            c.log("main", format!("await inner: {}", exc(&e)));
+        }
+        let failed: Future<u32> = Future::new(c.rt());
+        failed
+            .set_exception(Exception::py(PyError::new("ValueError", "boom")))
+            .map_err(|e| e.to_string())?;
+        if let Err(e) = shield(&failed).await {
+            c.log("main", format!("shield of a failed future: {}", exc(&e)));
+        }
         Ok(())
     })
     .await;

@@ -30,6 +30,14 @@ pub(crate) const SCENARIOS: &[Scenario] = &[
         "cancelling a task that awaits another task cancels the awaited one first"
     ),
     parity!(
+        task_cancelling_counts,
+        "cancel() counts each request on an unfinished task, uncancel() takes one back (never below 0)"
+    ),
+    parity!(
+        task_uncancel_keeps_request,
+        "uncancel() lowers the count but the request stands (3.11); a cascade counts on both tasks"
+    ),
+    parity!(
         task_failure_shared,
         "a failed task gives the same error to every awaiter; done callbacks run first"
     ),
@@ -228,6 +236,125 @@ pub(crate) async fn cancel_cascades<R: Runtime>(cx: Cx<R>) {
             c.log("main", format!("await outer: {}", exc(&e)));
         }
         c.log("main", format!("inner cancelled: {}", inner.cancelled()));
+        Ok(())
+    })
+    .await;
+}
+
+/// `cancelling()` counts the `cancel` calls a running task accepted: two in a row give
+/// 2, `uncancel()` takes one back. The task still ends cancelled (its cleanup runs), keeps
+/// its count once done, and a `cancel` on a done task is refused and not counted;
+/// `uncancel` never goes below zero.
+pub(crate) async fn task_cancelling_counts<R: Runtime>(cx: Cx<R>) {
+    let c = cx.clone();
+    as_main(&cx, async move {
+        let c2 = c.clone();
+        let task = create_task_named(c.rt(), "worker", async move {
+            let _finally = Finally {
+                cx: c2.clone(),
+                task: "worker",
+                message: "cleanup",
+            };
+            c2.sleep(10).await;
+            Ok::<(), String>(())
+        });
+        c.sleep(1).await;
+        c.log("main", format!("cancelling: {}", task.cancelling()));
+        for _ in 0..2 {
+            let accepted = task.cancel(None);
+            c.log(
+                "main",
+                format!("cancel: {accepted}, cancelling: {}", task.cancelling()),
+            );
+        }
+        c.log("main", format!("uncancel: {}", task.uncancel()));
+        if let Err(e) = (&task).await {
+            c.log("main", format!("await worker: {}", exc(&e)));
+        }
+        c.log(
+            "main",
+            format!(
+                "done: {}, cancelled: {}, cancelling: {}",
+                task.done(),
+                task.cancelled(),
+                task.cancelling()
+            ),
+        );
+        let accepted = task.cancel(None);
+        c.log(
+            "main",
+            format!(
+                "cancel a done task: {accepted}, cancelling: {}",
+                task.cancelling()
+            ),
+        );
+        for _ in 0..2 {
+            c.log("main", format!("uncancel: {}", task.uncancel()));
+        }
+        Ok(())
+    })
+    .await;
+}
+
+/// A task cancels itself (`current_task().cancel()`) and takes the request back with
+/// `uncancel()`: the count drops to 0, but the request stands, so the task stops at its
+/// next suspension (CPython 3.11; 3.13 withdraws it and the task carries on). Then
+/// `outer` awaits `inner` and is cancelled: the cascade counts one request on each.
+pub(crate) async fn task_uncancel_keeps_request<R: Runtime>(cx: Cx<R>) {
+    let c = cx.clone();
+    as_main(&cx, async move {
+        let c2 = c.clone();
+        let task = create_task_named(c.rt(), "self", async move {
+            let me = current_task().expect("runs as a task");
+            let accepted = me.cancel(None);
+            c2.log(
+                "self",
+                format!("cancel myself: {accepted}, cancelling: {}", me.cancelling()),
+            );
+            c2.log("self", format!("uncancel: {}", me.uncancel()));
+            let _finally = Finally {
+                cx: c2.clone(),
+                task: "self",
+                message: "cleanup",
+            };
+            sleep(c2.rt(), Duration::ZERO).await;
+            c2.log("self", "carries on");
+            Ok::<(), String>(())
+        });
+        if let Err(e) = (&task).await {
+            c.log(
+                "main",
+                format!("await self: {}, cancelling: {}", exc(&e), task.cancelling()),
+            );
+        }
+        let c3 = c.clone();
+        let awaited = create_task_named(c.rt(), "inner", async move {
+            let _finally = Finally {
+                cx: c3.clone(),
+                task: "inner",
+                message: "cleanup",
+            };
+            c3.sleep(10).await;
+            Ok::<(), String>(())
+        });
+        let inner = awaited.clone();
+        let waiter = create_task_named(c.rt(), "outer", async move {
+            inner.await.map_err(|e| e.to_string())
+        });
+        c.sleep(1).await;
+        c.log("main", format!("cancel outer: {}", waiter.cancel(None)));
+        let counts = |waiter: &aio_tasks::Task<(), String>| {
+            format!(
+                "cancelling: outer {}, inner {}",
+                waiter.cancelling(),
+                awaited.cancelling()
+            )
+        };
+        c.log("main", counts(&waiter));
+        if let Err(e) = (&waiter).await {
+            c.log("main", format!("await outer: {}", exc(&e)));
+        }
+        c.log("main", counts(&waiter));
         Ok(())
     })
     .await;

@@ -1,0 +1,97 @@
+//! Definition of [`Shieldable`]: what [`shield`](crate::shield) can wait for.
+
+use aio_futures::{DoneCallback, FutureError};
+use aio_tasks::{CancelledError, Task, TaskError};
+
+/// Keeps the trait's methods out of reach: only this crate implements it.
+mod sealed {
+    pub trait Sealed {}
+    impl<T, E> Sealed for aio_tasks::Task<T, E> {}
+    impl<T> Sealed for aio_futures::Future<T> {}
+}
+
+/// What [`shield`](crate::shield) can wait for: an [`aio_tasks::Task`] or an
+/// [`aio_futures::Future`]. Sealed: implemented for these two only.
+///
+/// Python: the awaitable passed to `asyncio.shield(aw)` (a task, or a future)
+pub trait Shieldable: sealed::Sealed {
+    /// What awaiting it (and so its [`Shield`](crate::Shield)) gives.
+    type Output: Clone + Send + 'static;
+
+    /// The outcome, and whether it is a cancellation, if it is done. Reading a failure
+    /// retrieves it.
+    #[doc(hidden)]
+    fn outcome_now(&self) -> Option<(Self::Output, bool)>;
+
+    /// Calls `fill` with the outcome (and whether it is a cancellation) once it is done,
+    /// from a done callback. A cancelled
+    /// inner gives a bare cancellation (asyncio's shield calls `outer.cancel()` without
+    /// reading the inner); any other outcome is read, which retrieves a failure.
+    #[doc(hidden)]
+    fn when_done(&self, fill: Box<dyn FnOnce(Self::Output, bool) + Send>);
+
+    /// The outcome of a cancelled outer, with the message given to `cancel`.
+    #[doc(hidden)]
+    fn cancelled_outcome(message: Option<String>) -> Self::Output;
+}
+
+impl<T, E> Shieldable for Task<T, E>
+where
+    T: Clone + Send + 'static,
+    E: Clone + Send + 'static,
+{
+    type Output = Result<T, TaskError<E>>;
+
+    fn outcome_now(&self) -> Option<(Self::Output, bool)> {
+        self.done().then(|| (self.result(), self.cancelled()))
+    }
+
+    fn when_done(&self, fill: Box<dyn FnOnce(Self::Output, bool) + Send>) {
+        self.add_done_callback(move |task| {
+            if task.cancelled() {
+                fill(Self::cancelled_outcome(None), true);
+            } else {
+                fill(task.result(), false);
+            }
+        });
+    }
+
+    fn cancelled_outcome(message: Option<String>) -> Self::Output {
+        Err(TaskError::Cancelled(CancelledError { message }))
+    }
+}
+
+impl<T> Shieldable for aio_futures::Future<T>
+where
+    T: Clone + Send + 'static,
+{
+    type Output = Result<T, FutureError>;
+
+    fn outcome_now(&self) -> Option<(Self::Output, bool)> {
+        self.done().then(|| (self.result(), self.cancelled()))
+    }
+
+    fn when_done(&self, fill: Box<dyn FnOnce(Self::Output, bool) + Send>) {
+        // A done callback is an `Fn` (it can be compared and removed); it runs once.
+        let fill = std::sync::Mutex::new(Some(fill));
+        self.add_done_callback(DoneCallback::new(move |future: &aio_futures::Future<T>| {
+            let fill = fill
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .take();
+            if let Some(fill) = fill {
+                if future.cancelled() {
+                    fill(Self::cancelled_outcome(None), true);
+                } else {
+                    fill(future.result(), false);
+                }
+            }
+        }));
+    }
+
+    fn cancelled_outcome(message: Option<String>) -> Self::Output {
+        Err(FutureError::Cancelled(aio_futures::CancelledError::new(
+            message,
+        )))
+    }
+}

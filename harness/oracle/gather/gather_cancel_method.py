@@ -1,0 +1,36 @@
+"""gather_cancel_method: gather(...).cancel() cancels the children still running; refused once every child is done."""
+
+import asyncio
+
+from rosetta import exc, log
+
+
+async def child(name, delay):
+    try:
+        await asyncio.sleep(delay)
+        log(name, "done")
+        return name
+    finally:
+        log(name, "exits")
+
+
+async def main():
+    a = asyncio.create_task(child("a", 1), name="a")
+    b = asyncio.create_task(child("b", 5), name="b")
+    gathering = asyncio.gather(a, b)
+    await asyncio.sleep(2)
+    log("main", f"cancel gather: {str(gathering.cancel('stop')).lower()}")
+    try:
+        await gathering
+    except asyncio.CancelledError as e:
+        log("main", f"await gather: {exc(e)}")
+    log("main", f"a cancelled: {str(a.cancelled()).lower()}, b cancelled: {str(b.cancelled()).lower()}")
+    log("main", f"cancel again: {str(gathering.cancel()).lower()}")
+    c = asyncio.create_task(child("c", 1), name="c")
+    late = asyncio.gather(c)
+    await c
+    log("main", f"every child done, cancel: {str(late.cancel()).lower()}")
+    log("main", f"await gather: {await late}")
+
+
+asyncio.run(main())
