@@ -61,3 +61,13 @@ fn taskgroup_owner_cancelled(kind: RuntimeKind) {
 fn cancel_cannot_be_refused(kind: RuntimeKind) {
     check_differences("cancel_cannot_be_refused", kind);
 }
+
+#[apply(runtimes)]
+fn taskgroup_fails_as_owner_cancelled(kind: RuntimeKind) {
+    check_parity("taskgroup_fails_as_owner_cancelled", kind);
+}
+
+#[apply(runtimes)]
+fn taskgroup_not_entered(kind: RuntimeKind) {
+    check_parity("taskgroup_not_entered", kind);
+}
