@@ -335,6 +335,11 @@ fn real_messages() -> Vec<(&'static str, String)> {
         "aio_sync::BrokenBarrierError::Interrupted",
         &aio_sync::BrokenBarrierError::Interrupted,
     );
+    push("aio_tasks::SpawnError::NotEntered", &SpawnError::NotEntered);
+    push(
+        "aio_generators::GeneratorError::AlreadyAwaited",
+        &aio_generators::GeneratorError::<String>::AlreadyAwaited { throw: false },
+    );
     push(
         "aio_tasks::TaskError::SelfAwait",
         &TaskError::<String>::SelfAwait(aio_tasks::SelfAwaitError),

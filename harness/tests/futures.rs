@@ -31,3 +31,8 @@ fn cancel_with_message(kind: RuntimeKind) {
 fn invalid_state_errors(kind: RuntimeKind) {
     check_parity("invalid_state_errors", kind);
 }
+
+#[apply(runtimes)]
+fn cancelling_the_task_cancels_the_future(kind: RuntimeKind) {
+    check_parity("cancelling_the_task_cancels_the_future", kind);
+}

@@ -66,3 +66,8 @@ fn drop_suspended(kind: RuntimeKind) {
 fn evolution_countdown(kind: RuntimeKind) {
     check_parity("evolution_countdown", kind);
 }
+
+#[apply(runtimes)]
+fn request_reused(kind: RuntimeKind) {
+    check_parity("request_reused", kind);
+}

@@ -76,3 +76,13 @@ fn cancel_cannot_be_refused(kind: RuntimeKind) {
 fn run_shutdown(kind: RuntimeKind) {
     check_parity("run_shutdown", kind);
 }
+
+#[apply(runtimes)]
+fn taskgroup_fails_as_owner_cancelled(kind: RuntimeKind) {
+    check_parity("taskgroup_fails_as_owner_cancelled", kind);
+}
+
+#[apply(runtimes)]
+fn taskgroup_not_entered(kind: RuntimeKind) {
+    check_parity("taskgroup_not_entered", kind);
+}

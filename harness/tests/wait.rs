@@ -31,3 +31,8 @@ fn timeout_scope(kind: RuntimeKind) {
 fn wait_duplicates(kind: RuntimeKind) {
     check_parity("wait_duplicates", kind);
 }
+
+#[apply(runtimes)]
+fn wait_for_zero_on_a_future(kind: RuntimeKind) {
+    check_parity("wait_for_zero_on_a_future", kind);
+}

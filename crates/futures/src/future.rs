@@ -13,7 +13,7 @@ use loom::sync::{Mutex, MutexGuard};
 use std::sync::{Mutex, MutexGuard};
 use std::task::{Context, Poll, Waker};
 
-use aio_rt::Runtime;
+use aio_rt::{Awaited, Awaiting, Runtime};
 
 use crate::{CancelledError, DoneCallback, Exception, FutureError, InvalidStateError};
 
@@ -45,8 +45,9 @@ type BoxFuture = Pin<Box<dyn StdFuture<Output = ()> + Send>>;
 ///
 /// # Differences from Python
 ///
-/// - Cancelling an awaiter (dropping its [`Wait`]) only stops it waiting. In asyncio,
-///   cancelling a task that awaits a future also cancels the future.
+/// - Dropping a [`Wait`] by other means than cancelling the `aio_tasks` task that awaits
+///   (a `timeout` scope or a `select` around it, or a runtime's own task) only stops it
+///   waiting; in asyncio, where a timeout cancels the task, it cancels the future too.
 /// - A callback that panics is re-raised in a task of its own, so the runtime's handler
 ///   for lost panics reports it (asyncio logs "Exception in callback"); the other
 ///   callbacks still run.
@@ -67,6 +68,10 @@ type BoxFuture = Pin<Box<dyn StdFuture<Output = ()> + Send>>;
 /// });
 /// assert_eq!(answer.unwrap(), 42);
 /// ```
+///
+/// Cancelling an `aio_tasks` task that awaits a future cancels the future first, with
+/// the same message, as asyncio's `Task.cancel` cancels the future the task waits on
+/// (`_fut_waiter`): every other awaiter then gets the `CancelledError` too.
 pub struct Future<T> {
     inner: Arc<Inner<T>>,
 }
@@ -287,6 +292,17 @@ impl<T: Send + 'static> Future<T> {
         Wait {
             future: self.clone(),
             id: None,
+            awaiting: None,
+        }
+    }
+}
+
+/// What a task awaits: cancelling the task cancels the future first.
+impl<T: Send + 'static> Awaited for Future<T> {
+    fn cancel(&self, message: Option<String>) -> bool {
+        match message {
+            Some(message) => self.cancel_with(message),
+            None => Future::cancel(self),
         }
     }
 }
@@ -340,6 +356,7 @@ impl<T: Clone + Send + 'static> IntoFuture for Future<T> {
         Wait {
             future: self,
             id: None,
+            awaiting: None,
         }
     }
 }
@@ -360,12 +377,25 @@ impl<T: Clone + Send + 'static> IntoFuture for &Future<T> {
 /// # Cancel safety
 ///
 /// Dropping it removes this awaiter from the future's list; the future itself is not
-/// affected (see the differences on [`Future`]).
+/// affected (see the differences on [`Future`]). Cancelling the `aio_tasks` task that
+/// awaits it cancels the future, before this is dropped.
 #[must_use = "a Wait does nothing unless awaited"]
 pub struct Wait<T> {
     future: Future<T>,
     /// Our place in the future's list, once we waited.
     id: Option<u64>,
+    /// The task suspended on us, which records the future as what it awaits (so that
+    /// cancelling the task cancels the future: asyncio's `_fut_waiter`).
+    awaiting: Option<Arc<dyn Awaiting>>,
+}
+
+impl<T> Wait<T> {
+    /// The task no longer awaits the future.
+    fn unregister(&mut self) {
+        if let Some(task) = self.awaiting.take() {
+            task.set_waiting_on(None);
+        }
+    }
 }
 
 impl<T: Clone + Send + 'static> StdFuture for Wait<T> {
@@ -377,6 +407,8 @@ impl<T: Clone + Send + 'static> StdFuture for Wait<T> {
         if let Some(outcome) = state.read() {
             // Done: no suspension (and our listener, if any, is gone with the others).
             this.id = None;
+            drop(state);
+            this.unregister();
             return Poll::Ready(outcome);
         }
         match this.id {
@@ -388,6 +420,13 @@ impl<T: Clone + Send + 'static> StdFuture for Wait<T> {
                     waker: cx.waker().clone(),
                 });
                 this.id = Some(id);
+                drop(state);
+                // Suspended in a task: the task records the future as what it awaits.
+                if let Some(task) = aio_rt::current_awaiting() {
+                    task.set_waiting_on(Some(Arc::new(this.future.clone())));
+                    this.awaiting = Some(task);
+                }
+                return Poll::Pending;
             }
             Some(id) => {
                 // Polled again while pending: keep our place, refresh the waker.
@@ -406,6 +445,7 @@ impl<T: Clone + Send + 'static> StdFuture for Wait<T> {
 
 impl<T> Drop for Wait<T> {
     fn drop(&mut self) {
+        self.unregister();
         if let Some(id) = self.id.take() {
             let mut state = self
                 .future

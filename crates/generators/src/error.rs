@@ -46,6 +46,16 @@ pub enum GeneratorError<E> {
     ///
     /// Python: `TypeError("can't send non-None value to a just-started async generator")`
     JustStarted,
+    /// An [`anext`](crate::AsyncGenerator::anext), [`asend`](crate::AsyncGenerator::asend)
+    /// or [`athrow`](crate::AsyncGenerator::athrow) request that already gave its outcome
+    /// was awaited again: a request is one step, it never starts another.
+    ///
+    /// Python: `RuntimeError("cannot reuse already awaited __anext__()/asend()")` (for
+    /// `athrow`: `"... aclose()/athrow()"`)
+    AlreadyAwaited {
+        /// The request was an `athrow`.
+        throw: bool,
+    },
 }
 
 impl<E> GeneratorError<E> {
@@ -68,6 +78,10 @@ impl<E: fmt::Debug> fmt::Debug for GeneratorError<E> {
             GeneratorError::AlreadyRunning => f.write_str("AlreadyRunning"),
             GeneratorError::IgnoredGeneratorExit => f.write_str("IgnoredGeneratorExit"),
             GeneratorError::JustStarted => f.write_str("JustStarted"),
+            GeneratorError::AlreadyAwaited { throw } => f
+                .debug_struct("AlreadyAwaited")
+                .field("throw", throw)
+                .finish(),
         }
     }
 }
@@ -85,6 +99,9 @@ impl<E: fmt::Display> fmt::Display for GeneratorError<E> {
             }
             GeneratorError::JustStarted => {
                 f.write_str("can't send non-None value to a just-started async generator")
+            }
+            GeneratorError::AlreadyAwaited { .. } => {
+                f.write_str("cannot reuse an already awaited request")
             }
         }
     }
@@ -141,7 +158,9 @@ impl<E: PyException> PyException for GeneratorError<E> {
         match self {
             GeneratorError::StopAsyncIteration => "StopAsyncIteration",
             GeneratorError::Raised(e) => e.py_type(),
-            GeneratorError::AlreadyRunning | GeneratorError::IgnoredGeneratorExit => "RuntimeError",
+            GeneratorError::AlreadyRunning
+            | GeneratorError::IgnoredGeneratorExit
+            | GeneratorError::AlreadyAwaited { .. } => "RuntimeError",
             GeneratorError::JustStarted => "TypeError",
         }
     }
@@ -172,6 +191,12 @@ impl<E> GeneratorError<E> {
             GeneratorError::IgnoredGeneratorExit => "async generator ignored GeneratorExit",
             GeneratorError::JustStarted => {
                 "can't send non-None value to a just-started async generator"
+            }
+            GeneratorError::AlreadyAwaited { throw: false } => {
+                "cannot reuse already awaited __anext__()/asend()"
+            }
+            GeneratorError::AlreadyAwaited { throw: true } => {
+                "cannot reuse already awaited aclose()/athrow()"
             }
             _ => "",
         }

@@ -189,6 +189,7 @@ where
             input: None,
             kind: Kind::Next,
             started: false,
+            awaited: false,
         }
     }
 
@@ -212,6 +213,7 @@ where
             input: Some(Input::Send(value)),
             kind: Kind::Send,
             started: false,
+            awaited: false,
         }
     }
 
@@ -238,6 +240,7 @@ where
             input: Some(Input::Throw(error)),
             kind: Kind::Throw,
             started: false,
+            awaited: false,
         }
     }
 
@@ -268,6 +271,7 @@ where
                 input: Some(Input::Close),
                 kind: Kind::Close,
                 started: false,
+                awaited: false,
             },
         }
     }
@@ -384,6 +388,8 @@ pub struct Request<'a, T, S, E, F> {
     kind: Kind,
     /// Whether this request started (or took over) the step in progress.
     started: bool,
+    /// The request gave its outcome: awaiting it again is an error, not a new step.
+    awaited: bool,
 }
 
 impl<T, S, E, F> Request<'_, T, S, E, F>
@@ -458,8 +464,13 @@ where
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let this = self.get_mut();
+        if this.awaited {
+            let throw = this.kind == Kind::Throw;
+            return Poll::Ready(Err(GeneratorError::AlreadyAwaited { throw }));
+        }
         let result = std::task::ready!(this.poll_request(cx));
         this.started = false;
+        this.awaited = true;
         Poll::Ready(result.and_then(|value| value.ok_or(GeneratorError::StopAsyncIteration)))
     }
 }

@@ -46,6 +46,7 @@
 //! | [`Instant`] | `loop.time()` |
 //! | [`PyException`], [`PyError`], [`format_exception`] | an exception's class, `str()` and `__cause__`; `raise SomeError(msg)` |
 //! | [`Sleep`] | `asyncio.sleep`, a timer handle |
+//! | [`Awaited`], [`Awaiting`], [`current_awaiting`] | a task's `_fut_waiter`: cancelling a task cancels the future it awaits |
 //! | [`Config`], [`Clock`], [`TaskPanic`] | the loop's clock and `set_exception_handler` |
 //! | [`Tokio`] (features `tokio`, `tokio-mt`), [`AsyncStd`] (`async-std`), [`Smol`] (`smol`) | event loop implementations |
 //!
@@ -80,6 +81,7 @@ mod sim;
 mod sleep;
 mod sync;
 mod task;
+mod waiter;
 mod weak;
 
 mod adapters;
@@ -90,6 +92,7 @@ pub use crate::instant::Instant;
 pub use crate::join::{JoinError, JoinHandle, TaskId};
 pub use crate::runtime::Runtime;
 pub use crate::sleep::Sleep;
+pub use crate::waiter::{Awaited, Awaiting, current_awaiting, set_current_task_hook};
 pub use crate::weak::WeakRuntime;
 
 #[cfg(feature = "async-std")]

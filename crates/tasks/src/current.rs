@@ -21,8 +21,10 @@ pub(crate) type Job = Box<dyn FnOnce() + Send>;
 type Spawner = Box<dyn Fn(Job) + Send + Sync>;
 type Handler = Arc<dyn Fn(&UnretrievedFailure) + Send + Sync>;
 
-/// What every task sees of another task, whatever its output type.
-pub(crate) trait Erased: Send + Sync {
+/// What every task sees of another task, whatever its output type. As [`aio_rt::Awaiting`]
+/// it records what it awaits, so that cancelling it cancels that first (asyncio's
+/// `_fut_waiter`).
+pub(crate) trait Erased: aio_rt::Awaiting {
     fn name(&self) -> String;
     fn set_name(&self, name: String);
     /// This task as `Any`, to get its concrete type back.
@@ -33,9 +35,21 @@ pub(crate) trait Erased: Send + Sync {
     fn is_done(&self) -> bool;
     fn is_cancelled(&self) -> bool;
     fn family(&self) -> &Arc<Family>;
-    /// Remembers (or forgets, with `None`) the task this one is awaiting, so that
-    /// cancelling this one cancels that one first (asyncio's `_fut_waiter`).
-    fn set_waiting_on(&self, on: Option<Arc<dyn Erased>>);
+    /// This task as [`aio_rt::Awaiting`], for the futures it awaits.
+    fn into_awaiting(self: Arc<Self>) -> Arc<dyn aio_rt::Awaiting>;
+    /// Hands this task's cancellations to `group` until it is removed: a `TaskGroup`
+    /// running in this task cancels its body and children, waits for them, then passes
+    /// the cancellation on (asyncio's `__aexit__` catching the `CancelledError`).
+    /// The innermost group takes them.
+    fn push_interceptor(&self, group: Arc<dyn Interceptor>);
+    /// Removes `group` (pushed by `push_interceptor`).
+    fn remove_interceptor(&self, group: &Arc<dyn Interceptor>);
+}
+
+/// A `TaskGroup` taking the cancellations of the task it runs in.
+pub(crate) trait Interceptor: Send + Sync {
+    /// The task was cancelled with `message`.
+    fn intercept(&self, message: Option<String>);
 }
 
 /// One family of tasks: the part of asyncio's loop that tasks use.
@@ -47,6 +61,8 @@ pub(crate) struct Family {
 
 impl Family {
     pub(crate) fn new(spawner: impl Fn(Job) + Send + Sync + 'static) -> Arc<Family> {
+        // From now on, a future awaited by a task can find it (`aio-futures` does).
+        aio_rt::set_current_task_hook(|| current().map(Erased::into_awaiting));
         Arc::new(Family {
             tasks: Mutex::new(Listing::default()),
             handler: Mutex::new(None),

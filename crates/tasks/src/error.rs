@@ -159,6 +159,10 @@ impl<E: fmt::Debug + fmt::Display> std::error::Error for ExceptionGroup<E> {}
 /// Python: the `RuntimeError` of `TaskGroup.create_task`
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum SpawnError {
+    /// The group's `run` has not started.
+    ///
+    /// Python: `RuntimeError("TaskGroup ... has not been entered")`
+    NotEntered,
     /// The group has ended.
     ///
     /// Python: `RuntimeError("TaskGroup ... is finished")`
@@ -172,6 +176,7 @@ pub enum SpawnError {
 impl fmt::Display for SpawnError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
+            SpawnError::NotEntered => "taskgroup has not been entered",
             SpawnError::Finished => "taskgroup is finished",
             SpawnError::ShuttingDown => "taskgroup is shutting down",
         })
@@ -302,6 +307,7 @@ impl PyException for SpawnError {
 
     fn py_str(&self) -> String {
         match self {
+            SpawnError::NotEntered => "TaskGroup <...> has not been entered",
             SpawnError::Finished => "TaskGroup <...> is finished",
             SpawnError::ShuttingDown => "TaskGroup <...> is shutting down",
         }

@@ -6,9 +6,12 @@ use std::pin::Pin;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::task::{Context, Poll, Waker};
 
-use aio_rt::{PyException, Runtime};
+use aio_rt::{PyError, PyException, Runtime};
 
-use crate::{ExceptionGroup, SpawnError, Task, TaskError, TaskRef, create_task};
+use crate::current::{self, Erased, Family, Interceptor};
+use crate::{
+    ExceptionGroup, SpawnError, Task, TaskError, TaskRef, UnretrievedFailure, create_task,
+};
 
 /// A group of tasks that ends only when all of them have ended, and fails as a whole when
 /// one of them fails.
@@ -42,12 +45,22 @@ use crate::{ExceptionGroup, SpawnError, Task, TaskError, TaskRef, create_task};
 /// happened (the body's last, as asyncio appends it on exit). A child cancelled on its
 /// own is not a failure.
 ///
+/// # Cancellation of the owner
+///
+/// Cancelling the task that runs the group (its *owner*) goes to the group first, as
+/// asyncio's `__aexit__` catches the `CancelledError`: the group drops the body, cancels
+/// every child and waits for them. Then, if a child failed meanwhile (even in the very
+/// step the owner was cancelled), `run` gives the [`ExceptionGroup`], as asyncio does;
+/// otherwise the owner's cancellation goes on and the owner ends cancelled.
+///
 /// # Cancel safety
 ///
-/// Dropping the `run` future (its owner task was cancelled) drops the body, then cancels
-/// every child. asyncio's `__aexit__` then waits for the children to finish cancelling;
-/// a dropped Rust future cannot wait, so the children end at their next turn, after the
-/// owner has already been reported cancelled.
+/// Dropping the `run` future by other means (a `timeout` scope around it, a `select`)
+/// drops the body, then cancels every child; they end at their next turn, as a dropped
+/// Rust future cannot wait for them. A failure that `run` can no longer raise (collected
+/// before the drop, or of a child still ending) goes to the exception handler
+/// ([`set_exception_handler`](crate::set_exception_handler)) as an [`UnretrievedFailure`]:
+/// a failure is raised or reported, never lost.
 pub struct TaskGroup<R, E> {
     rt: R,
     shared: Arc<Shared<E>>,
@@ -58,6 +71,8 @@ struct Shared<E> {
 }
 
 struct State<E> {
+    /// `run` has started (asyncio's `__aenter__`): `create_task` is accepted.
+    entered: bool,
     children: Vec<TaskRef>,
     /// The body has ended: the group waits for its children.
     exiting: bool,
@@ -65,7 +80,16 @@ struct State<E> {
     aborting: bool,
     /// Tells `run` to drop the body (set with `aborting` while the body runs).
     cancel_body: bool,
-    errors: Vec<TaskError<E>>,
+    /// The children's failures, with the name of the child.
+    errors: Vec<(String, TaskError<E>)>,
+    /// The owner's cancellation, taken by the group (with its message) to pass on later.
+    owner_cancelled: Option<Option<String>>,
+    /// `run` was dropped unfinished: failures go to the exception handler.
+    orphaned: bool,
+    /// Where to report them: the owner's family (or the first child's).
+    family: Option<Arc<Family>>,
+    /// A failure as the Python exception it stands for, to report it.
+    describe: fn(&TaskError<E>) -> PyError,
     waker: Option<Waker>,
 }
 
@@ -93,6 +117,34 @@ impl<E> Shared<E> {
         if let Some(waker) = self.lock().waker.take() {
             waker.wake();
         }
+    }
+}
+
+/// Reports a failure nobody can raise any more to the family's exception handler.
+fn report(family: Option<&Arc<Family>>, task: String, exception: PyError) {
+    let failure = UnretrievedFailure { task, exception };
+    match family {
+        Some(family) => family.report(&failure),
+        None => eprintln!("aio-tasks: {failure}"),
+    }
+}
+
+/// The owner was cancelled: asyncio's `__aexit__` receiving the `CancelledError`.
+impl<E: Send> Interceptor for Shared<E> {
+    fn intercept(&self, message: Option<String>) {
+        let mut state = self.lock();
+        if state.owner_cancelled.is_none() {
+            state.owner_cancelled = Some(message);
+        }
+        // The body is cancelled first, then the children (`run` aborts once it has dropped
+        // the body), as `__aexit__` aborts once the body has raised.
+        let exiting = state.exiting;
+        state.cancel_body = !exiting;
+        drop(state);
+        if exiting {
+            self.abort();
+        }
+        self.wake();
     }
 }
 
@@ -126,11 +178,16 @@ where
     {
         let shared = Arc::new(Shared {
             state: Mutex::new(State {
+                entered: false,
                 children: Vec::new(),
                 exiting: false,
                 aborting: false,
                 cancel_body: false,
                 errors: Vec::new(),
+                owner_cancelled: None,
+                orphaned: false,
+                family: None,
+                describe: |error| PyError::from_py(error),
                 waker: None,
             }),
         });
@@ -144,6 +201,9 @@ where
             group,
             value: None,
             body_error: None,
+            owner: None,
+            entered: false,
+            finished: false,
         }
     }
 
@@ -153,14 +213,19 @@ where
     ///
     /// # Errors
     ///
-    /// [`SpawnError::Finished`] once the group has ended, [`SpawnError::ShuttingDown`]
-    /// while it cancels its children after a failure; the body is then dropped unrun.
+    /// [`SpawnError::NotEntered`] before `run` has started (the body closure itself, as
+    /// opposed to the future it returns, runs before), [`SpawnError::Finished`] once the
+    /// group has ended, [`SpawnError::ShuttingDown`] while it cancels its children after a
+    /// failure; the body is then dropped unrun.
     pub fn create_task<F, T>(&self, body: F) -> Result<Task<T, E>, SpawnError>
     where
         F: Future<Output = Result<T, E>> + Send + 'static,
         T: Send + 'static,
     {
         let mut state = self.shared.lock();
+        if !state.entered {
+            return Err(SpawnError::NotEntered);
+        }
         if state.exiting && state.children.is_empty() {
             return Err(SpawnError::Finished);
         }
@@ -168,6 +233,9 @@ where
             return Err(SpawnError::ShuttingDown);
         }
         let task = create_task(&self.rt, body);
+        if state.family.is_none() {
+            state.family = Some(Arc::clone(&task.inner.family));
+        }
         state.children.push(task.as_ref());
         drop(state);
         let shared = Arc::clone(&self.shared);
@@ -177,11 +245,12 @@ where
 }
 
 /// asyncio's `TaskGroup._on_task_done`.
-fn on_child_done<T: Send + 'static, E: Clone + Send + 'static>(
+fn on_child_done<T: Send + 'static, E: Clone + PyException + Send + 'static>(
     shared: &Shared<E>,
     task: &Task<T, E>,
 ) {
     let me = task.as_ref();
+    let name = task.inner.name();
     let mut state = shared.lock();
     state.children.retain(|child| *child != me);
     let last = state.children.is_empty();
@@ -192,7 +261,14 @@ fn on_child_done<T: Send + 'static, E: Clone + Send + 'static>(
         }
         return;
     };
-    state.errors.push(failure);
+    if state.orphaned {
+        // `run` is gone: nobody can raise it.
+        let (family, describe) = (state.family.clone(), state.describe);
+        drop(state);
+        report(family.as_ref(), name, describe(&failure));
+        return;
+    }
+    state.errors.push((name, failure));
     let body_running = !state.exiting;
     drop(state);
     if shared.abort() && body_running {
@@ -224,25 +300,66 @@ pub struct Run<Fut: Future, R, E> {
     group: TaskGroup<R, E>,
     value: Option<<Fut as Future>::Output>,
     body_error: Option<E>,
+    /// The task `run` runs in, whose cancellations the group (as an `Interceptor`)
+    /// takes while it runs.
+    owner: Option<(Arc<dyn Erased>, Arc<dyn Interceptor>)>,
+    entered: bool,
+    /// The outcome was given (or the owner's cancellation passed on).
+    finished: bool,
 }
 
 // No field is pinned in place (the body is boxed), so `Run` may move.
 impl<Fut: Future, R, E> Unpin for Run<Fut, R, E> {}
 
+impl<Fut: Future, R, E: Send + 'static> Run<Fut, R, E> {
+    /// asyncio's `__aenter__`: the group accepts tasks, and takes its owner's
+    /// cancellations.
+    fn enter(&mut self) {
+        self.entered = true;
+        let mut state = self.group.shared.lock();
+        state.entered = true;
+        let owner = current::current();
+        if let Some(owner) = &owner {
+            state.family = Some(Arc::clone(owner.family()));
+        }
+        drop(state);
+        self.owner = owner.map(|owner| {
+            let group: Arc<dyn Interceptor> = Arc::clone(&self.group.shared) as _;
+            owner.push_interceptor(Arc::clone(&group));
+            (owner, group)
+        });
+    }
+}
+
+impl<Fut: Future, R, E> Run<Fut, R, E> {
+    /// The owner's cancellations go to the owner again.
+    fn leave(&mut self) {
+        self.finished = true;
+        if let Some((owner, group)) = self.owner.take() {
+            owner.remove_interceptor(&group);
+        }
+    }
+}
+
 impl<Fut, R, E, T> Future for Run<Fut, R, E>
 where
     Fut: Future<Output = Result<T, E>>,
-    E: Clone,
+    E: Clone + Send + 'static,
 {
     type Output = Result<T, ExceptionGroup<E>>;
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let this = &mut *self;
+        if !this.entered {
+            this.enter();
+        }
         let shared = Arc::clone(&this.group.shared);
         if let Some(body) = &mut this.body {
             if shared.lock().cancel_body {
-                // A child failed: the body is cancelled where it is suspended.
+                // A child failed, or the owner was cancelled: the body is cancelled where
+                // it is suspended, then the children.
                 this.body = None;
+                shared.abort();
             } else {
                 match body.as_mut().poll(cx) {
                     Poll::Pending => {
@@ -253,6 +370,7 @@ where
                         }
                         drop(state);
                         this.body = None;
+                        shared.abort();
                     }
                     Poll::Ready(result) => {
                         this.body = None;
@@ -273,13 +391,26 @@ where
             state.waker = Some(cx.waker().clone());
             return Poll::Pending;
         }
-        let mut errors = std::mem::take(&mut state.errors);
+        let mut errors: Vec<TaskError<E>> = std::mem::take(&mut state.errors)
+            .into_iter()
+            .map(|(_, error)| error)
+            .collect();
+        let owner_cancelled = state.owner_cancelled.take();
         drop(state);
+        let owner = this.owner.as_ref().map(|(owner, _)| Arc::clone(owner));
+        this.leave();
         if let Some(error) = this.body_error.take() {
             errors.push(TaskError::Failed(error));
         }
         if !errors.is_empty() {
+            // A failure wins over the owner's cancellation, as in asyncio.
             return Poll::Ready(Err(ExceptionGroup { errors }));
+        }
+        if let (Some(message), Some(owner)) = (owner_cancelled, owner) {
+            // Nothing failed: the owner's cancellation goes on (asyncio re-raises the
+            // `CancelledError`), and its driver drops us at its next turn.
+            owner.cancel(message);
+            return Poll::Pending;
         }
         match this.value.take() {
             Some(Ok(value)) => Poll::Ready(Ok(value)),
@@ -292,9 +423,25 @@ impl<Fut: Future, R, E> Drop for Run<Fut, R, E> {
     fn drop(&mut self) {
         // The body first (its cleanup runs now), then the children (theirs at their turn).
         self.body = None;
-        let state = self.group.shared.lock();
+        if self.finished || !self.entered {
+            return;
+        }
+        let owner = self.owner.as_ref().map(|(owner, _)| owner.name());
+        self.leave();
+        let mut state = self.group.shared.lock();
+        state.orphaned = true;
+        let errors = std::mem::take(&mut state.errors);
+        let (family, describe) = (state.family.clone(), state.describe);
         let unfinished = !state.children.is_empty();
         drop(state);
+        // Failures collected but never raised: reported, not lost.
+        for (name, error) in errors {
+            report(family.as_ref(), name, describe(&error));
+        }
+        if let Some(error) = self.body_error.take() {
+            let task = owner.unwrap_or_else(|| "TaskGroup body".to_owned());
+            report(family.as_ref(), task, describe(&TaskError::Failed(error)));
+        }
         if unfinished {
             self.group.shared.abort();
         }

@@ -19,7 +19,7 @@ use std::task::{Context, Poll, Waker};
 use aio_rt::{PyError, PyException};
 use pin_project_lite::pin_project;
 
-use crate::current::{self, Erased, Family};
+use crate::current::{self, Erased, Family, Interceptor};
 use crate::sync::{AtomicU64, Mutex, MutexGuard};
 use crate::{CancelledError, Task, TaskError, UnretrievedFailure};
 
@@ -83,8 +83,12 @@ struct Extra<T, E> {
     /// awaiting task).
     entries: Vec<Entry<T, E>>,
     next_key: u32,
-    /// The task this one awaits, cancelled first when this one is (asyncio's `_fut_waiter`).
-    waiting_on: Option<Arc<dyn Erased>>,
+    /// What this task awaits (a task, an `aio_futures::Future`), cancelled first when
+    /// this one is (asyncio's `_fut_waiter`).
+    waiting_on: Option<Arc<dyn aio_rt::Awaited>>,
+    /// The `TaskGroup`s running in this task, innermost last: the innermost takes this
+    /// task's cancellations.
+    interceptors: Vec<Arc<dyn Interceptor>>,
 }
 
 enum Entry<T, E> {
@@ -109,6 +113,7 @@ impl<T, E> State<T, E> {
                 entries: Vec::new(),
                 next_key: 0,
                 waiting_on: None,
+                interceptors: Vec::new(),
             })
         })
     }
@@ -166,6 +171,7 @@ where
                         entries: Vec::new(),
                         next_key: 0,
                         waiting_on: None,
+                        interceptors: Vec::new(),
                     })
                 }),
             }),
@@ -215,6 +221,9 @@ impl<T, E> Inner<T, E> {
     /// whose `cancel` is already running on this thread: it stops there, and that task is
     /// woken to stop; its end then ends the others, one by one. So `cancel` recurses at
     /// most once per task, cycle or not.
+    ///
+    /// A `TaskGroup` running in the task takes the request instead (see
+    /// `Erased::push_interceptor`), and passes it on once its children have ended.
     pub(crate) fn cancel(&self, message: Option<String>) -> bool {
         let mut state = self.lock();
         if !state.is_running() {
@@ -222,7 +231,14 @@ impl<T, E> Inner<T, E> {
         }
         let extra = state.extra();
         extra.cancel_requests = extra.cancel_requests.saturating_add(1);
-        extra.cancel_message = message.as_deref().map(Box::from);
+        // A TaskGroup running in this task takes the cancellation over (its `__aexit__`).
+        let group = extra.interceptors.last().cloned();
+        if let Some(group) = group {
+            drop(state);
+            group.intercept(message);
+            return true;
+        }
+        state.extra().cancel_message = message.as_deref().map(Box::from);
         self.meta.fetch_or(CANCELLING, Ordering::Release);
         let waiting_on = state.extra.as_ref().and_then(|x| x.waiting_on.clone());
         drop(state);
@@ -388,6 +404,7 @@ impl<T, E> Inner<T, E> {
         let entries = match &mut state.extra {
             Some(extra) => {
                 extra.waiting_on = None;
+                extra.interceptors.clear();
                 std::mem::take(&mut extra.entries)
             }
             None => Vec::new(),
@@ -502,7 +519,28 @@ impl<T: Send + 'static, E: Send + 'static> Erased for Inner<T, E> {
         &self.family
     }
 
-    fn set_waiting_on(&self, on: Option<Arc<dyn Erased>>) {
+    fn into_awaiting(self: Arc<Self>) -> Arc<dyn aio_rt::Awaiting> {
+        self
+    }
+
+    fn push_interceptor(&self, group: Arc<dyn Interceptor>) {
+        let mut state = self.lock();
+        if state.is_running() {
+            state.extra().interceptors.push(group);
+        }
+    }
+
+    fn remove_interceptor(&self, group: &Arc<dyn Interceptor>) {
+        if let Some(extra) = &mut self.lock().extra {
+            extra
+                .interceptors
+                .retain(|g| !std::ptr::addr_eq(Arc::as_ptr(g), Arc::as_ptr(group)));
+        }
+    }
+}
+
+impl<T: Send + 'static, E: Send + 'static> aio_rt::Awaiting for Inner<T, E> {
+    fn set_waiting_on(&self, on: Option<Arc<dyn aio_rt::Awaited>>) {
         let mut state = self.lock();
         if !state.is_running() {
             return;
@@ -512,6 +550,13 @@ impl<T: Send + 'static, E: Send + 'static> Erased for Inner<T, E> {
             (None, Some(extra)) => extra.waiting_on = None,
             (Some(on), _) => state.extra().waiting_on = Some(on),
         }
+    }
+}
+
+/// A task awaited by another is cancelled first when that one is.
+impl<T: Send + 'static, E: Send + 'static> aio_rt::Awaited for Inner<T, E> {
+    fn cancel(&self, message: Option<String>) -> bool {
+        Inner::cancel(self, message)
     }
 }
 

@@ -93,7 +93,8 @@
 //! - "catch `CancelledError` and carry on" has no equivalent: work that must finish
 //!   goes in a task of its own, awaited through `aio_shield::shield`, so that
 //!   cancelling the waiter does not cancel the work;
-//! - awaiting a task from a task that is cancelled cancels the awaited task first,
+//! - awaiting a task (or an `aio_futures::Future`) from a task that is cancelled
+//!   cancels the awaited one first,
 //!   as asyncio's cancellation reaches the future a task waits on; dropping an unfinished
 //!   `task.await` (a timeout around it) cancels the task too.
 //!

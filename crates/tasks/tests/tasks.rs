@@ -345,3 +345,87 @@ fn a_group_that_succeeds_gives_the_body_value_and_then_refuses_tasks() {
     let err = kept.unwrap().create_task(async { Ok(()) }).unwrap_err();
     assert_eq!(err, SpawnError::Finished);
 }
+
+/// Panics when dropped: a child whose cancellation fails (asyncio: a `finally` that
+/// raises).
+struct PanicOnDrop;
+
+impl Drop for PanicOnDrop {
+    fn drop(&mut self) {
+        panic!("late");
+    }
+}
+
+/// A `run` dropped by other means than its owner's cancellation (a timeout or a `select`
+/// around it) cannot raise the failures: the one collected before the drop, and the one
+/// of a child that fails while it is cancelled after the drop, are both reported to the
+/// exception handler, never lost.
+#[test]
+fn failures_of_a_dropped_group_go_to_the_exception_handler() {
+    let rt = smol();
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let sink = Arc::clone(&seen);
+    let rt2 = rt.clone();
+    rt.block_on(async move {
+        let main = create_task(&rt2.clone(), async move {
+            set_exception_handler(move |f| sink.lock().unwrap().push(f.to_string()));
+            for child in ["early", "late"] {
+                let rt3 = rt2.clone();
+                let run = TaskGroup::run(&rt2, |tg| async move {
+                    let sleeper = rt3.clone();
+                    tg.create_task(async move {
+                        if child == "early" {
+                            return Err(child.to_owned());
+                        }
+                        let _guard = PanicOnDrop;
+                        sleeper.sleep(Duration::from_secs(5)).await;
+                        Ok(())
+                    })
+                    .map_err(|e| e.to_string())?;
+                    rt3.sleep(Duration::from_secs(10)).await;
+                    Ok(())
+                });
+                let mut run = Box::pin(run);
+                // Entered, suspended in the body; the child runs; then the group is
+                // dropped before it could raise.
+                assert!(futures_lite::future::poll_once(&mut run).await.is_none());
+                rt2.sleep(Duration::from_secs(1)).await;
+                drop(run);
+                rt2.sleep(Duration::from_secs(1)).await;
+            }
+            Ok::<(), String>(())
+        });
+        main.await.unwrap();
+    });
+    let seen = seen.lock().unwrap().clone();
+    assert_eq!(
+        seen,
+        [
+            "task exception was never retrieved: Task-2: Exception: early",
+            "task exception was never retrieved: Task-3: Exception: late",
+        ]
+    );
+}
+
+/// `create_task` before the group's `run` has started is refused, and nothing runs.
+#[test]
+fn spawning_into_a_group_not_entered_is_refused() {
+    let rt = smol();
+    let rt2 = rt.clone();
+    rt.block_on(async {
+        let main = create_task(&rt, async move {
+            let mut refused = None;
+            let run = TaskGroup::run(&rt2, |tg| {
+                refused = Some(tg.create_task(async { Err::<(), _>("lost".to_owned()) }));
+                async { Ok::<_, String>(()) }
+            });
+            drop(run);
+            match refused {
+                Some(Err(e)) => assert_eq!(e, SpawnError::NotEntered),
+                _ => panic!("accepted"),
+            }
+            Ok::<(), String>(())
+        });
+        main.await.unwrap();
+    });
+}

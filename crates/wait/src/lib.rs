@@ -49,6 +49,7 @@
 //! | `FIRST_COMPLETED`, `FIRST_EXCEPTION`, `ALL_COMPLETED` | [`ReturnWhen`] |
 //! | `ValueError: Set of Tasks/Futures is empty.` | [`EmptyError`] |
 //! | `await asyncio.wait_for(coro, t)` | [`wait_for`]`(&rt, fut, Some(t)).await`: `Result<_, TimeoutError>` |
+//! | `await asyncio.wait_for(fut, t)` (an `asyncio.Future`) | [`wait_for_future`]`(&rt, &fut, Some(t)).await`: `Result<Result<T, FutureError>, TimeoutError>` |
 //! | `await asyncio.wait_for(task, t)` | [`wait_for_task`]`(&rt, &task, Some(t)).await`: `Result<T, WaitForError<E>>` |
 //! | `for f in asyncio.as_completed(tasks, timeout=t): await f` | `while let Some(item) = `[`as_completed`]`(&rt, tasks, Some(t)).next().await` |
 //! | `async with asyncio.timeout(d) as cm:` / `timeout_at(when)` | [`timeout`]`(&rt, Some(d)).run(body).await` / [`timeout_at`] |
@@ -91,4 +92,4 @@ pub use crate::as_completed::{AsCompleted, as_completed};
 pub use crate::error::{EmptyError, TimeoutError, WaitForError};
 pub use crate::timeout::{Scoped, Timeout, timeout, timeout_at};
 pub use crate::wait::{DonePending, ReturnWhen, Wait, wait};
-pub use crate::wait_for::{wait_for, wait_for_task};
+pub use crate::wait_for::{wait_for, wait_for_future, wait_for_task};

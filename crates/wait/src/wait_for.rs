@@ -1,8 +1,9 @@
-//! Definition of [`wait_for`] and [`wait_for_task`].
+//! Definition of [`wait_for`], [`wait_for_task`] and [`wait_for_future`].
 
 use std::future::IntoFuture;
 use std::time::Duration;
 
+use aio_futures::FutureError;
 use aio_rt::Runtime;
 use aio_tasks::{Task, TaskError};
 
@@ -21,7 +22,11 @@ use crate::{TimeoutError, WaitForError, timeout};
 ///   run before `wait_for` returns.
 ///
 /// For a [`Task`], use [`wait_for_task`]: awaiting a task here and dropping the await
-/// requests its cancellation but does not wait for it to end.
+/// requests its cancellation but does not wait for it to end. For an
+/// [`aio_futures::Future`], use [`wait_for_future`]: a Rust future cannot be asked
+/// whether it is done without running it, so here a zero delay never looks at `fut`
+/// (right for a coroutine, which must not start; a done `asyncio.Future` would give its
+/// result).
 ///
 /// # Cancel safety
 ///
@@ -89,4 +94,47 @@ where
         Err(TaskError::Cancelled(_)) => Err(WaitForError::Timeout(TimeoutError::new())),
         outcome => Ok(outcome?),
     }
+}
+
+/// Awaits `future` with a deadline: its outcome, or [`TimeoutError`] once `timeout` has
+/// passed and the future has been cancelled.
+///
+/// Python: `await asyncio.wait_for(fut, timeout)` (`fut` an `asyncio.Future`)
+///
+/// - `None`: a plain `future.wait()`.
+/// - Zero: the outcome if the future is already done (its value, exception or
+///   cancellation); otherwise it is cancelled, and the result is `TimeoutError`.
+/// - Otherwise: the outcome, or, when the deadline passes first, the future is cancelled
+///   and the result is `TimeoutError`.
+///
+/// # Cancel safety
+///
+/// Dropping the future of this call stops waiting; `future` stays as it is (cancelling
+/// the `aio_tasks` task that awaits cancels it, as in asyncio).
+pub async fn wait_for_future<R, T>(
+    rt: &R,
+    future: &aio_futures::Future<T>,
+    timeout: Option<Duration>,
+) -> Result<Result<T, FutureError>, TimeoutError>
+where
+    R: Runtime,
+    T: Clone + Send + 'static,
+{
+    match timeout {
+        None => return Ok(future.wait().await),
+        Some(delay) if delay.is_zero() => {
+            if future.done() {
+                return Ok(future.result());
+            }
+        }
+        Some(delay) => {
+            if let Ok(outcome) = self::timeout(rt, Some(delay)).run(future.wait()).await {
+                return Ok(outcome);
+            }
+        }
+    }
+    // The deadline passed: the future is cancelled, and that cancellation becomes the
+    // `TimeoutError` (asyncio: `raise TimeoutError from exc`).
+    future.cancel();
+    Err(TimeoutError::new())
 }

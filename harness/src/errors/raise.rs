@@ -164,6 +164,10 @@ pub(crate) fn group_shutting_down() -> Raised {
     Box::new(SpawnError::ShuttingDown)
 }
 
+pub(crate) fn group_not_entered() -> Raised {
+    Box::new(SpawnError::NotEntered)
+}
+
 pub(crate) fn group_finished() -> Raised {
     Box::new(SpawnError::Finished)
 }
@@ -339,4 +343,8 @@ pub(crate) fn generator_ignored_exit() -> Raised {
 
 pub(crate) fn generator_just_started() -> Raised {
     Box::new(GeneratorError::<String>::JustStarted)
+}
+
+pub(crate) fn generator_request_reused() -> Raised {
+    Box::new(GeneratorError::<String>::AlreadyAwaited { throw: false })
 }

@@ -33,6 +33,10 @@ pub(crate) const SCENARIOS: &[Scenario] = &[
         invalid_state_errors,
         "reading a pending future or setting a done one is an InvalidStateError"
     ),
+    parity!(
+        cancelling_the_task_cancels_the_future,
+        "cancelling a task that awaits a future cancels the future first, with the message"
+    ),
 ];
 
 /// A task that starts waiting for `future` at tick `arrive`, and logs what it gets.
@@ -204,4 +208,48 @@ pub(crate) async fn invalid_state_errors<R: Runtime>(cx: Cx<R>) {
         "main",
         format!("result() is still {}", future.result().expect("a result")),
     );
+}
+
+/// Task `waiter` awaits a pending future; at t=1 main cancels the task with a message.
+/// The cancellation reaches the future first (asyncio's `Task.cancel` cancels the
+/// task's `_fut_waiter`): the future is cancelled at once, the task ends cancelled, and
+/// `other`, which awaits the future at t=2, gets its `CancelledError` with the message.
+pub(crate) async fn cancelling_the_task_cancels_the_future<R: Runtime>(cx: Cx<R>) {
+    use crate::scenarios::tasks::{Finally, as_main};
+    use aio_tasks::create_task_named;
+
+    let c = cx.clone();
+    as_main(&cx, async move {
+        let future: Future<u32> = Future::new(c.rt());
+        let (c2, fut) = (c.clone(), future.clone());
+        let task = create_task_named(c.rt(), "waiter", async move {
+            let _finally = Finally {
+                cx: c2.clone(),
+                task: "waiter",
+                message: "cleanup",
+            };
+            let _ = (&fut).await;
+            c2.log("waiter", "never");
+            Ok::<(), String>(())
+        });
+        let (c3, fut) = (c.clone(), future.clone());
+        let seen = create_task_named(c.rt(), "other", async move {
+            c3.sleep(2).await;
+            if let Err(e) = (&fut).await {
+                c3.log("other", format!("await the future: {}", exc(&e)));
+            }
+            Ok::<(), String>(())
+        });
+        c.sleep(1).await;
+        c.log(
+            "main",
+            format!("cancel waiter: {}", task.cancel(Some("stop"))),
+        );
+        c.log("main", format!("future cancelled: {}", future.cancelled()));
+        if let Err(e) = task.await {
+            c.log("main", format!("await waiter: {}", exc(&e)));
+        }
+        seen.await.map_err(|e| e.to_string())
+    })
+    .await;
 }

@@ -26,6 +26,10 @@ pub(crate) const SCENARIOS: &[Scenario] = &[
         "the same rows from a blocking iterator: it holds the loop, and the ticker's t=0 tick comes after every row"
     ),
     parity!(
+        request_reused,
+        "awaiting an anext/asend request again is a RuntimeError, not another step"
+    ),
+    parity!(
         lazy_start,
         "creating an async generator runs nothing; its body starts at the first anext"
     ),
@@ -433,4 +437,39 @@ pub(crate) async fn evolution_countdown<R: Runtime>(cx: Cx<R>) {
     cx.log("step-2", format!("yield from coroutine: {numbers:?}"));
     let numbers = async_fn::countdown(cx.rt(), 3, cx.ticks(1)).await;
     cx.log("step-3", format!("async def: {numbers:?}"));
+}
+
+/// An `anext` request awaited once gives 1; awaited again (through `&mut`) it is an
+/// error, and the body does not run. Same for `asend`. The next fresh request goes on
+/// from where the generator is.
+pub(crate) async fn request_reused<R: Runtime>(cx: Cx<R>) {
+    let c = cx.clone();
+    let numbers = AsyncGenerator::new(move |mut co: Co<u32, u32>| async move {
+        for n in 1..=3 {
+            c.log("gen", format!("yields {n}"));
+            co.yield_(n).await?;
+        }
+        Ok(())
+    });
+    let mut request = numbers.anext();
+    match (&mut request).await {
+        Ok(n) => cx.log("main", format!("await anext -> {n}")),
+        Err(e) => cx.log("main", format!("never: {}", exc(&e))),
+    }
+    if let Err(e) = (&mut request).await {
+        cx.log("main", format!("await it again: {}", exc(&e)));
+    }
+    let mut request = numbers.asend(0);
+    match (&mut request).await {
+        Ok(n) => cx.log("main", format!("await asend -> {n}")),
+        Err(e) => cx.log("main", format!("never: {}", exc(&e))),
+    }
+    if let Err(e) = (&mut request).await {
+        cx.log("main", format!("await it again: {}", exc(&e)));
+    }
+    match numbers.anext().await {
+        Ok(n) => cx.log("main", format!("next anext -> {n}")),
+        Err(e) => cx.log("main", format!("never: {}", exc(&e))),
+    }
+    let _ = numbers.aclose().await;
 }

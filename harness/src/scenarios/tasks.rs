@@ -65,6 +65,14 @@ pub(crate) const SCENARIOS: &[Scenario] = &[
         taskgroup_owner_cancelled,
         "cancelling the group's owner cancels every child; the owner sees a plain cancellation"
     ),
+    parity!(
+        taskgroup_fails_as_owner_cancelled,
+        "a child fails in the step that cancels the owner: the owner gets the group error"
+    ),
+    parity!(
+        taskgroup_not_entered,
+        "create_task before the group's run has started is refused; then the group runs"
+    ),
     differences!(
         cancel_cannot_be_refused,
         "a Python coroutine can catch CancelledError and carry on; a Rust task cannot"
@@ -614,6 +622,89 @@ pub(crate) async fn taskgroup_owner_cancelled<R: Runtime>(cx: Cx<R>) {
         if let Err(e) = owner.await {
             c.log("main", format!("await owner: {}", exc(&e)));
         }
+        Ok(())
+    })
+    .await;
+}
+
+/// At t=1 a child cancels the task that owns its group, then fails, in one step. The
+/// owner's cancellation goes to the group: the body is dropped (its cleanup), then the
+/// sleeping child is cancelled (its cleanup), and the owner ends with the group error
+/// holding the failure, as in asyncio (the failure wins over the cancellation).
+pub(crate) async fn taskgroup_fails_as_owner_cancelled<R: Runtime>(cx: Cx<R>) {
+    let c = cx.clone();
+    as_main(&cx, async move {
+        let c2 = c.clone();
+        let owner = create_task_named(c.rt(), "owner", async move {
+            let rt = c2.rt().clone();
+            TaskGroup::run(&rt, |tg| async move {
+                let me = current_task().ok_or(PyError::new("RuntimeError", "no task"))?;
+                let c3 = c2.clone();
+                tg.create_task(async move {
+                    c3.sleep(1).await;
+                    c3.log("child", format!("cancel owner: {}", me.cancel(None)));
+                    Err::<(), _>(PyError::new("ValueError", "boom"))
+                })
+                .map_err(|e| PyError::from_py(&e))?;
+                let c4 = c2.clone();
+                tg.create_task(async move {
+                    let _finally = Finally {
+                        cx: c4.clone(),
+                        task: "sleeper",
+                        message: "cleanup",
+                    };
+                    c4.sleep(10).await;
+                    Ok(())
+                })
+                .map_err(|e| PyError::from_py(&e))?;
+                let _finally = Finally {
+                    cx: c2.clone(),
+                    task: "owner",
+                    message: "body cleanup",
+                };
+                c2.sleep(10).await;
+                Ok(())
+            })
+            .await
+        });
+        match owner.await {
+            Ok(()) => c.log("main", "never"),
+            Err(aio_tasks::TaskError::Failed(eg)) => {
+                c.log("main", format!("await owner: {}", group_error(&eg)));
+            }
+            Err(e) => c.log("main", format!("await owner: {}", exc(&e))),
+        }
+        Ok(())
+    })
+    .await;
+}
+
+/// `create_task` on a group whose `run` has not started (here, from the body closure
+/// before it returns its future) is refused, and the child is never created; the group
+/// then runs the child it is given from its body.
+pub(crate) async fn taskgroup_not_entered<R: Runtime>(cx: Cx<R>) {
+    let c = cx.clone();
+    as_main(&cx, async move {
+        let c2 = c.clone();
+        let child = |cx: Cx<R>| async move {
+            cx.sleep(1).await;
+            cx.log("child", "done");
+            Ok::<(), PyError>(())
+        };
+        TaskGroup::run(c.rt(), |tg| {
+            match tg.create_task(child(c2.clone())) {
+                Ok(_) => c2.log("main", "never"),
+                Err(e) => c2.log("main", format!("create_task before entering: {}", exc(&e))),
+            }
+            async move {
+                tg.create_task(child(c2.clone()))
+                    .map_err(|e| PyError::from_py(&e))?;
+                Ok(())
+            }
+        })
+        .await
+        .map_err(|eg| group_error(&eg))?;
+        c.log("main", "group ended");
         Ok(())
     })
     .await;

@@ -5,7 +5,8 @@ use std::time::Duration;
 use aio_rt::{Instant, PyError, Runtime};
 use aio_tasks::{Task, create_task, create_task_named};
 use aio_wait::{
-    ReturnWhen, TimeoutError, WaitForError, as_completed, timeout, wait, wait_for, wait_for_task,
+    ReturnWhen, TimeoutError, WaitForError, as_completed, timeout, wait, wait_for, wait_for_future,
+    wait_for_task,
 };
 use futures_lite::StreamExt;
 
@@ -32,6 +33,10 @@ pub(crate) const SCENARIOS: &[Scenario] = &[
     parity!(
         wait_duplicates,
         "the same task given twice counts once in wait and as_completed, as in a set"
+    ),
+    parity!(
+        wait_for_zero_on_a_future,
+        "a zero timeout gives a done future's outcome, cancels a pending one, never starts a coroutine"
     ),
     parity!(
         timeout_scope,
@@ -370,4 +375,58 @@ pub(crate) async fn timeout_scope<R: Runtime>(cx: Cx<R>) {
 
 fn py_bool(b: bool) -> &'static str {
     if b { "True" } else { "False" }
+}
+
+/// `wait_for` with a zero timeout: a future already done gives its outcome (a value, or
+/// its exception); a pending future is cancelled and the result is `TimeoutError` (from
+/// the `CancelledError`); a coroutine (a Rust future) is dropped before it ever runs.
+pub(crate) async fn wait_for_zero_on_a_future<R: Runtime>(cx: Cx<R>) {
+    let c = cx.clone();
+    as_main(&cx, async move {
+        let rt = c.rt();
+        let done = aio_futures::Future::new(rt);
+        done.set_result(5).map_err(|e| e.to_string())?;
+        match wait_for_future(rt, &done, Some(Duration::ZERO)).await {
+            Ok(Ok(value)) => c.log("main", format!("done future, timeout 0: {value}")),
+            other => c.log("main", format!("never: {other:?}")),
+        }
+        let failed: aio_futures::Future<u32> = aio_futures::Future::new(rt);
+        failed
+            .set_exception(aio_futures::Exception::py(PyError::new(
+                "ValueError",
+                "boom",
+            )))
+            .map_err(|e| e.to_string())?;
+        if let Ok(Err(e)) = wait_for_future(rt, &failed, Some(Duration::ZERO)).await {
+            c.log("main", format!("failed future, timeout 0: {}", exc(&e)));
+        }
+        let pending: aio_futures::Future<u32> = aio_futures::Future::new(rt);
+        if let Err(e) = wait_for_future(rt, &pending, Some(Duration::ZERO)).await {
+            c.log(
+                "main",
+                format!(
+                    "pending future, timeout 0: {} from {}",
+                    exc(&e),
+                    exc_cause(&e)
+                ),
+            );
+        }
+        c.log(
+            "main",
+            format!("pending future cancelled: {}", pending.cancelled()),
+        );
+        let c2 = c.clone();
+        let body = async move {
+            c2.log("coro", "started");
+            1
+        };
+        if let Err(e) = wait_for(rt, body, Some(Duration::ZERO)).await {
+            c.log(
+                "main",
+                format!("coroutine, timeout 0: {} from {}", exc(&e), exc_cause(&e)),
+            );
+        }
+        Ok(())
+    })
+    .await;
 }
