@@ -15,17 +15,22 @@ use std::sync::Arc;
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct InvalidStateError {
     message: &'static str,
+    /// CPython's `str()`, capitalised and with its full stop.
+    python: &'static str,
 }
 
 impl InvalidStateError {
     pub(crate) const DONE: InvalidStateError = InvalidStateError {
         message: "invalid state",
+        python: "invalid state",
     };
     pub(crate) const NO_RESULT: InvalidStateError = InvalidStateError {
         message: "result is not set",
+        python: "Result is not set.",
     };
     pub(crate) const NO_EXCEPTION: InvalidStateError = InvalidStateError {
         message: "exception is not set",
+        python: "Exception is not set.",
     };
 
     /// The message.
@@ -234,12 +239,7 @@ impl PyException for InvalidStateError {
     }
 
     fn py_str(&self) -> String {
-        match self.message {
-            "result is not set" => "Result is not set.",
-            "exception is not set" => "Exception is not set.",
-            other => other,
-        }
-        .to_owned()
+        self.python.to_owned()
     }
 }
 

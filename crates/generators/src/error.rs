@@ -172,7 +172,18 @@ impl<E: PyException> PyException for GeneratorError<E> {
             GeneratorError::AlreadyRunning => {
                 "anext(): asynchronous generator is already running".to_owned()
             }
-            other => other.to_string_without_body(),
+            GeneratorError::IgnoredGeneratorExit => {
+                "async generator ignored GeneratorExit".to_owned()
+            }
+            GeneratorError::JustStarted => {
+                "can't send non-None value to a just-started async generator".to_owned()
+            }
+            GeneratorError::AlreadyAwaited { throw: false } => {
+                "cannot reuse already awaited __anext__()/asend()".to_owned()
+            }
+            GeneratorError::AlreadyAwaited { throw: true } => {
+                "cannot reuse already awaited aclose()/athrow()".to_owned()
+            }
         }
     }
 
@@ -181,26 +192,6 @@ impl<E: PyException> PyException for GeneratorError<E> {
             GeneratorError::Raised(e) => e.py_cause(),
             _ => None,
         }
-    }
-}
-
-impl<E> GeneratorError<E> {
-    /// The protocol's own messages (every variant but `Raised`), as CPython words them.
-    fn to_string_without_body(&self) -> String {
-        match self {
-            GeneratorError::IgnoredGeneratorExit => "async generator ignored GeneratorExit",
-            GeneratorError::JustStarted => {
-                "can't send non-None value to a just-started async generator"
-            }
-            GeneratorError::AlreadyAwaited { throw: false } => {
-                "cannot reuse already awaited __anext__()/asend()"
-            }
-            GeneratorError::AlreadyAwaited { throw: true } => {
-                "cannot reuse already awaited aclose()/athrow()"
-            }
-            _ => "",
-        }
-        .to_owned()
     }
 }
 

@@ -115,7 +115,11 @@ impl PyException for ConditionError {
     }
 
     fn py_str(&self) -> String {
-        self.to_string()
+        match self {
+            ConditionError::WaitUnacquired => "cannot wait on un-acquired lock",
+            ConditionError::NotifyUnacquired => "cannot notify on un-acquired lock",
+        }
+        .to_owned()
     }
 }
 
