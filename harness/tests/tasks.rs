@@ -86,3 +86,8 @@ fn taskgroup_fails_as_owner_cancelled(kind: RuntimeKind) {
 fn taskgroup_not_entered(kind: RuntimeKind) {
     check_parity("taskgroup_not_entered", kind);
 }
+
+#[apply(runtimes)]
+fn taskgroup_outside_a_task(kind: RuntimeKind) {
+    check_parity("taskgroup_outside_a_task", kind);
+}

@@ -36,3 +36,8 @@ fn wait_duplicates(kind: RuntimeKind) {
 fn wait_for_zero_on_a_future(kind: RuntimeKind) {
     check_parity("wait_for_zero_on_a_future", kind);
 }
+
+#[apply(runtimes)]
+fn timeout_misuse(kind: RuntimeKind) {
+    check_parity("timeout_misuse", kind);
+}

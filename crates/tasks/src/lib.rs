@@ -63,7 +63,7 @@
 //! | `asyncio.current_task()`, `asyncio.all_tasks()` | [`current_task`], [`all_tasks`] ([`TaskRef`]) |
 //! | "Task exception was never retrieved", `loop.set_exception_handler` | [`UnretrievedFailure`], [`set_exception_handler`] |
 //! | `async with asyncio.TaskGroup() as tg` | [`TaskGroup::run`] |
-//! | `ExceptionGroup`, the TaskGroup's `RuntimeError` | [`ExceptionGroup`], [`SpawnError`] |
+//! | `ExceptionGroup`, the TaskGroup's `RuntimeError`s | [`GroupError`] ([`ExceptionGroup`], or no parent task), [`SpawnError`] |
 //! | the done callbacks of `gather`, `wait`, `as_completed` | [`Finished`] (what `aio-gather` and `aio-wait` share) |
 //!
 //! # Choices, named
@@ -125,8 +125,8 @@ mod task;
 
 pub use crate::current::{all_tasks, current_task, set_exception_handler};
 pub use crate::error::{
-    CancelledError, ExceptionGroup, InvalidStateError, SelfAwaitError, SpawnError, TaskError,
-    UnretrievedFailure,
+    CancelledError, ExceptionGroup, GroupError, InvalidStateError, SelfAwaitError, SpawnError,
+    TaskError, UnretrievedFailure,
 };
 pub use crate::finished::Finished;
 pub use crate::group::{Run, TaskGroup};

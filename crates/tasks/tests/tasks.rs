@@ -5,8 +5,8 @@ use std::time::Duration;
 
 use aio_rt::{Clock, Config, Runtime, Smol, Tokio};
 use aio_tasks::{
-    ExceptionGroup, InvalidStateError, SpawnError, TaskError, TaskGroup, UnretrievedFailure,
-    all_tasks, create_task, current_task, set_exception_handler,
+    GroupError, InvalidStateError, SpawnError, TaskError, TaskGroup, UnretrievedFailure, all_tasks,
+    create_task, current_task, set_exception_handler,
 };
 
 fn smol() -> Smol {
@@ -14,6 +14,17 @@ fn smol() -> Smol {
 }
 
 fn assert_send<T: Send>(_: &T) {}
+
+/// Runs `body` as the main task (a `TaskGroup` needs a task to run in) and gives its value.
+fn in_task<R: Runtime, T: Clone + Send + 'static>(
+    rt: &R,
+    body: impl std::future::Future<Output = T> + Send + 'static,
+) -> T {
+    match aio_tasks::run(rt, async move { Ok::<_, String>(body.await) }) {
+        Ok(value) => value,
+        Err(e) => panic!("main failed: {e}"),
+    }
+}
 
 #[test]
 fn smoke() {
@@ -265,9 +276,10 @@ fn spawning_into_a_failing_group_is_shutting_down() {
     let rt = smol();
     let refused: Arc<Mutex<Option<Result<(), SpawnError>>>> = Arc::default();
     let seen = refused.clone();
-    let result: Result<(), ExceptionGroup<String>> = rt.block_on(async {
-        let r = rt.clone();
-        TaskGroup::run(&rt, |tg| async move {
+    let r = rt.clone();
+    let result: Result<(), GroupError<String>> = in_task(&rt, async move {
+        let r0 = r.clone();
+        TaskGroup::run(&r0, |tg| async move {
             let r2 = r.clone();
             tg.create_task(async move {
                 r2.sleep(Duration::from_secs(10)).await;
@@ -297,7 +309,10 @@ fn spawning_into_a_failing_group_is_shutting_down() {
         errors.to_string(),
         "unhandled errors in a TaskGroup (1 sub-exception)"
     );
-    assert_eq!(errors.errors, vec![TaskError::Failed("first".to_owned())]);
+    assert_eq!(
+        errors.exceptions().unwrap().errors,
+        vec![TaskError::Failed("first".to_owned())]
+    );
     assert_eq!(
         rt.now().since_start(),
         Duration::ZERO,
@@ -313,8 +328,9 @@ fn spawning_into_a_failing_group_is_shutting_down() {
 #[test]
 fn a_panicking_child_is_in_the_group_error() {
     let rt = Tokio::current_thread_with(Config::default().clock(Clock::Virtual));
-    let result: Result<(), ExceptionGroup<String>> =
-        rt.block_on(TaskGroup::run(&rt, |tg| async move {
+    let r = rt.clone();
+    let result: Result<(), GroupError<String>> = in_task(&rt, async move {
+        TaskGroup::run(&r, |tg| async move {
             tg.create_task(async {
                 if true {
                     panic!("child panic");
@@ -323,9 +339,11 @@ fn a_panicking_child_is_in_the_group_error() {
             })
             .unwrap();
             Ok(())
-        }));
+        })
+        .await
+    });
     assert_eq!(
-        result.unwrap_err().errors,
+        result.unwrap_err().exceptions().unwrap().errors,
         vec![TaskError::Panicked("child panic".to_owned())]
     );
 }
@@ -333,17 +351,41 @@ fn a_panicking_child_is_in_the_group_error() {
 #[test]
 fn a_group_that_succeeds_gives_the_body_value_and_then_refuses_tasks() {
     let rt = smol();
-    let mut kept = None;
-    let value = rt.block_on(TaskGroup::run(&rt, |tg| {
-        kept = Some(tg.clone());
-        async move {
-            let child = tg.create_task(async { Ok::<_, String>(2) }).unwrap();
-            Ok::<_, String>(child.await.unwrap() * 21)
-        }
-    }));
+    let kept = Arc::new(Mutex::new(None));
+    let (r, keep) = (rt.clone(), Arc::clone(&kept));
+    let value = in_task(&rt, async move {
+        TaskGroup::run(&r, |tg| {
+            *keep.lock().unwrap() = Some(tg.clone());
+            async move {
+                let child = tg.create_task(async { Ok::<_, String>(2) }).unwrap();
+                Ok::<_, String>(child.await.unwrap() * 21)
+            }
+        })
+        .await
+    });
     assert_eq!(value, Ok(42));
-    let err = kept.unwrap().create_task(async { Ok(()) }).unwrap_err();
+    let tg = kept.lock().unwrap().take().unwrap();
+    let err = tg.create_task(async { Ok(()) }).unwrap_err();
     assert_eq!(err, SpawnError::Finished);
+}
+
+/// A group polled outside any task (here by a bare `block_on`) refuses to start, as
+/// asyncio's `__aenter__` does: no body, no child.
+#[test]
+fn a_group_outside_any_task_cannot_determine_its_parent() {
+    let rt = smol();
+    let ran = Arc::new(Mutex::new(false));
+    let flag = Arc::clone(&ran);
+    let result = rt.block_on(TaskGroup::run(&rt, |_tg| async move {
+        *flag.lock().unwrap() = true;
+        Ok::<_, String>(())
+    }));
+    assert_eq!(result, Err(GroupError::NoParentTask));
+    assert!(!*ran.lock().unwrap(), "the body never ran");
+    assert_eq!(
+        aio_rt::format_exception(&result.unwrap_err()),
+        "RuntimeError: TaskGroup <...> cannot determine the parent task"
+    );
 }
 
 /// Panics when dropped: a child whose cancellation fails (asyncio: a `finally` that

@@ -168,6 +168,15 @@ pub(crate) fn group_not_entered() -> Raised {
     Box::new(SpawnError::NotEntered)
 }
 
+/// A group polled by a bare `block_on`, outside any task.
+pub(crate) fn group_no_parent_task() -> Raised {
+    let rt = rt();
+    let outcome = rt.block_on(aio_tasks::TaskGroup::run(&rt, |_tg| async {
+        Ok::<_, String>(())
+    }));
+    Box::new(outcome.expect_err("no parent task"))
+}
+
 pub(crate) fn group_finished() -> Raised {
     Box::new(SpawnError::Finished)
 }
@@ -198,13 +207,47 @@ pub(crate) fn wait_for_deadline() -> Raised {
     Box::new(outcome.expect_err("the deadline passed"))
 }
 
+/// A timeout scope entered inside a task whose deadline passes.
 pub(crate) fn timeout_deadline() -> Raised {
     let rt = rt();
-    let long = rt.sleep(Duration::from_secs(10));
+    let r = rt.clone();
+    let outcome = aio_tasks::run(&rt, async move {
+        let long = r.sleep(Duration::from_secs(10));
+        let scope = aio_wait::timeout(&r, Some(Duration::from_secs(1)));
+        Ok::<_, String>(scope.run(long).await)
+    });
+    Box::new(outcome.expect("main ran").expect_err("the deadline passed"))
+}
+
+pub(crate) fn timeout_not_entered() -> Raised {
+    let rt = rt();
+    let scope = aio_wait::timeout(&rt, Some(Duration::from_secs(1)));
+    Box::new(scope.reschedule(None).expect_err("not entered"))
+}
+
+/// A scope run twice, inside a task.
+pub(crate) fn timeout_entered_twice() -> Raised {
+    let rt = rt();
+    let r = rt.clone();
+    let outcome = aio_tasks::run(&rt, async move {
+        let scope = aio_wait::timeout(&r, Some(Duration::from_secs(1)));
+        scope
+            .clone()
+            .run(async {})
+            .await
+            .map_err(|e| e.to_string())?;
+        Ok::<_, String>(scope.run(async {}).await)
+    });
+    Box::new(outcome.expect("main ran").expect_err("entered twice"))
+}
+
+/// A scope polled by a bare `block_on`, outside any task.
+pub(crate) fn timeout_outside_task() -> Raised {
+    let rt = rt();
     let scope = aio_wait::timeout(&rt, Some(Duration::from_secs(1)));
     Box::new(
-        rt.block_on(scope.run(long))
-            .expect_err("the deadline passed"),
+        rt.block_on(scope.run(async {}))
+            .expect_err("outside a task"),
     )
 }
 

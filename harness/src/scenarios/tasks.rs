@@ -73,6 +73,10 @@ pub(crate) const SCENARIOS: &[Scenario] = &[
         taskgroup_not_entered,
         "create_task before the group's run has started is refused; then the group runs"
     ),
+    parity!(
+        taskgroup_outside_a_task,
+        "a TaskGroup run outside any task (a loop callback, a raw runtime task) cannot determine its parent task"
+    ),
     differences!(
         cancel_cannot_be_refused,
         "a Python coroutine can catch CancelledError and carry on; a Rust task cannot"
@@ -479,8 +483,12 @@ pub(crate) async fn taskgroup_waits_for_all<R: Runtime>(cx: Cx<R>) {
     .await;
 }
 
-/// `ExceptionGroup: ... (1 sub-exception): ValueError: ...`, as the twins print a group.
-fn group_error(eg: &aio_tasks::ExceptionGroup<PyError>) -> String {
+/// `ExceptionGroup: ... (1 sub-exception): ValueError: ...`, as the twins print a group
+/// (another error of the group alone).
+fn group_error(error: &aio_tasks::GroupError<PyError>) -> String {
+    let Some(eg) = error.exceptions() else {
+        return exc(error);
+    };
     let errors: Vec<String> = eg.errors.iter().map(exc).collect();
     format!("{}: {}", exc(eg), errors.join(", "))
 }
@@ -705,6 +713,42 @@ pub(crate) async fn taskgroup_not_entered<R: Runtime>(cx: Cx<R>) {
         .await
         .map_err(|eg| group_error(&eg))?;
         c.log("main", "group ended");
+        Ok(())
+    })
+    .await;
+}
+
+/// A group run by a raw runtime task (no `aio_tasks` task: the Python twin steps a
+/// coroutine from a loop callback) has no parent task to cancel: it is refused and its body
+/// never runs. Inside the main task the same group runs.
+pub(crate) async fn taskgroup_outside_a_task<R: Runtime>(cx: Cx<R>) {
+    let c = cx.clone();
+    as_main(&cx, async move {
+        let c2 = c.clone();
+        let outside = c.spawn("callback", async move {
+            let c3 = c2.clone();
+            let run = TaskGroup::run(c2.rt(), |_tg| async move {
+                c3.log("callback", "never");
+                Ok::<(), PyError>(())
+            });
+            if let Err(e) = run.await {
+                c2.log("callback", format!("outside a task: {}", group_error(&e)));
+            }
+        });
+        outside.await.map_err(|e| e.to_string())?;
+        let c2 = c.clone();
+        TaskGroup::run(c.rt(), |tg| async move {
+            tg.create_task(async move {
+                c2.sleep(1).await;
+                c2.log("child", "done");
+                Ok::<(), PyError>(())
+            })
+            .map_err(|e| PyError::from_py(&e))?;
+            Ok(())
+        })
+        .await
+        .map_err(|e| group_error(&e))?;
+        c.log("main", "inside the main task the group runs");
         Ok(())
     })
     .await;

@@ -5,7 +5,7 @@ use std::time::Duration;
 use aio_rt::{Instant, PyError, Runtime};
 use aio_tasks::{Task, create_task, create_task_named};
 use aio_wait::{
-    ReturnWhen, TimeoutError, WaitForError, as_completed, timeout, wait, wait_for, wait_for_future,
+    ReturnWhen, ScopeError, WaitForError, as_completed, timeout, wait, wait_for, wait_for_future,
     wait_for_task,
 };
 use futures_lite::StreamExt;
@@ -41,6 +41,10 @@ pub(crate) const SCENARIOS: &[Scenario] = &[
     parity!(
         timeout_scope,
         "timeout scopes: reschedule, expired, nested scopes, a foreign cancellation passing through"
+    ),
+    parity!(
+        timeout_misuse,
+        "a timeout scope refuses reschedule before entering and after it ended, a second entry, and use outside any task"
     ),
 ];
 
@@ -318,7 +322,9 @@ pub(crate) async fn timeout_scope<R: Runtime>(cx: Cx<R>) {
                 "main",
                 format!("deadline in {}", ticks_until(&c1, scope.when())),
             );
-            scope.reschedule(Some(c1.rt().now() + c1.ticks(3)));
+            if let Err(e) = scope.reschedule(Some(c1.rt().now() + c1.ticks(3))) {
+                c1.log("main", format!("never: {}", exc(&e)));
+            }
             let left = ticks_until(&c1, scope.when());
             c1.log("main", format!("rescheduled: deadline in {left}"));
             c1.sleep(5).await;
@@ -335,7 +341,7 @@ pub(crate) async fn timeout_scope<R: Runtime>(cx: Cx<R>) {
         let (c1, outer2) = (c.clone(), outer.clone());
         let outer_body = async move {
             let inner = timeout(c1.rt(), Some(c1.ticks(1)));
-            if let Err(TimeoutError { .. }) = inner.clone().run(c1.sleep(5)).await {
+            if let Err(ScopeError::Timeout(_)) = inner.clone().run(c1.sleep(5)).await {
                 let (i, o) = (py_bool(inner.expired()), py_bool(outer2.expired()));
                 c1.log("main", format!("inner expired: {i}, outer expired: {o}"));
             }
@@ -353,7 +359,7 @@ pub(crate) async fn timeout_scope<R: Runtime>(cx: Cx<R>) {
 
         let c1 = c.clone();
         let task = create_task(&rt, async move {
-            if let Err(TimeoutError { .. }) =
+            if let Err(ScopeError::Timeout(_)) =
                 timeout(c1.rt(), Some(c1.ticks(10))).run(c1.sleep(5)).await
             {
                 c1.log("body", "never: the deadline did not pass");
@@ -368,6 +374,59 @@ pub(crate) async fn timeout_scope<R: Runtime>(cx: Cx<R>) {
                 format!("a foreign cancellation passes through: {}", exc(&e)),
             );
         }
+        Ok(())
+    })
+    .await;
+}
+
+/// A scope is used once, inside a task: `reschedule` before the scope is entered, after
+/// it finished or after it expired is refused; so is entering it a second time, and
+/// entering a scope from a raw runtime task (the twin: a coroutine stepped by a loop
+/// callback), where its body never runs.
+pub(crate) async fn timeout_misuse<R: Runtime>(cx: Cx<R>) {
+    let c = cx.clone();
+    as_main(&cx, async move {
+        let rt = c.rt().clone();
+        let cm = timeout(&rt, Some(c.ticks(5)));
+        if let Err(e) = cm.reschedule(None) {
+            c.log("main", format!("reschedule before entering: {}", exc(&e)));
+        }
+        let (c1, scope) = (c.clone(), cm.clone());
+        cm.clone()
+            .run(async move {
+                c1.sleep(1).await;
+                if scope.reschedule(None).is_ok() {
+                    let when = ticks_until(&c1, scope.when());
+                    c1.log("main", format!("rescheduled inside: when {when}"));
+                }
+            })
+            .await
+            .map_err(|e| exc(&e))?;
+        let c1 = c.clone();
+        let again = cm.clone().run(async move { c1.log("main", "never") });
+        if let Err(e) = again.await {
+            c.log("main", format!("entered again: {}", exc(&e)));
+        }
+        if let Err(e) = cm.reschedule(None) {
+            c.log("main", format!("reschedule after the end: {}", exc(&e)));
+        }
+        let short = timeout(&rt, Some(c.ticks(1)));
+        if let Err(e) = short.clone().run(c.sleep(2)).await {
+            c.log("main", format!("short scope: {}", exc(&e)));
+        }
+        if let Err(e) = short.reschedule(None) {
+            c.log("main", format!("reschedule after expiry: {}", exc(&e)));
+        }
+        let c2 = c.clone();
+        let outside = c.spawn("callback", async move {
+            let c3 = c2.clone();
+            let scope = timeout(c2.rt(), Some(c2.ticks(1)));
+            if let Err(e) = scope.run(async move { c3.log("callback", "never") }).await {
+                c2.log("callback", format!("outside a task: {}", exc(&e)));
+            }
+        });
+        outside.await.map_err(|e| e.to_string())?;
+        c.log("main", "done");
         Ok(())
     })
     .await;
