@@ -91,3 +91,8 @@ fn taskgroup_not_entered(kind: RuntimeKind) {
 fn taskgroup_outside_a_task(kind: RuntimeKind) {
     check_parity("taskgroup_outside_a_task", kind);
 }
+
+#[apply(runtimes)]
+fn eager_task_runs_at_once(kind: RuntimeKind) {
+    check_parity("eager_task_runs_at_once", kind);
+}

@@ -51,6 +51,7 @@
 //! |---|---|
 //! | `asyncio.run(main())` | [`run`] |
 //! | `asyncio.create_task(coro, name=...)` | [`create_task`], [`create_task_named`] |
+//! | `loop.set_task_factory(asyncio.eager_task_factory)`, then `create_task` (3.12) | [`create_eager_task`], [`create_eager_task_named`] |
 //! | `await task` | `task.await` ([`Join`]): `Result<T, TaskError<E>>` |
 //! | raising an exception in the coroutine | returning `Err(e)`: [`TaskError::Failed`] (a panic: [`TaskError::Panicked`]) |
 //! | `task.cancel(msg)`, `CancelledError` | [`Task::cancel`], [`TaskError::Cancelled`] ([`CancelledError`]) |
@@ -77,6 +78,15 @@
 //! - **Unretrieved failures** are reported when the last handle to a failed task is
 //!   dropped (asyncio: when the task is garbage-collected), to the family's exception
 //!   handler ([`set_exception_handler`]) or else on stderr.
+//! - **Eager is chosen per call.** asyncio 3.12 makes tasks eager for a whole loop
+//!   (`loop.set_task_factory(asyncio.eager_task_factory)`): every `create_task` then runs
+//!   the coroutine's first step inside the call. Rust has no running loop to hold such a
+//!   setting, and a global switch would change what every `create_task` in every library
+//!   does, unseen at the call site. So eagerness is a function of its own,
+//!   [`create_eager_task`]: the call says what it does, and code that relies on a lazy
+//!   start (a task that must not run before its creator yields) cannot be changed from
+//!   afar. A program that sets the factory once calls it wherever it created tasks;
+//!   [`TaskGroup::create_task`] stays lazy.
 //! - **Families play the loop.** A task created outside any task (as `asyncio.run`
 //!   creates the main task) starts a family; tasks created inside a task join it. The
 //!   family numbers the default names (`Task-1`, ...), lists [`all_tasks`], runs done
@@ -131,4 +141,6 @@ pub use crate::error::{
 pub use crate::finished::Finished;
 pub use crate::group::{Run, TaskGroup};
 pub use crate::run::run;
-pub use crate::task::{Join, Task, TaskRef, create_task, create_task_named};
+pub use crate::task::{
+    Join, Task, TaskRef, create_eager_task, create_eager_task_named, create_task, create_task_named,
+};

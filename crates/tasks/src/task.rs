@@ -5,7 +5,7 @@ use std::future::{Future, IntoFuture};
 use std::hash::{Hash, Hasher};
 use std::pin::Pin;
 use std::sync::Arc;
-use std::task::{Context, Poll};
+use std::task::{Context, Poll, Waker};
 
 use aio_rt::{PyException, Runtime};
 
@@ -40,7 +40,7 @@ where
     T: Send + 'static,
     E: PyException + Send + Sync + 'static,
 {
-    spawn(rt, None, body)
+    spawn(rt, None, body, Start::Lazy)
 }
 
 /// [`create_task`] with a name.
@@ -53,10 +53,74 @@ where
     T: Send + 'static,
     E: PyException + Send + Sync + 'static,
 {
-    spawn(rt, Some(name.into()), body)
+    spawn(rt, Some(name.into()), body, Start::Lazy)
 }
 
-fn spawn<R, F, T, E>(rt: &R, name: Option<String>, body: F) -> Task<T, E>
+/// Creates a task whose body runs at once, inside this call, until it is first
+/// suspended: an *eager* task.
+///
+/// Python: `asyncio.create_task(coro)` with `loop.set_task_factory(asyncio.eager_task_factory)`
+/// (3.12+)
+///
+/// The body's first step runs now, with the new task as the current task (the creator's
+/// comes back after it). A body that finishes in that step gives a task that is done when
+/// this returns (its value readable with [`Task::result`]; no runtime task was spawned,
+/// and [`all_tasks`](crate::all_tasks) never lists it). A body that is suspended goes on
+/// as a task of the runtime, as [`create_task`]'s does. Names and numbering are
+/// [`create_task`]'s.
+///
+/// # Differences from Python
+///
+/// asyncio makes every `create_task` of a loop eager once the factory is set; Rust has no
+/// loop to set it on, so the choice is made at each call, where it shows: see the crate
+/// docs. A suspended eager body is polled once more when its runtime task first runs,
+/// whether or not it was woken (Rust futures take such a poll in their stride).
+///
+/// # Examples
+///
+/// ```
+/// use aio_rt::Runtime;
+/// let rt = aio_rt::Smol::new();
+/// rt.block_on(async {
+///     let task = aio_tasks::create_eager_task(&rt, async { Ok::<_, String>(6 * 7) });
+///     assert!(task.done());
+///     assert_eq!(task.result(), Ok(42));
+/// });
+/// ```
+#[doc(alias = "eager_task_factory")]
+pub fn create_eager_task<R, F, T, E>(rt: &R, body: F) -> Task<T, E>
+where
+    R: Runtime,
+    F: Future<Output = Result<T, E>> + Send + 'static,
+    T: Send + 'static,
+    E: PyException + Send + Sync + 'static,
+{
+    spawn(rt, None, body, Start::Eager)
+}
+
+/// [`create_eager_task`] with a name.
+///
+/// Python: `asyncio.create_task(coro, name=name)` with the eager task factory (3.12+)
+pub fn create_eager_task_named<R, F, T, E>(rt: &R, name: impl Into<String>, body: F) -> Task<T, E>
+where
+    R: Runtime,
+    F: Future<Output = Result<T, E>> + Send + 'static,
+    T: Send + 'static,
+    E: PyException + Send + Sync + 'static,
+{
+    spawn(rt, Some(name.into()), body, Start::Eager)
+}
+
+/// When a new task takes its first step.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Start {
+    /// Once its creator yields: `create_task`.
+    Lazy,
+    /// Inside the create call: `create_eager_task`.
+    Eager,
+}
+
+fn spawn<R, F, T, E>(rt: &R, name: Option<String>, body: F, start: Start) -> Task<T, E>
 where
     R: Runtime,
     F: Future<Output = Result<T, E>> + Send + 'static,
@@ -75,8 +139,21 @@ where
         })
     });
     let inner = Inner::new(family, name);
+    let driver = Driver::new(body, Arc::clone(&inner));
     // No runtime JoinHandle: `Inner` holds the outcome, and the driver's waker for `cancel`.
-    rt.spawn_detached(Driver::new(body, Arc::clone(&inner)));
+    match start {
+        Start::Lazy => rt.spawn_detached(driver),
+        Start::Eager => {
+            // The first step, here and now, as the current task (the driver sets it). What
+            // the body registers a waker with gets the real one at the runtime task's first
+            // poll, which comes before anything else can happen to this task.
+            let mut driver = Box::pin(driver);
+            let mut cx = Context::from_waker(Waker::noop());
+            if driver.as_mut().poll(&mut cx).is_pending() {
+                rt.spawn_detached(driver);
+            }
+        }
+    }
     Task { inner }
 }
 

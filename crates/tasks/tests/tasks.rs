@@ -471,3 +471,44 @@ fn spawning_into_a_group_not_entered_is_refused() {
         main.await.unwrap();
     });
 }
+
+/// An eager task runs its first step inside the call, as the current task: one that
+/// finishes there is done at once; one that is suspended goes on, and a cancellation
+/// before its runtime task first runs still reaches it.
+#[test]
+fn an_eager_task_takes_its_first_step_inside_the_call() {
+    let rt = smol();
+    let r = rt.clone();
+    let steps = Arc::new(Mutex::new(Vec::new()));
+    let seen = Arc::clone(&steps);
+    in_task(&rt, async move {
+        let log = Arc::clone(&seen);
+        let done = aio_tasks::create_eager_task_named(&r, "eager", async move {
+            let me = current_task().unwrap().name();
+            log.lock().unwrap().push(format!("ran as {me}"));
+            Ok::<_, String>(5)
+        });
+        seen.lock().unwrap().push("returned".to_owned());
+        assert!(done.done());
+        assert_eq!(done.result(), Ok(5));
+        assert_eq!(
+            current_task().unwrap().name(),
+            "Task-1",
+            "main is current again"
+        );
+        let (log, r2) = (Arc::clone(&seen), r.clone());
+        let suspended = aio_tasks::create_eager_task(&r, async move {
+            log.lock().unwrap().push("first step".to_owned());
+            r2.sleep(Duration::from_secs(1)).await;
+            log.lock().unwrap().push("never: cancelled".to_owned());
+            Ok::<_, String>(())
+        });
+        assert!(!suspended.done());
+        assert!(suspended.cancel(Some("stop")));
+        assert!(matches!(suspended.await, Err(TaskError::Cancelled(_))));
+    });
+    assert_eq!(
+        *steps.lock().unwrap(),
+        ["ran as eager", "returned", "first step"]
+    );
+}

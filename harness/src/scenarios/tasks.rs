@@ -5,7 +5,9 @@ use std::time::Duration;
 
 use aio_rt::{PyError, Runtime};
 use aio_sleep::sleep;
-use aio_tasks::{TaskGroup, all_tasks, create_task, create_task_named, current_task};
+use aio_tasks::{
+    TaskGroup, all_tasks, create_eager_task, create_task, create_task_named, current_task,
+};
 
 use crate::{Cx, Mode, Run, RuntimeKind, Scenario, exc};
 
@@ -76,6 +78,10 @@ pub(crate) const SCENARIOS: &[Scenario] = &[
     parity!(
         taskgroup_outside_a_task,
         "a TaskGroup run outside any task (a loop callback, a raw runtime task) cannot determine its parent task"
+    ),
+    parity!(
+        eager_task_runs_at_once,
+        "an eager task runs inside create_task until it is suspended; one that finishes there is done at once and never listed"
     ),
     differences!(
         cancel_cannot_be_refused,
@@ -749,6 +755,77 @@ pub(crate) async fn taskgroup_outside_a_task<R: Runtime>(cx: Cx<R>) {
         .await
         .map_err(|e| group_error(&e))?;
         c.log("main", "inside the main task the group runs");
+        Ok(())
+    })
+    .await;
+}
+
+/// Python's `True` / `False`.
+fn py_bool(b: bool) -> &'static str {
+    if b { "True" } else { "False" }
+}
+
+/// A lazy task is created, then eager ones (3.12's eager task factory): `quick` runs its
+/// whole body inside `create_eager_task`, as the current task, and is done (and never
+/// listed) when the call returns; `fails` is done with its error; `slow` runs up to its
+/// sleep, then goes on as a plain task, listed. The lazy task has not started until main
+/// yields.
+pub(crate) async fn eager_task_runs_at_once<R: Runtime>(cx: Cx<R>) {
+    let c = cx.clone();
+    as_main(&cx, async move {
+        let rt = c.rt().clone();
+        let c1 = c.clone();
+        let lazy = create_task(&rt, async move {
+            c1.log("lazy", "first step, once main yields");
+            Ok::<(), PyError>(())
+        });
+        c.log("main", "creating quick");
+        let c1 = c.clone();
+        let quick = create_eager_task(&rt, async move {
+            let me = current_task().map(|t| t.name()).unwrap_or_default();
+            c1.log("quick", format!("runs inside create_task as {me}"));
+            Ok::<u32, PyError>(1)
+        });
+        let listed = all_tasks().contains(&quick.as_ref());
+        let result = quick.result().map_err(|e| exc(&e))?;
+        c.log(
+            "main",
+            format!(
+                "quick: done {}, result {result}, listed {}",
+                py_bool(quick.done()),
+                py_bool(listed)
+            ),
+        );
+        let failed = create_eager_task(&rt, async {
+            Err::<(), _>(PyError::new("ValueError", "failed eagerly"))
+        });
+        if let Ok(Some(e)) = failed.exception() {
+            c.log(
+                "main",
+                format!("fails: done {}, {}", py_bool(failed.done()), exc(&e)),
+            );
+        }
+        let c1 = c.clone();
+        let slow = create_eager_task(&rt, async move {
+            c1.log("slow", "first step inside create_task");
+            c1.sleep(1).await;
+            c1.log("slow", "resumed");
+            Ok::<u32, PyError>(2)
+        });
+        let listed = all_tasks().contains(&slow.as_ref());
+        c.log(
+            "main",
+            format!(
+                "{}: done {}, listed {}",
+                slow.name(),
+                py_bool(slow.done()),
+                py_bool(listed)
+            ),
+        );
+        c.log("main", format!("lazy done: {}", py_bool(lazy.done())));
+        let value = slow.await.map_err(|e| exc(&e))?;
+        c.log("main", format!("slow gave {value}"));
+        lazy.await.map_err(|e| exc(&e))?;
         Ok(())
     })
     .await;
