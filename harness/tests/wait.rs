@@ -41,3 +41,8 @@ fn wait_for_zero_on_a_future(kind: RuntimeKind) {
 fn timeout_misuse(kind: RuntimeKind) {
     check_parity("timeout_misuse", kind);
 }
+
+#[apply(runtimes)]
+fn as_completed_yields_tasks(kind: RuntimeKind) {
+    check_parity("as_completed_yields_tasks", kind);
+}

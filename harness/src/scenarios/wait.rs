@@ -5,8 +5,8 @@ use std::time::Duration;
 use aio_rt::{Instant, PyError, Runtime};
 use aio_tasks::{Task, create_task, create_task_named};
 use aio_wait::{
-    ReturnWhen, ScopeError, WaitForError, as_completed, timeout, wait, wait_for, wait_for_future,
-    wait_for_task,
+    ReturnWhen, ScopeError, WaitForError, as_completed, as_completed_tasks, timeout, wait,
+    wait_for, wait_for_future, wait_for_task,
 };
 use futures_lite::StreamExt;
 
@@ -41,6 +41,10 @@ pub(crate) const SCENARIOS: &[Scenario] = &[
     parity!(
         timeout_scope,
         "timeout scopes: reschedule, expired, nested scopes, a foreign cancellation passing through"
+    ),
+    parity!(
+        as_completed_yields_tasks,
+        "3.13's async for over as_completed yields the original tasks in finishing order; on the deadline a TimeoutError"
     ),
     parity!(
         timeout_misuse,
@@ -258,6 +262,58 @@ pub(crate) async fn as_completed_order<R: Runtime>(cx: Cx<R>) {
         }
         let value = d.await.map_err(|e| e.to_string())?;
         c.log("main", format!("d finished later: {value}"));
+        Ok(())
+    })
+    .await;
+}
+
+/// 3.13's `async for task in as_completed(tasks)`: the tasks themselves come, in the
+/// order they finish (`b` at t=1, `c` failing at t=2, `a` at t=3), each done and each
+/// one of the tasks given. With a deadline of 2, `fast` comes at t=1, then the stream
+/// gives `TimeoutError` (no cause) and ends; `slow` runs on.
+pub(crate) async fn as_completed_yields_tasks<R: Runtime>(cx: Cx<R>) {
+    let c = cx.clone();
+    as_main(&cx, async move {
+        let rt = c.rt().clone();
+        let (a, b) = (work(&c, "a", 3, "A"), work(&c, "b", 1, "B"));
+        let given = [a, b, fails(&c, "c", 2)];
+        let mut done = as_completed_tasks(&rt, given.clone(), None);
+        while let Some(task) = done.next().await {
+            let task = task.map_err(|e| exc(&e))?;
+            let original = py_bool(given.contains(&task));
+            let outcome = match task.result() {
+                Ok(value) => value.to_owned(),
+                Err(e) => exc(&e),
+            };
+            c.log(
+                "main",
+                format!("{} (original: {original}): {outcome}", task.name()),
+            );
+        }
+
+        let (slow, fast) = (work(&c, "slow", 5, "S"), work(&c, "fast", 1, "F"));
+        let mut done = as_completed_tasks(&rt, [slow.clone(), fast], Some(c.ticks(2)));
+        while let Some(task) = done.next().await {
+            match task {
+                Ok(task) => {
+                    let value = (&task).await.map_err(|e| exc(&e))?;
+                    c.log("main", format!("{}: {value}", task.name()));
+                }
+                Err(e) => {
+                    let running = py_bool(!slow.done());
+                    c.log(
+                        "main",
+                        format!(
+                            "{} from {}; slow still running: {running}",
+                            exc(&e),
+                            exc_cause(&e)
+                        ),
+                    );
+                }
+            }
+        }
+        let value = slow.await.map_err(|e| exc(&e))?;
+        c.log("main", format!("slow finished later: {value}"));
         Ok(())
     })
     .await;
