@@ -351,6 +351,21 @@ fn real_messages() -> Vec<(&'static str, String)> {
         &aio_sync::BrokenBarrierError::Interrupted,
     );
     push("aio_tasks::SpawnError::NotEntered", &SpawnError::NotEntered);
+    static REQUEST: aio_tasks::ContextVar<u8> = aio_tasks::ContextVar::new("request");
+    static OTHER: aio_tasks::ContextVar<u8> = aio_tasks::ContextVar::new("other");
+    push("aio_tasks::LookupError", &REQUEST.get().unwrap_err());
+    push(
+        "aio_tasks::ResetError::DifferentVar",
+        &REQUEST.reset(OTHER.set(1)).unwrap_err(),
+    );
+    let foreign = rt.block_on(async {
+        let token = REQUEST.set(1);
+        let child = create_task(&rt, async move {
+            Ok::<_, String>(REQUEST.reset(token).unwrap_err().to_string())
+        });
+        child.await.unwrap()
+    });
+    push("aio_tasks::ResetError::DifferentContext", &foreign);
     push(
         "aio_tasks::GroupError::NoParentTask",
         &aio_tasks::GroupError::<String>::NoParentTask,

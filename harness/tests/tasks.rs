@@ -96,3 +96,8 @@ fn taskgroup_outside_a_task(kind: RuntimeKind) {
 fn eager_task_runs_at_once(kind: RuntimeKind) {
     check_parity("eager_task_runs_at_once", kind);
 }
+
+#[apply(runtimes)]
+fn context_var_per_task(kind: RuntimeKind) {
+    check_parity("context_var_per_task", kind);
+}

@@ -9,6 +9,7 @@ use std::task::{Context, Poll, Waker};
 
 use aio_rt::{PyException, Runtime};
 
+use crate::context::Context as Vars;
 use crate::current::{self, Erased, Family};
 use crate::inner::{Driver, Inner, Outcome, WaiterKey};
 use crate::{InvalidStateError, SelfAwaitError, TaskError};
@@ -40,7 +41,42 @@ where
     T: Send + 'static,
     E: PyException + Send + Sync + 'static,
 {
-    spawn(rt, None, body, Start::Lazy)
+    spawn(rt, None, body, Start::Lazy, None)
+}
+
+/// [`create_task`] running in `context` (shared, not copied: what the task sets, every
+/// holder of `context` sees).
+///
+/// Python: `asyncio.create_task(coro, context=context)` (3.11+)
+///
+/// # Examples
+///
+/// ```
+/// use aio_rt::Runtime;
+/// use aio_tasks::{Context, ContextVar, create_task_with_context};
+///
+/// static USER: ContextVar<&str> = ContextVar::new("user");
+///
+/// let rt = aio_rt::Smol::new();
+/// let context = Context::new();
+/// let task = rt.block_on(async {
+///     let task = create_task_with_context(&rt, context.clone(), async {
+///         let _token = USER.set("ada");
+///         Ok::<_, String>(())
+///     });
+///     (&task).await
+/// });
+/// assert_eq!(task, Ok(()));
+/// assert_eq!(context.get(&USER), Some("ada"));
+/// ```
+pub fn create_task_with_context<R, F, T, E>(rt: &R, context: Vars, body: F) -> Task<T, E>
+where
+    R: Runtime,
+    F: Future<Output = Result<T, E>> + Send + 'static,
+    T: Send + 'static,
+    E: PyException + Send + Sync + 'static,
+{
+    spawn(rt, None, body, Start::Lazy, Some(context))
 }
 
 /// [`create_task`] with a name.
@@ -53,7 +89,7 @@ where
     T: Send + 'static,
     E: PyException + Send + Sync + 'static,
 {
-    spawn(rt, Some(name.into()), body, Start::Lazy)
+    spawn(rt, Some(name.into()), body, Start::Lazy, None)
 }
 
 /// Creates a task whose body runs at once, inside this call, until it is first
@@ -95,7 +131,7 @@ where
     T: Send + 'static,
     E: PyException + Send + Sync + 'static,
 {
-    spawn(rt, None, body, Start::Eager)
+    spawn(rt, None, body, Start::Eager, None)
 }
 
 /// [`create_eager_task`] with a name.
@@ -108,7 +144,7 @@ where
     T: Send + 'static,
     E: PyException + Send + Sync + 'static,
 {
-    spawn(rt, Some(name.into()), body, Start::Eager)
+    spawn(rt, Some(name.into()), body, Start::Eager, None)
 }
 
 /// When a new task takes its first step.
@@ -120,7 +156,14 @@ enum Start {
     Eager,
 }
 
-fn spawn<R, F, T, E>(rt: &R, name: Option<String>, body: F, start: Start) -> Task<T, E>
+/// Creates the task: in `context`, else in a copy of the current context.
+fn spawn<R, F, T, E>(
+    rt: &R,
+    name: Option<String>,
+    body: F,
+    start: Start,
+    context: Option<Vars>,
+) -> Task<T, E>
 where
     R: Runtime,
     F: Future<Output = Result<T, E>> + Send + 'static,
@@ -138,7 +181,8 @@ where
             }
         })
     });
-    let inner = Inner::new(family, name);
+    let context = context.or_else(crate::context::inherited);
+    let inner = Inner::new(family, name, context);
     let driver = Driver::new(body, Arc::clone(&inner));
     // No runtime JoinHandle: `Inner` holds the outcome, and the driver's waker for `cancel`.
     match start {

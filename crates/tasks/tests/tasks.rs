@@ -512,3 +512,63 @@ fn an_eager_task_takes_its_first_step_inside_the_call() {
         ["ran as eager", "returned", "first step"]
     );
 }
+
+/// `ContextVar`s: the thread's context outside any task, copied into a task when it is
+/// created (later sets in the creator are not seen; the task's sets stay its own), into
+/// an eager task's first step and a TaskGroup's children too; `reset` undoes a `set`
+/// and refuses a token from another context, giving it back.
+#[test]
+fn context_vars_are_copied_per_task() {
+    static ID: aio_tasks::ContextVar<u32> = aio_tasks::ContextVar::with_default("id", 0);
+    let rt = smol();
+    std::thread::spawn(move || {
+        assert_eq!(ID.get(), Ok(0));
+        let outside = ID.set(1);
+        let snapshot = aio_tasks::copy_context();
+        let r = rt.clone();
+        let seen = aio_tasks::run(&rt, async move {
+            let main_saw = ID.get().unwrap();
+            let _token = ID.set(2);
+            let child = create_task(&r, async {
+                let saw = ID.get().unwrap();
+                let _token = ID.set(3);
+                Ok::<_, String>(saw)
+            });
+            let _token = ID.set(4);
+            let eager =
+                aio_tasks::create_eager_task(&r, async { Ok::<_, String>(ID.get().unwrap()) });
+            let group = TaskGroup::run(&r, |tg| async move {
+                let child = tg.create_task(async { Ok::<_, String>(ID.get().unwrap()) });
+                child.map_err(|e| e.to_string())
+            })
+            .await
+            .unwrap();
+            let in_group = group.await.unwrap();
+            let token = ID.set(5);
+            let foreign = create_task(&r, async move {
+                let refused = ID.reset(token).unwrap_err();
+                assert!(matches!(
+                    refused,
+                    aio_tasks::ResetError::DifferentContext(_)
+                ));
+                Ok::<_, String>(())
+            });
+            foreign.await.unwrap();
+            Ok::<_, String>((
+                main_saw,
+                child.await.unwrap(),
+                eager.result().unwrap(),
+                in_group,
+                ID.get().unwrap(),
+            ))
+        })
+        .unwrap();
+        assert_eq!(seen, (1, 2, 4, 4, 5));
+        assert_eq!(ID.get(), Ok(1), "main's sets stay in main");
+        assert_eq!(snapshot.get(&ID), Some(1));
+        ID.reset(outside).unwrap();
+        assert_eq!(ID.get(), Ok(0));
+    })
+    .join()
+    .unwrap();
+}

@@ -13,7 +13,7 @@ use aio_futures::{Exception, Future};
 use aio_generators::GeneratorError;
 use aio_loop::RunError;
 use aio_queues::Queue;
-use aio_rt::{Clock, Config, JoinError, PyException, Runtime, Smol};
+use aio_rt::{Clock, Config, JoinError, PyError, PyException, Runtime, Smol};
 use aio_sync::{Barrier, BoundedSemaphore, Condition, Lock};
 use aio_tasks::{
     CancelledError, ExceptionGroup, SelfAwaitError, SpawnError, Task, TaskError, create_task,
@@ -179,6 +179,37 @@ pub(crate) fn group_no_parent_task() -> Raised {
 
 pub(crate) fn group_finished() -> Raised {
     Box::new(SpawnError::Finished)
+}
+
+/// `request`: never set, no default.
+static REQUEST: aio_tasks::ContextVar<u32> = aio_tasks::ContextVar::new("request");
+/// `user`: set by main, reset by a child.
+static USER: aio_tasks::ContextVar<&str> = aio_tasks::ContextVar::new("user");
+
+pub(crate) fn context_var_lookup() -> Raised {
+    Box::new(REQUEST.get().expect_err("never set"))
+}
+
+/// Main sets `user`; a task of its own resets it with main's token.
+pub(crate) fn context_var_foreign_token() -> Raised {
+    let rt = rt();
+    let r = rt.clone();
+    let outcome = aio_tasks::run(&rt, async move {
+        let token = USER.set("ada");
+        let child = create_task(&r, async move {
+            let refused = USER.reset(token).map_err(|e| PyError::from_py(&e));
+            Ok::<_, String>(refused.err())
+        });
+        child.await.map_err(|e| e.to_string())
+    });
+    let error = outcome.ok().flatten().expect("the reset was refused");
+    Box::new(error)
+}
+
+pub(crate) fn context_var_other_token() -> Raised {
+    static A: aio_tasks::ContextVar<u32> = aio_tasks::ContextVar::new("a");
+    static B: aio_tasks::ContextVar<u32> = aio_tasks::ContextVar::new("b");
+    Box::new(B.reset(A.set(1)).expect_err("another variable's token"))
 }
 
 pub(crate) fn to_thread_panicked() -> Raised {

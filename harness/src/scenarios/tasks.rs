@@ -6,7 +6,8 @@ use std::time::Duration;
 use aio_rt::{PyError, Runtime};
 use aio_sleep::sleep;
 use aio_tasks::{
-    TaskGroup, all_tasks, create_eager_task, create_task, create_task_named, current_task,
+    Context, ContextVar, TaskGroup, all_tasks, create_eager_task, create_task, create_task_named,
+    create_task_with_context, current_task,
 };
 
 use crate::{Cx, Mode, Run, RuntimeKind, Scenario, exc};
@@ -82,6 +83,10 @@ pub(crate) const SCENARIOS: &[Scenario] = &[
     parity!(
         eager_task_runs_at_once,
         "an eager task runs inside create_task until it is suspended; one that finishes there is done at once and never listed"
+    ),
+    parity!(
+        context_var_per_task,
+        "a ContextVar has a value per task: copied when a task is created, reset by token, a task given context= shares it"
     ),
     differences!(
         cancel_cannot_be_refused,
@@ -826,6 +831,79 @@ pub(crate) async fn eager_task_runs_at_once<R: Runtime>(cx: Cx<R>) {
         let value = slow.await.map_err(|e| exc(&e))?;
         c.log("main", format!("slow gave {value}"));
         lazy.await.map_err(|e| exc(&e))?;
+        Ok(())
+    })
+    .await;
+}
+
+/// `request` of [`context_var_per_task`]: no default.
+static REQUEST: ContextVar<u64> = ContextVar::new("request");
+/// `user` of [`context_var_per_task`], `anonymous` by default.
+static USER: ContextVar<&str> = ContextVar::with_default("user", "anonymous");
+
+/// `request` is unset at first (`LookupError`). Set to 1, it is copied into `handler-1`;
+/// set to 2 after, into `handler-2` only; what each handler sets stays its own, and main
+/// keeps 2. Resetting main's first token unsets it. A task given a context of its own
+/// sets `user` there, not in main. A task cannot reset a token made in main's context.
+pub(crate) async fn context_var_per_task<R: Runtime>(cx: Cx<R>) {
+    let c = cx.clone();
+    as_main(&cx, async move {
+        let rt = c.rt().clone();
+        if let Err(e) = REQUEST.get() {
+            c.log("main", format!("before any set: {}", exc(&e)));
+        }
+        let handler = |n: u64| {
+            let c = c.clone();
+            async move {
+                let who = format!("handler-{n}");
+                let (request, user) = (REQUEST.get().map_err(|e| exc(&e))?, USER.get());
+                let user = user.map_err(|e| exc(&e))?;
+                c.log(&who, format!("sees request {request}, user {user}"));
+                let _token = REQUEST.set(n * 10);
+                c.sleep(n).await;
+                let request = REQUEST.get().map_err(|e| exc(&e))?;
+                c.log(&who, format!("still sees its own request {request}"));
+                Ok::<(), String>(())
+            }
+        };
+        let token = REQUEST.set(1);
+        let first = create_task(&rt, handler(1));
+        let _later = REQUEST.set(2);
+        let second = create_task(&rt, handler(2));
+        first.await.map_err(|e| e.to_string())?;
+        second.await.map_err(|e| e.to_string())?;
+        let request = REQUEST.get().map_err(|e| exc(&e))?;
+        c.log("main", format!("main's request is still {request}"));
+        REQUEST.reset(token).map_err(|e| exc(&e))?;
+        let request = REQUEST.get().map_or("None".to_owned(), |r| r.to_string());
+        c.log("main", format!("after reset: {request}"));
+
+        let shared = Context::new();
+        let c1 = c.clone();
+        let login = create_task_with_context(&rt, shared.clone(), async move {
+            let _token = USER.set("ada");
+            c1.log("login", format!("set user {}", USER.get_or("?")));
+            Ok::<(), String>(())
+        });
+        login.await.map_err(|e| e.to_string())?;
+        let held = shared.get(&USER).unwrap_or("None");
+        let mine = USER.get().map_err(|e| exc(&e))?;
+        c.log(
+            "main",
+            format!("the shared context holds user {held}; main's user is {mine}"),
+        );
+
+        let token = USER.set("grace");
+        let c1 = c.clone();
+        let foreign = create_task(&rt, async move {
+            if let Err(e) = USER.reset(token) {
+                c1.log("child", format!("reset of main's token: {}", exc(&e)));
+            }
+            Ok::<(), String>(())
+        });
+        foreign.await.map_err(|e| e.to_string())?;
+        let mine = USER.get().map_err(|e| exc(&e))?;
+        c.log("main", format!("main's user is still {mine}"));
         Ok(())
     })
     .await;
