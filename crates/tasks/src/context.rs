@@ -105,11 +105,14 @@ thread_local! {
     static OUTSIDE: RefCell<Context> = RefCell::new(Context::new());
 }
 
-/// The context code runs in now: the current task's, or the thread's outside any task.
+/// The context code runs in now: the current task's, or the thread's outside any task
+/// (an empty one while the thread is being torn down and its own is gone).
 fn current_context() -> Context {
     match current::current() {
         Some(task) => task.context(),
-        None => OUTSIDE.with(|outside| outside.borrow().clone()),
+        None => OUTSIDE
+            .try_with(|outside| outside.borrow().clone())
+            .unwrap_or_default(),
     }
 }
 
@@ -138,7 +141,10 @@ pub fn copy_context() -> Context {
 pub(crate) fn inherited() -> Option<Context> {
     match current::current() {
         Some(task) => task.context_if_set().and_then(|c| c.copy_if_set()),
-        None => OUTSIDE.with(|outside| outside.borrow().copy_if_set()),
+        None => OUTSIDE
+            .try_with(|outside| outside.borrow().copy_if_set())
+            .ok()
+            .flatten(),
     }
 }
 
