@@ -86,3 +86,18 @@ fn taskgroup_fails_as_owner_cancelled(kind: RuntimeKind) {
 fn taskgroup_not_entered(kind: RuntimeKind) {
     check_parity("taskgroup_not_entered", kind);
 }
+
+#[apply(runtimes)]
+fn taskgroup_outside_a_task(kind: RuntimeKind) {
+    check_parity("taskgroup_outside_a_task", kind);
+}
+
+#[apply(runtimes)]
+fn eager_task_runs_at_once(kind: RuntimeKind) {
+    check_parity("eager_task_runs_at_once", kind);
+}
+
+#[apply(runtimes)]
+fn context_var_per_task(kind: RuntimeKind) {
+    check_parity("context_var_per_task", kind);
+}

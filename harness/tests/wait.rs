@@ -36,3 +36,13 @@ fn wait_duplicates(kind: RuntimeKind) {
 fn wait_for_zero_on_a_future(kind: RuntimeKind) {
     check_parity("wait_for_zero_on_a_future", kind);
 }
+
+#[apply(runtimes)]
+fn timeout_misuse(kind: RuntimeKind) {
+    check_parity("timeout_misuse", kind);
+}
+
+#[apply(runtimes)]
+fn as_completed_yields_tasks(kind: RuntimeKind) {
+    check_parity("as_completed_yields_tasks", kind);
+}
