@@ -1,0 +1,309 @@
+//! The Python back end: a [`Program`] written as the plain asyncio script a Python user
+//! would write, run by CPython on the oracle's virtual-time loop.
+
+use std::fmt::Write as _;
+
+use super::lang::{Dur, Program, SETTER_SLEEP, Step, When};
+
+/// What every script starts with. `mine(e)` tells the task's own cancellation (to let it
+/// through, as asyncio code must) from a child's that the task only observes.
+const PRELUDE: &str = r#"import asyncio
+
+from rosetta import exc, log
+
+ALL = []
+
+
+def spawn(fn, name):
+    task = asyncio.create_task(fn(), name=name)
+    ALL.append((name, task))
+    return task
+
+
+def mine(e):
+    return isinstance(e, asyncio.CancelledError) and asyncio.current_task().cancelling() > 0
+
+
+def show(results):
+    return "[" + ", ".join(exc(r) if isinstance(r, BaseException) else str(r) for r in results) + "]"
+
+
+def names(tasks):
+    return "[" + ", ".join(sorted(t.get_name() for t in tasks)) + "]"
+"#;
+
+/// The whole script.
+pub fn render(program: &Program) -> String {
+    let mut out = String::from(PRELUDE);
+    let _ = writeln!(out, "\nlocks = [asyncio.Lock() for _ in range({})]", program.locks);
+    let sems: Vec<String> = program.sems.iter().map(usize::to_string).collect();
+    let _ = writeln!(
+        out,
+        "sems = [asyncio.Semaphore(v) for v in [{}]]",
+        sems.join(", ")
+    );
+    let _ = writeln!(out, "events = [asyncio.Event() for _ in range({})]", program.events);
+    let _ = writeln!(out, "queues = [asyncio.Queue() for _ in range({})]", program.queues);
+    let gets: Vec<String> = (0..program.queues)
+        .map(|q| program.gets_on(q).to_string())
+        .collect();
+    let _ = write!(
+        out,
+        r#"
+
+async def setter():
+    await asyncio.sleep({})
+    for event in events:
+        event.set()
+    for queue, n in zip(queues, [{}]):
+        for k in range(n):
+            queue.put_nowait(f"s{{k}}")
+    log("setter", "done")
+    return "set"
+"#,
+        SETTER_SLEEP.python(),
+        gets.join(", ")
+    );
+    for (i, task) in program.tasks.iter().enumerate().skip(1) {
+        let me = Program::label(i);
+        let _ = write!(out, "\n\nasync def {me}():\n    log(\"{me}\", \"start\")\n");
+        steps(&mut out, &me, &task.steps, 1);
+        if task.fails {
+            let _ = write!(
+                out,
+                "    log(\"{me}\", \"raise e{i}\")\n    raise ValueError(\"e{i}\")\n"
+            );
+        } else {
+            let _ = write!(out, "    log(\"{me}\", \"return r{i}\")\n    return \"r{i}\"\n");
+        }
+    }
+    out.push_str("\n\nasync def main():\n    log(\"main\", \"start\")\n    spawn(setter, \"setter\")\n");
+    steps(&mut out, "main", &program.tasks[0].steps, 1);
+    out.push_str(
+        r#"    i = 0
+    while i < len(ALL):
+        name, task = ALL[i]
+        try:
+            log("main", f"join {name}: {await task}")
+        except BaseException as e:
+            log("main", f"join {name}: {exc(e)}")
+        i += 1
+    log("main", "end")
+
+
+asyncio.run(main())
+"#,
+    );
+    out
+}
+
+fn line(out: &mut String, depth: usize, text: &str) {
+    for _ in 0..depth {
+        out.push_str("    ");
+    }
+    out.push_str(text);
+    out.push('\n');
+}
+
+/// `try: <body> except BaseException as e: if mine(): raise; log(<what>: exc(e))`.
+fn guarded(out: &mut String, me: &str, depth: usize, what: &str, body: &[String]) {
+    line(out, depth, "try:");
+    for text in body {
+        line(out, depth + 1, text);
+    }
+    line(out, depth, "except BaseException as e:");
+    line(out, depth + 1, "if mine(e):");
+    line(out, depth + 2, "raise");
+    line(out, depth + 1, &format!("log(\"{me}\", f\"{what}: {{exc(e)}}\")"));
+}
+
+fn tasks(ids: &[usize]) -> (String, String) {
+    let vars: Vec<String> = ids.iter().map(|i| format!("c{i}")).collect();
+    let labels: Vec<String> = ids.iter().map(|i| Program::label(*i)).collect();
+    (vars.join(", "), format!("[{}]", labels.join(", ")))
+}
+
+fn when(w: When) -> &'static str {
+    match w {
+        When::FirstCompleted => "asyncio.FIRST_COMPLETED",
+        When::FirstException => "asyncio.FIRST_EXCEPTION",
+        When::AllCompleted => "asyncio.ALL_COMPLETED",
+    }
+}
+
+fn timeout(d: Option<Dur>) -> String {
+    d.map_or_else(|| "None".to_owned(), Dur::python)
+}
+
+fn steps(out: &mut String, me: &str, body: &[Step], depth: usize) {
+    for step in body {
+        match step {
+            Step::Sleep(d) => {
+                line(out, depth, &format!("await asyncio.sleep({})", d.python()));
+                line(out, depth, &format!("log(\"{me}\", \"slept\")"));
+            }
+            Step::Spawn(i) => {
+                let t = Program::label(*i);
+                line(out, depth, &format!("c{i} = spawn({t}, \"{t}\")"));
+            }
+            Step::Await(i) => {
+                let t = Program::label(*i);
+                guarded(
+                    out,
+                    me,
+                    depth,
+                    &format!("await {t}"),
+                    &[format!("log(\"{me}\", f\"await {t}: {{await c{i}}}\")")],
+                );
+            }
+            Step::Cancel(i, msg) => {
+                let t = Program::label(*i);
+                let arg = msg.as_ref().map_or(String::new(), |m| format!("\"{m}\""));
+                line(
+                    out,
+                    depth,
+                    &format!("log(\"{me}\", f\"cancel {t}: {{str(c{i}.cancel({arg})).lower()}}\")"),
+                );
+            }
+            Step::Gather(ids, return_exceptions) => {
+                let (vars, labels) = tasks(ids);
+                let flag = if *return_exceptions { "True" } else { "False" };
+                guarded(
+                    out,
+                    me,
+                    depth,
+                    &format!("gather {labels}"),
+                    &[
+                        format!("results = await asyncio.gather({vars}, return_exceptions={flag})"),
+                        format!("log(\"{me}\", \"gather {labels}: \" + show(results))"),
+                    ],
+                );
+            }
+            Step::Wait(ids, w, d) => {
+                let (vars, labels) = tasks(ids);
+                line(
+                    out,
+                    depth,
+                    &format!(
+                        "done, pending = await asyncio.wait([{vars}], return_when={}, timeout={})",
+                        when(*w),
+                        timeout(*d)
+                    ),
+                );
+                line(
+                    out,
+                    depth,
+                    &format!(
+                        "log(\"{me}\", f\"wait {labels}: done {{names(done)}}, pending {{names(pending)}}\")"
+                    ),
+                );
+            }
+            Step::WaitFor(i, d) => {
+                let t = Program::label(*i);
+                guarded(
+                    out,
+                    me,
+                    depth,
+                    &format!("wait_for {t}"),
+                    &[format!(
+                        "log(\"{me}\", f\"wait_for {t}: {{await asyncio.wait_for(c{i}, {})}}\")",
+                        d.python()
+                    )],
+                );
+            }
+            Step::Shield(i) => {
+                let t = Program::label(*i);
+                guarded(
+                    out,
+                    me,
+                    depth,
+                    &format!("shield {t}"),
+                    &[format!(
+                        "log(\"{me}\", f\"shield {t}: {{await asyncio.shield(c{i})}}\")"
+                    )],
+                );
+            }
+            Step::Group(children, inner, fails) => {
+                line(out, depth, "try:");
+                line(out, depth + 1, "async with asyncio.TaskGroup() as tg:");
+                for i in children {
+                    let t = Program::label(*i);
+                    line(
+                        out,
+                        depth + 2,
+                        &format!("c{i} = tg.create_task({t}(), name=\"{t}\")"),
+                    );
+                    line(out, depth + 2, &format!("ALL.append((\"{t}\", c{i}))"));
+                }
+                steps(out, me, inner, depth + 2);
+                if *fails {
+                    line(out, depth + 2, &format!("log(\"{me}\", \"group body raises\")"));
+                    line(out, depth + 2, &format!("raise ValueError(\"b-{me}\")"));
+                } else if children.is_empty() && inner.is_empty() {
+                    line(out, depth + 2, "pass");
+                }
+                line(out, depth + 1, &format!("log(\"{me}\", \"group: ok\")"));
+                line(out, depth, "except BaseException as e:");
+                line(out, depth + 1, "if mine(e):");
+                line(out, depth + 2, "raise");
+                line(
+                    out,
+                    depth + 1,
+                    &format!("log(\"{me}\", f\"group: {{exc(e)}} {{show(e.exceptions)}}\")"),
+                );
+            }
+            Step::Timeout(d, inner) => {
+                line(out, depth, "try:");
+                line(out, depth + 1, &format!("async with asyncio.timeout({}):", d.python()));
+                if inner.is_empty() {
+                    line(out, depth + 2, "pass");
+                }
+                steps(out, me, inner, depth + 2);
+                line(out, depth + 1, &format!("log(\"{me}\", \"timeout: ok\")"));
+                line(out, depth, "except BaseException as e:");
+                line(out, depth + 1, "if mine(e):");
+                line(out, depth + 2, "raise");
+                line(out, depth + 1, &format!("log(\"{me}\", f\"timeout: {{exc(e)}}\")"));
+            }
+            Step::Lock(l, inner) | Step::Sem(l, inner) => {
+                let (kind, list) = match step {
+                    Step::Lock(..) => ("lock", "locks"),
+                    _ => ("sem", "sems"),
+                };
+                line(out, depth, &format!("async with {list}[{l}]:"));
+                line(out, depth + 1, &format!("log(\"{me}\", \"{kind} {l} acquired\")"));
+                steps(out, me, inner, depth + 1);
+                line(out, depth, &format!("log(\"{me}\", \"{kind} {l} released\")"));
+            }
+            Step::EventWait(e) => {
+                line(out, depth, &format!("await events[{e}].wait()"));
+                line(out, depth, &format!("log(\"{me}\", \"event {e} waited\")"));
+            }
+            Step::EventSet(e) => {
+                line(out, depth, &format!("events[{e}].set()"));
+                line(out, depth, &format!("log(\"{me}\", \"event {e} set\")"));
+            }
+            Step::Put(q, item) => {
+                line(out, depth, &format!("queues[{q}].put_nowait(\"{item}\")"));
+                line(out, depth, &format!("log(\"{me}\", \"put q{q} {item}\")"));
+            }
+            Step::Get(q) => {
+                line(
+                    out,
+                    depth,
+                    &format!("log(\"{me}\", f\"get q{q}: {{await queues[{q}].get()}}\")"),
+                );
+            }
+            Step::GetNowait(q) => {
+                line(out, depth, "try:");
+                line(
+                    out,
+                    depth + 1,
+                    &format!("log(\"{me}\", f\"get_nowait q{q}: {{queues[{q}].get_nowait()}}\")"),
+                );
+                line(out, depth, "except asyncio.QueueEmpty as e:");
+                line(out, depth + 1, &format!("log(\"{me}\", f\"get_nowait q{q}: {{exc(e)}}\")"));
+            }
+        }
+    }
+}
