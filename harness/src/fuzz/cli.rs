@@ -7,12 +7,15 @@ use std::sync::Arc;
 use indicatif::{ProgressBar, ProgressStyle};
 
 use super::lang::Program;
-use super::{PyOutcome, Verdict, apply_path, corpus_file, generator, judge, known, minimize, run_python};
+use super::{
+    PyOutcome, Verdict, apply_path, corpus_file, generator, judge, known, minimize, run_python,
+};
 use crate::{RuntimeKind, oracle};
 
 /// The usage text of `aio fuzz`.
 pub const USAGE: &str = "aio fuzz [--programs N] [--seed S] [--runtime R ...] [--python 3.11|3.13] [--corpus DIR] [--max-shrinks K]
-  aio fuzz --replay FILE [--python 3.11|3.13]";
+  aio fuzz --replay FILE [--python 3.11|3.13]
+  aio fuzz --print SEED   (the Python script of one generated program)";
 
 /// How many programs one CPython process runs.
 const BATCH: usize = 250;
@@ -25,6 +28,7 @@ struct Options {
     corpus: PathBuf,
     max_shrinks: usize,
     replay: Option<PathBuf>,
+    print: Option<u64>,
 }
 
 fn parse(args: &[String]) -> Result<Options, String> {
@@ -38,6 +42,7 @@ fn parse(args: &[String]) -> Result<Options, String> {
         corpus: Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz-corpus"),
         max_shrinks: 5,
         replay: None,
+        print: None,
     };
     let mut args = args.iter();
     while let Some(arg) = args.next() {
@@ -49,15 +54,21 @@ fn parse(args: &[String]) -> Result<Options, String> {
         match arg.as_str() {
             "--programs" => {
                 let v = value()?;
-                options.programs = v.parse().map_err(|_| format!("--programs: '{v}' is not a number"))?;
+                options.programs = v
+                    .parse()
+                    .map_err(|_| format!("--programs: '{v}' is not a number"))?;
             }
             "--seed" => {
                 let v = value()?;
-                options.seed = v.parse().map_err(|_| format!("--seed: '{v}' is not a number"))?;
+                options.seed = v
+                    .parse()
+                    .map_err(|_| format!("--seed: '{v}' is not a number"))?;
             }
             "--runtime" => {
                 let v = value()?;
-                options.runtimes.push(v.parse().map_err(|e| format!("{e}"))?);
+                options
+                    .runtimes
+                    .push(v.parse().map_err(|e| format!("{e}"))?);
             }
             "--python" => {
                 let v = value()?;
@@ -71,9 +82,18 @@ fn parse(args: &[String]) -> Result<Options, String> {
             "--corpus" => options.corpus = PathBuf::from(value()?),
             "--max-shrinks" => {
                 let v = value()?;
-                options.max_shrinks = v.parse().map_err(|_| format!("--max-shrinks: '{v}' is not a number"))?;
+                options.max_shrinks = v
+                    .parse()
+                    .map_err(|_| format!("--max-shrinks: '{v}' is not a number"))?;
             }
             "--replay" => options.replay = Some(PathBuf::from(value()?)),
+            "--print" => {
+                let v = value()?;
+                options.print = Some(
+                    v.parse()
+                        .map_err(|_| format!("--print: '{v}' is not a number"))?,
+                );
+            }
             other => return Err(format!("unexpected argument '{other}'")),
         }
     }
@@ -92,6 +112,10 @@ pub fn main(args: &[String]) -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    if let Some(seed) = options.print {
+        print!("{}", super::python::render(&generator::generate(seed)));
+        return ExitCode::SUCCESS;
+    }
     let Some(python) = oracle::find_python(options.python) else {
         eprintln!(
             "aio fuzz: no CPython {}.{} found (pyenv or python{}.{} on PATH); the fuzzer needs it as its oracle",
@@ -111,7 +135,8 @@ fn fuzz(python: &Path, options: &Options) -> ExitCode {
         ProgressStyle::with_template("{bar:40} {pos}/{len} programs, {msg} [{elapsed}]")
             .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
-    let (mut undefined, mut differences, mut known_count, mut shrunk) = (0u64, 0u64, 0u64, 0usize);
+    let mut undefined: std::collections::BTreeMap<String, u64> = Default::default();
+    let (mut differences, mut known_count, mut shrunk, mut broken) = (0u64, 0u64, 0usize, 0u64);
     let mut start = 0u64;
     while start < options.programs {
         let end = (start + BATCH as u64).min(options.programs);
@@ -127,9 +152,17 @@ fn fuzz(python: &Path, options: &Options) -> ExitCode {
         };
         for ((seed, program), outcome) in seeds.iter().zip(programs).zip(outcomes) {
             bar.inc(1);
-            let PyOutcome::Trace(expected) = outcome else {
-                undefined += 1;
-                continue;
+            let expected = match outcome {
+                PyOutcome::Trace(expected) => expected,
+                PyOutcome::Undefined(why) => {
+                    if why != "tie" {
+                        // A stall or an error is the generator's or the renderer's bug.
+                        bar.suspend(|| println!("broken program: seed {seed}: {why}"));
+                        broken += 1;
+                    }
+                    *undefined.entry(why).or_default() += 1;
+                    continue;
+                }
             };
             let program = Arc::new(program);
             for kind in &options.runtimes {
@@ -144,14 +177,32 @@ fn fuzz(python: &Path, options: &Options) -> ExitCode {
                 }
                 differences += 1;
                 if shrunk >= options.max_shrinks {
-                    bar.suspend(|| println!("{}", format!("difference: seed {seed} on {kind} (not shrunk: --max-shrinks {})", options.max_shrinks)));
+                    bar.suspend(|| {
+                        println!(
+                            "{}",
+                            format!(
+                                "difference: seed {seed} on {kind} (not shrunk: --max-shrinks {})",
+                                options.max_shrinks
+                            )
+                        )
+                    });
                     continue;
                 }
                 shrunk += 1;
                 bar.set_message(format!("shrinking seed {seed}"));
                 match write_minimal(python, options, *seed, &program, *kind) {
-                    Ok(file) => bar.suspend(|| println!("{}", format!("difference: seed {seed} on {kind}: {}", file.display()))),
-                    Err(e) => bar.suspend(|| println!("{}", format!("difference: seed {seed} on {kind} (corpus not written: {e})"))),
+                    Ok(file) => bar.suspend(|| {
+                        println!(
+                            "{}",
+                            format!("difference: seed {seed} on {kind}: {}", file.display())
+                        )
+                    }),
+                    Err(e) => bar.suspend(|| {
+                        println!(
+                            "{}",
+                            format!("difference: seed {seed} on {kind} (corpus not written: {e})")
+                        )
+                    }),
                 }
             }
             bar.set_message(format!("{differences} differences"));
@@ -159,14 +210,14 @@ fn fuzz(python: &Path, options: &Options) -> ExitCode {
         start = end;
     }
     bar.finish_and_clear();
-    if undefined > 0 {
-        println!("skipped: {undefined} programs whose trace CPython leaves undefined (tied timers)");
+    for (why, n) in &undefined {
+        println!("skipped: {n} programs whose trace CPython leaves undefined ({why})");
     }
     println!(
         "fuzz: {} programs, {differences} differences, {known_count} known (documented); seed {}",
         options.programs, options.seed
     );
-    if differences > 0 {
+    if differences > 0 || broken > 0 {
         ExitCode::FAILURE
     } else {
         ExitCode::SUCCESS
@@ -183,14 +234,17 @@ fn write_minimal(
 ) -> std::io::Result<PathBuf> {
     let (minimal, path) = minimize(program, |candidates| {
         let outcomes = run_python(python, candidates).ok()?;
-        candidates.iter().zip(outcomes).position(|(candidate, outcome)| {
-            let PyOutcome::Trace(expected) = outcome else {
-                return false;
-            };
-            let candidate = Arc::new(candidate.clone());
-            let verdict = judge(kind, &candidate, &expected);
-            verdict != Verdict::Same && known(&candidate, &expected, &verdict).is_none()
-        })
+        candidates
+            .iter()
+            .zip(outcomes)
+            .position(|(candidate, outcome)| {
+                let PyOutcome::Trace(expected) = outcome else {
+                    return false;
+                };
+                let candidate = Arc::new(candidate.clone());
+                let verdict = judge(kind, &candidate, &expected);
+                verdict != Verdict::Same && known(&candidate, &expected, &verdict).is_none()
+            })
     });
     let expected = match run_python(python, std::slice::from_ref(&minimal)) {
         Ok(mut outcomes) => match outcomes.pop() {
@@ -202,7 +256,10 @@ fn write_minimal(
     let verdict = judge(kind, &Arc::new(minimal.clone()), &expected);
     std::fs::create_dir_all(&options.corpus)?;
     let file = options.corpus.join(format!("seed-{seed}-{kind}.py"));
-    std::fs::write(&file, corpus_file(seed, &path, &minimal, kind, &expected, &verdict))?;
+    std::fs::write(
+        &file,
+        corpus_file(seed, &path, &minimal, kind, &expected, &verdict),
+    )?;
     Ok(file)
 }
 
@@ -222,7 +279,10 @@ fn replay(python: &Path, file: &Path, options: &Options) -> ExitCode {
         }
     };
     let Some(program) = apply_path(seed, &path) else {
-        eprintln!("aio fuzz: {}: the shrink path does not apply to seed {seed} (the generator changed since it was written)", file.display());
+        eprintln!(
+            "aio fuzz: {}: the shrink path does not apply to seed {seed} (the generator changed since it was written)",
+            file.display()
+        );
         return ExitCode::from(2);
     };
     let expected = match run_python(python, std::slice::from_ref(&program)) {
@@ -258,5 +318,9 @@ fn replay(python: &Path, file: &Path, options: &Options) -> ExitCode {
             }
         }
     }
-    if failed { ExitCode::FAILURE } else { ExitCode::SUCCESS }
+    if failed {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    }
 }

@@ -285,7 +285,11 @@ fn smaller(steps: &[Step]) -> Vec<Vec<Step>> {
             }
             Step::Group(children, inner, fails) => {
                 for smaller_inner in smaller(inner) {
-                    out.push(with(vec![Step::Group(children.clone(), smaller_inner, *fails)]));
+                    out.push(with(vec![Step::Group(
+                        children.clone(),
+                        smaller_inner,
+                        *fails,
+                    )]));
                 }
                 for k in 0..children.len() {
                     let mut fewer = children.clone();
@@ -293,7 +297,11 @@ fn smaller(steps: &[Step]) -> Vec<Vec<Step>> {
                     out.push(with(vec![Step::Group(fewer, inner.clone(), *fails)]));
                 }
                 if *fails {
-                    out.push(with(vec![Step::Group(children.clone(), inner.clone(), false)]));
+                    out.push(with(vec![Step::Group(
+                        children.clone(),
+                        inner.clone(),
+                        false,
+                    )]));
                 }
             }
             Step::Sleep(d) if d.ticks > 0 => {

@@ -245,7 +245,10 @@ fn exec<'a, R: Runtime>(
                     .await;
                     match outcome {
                         Ok(()) => w.log(me, "group: ok"),
-                        Err(e) => w.log(me, format!("group: {} {}", exc(&e), show(&errors(&e.errors)))),
+                        Err(e) => w.log(
+                            me,
+                            format!("group: {} {}", exc(&e), show(&errors(&e.errors))),
+                        ),
                     }
                 }
                 Step::Timeout(d, inner) => {

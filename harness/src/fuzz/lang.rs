@@ -24,7 +24,8 @@ pub struct Dur {
 impl Dur {
     /// The duration, as Rust sees it.
     pub fn duration(self) -> std::time::Duration {
-        std::time::Duration::from_secs(self.ticks) + std::time::Duration::from_micros(1 << self.site)
+        std::time::Duration::from_secs(self.ticks)
+            + std::time::Duration::from_micros(1 << self.site)
     }
 
     /// The duration as a Python float literal (exact to the microsecond).
@@ -121,17 +122,21 @@ pub const SETTER_SLEEP: Dur = Dur {
 impl Program {
     /// The label of task `i`: `main` or `t<i>`.
     pub fn label(i: usize) -> String {
-        if i == 0 { "main".to_owned() } else { format!("t{i}") }
+        if i == 0 {
+            "main".to_owned()
+        } else {
+            format!("t{i}")
+        }
     }
 
-    /// How many items the setter puts on queue `q`: one per `get` site, so that no `get`
-    /// waits forever.
+    /// How many items the setter puts on queue `q`: one per `get` and `get_nowait` site
+    /// (a late `get_nowait` may take one), so that no `get` waits forever.
     pub fn gets_on(&self, q: usize) -> usize {
         fn count(steps: &[Step], q: usize) -> usize {
             steps
                 .iter()
                 .map(|s| match s {
-                    Step::Get(i) if *i == q => 1,
+                    Step::Get(i) | Step::GetNowait(i) if *i == q => 1,
                     Step::Group(_, inner, _)
                     | Step::Timeout(_, inner)
                     | Step::Lock(_, inner)
@@ -186,7 +191,9 @@ impl Program {
                 }
                 Step::Timeout(_, inner) => self.valid_steps(inner, mine, spawned),
                 Step::Lock(l, inner) => *l < self.locks && self.valid_steps(inner, mine, spawned),
-                Step::Sem(s, inner) => *s < self.sems.len() && self.valid_steps(inner, mine, spawned),
+                Step::Sem(s, inner) => {
+                    *s < self.sems.len() && self.valid_steps(inner, mine, spawned)
+                }
                 Step::EventWait(e) | Step::EventSet(e) => *e < self.events,
                 Step::Put(q, _) | Step::Get(q) | Step::GetNowait(q) => *q < self.queues,
             };

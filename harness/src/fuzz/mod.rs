@@ -103,9 +103,14 @@ pub fn run_python(python: &Path, programs: &[Program]) -> Result<Vec<PyOutcome>,
 
 /// Runs `program` once on `kind`, in virtual time.
 pub fn run_rust(kind: RuntimeKind, program: &Arc<Program>) -> Run {
-    fn on<R: aio_rt::Runtime>(make: impl FnOnce(aio_rt::Config) -> R, program: &Arc<Program>) -> Run {
+    fn on<R: aio_rt::Runtime>(
+        make: impl FnOnce(aio_rt::Config) -> R,
+        program: &Arc<Program>,
+    ) -> Run {
         let program = program.clone();
-        run_parity(make, Mode::Virtual, move |cx: Cx<R>| interp::run(cx, program))
+        run_parity(make, Mode::Virtual, move |cx: Cx<R>| {
+            interp::run(cx, program)
+        })
     }
     match kind {
         RuntimeKind::Tokio => on(aio_rt::Tokio::current_thread_with, program),
@@ -257,7 +262,10 @@ pub fn parse_corpus(text: &str) -> io::Result<(u64, Vec<usize>, RuntimeKind)> {
             inner
                 .split(',')
                 .filter(|s| !s.is_empty())
-                .map(|s| s.parse().map_err(|_| bad("the shrink path is not a list of numbers")))
+                .map(|s| {
+                    s.parse()
+                        .map_err(|_| bad("the shrink path is not a list of numbers"))
+                })
                 .collect::<io::Result<Vec<usize>>>()?
         }
         _ => return Err(bad("no shrink path after the seed")),
