@@ -52,7 +52,9 @@ fn a_step_naming_a_task_not_spawned_is_invalid() {
         locks: 0,
         sems: vec![],
         events: 0,
-        queues: 0,
+        queues: vec![],
+        conds: 0,
+        barriers: vec![],
     };
     assert!(!program.is_valid());
     let spawned = Program {
@@ -94,7 +96,9 @@ fn the_script_spawns_and_joins_what_the_program_says() {
         locks: 0,
         sems: vec![],
         events: 0,
-        queues: 0,
+        queues: vec![],
+        conds: 0,
+        barriers: vec![],
     };
     let script = python::render(&program);
     assert!(script.contains("c1 = spawn(t1, \"t1\")"), "{script}");

@@ -12,7 +12,7 @@
 //! nothing waits forever; lock and semaphore bodies only sleep, so no lock order can
 //! deadlock; main joins every task at the end.
 
-use super::lang::{Dur, Program, Step, TaskDef, When};
+use super::lang::{Dur, Program, QueueKind, Step, TaskDef, When};
 
 /// SplitMix64: small, fast, and the same sequence on every machine.
 #[derive(Clone, Debug)]
@@ -59,15 +59,22 @@ struct Gen {
 /// The program of seed `seed`.
 pub fn generate(seed: u64) -> Program {
     let mut rng = Rng::new(seed);
+    let kinds = [QueueKind::Fifo, QueueKind::Lifo, QueueKind::Priority];
     let program = Program {
         tasks: vec![TaskDef {
             steps: Vec::new(),
             fails: false,
         }],
         locks: rng.range(0, 2),
-        sems: (0..rng.range(0, 1)).map(|_| rng.range(1, 2)).collect(),
+        sems: (0..rng.range(0, 1))
+            .map(|_| (rng.range(1, 2), rng.chance(50)))
+            .collect(),
         events: rng.range(0, 2),
-        queues: rng.range(0, 1),
+        queues: (0..rng.range(0, 1))
+            .map(|_| kinds[rng.range(0, 2)])
+            .collect(),
+        conds: rng.range(0, 1),
+        barriers: (0..rng.range(0, 1)).map(|_| rng.range(1, 3)).collect(),
     };
     let mut g = Gen {
         rng,
@@ -123,7 +130,7 @@ impl Gen {
     /// A step that only waits on shared objects or sleeps.
     fn leaf(&mut self) -> Step {
         loop {
-            match self.rng.range(0, 5) {
+            match self.rng.range(0, 8) {
                 0 | 1 => return Step::Sleep(self.dur(0, 3)),
                 2 if self.program.events > 0 => {
                     let e = self.rng.range(0, self.program.events - 1);
@@ -133,12 +140,13 @@ impl Gen {
                         Step::EventSet(e)
                     };
                 }
-                3 if self.program.queues > 0 => {
-                    let q = self.rng.range(0, self.program.queues - 1);
-                    return match self.rng.range(0, 2) {
+                3 if !self.program.queues.is_empty() => {
+                    let q = self.rng.range(0, self.program.queues.len() - 1);
+                    return match self.rng.range(0, 3) {
                         0 => Step::Put(q, format!("x{}", self.rng.range(0, 99))),
                         1 => Step::Get(q),
-                        _ => Step::GetNowait(q),
+                        2 => Step::GetNowait(q),
+                        _ => Step::TaskDone(q),
                     };
                 }
                 4 if self.program.locks > 0 => {
@@ -150,10 +158,29 @@ impl Gen {
                 }
                 5 if !self.program.sems.is_empty() => {
                     let s = self.rng.range(0, self.program.sems.len() - 1);
+                    if self.rng.chance(20) {
+                        return Step::SemRelease(s);
+                    }
                     let inner = (0..self.rng.range(0, 2))
                         .map(|_| Step::Sleep(self.dur(0, 2)))
                         .collect();
                     return Step::Sem(s, inner);
+                }
+                6 if self.program.conds > 0 => {
+                    let c = self.rng.range(0, self.program.conds - 1);
+                    return match self.rng.range(0, 3) {
+                        0 | 1 => Step::CondWait(c),
+                        2 => Step::Notify(c, self.rng.range(1, 2)),
+                        _ => Step::NotifyAll(c),
+                    };
+                }
+                7 | 8 if !self.program.barriers.is_empty() => {
+                    let b = self.rng.range(0, self.program.barriers.len() - 1);
+                    return match self.rng.range(0, 5) {
+                        0..=3 => Step::BarrierWait(b),
+                        4 => Step::BarrierAbort(b),
+                        _ => Step::BarrierReset(b),
+                    };
                 }
                 _ => {}
             }
@@ -207,7 +234,14 @@ impl Gen {
                     let i = self.pick(mine);
                     return Step::WaitFor(i, self.dur(0, 4));
                 }
-                7 if have => return Step::Shield(self.pick(mine)),
+                7 if have => {
+                    if self.rng.chance(50) {
+                        return Step::Shield(self.pick(mine));
+                    }
+                    let ids = self.subset(mine);
+                    let timeout = self.rng.chance(40).then(|| self.dur(0, 4));
+                    return Step::AsCompleted(ids, timeout);
+                }
                 8 if self.can_spawn(depth) => {
                     let mut children = Vec::new();
                     for _ in 0..self.rng.range(1, 2) {
@@ -321,6 +355,13 @@ fn smaller(steps: &[Step]) -> Vec<Vec<Step>> {
                     out.push(with(vec![Step::Wait(fewer, *when, *d)]));
                 }
             }
+            Step::AsCompleted(ids, d) if ids.len() > 1 => {
+                for k in 0..ids.len() {
+                    let mut fewer = ids.clone();
+                    fewer.remove(k);
+                    out.push(with(vec![Step::AsCompleted(fewer, *d)]));
+                }
+            }
             _ => {}
         }
     }
@@ -373,7 +414,9 @@ impl Program {
                     | Step::Cancel(i, _)
                     | Step::WaitFor(i, _)
                     | Step::Shield(i) => map(i),
-                    Step::Gather(ids, _) | Step::Wait(ids, _, _) => ids.iter_mut().for_each(map),
+                    Step::Gather(ids, _) | Step::Wait(ids, _, _) | Step::AsCompleted(ids, _) => {
+                        ids.iter_mut().for_each(map)
+                    }
                     Step::Group(children, inner, _) => {
                         children.iter_mut().for_each(map);
                         renumber(inner, new_id);

@@ -84,6 +84,37 @@ pub enum Step {
     Get(usize),
     /// `queues[i].get_nowait()`, logging `QueueEmpty` when there is nothing.
     GetNowait(usize),
+    /// `queues[i].task_done()`, logging the `ValueError` of one call too many.
+    TaskDone(usize),
+    /// `for f in asyncio.as_completed({c..}, timeout=..): await f`, logging each outcome.
+    AsCompleted(Vec<usize>, Option<Dur>),
+    /// `sems[i].release()` outside any `async with` (a `BoundedSemaphore` refuses one too
+    /// many with `ValueError`).
+    SemRelease(usize),
+    /// `async with conds[i]: await conds[i].wait_for(lambda: tokens[i] > 0)`, then takes a
+    /// token.
+    CondWait(usize),
+    /// `async with conds[i]: tokens[i] += n; conds[i].notify(n)`.
+    Notify(usize, usize),
+    /// `async with conds[i]: tokens[i] += 100; conds[i].notify_all()`.
+    NotifyAll(usize),
+    /// `await barriers[i].wait()`, logging the index or `BrokenBarrierError`.
+    BarrierWait(usize),
+    /// `await barriers[i].abort()`.
+    BarrierAbort(usize),
+    /// `await barriers[i].reset()`.
+    BarrierReset(usize),
+}
+
+/// Which of asyncio's queue classes a queue is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum QueueKind {
+    /// `asyncio.Queue`
+    Fifo,
+    /// `asyncio.LifoQueue`
+    Lifo,
+    /// `asyncio.PriorityQueue`
+    Priority,
 }
 
 /// One task's definition: its steps, and whether it raises at the end.
@@ -102,12 +133,16 @@ pub struct Program {
     pub tasks: Vec<TaskDef>,
     /// How many `asyncio.Lock`s.
     pub locks: usize,
-    /// The initial value of each `asyncio.Semaphore`.
-    pub sems: Vec<usize>,
+    /// The initial value of each semaphore, and whether it is a `BoundedSemaphore`.
+    pub sems: Vec<(usize, bool)>,
     /// How many `asyncio.Event`s.
     pub events: usize,
-    /// How many `asyncio.Queue`s.
-    pub queues: usize,
+    /// The queues, by class (all unbounded).
+    pub queues: Vec<QueueKind>,
+    /// How many `asyncio.Condition`s.
+    pub conds: usize,
+    /// The parties of each `asyncio.Barrier`.
+    pub barriers: Vec<usize>,
 }
 
 /// When the setter wakes everybody up (ticks); every generated timer ends before.
@@ -195,7 +230,19 @@ impl Program {
                     *s < self.sems.len() && self.valid_steps(inner, mine, spawned)
                 }
                 Step::EventWait(e) | Step::EventSet(e) => *e < self.events,
-                Step::Put(q, _) | Step::Get(q) | Step::GetNowait(q) => *q < self.queues,
+                Step::Put(q, _) | Step::Get(q) | Step::GetNowait(q) | Step::TaskDone(q) => {
+                    *q < self.queues.len()
+                }
+                Step::AsCompleted(ids, _) => {
+                    !ids.is_empty()
+                        && ids.iter().all(|i| known(i, mine))
+                        && ids.iter().enumerate().all(|(n, i)| !ids[..n].contains(i))
+                }
+                Step::SemRelease(s) => *s < self.sems.len(),
+                Step::CondWait(c) | Step::Notify(c, _) | Step::NotifyAll(c) => *c < self.conds,
+                Step::BarrierWait(b) | Step::BarrierAbort(b) | Step::BarrierReset(b) => {
+                    *b < self.barriers.len()
+                }
             };
             if !ok {
                 return false;

@@ -3,7 +3,7 @@
 
 use std::fmt::Write as _;
 
-use super::lang::{Dur, Program, SETTER_SLEEP, Step, When};
+use super::lang::{Dur, Program, QueueKind, SETTER_SLEEP, Step, When};
 
 /// What every script starts with. `mine(e)` tells the task's own cancellation (to let it
 /// through, as asyncio code must) from a child's that the task only observes.
@@ -41,23 +41,47 @@ pub fn render(program: &Program) -> String {
         "\nlocks = [asyncio.Lock() for _ in range({})]",
         program.locks
     );
-    let sems: Vec<String> = program.sems.iter().map(usize::to_string).collect();
-    let _ = writeln!(
-        out,
-        "sems = [asyncio.Semaphore(v) for v in [{}]]",
-        sems.join(", ")
-    );
+    let sems: Vec<String> = program
+        .sems
+        .iter()
+        .map(|(v, bounded)| {
+            let class = if *bounded {
+                "BoundedSemaphore"
+            } else {
+                "Semaphore"
+            };
+            format!("asyncio.{class}({v})")
+        })
+        .collect();
+    let _ = writeln!(out, "sems = [{}]", sems.join(", "));
     let _ = writeln!(
         out,
         "events = [asyncio.Event() for _ in range({})]",
         program.events
     );
+    let queues: Vec<&str> = program
+        .queues
+        .iter()
+        .map(|kind| match kind {
+            QueueKind::Fifo => "asyncio.Queue()",
+            QueueKind::Lifo => "asyncio.LifoQueue()",
+            QueueKind::Priority => "asyncio.PriorityQueue()",
+        })
+        .collect();
+    let _ = writeln!(out, "queues = [{}]", queues.join(", "));
     let _ = writeln!(
         out,
-        "queues = [asyncio.Queue() for _ in range({})]",
-        program.queues
+        "conds = [asyncio.Condition() for _ in range({})]",
+        program.conds
     );
-    let gets: Vec<String> = (0..program.queues)
+    let _ = writeln!(out, "tokens = [0] * {}", program.conds);
+    let barriers: Vec<String> = program.barriers.iter().map(usize::to_string).collect();
+    let _ = writeln!(
+        out,
+        "barriers = [asyncio.Barrier(n) for n in [{}]]",
+        barriers.join(", ")
+    );
+    let gets: Vec<String> = (0..program.queues.len())
         .map(|q| program.gets_on(q).to_string())
         .collect();
     let _ = write!(
@@ -71,6 +95,12 @@ async def setter():
     for queue, n in zip(queues, [{}]):
         for k in range(n):
             queue.put_nowait(f"s{{k}}")
+    for i, cond in enumerate(conds):
+        async with cond:
+            tokens[i] += 1000
+            cond.notify_all()
+    for barrier in barriers:
+        await barrier.abort()
     log("setter", "done")
     return "set"
 "#,
@@ -96,7 +126,9 @@ async def setter():
     out.push_str(
         "\n\nasync def main():\n    log(\"main\", \"start\")\n    spawn(setter, \"setter\")\n",
     );
-    steps(&mut out, "main", &program.tasks[0].steps, 1);
+    out.push_str("    try:\n");
+    steps(&mut out, "main", &program.tasks[0].steps, 2);
+    out.push_str("        pass\n    except BaseException as e:\n        log(\"main\", f\"raised {exc(e)}\")\n");
     out.push_str(
         r#"    i = 0
     while i < len(ALL):
@@ -354,6 +386,130 @@ fn steps(out: &mut String, me: &str, body: &[Step], depth: usize) {
                     &format!("log(\"{me}\", f\"get_nowait q{q}: {{exc(e)}}\")"),
                 );
             }
+            Step::TaskDone(q) => {
+                line(out, depth, "try:");
+                line(out, depth + 1, &format!("queues[{q}].task_done()"));
+                line(
+                    out,
+                    depth + 1,
+                    &format!("log(\"{me}\", \"task_done q{q}\")"),
+                );
+                line(out, depth, "except ValueError as e:");
+                line(
+                    out,
+                    depth + 1,
+                    &format!("log(\"{me}\", f\"task_done q{q}: {{exc(e)}}\")"),
+                );
+            }
+            Step::AsCompleted(ids, d) => {
+                let (vars, labels) = tasks(ids);
+                line(out, depth, "try:");
+                line(
+                    out,
+                    depth + 1,
+                    &format!(
+                        "for f in asyncio.as_completed([{vars}], timeout={}):",
+                        timeout(*d)
+                    ),
+                );
+                guarded_as_completed(out, me, depth + 2, &labels);
+                line(out, depth, "except TimeoutError as e:");
+                line(
+                    out,
+                    depth + 1,
+                    &format!("log(\"{me}\", f\"as_completed {labels}: {{exc(e)}}\")"),
+                );
+            }
+            Step::SemRelease(i) => {
+                line(out, depth, "try:");
+                line(out, depth + 1, &format!("sems[{i}].release()"));
+                line(
+                    out,
+                    depth + 1,
+                    &format!("log(\"{me}\", \"sem {i} extra release\")"),
+                );
+                line(out, depth, "except ValueError as e:");
+                line(
+                    out,
+                    depth + 1,
+                    &format!("log(\"{me}\", f\"sem {i} extra release: {{exc(e)}}\")"),
+                );
+            }
+            Step::CondWait(c) => {
+                line(out, depth, &format!("async with conds[{c}]:"));
+                line(
+                    out,
+                    depth + 1,
+                    &format!("await conds[{c}].wait_for(lambda: tokens[{c}] > 0)"),
+                );
+                line(out, depth + 1, &format!("tokens[{c}] -= 1"));
+                line(
+                    out,
+                    depth + 1,
+                    &format!("log(\"{me}\", \"cond {c} waited\")"),
+                );
+            }
+            Step::Notify(c, n) => {
+                line(out, depth, &format!("async with conds[{c}]:"));
+                line(out, depth + 1, &format!("tokens[{c}] += {n}"));
+                line(out, depth + 1, &format!("conds[{c}].notify({n})"));
+                line(
+                    out,
+                    depth + 1,
+                    &format!("log(\"{me}\", \"cond {c} notify {n}\")"),
+                );
+            }
+            Step::NotifyAll(c) => {
+                line(out, depth, &format!("async with conds[{c}]:"));
+                line(out, depth + 1, &format!("tokens[{c}] += 100"));
+                line(out, depth + 1, &format!("conds[{c}].notify_all()"));
+                line(
+                    out,
+                    depth + 1,
+                    &format!("log(\"{me}\", \"cond {c} notify_all\")"),
+                );
+            }
+            Step::BarrierWait(b) => {
+                line(out, depth, "try:");
+                line(
+                    out,
+                    depth + 1,
+                    &format!("log(\"{me}\", f\"barrier {b}: {{await barriers[{b}].wait()}}\")"),
+                );
+                line(out, depth, "except asyncio.BrokenBarrierError as e:");
+                line(
+                    out,
+                    depth + 1,
+                    &format!("log(\"{me}\", f\"barrier {b}: {{exc(e)}}\")"),
+                );
+            }
+            Step::BarrierAbort(b) => {
+                line(out, depth, &format!("await barriers[{b}].abort()"));
+                line(out, depth, &format!("log(\"{me}\", \"barrier {b} abort\")"));
+            }
+            Step::BarrierReset(b) => {
+                line(out, depth, &format!("await barriers[{b}].reset()"));
+                line(out, depth, &format!("log(\"{me}\", \"barrier {b} reset\")"));
+            }
         }
     }
+}
+
+/// The body of the `for f in as_completed(...)` loop: each outcome logged; the timeout
+/// goes on to the `except TimeoutError` around the loop.
+fn guarded_as_completed(out: &mut String, me: &str, depth: usize, labels: &str) {
+    line(out, depth, "try:");
+    line(
+        out,
+        depth + 1,
+        &format!("log(\"{me}\", f\"as_completed {labels}: {{await f}}\")"),
+    );
+    line(out, depth, "except BaseException as e:");
+    line(out, depth + 1, "if mine(e) or isinstance(e, TimeoutError):");
+    line(out, depth + 2, "raise");
+    line(
+        out,
+        depth + 1,
+        &format!("log(\"{me}\", f\"as_completed {labels}: {{exc(e)}}\")"),
+    );
 }
