@@ -170,9 +170,9 @@ fn fuzz(python: &Path, options: &Options) -> ExitCode {
                 if verdict == Verdict::Same {
                     continue;
                 }
-                if let Some(doc) = known(&program, &expected, &verdict) {
+                if let Some(rule) = known(&program, options.python, &expected, &verdict) {
                     known_count += 1;
-                    bar.suspend(|| println!("{}", format!("known: seed {seed} on {kind}: {doc}")));
+                    bar.suspend(|| println!("known: seed {seed} on {kind}: {} ({})", rule.name, rule.doc));
                     continue;
                 }
                 differences += 1;
@@ -244,7 +244,7 @@ fn write_minimal(
                 };
                 let candidate = Arc::new(candidate.clone());
                 let verdict = judge(kind, &candidate, &expected);
-                verdict != Verdict::Same && known(&candidate, &expected, &verdict).is_none()
+                verdict != Verdict::Same && known(&candidate, options.python, &expected, &verdict).is_none()
             })
     });
     let expected = match run_python(python, std::slice::from_ref(&minimal)) {
@@ -311,7 +311,7 @@ fn replay(python: &Path, file: &Path, options: &Options) -> ExitCode {
         match judge(kind, &program, &expected) {
             Verdict::Same => println!("--- {kind}: same"),
             verdict => {
-                failed |= known(&program, &expected, &verdict).is_none();
+                failed |= known(&program, options.python, &expected, &verdict).is_none();
                 println!("--- {kind}: {verdict:?}");
                 if let Verdict::Differs { rust, .. } = &verdict {
                     println!("{rust}");

@@ -162,12 +162,70 @@ pub fn judge(kind: RuntimeKind, program: &Arc<Program>, expected: &str) -> Verdi
     }
 }
 
-/// A difference explained by a documented rule, with the doc section that explains it.
-///
-/// Rules look at the program and the traces, never at a program's seed: a rule names a
-/// behaviour, so that it covers every program that shows it and nothing else.
-pub fn known(_program: &Program, _expected: &str, _verdict: &Verdict) -> Option<&'static str> {
-    None
+/// A difference that a documented rule explains: the behaviour it names, and the doc
+/// section that says why.
+#[derive(Clone, Copy, Debug)]
+pub struct Rule {
+    /// What differs, in a few words.
+    pub name: &'static str,
+    /// Where the docs explain it (a path under docs/ with its anchor).
+    pub doc: &'static str,
+    /// Whether the rule explains this difference: it looks at the program, the CPython
+    /// version, and the two traces; never at a seed.
+    pub applies: fn(&Program, (u32, u32), &str, &str) -> bool,
+}
+
+/// The documented differences the fuzzer knows. A rule names a behaviour, so that it
+/// covers every program that shows it and nothing else; there is no allow-list of
+/// programs.
+pub const RULES: &[Rule] = &[Rule {
+    name: "wait_for on a finished task returns without a loop turn (3.12+), where 3.11 takes one",
+    doc: "docs/wait.md#wait_for-on-a-task-already-finished",
+    applies: wait_for_turn,
+}];
+
+/// 3.11's `wait_for` always waits on its own future, released by a done callback: even a
+/// finished task costs one loop turn. 3.12's (`async with timeout(): return await fut`)
+/// does not. The rule: CPython 3.11, the program uses `wait_for`, and the two traces are
+/// the same once the `wait_for` lines are taken out, with the same `wait_for` lines.
+fn wait_for_turn(program: &Program, python: (u32, u32), expected: &str, rust: &str) -> bool {
+    fn uses_wait_for(steps: &[lang::Step]) -> bool {
+        steps.iter().any(|s| match s {
+            lang::Step::WaitFor(..) => true,
+            lang::Step::Group(_, inner, _)
+            | lang::Step::Timeout(_, inner)
+            | lang::Step::Lock(_, inner)
+            | lang::Step::Sem(_, inner) => uses_wait_for(inner),
+            _ => false,
+        })
+    }
+    fn split(trace: &str) -> (Vec<&str>, Vec<&str>) {
+        let (mut waits, rest): (Vec<&str>, Vec<&str>) =
+            trace.lines().partition(|line| line.contains(": wait_for "));
+        waits.sort_unstable();
+        (waits, rest)
+    }
+    python == (3, 11)
+        && program.tasks.iter().any(|t| uses_wait_for(&t.steps))
+        && split(expected) == split(rust)
+}
+
+/// The rule that explains a difference, if one does.
+pub fn known(
+    program: &Program,
+    python: (u32, u32),
+    expected: &str,
+    verdict: &Verdict,
+) -> Option<&'static Rule> {
+    let Verdict::Differs { rust, failures } = verdict else {
+        return None; // a run that differs from itself is never explained away
+    };
+    if !failures.is_empty() {
+        return None;
+    }
+    RULES
+        .iter()
+        .find(|rule| (rule.applies)(program, python, expected, rust))
 }
 
 /// Shrinks `program` while `still_differs` holds; gives the smallest program found and
