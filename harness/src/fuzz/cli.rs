@@ -172,7 +172,9 @@ fn fuzz(python: &Path, options: &Options) -> ExitCode {
                 }
                 if let Some(rule) = known(&program, options.python, &expected, &verdict) {
                     known_count += 1;
-                    bar.suspend(|| println!("known: seed {seed} on {kind}: {} ({})", rule.name, rule.doc));
+                    bar.suspend(|| {
+                        println!("known: seed {seed} on {kind}: {} ({})", rule.name, rule.doc)
+                    });
                     continue;
                 }
                 differences += 1;
@@ -244,7 +246,8 @@ fn write_minimal(
                 };
                 let candidate = Arc::new(candidate.clone());
                 let verdict = judge(kind, &candidate, &expected);
-                verdict != Verdict::Same && known(&candidate, options.python, &expected, &verdict).is_none()
+                verdict != Verdict::Same
+                    && known(&candidate, options.python, &expected, &verdict).is_none()
             })
     });
     let expected = match run_python(python, std::slice::from_ref(&minimal)) {
