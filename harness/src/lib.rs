@@ -32,6 +32,7 @@ mod cx;
 pub mod docs;
 pub mod errors;
 mod exc;
+pub mod fuzz;
 pub mod oracle;
 mod run;
 mod runtimes;

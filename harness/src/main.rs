@@ -7,6 +7,7 @@
 //! aio oracle [--check] [NAME ...]                           re-run the CPython twins, write (or check) their traces
 //! aio flake-check N [--busy]                                run `cargo test --workspace` N times in a row
 //! aio bench [--quick] [--runtime R ...] [NAME ...]          benchmarks: ours vs native vs CPython
+//! aio fuzz [--programs N] [--seed S] [--runtime R ...]      generated programs: CPython vs every runtime
 //! ```
 //!
 //! Exit status: 0 on success, 1 when a parity scenario differs (compare) or something is
@@ -30,6 +31,8 @@ const USAGE: &str = "usage:
   aio oracle [--check] [NAME ...]
   aio flake-check N [--busy]
   aio bench [--quick] [--runtime R ...] [NAME ...]
+  aio fuzz [--programs N] [--seed S] [--runtime R ...] [--python 3.11|3.13] [--corpus DIR] [--max-shrinks K]
+  aio fuzz --replay FILE
 
 NAME is a scenario or a concept (see 'aio list'); R is a runtime";
 
@@ -46,6 +49,7 @@ fn main() -> ExitCode {
         "oracle" => cmd_oracle(rest),
         "flake-check" => cmd_flake_check(rest),
         "bench" => cmd_bench(rest),
+        "fuzz" => aio_harness::fuzz::cli::main(rest),
         "__bench-memory" => cmd_bench_memory(rest),
         "help" | "--help" | "-h" => {
             println!("{USAGE}");

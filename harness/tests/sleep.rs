@@ -31,3 +31,13 @@ fn blocking_sleep_stalls_others(kind: RuntimeKind) {
 fn to_thread_off_the_loop(kind: RuntimeKind) {
     check_parity("to_thread_off_the_loop", kind);
 }
+
+#[apply(runtimes)]
+fn thread_waits_for_a_sleeping_task(kind: RuntimeKind) {
+    check_parity("thread_waits_for_a_sleeping_task", kind);
+}
+
+#[apply(runtimes)]
+fn loop_fed_by_another_thread(kind: RuntimeKind) {
+    check_parity("loop_fed_by_another_thread", kind);
+}

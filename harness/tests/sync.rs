@@ -96,3 +96,8 @@ fn barrier_abort_reset(kind: RuntimeKind) {
 fn barrier_cancelled_waiter(kind: RuntimeKind) {
     check_parity("barrier_cancelled_waiter", kind);
 }
+
+#[apply(runtimes)]
+fn bounded_semaphore_block_over_release(kind: RuntimeKind) {
+    check_parity("bounded_semaphore_block_over_release", kind);
+}

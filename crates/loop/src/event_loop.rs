@@ -112,6 +112,8 @@ impl EventLoop {
                     stopping: false,
                     cancelled_timers: 0,
                     jobs: 0,
+                    blocked_jobs: 0,
+                    feeders: 0,
                 }),
                 reactor: Arc::new(Reactor::new()),
                 clock,
@@ -162,8 +164,11 @@ impl EventLoop {
     ///
     /// # Non-guarantees
     ///
-    /// On the virtual clock the loop does not wait for other threads: with nothing ready,
-    /// no timer and no executor job, the run fails with [`RunError::Stalled`](crate::RunError::Stalled).
+    /// On the virtual clock the loop waits for other threads only while one holds an
+    /// [`aio_rt::Feeder`] (asyncio's `loop` handed to a thread): with nothing ready, no
+    /// timer, no executor job and no feeder, the run fails with
+    /// [`RunError::Stalled`](crate::RunError::Stalled). `Feeder::call_soon_threadsafe` is
+    /// this method on any runtime.
     pub fn call_soon_threadsafe(&self, callback: impl FnOnce() + Send + 'static) -> Handle {
         self.schedule_callback(callback, true)
     }
@@ -238,7 +243,8 @@ impl EventLoop {
     ///
     /// Python: `loop.run_in_executor(None, f)`
     ///
-    /// On the virtual clock time stands still while a job runs (callbacks still run).
+    /// On the virtual clock time stands still while a job runs (callbacks still run),
+    /// unless the job waits on the loop (`aio_rt::ConcurrentFuture::result`).
     /// Cancelling the handle does not stop the closure: the handle reports `Cancelled` at
     /// once, and the closure's result is dropped, as with asyncio.
     pub fn run_in_executor<F, T>(&self, f: F) -> JoinHandle<T>
@@ -249,8 +255,9 @@ impl EventLoop {
         let (job, handle) = self.shared.tasks.blocking(f);
         self.shared.lock().jobs += 1;
         let shared = Arc::downgrade(&self.shared);
+        let hooks = aio_rt::Runtime::virtual_hooks(self);
         self.shared.executor.submit(Box::new(move || {
-            job();
+            aio_rt::run_as_job(hooks, job);
             // The job is over: the virtual clock may move again; a parked loop looks again.
             if let Some(shared) = shared.upgrade() {
                 let mut state = shared.lock();

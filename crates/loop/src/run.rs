@@ -181,12 +181,16 @@ impl EventLoop {
                     }
                     match state.timers.peek().map(|timer| timer.0.when) {
                         _ if !state.ready.is_empty() || state.stopping => Some(Duration::ZERO),
-                        // Time stands still while an executor job runs: wait for it to end.
-                        _ if state.jobs > 0 => None,
+                        // Time stands still while an executor job runs (and does not wait
+                        // on us): wait for it to end.
+                        _ if state.jobs > state.blocked_jobs => None,
                         Some(when) => {
                             shared.clock.advance_to(when);
                             Some(Duration::ZERO)
                         }
+                        // Nothing scheduled: another thread with a Feeder may still hand
+                        // work in, so wait for it; else nothing can ever happen.
+                        None if state.feeders > 0 => None,
                         None => return Err(RunError::Stalled),
                     }
                 }

@@ -31,6 +31,13 @@ impl Runtime for EventLoop {
         EventLoop::clock(self)
     }
 
+    fn virtual_hooks(&self) -> Option<Arc<dyn aio_rt::VirtualHooks>> {
+        match EventLoop::clock(self) {
+            Clock::Virtual => Some(Arc::clone(&self.shared) as Arc<dyn aio_rt::VirtualHooks>),
+            Clock::Real => None,
+        }
+    }
+
     fn spawn<F>(&self, fut: F) -> JoinHandle<F::Output>
     where
         F: Future + Send + 'static,

@@ -98,8 +98,45 @@ pub(crate) struct State {
     pub(crate) cancelled_timers: usize,
     /// `stop()` was called: finish this iteration, then return.
     pub(crate) stopping: bool,
-    /// Executor jobs in progress: on the virtual clock, time stands still while any runs.
+    /// Executor jobs in progress: on the virtual clock, time stands still while any runs
+    /// (and does not wait on the loop).
     pub(crate) jobs: usize,
+    /// Jobs among `jobs` that wait on the loop (`aio_rt::ConcurrentFuture::result`).
+    pub(crate) blocked_jobs: usize,
+    /// `aio_rt::Feeder`s alive: with nothing to do, the virtual clock waits for them
+    /// instead of declaring the run stalled.
+    pub(crate) feeders: usize,
+}
+
+/// The loop's virtual clock, told about other threads (see `aio_rt::Feeder`).
+impl aio_rt::VirtualHooks for Shared {
+    fn feeder_begin(&self) {
+        self.lock().feeders += 1;
+    }
+
+    fn feeder_end(&self) {
+        let mut state = self.lock();
+        state.feeders -= 1;
+        let wake = state.parked;
+        drop(state);
+        if wake {
+            self.reactor.notify();
+        }
+    }
+
+    fn job_blocked(&self) {
+        let mut state = self.lock();
+        state.blocked_jobs += 1;
+        let wake = state.parked;
+        drop(state);
+        if wake {
+            self.reactor.notify();
+        }
+    }
+
+    fn job_unblocked(&self) {
+        self.lock().blocked_jobs -= 1;
+    }
 }
 
 /// An entry of the ready queue.

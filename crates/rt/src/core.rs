@@ -100,6 +100,12 @@ impl Core {
         }
     }
 
+    /// The virtual clock as other threads see it; `None` on the real clock.
+    pub(crate) fn virtual_hooks(&self) -> Option<Arc<dyn crate::threadsafe::VirtualHooks>> {
+        self.sim()
+            .map(|sim| Arc::clone(sim) as Arc<dyn crate::threadsafe::VirtualHooks>)
+    }
+
     fn sim(&self) -> Option<&Arc<Sim>> {
         match &self.clock {
             ClockState::Virtual(sim) => Some(sim),
@@ -184,9 +190,18 @@ impl Core {
         let handle = shared.handle();
         let mut completer = Completer::new(shared);
         let work = self.sim().map(|sim| sim.external_begin());
+        let hooks = self.virtual_hooks();
         let job = move || {
-            let result = catch_unwind(AssertUnwindSafe(f))
-                .map_err(|payload| JoinError::Panicked(panic_message(&*payload)));
+            // On the virtual clock the job is this runtime's (a `ConcurrentFuture` it waits
+            // on lets the clock move); on the real clock it leaves the thread's marker as
+            // it is (aio-loop's executor sets its own).
+            let caught = match hooks {
+                Some(hooks) => {
+                    crate::threadsafe::run_as_job(Some(hooks), || catch_unwind(AssertUnwindSafe(f)))
+                }
+                None => catch_unwind(AssertUnwindSafe(f)),
+            };
+            let result = caught.map_err(|payload| JoinError::Panicked(panic_message(&*payload)));
             completer.complete(result);
             // Only now, with the waiter woken, may the virtual clock move on.
             drop(work);

@@ -81,6 +81,7 @@ mod sim;
 mod sleep;
 mod sync;
 mod task;
+mod threadsafe;
 mod waiter;
 mod weak;
 
@@ -92,6 +93,7 @@ pub use crate::instant::Instant;
 pub use crate::join::{JoinError, JoinHandle, TaskId};
 pub use crate::runtime::Runtime;
 pub use crate::sleep::Sleep;
+pub use crate::threadsafe::{ConcurrentFuture, Feeder, VirtualHooks, run_as_job};
 pub use crate::waiter::{Awaited, Awaiting, current_awaiting, set_current_task_hook};
 pub use crate::weak::WeakRuntime;
 

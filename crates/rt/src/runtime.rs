@@ -164,6 +164,15 @@ pub trait Runtime: Clone + Send + Sync + 'static {
     /// Python: none (see [`WeakRuntime`])
     fn downgrade(&self) -> WeakRuntime<Self>;
 
+    /// What this runtime's virtual clock needs to know about other threads (a
+    /// [`Feeder`](crate::Feeder) alive, a blocking job that waits on the runtime); `None`
+    /// on the real clock, and for a runtime without a virtual clock.
+    ///
+    /// Python: none
+    fn virtual_hooks(&self) -> Option<std::sync::Arc<dyn crate::VirtualHooks>> {
+        None
+    }
+
     /// Runs `fut` to completion on the current thread, driving the runtime meanwhile.
     ///
     /// Python: `loop.run_until_complete(fut)`

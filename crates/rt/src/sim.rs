@@ -15,10 +15,12 @@
 //! 3. When nothing is running and the queue is empty, every task is idle: the clock jumps
 //!    to the earliest timer and wakes every sleep with that deadline, in registration
 //!    order. While a `spawn_blocking` job runs the clock stands still (other tasks still
-//!    run): the job is work in progress.
+//!    run): the job is work in progress. A job that waits on the runtime
+//!    (`ConcurrentFuture::result`) does not hold it: it can do nothing until we deliver.
 //! 4. When nothing is running, nothing is queued, no job runs and no timer is pending, yet
 //!    the `block_on` future is not done, the run can never finish: `block_on` panics,
-//!    saying so, instead of hanging.
+//!    saying so, instead of hanging. Unless a `Feeder` is alive: another thread may still
+//!    hand work in, so the run waits for it (see `crate::threadsafe`).
 //! 5. The run's clock stops when the `block_on` future is done: from then on no task is
 //!    released and the clock does not move, until the next `block_on` starts. So a task
 //!    left over by one run does nothing between runs, on every runtime, multi-threaded
@@ -56,8 +58,14 @@ struct State {
     /// Released tasks that have not finished their poll (0 or 1), plus the dispatcher
     /// itself while it wakes a batch of timers.
     busy: usize,
-    /// `spawn_blocking` jobs in progress: while any runs, the clock may not move.
+    /// `spawn_blocking` jobs in progress: while any runs (and does not wait on us), the
+    /// clock may not move.
     external: usize,
+    /// Jobs among `external` that wait on the runtime (`ConcurrentFuture::result`): they
+    /// do not hold the clock.
+    blocked: usize,
+    /// `Feeder`s alive: while any is, a run with nothing to do waits instead of stalling.
+    feeders: usize,
     /// Pending sleeps by (deadline, registration number).
     timers: BTreeMap<(Duration, u64), Waker>,
     next_timer: u64,
@@ -168,11 +176,13 @@ impl Sim {
                 }
                 return;
             }
-            if state.external > 0 {
+            if state.external > state.blocked {
                 return;
             }
             let Some((&(deadline, _), _)) = state.timers.first_key_value() else {
-                if !state.tasks.is_empty() {
+                // Nothing scheduled. Another thread with a `Feeder` may still hand work in:
+                // wait for it. Otherwise the run can never finish.
+                if !state.tasks.is_empty() && state.feeders == 0 {
                     if let Some(main) = state.main {
                         state.stalled = true;
                         let waker = state.tasks.get(&main).and_then(|s| s.runtime_waker.clone());
@@ -229,6 +239,27 @@ impl Sim {
     pub(crate) fn external_begin(self: &Arc<Self>) -> ExternalWork {
         self.lock().external += 1;
         ExternalWork(Arc::clone(self))
+    }
+}
+
+/// The virtual clock, told about other threads (see `crate::threadsafe`).
+impl crate::threadsafe::VirtualHooks for Sim {
+    fn feeder_begin(&self) {
+        self.lock().feeders += 1;
+    }
+
+    fn feeder_end(&self) {
+        self.lock().feeders -= 1;
+        self.dispatch();
+    }
+
+    fn job_blocked(&self) {
+        self.lock().blocked += 1;
+        self.dispatch();
+    }
+
+    fn job_unblocked(&self) {
+        self.lock().blocked -= 1;
     }
 }
 

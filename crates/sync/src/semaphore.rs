@@ -284,7 +284,24 @@ impl Semaphore {
     pub fn permit(&self) -> PermitFuture<'_> {
         PermitFuture {
             acquire: self.acquire(),
+            bound: None,
         }
+    }
+
+    /// Gives a permit back unless the value is already `bound` (a bounded semaphore's
+    /// check); nothing changes when it is.
+    fn release_bounded(&self, bound: usize) -> Result<(), TooManyReleases> {
+        let waker = {
+            let mut locked = self.state();
+            if locked.state.value >= bound {
+                return Err(TooManyReleases);
+            }
+            locked.release()
+        };
+        if let Some(waker) = waker {
+            waker.wake();
+        }
+        Ok(())
     }
 
     /// Gives a permit back, handing it to the first waiter if there is one.
@@ -413,6 +430,8 @@ impl fmt::Debug for Acquire<'_> {
 #[derive(Debug)]
 pub struct PermitFuture<'a> {
     acquire: Acquire<'a>,
+    /// A bounded semaphore's initial value, which its permits never release above.
+    bound: Option<usize>,
 }
 
 impl<'a> Future for PermitFuture<'a> {
@@ -421,24 +440,79 @@ impl<'a> Future for PermitFuture<'a> {
     #[inline]
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Permit<'a>> {
         let this = self.get_mut();
-        let sem = this.acquire.sem;
-        Pin::new(&mut this.acquire)
-            .poll(cx)
-            .map(|()| Permit { sem })
+        let (sem, bound) = (this.acquire.sem, this.bound);
+        Pin::new(&mut this.acquire).poll(cx).map(|()| Permit {
+            sem,
+            bound,
+            released: false,
+        })
     }
 }
 
-/// Holds one permit of a semaphore; releases it when dropped.
+/// Holds one permit of a semaphore; releases it when dropped, or with
+/// [`release`](Permit::release).
 ///
 /// Python: the body of `async with sem:`
+///
+/// A permit of a [`BoundedSemaphore`] never raises the value above the initial one. If
+/// someone released the semaphore once too often while the permit was held, asyncio's
+/// `async with` raises `ValueError` on the way out; a drop cannot raise, so it leaves the
+/// value as it is (as asyncio does) and says nothing. Call [`release`](Permit::release)
+/// to get the error where the block ends.
 #[must_use = "the permit is released as soon as it is dropped"]
 pub struct Permit<'a> {
     sem: &'a Semaphore,
+    /// A bounded semaphore's initial value.
+    bound: Option<usize>,
+    released: bool,
+}
+
+impl Permit<'_> {
+    /// Gives the permit back now, with the bounded semaphore's check.
+    ///
+    /// Python: the end of `async with sem:` (`sem.release()` in `__aexit__`)
+    ///
+    /// # Errors
+    ///
+    /// [`TooManyReleases`] for a [`BoundedSemaphore`] whose value is already at its
+    /// initial value (someone released it once too often); nothing changes. A
+    /// [`Semaphore`]'s permit never fails.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use aio_sync::{BoundedSemaphore, TooManyReleases};
+    ///
+    /// futures_lite::future::block_on(async {
+    ///     let sem = BoundedSemaphore::new(1);
+    ///     let permit = sem.permit().await;
+    ///     assert_eq!(sem.release(), Ok(())); // someone else's extra release
+    ///     assert_eq!(permit.release(), Err(TooManyReleases));
+    ///     assert_eq!(sem.value(), 1);
+    /// });
+    /// ```
+    pub fn release(mut self) -> Result<(), TooManyReleases> {
+        self.released = true;
+        match self.bound {
+            Some(bound) => self.sem.release_bounded(bound),
+            None => {
+                self.sem.release();
+                Ok(())
+            }
+        }
+    }
 }
 
 impl Drop for Permit<'_> {
     fn drop(&mut self) {
-        self.sem.release();
+        if !self.released {
+            match self.bound {
+                Some(bound) => {
+                    let _ = self.sem.release_bounded(bound);
+                }
+                None => self.sem.release(),
+            }
+        }
     }
 }
 
@@ -508,7 +582,10 @@ impl BoundedSemaphore {
     ///
     /// As [`Semaphore::acquire`].
     pub fn permit(&self) -> PermitFuture<'_> {
-        self.sem.permit()
+        PermitFuture {
+            acquire: self.sem.acquire(),
+            bound: Some(self.bound),
+        }
     }
 
     /// Gives a permit back.
@@ -519,17 +596,7 @@ impl BoundedSemaphore {
     ///
     /// [`TooManyReleases`] if the value is already at its initial value; nothing changes.
     pub fn release(&self) -> Result<(), TooManyReleases> {
-        let waker = {
-            let mut locked = self.sem.state();
-            if locked.state.value >= self.bound {
-                return Err(TooManyReleases);
-            }
-            locked.release()
-        };
-        if let Some(waker) = waker {
-            waker.wake();
-        }
-        Ok(())
+        self.sem.release_bounded(self.bound)
     }
 }
 
@@ -546,6 +613,27 @@ mod tests {
         sem.release();
         sem.release();
         assert_eq!(sem.value(), 2, "extra releases raise the value");
+    }
+
+    #[test]
+    fn a_bounded_permit_never_releases_above_the_bound() {
+        let sem = BoundedSemaphore::new(1);
+        let permit = poll_once(&mut sem.permit());
+        let Poll::Ready(permit) = permit else {
+            panic!("a free permit is taken at once")
+        };
+        assert_eq!(sem.release(), Ok(()), "the extra release fills the value");
+        drop(permit);
+        assert_eq!(
+            sem.value(),
+            1,
+            "the guard's drop left the value at the bound"
+        );
+        let Poll::Ready(permit) = poll_once(&mut sem.permit()) else {
+            panic!("a free permit is taken at once")
+        };
+        assert_eq!(permit.release(), Ok(()));
+        assert_eq!(sem.value(), 1);
     }
 
     #[test]

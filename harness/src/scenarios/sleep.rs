@@ -1,6 +1,7 @@
 //! Scenarios for `sleep`: timers complete in deadline order, `sleep(0)` is one yield,
 //! blocking sleep stalls the others, blocking work goes to a thread.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use aio_rt::Runtime;
@@ -31,6 +32,14 @@ pub(crate) const SCENARIOS: &[Scenario] = &[
     parity!(
         to_thread_off_the_loop,
         "to_thread runs blocking work on a thread while the other tasks run"
+    ),
+    parity!(
+        thread_waits_for_a_sleeping_task,
+        "a blocking job that waits (run_coroutine_threadsafe(...).result()) for a task that sleeps: the clock moves, the job gets the answer at t=1"
+    ),
+    parity!(
+        loop_fed_by_another_thread,
+        "another thread hands work in with call_soon_threadsafe and run_coroutine_threadsafe; the loop waits for it instead of stalling"
     ),
 ];
 
@@ -148,5 +157,60 @@ pub(crate) async fn to_thread_off_the_loop<R: Runtime>(cx: Cx<R>) {
     match run_in_executor(cx.rt(), blocking_work).await {
         Ok(value) => cx.log("main", format!("run_in_executor got {value}")),
         Err(e) => cx.log("main", format!("failed: {}", exc(&e))),
+    }
+}
+
+/// A blocking job (`to_thread`) asks the loop, through `run_coroutine_threadsafe`, for a
+/// coroutine that sleeps 1 tick, and blocks on the answer. In virtual time the clock must
+/// move while the job waits (the job can do nothing until the loop delivers): the answer
+/// comes at t=1, as on CPython's virtual-time loop. (It used to hang: the clock stood still
+/// for as long as any job ran.)
+pub(crate) async fn thread_waits_for_a_sleeping_task<R: Runtime>(cx: Cx<R>) {
+    let feeder = aio_rt::Feeder::new(cx.rt());
+    let c = cx.clone();
+    let job = move || {
+        let slow = c.clone();
+        let answer = feeder.run_coroutine_threadsafe(async move {
+            slow.log("coro", "sleeps 1");
+            slow.sleep(1).await;
+            slow.log("coro", "answers");
+            42
+        });
+        answer.result()
+    };
+    cx.log("main", "to_thread(job)");
+    match to_thread(cx.rt(), job).await {
+        Ok(Ok(value)) => cx.log("main", format!("the job got {value}")),
+        Ok(Err(e)) | Err(e) => cx.log("main", format!("failed: {}", exc(&e))),
+    }
+}
+
+/// Another thread, holding the loop (a `Feeder`), waits a little in real time, then hands
+/// the loop a callback (`call_soon_threadsafe`) and a coroutine
+/// (`run_coroutine_threadsafe`) that sets an event, and waits for the coroutine's answer.
+/// `main` waits on the event: with nothing scheduled, the loop waits for the thread
+/// instead of declaring the run stalled, and the trace is the same in every run.
+pub(crate) async fn loop_fed_by_another_thread<R: Runtime>(cx: Cx<R>) {
+    let feeder = aio_rt::Feeder::new(cx.rt());
+    let event = Arc::new(aio_sync::Event::new());
+    let (c, e) = (cx.clone(), event.clone());
+    let thread = std::thread::spawn(move || {
+        std::thread::sleep(Duration::from_millis(5));
+        let c1 = c.clone();
+        feeder.call_soon_threadsafe(move || c1.log("callback", "runs"));
+        let answer = feeder.run_coroutine_threadsafe(async move {
+            c.log("coro", "sets the event");
+            e.set();
+            "done"
+        });
+        answer.result()
+    });
+    cx.log("main", "waits for the other thread");
+    event.wait().await;
+    cx.log("main", "event set");
+    match to_thread(cx.rt(), move || thread.join()).await {
+        Ok(Ok(Ok(answer))) => cx.log("main", format!("the thread got {answer}")),
+        Ok(Ok(Err(e))) | Err(e) => cx.log("main", format!("failed: {}", exc(&e))),
+        Ok(Err(_)) => cx.log("main", "the thread panicked"),
     }
 }

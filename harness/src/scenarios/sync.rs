@@ -35,6 +35,10 @@ pub(crate) const SCENARIOS: &[Scenario] = &[
         "a waiter handed the lock and cancelled before it runs passes the lock on"
     ),
     parity!(
+        bounded_semaphore_block_over_release,
+        "a BoundedSemaphore released by someone else while a block holds it: the block's exit raises, the value stays at the bound (found by aio fuzz)"
+    ),
+    parity!(
         semaphore_limits_concurrency,
         "Semaphore(2) lets two tasks in at a time; the others wait in arrival order"
     ),
@@ -311,6 +315,33 @@ pub(crate) async fn semaphore_release_errors<R: Runtime>(cx: Cx<R>) {
         "main",
         format!("acquire then release: value={}", bounded.value()),
     );
+}
+
+/// `main` holds the only permit of a `BoundedSemaphore(1)` in an `async with` block;
+/// `helper` releases the semaphore meanwhile, which asyncio allows (the value goes back to
+/// 1). When the block ends, its release would take the value to 2: `async with` raises
+/// `ValueError` there, and the value stays at 1. In Rust the block's end is
+/// `Permit::release`, which returns that error (a dropped permit cannot raise: it leaves
+/// the value at the bound and says nothing). Found by `aio fuzz`: the permit used to
+/// release without the bound.
+pub(crate) async fn bounded_semaphore_block_over_release<R: Runtime>(cx: Cx<R>) {
+    let sem = Arc::new(BoundedSemaphore::new(1));
+    let permit = sem.permit().await;
+    cx.log("main", format!("in the block: value={}", sem.value()));
+    let (s, c) = (sem.clone(), cx.clone());
+    let helper = cx.spawn("helper", async move {
+        match s.release() {
+            Ok(()) => c.log("helper", format!("released: value={}", s.value())),
+            Err(e) => c.log("helper", format!("release: {}", exc(&e))),
+        }
+    });
+    cx.sleep(1).await;
+    match permit.release() {
+        Ok(()) => cx.log("main", "block ended"),
+        Err(e) => cx.log("main", format!("block ended with {}", exc(&e))),
+    }
+    cx.log("main", format!("after the block: value={}", sem.value()));
+    helper.await.expect("helper finished");
 }
 
 /// `Semaphore(0)`: A waits from t=0, B from t=1. At t=2 `main` releases one permit, which

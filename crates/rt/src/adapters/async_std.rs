@@ -68,6 +68,10 @@ impl Runtime for AsyncStd {
         self.core.clock()
     }
 
+    fn virtual_hooks(&self) -> Option<std::sync::Arc<dyn crate::VirtualHooks>> {
+        self.core.virtual_hooks()
+    }
+
     fn spawn<F>(&self, fut: F) -> JoinHandle<F::Output>
     where
         F: Future + Send + 'static,

@@ -80,6 +80,10 @@ impl Runtime for Smol {
         self.inner.core.clock()
     }
 
+    fn virtual_hooks(&self) -> Option<std::sync::Arc<dyn crate::VirtualHooks>> {
+        self.inner.core.virtual_hooks()
+    }
+
     fn spawn<F>(&self, fut: F) -> JoinHandle<F::Output>
     where
         F: Future + Send + 'static,

@@ -155,6 +155,10 @@ impl Runtime for Tokio {
         self.inner.core.clock()
     }
 
+    fn virtual_hooks(&self) -> Option<std::sync::Arc<dyn crate::VirtualHooks>> {
+        self.inner.core.virtual_hooks()
+    }
+
     fn spawn<F>(&self, fut: F) -> JoinHandle<F::Output>
     where
         F: Future + Send + 'static,

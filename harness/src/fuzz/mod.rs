@@ -1,0 +1,336 @@
+//! Differential testing against CPython (`aio fuzz`): generated asyncio programs, run by
+//! CPython on the oracle's virtual-time loop and by this project's crates on every runtime,
+//! compared trace by trace.
+//!
+//! - [`lang`]: the program language (tasks, sleeps, cancel, gather, wait, wait_for,
+//!   timeout, shield, TaskGroup, locks, semaphores, events, queues).
+//! - [`generator`]: the seeded generator and the shrinker.
+//! - [`python`]: a program as the asyncio script a Python user would write.
+//! - [`interp`]: the same program run through `aio-tasks`, `aio-wait`, ... on any runtime.
+//!
+//! Each program runs twice on each runtime (a run whose two traces differ is
+//! non-determinism, a bug by itself). A difference is shrunk to a minimal program, whose
+//! script, traces and seed are written to the corpus folder; `aio fuzz --replay FILE`
+//! runs it again.
+
+pub mod cli;
+pub mod generator;
+pub mod interp;
+pub mod lang;
+pub mod python;
+
+use std::fmt::Write as _;
+use std::io;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::Arc;
+
+use crate::{Cx, Mode, Run, RuntimeKind, run_parity};
+use lang::Program;
+
+/// How a generated program ran on CPython.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PyOutcome {
+    /// A defined trace.
+    Trace(String),
+    /// Not a defined trace (two timers tied, or the loop stalled): the program is skipped.
+    Undefined(String),
+}
+
+/// Why the fuzzer could not run CPython.
+#[derive(Debug)]
+pub struct PythonError(pub String);
+
+impl std::fmt::Display for PythonError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for PythonError {}
+
+/// The directory of the oracle scripts (where `fuzz_runner.py` and `rosetta.py` live).
+fn oracle_dir() -> PathBuf {
+    crate::oracle::dir()
+}
+
+/// Runs `programs` on CPython, one interpreter for all of them; `python` is the
+/// interpreter to use.
+pub fn run_python(python: &Path, programs: &[Program]) -> Result<Vec<PyOutcome>, PythonError> {
+    let dir = std::env::temp_dir().join(format!("aio-fuzz-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).map_err(|e| PythonError(format!("{}: {e}", dir.display())))?;
+    let mut scripts = Vec::with_capacity(programs.len());
+    for (n, program) in programs.iter().enumerate() {
+        let path = dir.join(format!("p{n}.py"));
+        std::fs::write(&path, python::render(program))
+            .map_err(|e| PythonError(format!("{}: {e}", path.display())))?;
+        scripts.push(path);
+    }
+    let output = Command::new(python)
+        .arg(oracle_dir().join("fuzz_runner.py"))
+        .args(&scripts)
+        .output()
+        .map_err(|e| PythonError(format!("cannot run {}: {e}", python.display())))?;
+    let _ = std::fs::remove_dir_all(&dir);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let mut outcomes = Vec::with_capacity(programs.len());
+    let mut trace = String::new();
+    for line in stdout.lines() {
+        if line.starts_with("### run ") {
+            trace.clear();
+        } else if let Some(rest) = line.strip_prefix("### end ") {
+            let status = rest.split_once(' ').map_or("", |(_, s)| s);
+            outcomes.push(match status {
+                "ok" => PyOutcome::Trace(std::mem::take(&mut trace)),
+                other => PyOutcome::Undefined(other.to_owned()),
+            });
+        } else {
+            trace.push_str(line);
+            trace.push('\n');
+        }
+    }
+    if outcomes.len() != programs.len() {
+        return Err(PythonError(format!(
+            "{} ran {} of {} programs; stderr:\n{}",
+            python.display(),
+            outcomes.len(),
+            programs.len(),
+            String::from_utf8_lossy(&output.stderr)
+        )));
+    }
+    Ok(outcomes)
+}
+
+/// Runs `program` once on `kind`, in virtual time.
+pub fn run_rust(kind: RuntimeKind, program: &Arc<Program>) -> Run {
+    fn on<R: aio_rt::Runtime>(
+        make: impl FnOnce(aio_rt::Config) -> R,
+        program: &Arc<Program>,
+    ) -> Run {
+        let program = program.clone();
+        run_parity(make, Mode::Virtual, move |cx: Cx<R>| {
+            interp::run(cx, program)
+        })
+    }
+    match kind {
+        RuntimeKind::Tokio => on(aio_rt::Tokio::current_thread_with, program),
+        RuntimeKind::TokioMt => on(aio_rt::Tokio::multi_thread_with, program),
+        RuntimeKind::AsyncStd => on(aio_rt::AsyncStd::with_config, program),
+        RuntimeKind::Smol => on(aio_rt::Smol::with_config, program),
+        RuntimeKind::AioLoop => on(aio_loop::EventLoop::with_config, program),
+    }
+}
+
+/// What one runtime did with one program.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Verdict {
+    /// Both runs printed CPython's trace.
+    Same,
+    /// The two runs printed different traces (non-determinism).
+    Unstable {
+        /// The first run's trace.
+        first: String,
+        /// The second run's trace.
+        second: String,
+    },
+    /// The runs agree with each other, not with CPython (or the run failed).
+    Differs {
+        /// The trace (both runs printed it).
+        rust: String,
+        /// What the harness found wrong with the run (a task left running, a lost panic).
+        failures: Vec<String>,
+    },
+}
+
+/// Runs `program` twice on `kind` and judges it against CPython's `expected` trace.
+pub fn judge(kind: RuntimeKind, program: &Arc<Program>, expected: &str) -> Verdict {
+    let first = run_rust(kind, program);
+    let second = run_rust(kind, program);
+    if first.trace != second.trace {
+        return Verdict::Unstable {
+            first: first.trace,
+            second: second.trace,
+        };
+    }
+    if first.trace == expected && first.is_ok() {
+        Verdict::Same
+    } else {
+        Verdict::Differs {
+            rust: first.trace,
+            failures: first.failures,
+        }
+    }
+}
+
+/// A difference that a documented rule explains: the behaviour it names, and the doc
+/// section that says why.
+#[derive(Clone, Copy, Debug)]
+pub struct Rule {
+    /// What differs, in a few words.
+    pub name: &'static str,
+    /// Where the docs explain it (a path under docs/ with its anchor).
+    pub doc: &'static str,
+    /// Whether the rule explains this difference: it looks at the program, the CPython
+    /// version, and the two traces; never at a seed.
+    pub applies: fn(&Program, (u32, u32), &str, &str) -> bool,
+}
+
+/// The documented differences the fuzzer knows. A rule names a behaviour, so that it
+/// covers every program that shows it and nothing else; there is no allow-list of
+/// programs.
+pub const RULES: &[Rule] = &[Rule {
+    name: "wait_for on a finished task returns without a loop turn (3.12+), where 3.11 takes one",
+    doc: "docs/wait.md#wait_for-on-a-task-already-finished",
+    applies: wait_for_turn,
+}];
+
+/// 3.11's `wait_for` always waits on its own future, released by a done callback: even a
+/// finished task costs one loop turn. 3.12's (`async with timeout(): return await fut`)
+/// does not. The rule: CPython 3.11, the program uses `wait_for`, and the two traces are
+/// the same once the `wait_for` lines are taken out, with the same `wait_for` lines.
+fn wait_for_turn(program: &Program, python: (u32, u32), expected: &str, rust: &str) -> bool {
+    fn uses_wait_for(steps: &[lang::Step]) -> bool {
+        steps.iter().any(|s| match s {
+            lang::Step::WaitFor(..) => true,
+            lang::Step::Group(_, inner, _)
+            | lang::Step::Timeout(_, inner)
+            | lang::Step::Lock(_, inner)
+            | lang::Step::Sem(_, inner) => uses_wait_for(inner),
+            _ => false,
+        })
+    }
+    fn split(trace: &str) -> (Vec<&str>, Vec<&str>) {
+        let (mut waits, rest): (Vec<&str>, Vec<&str>) =
+            trace.lines().partition(|line| line.contains(": wait_for "));
+        waits.sort_unstable();
+        (waits, rest)
+    }
+    python == (3, 11)
+        && program.tasks.iter().any(|t| uses_wait_for(&t.steps))
+        && split(expected) == split(rust)
+}
+
+/// The rule that explains a difference, if one does.
+pub fn known(
+    program: &Program,
+    python: (u32, u32),
+    expected: &str,
+    verdict: &Verdict,
+) -> Option<&'static Rule> {
+    let Verdict::Differs { rust, failures } = verdict else {
+        return None; // a run that differs from itself is never explained away
+    };
+    if !failures.is_empty() {
+        return None;
+    }
+    RULES
+        .iter()
+        .find(|rule| (rule.applies)(program, python, expected, rust))
+}
+
+/// Shrinks `program` while `still_differs` holds; gives the smallest program found and
+/// the path of choices that leads to it from the original (replayable with
+/// [`apply_path`]).
+pub fn minimize(
+    program: &Program,
+    mut still_differs: impl FnMut(&[Program]) -> Option<usize>,
+) -> (Program, Vec<usize>) {
+    let mut current = program.clone();
+    let mut path = Vec::new();
+    loop {
+        let candidates = generator::shrink(&current);
+        if candidates.is_empty() {
+            break;
+        }
+        match still_differs(&candidates) {
+            Some(k) => {
+                current = candidates[k].clone();
+                path.push(k);
+            }
+            None => break,
+        }
+    }
+    (current, path)
+}
+
+/// The program of `seed` shrunk along `path` (what [`minimize`] returned).
+pub fn apply_path(seed: u64, path: &[usize]) -> Option<Program> {
+    let mut program = generator::generate(seed);
+    for k in path {
+        program = generator::shrink(&program).get(*k)?.clone();
+    }
+    Some(program)
+}
+
+/// The corpus file of a difference: the Python script, with the seed, the shrink path and
+/// both traces in comments at the top, so that `aio fuzz --replay FILE` can rebuild it.
+pub fn corpus_file(
+    seed: u64,
+    path: &[usize],
+    program: &Program,
+    kind: RuntimeKind,
+    expected: &str,
+    verdict: &Verdict,
+) -> String {
+    let path_text: Vec<String> = path.iter().map(usize::to_string).collect();
+    let mut out = format!(
+        "# aio fuzz: seed {seed} shrink [{}] runtime {kind}\n",
+        path_text.join(",")
+    );
+    let comment = |out: &mut String, title: &str, text: &str| {
+        let _ = writeln!(out, "#\n# {title}:");
+        for line in text.lines() {
+            let _ = writeln!(out, "#   {line}");
+        }
+    };
+    comment(&mut out, "CPython", expected);
+    match verdict {
+        Verdict::Same => {}
+        Verdict::Unstable { first, second } => {
+            comment(&mut out, &format!("{kind}, first run"), first);
+            comment(&mut out, &format!("{kind}, second run"), second);
+        }
+        Verdict::Differs { rust, failures } => {
+            comment(&mut out, kind.name(), rust);
+            if !failures.is_empty() {
+                comment(&mut out, "failures", &failures.join("\n"));
+            }
+        }
+    }
+    out.push('\n');
+    out.push_str(&python::render(program));
+    out
+}
+
+/// Reads the seed, the shrink path and the runtime back from a corpus file's first line.
+pub fn parse_corpus(text: &str) -> io::Result<(u64, Vec<usize>, RuntimeKind)> {
+    let bad = |why: &str| io::Error::new(io::ErrorKind::InvalidData, why.to_owned());
+    let first = text.lines().next().unwrap_or_default();
+    let rest = first
+        .strip_prefix("# aio fuzz: seed ")
+        .ok_or_else(|| bad("not an aio fuzz corpus file: its first line must be '# aio fuzz: seed S shrink [..] runtime R'"))?;
+    let mut words = rest.split_whitespace();
+    let seed = words
+        .next()
+        .and_then(|s| s.parse().ok())
+        .ok_or_else(|| bad("the seed is not a number"))?;
+    let path = match (words.next(), words.next()) {
+        (Some("shrink"), Some(list)) => {
+            let inner = list.trim_start_matches('[').trim_end_matches(']');
+            inner
+                .split(',')
+                .filter(|s| !s.is_empty())
+                .map(|s| {
+                    s.parse()
+                        .map_err(|_| bad("the shrink path is not a list of numbers"))
+                })
+                .collect::<io::Result<Vec<usize>>>()?
+        }
+        _ => return Err(bad("no shrink path after the seed")),
+    };
+    let kind = match (words.next(), words.next()) {
+        (Some("runtime"), Some(name)) => name.parse().map_err(|e| bad(&format!("{e}")))?,
+        _ => return Err(bad("no runtime after the shrink path")),
+    };
+    Ok((seed, path, kind))
+}
