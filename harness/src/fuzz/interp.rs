@@ -19,7 +19,7 @@ use aio_queues::{LifoQueue, PriorityQueue, Queue};
 use aio_rt::{PyError, Runtime};
 use aio_shield::shield;
 use aio_sync::{Barrier, BoundedSemaphore, Condition, Event, Lock, Semaphore};
-use aio_tasks::{Task, TaskError, TaskGroup, create_task_named};
+use aio_tasks::{GroupError, Task, TaskError, TaskGroup, create_task_named};
 use aio_wait::{ReturnWhen, WaitForError, as_completed, timeout, wait, wait_for_task};
 use futures_lite::StreamExt;
 
@@ -285,10 +285,11 @@ fn exec<'a, R: Runtime>(
                     .await;
                     match outcome {
                         Ok(()) => w.log(me, "group: ok"),
-                        Err(e) => w.log(
+                        Err(GroupError::Failed(e)) => w.log(
                             me,
                             format!("group: {} {}", exc(&e), show(&errors(&e.errors))),
                         ),
+                        Err(e) => w.log(me, format!("group: {} []", exc(&e))),
                     }
                 }
                 Step::Timeout(d, inner) => {
