@@ -21,7 +21,7 @@ use pin_project_lite::pin_project;
 
 use crate::current::{self, Erased, Family, Interceptor};
 use crate::sync::{AtomicU64, Mutex, MutexGuard};
-use crate::{CancelledError, Task, TaskError, UnretrievedFailure};
+use crate::{CancelledError, Task, TaskError};
 
 /// The bit of `Inner::meta` set once cancellation is requested.
 const CANCELLING: u64 = 1 << 63;
@@ -69,6 +69,8 @@ struct Failure<E> {
     error: TaskError<E>,
     /// `E` as text, to report the failure if nobody retrieves it.
     describe: fn(&E) -> PyError,
+    /// The body's Rust type name, for the report's repr (asyncio's `coro=<...>`).
+    coro: &'static str,
 }
 
 struct Extra<T, E> {
@@ -456,6 +458,7 @@ impl<T, E> Inner<T, E> {
 impl<T, E> Drop for Inner<T, E> {
     fn drop(&mut self) {
         // The last reference is gone: asyncio's `Task.__del__`.
+        let number = self.number();
         let state = self.state.get_mut().unwrap_or_else(PoisonError::into_inner);
         let Progress::Failed {
             failure,
@@ -473,12 +476,10 @@ impl<T, E> Drop for Inner<T, E> {
         };
         let task = match state.extra.as_mut().and_then(|extra| extra.name.take()) {
             Some(name) => name.into_string(),
-            None => format!("Task-{}", self.number()),
+            None => format!("Task-{number}"),
         };
-        self.family.report(&UnretrievedFailure {
-            task,
-            exception: error,
-        });
+        let context = current::never_retrieved(&task, Some(failure.coro), &error);
+        self.family.report(&context);
     }
 }
 
@@ -611,7 +612,7 @@ where
             let dropped = catch_unwind(AssertUnwindSafe(|| this.body.set(None)));
             inner.finish(match dropped {
                 Ok(()) => Progress::Cancelled,
-                Err(payload) => failed(TaskError::Panicked(panic_message(&*payload))),
+                Err(payload) => failed::<F, _, _>(TaskError::Panicked(panic_message(&*payload))),
             });
             return Poll::Ready(());
         }
@@ -636,8 +637,8 @@ where
             // An error or a panic stands, as asyncio's `set_exception` does.
             Ok(Poll::Ready(Ok(_))) if inner.cancelling() => Progress::Cancelled,
             Ok(Poll::Ready(Ok(value))) => Progress::Value(value),
-            Ok(Poll::Ready(Err(error))) => failed(TaskError::Failed(error)),
-            Err(payload) => failed(TaskError::Panicked(panic_message(&*payload))),
+            Ok(Poll::Ready(Err(error))) => failed::<F, _, _>(TaskError::Failed(error)),
+            Err(payload) => failed::<F, _, _>(TaskError::Panicked(panic_message(&*payload))),
         };
         let _ = catch_unwind(AssertUnwindSafe(|| this.body.set(None)));
         inner.finish(outcome);
@@ -645,12 +646,13 @@ where
     }
 }
 
-/// A failure, with the way to describe it should nobody retrieve it.
-fn failed<T, E: PyException>(error: TaskError<E>) -> Progress<T, E> {
+/// A failure of the body `F`, with the way to describe it should nobody retrieve it.
+fn failed<F, T, E: PyException>(error: TaskError<E>) -> Progress<T, E> {
     Progress::Failed {
         failure: Box::new(Failure {
             error,
             describe: |e| PyError::from_py(e),
+            coro: std::any::type_name::<F>(),
         }),
         retrieved: false,
     }
@@ -763,7 +765,10 @@ mod loom_models {
     fn task() -> (Arc<Inner<u8, String>>, Scheduled) {
         let scheduled = Arc::new(Mutex::new(Vec::new()));
         let queue = Arc::clone(&scheduled);
-        let family = Family::new(move |job| queue.lock().unwrap().push(job));
+        let family = Family::new(
+            move |job| queue.lock().unwrap().push(job),
+            aio_rt::Reporter::new(),
+        );
         (Inner::new(family, None), scheduled)
     }
 

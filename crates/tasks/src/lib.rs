@@ -61,7 +61,7 @@
 //! | `task.add_done_callback(f)` | [`Task::add_done_callback`] |
 //! | `task.get_name()` / `set_name()` | [`Task::name`], [`Task::set_name`] |
 //! | `asyncio.current_task()`, `asyncio.all_tasks()` | [`current_task`], [`all_tasks`] ([`TaskRef`]) |
-//! | "Task exception was never retrieved", `loop.set_exception_handler` | [`UnretrievedFailure`], [`set_exception_handler`] |
+//! | "Task exception was never retrieved", `loop.set_exception_handler` | reported to the runtime's handler: [`Runtime::set_exception_handler`](aio_rt::Runtime::set_exception_handler) |
 //! | `async with asyncio.TaskGroup() as tg` | [`TaskGroup::run`] |
 //! | `ExceptionGroup`, the TaskGroup's `RuntimeError` | [`ExceptionGroup`], [`SpawnError`] |
 //! | the done callbacks of `gather`, `wait`, `as_completed` | [`Finished`] (what `aio-gather` and `aio-wait` share) |
@@ -75,13 +75,16 @@
 //! - **The outcome is shared by cloning.** Every awaiter, and `result()`, gets a clone of
 //!   the outcome, so awaiting needs `T: Clone` and `E: Clone` (use `Arc<T>` otherwise).
 //! - **Unretrieved failures** are reported when the last handle to a failed task is
-//!   dropped (asyncio: when the task is garbage-collected), to the family's exception
-//!   handler ([`set_exception_handler`]) or else on stderr.
+//!   dropped (asyncio: when the task is garbage-collected), to the runtime's one
+//!   exception handler ([`Runtime::set_exception_handler`](aio_rt::Runtime::set_exception_handler)),
+//!   whose default prints asyncio's report on stderr:
+//!   `Task exception was never retrieved`, then
+//!   `future: <Task finished name='Task-2' coro=<...> exception=Exception('not consumed')>`.
 //! - **Families play the loop.** A task created outside any task (as `asyncio.run`
 //!   creates the main task) starts a family; tasks created inside a task join it. The
 //!   family numbers the default names (`Task-1`, ...), lists [`all_tasks`], runs done
 //!   callbacks (each as a callback of its own on the runtime, like `loop.call_soon`) and
-//!   holds the exception handler.
+//!   reports to the runtime's exception handler.
 //!
 //! # Cancellation: what differs from Python
 //!
@@ -123,10 +126,9 @@ mod run;
 mod sync;
 mod task;
 
-pub use crate::current::{all_tasks, current_task, set_exception_handler};
+pub use crate::current::{all_tasks, current_task};
 pub use crate::error::{
     CancelledError, ExceptionGroup, InvalidStateError, SelfAwaitError, SpawnError, TaskError,
-    UnretrievedFailure,
 };
 pub use crate::finished::Finished;
 pub use crate::group::{Run, TaskGroup};

@@ -67,12 +67,15 @@ where
         // Weak: the family is kept by its tasks, which the runtime owns; a clone of the
         // runtime here would keep the runtime, and so a task never woken, alive forever.
         // Once the runtime is gone, a done callback has nowhere to run, and is dropped.
-        let rt = rt.downgrade();
-        Family::new(move |job| {
-            if let Some(rt) = rt.upgrade() {
-                rt.spawn_detached(async move { job() });
-            }
-        })
+        let (rt, rt_reporter) = (rt.downgrade(), rt.reporter().clone());
+        Family::new(
+            move |job| {
+                if let Some(rt) = rt.upgrade() {
+                    rt.spawn_detached(async move { job() });
+                }
+            },
+            rt_reporter,
+        )
     });
     let inner = Inner::new(family, name);
     // No runtime JoinHandle: `Inner` holds the outcome, and the driver's waker for `cancel`.

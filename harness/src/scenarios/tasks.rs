@@ -92,6 +92,24 @@ where
     }
 }
 
+/// What a twin's exception handler prints of its context:
+/// `f"{context['message']}: {context['future'].get_name()}: {exc(context['exception'])}"`,
+/// the name part only for a task.
+pub(crate) fn handled(context: &aio_rt::ExceptionContext) -> String {
+    let exception = context
+        .exception
+        .as_ref()
+        .map_or_else(|| "None".to_owned(), exc);
+    match context
+        .future
+        .as_ref()
+        .and_then(|future| future.name.as_deref())
+    {
+        Some(name) => format!("{}: {name}: {exception}", context.message),
+        None => format!("{}: {exception}", context.message),
+    }
+}
+
 /// Logs `message` as `task` when dropped: the Rust `finally`.
 pub(crate) struct Finally<R: Runtime> {
     pub(crate) cx: Cx<R>,
@@ -419,16 +437,8 @@ pub(crate) async fn unretrieved_failure_reported<R: Runtime>(cx: Cx<R>) {
     let c = cx.clone();
     as_main(&cx, async move {
         let c2 = c.clone();
-        aio_tasks::set_exception_handler(move |failure| {
-            c2.log(
-                "handler",
-                format!(
-                    "Task exception was never retrieved: {}: {}",
-                    failure.task,
-                    exc(&failure.exception)
-                ),
-            );
-        });
+        c.rt()
+            .set_exception_handler(move |context| c2.log("handler", handled(context)));
         let task = create_task_named(c.rt(), "orphan", async {
             Err::<(), _>(PyError::new("RuntimeError", "nobody listens"))
         });
