@@ -26,6 +26,18 @@ use crate::Shieldable;
 /// Dropping the [`Shield`] leaves the inner running to completion; await it (or another
 /// `shield` of it) later for its outcome.
 ///
+/// # Unretrieved failures
+///
+/// A shield reads the inner's failure (retrieving it) only when it delivers it: once the
+/// outer is cancelled, a failure of the inner that nobody reads is reported as "Task
+/// exception was never retrieved", as asyncio reports it (`wait_for(shield(t), ...)`
+/// timing out, then `t` failing, is that case).
+///
+/// # Differences from Python
+///
+/// The outer is not reported on its own: in asyncio an outer future dropped unread with
+/// the inner's exception logs "Future exception was never retrieved".
+///
 /// # Examples
 ///
 /// A shield of an `aio_futures::Future`: cancelling the outer leaves the future pending.
@@ -63,13 +75,14 @@ pub fn shield<A: Shieldable>(inner: &A) -> Shield<A::Output> {
     }));
     let filler = Arc::clone(&slot);
     // As asyncio's shield: a done callback on the inner completes the outer, unless the
-    // outer was cancelled first (the inner's outcome was still read: a failure is
-    // retrieved, as asyncio's `_inner_done_callback` calls `inner.exception()`).
-    inner.when_done(Box::new(move |outcome, cancelled| {
+    // outer was cancelled first: then the inner's outcome is not read, and a failure
+    // nobody else reads is reported (asyncio's outer removes the callback from the inner).
+    inner.when_done(Box::new(move |read| {
         let mut slot = lock(&filler);
         if slot.outcome.is_some() {
             return;
         }
+        let (outcome, cancelled) = read();
         slot.outcome = Some(outcome);
         slot.cancelled = cancelled;
         if let Some(waker) = slot.waker.take() {

@@ -132,8 +132,9 @@ impl<T, E> State<T, E> {
         extra.cancel_message.take().map(String::from)
     }
 
-    /// The outcome of a finished task, marking a failure retrieved.
-    fn outcome(&mut self) -> Option<Outcome<T, E>>
+    /// The outcome of a finished task; `retrieve`: marking a failure retrieved (an
+    /// observer that only learns the task is done, as asyncio's `wait`, does not).
+    fn outcome(&mut self, retrieve: bool) -> Option<Outcome<T, E>>
     where
         T: Clone,
         E: Clone,
@@ -145,7 +146,7 @@ impl<T, E> State<T, E> {
                 message: self.take_cancel_message(),
             }))),
             Progress::Failed { failure, retrieved } => {
-                *retrieved = true;
+                *retrieved |= retrieve;
                 Some(Err(failure.error.clone()))
             }
         }
@@ -298,17 +299,19 @@ impl<T, E> Inner<T, E> {
     }
 
     /// Polls for the outcome on behalf of the awaiter `key` (a new awaiter when `None`).
+    /// `retrieve`: as [`State::outcome`].
     pub(crate) fn poll_outcome(
         &self,
         key: &mut Option<WaiterKey>,
         cx: &mut Context<'_>,
+        retrieve: bool,
     ) -> Poll<Outcome<T, E>>
     where
         T: Clone,
         E: Clone,
     {
         let mut state = self.lock();
-        if let Some(outcome) = state.outcome() {
+        if let Some(outcome) = state.outcome(retrieve) {
             *key = None;
             return Poll::Ready(outcome);
         }
@@ -423,13 +426,14 @@ impl<T, E> Inner<T, E> {
         }
     }
 
-    /// The outcome of a finished task (`None` while it runs), marking a failure retrieved.
-    pub(crate) fn outcome(&self) -> Option<Outcome<T, E>>
+    /// The outcome of a finished task (`None` while it runs); `retrieve`: as
+    /// [`State::outcome`].
+    pub(crate) fn outcome(&self, retrieve: bool) -> Option<Outcome<T, E>>
     where
         T: Clone,
         E: Clone,
     {
-        self.lock().outcome()
+        self.lock().outcome(retrieve)
     }
 
     /// The failure of a finished task, if it failed, marking it retrieved.
@@ -775,7 +779,9 @@ mod loom_models {
     /// Awaits the task's outcome, as `Join` does, without the current-task cascade.
     fn outcome(inner: &Inner<u8, String>) -> Outcome<u8, String> {
         let mut key = None;
-        block_on(std::future::poll_fn(|cx| inner.poll_outcome(&mut key, cx)))
+        block_on(std::future::poll_fn(|cx| {
+            inner.poll_outcome(&mut key, cx, true)
+        }))
     }
 
     fn cancelled(message: &str) -> Outcome<u8, String> {
@@ -925,7 +931,7 @@ mod loom_models {
                 let counter = Arc::new(CountingWaker(AtomicUsize::new(0)));
                 let waker = Waker::from(Arc::clone(&counter));
                 let mut key = None;
-                let polled = quitter.poll_outcome(&mut key, &mut Context::from_waker(&waker));
+                let polled = quitter.poll_outcome(&mut key, &mut Context::from_waker(&waker), true);
                 if let Some(key) = key {
                     assert!(polled.is_pending());
                     quitter.remove_waiter(key);
@@ -951,7 +957,7 @@ mod loom_models {
             let callback = |which: usize| -> Callback<u8, String> {
                 let calls = Arc::clone(&calls);
                 Box::new(move |task: &Task<u8, String>| {
-                    assert_eq!(task.inner.outcome(), Some(Ok(7)));
+                    assert_eq!(task.inner.outcome(true), Some(Ok(7)));
                     calls[which].fetch_add(1, Ordering::SeqCst);
                 })
             };

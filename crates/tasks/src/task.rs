@@ -248,9 +248,11 @@ impl<T: Clone, E: Clone> Task<T, E> {
     /// read (by an `await`, `result()` or `exception()`); every later read gives a bare
     /// `CancelledError`, as asyncio's Task does.
     pub fn result(&self) -> Result<T, TaskError<E>> {
-        self.inner.outcome().unwrap_or(Err(TaskError::InvalidState(
-            InvalidStateError::ResultNotSet,
-        )))
+        self.inner
+            .outcome(true)
+            .unwrap_or(Err(TaskError::InvalidState(
+                InvalidStateError::ResultNotSet,
+            )))
     }
 
     /// The failure of a finished task: `Ok(None)` if it succeeded, `Ok(Some(error))` if it
@@ -322,6 +324,7 @@ where
             inner: self.inner,
             key: None,
             awaiting: None,
+            retrieve: true,
         }
     }
 }
@@ -356,6 +359,9 @@ pub struct Join<T: Send + 'static, E: Send + 'static> {
     key: Option<WaiterKey>,
     /// The task awaiting us, which records us as what it awaits (for the cascade).
     awaiting: Option<Arc<dyn Erased>>,
+    /// Whether getting the outcome retrieves a failure (`false` for an observer, see
+    /// [`observe`](Join::observe)).
+    retrieve: bool,
 }
 
 impl<T, E> Future for Join<T, E>
@@ -367,7 +373,7 @@ where
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Outcome<T, E>> {
         let this = &mut *self;
-        let polled = this.inner.poll_outcome(&mut this.key, cx);
+        let polled = this.inner.poll_outcome(&mut this.key, cx, this.retrieve);
         match polled {
             Poll::Ready(_) => this.unregister(),
             Poll::Pending if this.awaiting.is_none() => {
@@ -392,6 +398,14 @@ where
 }
 
 impl<T: Send + 'static, E: Send + 'static> Join<T, E> {
+    /// This await gives the outcome without retrieving a failure: it learns that the task
+    /// is done, as the done callback of asyncio's `wait` and `as_completed` does, and the
+    /// failure is reported if nobody else reads it.
+    pub(crate) fn observe(mut self) -> Self {
+        self.retrieve = false;
+        self
+    }
+
     /// The outcome if the task has finished, without registering a waker (for
     /// [`Finished`](crate::Finished), which makes a waker only for tasks still running).
     pub(crate) fn try_outcome(&mut self) -> Option<Outcome<T, E>>
@@ -399,7 +413,7 @@ impl<T: Send + 'static, E: Send + 'static> Join<T, E> {
         T: Clone,
         E: Clone,
     {
-        let outcome = self.inner.outcome()?;
+        let outcome = self.inner.outcome(self.retrieve)?;
         if let Some(key) = self.key.take() {
             self.inner.remove_waiter(key);
         }
