@@ -36,3 +36,18 @@ fn wait_duplicates(kind: RuntimeKind) {
 fn wait_for_zero_on_a_future(kind: RuntimeKind) {
     check_parity("wait_for_zero_on_a_future", kind);
 }
+
+#[apply(runtimes)]
+fn wait_unretrieved(kind: RuntimeKind) {
+    check_parity("wait_unretrieved", kind);
+}
+
+#[apply(runtimes)]
+fn as_completed_unretrieved(kind: RuntimeKind) {
+    check_parity("as_completed_unretrieved", kind);
+}
+
+#[apply(runtimes)]
+fn wait_for_unretrieved(kind: RuntimeKind) {
+    check_parity("wait_for_unretrieved", kind);
+}

@@ -35,8 +35,10 @@ use crate::Shieldable;
 ///
 /// # Differences from Python
 ///
-/// The outer is not reported on its own: in asyncio an outer future dropped unread with
-/// the inner's exception logs "Future exception was never retrieved".
+/// Dropping the outer is cancelling it, so the inner's failure is reported as the task's
+/// ("Task exception was never retrieved"); in asyncio an outer that is garbage-collected
+/// without being cancelled still takes the inner's exception, and is reported itself:
+/// "Future exception was never retrieved".
 ///
 /// # Examples
 ///
@@ -194,6 +196,19 @@ impl<O: Clone> Future for Shield<O> {
                 }
                 Poll::Pending
             }
+        }
+    }
+}
+
+/// Dropping the outer before it is done cancels it (Rust's cancellation is a drop): the
+/// inner's outcome will not be read for it, as asyncio's cancelled outer stops listening.
+impl<O> Drop for Shield<O> {
+    fn drop(&mut self) {
+        let mut slot = lock(&self.slot);
+        if slot.outcome.is_none() {
+            slot.outcome = Some((self.cancelled_outcome)(None));
+            slot.cancelled = true;
+            slot.waker = None;
         }
     }
 }

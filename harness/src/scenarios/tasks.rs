@@ -93,20 +93,26 @@ where
 }
 
 /// What a twin's exception handler prints of its context:
-/// `f"{context['message']}: {context['future'].get_name()}: {exc(context['exception'])}"`,
-/// the name part only for a task.
-pub(crate) fn handled(context: &aio_rt::ExceptionContext) -> String {
+/// `f"{context['message']}: {context['future'].get_name()}: {exc(context['exception'])} {sorted(context)}"`,
+/// the name part only where the twin prints it (`named`).
+pub(crate) fn handled(context: &aio_rt::ExceptionContext, named: bool) -> String {
     let exception = context
         .exception
         .as_ref()
         .map_or_else(|| "None".to_owned(), exc);
-    match context
+    let keys: Vec<String> = context
+        .keys()
+        .iter()
+        .map(|key| format!("'{key}'"))
+        .collect();
+    let keys = keys.join(", ");
+    let name = context
         .future
         .as_ref()
-        .and_then(|future| future.name.as_deref())
-    {
-        Some(name) => format!("{}: {name}: {exception}", context.message),
-        None => format!("{}: {exception}", context.message),
+        .and_then(|future| future.name.as_deref());
+    match name.filter(|_| named) {
+        Some(name) => format!("{}: {name}: {exception} [{keys}]", context.message),
+        None => format!("{}: {exception} [{keys}]", context.message),
     }
 }
 
@@ -438,7 +444,7 @@ pub(crate) async fn unretrieved_failure_reported<R: Runtime>(cx: Cx<R>) {
     as_main(&cx, async move {
         let c2 = c.clone();
         c.rt()
-            .set_exception_handler(move |context| c2.log("handler", handled(context)));
+            .set_exception_handler(move |context| c2.log("handler", handled(context, true)));
         let task = create_task_named(c.rt(), "orphan", async {
             Err::<(), _>(PyError::new("RuntimeError", "nobody listens"))
         });
