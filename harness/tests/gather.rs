@@ -36,3 +36,8 @@ fn gather_cancelled_after_done(kind: RuntimeKind) {
 fn gather_cancel_method(kind: RuntimeKind) {
     check_parity("gather_cancel_method", kind);
 }
+
+#[apply(runtimes)]
+fn gather_retrieves_failures(kind: RuntimeKind) {
+    check_parity("gather_retrieves_failures", kind);
+}

@@ -86,3 +86,8 @@ fn taskgroup_fails_as_owner_cancelled(kind: RuntimeKind) {
 fn taskgroup_not_entered(kind: RuntimeKind) {
     check_parity("taskgroup_not_entered", kind);
 }
+
+#[apply(runtimes)]
+fn taskgroup_retrieves_failures(kind: RuntimeKind) {
+    check_parity("taskgroup_retrieves_failures", kind);
+}

@@ -46,6 +46,10 @@ pub(crate) const SCENARIOS: &[Scenario] = &[
         "a failure nobody retrieved reaches the exception handler when the last handle goes"
     ),
     parity!(
+        taskgroup_retrieves_failures,
+        "a TaskGroup reads every child's failure into its ExceptionGroup: none is reported"
+    ),
+    parity!(
         taskgroup_waits_for_all,
         "a TaskGroup ends when every child has, children spawned by children included"
     ),
@@ -796,4 +800,35 @@ pub(crate) async fn run_shutdown<R: Runtime>(cx: Cx<R>) {
         c.log("late", "never");
         Ok::<(), String>(())
     });
+}
+
+/// Two children fail at t=1: the group's error holds both, read; nothing is reported.
+pub(crate) async fn taskgroup_retrieves_failures<R: Runtime>(cx: Cx<R>) {
+    let c = cx.clone();
+    as_main(&cx, async move {
+        let c2 = c.clone();
+        c.rt()
+            .set_exception_handler(move |context| c2.log("handler", handled(context, true)));
+        let c3 = c.clone();
+        let result = TaskGroup::run(c.rt(), |tg| async move {
+            for name in ["a", "b"] {
+                let c4 = c3.clone();
+                tg.create_task(async move {
+                    c4.sleep(1).await;
+                    Err::<(), _>(PyError::new("ValueError", name))
+                })
+                .map_err(|e| PyError::from_py(&e))?;
+            }
+            Ok(())
+        })
+        .await;
+        if let Err(eg) = result {
+            let errors: Vec<String> = eg.errors.iter().map(|e| format!("'{}'", exc(e))).collect();
+            c.log("main", format!("group: [{}]", errors.join(", ")));
+        }
+        c.sleep(1).await;
+        c.log("main", "end");
+        Ok(())
+    })
+    .await;
 }
