@@ -662,6 +662,17 @@ pub const CATALOGUE: &[ErrorCase] = &[
     // aio-generators
     case(
         "aio-generators",
+        "the close of a generator dropped with close_on_drop failed",
+        "the exception handler's context",
+        "Task exception was never retrieved",
+        "aio_rt::ExceptionContext",
+        "Task exception was never retrieved",
+        "close_on_drop_failure_reported",
+        "",
+        None,
+    ),
+    case(
+        "aio-generators",
         "anext() after the generator finished",
         "StopAsyncIteration",
         "",
@@ -831,6 +842,34 @@ pub fn render(_scenario_pages_note: &str) -> String {
         CATALOGUE.len(),
         CATALOGUE.len(),
         TYPED_AWAY.len()
+    );
+    let _ = writeln!(
+        out,
+        "## Reports to the exception handler\n\n\
+         What asyncio cannot raise to anyone goes to the loop's exception handler; here, to \
+         the runtime's one handler (`Runtime::set_exception_handler`, settable at any time, \
+         `Config::exception_handler` from the start), on all five runtimes. It receives an \
+         `aio_rt::ExceptionContext` with asyncio's keys: `message`, `exception`, `future` \
+         (the task or future, with its repr and a task's name), `handle` (a callback), \
+         `asyncgen`. The rows below whose Rust type is `aio_rt::ExceptionContext` give its \
+         `message` in the Display column. The reports: an exception in a callback (a loop \
+         callback or a future's done callback that panicked: `Exception in callback ...`), a \
+         task exception never retrieved (an `aio_tasks` task, or a runtime task whose \
+         `JoinHandle` was dropped unread), a future exception never retrieved (an \
+         `aio_futures::Future`), and an async generator whose close on drop failed (reported \
+         as asyncio reports its failed `aclose()` task).\n\n\
+         The default handler (`aio_rt::default_exception_handler`) prints the report on stderr \
+         in CPython's shape, the message then one `key: repr` line per other key:\n\n\
+         ```text\n\
+         Task exception was never retrieved\n\
+         future: <Task finished name='Task-2' coro=<my_crate::main::{{{{closure}}}}> exception=Exception('not consumed')>\n\
+         Exception: not consumed\n\
+         ```\n\n\
+         `coro` is the body's Rust type name where CPython prints the coroutine's name and \
+         source line. CPython follows these lines with the Python traceback; a traceback is \
+         out of reach here (a Rust error carries no frames, and a panic's backtrace is the \
+         panic hook's business), so only its last line is printed: the exception as the \
+         traces print it.\n"
     );
     let mut crates: Vec<&str> = Vec::new();
     for case in CATALOGUE {
