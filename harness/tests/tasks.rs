@@ -91,3 +91,8 @@ fn taskgroup_not_entered(kind: RuntimeKind) {
 fn taskgroup_retrieves_failures(kind: RuntimeKind) {
     check_parity("taskgroup_retrieves_failures", kind);
 }
+
+#[apply(runtimes)]
+fn exception_handler_replaced(kind: RuntimeKind) {
+    check_parity("exception_handler_replaced", kind);
+}

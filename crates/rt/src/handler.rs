@@ -374,3 +374,49 @@ impl fmt::Debug for Reporter {
             .finish()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn smoke() {
+        let context = ExceptionContext::new("Exception in callback f()")
+            .with_exception(&PyError::new("ValueError", ""))
+            .with_handle(ContextObject::new("<Handle f()>"));
+        assert_eq!(context.keys(), ["exception", "handle", "message"]);
+        assert_eq!(
+            context.to_string(),
+            "Exception in callback f()\nhandle: <Handle f()>\nValueError"
+        );
+        assert_eq!(ExceptionContext::new("m").keys(), ["message"]);
+    }
+
+    #[test]
+    fn reprs_quote_as_python_does() {
+        assert_eq!(exception_repr(&PyError::new("KeyError", "")), "KeyError()");
+        assert_eq!(exception_repr(&"a'b\"c"), "Exception('a\\'b\"c')");
+        assert_eq!(exception_repr(&"line\nnext"), "Exception('line\\nnext')");
+    }
+
+    #[test]
+    fn a_handler_set_later_replaces_the_first_and_a_panicking_one_is_contained() {
+        let reporter = Reporter::new();
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let (a, b) = (Arc::clone(&seen), Arc::clone(&seen));
+        reporter.set_handler(Some(Arc::new(move |c: &ExceptionContext| {
+            a.lock().unwrap().push(format!("a: {}", c.message));
+        })));
+        reporter.report(&ExceptionContext::new("one"));
+        let clone = reporter.clone();
+        clone.set_handler(Some(Arc::new(move |c: &ExceptionContext| {
+            b.lock().unwrap().push(format!("b: {}", c.message));
+        })));
+        reporter.report(&ExceptionContext::new("two"));
+        assert_eq!(*seen.lock().unwrap(), ["a: one", "b: two"]);
+        reporter.set_handler(Some(Arc::new(|_: &ExceptionContext| panic!("handler bug"))));
+        reporter.report(&ExceptionContext::new("three"));
+        reporter.set_handler(None);
+        assert!(clone.handler().is_none());
+    }
+}

@@ -199,10 +199,7 @@ pub trait Runtime: Clone + Send + Sync + 'static {
     /// assert_eq!(*seen.lock().unwrap(), ["something went wrong"]);
     /// # }
     /// ```
-    fn set_exception_handler(&self, handler: impl Fn(&ExceptionContext) + Send + Sync + 'static)
-    where
-        Self: Sized,
-    {
+    fn set_exception_handler(&self, handler: impl Fn(&ExceptionContext) + Send + Sync + 'static) {
         self.reporter()
             .set_handler(Some(std::sync::Arc::new(handler)));
     }

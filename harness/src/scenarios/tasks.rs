@@ -46,6 +46,10 @@ pub(crate) const SCENARIOS: &[Scenario] = &[
         "a failure nobody retrieved reaches the exception handler when the last handle goes"
     ),
     parity!(
+        exception_handler_replaced,
+        "the runtime's one exception handler is set, replaced and reset while it runs; call_exception_handler reaches the current one"
+    ),
+    parity!(
         taskgroup_retrieves_failures,
         "a TaskGroup reads every child's failure into its ExceptionGroup: none is reported"
     ),
@@ -828,6 +832,36 @@ pub(crate) async fn taskgroup_retrieves_failures<R: Runtime>(cx: Cx<R>) {
         }
         c.sleep(1).await;
         c.log("main", "end");
+        Ok(())
+    })
+    .await;
+}
+
+/// The runtime's handler is `first`, then `second`, set while main runs (the harness
+/// installs one of its own before, so the first state is not printed); `call_exception_handler` reaches the one set at the time; resetting
+/// goes back to the default.
+pub(crate) async fn exception_handler_replaced<R: Runtime>(cx: Cx<R>) {
+    let c = cx.clone();
+    as_main(&cx, async move {
+        let rt = c.rt().clone();
+        let default = |rt: &R| {
+            if rt.exception_handler().is_none() {
+                "True"
+            } else {
+                "False"
+            }
+        };
+        let c2 = c.clone();
+        rt.set_exception_handler(move |context| c2.log("first", &context.message));
+        rt.call_exception_handler(&aio_rt::ExceptionContext::new("one"));
+        let c2 = c.clone();
+        rt.set_exception_handler(move |context| c2.log("second", handled(context, false)));
+        rt.call_exception_handler(
+            &aio_rt::ExceptionContext::new("two")
+                .with_exception(&PyError::new("ValueError", "custom")),
+        );
+        rt.reset_exception_handler();
+        c.log("main", format!("default handler: {}", default(&rt)));
         Ok(())
     })
     .await;
