@@ -96,3 +96,8 @@ fn taskgroup_retrieves_failures(kind: RuntimeKind) {
 fn exception_handler_replaced(kind: RuntimeKind) {
     check_parity("exception_handler_replaced", kind);
 }
+
+#[apply(runtimes)]
+fn run_shutdown_failure_reported(kind: RuntimeKind) {
+    check_parity("run_shutdown_failure_reported", kind);
+}

@@ -69,8 +69,9 @@ impl EventLoop {
     }
 
     /// A loop configured with `config`: its clock (with [`Clock::Virtual`] the loop jumps
-    /// to the next timer whenever nothing is ready and no executor job runs), and who
-    /// hears about task panics nobody retrieved.
+    /// to the next timer whenever nothing is ready and no executor job runs), and its
+    /// first exception handler (replace it at any time with
+    /// [`Runtime::set_exception_handler`](aio_rt::Runtime::set_exception_handler)).
     ///
     /// Python: `asyncio.new_event_loop()`
     ///

@@ -45,6 +45,10 @@ pub(crate) trait Erased: aio_rt::Awaiting {
     fn push_interceptor(&self, group: Arc<dyn Interceptor>);
     /// Removes `group` (pushed by `push_interceptor`).
     fn remove_interceptor(&self, group: &Arc<dyn Interceptor>);
+    /// If the task failed: its failure, retrieved, as asyncio's `run` reports a task that
+    /// failed while it was being cancelled at shutdown ("unhandled exception during
+    /// asyncio.run() shutdown", the task under `task`).
+    fn shutdown_report(&self) -> Option<ExceptionContext>;
 }
 
 /// A `TaskGroup` taking the cancellations of the task it runs in.
@@ -244,12 +248,17 @@ pub(crate) fn never_retrieved(
     coro: Option<&str>,
     exception: &PyError,
 ) -> ExceptionContext {
+    ExceptionContext::new("Task exception was never retrieved")
+        .with_exception(exception)
+        .with_future(failed_task(name, coro, exception))
+}
+
+/// A failed task as a context object: its repr in asyncio's shape, and its name.
+pub(crate) fn failed_task(name: &str, coro: Option<&str>, exception: &PyError) -> ContextObject {
     let repr = format!(
         "<Task finished name='{name}' coro=<{}> exception={}>",
         coro.unwrap_or("..."),
         exception_repr(exception)
     );
-    ExceptionContext::new("Task exception was never retrieved")
-        .with_exception(exception)
-        .with_future(ContextObject::new(repr).named(name))
+    ContextObject::new(repr).named(name)
 }

@@ -535,6 +535,32 @@ impl<T: Send + 'static, E: Send + 'static> Erased for Inner<T, E> {
         }
     }
 
+    fn shutdown_report(&self) -> Option<aio_rt::ExceptionContext> {
+        let number = self.number();
+        let mut state = self.lock();
+        let name = match state.extra.as_ref().and_then(|extra| extra.name.as_deref()) {
+            Some(name) => name.to_owned(),
+            None => format!("Task-{number}"),
+        };
+        let Progress::Failed { failure, retrieved } = &mut state.progress else {
+            return None;
+        };
+        let exception = match &failure.error {
+            TaskError::Failed(e) => (failure.describe)(e),
+            TaskError::Panicked(message) => {
+                PyError::from_py(&aio_rt::JoinError::Panicked(message.clone()))
+            }
+            _ => return None,
+        };
+        *retrieved = true;
+        let task = current::failed_task(&name, Some(failure.coro), &exception);
+        Some(
+            aio_rt::ExceptionContext::new("unhandled exception during asyncio.run() shutdown")
+                .with_exception(&exception)
+                .with_task(task),
+        )
+    }
+
     fn remove_interceptor(&self, group: &Arc<dyn Interceptor>) {
         if let Some(extra) = &mut self.lock().extra {
             extra

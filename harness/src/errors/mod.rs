@@ -856,8 +856,10 @@ pub fn render(_scenario_pages_note: &str) -> String {
          callback or a future's done callback that panicked: `Exception in callback ...`), a \
          task exception never retrieved (an `aio_tasks` task, or a runtime task whose \
          `JoinHandle` was dropped unread), a future exception never retrieved (an \
-         `aio_futures::Future`), and an async generator whose close on drop failed (reported \
-         as asyncio reports its failed `aclose()` task).\n\n\
+         `aio_futures::Future`), an async generator whose close on drop failed (reported \
+         as asyncio reports its failed `aclose()` task), and a task that failed while \
+         `aio_tasks::run` cancelled it at shutdown (`unhandled exception during \
+         asyncio.run() shutdown`, the task under `task`).\n\n\
          The default handler (`aio_rt::default_exception_handler`) prints the report on stderr \
          in CPython's shape, the message then one `key: repr` line per other key:\n\n\
          ```text\n\

@@ -50,6 +50,10 @@ pub(crate) const SCENARIOS: &[Scenario] = &[
         "the runtime's one exception handler is set, replaced and reset while it runs; call_exception_handler reaches the current one"
     ),
     parity!(
+        run_shutdown_failure_reported,
+        "asyncio.run cancels a leftover whose cleanup raises: the handler gets it, the task under 'task'"
+    ),
+    parity!(
         taskgroup_retrieves_failures,
         "a TaskGroup reads every child's failure into its ExceptionGroup: none is reported"
     ),
@@ -101,8 +105,9 @@ where
 }
 
 /// What a twin's exception handler prints of its context:
-/// `f"{context['message']}: {context['future'].get_name()}: {exc(context['exception'])} {sorted(context)}"`,
-/// the name part only where the twin prints it (`named`).
+/// `f"{context['message']}: {context['future'].get_name()}: {exc(context['exception'])} {sorted(context)}"`
+/// (the task under `future`, or under `task`), the name part only where the twin prints
+/// it (`named`).
 pub(crate) fn handled(context: &aio_rt::ExceptionContext, named: bool) -> String {
     let exception = context
         .exception
@@ -114,10 +119,9 @@ pub(crate) fn handled(context: &aio_rt::ExceptionContext, named: bool) -> String
         .map(|key| format!("'{key}'"))
         .collect();
     let keys = keys.join(", ");
-    let name = context
-        .future
-        .as_ref()
-        .and_then(|future| future.name.as_deref());
+    let name = (context.future.as_ref())
+        .or(context.task.as_ref())
+        .and_then(|task| task.name.as_deref());
     match name.filter(|_| named) {
         Some(name) => format!("{}: {name}: {exception} [{keys}]", context.message),
         None => format!("{}: {exception} [{keys}]", context.message),
@@ -862,6 +866,38 @@ pub(crate) async fn exception_handler_replaced<R: Runtime>(cx: Cx<R>) {
         );
         rt.reset_exception_handler();
         c.log("main", format!("default handler: {}", default(&rt)));
+        Ok(())
+    })
+    .await;
+}
+
+/// The leftover's cleanup raises (in Rust: its drop guard panics).
+struct CleanupRaises<R: Runtime>(Cx<R>);
+
+impl<R: Runtime> Drop for CleanupRaises<R> {
+    fn drop(&mut self) {
+        self.0.log("leftover", "cleanup raises");
+        panic!("cleanup failed");
+    }
+}
+
+/// main returns at t=1 with `leftover` still sleeping: `run`'s shutdown cancels it, its
+/// cleanup raises, and the handler gets "unhandled exception during asyncio.run()
+/// shutdown" with the task under `task`.
+pub(crate) async fn run_shutdown_failure_reported<R: Runtime>(cx: Cx<R>) {
+    let c = cx.clone();
+    as_main(&cx, async move {
+        let c2 = c.clone();
+        c.rt()
+            .set_exception_handler(move |context| c2.log("handler", handled(context, true)));
+        let c3 = c.clone();
+        create_task_named(c.rt(), "leftover", async move {
+            let _cleanup = CleanupRaises(c3.clone());
+            c3.sleep(10).await;
+            Ok::<(), String>(())
+        });
+        c.sleep(1).await;
+        c.log("main", "returns; asyncio.run cancels the leftover");
         Ok(())
     })
     .await;
