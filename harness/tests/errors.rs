@@ -281,6 +281,21 @@ fn real_messages() -> Vec<(&'static str, String)> {
         Some(Duration::from_secs(1)),
     ));
     push("aio_wait::TimeoutError", &late.unwrap_err());
+    use aio_wait::{ScopeError, TimeoutStateError};
+    push(
+        "aio_wait::ScopeError::Timeout",
+        &ScopeError::Timeout(aio_wait::TimeoutError::new()),
+    );
+    push(
+        "aio_wait::TimeoutStateError::NotEntered",
+        &TimeoutStateError::NotEntered,
+    );
+    for state in [
+        TimeoutStateError::AlreadyEntered,
+        TimeoutStateError::OutsideTask,
+    ] {
+        push("aio_wait::ScopeError::State", &ScopeError::State(state));
+    }
     let slow = rt.block_on(async {
         let sleeper = rt.clone();
         let task = create_task(&rt, async move {
@@ -349,6 +364,25 @@ fn real_messages() -> Vec<(&'static str, String)> {
         &aio_sync::BrokenBarrierError::Interrupted,
     );
     push("aio_tasks::SpawnError::NotEntered", &SpawnError::NotEntered);
+    static REQUEST: aio_tasks::ContextVar<u8> = aio_tasks::ContextVar::new("request");
+    static OTHER: aio_tasks::ContextVar<u8> = aio_tasks::ContextVar::new("other");
+    push("aio_tasks::LookupError", &REQUEST.get().unwrap_err());
+    push(
+        "aio_tasks::ResetError::DifferentVar",
+        &REQUEST.reset(OTHER.set(1)).unwrap_err(),
+    );
+    let foreign = rt.block_on(async {
+        let token = REQUEST.set(1);
+        let child = create_task(&rt, async move {
+            Ok::<_, String>(REQUEST.reset(token).unwrap_err().to_string())
+        });
+        child.await.unwrap()
+    });
+    push("aio_tasks::ResetError::DifferentContext", &foreign);
+    push(
+        "aio_tasks::GroupError::NoParentTask",
+        &aio_tasks::GroupError::<String>::NoParentTask,
+    );
     push(
         "aio_generators::GeneratorError::AlreadyAwaited",
         &aio_generators::GeneratorError::<String>::AlreadyAwaited { throw: false },

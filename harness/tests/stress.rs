@@ -24,7 +24,7 @@ use std::time::Duration;
 
 use aio_harness::RuntimeKind;
 use aio_rt::{AsyncStd, Config, Runtime, Smol, Tokio};
-use aio_tasks::{Task, TaskError, TaskGroup, create_task};
+use aio_tasks::{GroupError, Task, TaskError, TaskGroup, create_task};
 
 /// Rounds per runtime, unless `STRESS_ROUNDS` says otherwise.
 const ROUNDS: u64 = 200;
@@ -353,10 +353,17 @@ impl Stress for TaskGroupStress {
             }
             Ok::<usize, String>(children)
         });
-        let outcome = match limit {
-            Some(limit) => timeout(rt, limit, group).await,
-            None => Some(group.await),
-        };
+        // The group runs in a task of its own, as it must (its owner).
+        let owner_rt = rt.clone();
+        let owner = create_task(rt, async move {
+            Ok::<_, String>(match limit {
+                Some(limit) => timeout(&owner_rt, limit, group).await,
+                None => Some(group.await),
+            })
+        });
+        let outcome = owner
+            .await
+            .map_err(|e| format!("the group's owner ended with {e:?}"))?;
         // Whatever happened, every child ends (a dropped group cancels its children).
         eventually(rt, "every child body ended", || lives.all_ended()).await?;
         let handles = handles.lock().unwrap().clone();
@@ -395,7 +402,7 @@ impl Stress for TaskGroupStress {
         match outcome {
             None => GROUPS.note(0), // timed out: the group was cancelled from outside
             Some(Ok(n)) if failed == 0 && n == children => GROUPS.note(1),
-            Some(Err(group)) if failed > 0 && group.errors.len() == failed => {
+            Some(Err(GroupError::Failed(group))) if failed > 0 && group.errors.len() == failed => {
                 GROUPS.note(2);
                 if !group
                     .errors

@@ -101,3 +101,18 @@ fn exception_handler_replaced(kind: RuntimeKind) {
 fn run_shutdown_failure_reported(kind: RuntimeKind) {
     check_parity("run_shutdown_failure_reported", kind);
 }
+
+#[apply(runtimes)]
+fn taskgroup_outside_a_task(kind: RuntimeKind) {
+    check_parity("taskgroup_outside_a_task", kind);
+}
+
+#[apply(runtimes)]
+fn eager_task_runs_at_once(kind: RuntimeKind) {
+    check_parity("eager_task_runs_at_once", kind);
+}
+
+#[apply(runtimes)]
+fn context_var_per_task(kind: RuntimeKind) {
+    check_parity("context_var_per_task", kind);
+}

@@ -51,3 +51,13 @@ fn as_completed_unretrieved(kind: RuntimeKind) {
 fn wait_for_unretrieved(kind: RuntimeKind) {
     check_parity("wait_for_unretrieved", kind);
 }
+
+#[apply(runtimes)]
+fn timeout_misuse(kind: RuntimeKind) {
+    check_parity("timeout_misuse", kind);
+}
+
+#[apply(runtimes)]
+fn as_completed_yields_tasks(kind: RuntimeKind) {
+    check_parity("as_completed_yields_tasks", kind);
+}

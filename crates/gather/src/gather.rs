@@ -97,12 +97,8 @@ impl<T: Clone + Send + 'static, E: Clone + Send + 'static> Gather<T, E> {
     /// Cancellations are outcomes too: a cancelled child gives
     /// `Err(TaskError::Cancelled(..))` in its slot.
     ///
-    /// # Differences from Python
-    ///
-    /// A gather [`cancel`](Gather::cancel)led before this call gives the outcomes too
-    /// (the cancelled children in their slots): the output has no place for the
-    /// `CancelledError` asyncio raises from a cancelled `gather(..., return_exceptions=True)`.
-    /// Cancel the task awaiting it, or drop it, instead.
+    /// A gather [`cancel`](Gather::cancel)led before this call, or after it with
+    /// [`GatherAll::cancel`], ends cancelled: see there.
     pub fn return_exceptions(self) -> GatherAll<T, E> {
         GatherAll { inner: self }
     }
@@ -239,6 +235,19 @@ impl<T: Clone + Send + 'static, E: Clone + Send + 'static> fmt::Debug for Gather
 /// # Cancel safety
 ///
 /// As [`Gather`]: dropping it unfinished cancels the tasks still running.
+///
+/// # Cancellation
+///
+/// [`cancel`](GatherAll::cancel) is [`Gather::cancel`]: once a child accepted, the gather
+/// ends cancelled, whatever its children give, as asyncio's cancelled gather raises
+/// `CancelledError` even with `return_exceptions=True`. The output, every outcome, has
+/// no place for that `CancelledError`, so the gather raises it the Rust way: once every
+/// child has finished, it cancels the task awaiting it, with the message, and that task
+/// ends cancelled at its next turn (as a coroutine that does not catch the
+/// `CancelledError` of `await gather(...)`). A `TaskGroup` running in that task takes the
+/// cancellation first, as it takes any. Awaited outside any task (a bare `block_on`),
+/// where there is no task to cancel, it gives the outcomes, each cancelled child in its
+/// slot.
 #[must_use = "a GatherAll does nothing unless awaited; dropping it cancels the tasks still running"]
 pub struct GatherAll<T: Clone + Send + 'static, E: Clone + Send + 'static> {
     inner: Gather<T, E>,
@@ -252,10 +261,53 @@ impl<T: Clone + Send + 'static, E: Clone + Send + 'static> Future for GatherAll<
         if this.finished {
             return Poll::Pending;
         }
-        match this.collect(cx, false) {
-            Ok(true) => Poll::Ready(this.take_slots().collect()),
-            _ => Poll::Pending,
+        if !matches!(this.collect(cx, false), Ok(true)) {
+            return Poll::Pending;
         }
+        if let Some(message) = this.cancel_requested.take() {
+            if let Some(task) = aio_tasks::current_task() {
+                // The `CancelledError` asyncio raises into the awaiting coroutine: the
+                // awaiting task is cancelled, and its driver drops us at its next turn.
+                this.finish();
+                task.cancel(message.as_deref());
+                return Poll::Pending;
+            }
+        }
+        Poll::Ready(this.take_slots().collect())
+    }
+}
+
+impl<T: Clone + Send + 'static, E: Clone + Send + 'static> GatherAll<T, E> {
+    /// Cancels every child still running, in argument order; returns `true` if at least
+    /// one accepted, `false` if the gather has returned or every child is done.
+    ///
+    /// Python: `gather(..., return_exceptions=True).cancel(msg=None)`
+    ///
+    /// As [`Gather::cancel`]; once a child accepted, the gather ends cancelled, which
+    /// here cancels the task that awaits it (see the type's docs).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use aio_rt::Runtime;
+    /// use aio_tasks::{TaskError, create_task};
+    /// let rt = aio_rt::Smol::new();
+    /// let r = rt.clone();
+    /// rt.block_on(async {
+    ///     let child = create_task(&rt, std::future::pending::<Result<u32, String>>());
+    ///     let waiter = create_task(&rt, async move {
+    ///         let mut gathering = aio_gather::gather(&r, [child]).return_exceptions();
+    ///         assert!(gathering.cancel(Some("stop")));
+    ///         Ok::<_, String>(gathering.await.len())
+    ///     });
+    ///     match waiter.await {
+    ///         Err(TaskError::Cancelled(e)) => assert_eq!(e.message.as_deref(), Some("stop")),
+    ///         other => panic!("the waiter ends cancelled, not with {other:?}"),
+    ///     }
+    /// });
+    /// ```
+    pub fn cancel(&mut self, message: Option<&str>) -> bool {
+        self.inner.cancel(message)
     }
 }
 

@@ -42,7 +42,7 @@
 //! | `await asyncio.gather(*coros)` | [`gather_futures`]`(&rt, futures).await` (each future becomes a task) |
 //! | `await asyncio.gather(*aws, return_exceptions=True)` | [`gather`]`(&rt, tasks).`[`return_exceptions`](Gather::return_exceptions)`().await`: `Vec<Result<T, TaskError<E>>>` |
 //! | `a, b = await asyncio.gather(a, b)` (mixed types) | [`gather_tuple`]`((a, b)).await`: `Result<(A, B), TaskError<E>>` (2 to 8 tasks) |
-//! | `gather(...).cancel()` | [`Gather::cancel`], or cancel the task awaiting the gather, or drop the gather |
+//! | `gather(...).cancel()` | [`Gather::cancel`] ([`GatherAll::cancel`] with `return_exceptions`), or cancel the task awaiting the gather, or drop the gather |
 //!
 //! # Semantics matrix
 //!

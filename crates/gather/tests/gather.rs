@@ -123,3 +123,31 @@ fn return_exceptions_keeps_cancellations_in_their_slot() {
         assert!(out[1].as_ref().unwrap_err().is_cancelled());
     });
 }
+
+/// `return_exceptions` and `cancel`: awaited by a task, the cancelled gather ends that
+/// task cancelled; awaited outside any task, it
+/// gives the outcomes; a gather whose children are all done refuses `cancel`.
+#[test]
+fn a_cancelled_gather_all_cancels_its_awaiter() {
+    let rt = rt();
+    let r = rt.clone();
+    rt.block_on(async {
+        let child = after(&r, 1, Ok(1));
+        let r2 = r.clone();
+        let waiter = create_task(&r, async move {
+            let mut all = gather(&r2, [child]).return_exceptions();
+            assert!(all.cancel(None));
+            Ok::<_, String>(all.await.len())
+        });
+        assert!(matches!(waiter.await, Err(TaskError::Cancelled(_))));
+        let mut outside = gather(&r, [after(&r, 1, Ok(2))]).return_exceptions();
+        assert!(outside.cancel(Some("stop")));
+        let outcomes = outside.await;
+        assert!(outcomes[0].as_ref().unwrap_err().is_cancelled());
+        let done = after(&r, 0, Ok(3));
+        (&done).await.unwrap();
+        let mut late = gather(&r, [done]).return_exceptions();
+        assert!(!late.cancel(None));
+        assert_eq!(late.await, vec![Ok(3)]);
+    });
+}

@@ -43,6 +43,10 @@ pub(crate) trait Erased: aio_rt::Awaiting {
     /// the cancellation on (asyncio's `__aexit__` catching the `CancelledError`).
     /// The innermost group takes them.
     fn push_interceptor(&self, group: Arc<dyn Interceptor>);
+    /// The context the task runs in (made, empty, if it had none).
+    fn context(&self) -> crate::Context;
+    /// The context the task runs in, `None` while it has none (an empty one).
+    fn context_if_set(&self) -> Option<crate::Context>;
     /// Removes `group` (pushed by `push_interceptor`).
     fn remove_interceptor(&self, group: &Arc<dyn Interceptor>);
     /// If the task failed: its failure, retrieved, as asyncio's `run` reports a task that

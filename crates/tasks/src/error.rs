@@ -1,5 +1,5 @@
 //! The errors of `aio-tasks`: [`CancelledError`], [`InvalidStateError`], [`TaskError`],
-//! [`ExceptionGroup`] and [`SpawnError`].
+//! [`ExceptionGroup`], [`GroupError`] and [`SpawnError`].
 
 use std::fmt;
 
@@ -154,6 +154,58 @@ impl<E> fmt::Display for ExceptionGroup<E> {
 
 impl<E: fmt::Debug + fmt::Display> std::error::Error for ExceptionGroup<E> {}
 
+/// Why a [`TaskGroup`](crate::TaskGroup)'s [`run`](crate::TaskGroup::run) gave no value.
+///
+/// Python: what `async with asyncio.TaskGroup()` raises
+#[derive(Clone, PartialEq, Eq)]
+pub enum GroupError<E> {
+    /// A child or the body failed: every failure.
+    ///
+    /// Python: `ExceptionGroup`
+    Failed(ExceptionGroup<E>),
+    /// `run` was polled outside any task (a raw runtime task, a bare `block_on`), so the
+    /// group has no task to cancel when a child fails; the body never ran.
+    ///
+    /// Python: `RuntimeError("TaskGroup ... cannot determine the parent task")`
+    NoParentTask,
+}
+
+impl<E> GroupError<E> {
+    /// The failures, if the group failed (`None` for [`GroupError::NoParentTask`]).
+    pub fn exceptions(&self) -> Option<&ExceptionGroup<E>> {
+        match self {
+            GroupError::Failed(group) => Some(group),
+            GroupError::NoParentTask => None,
+        }
+    }
+}
+
+impl<E> From<ExceptionGroup<E>> for GroupError<E> {
+    fn from(group: ExceptionGroup<E>) -> Self {
+        GroupError::Failed(group)
+    }
+}
+
+impl<E: fmt::Debug> fmt::Debug for GroupError<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            GroupError::Failed(group) => f.debug_tuple("Failed").field(group).finish(),
+            GroupError::NoParentTask => f.write_str("NoParentTask"),
+        }
+    }
+}
+
+impl<E> fmt::Display for GroupError<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            GroupError::Failed(group) => group.fmt(f),
+            GroupError::NoParentTask => f.write_str("taskgroup cannot determine the parent task"),
+        }
+    }
+}
+
+impl<E: fmt::Debug + fmt::Display> std::error::Error for GroupError<E> {}
+
 /// Spawning into a [`TaskGroup`](crate::TaskGroup) that no longer accepts tasks.
 ///
 /// Python: the `RuntimeError` of `TaskGroup.create_task`
@@ -269,6 +321,26 @@ impl<E: PyException> PyException for ExceptionGroup<E> {
         let n = self.errors.len();
         let plural = if n == 1 { "" } else { "s" };
         format!("unhandled errors in a TaskGroup ({n} sub-exception{plural})")
+    }
+}
+
+/// Python: the `ExceptionGroup`, or `RuntimeError('TaskGroup <TaskGroup ...> cannot
+/// determine the parent task')` (the group's repr collapsed to `<...>`, as in the traces)
+impl<E: PyException> PyException for GroupError<E> {
+    fn py_type(&self) -> &str {
+        match self {
+            GroupError::Failed(group) => group.py_type(),
+            GroupError::NoParentTask => "RuntimeError",
+        }
+    }
+
+    fn py_str(&self) -> String {
+        match self {
+            GroupError::Failed(group) => group.py_str(),
+            GroupError::NoParentTask => {
+                "TaskGroup <...> cannot determine the parent task".to_owned()
+            }
+        }
     }
 }
 

@@ -9,7 +9,7 @@ use std::task::{Context, Poll, Waker};
 use aio_rt::{PyError, PyException, Runtime};
 
 use crate::current::{self, Erased, Family, Interceptor, never_retrieved};
-use crate::{ExceptionGroup, SpawnError, Task, TaskError, TaskRef, create_task};
+use crate::{ExceptionGroup, GroupError, SpawnError, Task, TaskError, TaskRef, create_task};
 
 /// A group of tasks that ends only when all of them have ended, and fails as a whole when
 /// one of them fails.
@@ -23,15 +23,21 @@ use crate::{ExceptionGroup, SpawnError, Task, TaskError, TaskRef, create_task};
 /// ```
 ///
 /// ```
+/// use aio_rt::PyError;
 /// use aio_tasks::TaskGroup;
-/// use aio_rt::Runtime;
 ///
 /// let rt = aio_rt::Smol::new();
-/// let total = rt.block_on(TaskGroup::run(&rt, |tg| async move {
-///     let one = tg.create_task(async { Ok::<_, String>(1) }).map_err(|e| e.to_string())?;
-///     let two = tg.create_task(async { Ok(2) }).map_err(|e| e.to_string())?;
-///     Ok(one.await.unwrap_or(0) + two.await.unwrap_or(0))
-/// }));
+/// let r = rt.clone();
+/// let total = aio_tasks::run(&rt, async move {
+///     let total = TaskGroup::run(&r, |tg| async move {
+///         let one = tg.create_task(async { Ok::<_, PyError>(1) });
+///         let one = one.map_err(|e| PyError::from_py(&e))?;
+///         let two = tg.create_task(async { Ok(2) }).map_err(|e| PyError::from_py(&e))?;
+///         Ok(one.await.unwrap_or(0) + two.await.unwrap_or(0))
+///     })
+///     .await;
+///     total.map_err(|e| PyError::from_py(&e))
+/// });
 /// assert_eq!(total, Ok(3));
 /// ```
 ///
@@ -39,9 +45,13 @@ use crate::{ExceptionGroup, SpawnError, Task, TaskError, TaskRef, create_task};
 /// which receives the group. `run` ends once the body and every child have ended,
 /// children created by children after the body ended included. The first failure (a
 /// child's `Err` or panic, or the body's `Err`) cancels the other children and the body;
-/// `run` then gives an [`ExceptionGroup`] holding every failure, in the order they
-/// happened (the body's last, as asyncio appends it on exit). A child cancelled on its
-/// own is not a failure.
+/// `run` then gives an [`ExceptionGroup`] ([`GroupError::Failed`]) holding every
+/// failure, in the order they happened (the body's last, as asyncio appends it on exit).
+/// A child cancelled on its own is not a failure.
+///
+/// The group must run inside an `aio_tasks` task (its *owner*, whose cancellation it
+/// takes), as asyncio's must: polled from anywhere else, `run` gives
+/// [`GroupError::NoParentTask`] and never starts the body.
 ///
 /// # Cancellation of the owner
 ///
@@ -167,8 +177,9 @@ where
     ///
     /// # Errors
     ///
-    /// [`ExceptionGroup`] with every failure (children's, then the body's), when there was
-    /// at least one.
+    /// [`GroupError::Failed`]: an [`ExceptionGroup`] with every failure (children's, then
+    /// the body's), when there was at least one. [`GroupError::NoParentTask`] when polled
+    /// outside any task (asyncio's `RuntimeError`); the body is dropped unrun.
     pub fn run<B, Fut, T>(rt: &R, body: B) -> Run<Fut, R, E>
     where
         B: FnOnce(TaskGroup<R, E>) -> Fut,
@@ -311,21 +322,20 @@ impl<Fut: Future, R, E> Unpin for Run<Fut, R, E> {}
 
 impl<Fut: Future, R, E: Send + 'static> Run<Fut, R, E> {
     /// asyncio's `__aenter__`: the group accepts tasks, and takes its owner's
-    /// cancellations.
-    fn enter(&mut self) {
+    /// cancellations; `false` outside any task (the group is not entered).
+    fn enter(&mut self) -> bool {
+        let Some(owner) = current::current() else {
+            return false;
+        };
         self.entered = true;
         let mut state = self.group.shared.lock();
         state.entered = true;
-        let owner = current::current();
-        if let Some(owner) = &owner {
-            state.family = Some(Arc::clone(owner.family()));
-        }
+        state.family = Some(Arc::clone(owner.family()));
         drop(state);
-        self.owner = owner.map(|owner| {
-            let group: Arc<dyn Interceptor> = Arc::clone(&self.group.shared) as _;
-            owner.push_interceptor(Arc::clone(&group));
-            (owner, group)
-        });
+        let group: Arc<dyn Interceptor> = Arc::clone(&self.group.shared) as _;
+        owner.push_interceptor(Arc::clone(&group));
+        self.owner = Some((owner, group));
+        true
     }
 }
 
@@ -344,12 +354,17 @@ where
     Fut: Future<Output = Result<T, E>>,
     E: Clone + Send + 'static,
 {
-    type Output = Result<T, ExceptionGroup<E>>;
+    type Output = Result<T, GroupError<E>>;
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let this = &mut *self;
-        if !this.entered {
-            this.enter();
+        if this.finished {
+            return Poll::Pending;
+        }
+        if !this.entered && !this.enter() {
+            this.body = None;
+            this.finished = true;
+            return Poll::Ready(Err(GroupError::NoParentTask));
         }
         let shared = Arc::clone(&this.group.shared);
         if let Some(body) = &mut this.body {
@@ -402,7 +417,7 @@ where
         }
         if !errors.is_empty() {
             // A failure wins over the owner's cancellation, as in asyncio.
-            return Poll::Ready(Err(ExceptionGroup { errors }));
+            return Poll::Ready(Err(GroupError::Failed(ExceptionGroup { errors })));
         }
         if let (Some(message), Some(owner)) = (owner_cancelled, owner) {
             // Nothing failed: the owner's cancellation goes on (asyncio re-raises the

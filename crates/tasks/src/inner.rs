@@ -19,6 +19,7 @@ use std::task::{Context, Poll, Waker};
 use aio_rt::{PyError, PyException};
 use pin_project_lite::pin_project;
 
+use crate::context::Context as Vars;
 use crate::current::{self, Erased, Family, Interceptor};
 use crate::sync::{AtomicU64, Mutex, MutexGuard};
 use crate::{CancelledError, Task, TaskError};
@@ -91,6 +92,8 @@ struct Extra<T, E> {
     /// The `TaskGroup`s running in this task, innermost last: the innermost takes this
     /// task's cancellations.
     interceptors: Vec<Arc<dyn Interceptor>>,
+    /// The context the task runs in (`None`: an empty one, made when a variable is set).
+    context: Option<Vars>,
 }
 
 enum Entry<T, E> {
@@ -116,6 +119,7 @@ impl<T, E> State<T, E> {
                 next_key: 0,
                 waiting_on: None,
                 interceptors: Vec::new(),
+                context: None,
             })
         })
     }
@@ -158,25 +162,32 @@ where
     T: Send + 'static,
     E: Send + 'static,
 {
-    /// A new running task, numbered and listed by `family`.
-    pub(crate) fn new(family: Arc<Family>, name: Option<String>) -> Arc<Self> {
+    /// A new running task, numbered and listed by `family`, running in `context`
+    /// (`None`: an empty one).
+    pub(crate) fn new(
+        family: Arc<Family>,
+        name: Option<String>,
+        context: Option<Vars>,
+    ) -> Arc<Self> {
+        let extra = (name.is_some() || context.is_some()).then(|| {
+            Box::new(Extra {
+                name: name.map(String::into_boxed_str),
+                cancel_message: None,
+                cancel_requests: 0,
+                entries: Vec::new(),
+                next_key: 0,
+                waiting_on: None,
+                interceptors: Vec::new(),
+                context,
+            })
+        });
         let inner = Arc::new(Inner {
             meta: AtomicU64::new(0),
             family,
             state: Mutex::new(State {
                 progress: Progress::Running { waker: None },
                 waiter: None,
-                extra: name.map(|name| {
-                    Box::new(Extra {
-                        name: Some(name.into_boxed_str()),
-                        cancel_message: None,
-                        cancel_requests: 0,
-                        entries: Vec::new(),
-                        next_key: 0,
-                        waiting_on: None,
-                        interceptors: Vec::new(),
-                    })
-                }),
+                extra,
             }),
         });
         // Listed once it exists (a sweep keeps only tasks alive), numbered under the
@@ -561,6 +572,19 @@ impl<T: Send + 'static, E: Send + 'static> Erased for Inner<T, E> {
         )
     }
 
+    fn context(&self) -> Vars {
+        self.lock()
+            .extra()
+            .context
+            .get_or_insert_with(Vars::new)
+            .clone()
+    }
+
+    fn context_if_set(&self) -> Option<Vars> {
+        let state = self.lock();
+        state.extra.as_ref().and_then(|extra| extra.context.clone())
+    }
+
     fn remove_interceptor(&self, group: &Arc<dyn Interceptor>) {
         if let Some(extra) = &mut self.lock().extra {
             extra
@@ -799,7 +823,7 @@ mod loom_models {
             move |job| queue.lock().unwrap().push(job),
             aio_rt::Reporter::new(),
         );
-        (Inner::new(family, None), scheduled)
+        (Inner::new(family, None, None), scheduled)
     }
 
     /// Awaits the task's outcome, as `Join` does, without the current-task cascade.
@@ -892,7 +916,7 @@ mod loom_models {
     fn cancel_cascades_to_the_awaited_task_while_it_finishes() {
         loom::model(|| {
             let (a, _) = task();
-            let b = Inner::<u8, String>::new(Arc::clone(&a.family), None);
+            let b = Inner::<u8, String>::new(Arc::clone(&a.family), None, None);
             let awaited = Task {
                 inner: Arc::clone(&b),
             };

@@ -51,6 +51,7 @@
 //! |---|---|
 //! | `asyncio.run(main())` | [`run`] |
 //! | `asyncio.create_task(coro, name=...)` | [`create_task`], [`create_task_named`] |
+//! | `loop.set_task_factory(asyncio.eager_task_factory)`, then `create_task` (3.12) | [`create_eager_task`], [`create_eager_task_named`] |
 //! | `await task` | `task.await` ([`Join`]): `Result<T, TaskError<E>>` |
 //! | raising an exception in the coroutine | returning `Err(e)`: [`TaskError::Failed`] (a panic: [`TaskError::Panicked`]) |
 //! | `task.cancel(msg)`, `CancelledError` | [`Task::cancel`], [`TaskError::Cancelled`] ([`CancelledError`]) |
@@ -61,9 +62,10 @@
 //! | `task.add_done_callback(f)` | [`Task::add_done_callback`] |
 //! | `task.get_name()` / `set_name()` | [`Task::name`], [`Task::set_name`] |
 //! | `asyncio.current_task()`, `asyncio.all_tasks()` | [`current_task`], [`all_tasks`] ([`TaskRef`]) |
+//! | `contextvars.ContextVar`, `copy_context()`, `create_task(coro, context=ctx)` | [`ContextVar`], [`copy_context`], [`create_task_with_context`] ([`Context`], [`Token`]) |
 //! | "Task exception was never retrieved", `loop.set_exception_handler` | reported to the runtime's handler: [`Runtime::set_exception_handler`](aio_rt::Runtime::set_exception_handler) |
 //! | `async with asyncio.TaskGroup() as tg` | [`TaskGroup::run`] |
-//! | `ExceptionGroup`, the TaskGroup's `RuntimeError` | [`ExceptionGroup`], [`SpawnError`] |
+//! | `ExceptionGroup`, the TaskGroup's `RuntimeError`s | [`GroupError`] ([`ExceptionGroup`], or no parent task), [`SpawnError`] |
 //! | the done callbacks of `gather`, `wait`, `as_completed` | [`Finished`] (what `aio-gather` and `aio-wait` share) |
 //!
 //! # Choices, named
@@ -80,6 +82,20 @@
 //!   whose default prints asyncio's report on stderr:
 //!   `Task exception was never retrieved`, then
 //!   `future: <Task finished name='Task-2' coro=<...> exception=Exception('not consumed')>`.
+//! - **Eager is chosen per call.** asyncio 3.12 makes tasks eager for a whole loop
+//!   (`loop.set_task_factory(asyncio.eager_task_factory)`): every `create_task` then runs
+//!   the coroutine's first step inside the call. Rust has no running loop to hold such a
+//!   setting, and a global switch would change what every `create_task` in every library
+//!   does, unseen at the call site. So eagerness is a function of its own,
+//!   [`create_eager_task`]: the call says what it does, and code that relies on a lazy
+//!   start (a task that must not run before its creator yields) cannot be changed from
+//!   afar. A program that sets the factory once calls it wherever it created tasks;
+//!   [`TaskGroup::create_task`] stays lazy.
+//! - **Context variables are kept by the task.** A [`ContextVar`] has a value per task:
+//!   each task holds its [`Context`], a copy of its creator's made by `create_task`, as
+//!   asyncio copies `contextvars.copy_context()` into every task. tokio's `task_local!`
+//!   is the native neighbour with another contract: a value bound to one future by
+//!   `scope`, inherited by no spawned task, tokio only; docs/tasks.md compares the two.
 //! - **Families play the loop.** A task created outside any task (as `asyncio.run`
 //!   creates the main task) starts a family; tasks created inside a task join it. The
 //!   family numbers the default names (`Task-1`, ...), lists [`all_tasks`], runs done
@@ -117,6 +133,7 @@
 //! Simplification, named: this is a reference implementation for learning; every task
 //! holds one mutex, and done callbacks cost a spawn each.
 
+mod context;
 mod current;
 mod error;
 mod finished;
@@ -126,11 +143,16 @@ mod run;
 mod sync;
 mod task;
 
+pub use crate::context::{Context, ContextVar, LookupError, ResetError, Token, copy_context};
 pub use crate::current::{all_tasks, current_task};
 pub use crate::error::{
-    CancelledError, ExceptionGroup, InvalidStateError, SelfAwaitError, SpawnError, TaskError,
+    CancelledError, ExceptionGroup, GroupError, InvalidStateError, SelfAwaitError, SpawnError,
+    TaskError,
 };
 pub use crate::finished::Finished;
 pub use crate::group::{Run, TaskGroup};
 pub use crate::run::run;
-pub use crate::task::{Join, Task, TaskRef, create_task, create_task_named};
+pub use crate::task::{
+    Join, Task, TaskRef, create_eager_task, create_eager_task_named, create_task,
+    create_task_named, create_task_with_context,
+};

@@ -5,10 +5,11 @@ use std::future::{Future, IntoFuture};
 use std::hash::{Hash, Hasher};
 use std::pin::Pin;
 use std::sync::Arc;
-use std::task::{Context, Poll};
+use std::task::{Context, Poll, Waker};
 
 use aio_rt::{PyException, Runtime};
 
+use crate::context::Context as Vars;
 use crate::current::{self, Erased, Family};
 use crate::inner::{Driver, Inner, Outcome, WaiterKey};
 use crate::{InvalidStateError, SelfAwaitError, TaskError};
@@ -40,7 +41,42 @@ where
     T: Send + 'static,
     E: PyException + Send + Sync + 'static,
 {
-    spawn(rt, None, body)
+    spawn(rt, None, body, Start::Lazy, None)
+}
+
+/// [`create_task`] running in `context` (shared, not copied: what the task sets, every
+/// holder of `context` sees).
+///
+/// Python: `asyncio.create_task(coro, context=context)` (3.11+)
+///
+/// # Examples
+///
+/// ```
+/// use aio_rt::Runtime;
+/// use aio_tasks::{Context, ContextVar, create_task_with_context};
+///
+/// static USER: ContextVar<&str> = ContextVar::new("user");
+///
+/// let rt = aio_rt::Smol::new();
+/// let context = Context::new();
+/// let task = rt.block_on(async {
+///     let task = create_task_with_context(&rt, context.clone(), async {
+///         let _token = USER.set("ada");
+///         Ok::<_, String>(())
+///     });
+///     (&task).await
+/// });
+/// assert_eq!(task, Ok(()));
+/// assert_eq!(context.get(&USER), Some("ada"));
+/// ```
+pub fn create_task_with_context<R, F, T, E>(rt: &R, context: Vars, body: F) -> Task<T, E>
+where
+    R: Runtime,
+    F: Future<Output = Result<T, E>> + Send + 'static,
+    T: Send + 'static,
+    E: PyException + Send + Sync + 'static,
+{
+    spawn(rt, None, body, Start::Lazy, Some(context))
 }
 
 /// [`create_task`] with a name.
@@ -53,10 +89,81 @@ where
     T: Send + 'static,
     E: PyException + Send + Sync + 'static,
 {
-    spawn(rt, Some(name.into()), body)
+    spawn(rt, Some(name.into()), body, Start::Lazy, None)
 }
 
-fn spawn<R, F, T, E>(rt: &R, name: Option<String>, body: F) -> Task<T, E>
+/// Creates a task whose body runs at once, inside this call, until it is first
+/// suspended: an *eager* task.
+///
+/// Python: `asyncio.create_task(coro)` with `loop.set_task_factory(asyncio.eager_task_factory)`
+/// (3.12+)
+///
+/// The body's first step runs now, with the new task as the current task (the creator's
+/// comes back after it). A body that finishes in that step gives a task that is done when
+/// this returns (its value readable with [`Task::result`]; no runtime task was spawned,
+/// and [`all_tasks`](crate::all_tasks) never lists it). A body that is suspended goes on
+/// as a task of the runtime, as [`create_task`]'s does. Names and numbering are
+/// [`create_task`]'s.
+///
+/// # Differences from Python
+///
+/// asyncio makes every `create_task` of a loop eager once the factory is set; Rust has no
+/// loop to set it on, so the choice is made at each call, where it shows: see the crate
+/// docs. A suspended eager body is polled once more when its runtime task first runs,
+/// whether or not it was woken (Rust futures take such a poll in their stride).
+///
+/// # Examples
+///
+/// ```
+/// use aio_rt::Runtime;
+/// let rt = aio_rt::Smol::new();
+/// rt.block_on(async {
+///     let task = aio_tasks::create_eager_task(&rt, async { Ok::<_, String>(6 * 7) });
+///     assert!(task.done());
+///     assert_eq!(task.result(), Ok(42));
+/// });
+/// ```
+#[doc(alias = "eager_task_factory")]
+pub fn create_eager_task<R, F, T, E>(rt: &R, body: F) -> Task<T, E>
+where
+    R: Runtime,
+    F: Future<Output = Result<T, E>> + Send + 'static,
+    T: Send + 'static,
+    E: PyException + Send + Sync + 'static,
+{
+    spawn(rt, None, body, Start::Eager, None)
+}
+
+/// [`create_eager_task`] with a name.
+///
+/// Python: `asyncio.create_task(coro, name=name)` with the eager task factory (3.12+)
+pub fn create_eager_task_named<R, F, T, E>(rt: &R, name: impl Into<String>, body: F) -> Task<T, E>
+where
+    R: Runtime,
+    F: Future<Output = Result<T, E>> + Send + 'static,
+    T: Send + 'static,
+    E: PyException + Send + Sync + 'static,
+{
+    spawn(rt, Some(name.into()), body, Start::Eager, None)
+}
+
+/// When a new task takes its first step.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Start {
+    /// Once its creator yields: `create_task`.
+    Lazy,
+    /// Inside the create call: `create_eager_task`.
+    Eager,
+}
+
+/// Creates the task: in `context`, else in a copy of the current context.
+fn spawn<R, F, T, E>(
+    rt: &R,
+    name: Option<String>,
+    body: F,
+    start: Start,
+    context: Option<Vars>,
+) -> Task<T, E>
 where
     R: Runtime,
     F: Future<Output = Result<T, E>> + Send + 'static,
@@ -77,9 +184,23 @@ where
             rt_reporter,
         )
     });
-    let inner = Inner::new(family, name);
+    let context = context.or_else(crate::context::inherited);
+    let inner = Inner::new(family, name, context);
+    let driver = Driver::new(body, Arc::clone(&inner));
     // No runtime JoinHandle: `Inner` holds the outcome, and the driver's waker for `cancel`.
-    rt.spawn_detached(Driver::new(body, Arc::clone(&inner)));
+    match start {
+        Start::Lazy => rt.spawn_detached(driver),
+        Start::Eager => {
+            // The first step, here and now, as the current task (the driver sets it). What
+            // the body registers a waker with gets the real one at the runtime task's first
+            // poll, which comes before anything else can happen to this task.
+            let mut driver = Box::pin(driver);
+            let mut cx = Context::from_waker(Waker::noop());
+            if driver.as_mut().poll(&mut cx).is_pending() {
+                rt.spawn_detached(driver);
+            }
+        }
+    }
     Task { inner }
 }
 

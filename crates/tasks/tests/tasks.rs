@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use aio_rt::{Clock, Config, ExceptionContext, Runtime, Smol, Tokio};
 use aio_tasks::{
-    ExceptionGroup, InvalidStateError, SpawnError, TaskError, TaskGroup, all_tasks, create_task,
+    GroupError, InvalidStateError, SpawnError, TaskError, TaskGroup, all_tasks, create_task,
     current_task,
 };
 
@@ -14,6 +14,17 @@ fn smol() -> Smol {
 }
 
 fn assert_send<T: Send>(_: &T) {}
+
+/// Runs `body` as the main task (a `TaskGroup` needs a task to run in) and gives its value.
+fn in_task<R: Runtime, T: Clone + Send + 'static>(
+    rt: &R,
+    body: impl std::future::Future<Output = T> + Send + 'static,
+) -> T {
+    match aio_tasks::run(rt, async move { Ok::<_, String>(body.await) }) {
+        Ok(value) => value,
+        Err(e) => panic!("main failed: {e}"),
+    }
+}
 
 #[test]
 fn smoke() {
@@ -271,9 +282,10 @@ fn spawning_into_a_failing_group_is_shutting_down() {
     let rt = smol();
     let refused: Arc<Mutex<Option<Result<(), SpawnError>>>> = Arc::default();
     let seen = refused.clone();
-    let result: Result<(), ExceptionGroup<String>> = rt.block_on(async {
-        let r = rt.clone();
-        TaskGroup::run(&rt, |tg| async move {
+    let r = rt.clone();
+    let result: Result<(), GroupError<String>> = in_task(&rt, async move {
+        let r0 = r.clone();
+        TaskGroup::run(&r0, |tg| async move {
             let r2 = r.clone();
             tg.create_task(async move {
                 r2.sleep(Duration::from_secs(10)).await;
@@ -303,7 +315,10 @@ fn spawning_into_a_failing_group_is_shutting_down() {
         errors.to_string(),
         "unhandled errors in a TaskGroup (1 sub-exception)"
     );
-    assert_eq!(errors.errors, vec![TaskError::Failed("first".to_owned())]);
+    assert_eq!(
+        errors.exceptions().unwrap().errors,
+        vec![TaskError::Failed("first".to_owned())]
+    );
     assert_eq!(
         rt.now().since_start(),
         Duration::ZERO,
@@ -319,8 +334,9 @@ fn spawning_into_a_failing_group_is_shutting_down() {
 #[test]
 fn a_panicking_child_is_in_the_group_error() {
     let rt = Tokio::current_thread_with(Config::default().clock(Clock::Virtual));
-    let result: Result<(), ExceptionGroup<String>> =
-        rt.block_on(TaskGroup::run(&rt, |tg| async move {
+    let r = rt.clone();
+    let result: Result<(), GroupError<String>> = in_task(&rt, async move {
+        TaskGroup::run(&r, |tg| async move {
             tg.create_task(async {
                 if true {
                     panic!("child panic");
@@ -329,9 +345,11 @@ fn a_panicking_child_is_in_the_group_error() {
             })
             .unwrap();
             Ok(())
-        }));
+        })
+        .await
+    });
     assert_eq!(
-        result.unwrap_err().errors,
+        result.unwrap_err().exceptions().unwrap().errors,
         vec![TaskError::Panicked("child panic".to_owned())]
     );
 }
@@ -339,17 +357,41 @@ fn a_panicking_child_is_in_the_group_error() {
 #[test]
 fn a_group_that_succeeds_gives_the_body_value_and_then_refuses_tasks() {
     let rt = smol();
-    let mut kept = None;
-    let value = rt.block_on(TaskGroup::run(&rt, |tg| {
-        kept = Some(tg.clone());
-        async move {
-            let child = tg.create_task(async { Ok::<_, String>(2) }).unwrap();
-            Ok::<_, String>(child.await.unwrap() * 21)
-        }
-    }));
+    let kept = Arc::new(Mutex::new(None));
+    let (r, keep) = (rt.clone(), Arc::clone(&kept));
+    let value = in_task(&rt, async move {
+        TaskGroup::run(&r, |tg| {
+            *keep.lock().unwrap() = Some(tg.clone());
+            async move {
+                let child = tg.create_task(async { Ok::<_, String>(2) }).unwrap();
+                Ok::<_, String>(child.await.unwrap() * 21)
+            }
+        })
+        .await
+    });
     assert_eq!(value, Ok(42));
-    let err = kept.unwrap().create_task(async { Ok(()) }).unwrap_err();
+    let tg = kept.lock().unwrap().take().unwrap();
+    let err = tg.create_task(async { Ok(()) }).unwrap_err();
     assert_eq!(err, SpawnError::Finished);
+}
+
+/// A group polled outside any task (here by a bare `block_on`) refuses to start, as
+/// asyncio's `__aenter__` does: no body, no child.
+#[test]
+fn a_group_outside_any_task_cannot_determine_its_parent() {
+    let rt = smol();
+    let ran = Arc::new(Mutex::new(false));
+    let flag = Arc::clone(&ran);
+    let result = rt.block_on(TaskGroup::run(&rt, |_tg| async move {
+        *flag.lock().unwrap() = true;
+        Ok::<_, String>(())
+    }));
+    assert_eq!(result, Err(GroupError::NoParentTask));
+    assert!(!*ran.lock().unwrap(), "the body never ran");
+    assert_eq!(
+        aio_rt::format_exception(&result.unwrap_err()),
+        "RuntimeError: TaskGroup <...> cannot determine the parent task"
+    );
 }
 
 /// Panics when dropped: a child whose cancellation fails (asyncio: a `finally` that
@@ -440,4 +482,105 @@ fn spawning_into_a_group_not_entered_is_refused() {
         });
         main.await.unwrap();
     });
+}
+
+/// An eager task runs its first step inside the call, as the current task: one that
+/// finishes there is done at once; one that is suspended goes on, and a cancellation
+/// before its runtime task first runs still reaches it.
+#[test]
+fn an_eager_task_takes_its_first_step_inside_the_call() {
+    let rt = smol();
+    let r = rt.clone();
+    let steps = Arc::new(Mutex::new(Vec::new()));
+    let seen = Arc::clone(&steps);
+    in_task(&rt, async move {
+        let log = Arc::clone(&seen);
+        let done = aio_tasks::create_eager_task_named(&r, "eager", async move {
+            let me = current_task().unwrap().name();
+            log.lock().unwrap().push(format!("ran as {me}"));
+            Ok::<_, String>(5)
+        });
+        seen.lock().unwrap().push("returned".to_owned());
+        assert!(done.done());
+        assert_eq!(done.result(), Ok(5));
+        assert_eq!(
+            current_task().unwrap().name(),
+            "Task-1",
+            "main is current again"
+        );
+        let (log, r2) = (Arc::clone(&seen), r.clone());
+        let suspended = aio_tasks::create_eager_task(&r, async move {
+            log.lock().unwrap().push("first step".to_owned());
+            r2.sleep(Duration::from_secs(1)).await;
+            log.lock().unwrap().push("never: cancelled".to_owned());
+            Ok::<_, String>(())
+        });
+        assert!(!suspended.done());
+        assert!(suspended.cancel(Some("stop")));
+        assert!(matches!(suspended.await, Err(TaskError::Cancelled(_))));
+    });
+    assert_eq!(
+        *steps.lock().unwrap(),
+        ["ran as eager", "returned", "first step"]
+    );
+}
+
+/// `ContextVar`s: the thread's context outside any task, copied into a task when it is
+/// created (later sets in the creator are not seen; the task's sets stay its own), into
+/// an eager task's first step and a TaskGroup's children too; `reset` undoes a `set`
+/// and refuses a token from another context, giving it back.
+#[test]
+fn context_vars_are_copied_per_task() {
+    static ID: aio_tasks::ContextVar<u32> = aio_tasks::ContextVar::with_default("id", 0);
+    let rt = smol();
+    std::thread::spawn(move || {
+        assert_eq!(ID.get(), Ok(0));
+        let outside = ID.set(1);
+        let snapshot = aio_tasks::copy_context();
+        let r = rt.clone();
+        let seen = aio_tasks::run(&rt, async move {
+            let main_saw = ID.get().unwrap();
+            let _token = ID.set(2);
+            let child = create_task(&r, async {
+                let saw = ID.get().unwrap();
+                let _token = ID.set(3);
+                Ok::<_, String>(saw)
+            });
+            let _token = ID.set(4);
+            let eager =
+                aio_tasks::create_eager_task(&r, async { Ok::<_, String>(ID.get().unwrap()) });
+            let group = TaskGroup::run(&r, |tg| async move {
+                let child = tg.create_task(async { Ok::<_, String>(ID.get().unwrap()) });
+                child.map_err(|e| e.to_string())
+            })
+            .await
+            .unwrap();
+            let in_group = group.await.unwrap();
+            let token = ID.set(5);
+            let foreign = create_task(&r, async move {
+                let refused = ID.reset(token).unwrap_err();
+                assert!(matches!(
+                    refused,
+                    aio_tasks::ResetError::DifferentContext(_)
+                ));
+                Ok::<_, String>(())
+            });
+            foreign.await.unwrap();
+            Ok::<_, String>((
+                main_saw,
+                child.await.unwrap(),
+                eager.result().unwrap(),
+                in_group,
+                ID.get().unwrap(),
+            ))
+        })
+        .unwrap();
+        assert_eq!(seen, (1, 2, 4, 4, 5));
+        assert_eq!(ID.get(), Ok(1), "main's sets stay in main");
+        assert_eq!(snapshot.get(&ID), Some(1));
+        ID.reset(outside).unwrap();
+        assert_eq!(ID.get(), Ok(0));
+    })
+    .join()
+    .unwrap();
 }

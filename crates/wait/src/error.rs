@@ -1,4 +1,5 @@
-//! The errors of `aio-wait`: [`TimeoutError`], [`EmptyError`] and [`WaitForError`].
+//! The errors of `aio-wait`: [`TimeoutError`], [`EmptyError`], [`WaitForError`],
+//! [`TimeoutStateError`] and [`ScopeError`].
 
 use std::fmt;
 
@@ -120,6 +121,82 @@ impl<E: fmt::Display> fmt::Display for WaitForError<E> {
 
 impl<E: fmt::Debug + fmt::Display> std::error::Error for WaitForError<E> {}
 
+/// A [`Timeout`](crate::Timeout) scope used in a way asyncio refuses.
+///
+/// Python: the `RuntimeError` of `asyncio.Timeout`'s `reschedule` and `__aenter__`
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TimeoutStateError {
+    /// [`reschedule`](crate::Timeout::reschedule) before the scope's body has started.
+    ///
+    /// Python: `RuntimeError("Timeout has not been entered")`
+    NotEntered,
+    /// The scope was entered already (a second [`run`](crate::Timeout::run) of a clone).
+    ///
+    /// Python: `RuntimeError("Timeout has already been entered")`
+    AlreadyEntered,
+    /// The scope was entered outside any [`aio_tasks`] task.
+    ///
+    /// Python: `RuntimeError("Timeout should be used inside a task")`
+    OutsideTask,
+    /// `reschedule` after the deadline passed.
+    ///
+    /// Python: `RuntimeError("Cannot change state of expired Timeout")`
+    Expired,
+    /// `reschedule` after the body ended (or was dropped).
+    ///
+    /// Python: `RuntimeError("Cannot change state of finished Timeout")`
+    Finished,
+}
+
+impl fmt::Display for TimeoutStateError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            TimeoutStateError::NotEntered => "timeout has not been entered",
+            TimeoutStateError::AlreadyEntered => "timeout has already been entered",
+            TimeoutStateError::OutsideTask => "timeout should be used inside a task",
+            TimeoutStateError::Expired => "cannot change state of expired timeout",
+            TimeoutStateError::Finished => "cannot change state of finished timeout",
+        })
+    }
+}
+
+impl std::error::Error for TimeoutStateError {}
+
+/// Why a [`Timeout`](crate::Timeout) scope's body gave no output: its deadline passed,
+/// or the scope could not be entered.
+///
+/// Python: what `async with asyncio.timeout(...)` raises: `TimeoutError`, or the
+/// `RuntimeError` of `__aenter__`
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ScopeError {
+    /// The deadline passed; the body was dropped.
+    ///
+    /// Python: `TimeoutError`
+    Timeout(TimeoutError),
+    /// The scope was entered before, or outside any task; the body never ran.
+    ///
+    /// Python: `RuntimeError`
+    State(TimeoutStateError),
+}
+
+impl fmt::Display for ScopeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ScopeError::Timeout(e) => e.fmt(f),
+            ScopeError::State(e) => e.fmt(f),
+        }
+    }
+}
+
+impl std::error::Error for ScopeError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            ScopeError::Timeout(e) => std::error::Error::source(e),
+            ScopeError::State(_) => None,
+        }
+    }
+}
+
 /// The `CancelledError` a deadline's `TimeoutError` is raised from.
 static DEADLINE_CANCEL: aio_tasks::CancelledError = aio_tasks::CancelledError { message: None };
 
@@ -178,6 +255,50 @@ impl<E: PyException> PyException for WaitForError<E> {
         match self {
             WaitForError::Timeout(_) => false,
             WaitForError::Task(e) => e.is_base_exception(),
+        }
+    }
+}
+
+/// Python: `RuntimeError('Timeout has not been entered')`, `('Timeout has already been
+/// entered')`, `('Timeout should be used inside a task')`, `('Cannot change state of
+/// expired Timeout')`, `('Cannot change state of finished Timeout')`
+impl PyException for TimeoutStateError {
+    fn py_type(&self) -> &str {
+        "RuntimeError"
+    }
+
+    fn py_str(&self) -> String {
+        match self {
+            TimeoutStateError::NotEntered => "Timeout has not been entered",
+            TimeoutStateError::AlreadyEntered => "Timeout has already been entered",
+            TimeoutStateError::OutsideTask => "Timeout should be used inside a task",
+            TimeoutStateError::Expired => "Cannot change state of expired Timeout",
+            TimeoutStateError::Finished => "Cannot change state of finished Timeout",
+        }
+        .to_owned()
+    }
+}
+
+/// Python: `TimeoutError` (raised from the `CancelledError`), or the `RuntimeError`
+impl PyException for ScopeError {
+    fn py_type(&self) -> &str {
+        match self {
+            ScopeError::Timeout(e) => e.py_type(),
+            ScopeError::State(e) => e.py_type(),
+        }
+    }
+
+    fn py_str(&self) -> String {
+        match self {
+            ScopeError::Timeout(e) => e.py_str(),
+            ScopeError::State(e) => e.py_str(),
+        }
+    }
+
+    fn py_cause(&self) -> Option<&dyn PyException> {
+        match self {
+            ScopeError::Timeout(e) => e.py_cause(),
+            ScopeError::State(_) => None,
         }
     }
 }

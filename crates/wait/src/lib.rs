@@ -1,5 +1,6 @@
 //! asyncio's waiting tools in Rust: [`wait`] with a condition and a timeout,
-//! [`wait_for`], [`as_completed`] as a stream, and [`timeout`] / [`timeout_at`] scopes.
+//! [`wait_for`], [`as_completed`] (and 3.13's form, [`as_completed_tasks`]) as a stream,
+//! and [`timeout`] / [`timeout_at`] scopes.
 //!
 //! ```python
 //! import asyncio
@@ -52,9 +53,11 @@
 //! | `await asyncio.wait_for(fut, t)` (an `asyncio.Future`) | [`wait_for_future`]`(&rt, &fut, Some(t)).await`: `Result<Result<T, FutureError>, TimeoutError>` |
 //! | `await asyncio.wait_for(task, t)` | [`wait_for_task`]`(&rt, &task, Some(t)).await`: `Result<T, WaitForError<E>>` |
 //! | `for f in asyncio.as_completed(tasks, timeout=t): await f` | `while let Some(item) = `[`as_completed`]`(&rt, tasks, Some(t)).next().await` |
-//! | `async with asyncio.timeout(d) as cm:` / `timeout_at(when)` | [`timeout`]`(&rt, Some(d)).run(body).await` / [`timeout_at`] |
+//! | `async for task in asyncio.as_completed(tasks, timeout=t):` (3.13) | `while let Some(task) = `[`as_completed_tasks`]`(&rt, tasks, Some(t)).next().await`: the original tasks |
+//! | `async with asyncio.timeout(d) as cm:` / `timeout_at(when)` | [`timeout`]`(&rt, Some(d)).run(body).await`: `Result<_, ScopeError>` / [`timeout_at`] |
 //! | `cm.when()`, `cm.reschedule(w)`, `cm.expired()` | [`Timeout::when`], [`Timeout::reschedule`], [`Timeout::expired`] |
-//! | `TimeoutError` | [`TimeoutError`] |
+//! | `TimeoutError` | [`TimeoutError`] (from a scope: [`ScopeError::Timeout`]) |
+//! | the `RuntimeError`s of `Timeout` (not entered, entered twice, outside a task) | [`TimeoutStateError`] (from a scope: [`ScopeError::State`]) |
 //!
 //! # Semantics matrix of `wait`
 //!
@@ -88,8 +91,8 @@ mod timeout;
 mod wait;
 mod wait_for;
 
-pub use crate::as_completed::{AsCompleted, as_completed};
-pub use crate::error::{EmptyError, TimeoutError, WaitForError};
+pub use crate::as_completed::{AsCompleted, AsCompletedTasks, as_completed, as_completed_tasks};
+pub use crate::error::{EmptyError, ScopeError, TimeoutError, TimeoutStateError, WaitForError};
 pub use crate::timeout::{Scoped, Timeout, timeout, timeout_at};
 pub use crate::wait::{DonePending, ReturnWhen, Wait, wait};
 pub use crate::wait_for::{wait_for, wait_for_future, wait_for_task};

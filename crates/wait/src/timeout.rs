@@ -11,28 +11,33 @@ use std::time::Duration;
 use aio_rt::{Instant, Runtime};
 use pin_project_lite::pin_project;
 
-use crate::TimeoutError;
+use crate::{ScopeError, TimeoutError, TimeoutStateError};
 
 /// A timeout scope whose deadline is `delay` from now (`None`: no deadline yet).
 ///
 /// Python: `async with asyncio.timeout(delay) as cm:`
 ///
-/// The scope does nothing until [`run`](Timeout::run) wraps the body in it.
+/// The scope does nothing until [`run`](Timeout::run) wraps the body in it, and it is
+/// entered (asyncio's `__aenter__`) when that future is first polled, which must happen
+/// inside an [`aio_tasks`] task, as asyncio requires a task.
 ///
 /// # Examples
 ///
 /// ```
 /// use std::time::Duration;
 /// use aio_rt::Runtime;
-/// use aio_wait::{timeout, TimeoutError};
+/// use aio_wait::{timeout, ScopeError, TimeoutError};
 ///
 /// let rt = aio_rt::Smol::with_config(aio_rt::Config::default().clock(aio_rt::Clock::Virtual));
-/// rt.block_on(async {
-///     let cm = timeout(&rt, Some(Duration::from_secs(1)));
-///     let result = cm.clone().run(rt.sleep(Duration::from_secs(5))).await;
-///     assert_eq!(result, Err(TimeoutError::new()));
+/// let r = rt.clone();
+/// aio_tasks::run(&rt, async move {
+///     let cm = timeout(&r, Some(Duration::from_secs(1)));
+///     let result = cm.clone().run(r.sleep(Duration::from_secs(5))).await;
+///     assert_eq!(result, Err(ScopeError::Timeout(TimeoutError::new())));
 ///     assert!(cm.expired());
-/// });
+///     Ok::<_, aio_rt::PyError>(())
+/// })
+/// .unwrap();
 /// ```
 pub fn timeout<R: Runtime>(rt: &R, delay: Option<Duration>) -> Timeout<R> {
     timeout_at(rt, delay.map(|d| rt.now() + d))
@@ -47,7 +52,7 @@ pub fn timeout_at<R: Runtime>(rt: &R, when: Option<Instant>) -> Timeout<R> {
         state: Arc::new(Mutex::new(State {
             when,
             generation: 0,
-            expired: false,
+            phase: Phase::Created,
             waker: None,
         })),
     }
@@ -62,6 +67,11 @@ pub fn timeout_at<R: Runtime>(rt: &R, when: Option<Instant>) -> Timeout<R> {
 /// outer one sees its body return normally (the inner error is a value the body can
 /// handle). A cancellation from outside (the enclosing task cancelled) passes through
 /// unchanged: the scope is dropped with its body and reports nothing.
+///
+/// A scope is used once, as asyncio's: created, entered by the first poll of
+/// [`run`](Timeout::run)'s future, then expired or finished. Misuse asyncio refuses is a
+/// [`TimeoutStateError`]: rescheduling a scope that is not running, entering it twice,
+/// entering it outside any task.
 pub struct Timeout<R: Runtime> {
     rt: R,
     state: Arc<Mutex<State>>,
@@ -72,8 +82,22 @@ struct State {
     when: Option<Instant>,
     /// Bumped by `reschedule`, so that the running scope re-arms its sleep.
     generation: u64,
-    expired: bool,
+    phase: Phase,
     waker: Option<Waker>,
+}
+
+/// asyncio's `_State` (its `expiring` state lasts no time here: the body is dropped in
+/// the step the deadline passes).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Phase {
+    /// Made, not entered yet: `created`.
+    Created,
+    /// Its body runs: `active`.
+    Entered,
+    /// The deadline passed and the body was dropped: `expired`.
+    Expired,
+    /// The body ended otherwise (finished, or dropped from outside): `finished`.
+    Finished,
 }
 
 impl<R: Runtime> Timeout<R> {
@@ -92,21 +116,35 @@ impl<R: Runtime> Timeout<R> {
     /// scope the next time its body is suspended.
     ///
     /// Python: `cm.reschedule(when)`
-    pub fn reschedule(&self, when: Option<Instant>) {
+    ///
+    /// # Errors
+    ///
+    /// Only a running scope can be rescheduled, as in asyncio:
+    /// [`TimeoutStateError::NotEntered`] before its body has started,
+    /// [`TimeoutStateError::Expired`] or [`TimeoutStateError::Finished`] after. The
+    /// deadline is then left as it was.
+    pub fn reschedule(&self, when: Option<Instant>) -> Result<(), TimeoutStateError> {
         let mut state = self.lock();
+        match state.phase {
+            Phase::Entered => {}
+            Phase::Created => return Err(TimeoutStateError::NotEntered),
+            Phase::Expired => return Err(TimeoutStateError::Expired),
+            Phase::Finished => return Err(TimeoutStateError::Finished),
+        }
         state.when = when;
         state.generation += 1;
         if let Some(waker) = state.waker.take() {
             drop(state);
             waker.wake();
         }
+        Ok(())
     }
 
     /// Whether the deadline passed and the scope cancelled its body.
     ///
     /// Python: `cm.expired()`
     pub fn expired(&self) -> bool {
-        self.lock().expired
+        self.lock().phase == Phase::Expired
     }
 
     /// Runs `body` in the scope: its output, or [`TimeoutError`] if the deadline passes
@@ -114,15 +152,35 @@ impl<R: Runtime> Timeout<R> {
     ///
     /// Python: the body of `async with asyncio.timeout(...):`
     ///
+    /// The scope is entered when the returned future is first polled (asyncio's
+    /// `__aenter__`); until then [`reschedule`](Timeout::reschedule) is refused.
+    ///
+    /// # Errors
+    ///
+    /// [`ScopeError::Timeout`] when the deadline passes; [`ScopeError::State`] with
+    /// [`TimeoutStateError::AlreadyEntered`] for a scope entered before (by another
+    /// `run` of a clone), or [`TimeoutStateError::OutsideTask`] when polled outside any
+    /// [`aio_tasks`] task (a raw runtime task, a bare `block_on`); the body is then
+    /// dropped unrun.
+    ///
     /// # Cancel safety
     ///
-    /// Dropping the [`Scoped`] drops the body; the scope does not count as expired.
+    /// Dropping the [`Scoped`] drops the body; the scope does not count as expired (it is
+    /// finished).
     pub fn run<F: Future>(self, body: F) -> Scoped<R, F> {
+        self.scoped(body, true)
+    }
+
+    /// `run` without the task check, for `wait_for`: asyncio's `wait_for` is awaited in a
+    /// task anyway, and ours may be awaited anywhere.
+    pub(crate) fn scoped<F: Future>(self, body: F, in_task: bool) -> Scoped<R, F> {
         Scoped {
             body: Some(body),
             scope: self,
             sleep: None,
             generation: None,
+            in_task,
+            entered: false,
         }
     }
 }
@@ -141,13 +199,13 @@ impl<R: Runtime> fmt::Debug for Timeout<R> {
         let state = self.lock();
         f.debug_struct("Timeout")
             .field("when", &state.when)
-            .field("expired", &state.expired)
+            .field("phase", &state.phase)
             .finish()
     }
 }
 
 pin_project! {
-    /// The future of [`Timeout::run`]: the body's output or [`TimeoutError`].
+    /// The future of [`Timeout::run`]: the body's output or a [`ScopeError`].
     ///
     /// Python: the `async with asyncio.timeout(...)` block
     #[must_use = "a Scoped does nothing unless awaited"]
@@ -158,20 +216,56 @@ pin_project! {
         sleep: Option<Pin<Box<R::Sleep>>>,
         // The scope's generation `sleep` was made for.
         generation: Option<u64>,
+        // Entering requires a task (false for `wait_for`).
+        in_task: bool,
+        // This future entered the scope (and leaves it when it ends or is dropped).
+        entered: bool,
+    }
+
+    impl<R: Runtime, F> PinnedDrop for Scoped<R, F> {
+        fn drop(this: Pin<&mut Self>) {
+            let this = this.project();
+            if *this.entered && this.body.is_some() {
+                // Dropped from outside while the body ran: the scope is finished.
+                this.scope.lock().phase = Phase::Finished;
+            }
+        }
     }
 }
 
 impl<R: Runtime, F: Future> Future for Scoped<R, F> {
-    type Output = Result<F::Output, TimeoutError>;
+    type Output = Result<F::Output, ScopeError>;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let mut this = self.project();
+        if this.body.is_none() {
+            return Poll::Pending;
+        }
+        if !*this.entered {
+            // asyncio's `__aenter__`, in its order: entered before, then no task.
+            let mut state = this.scope.lock();
+            let refused = if state.phase != Phase::Created {
+                Some(TimeoutStateError::AlreadyEntered)
+            } else if *this.in_task && aio_tasks::current_task().is_none() {
+                Some(TimeoutStateError::OutsideTask)
+            } else {
+                None
+            };
+            if let Some(error) = refused {
+                drop(state);
+                this.body.set(None);
+                return Poll::Ready(Err(ScopeError::State(error)));
+            }
+            state.phase = Phase::Entered;
+            *this.entered = true;
+        }
         let Some(body) = this.body.as_mut().as_pin_mut() else {
             return Poll::Pending;
         };
         // The body first: a body that finishes in the step its deadline passes wins.
         if let Poll::Ready(output) = body.poll(cx) {
             this.body.set(None);
+            this.scope.lock().phase = Phase::Finished;
             return Poll::Ready(Ok(output));
         }
         let mut state = this.scope.lock();
@@ -188,9 +282,9 @@ impl<R: Runtime, F: Future> Future for Scoped<R, F> {
         drop(state);
         if let Some(sleep) = this.sleep {
             if sleep.as_mut().poll(cx).is_ready() {
-                this.scope.lock().expired = true;
+                this.scope.lock().phase = Phase::Expired;
                 this.body.set(None);
-                return Poll::Ready(Err(TimeoutError::new()));
+                return Poll::Ready(Err(ScopeError::Timeout(TimeoutError::new())));
             }
         }
         Poll::Pending

@@ -43,7 +43,12 @@ where
     match timeout {
         None => Ok(fut.await),
         Some(delay) if delay.is_zero() => Err(TimeoutError::new()),
-        Some(delay) => self::timeout(rt, Some(delay)).run(fut.into_future()).await,
+        Some(delay) => {
+            // A fresh scope entered once, without the task check: only its deadline can
+            // end it early.
+            let scoped = self::timeout(rt, Some(delay)).scoped(fut.into_future(), false);
+            scoped.await.map_err(|_| TimeoutError::new())
+        }
     }
 }
 
@@ -83,7 +88,10 @@ where
             }
         }
         Some(delay) => {
-            if let Ok(outcome) = self::timeout(rt, Some(delay)).run(task.into_future()).await {
+            if let Ok(outcome) = self::timeout(rt, Some(delay))
+                .scoped(task.into_future(), false)
+                .await
+            {
                 return Ok(outcome?);
             }
         }
@@ -128,7 +136,10 @@ where
             }
         }
         Some(delay) => {
-            if let Ok(outcome) = self::timeout(rt, Some(delay)).run(future.wait()).await {
+            if let Ok(outcome) = self::timeout(rt, Some(delay))
+                .scoped(future.wait(), false)
+                .await
+            {
                 return Ok(outcome);
             }
         }

@@ -5,8 +5,8 @@ use std::time::Duration;
 use aio_rt::{Clock, Config, Runtime, Smol};
 use aio_tasks::{Task, create_task};
 use aio_wait::{
-    EmptyError, ReturnWhen, TimeoutError, WaitForError, as_completed, timeout, timeout_at, wait,
-    wait_for, wait_for_task,
+    EmptyError, ReturnWhen, ScopeError, TimeoutError, TimeoutStateError, WaitForError,
+    as_completed, timeout, timeout_at, wait, wait_for, wait_for_task,
 };
 use futures_lite::StreamExt;
 
@@ -118,10 +118,21 @@ fn wait_for_task_failure_and_timeout() {
     });
 }
 
+/// Runs `body` as the main task (a timeout scope needs a task to run in).
+fn in_task(rt: &Smol, body: impl std::future::Future<Output = ()> + Send + 'static) {
+    aio_tasks::run(rt, async move {
+        body.await;
+        Ok::<_, String>(())
+    })
+    .unwrap();
+}
+
 #[test]
 fn timeout_reschedule_into_the_past_expires_and_none_never_does() {
     let rt = rt();
-    rt.block_on(async {
+    let rt2 = rt.clone();
+    in_task(&rt, async move {
+        let rt = rt2;
         let cm = timeout_at(&rt, None);
         let scope = cm.clone();
         let r = rt.clone();
@@ -129,11 +140,11 @@ fn timeout_reschedule_into_the_past_expires_and_none_never_does() {
             .clone()
             .run(async move {
                 r.sleep(Duration::from_secs(1)).await;
-                scope.reschedule(Some(r.now()));
+                scope.reschedule(Some(r.now())).unwrap();
                 r.sleep(Duration::from_secs(5)).await;
             })
             .await;
-        assert_eq!(out, Err(TimeoutError::new()));
+        assert_eq!(out, Err(ScopeError::Timeout(TimeoutError::new())));
         assert!(cm.expired());
         let never = timeout(&rt, None);
         assert_eq!(
@@ -142,6 +153,46 @@ fn timeout_reschedule_into_the_past_expires_and_none_never_does() {
         );
         assert!(!never.expired());
     });
+}
+
+/// A scope is used once, inside a task: rescheduled only while its body runs, entered
+/// once; each misuse is asyncio's `RuntimeError`, and the body of a refused scope never
+/// runs.
+#[test]
+fn a_timeout_scope_refuses_misuse() {
+    let rt = rt();
+    let rt2 = rt.clone();
+    in_task(&rt, async move {
+        let rt = rt2;
+        let cm = timeout(&rt, Some(Duration::from_secs(5)));
+        assert_eq!(cm.reschedule(None), Err(TimeoutStateError::NotEntered));
+        let first = cm.clone().run(async {});
+        assert_eq!(cm.reschedule(None), Err(TimeoutStateError::NotEntered));
+        assert_eq!(first.await, Ok(()));
+        assert_eq!(cm.reschedule(None), Err(TimeoutStateError::Finished));
+        let again = cm
+            .clone()
+            .run(async { panic!("a refused body never runs") });
+        assert_eq!(
+            again.await,
+            Err(ScopeError::State(TimeoutStateError::AlreadyEntered))
+        );
+        let short = timeout(&rt, Some(Duration::from_secs(1)));
+        let out = short.clone().run(rt.sleep(Duration::from_secs(2))).await;
+        assert!(matches!(out, Err(ScopeError::Timeout(_))));
+        assert_eq!(short.reschedule(None), Err(TimeoutStateError::Expired));
+        assert_eq!(
+            aio_rt::format_exception(&TimeoutStateError::Expired),
+            "RuntimeError: Cannot change state of expired Timeout"
+        );
+    });
+    // Outside any task (a bare block_on): refused; wait_for, which uses a scope inside,
+    // still works anywhere.
+    let cm = timeout(&rt, Some(Duration::from_secs(1)));
+    let out = rt.block_on(cm.run(async { panic!("a refused body never runs") }));
+    assert_eq!(out, Err(ScopeError::State(TimeoutStateError::OutsideTask)));
+    let fast = rt.block_on(wait_for(&rt, async { 7 }, Some(Duration::from_secs(1))));
+    assert_eq!(fast, Ok(7));
 }
 
 #[test]

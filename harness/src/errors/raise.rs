@@ -13,7 +13,7 @@ use aio_futures::{Exception, Future};
 use aio_generators::GeneratorError;
 use aio_loop::RunError;
 use aio_queues::Queue;
-use aio_rt::{Clock, Config, JoinError, PyException, Runtime, Smol};
+use aio_rt::{Clock, Config, JoinError, PyError, PyException, Runtime, Smol};
 use aio_sync::{Barrier, BoundedSemaphore, Condition, Lock};
 use aio_tasks::{
     CancelledError, ExceptionGroup, SelfAwaitError, SpawnError, Task, TaskError, create_task,
@@ -168,8 +168,48 @@ pub(crate) fn group_not_entered() -> Raised {
     Box::new(SpawnError::NotEntered)
 }
 
+/// A group polled by a bare `block_on`, outside any task.
+pub(crate) fn group_no_parent_task() -> Raised {
+    let rt = rt();
+    let outcome = rt.block_on(aio_tasks::TaskGroup::run(&rt, |_tg| async {
+        Ok::<_, String>(())
+    }));
+    Box::new(outcome.expect_err("no parent task"))
+}
+
 pub(crate) fn group_finished() -> Raised {
     Box::new(SpawnError::Finished)
+}
+
+/// `request`: never set, no default.
+static REQUEST: aio_tasks::ContextVar<u32> = aio_tasks::ContextVar::new("request");
+/// `user`: set by main, reset by a child.
+static USER: aio_tasks::ContextVar<&str> = aio_tasks::ContextVar::new("user");
+
+pub(crate) fn context_var_lookup() -> Raised {
+    Box::new(REQUEST.get().expect_err("never set"))
+}
+
+/// Main sets `user`; a task of its own resets it with main's token.
+pub(crate) fn context_var_foreign_token() -> Raised {
+    let rt = rt();
+    let r = rt.clone();
+    let outcome = aio_tasks::run(&rt, async move {
+        let token = USER.set("ada");
+        let child = create_task(&r, async move {
+            let refused = USER.reset(token).map_err(|e| PyError::from_py(&e));
+            Ok::<_, String>(refused.err())
+        });
+        child.await.map_err(|e| e.to_string())
+    });
+    let error = outcome.ok().flatten().expect("the reset was refused");
+    Box::new(error)
+}
+
+pub(crate) fn context_var_other_token() -> Raised {
+    static A: aio_tasks::ContextVar<u32> = aio_tasks::ContextVar::new("a");
+    static B: aio_tasks::ContextVar<u32> = aio_tasks::ContextVar::new("b");
+    Box::new(B.reset(A.set(1)).expect_err("another variable's token"))
 }
 
 pub(crate) fn to_thread_panicked() -> Raised {
@@ -198,13 +238,47 @@ pub(crate) fn wait_for_deadline() -> Raised {
     Box::new(outcome.expect_err("the deadline passed"))
 }
 
+/// A timeout scope entered inside a task whose deadline passes.
 pub(crate) fn timeout_deadline() -> Raised {
     let rt = rt();
-    let long = rt.sleep(Duration::from_secs(10));
+    let r = rt.clone();
+    let outcome = aio_tasks::run(&rt, async move {
+        let long = r.sleep(Duration::from_secs(10));
+        let scope = aio_wait::timeout(&r, Some(Duration::from_secs(1)));
+        Ok::<_, String>(scope.run(long).await)
+    });
+    Box::new(outcome.expect("main ran").expect_err("the deadline passed"))
+}
+
+pub(crate) fn timeout_not_entered() -> Raised {
+    let rt = rt();
+    let scope = aio_wait::timeout(&rt, Some(Duration::from_secs(1)));
+    Box::new(scope.reschedule(None).expect_err("not entered"))
+}
+
+/// A scope run twice, inside a task.
+pub(crate) fn timeout_entered_twice() -> Raised {
+    let rt = rt();
+    let r = rt.clone();
+    let outcome = aio_tasks::run(&rt, async move {
+        let scope = aio_wait::timeout(&r, Some(Duration::from_secs(1)));
+        scope
+            .clone()
+            .run(async {})
+            .await
+            .map_err(|e| e.to_string())?;
+        Ok::<_, String>(scope.run(async {}).await)
+    });
+    Box::new(outcome.expect("main ran").expect_err("entered twice"))
+}
+
+/// A scope polled by a bare `block_on`, outside any task.
+pub(crate) fn timeout_outside_task() -> Raised {
+    let rt = rt();
     let scope = aio_wait::timeout(&rt, Some(Duration::from_secs(1)));
     Box::new(
-        rt.block_on(scope.run(long))
-            .expect_err("the deadline passed"),
+        rt.block_on(scope.run(async {}))
+            .expect_err("outside a task"),
     )
 }
 

@@ -1,5 +1,9 @@
 //! Scenarios for `gather`: running tasks concurrently, results in argument order.
 
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::{Arc, Mutex, PoisonError};
+
 use aio_gather::{gather, gather_futures, gather_tuple};
 use aio_rt::{PyError, Runtime};
 use aio_tasks::{Task, TaskError, create_task, create_task_named};
@@ -18,6 +22,10 @@ pub(crate) const SCENARIOS: &[Scenario] = &[
     parity!(
         gather_cancel_method,
         "gather(...).cancel() cancels the children still running; refused once every child is done"
+    ),
+    parity!(
+        gather_all_cancel_method,
+        "gather(..., return_exceptions=True).cancel() cancels the children; the gather ends cancelled, and so does its awaiter"
     ),
     parity!(
         gather_results_in_order,
@@ -302,6 +310,75 @@ async fn exiting_child<R: Runtime>(
     cx.sleep(delay).await;
     cx.log(name, "done");
     Ok(name)
+}
+
+/// `gather(a, b, return_exceptions=True).cancel("stop")` at t=2, with `a` done and `b`
+/// sleeping, while `waiter` awaits the gather: `b` is cancelled, and the gather ends
+/// cancelled (not with the outcomes), which ends `waiter` cancelled with the message. A
+/// second `cancel` is refused; a gather whose every child is done refuses `cancel` and
+/// gives the outcomes.
+pub(crate) async fn gather_all_cancel_method<R: Runtime>(cx: Cx<R>) {
+    let c = cx.clone();
+    as_main(&cx, async move {
+        let a = create_task_named(c.rt(), "a", exiting_child(c.clone(), "a", 1));
+        let b = create_task_named(c.rt(), "b", exiting_child(c.clone(), "b", 5));
+        let gathering = gather(c.rt(), [a.clone(), b.clone()]).return_exceptions();
+        // Shared, as the Python gather object is: the waiter awaits it, main cancels it.
+        let shared = Arc::new(Mutex::new(gathering));
+        let awaited = Arc::clone(&shared);
+        let waiter = create_task_named(c.rt(), "waiter", async move {
+            let outcomes = std::future::poll_fn(|cx| {
+                let mut gathering = awaited.lock().unwrap_or_else(PoisonError::into_inner);
+                Pin::new(&mut *gathering).poll(cx)
+            })
+            .await;
+            Ok::<_, String>(outcomes.len())
+        });
+        c.sleep(2).await;
+        let accepted = lock(&shared).cancel(Some("stop"));
+        c.log("main", format!("cancel gather: {accepted}"));
+        if let Err(e) = (&waiter).await {
+            let cancelled = waiter.cancelled();
+            c.log(
+                "main",
+                format!("the waiter: {}, cancelled: {cancelled}", exc(&e)),
+            );
+        }
+        c.log(
+            "main",
+            format!(
+                "a cancelled: {}, b cancelled: {}",
+                a.cancelled(),
+                b.cancelled()
+            ),
+        );
+        c.log(
+            "main",
+            format!("cancel again: {}", lock(&shared).cancel(None)),
+        );
+        let child = create_task_named(c.rt(), "c", exiting_child(c.clone(), "c", 1));
+        let mut late = gather(c.rt(), [child.clone()]).return_exceptions();
+        (&child).await.map_err(|e| e.to_string())?;
+        c.log(
+            "main",
+            format!("every child done, cancel: {}", late.cancel(None)),
+        );
+        let outcomes: Vec<String> = late
+            .await
+            .into_iter()
+            .map(|outcome| match outcome {
+                Ok(value) => format!("'{value}'"),
+                Err(e) => exc(&e),
+            })
+            .collect();
+        c.log("main", format!("await gather: [{}]", outcomes.join(", ")));
+        Ok(())
+    })
+    .await;
+}
+
+fn lock<T>(shared: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    shared.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 /// `gather(a, b).cancel("stop")` at t=2, with `a` done and `b` sleeping: `b` is

@@ -5,7 +5,10 @@ use std::time::Duration;
 
 use aio_rt::{PyError, Runtime};
 use aio_sleep::sleep;
-use aio_tasks::{TaskGroup, all_tasks, create_task, create_task_named, current_task};
+use aio_tasks::{
+    Context, ContextVar, TaskGroup, all_tasks, create_eager_task, create_task, create_task_named,
+    create_task_with_context, current_task,
+};
 
 use crate::{Cx, Mode, Run, RuntimeKind, Scenario, exc};
 
@@ -84,6 +87,18 @@ pub(crate) const SCENARIOS: &[Scenario] = &[
     parity!(
         taskgroup_not_entered,
         "create_task before the group's run has started is refused; then the group runs"
+    ),
+    parity!(
+        taskgroup_outside_a_task,
+        "a TaskGroup run outside any task (a loop callback, a raw runtime task) cannot determine its parent task"
+    ),
+    parity!(
+        eager_task_runs_at_once,
+        "an eager task runs inside create_task until it is suspended; one that finishes there is done at once and never listed"
+    ),
+    parity!(
+        context_var_per_task,
+        "a ContextVar has a value per task: copied when a task is created, reset by token, a task given context= shares it"
     ),
     differences!(
         cancel_cannot_be_refused,
@@ -507,8 +522,12 @@ pub(crate) async fn taskgroup_waits_for_all<R: Runtime>(cx: Cx<R>) {
     .await;
 }
 
-/// `ExceptionGroup: ... (1 sub-exception): ValueError: ...`, as the twins print a group.
-fn group_error(eg: &aio_tasks::ExceptionGroup<PyError>) -> String {
+/// `ExceptionGroup: ... (1 sub-exception): ValueError: ...`, as the twins print a group
+/// (another error of the group alone).
+fn group_error(error: &aio_tasks::GroupError<PyError>) -> String {
+    let Some(eg) = error.exceptions() else {
+        return exc(error);
+    };
     let errors: Vec<String> = eg.errors.iter().map(exc).collect();
     format!("{}: {}", exc(eg), errors.join(", "))
 }
@@ -738,6 +757,186 @@ pub(crate) async fn taskgroup_not_entered<R: Runtime>(cx: Cx<R>) {
     .await;
 }
 
+/// A group run by a raw runtime task (no `aio_tasks` task: the Python twin steps a
+/// coroutine from a loop callback) has no parent task to cancel: it is refused and its body
+/// never runs. Inside the main task the same group runs.
+pub(crate) async fn taskgroup_outside_a_task<R: Runtime>(cx: Cx<R>) {
+    let c = cx.clone();
+    as_main(&cx, async move {
+        let c2 = c.clone();
+        let outside = c.spawn("callback", async move {
+            let c3 = c2.clone();
+            let run = TaskGroup::run(c2.rt(), |_tg| async move {
+                c3.log("callback", "never");
+                Ok::<(), PyError>(())
+            });
+            if let Err(e) = run.await {
+                c2.log("callback", format!("outside a task: {}", group_error(&e)));
+            }
+        });
+        outside.await.map_err(|e| e.to_string())?;
+        let c2 = c.clone();
+        TaskGroup::run(c.rt(), |tg| async move {
+            tg.create_task(async move {
+                c2.sleep(1).await;
+                c2.log("child", "done");
+                Ok::<(), PyError>(())
+            })
+            .map_err(|e| PyError::from_py(&e))?;
+            Ok(())
+        })
+        .await
+        .map_err(|e| group_error(&e))?;
+        c.log("main", "inside the main task the group runs");
+        Ok(())
+    })
+    .await;
+}
+
+/// Python's `True` / `False`.
+fn py_bool(b: bool) -> &'static str {
+    if b { "True" } else { "False" }
+}
+
+/// A lazy task is created, then eager ones (3.12's eager task factory): `quick` runs its
+/// whole body inside `create_eager_task`, as the current task, and is done (and never
+/// listed) when the call returns; `fails` is done with its error; `slow` runs up to its
+/// sleep, then goes on as a plain task, listed. The lazy task has not started until main
+/// yields.
+pub(crate) async fn eager_task_runs_at_once<R: Runtime>(cx: Cx<R>) {
+    let c = cx.clone();
+    as_main(&cx, async move {
+        let rt = c.rt().clone();
+        let c1 = c.clone();
+        let lazy = create_task(&rt, async move {
+            c1.log("lazy", "first step, once main yields");
+            Ok::<(), PyError>(())
+        });
+        c.log("main", "creating quick");
+        let c1 = c.clone();
+        let quick = create_eager_task(&rt, async move {
+            let me = current_task().map(|t| t.name()).unwrap_or_default();
+            c1.log("quick", format!("runs inside create_task as {me}"));
+            Ok::<u32, PyError>(1)
+        });
+        let listed = all_tasks().contains(&quick.as_ref());
+        let result = quick.result().map_err(|e| exc(&e))?;
+        c.log(
+            "main",
+            format!(
+                "quick: done {}, result {result}, listed {}",
+                py_bool(quick.done()),
+                py_bool(listed)
+            ),
+        );
+        let failed = create_eager_task(&rt, async {
+            Err::<(), _>(PyError::new("ValueError", "failed eagerly"))
+        });
+        if let Ok(Some(e)) = failed.exception() {
+            c.log(
+                "main",
+                format!("fails: done {}, {}", py_bool(failed.done()), exc(&e)),
+            );
+        }
+        let c1 = c.clone();
+        let slow = create_eager_task(&rt, async move {
+            c1.log("slow", "first step inside create_task");
+            c1.sleep(1).await;
+            c1.log("slow", "resumed");
+            Ok::<u32, PyError>(2)
+        });
+        let listed = all_tasks().contains(&slow.as_ref());
+        c.log(
+            "main",
+            format!(
+                "{}: done {}, listed {}",
+                slow.name(),
+                py_bool(slow.done()),
+                py_bool(listed)
+            ),
+        );
+        c.log("main", format!("lazy done: {}", py_bool(lazy.done())));
+        let value = slow.await.map_err(|e| exc(&e))?;
+        c.log("main", format!("slow gave {value}"));
+        lazy.await.map_err(|e| exc(&e))?;
+        Ok(())
+    })
+    .await;
+}
+
+/// `request` of [`context_var_per_task`]: no default.
+static REQUEST: ContextVar<u64> = ContextVar::new("request");
+/// `user` of [`context_var_per_task`], `anonymous` by default.
+static USER: ContextVar<&str> = ContextVar::with_default("user", "anonymous");
+
+/// `request` is unset at first (`LookupError`). Set to 1, it is copied into `handler-1`;
+/// set to 2 after, into `handler-2` only; what each handler sets stays its own, and main
+/// keeps 2. Resetting main's first token unsets it. A task given a context of its own
+/// sets `user` there, not in main. A task cannot reset a token made in main's context.
+pub(crate) async fn context_var_per_task<R: Runtime>(cx: Cx<R>) {
+    let c = cx.clone();
+    as_main(&cx, async move {
+        let rt = c.rt().clone();
+        if let Err(e) = REQUEST.get() {
+            c.log("main", format!("before any set: {}", exc(&e)));
+        }
+        let handler = |n: u64| {
+            let c = c.clone();
+            async move {
+                let who = format!("handler-{n}");
+                let (request, user) = (REQUEST.get().map_err(|e| exc(&e))?, USER.get());
+                let user = user.map_err(|e| exc(&e))?;
+                c.log(&who, format!("sees request {request}, user {user}"));
+                let _token = REQUEST.set(n * 10);
+                c.sleep(n).await;
+                let request = REQUEST.get().map_err(|e| exc(&e))?;
+                c.log(&who, format!("still sees its own request {request}"));
+                Ok::<(), String>(())
+            }
+        };
+        let token = REQUEST.set(1);
+        let first = create_task(&rt, handler(1));
+        let _later = REQUEST.set(2);
+        let second = create_task(&rt, handler(2));
+        first.await.map_err(|e| e.to_string())?;
+        second.await.map_err(|e| e.to_string())?;
+        let request = REQUEST.get().map_err(|e| exc(&e))?;
+        c.log("main", format!("main's request is still {request}"));
+        REQUEST.reset(token).map_err(|e| exc(&e))?;
+        let request = REQUEST.get().map_or("None".to_owned(), |r| r.to_string());
+        c.log("main", format!("after reset: {request}"));
+
+        let shared = Context::new();
+        let c1 = c.clone();
+        let login = create_task_with_context(&rt, shared.clone(), async move {
+            let _token = USER.set("ada");
+            c1.log("login", format!("set user {}", USER.get_or("?")));
+            Ok::<(), String>(())
+        });
+        login.await.map_err(|e| e.to_string())?;
+        let held = shared.get(&USER).unwrap_or("None");
+        let mine = USER.get().map_err(|e| exc(&e))?;
+        c.log(
+            "main",
+            format!("the shared context holds user {held}; main's user is {mine}"),
+        );
+
+        let token = USER.set("grace");
+        let c1 = c.clone();
+        let foreign = create_task(&rt, async move {
+            if let Err(e) = USER.reset(token) {
+                c1.log("child", format!("reset of main's token: {}", exc(&e)));
+            }
+            Ok::<(), String>(())
+        });
+        foreign.await.map_err(|e| e.to_string())?;
+        let mine = USER.get().map_err(|e| exc(&e))?;
+        c.log("main", format!("main's user is still {mine}"));
+        Ok(())
+    })
+    .await;
+}
+
 /// Runs [`refused`] on the virtual clock (the difference is about cancellation, not
 /// about time, and virtual time keeps the trace exact on every runtime).
 fn cancel_cannot_be_refused(kind: RuntimeKind, _mode: Mode) -> Run {
@@ -830,7 +1029,7 @@ pub(crate) async fn taskgroup_retrieves_failures<R: Runtime>(cx: Cx<R>) {
             Ok(())
         })
         .await;
-        if let Err(eg) = result {
+        if let Some(eg) = result.as_ref().err().and_then(|e| e.exceptions()) {
             let errors: Vec<String> = eg.errors.iter().map(|e| format!("'{}'", exc(e))).collect();
             c.log("main", format!("group: [{}]", errors.join(", ")));
         }

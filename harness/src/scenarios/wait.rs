@@ -5,8 +5,8 @@ use std::time::Duration;
 use aio_rt::{Instant, PyError, Runtime};
 use aio_tasks::{Task, create_task, create_task_named};
 use aio_wait::{
-    ReturnWhen, TimeoutError, WaitForError, as_completed, timeout, wait, wait_for, wait_for_future,
-    wait_for_task,
+    ReturnWhen, ScopeError, WaitForError, as_completed, as_completed_tasks, timeout, wait,
+    wait_for, wait_for_future, wait_for_task,
 };
 use futures_lite::StreamExt;
 
@@ -53,6 +53,14 @@ pub(crate) const SCENARIOS: &[Scenario] = &[
     parity!(
         timeout_scope,
         "timeout scopes: reschedule, expired, nested scopes, a foreign cancellation passing through"
+    ),
+    parity!(
+        as_completed_yields_tasks,
+        "3.13's async for over as_completed yields the original tasks in finishing order; on the deadline a TimeoutError"
+    ),
+    parity!(
+        timeout_misuse,
+        "a timeout scope refuses reschedule before entering and after it ended, a second entry, and use outside any task"
     ),
 ];
 
@@ -271,6 +279,58 @@ pub(crate) async fn as_completed_order<R: Runtime>(cx: Cx<R>) {
     .await;
 }
 
+/// 3.13's `async for task in as_completed(tasks)`: the tasks themselves come, in the
+/// order they finish (`b` at t=1, `c` failing at t=2, `a` at t=3), each done and each
+/// one of the tasks given. With a deadline of 2, `fast` comes at t=1, then the stream
+/// gives `TimeoutError` (no cause) and ends; `slow` runs on.
+pub(crate) async fn as_completed_yields_tasks<R: Runtime>(cx: Cx<R>) {
+    let c = cx.clone();
+    as_main(&cx, async move {
+        let rt = c.rt().clone();
+        let (a, b) = (work(&c, "a", 3, "A"), work(&c, "b", 1, "B"));
+        let given = [a, b, fails(&c, "c", 2)];
+        let mut done = as_completed_tasks(&rt, given.clone(), None);
+        while let Some(task) = done.next().await {
+            let task = task.map_err(|e| exc(&e))?;
+            let original = py_bool(given.contains(&task));
+            let outcome = match task.result() {
+                Ok(value) => value.to_owned(),
+                Err(e) => exc(&e),
+            };
+            c.log(
+                "main",
+                format!("{} (original: {original}): {outcome}", task.name()),
+            );
+        }
+
+        let (slow, fast) = (work(&c, "slow", 5, "S"), work(&c, "fast", 1, "F"));
+        let mut done = as_completed_tasks(&rt, [slow.clone(), fast], Some(c.ticks(2)));
+        while let Some(task) = done.next().await {
+            match task {
+                Ok(task) => {
+                    let value = (&task).await.map_err(|e| exc(&e))?;
+                    c.log("main", format!("{}: {value}", task.name()));
+                }
+                Err(e) => {
+                    let running = py_bool(!slow.done());
+                    c.log(
+                        "main",
+                        format!(
+                            "{} from {}; slow still running: {running}",
+                            exc(&e),
+                            exc_cause(&e)
+                        ),
+                    );
+                }
+            }
+        }
+        let value = slow.await.map_err(|e| exc(&e))?;
+        c.log("main", format!("slow finished later: {value}"));
+        Ok(())
+    })
+    .await;
+}
+
 /// `wait` and `as_completed` take a set in asyncio: `a` given three times and `b` twice
 /// count once each. `wait(FIRST_COMPLETED)` returns at t=1 with `a` done once and `b`
 /// pending once; `as_completed` then gives two outcomes, not five.
@@ -330,7 +390,9 @@ pub(crate) async fn timeout_scope<R: Runtime>(cx: Cx<R>) {
                 "main",
                 format!("deadline in {}", ticks_until(&c1, scope.when())),
             );
-            scope.reschedule(Some(c1.rt().now() + c1.ticks(3)));
+            if let Err(e) = scope.reschedule(Some(c1.rt().now() + c1.ticks(3))) {
+                c1.log("main", format!("never: {}", exc(&e)));
+            }
             let left = ticks_until(&c1, scope.when());
             c1.log("main", format!("rescheduled: deadline in {left}"));
             c1.sleep(5).await;
@@ -347,7 +409,7 @@ pub(crate) async fn timeout_scope<R: Runtime>(cx: Cx<R>) {
         let (c1, outer2) = (c.clone(), outer.clone());
         let outer_body = async move {
             let inner = timeout(c1.rt(), Some(c1.ticks(1)));
-            if let Err(TimeoutError { .. }) = inner.clone().run(c1.sleep(5)).await {
+            if let Err(ScopeError::Timeout(_)) = inner.clone().run(c1.sleep(5)).await {
                 let (i, o) = (py_bool(inner.expired()), py_bool(outer2.expired()));
                 c1.log("main", format!("inner expired: {i}, outer expired: {o}"));
             }
@@ -365,7 +427,7 @@ pub(crate) async fn timeout_scope<R: Runtime>(cx: Cx<R>) {
 
         let c1 = c.clone();
         let task = create_task(&rt, async move {
-            if let Err(TimeoutError { .. }) =
+            if let Err(ScopeError::Timeout(_)) =
                 timeout(c1.rt(), Some(c1.ticks(10))).run(c1.sleep(5)).await
             {
                 c1.log("body", "never: the deadline did not pass");
@@ -380,6 +442,59 @@ pub(crate) async fn timeout_scope<R: Runtime>(cx: Cx<R>) {
                 format!("a foreign cancellation passes through: {}", exc(&e)),
             );
         }
+        Ok(())
+    })
+    .await;
+}
+
+/// A scope is used once, inside a task: `reschedule` before the scope is entered, after
+/// it finished or after it expired is refused; so is entering it a second time, and
+/// entering a scope from a raw runtime task (the twin: a coroutine stepped by a loop
+/// callback), where its body never runs.
+pub(crate) async fn timeout_misuse<R: Runtime>(cx: Cx<R>) {
+    let c = cx.clone();
+    as_main(&cx, async move {
+        let rt = c.rt().clone();
+        let cm = timeout(&rt, Some(c.ticks(5)));
+        if let Err(e) = cm.reschedule(None) {
+            c.log("main", format!("reschedule before entering: {}", exc(&e)));
+        }
+        let (c1, scope) = (c.clone(), cm.clone());
+        cm.clone()
+            .run(async move {
+                c1.sleep(1).await;
+                if scope.reschedule(None).is_ok() {
+                    let when = ticks_until(&c1, scope.when());
+                    c1.log("main", format!("rescheduled inside: when {when}"));
+                }
+            })
+            .await
+            .map_err(|e| exc(&e))?;
+        let c1 = c.clone();
+        let again = cm.clone().run(async move { c1.log("main", "never") });
+        if let Err(e) = again.await {
+            c.log("main", format!("entered again: {}", exc(&e)));
+        }
+        if let Err(e) = cm.reschedule(None) {
+            c.log("main", format!("reschedule after the end: {}", exc(&e)));
+        }
+        let short = timeout(&rt, Some(c.ticks(1)));
+        if let Err(e) = short.clone().run(c.sleep(2)).await {
+            c.log("main", format!("short scope: {}", exc(&e)));
+        }
+        if let Err(e) = short.reschedule(None) {
+            c.log("main", format!("reschedule after expiry: {}", exc(&e)));
+        }
+        let c2 = c.clone();
+        let outside = c.spawn("callback", async move {
+            let c3 = c2.clone();
+            let scope = timeout(c2.rt(), Some(c2.ticks(1)));
+            if let Err(e) = scope.run(async move { c3.log("callback", "never") }).await {
+                c2.log("callback", format!("outside a task: {}", exc(&e)));
+            }
+        });
+        outside.await.map_err(|e| e.to_string())?;
+        c.log("main", "done");
         Ok(())
     })
     .await;
