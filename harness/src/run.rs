@@ -6,7 +6,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use std::convert::Infallible;
 
-use aio_rt::{Config, Runtime, TaskPanic};
+use aio_rt::{Config, Runtime, TaskId};
 use aio_tasks::TaskError;
 
 use crate::{Cx, Mode};
@@ -45,14 +45,24 @@ where
     F: FnOnce(Cx<R>) -> Fut + Send + 'static,
     Fut: Future<Output = ()> + Send + 'static,
 {
-    let lost: Arc<Mutex<Vec<TaskPanic>>> = Arc::default();
+    // The runtime's exception handler until a scenario sets its own: a runtime task's
+    // panic nobody retrieved fails the run; any other report goes to the default handler
+    // (stderr), as the twin's does.
+    let lost: Arc<Mutex<Vec<(TaskId, String)>>> = Arc::default();
     let sink = lost.clone();
     let config = Config::default()
         .clock(mode.clock())
-        .exception_handler(move |panic| {
-            sink.lock()
-                .unwrap_or_else(PoisonError::into_inner)
-                .push(panic.clone())
+        .exception_handler(move |context| {
+            match context.future.as_ref().and_then(|future| future.id) {
+                Some(id) => sink.lock().unwrap_or_else(PoisonError::into_inner).push((
+                    id,
+                    context
+                        .exception
+                        .as_ref()
+                        .map_or_else(String::new, |e| e.message().to_owned()),
+                )),
+                None => aio_rt::default_exception_handler(context),
+            }
         });
     let rt = make(config);
     let cx = Cx::new(rt.clone(), mode.tick());
@@ -81,18 +91,12 @@ where
         Err(payload) => failures.push(format!("the scenario panicked: {}", panic_text(&*payload))),
     }
     let tracked = cx.tracked();
-    for panic in lost.lock().unwrap_or_else(PoisonError::into_inner).iter() {
-        let label = tracked
-            .iter()
-            .find(|task| task.id == panic.task)
-            .map_or_else(
-                || format!("task {}", panic.task),
-                |task| format!("task '{}'", task.label),
-            );
-        failures.push(format!(
-            "{label} panicked and nobody awaited it: {}",
-            panic.message
-        ));
+    for (id, message) in lost.lock().unwrap_or_else(PoisonError::into_inner).iter() {
+        let label = tracked.iter().find(|task| task.id == *id).map_or_else(
+            || format!("task {id}"),
+            |task| format!("task '{}'", task.label),
+        );
+        failures.push(format!("{label} panicked and nobody awaited it: {message}"));
     }
     Run {
         trace: cx.trace().render(),

@@ -36,3 +36,13 @@ fn invalid_state_errors(kind: RuntimeKind) {
 fn cancelling_the_task_cancels_the_future(kind: RuntimeKind) {
     check_parity("cancelling_the_task_cancels_the_future", kind);
 }
+
+#[apply(runtimes)]
+fn future_exception_never_retrieved(kind: RuntimeKind) {
+    check_parity("future_exception_never_retrieved", kind);
+}
+
+#[apply(runtimes)]
+fn done_callback_raises(kind: RuntimeKind) {
+    check_parity("done_callback_raises", kind);
+}

@@ -38,6 +38,11 @@ fn gather_cancel_method(kind: RuntimeKind) {
 }
 
 #[apply(runtimes)]
+fn gather_retrieves_failures(kind: RuntimeKind) {
+    check_parity("gather_retrieves_failures", kind);
+}
+
+#[apply(runtimes)]
 fn gather_all_cancel_method(kind: RuntimeKind) {
     check_parity("gather_all_cancel_method", kind);
 }

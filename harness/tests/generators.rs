@@ -71,3 +71,8 @@ fn evolution_countdown(kind: RuntimeKind) {
 fn request_reused(kind: RuntimeKind) {
     check_parity("request_reused", kind);
 }
+
+#[apply(runtimes)]
+fn close_on_drop_failure_reported(kind: RuntimeKind) {
+    check_parity("close_on_drop_failure_reported", kind);
+}

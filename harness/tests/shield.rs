@@ -31,3 +31,8 @@ fn shield_outer_cancel(kind: RuntimeKind) {
 fn shield_of_future(kind: RuntimeKind) {
     check_parity("shield_of_future", kind);
 }
+
+#[apply(runtimes)]
+fn shield_cancelled_unretrieved(kind: RuntimeKind) {
+    check_parity("shield_cancelled_unretrieved", kind);
+}

@@ -88,6 +88,21 @@ fn taskgroup_not_entered(kind: RuntimeKind) {
 }
 
 #[apply(runtimes)]
+fn taskgroup_retrieves_failures(kind: RuntimeKind) {
+    check_parity("taskgroup_retrieves_failures", kind);
+}
+
+#[apply(runtimes)]
+fn exception_handler_replaced(kind: RuntimeKind) {
+    check_parity("exception_handler_replaced", kind);
+}
+
+#[apply(runtimes)]
+fn run_shutdown_failure_reported(kind: RuntimeKind) {
+    check_parity("run_shutdown_failure_reported", kind);
+}
+
+#[apply(runtimes)]
 fn taskgroup_outside_a_task(kind: RuntimeKind) {
     check_parity("taskgroup_outside_a_task", kind);
 }

@@ -38,6 +38,21 @@ fn wait_for_zero_on_a_future(kind: RuntimeKind) {
 }
 
 #[apply(runtimes)]
+fn wait_unretrieved(kind: RuntimeKind) {
+    check_parity("wait_unretrieved", kind);
+}
+
+#[apply(runtimes)]
+fn as_completed_unretrieved(kind: RuntimeKind) {
+    check_parity("as_completed_unretrieved", kind);
+}
+
+#[apply(runtimes)]
+fn wait_for_unretrieved(kind: RuntimeKind) {
+    check_parity("wait_for_unretrieved", kind);
+}
+
+#[apply(runtimes)]
 fn timeout_misuse(kind: RuntimeKind) {
     check_parity("timeout_misuse", kind);
 }

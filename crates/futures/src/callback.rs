@@ -26,6 +26,8 @@ use crate::Future;
 /// ```
 pub struct DoneCallback<T> {
     f: Arc<CallbackFn<T>>,
+    /// The closure's Rust type name, for the exception handler's report.
+    name: &'static str,
 }
 
 /// What a done callback calls.
@@ -35,8 +37,19 @@ impl<T> DoneCallback<T> {
     /// A callback running `f`.
     ///
     /// Python: `def callback(future): ...`
-    pub fn new(f: impl Fn(&Future<T>) + Send + Sync + 'static) -> DoneCallback<T> {
-        DoneCallback { f: Arc::new(f) }
+    pub fn new<F>(f: F) -> DoneCallback<T>
+    where
+        F: Fn(&Future<T>) + Send + Sync + 'static,
+    {
+        DoneCallback {
+            f: Arc::new(f),
+            name: std::any::type_name::<F>(),
+        }
+    }
+
+    /// The closure's Rust type name (asyncio's report prints the function's name).
+    pub(crate) fn name(&self) -> &'static str {
+        self.name
     }
 
     /// Whether `self` and `other` are the same callback.
@@ -55,6 +68,7 @@ impl<T> Clone for DoneCallback<T> {
     fn clone(&self) -> Self {
         DoneCallback {
             f: Arc::clone(&self.f),
+            name: self.name,
         }
     }
 }

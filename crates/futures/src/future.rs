@@ -2,7 +2,7 @@
 
 use std::fmt;
 use std::future::{Future as StdFuture, IntoFuture};
-use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
+use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::pin::Pin;
 use std::sync::{Arc, PoisonError};
 // Under `--cfg aio_loom` (`just loom`), the state lock is loom's, so that tests/loom.rs can
@@ -13,7 +13,9 @@ use loom::sync::{Mutex, MutexGuard};
 use std::sync::{Mutex, MutexGuard};
 use std::task::{Context, Poll, Waker};
 
-use aio_rt::{Awaited, Awaiting, Runtime};
+use aio_rt::{
+    Awaited, Awaiting, ContextObject, ExceptionContext, Reporter, Runtime, exception_repr,
+};
 
 use crate::{CancelledError, DoneCallback, Exception, FutureError, InvalidStateError};
 
@@ -48,10 +50,9 @@ type BoxFuture = Pin<Box<dyn StdFuture<Output = ()> + Send>>;
 /// - Dropping a [`Wait`] by other means than cancelling the `aio_tasks` task that awaits
 ///   (a `timeout` scope or a `select` around it, or a runtime's own task) only stops it
 ///   waiting; in asyncio, where a timeout cancels the task, it cancels the future too.
-/// - A callback that panics is re-raised in a task of its own, so the runtime's handler
-///   for lost panics reports it (asyncio logs "Exception in callback"); the other
-///   callbacks still run.
-/// - No "exception was never retrieved" log when a future with an exception is dropped.
+/// - A done callback raises by panicking: the panic goes to the runtime's exception
+///   handler as "Exception in callback ..." (a panic with a [`PyError`](aio_rt::PyError)
+///   payload keeps its class), and the other callbacks still run, as in asyncio.
 ///
 /// # Examples
 ///
@@ -72,6 +73,11 @@ type BoxFuture = Pin<Box<dyn StdFuture<Output = ()> + Send>>;
 /// Cancelling an `aio_tasks` task that awaits a future cancels the future first, with
 /// the same message, as asyncio's `Task.cancel` cancels the future the task waits on
 /// (`_fut_waiter`): every other awaiter then gets the `CancelledError` too.
+///
+/// A future completed with an exception that nobody read (by awaiting it, or with
+/// [`result`](Future::result) or [`exception`](Future::exception)) before its last clone
+/// was dropped is reported to the runtime's exception handler: "Future exception was
+/// never retrieved", as asyncio reports it when the future is garbage-collected.
 pub struct Future<T> {
     inner: Arc<Inner<T>>,
 }
@@ -80,6 +86,8 @@ struct Inner<T> {
     state: Mutex<State<T>>,
     /// Spawns a task on the runtime the future was made for.
     spawn: Arc<dyn Fn(BoxFuture) + Send + Sync>,
+    /// That runtime's exception handler.
+    reporter: Reporter,
 }
 
 struct State<T> {
@@ -87,6 +95,8 @@ struct State<T> {
     /// Awaiters and done callbacks, in registration order (asyncio's `_callbacks`).
     listeners: Vec<Listener<T>>,
     next_waiter: u64,
+    /// An exception was set and nobody has read it yet (asyncio's `__log_traceback`).
+    unretrieved: bool,
 }
 
 enum Outcome<T> {
@@ -106,6 +116,7 @@ impl<T: Send + 'static> Future<T> {
     ///
     /// Python: `loop.create_future()`
     pub fn new<R: Runtime>(rt: &R) -> Future<T> {
+        let reporter = rt.reporter().clone();
         let rt = rt.clone();
         Future {
             inner: Arc::new(Inner {
@@ -113,9 +124,11 @@ impl<T: Send + 'static> Future<T> {
                     outcome: Outcome::Pending,
                     listeners: Vec::new(),
                     next_waiter: 0,
+                    unretrieved: false,
                 }),
                 // The callbacks' task is detached: dropping a JoinHandle never cancels.
                 spawn: Arc::new(move |job| drop(rt.spawn(job))),
+                reporter,
             }),
         }
     }
@@ -172,6 +185,7 @@ impl<T: Send + 'static> Future<T> {
         if !matches!(state.outcome, Outcome::Pending) {
             return Err(InvalidStateError::DONE);
         }
+        state.unretrieved = matches!(outcome, Outcome::Exception(_));
         state.outcome = outcome;
         let listeners = std::mem::take(&mut state.listeners);
         drop(state);
@@ -196,13 +210,16 @@ impl<T: Send + 'static> Future<T> {
             return;
         }
         let future = self.clone();
-        let spawn = Arc::clone(&self.inner.spawn);
         (self.inner.spawn)(Box::pin(async move {
             for callback in callbacks {
                 if let Err(panic) = catch_unwind(AssertUnwindSafe(|| callback.call(&future))) {
-                    // Re-raised in a task of its own, detached: the runtime reports it as a
-                    // lost panic, and the next callbacks still run.
-                    spawn(Box::pin(async move { resume_unwind(panic) }));
+                    // asyncio's `Handle._run`: "Exception in callback ...", to the
+                    // exception handler; the next callbacks still run.
+                    let name = callback.name();
+                    let context = ExceptionContext::new(format!("Exception in callback {name}()"))
+                        .with_exception(&callback_exception(&*panic))
+                        .with_handle(ContextObject::new(format!("<Handle {name}()>")));
+                    future.inner.reporter.report(&context);
                 }
             }
         }));
@@ -249,7 +266,9 @@ impl<T: Send + 'static> Future<T> {
     /// [`FutureError::InvalidState`] ("exception is not set") while it is pending;
     /// [`FutureError::Cancelled`], carrying the message, if it was cancelled.
     pub fn exception(&self) -> Result<Option<Exception>, FutureError> {
-        match &self.lock().outcome {
+        let mut state = self.lock();
+        state.unretrieved = false;
+        match &state.outcome {
             Outcome::Pending => Err(FutureError::InvalidState(InvalidStateError::NO_EXCEPTION)),
             Outcome::Result(_) => Ok(None),
             Outcome::Exception(exception) => Ok(Some(exception.clone())),
@@ -308,8 +327,11 @@ impl<T: Send + 'static> Awaited for Future<T> {
 }
 
 impl<T: Clone> State<T> {
-    /// The outcome as a `Result`, if the future is done.
-    fn read(&self) -> Option<Result<T, FutureError>> {
+    /// The outcome as a `Result`, if the future is done; an exception read is retrieved.
+    fn read(&mut self) -> Option<Result<T, FutureError>> {
+        if !matches!(self.outcome, Outcome::Pending) {
+            self.unretrieved = false;
+        }
         match &self.outcome {
             Outcome::Pending => None,
             Outcome::Result(value) => Some(Ok(value.clone())),
@@ -317,6 +339,34 @@ impl<T: Clone> State<T> {
             Outcome::Cancelled(message) => Some(Err(FutureError::Cancelled(CancelledError::new(
                 message.clone(),
             )))),
+        }
+    }
+}
+
+/// The exception a panic payload stands for: a [`PyError`](aio_rt::PyError) keeps its
+/// class, a message is a bare `Exception`.
+fn callback_exception(payload: &(dyn std::any::Any + Send)) -> aio_rt::PyError {
+    if let Some(error) = payload.downcast_ref::<aio_rt::PyError>() {
+        return error.clone();
+    }
+    let message = payload
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_owned())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "<non-string panic payload>".to_owned());
+    aio_rt::PyError::new("Exception", message)
+}
+
+impl<T> Drop for Inner<T> {
+    fn drop(&mut self) {
+        // The last clone is gone: asyncio's `Future.__del__`.
+        let state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
+        if let (true, Outcome::Exception(exception)) = (state.unretrieved, &state.outcome) {
+            let repr = format!("<Future finished exception={}>", exception_repr(exception));
+            let context = ExceptionContext::new("Future exception was never retrieved")
+                .with_exception(exception)
+                .with_future(ContextObject::new(repr));
+            self.reporter.report(&context);
         }
     }
 }

@@ -170,11 +170,13 @@ async fn rt_yield() {
 fn a_panicking_done_callback_is_reported_and_the_others_still_run() {
     let lost = Arc::new(Mutex::new(Vec::new()));
     let sink = lost.clone();
-    let rt = EventLoop::with_config(
-        Config::default()
-            .clock(Clock::Virtual)
-            .exception_handler(move |panic| sink.lock().unwrap().push(panic.message.clone())),
-    );
+    let rt = EventLoop::with_config(Config::default().clock(Clock::Virtual).exception_handler(
+        move |context| {
+            let exception = context.exception.as_ref().map(aio_rt::format_exception);
+            let handle = context.handle.is_some();
+            sink.lock().unwrap().push((exception, handle));
+        },
+    ));
     let ran = Arc::new(AtomicUsize::new(0));
     let future: Future<u32> = Future::new(&rt);
     future.add_done_callback(DoneCallback::new(|_| panic!("callback failed")));
@@ -189,7 +191,10 @@ fn a_panicking_done_callback_is_reported_and_the_others_still_run() {
         lp.yield_now().await;
     });
     assert_eq!(ran.load(Ordering::SeqCst), 1);
-    assert_eq!(*lost.lock().unwrap(), ["callback failed"]);
+    assert_eq!(
+        *lost.lock().unwrap(),
+        [(Some("Exception: callback failed".to_owned()), true)]
+    );
 }
 
 #[test]
@@ -279,4 +284,52 @@ fn works_on_another_runtime() {
         future.clone().await
     });
     assert_eq!(value.unwrap(), "from smol");
+}
+
+/// asyncio's "Future exception was never retrieved": a future whose exception nobody read
+/// is reported to the runtime's exception handler when its last clone is dropped; one
+/// whose exception was read (awaited, `result`, `exception`) or that has a result is not.
+#[test]
+fn an_exception_nobody_read_is_reported_when_the_future_is_dropped() {
+    let rt = virtual_loop();
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let sink = seen.clone();
+    rt.set_exception_handler(move |context| sink.lock().unwrap().push(context.to_string()));
+    let (lp, seen2) = (rt.clone(), seen.clone());
+    rt.block_on(async move {
+        let seen = seen2;
+        let unread: Future<u32> = Future::new(&lp);
+        let clone = unread.clone();
+        unread
+            .set_exception(aio_futures::Exception::py(aio_rt::PyError::new(
+                "ValueError",
+                "fut",
+            )))
+            .unwrap();
+        drop(unread);
+        assert!(seen_len(&seen) == 0, "a clone is still alive");
+        drop(clone);
+        assert_eq!(seen_len(&seen), 1);
+        for read in 0..3 {
+            let future: Future<u32> = Future::new(&lp);
+            future.set_exception("read".to_owned()).unwrap();
+            match read {
+                0 => assert!(future.result().is_err()),
+                1 => assert!(future.exception().unwrap().is_some()),
+                _ => assert!((&future).await.is_err()),
+            }
+        }
+        let valued: Future<u32> = Future::new(&lp);
+        valued.set_result(1).unwrap();
+    });
+    assert_eq!(
+        *seen.lock().unwrap(),
+        ["Future exception was never retrieved\n\
+          future: <Future finished exception=ValueError('fut')>\n\
+          ValueError: fut"]
+    );
+}
+
+fn seen_len(seen: &Mutex<Vec<String>>) -> usize {
+    seen.lock().unwrap().len()
 }

@@ -306,12 +306,17 @@ where
     /// Without it, dropping a paused generator drops its body: destructors of its locals
     /// run at once (synchronously), but no `async` cleanup after the `yield_` can run,
     /// because Rust has no async drop. With it, the body is moved into a task and closed
-    /// there, later, exactly once. An error from that close (an ignored `GeneratorExit`)
-    /// is dropped; asyncio logs it through the loop's exception handler.
-    pub fn close_on_drop<R: aio_rt::Runtime>(mut self, rt: R) -> Self {
+    /// there, later, exactly once. An error from that close (the cleanup's own error, an
+    /// ignored `GeneratorExit`) goes to the runtime's exception handler as asyncio reports
+    /// the failed `aclose()` task: "Task exception was never retrieved".
+    pub fn close_on_drop<R: aio_rt::Runtime>(mut self, rt: R) -> Self
+    where
+        E: aio_rt::PyException,
+    {
         self.finalizer = Some(Box::new(move |body| {
+            let reporter = rt.reporter().clone();
             // Dropping the join handle does not cancel the task.
-            drop(rt.spawn(finalize(body)));
+            drop(rt.spawn(finalize(body, reporter)));
         }));
         self
     }
@@ -319,9 +324,10 @@ where
 
 /// The close that [`AsyncGenerator::close_on_drop`] spawns: the generator's parts, taken out
 /// of it on drop, are put back into a new generator that is closed as `aclose` would.
-async fn finalize<T, S, E, F>(body: Body<T, S, E, F>)
+async fn finalize<T, S, E, F>(body: Body<T, S, E, F>, reporter: aio_rt::Reporter)
 where
     F: Future<Output = Result<(), Thrown<E>>>,
+    E: aio_rt::PyException,
 {
     let generator = AsyncGenerator {
         core: Mutex::new(Core {
@@ -330,7 +336,18 @@ where
         }),
         finalizer: None,
     };
-    let _ = generator.aclose().await;
+    if let Err(error) = generator.aclose().await {
+        // asyncio's finalizer hook runs `aclose()` as a task nobody awaits: its failure is
+        // that task's exception, never retrieved.
+        let repr = format!(
+            "<Task finished coro=<aclose()> exception={}>",
+            aio_rt::exception_repr(&error)
+        );
+        let context = aio_rt::ExceptionContext::new("Task exception was never retrieved")
+            .with_exception(&error)
+            .with_future(aio_rt::ContextObject::new(repr));
+        reporter.report(&context);
+    }
 }
 
 impl<T, S, E, F> AsyncGenerator<T, S, E, F>

@@ -6,12 +6,11 @@ use std::collections::{BinaryHeap, VecDeque};
 use std::fmt;
 use std::future::Future;
 use std::sync::atomic::{AtomicBool, AtomicU64};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Mutex};
 
 use aio_rt::adapter::Tasks;
 use aio_rt::{Clock, Config, JoinHandle};
 
-use crate::CallbackException;
 use crate::clock::{LoopClock, nanos_to_secs, secs_to_nanos};
 use crate::executor::Executor;
 use crate::handle::{Handle, Once, TimerHandle};
@@ -56,28 +55,6 @@ pub struct EventLoop {
     pub(crate) shared: Arc<Shared>,
 }
 
-/// What the exception handler is told about a callback that panicked.
-///
-/// Python: the `context` dict passed to `loop.call_exception_handler(context)`
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ExceptionContext {
-    /// What happened, e.g. `exception in callback`.
-    ///
-    /// Python: `context["message"]`
-    pub message: String,
-    /// What the callback raised: the `PyError` it panicked with, or its panic message as a
-    /// bare `Exception`.
-    ///
-    /// Python: `context["exception"]`
-    pub exception: CallbackException,
-}
-
-impl fmt::Display for ExceptionContext {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.message, self.exception)
-    }
-}
-
 impl EventLoop {
     /// A loop on the real clock.
     ///
@@ -92,8 +69,9 @@ impl EventLoop {
     }
 
     /// A loop configured with `config`: its clock (with [`Clock::Virtual`] the loop jumps
-    /// to the next timer whenever nothing is ready and no executor job runs), and who
-    /// hears about task panics nobody retrieved.
+    /// to the next timer whenever nothing is ready and no executor job runs), and its
+    /// first exception handler (replace it at any time with
+    /// [`Runtime::set_exception_handler`](aio_rt::Runtime::set_exception_handler)).
     ///
     /// Python: `asyncio.new_event_loop()`
     ///
@@ -118,7 +96,6 @@ impl EventLoop {
                 reactor: Arc::new(Reactor::new()),
                 clock,
                 tasks: Tasks::new(config.clock(Clock::Real)),
-                handler: Mutex::new(None),
                 executor: Executor::new(),
                 running: AtomicBool::new(false),
                 main_runs: AtomicU64::new(0),
@@ -270,45 +247,6 @@ impl EventLoop {
             }
         }));
         handle
-    }
-
-    /// Sets the handler called with every callback that panicked (the loop carries on).
-    /// The default prints to stderr.
-    ///
-    /// Python: `loop.set_exception_handler(handler)`
-    ///
-    /// # Differences from Python
-    ///
-    /// A task's panic is not sent here: it goes to the task's `JoinHandle`, and, if nobody
-    /// retrieves it, to the handler of the [`Config`] the loop was made with (asyncio
-    /// sends both to the one handler).
-    pub fn set_exception_handler(
-        &self,
-        handler: impl Fn(&ExceptionContext) + Send + Sync + 'static,
-    ) {
-        *self
-            .shared
-            .handler
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner) = Some(Arc::new(handler));
-    }
-
-    /// Goes back to the default exception handler.
-    ///
-    /// Python: `loop.set_exception_handler(None)`
-    pub fn reset_exception_handler(&self) {
-        *self
-            .shared
-            .handler
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner) = None;
-    }
-
-    /// Calls the exception handler with `context`.
-    ///
-    /// Python: `loop.call_exception_handler(context)`
-    pub fn call_exception_handler(&self, context: &ExceptionContext) {
-        self.shared.report(context);
     }
 }
 

@@ -20,6 +20,11 @@ pub(crate) trait Callback: Send + Sync {
     fn cancel(&self) -> bool;
     /// Whether [`cancel`](Callback::cancel) was called.
     fn is_cancelled(&self) -> bool;
+    /// The callback's name, for the exception handler's report: the closure's Rust type
+    /// name (asyncio prints the function's qualified name).
+    fn name(&self) -> &'static str {
+        "<callback>"
+    }
 }
 
 /// A callback that runs once: the closure and its cancelled flag, in one allocation.
@@ -42,6 +47,10 @@ impl<F: FnOnce() + Send> Once<F> {
 }
 
 impl<F: FnOnce() + Send> Callback for Once<F> {
+    fn name(&self) -> &'static str {
+        std::any::type_name::<F>()
+    }
+
     fn run(self: Arc<Self>) {
         // A cancelled callback was taken out by `cancel`: `None` here.
         let f = match Arc::try_unwrap(self) {

@@ -40,7 +40,7 @@
 //! | `loop.run_in_executor(None, f)` | [`EventLoop::run_in_executor`] |
 //! | `loop.add_reader(fd, cb)` / `loop.add_writer(fd, cb)` | [`Async::new`], then [`Async::readable`] / [`Async::writable`] |
 //! | `loop.sock_recv`, `sock_accept` / `sock_sendall`, `sock_connect` | [`Async::read_with`] / [`Async::write_with`] |
-//! | `loop.set_exception_handler(h)` | [`EventLoop::set_exception_handler`] |
+//! | `loop.set_exception_handler(h)`, `loop.call_exception_handler(c)` | [`Runtime::set_exception_handler`](aio_rt::Runtime::set_exception_handler), [`Runtime::call_exception_handler`](aio_rt::Runtime::call_exception_handler) (the runtime's one handler) |
 //! | `asyncio.get_running_loop()` | [`get_running_loop`] |
 //! | `RuntimeError(...)` | [`RunError`], [`NoRunningLoop`] |
 //!
@@ -125,7 +125,7 @@ mod shared;
 mod task;
 
 pub use crate::error::{CallbackException, NoRunningLoop, RunError};
-pub use crate::event_loop::{EventLoop, ExceptionContext};
+pub use crate::event_loop::EventLoop;
 pub use crate::handle::{Handle, TimerHandle};
 #[cfg(unix)]
 pub use crate::io::{Async, Readiness};

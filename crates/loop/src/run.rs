@@ -14,7 +14,9 @@ use crate::clock::LoopClock;
 use crate::running::Running;
 use crate::shared::Ready;
 use crate::task::MainWaker;
-use crate::{CallbackException, EventLoop, ExceptionContext, RunError};
+use aio_rt::{ContextObject, ExceptionContext};
+
+use crate::{CallbackException, EventLoop, RunError};
 
 impl EventLoop {
     /// Runs the loop until [`stop`](EventLoop::stop) is called.
@@ -230,13 +232,15 @@ impl EventLoop {
         while let Some(item) = batch.pop_front() {
             match item {
                 Ready::Callback(callback) => {
+                    let name = callback.name();
                     if let Err(payload) = catch_unwind(AssertUnwindSafe(|| callback.run())) {
                         // asyncio: "Exception in callback ...", to the exception handler;
                         // the loop carries on with the next callback.
-                        shared.report(&ExceptionContext {
-                            message: "exception in callback".to_owned(),
-                            exception: CallbackException::from_panic(&*payload),
-                        });
+                        let context =
+                            ExceptionContext::new(format!("Exception in callback {name}()"))
+                                .with_exception(&CallbackException::from_panic(&*payload))
+                                .with_handle(ContextObject::new(format!("<Handle {name}()>")));
+                        shared.tasks.reporter().report(&context);
                     }
                 }
                 Ready::Task(task) => task.step(),

@@ -19,6 +19,7 @@ use crate::task::{SleepUntil, TaskCell, YieldNow};
 /// | `now` | [`time`](EventLoop::time) |
 /// | `yield_now` | the task's next step goes to the back of the ready queue |
 /// | `downgrade` | a `Weak` of the loop's shared state |
+/// | `reporter` | the loop's exception handler ([`set_exception_handler`](Runtime::set_exception_handler)) |
 /// | `block_on` | [`run_until_complete`](EventLoop::run_until_complete) |
 impl Runtime for EventLoop {
     type Sleep = Sleep<SleepUntil>;
@@ -78,6 +79,10 @@ impl Runtime for EventLoop {
 
     fn yield_now(&self) -> impl Future<Output = ()> + Send + 'static {
         YieldNow::default()
+    }
+
+    fn reporter(&self) -> &aio_rt::Reporter {
+        self.shared.tasks.reporter()
     }
 
     fn downgrade(&self) -> WeakRuntime<Self> {

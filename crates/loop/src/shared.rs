@@ -10,15 +10,11 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError, Weak};
 
 use aio_rt::adapter::Tasks;
 
-use crate::ExceptionContext;
 use crate::clock::LoopClock;
 use crate::executor::Executor;
 use crate::handle::Callback;
 use crate::reactor::Reactor;
 use crate::task::TaskCell;
-
-/// What the loop's exception handler is: asyncio's `handler(loop, context)`.
-pub(crate) type Handler = Arc<dyn Fn(&ExceptionContext) + Send + Sync>;
 
 /// One loop's state.
 ///
@@ -34,7 +30,6 @@ pub(crate) struct Shared {
     /// Wraps futures and blocking jobs so that `JoinHandle` means what it means on every
     /// runtime. Built on the real clock: time is the loop's own business.
     pub(crate) tasks: Tasks,
-    pub(crate) handler: Mutex<Option<Handler>>,
     pub(crate) executor: Executor,
     /// Whether some thread is running this loop.
     pub(crate) running: AtomicBool,
@@ -214,18 +209,5 @@ impl Shared {
     /// A timer in the heap was cancelled (asyncio's `_timer_handle_cancelled`).
     pub(crate) fn timer_cancelled(&self) {
         self.lock().cancelled_timers += 1;
-    }
-
-    /// The loop's exception handler, or the default one (print to stderr).
-    pub(crate) fn report(&self, context: &ExceptionContext) {
-        let handler = self
-            .handler
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .clone();
-        match handler {
-            Some(handler) => handler(context),
-            None => eprintln!("aio-loop: {context}"),
-        }
     }
 }

@@ -4,8 +4,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, mpsc};
 use std::time::Duration;
 
-use aio_loop::{EventLoop, ExceptionContext, NoRunningLoop, RunError, get_running_loop};
-use aio_rt::{Clock, Config, JoinError, Runtime};
+use aio_loop::{EventLoop, NoRunningLoop, RunError, get_running_loop};
+use aio_rt::{Clock, Config, ExceptionContext, JoinError, Runtime};
 
 fn virtual_loop() -> EventLoop {
     EventLoop::with_config(Config::default().clock(Clock::Virtual))
@@ -136,14 +136,23 @@ fn a_panicking_callback_goes_to_the_exception_handler_and_the_loop_carries_on() 
     event_loop.run_forever().unwrap();
     assert_eq!(seen.take(), ["after"]);
     let contexts = contexts.lock().unwrap();
-    assert_eq!(
-        *contexts,
-        [ExceptionContext {
-            message: "exception in callback".into(),
-            exception: "boom".into()
-        }]
+    assert_eq!(contexts.len(), 1);
+    assert!(
+        contexts[0].message.starts_with("Exception in callback "),
+        "{}",
+        contexts[0].message
     );
-    assert_eq!(contexts[0].to_string(), "exception in callback: boom");
+    assert_eq!(contexts[0].keys(), ["exception", "handle", "message"]);
+    let report = contexts[0].to_string();
+    assert!(report.ends_with("()>\nException: boom"), "{report}");
+    assert!(
+        report
+            .lines()
+            .nth(1)
+            .unwrap()
+            .starts_with("handle: <Handle "),
+        "{report}"
+    );
 }
 
 #[test]
@@ -160,7 +169,7 @@ fn a_callback_that_panics_with_a_py_error_keeps_its_class() {
         .lock()
         .unwrap()
         .iter()
-        .map(|context| aio_rt::format_exception(&context.exception))
+        .map(|context| aio_rt::format_exception(context.exception.as_ref().unwrap()))
         .collect();
     assert_eq!(printed, ["ValueError: boom", "Exception: plain"]);
 }

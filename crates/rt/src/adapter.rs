@@ -48,6 +48,14 @@ impl Tasks {
         self.core.clock()
     }
 
+    /// The runtime's exception handler: what [`Runtime::reporter`](crate::Runtime::reporter)
+    /// gives.
+    ///
+    /// Python: the loop's `_exception_handler`
+    pub fn reporter(&self) -> &crate::Reporter {
+        self.core.reporter()
+    }
+
     /// Wraps `fut` as a task: give the returned [`Task`] to the executor, and the handle
     /// to the caller of `spawn`.
     ///

@@ -1,9 +1,9 @@
-//! Definition of [`Config`]: which clock a runtime reads and who hears about lost panics.
+//! Definition of [`Config`]: which clock a runtime reads and its first exception handler.
 
 use std::fmt;
 use std::sync::Arc;
 
-use crate::TaskId;
+use crate::{ExceptionContext, ExceptionHandler};
 
 /// Which clock a runtime's timers and [`Runtime::now`](crate::Runtime::now) follow.
 ///
@@ -31,35 +31,7 @@ pub enum Clock {
     Virtual,
 }
 
-/// A task that panicked and whose [`JoinHandle`](crate::JoinHandle) was dropped without
-/// the panic being retrieved.
-///
-/// Python: the context dict passed to the loop's exception handler for
-/// "Task exception was never retrieved"
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct TaskPanic {
-    /// The task that panicked.
-    pub task: TaskId,
-    /// The panic message (`"<non-string panic payload>"` when it was not a string).
-    pub message: String,
-}
-
-impl fmt::Display for TaskPanic {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "task {} panicked and its JoinHandle was dropped without retrieving it: {}",
-            self.task, self.message
-        )
-    }
-}
-
-/// Called with every [`TaskPanic`] that nobody retrieved.
-///
-/// Python: `loop.set_exception_handler(handler)`
-pub type ExceptionHandler = Arc<dyn Fn(&TaskPanic) + Send + Sync>;
-
-/// How a runtime instance is set up: its clock and its handler for lost panics.
+/// How a runtime instance is set up: its clock and its first exception handler.
 ///
 /// Python: none (asyncio configures these on the loop: `loop.time`,
 /// `loop.set_exception_handler`)
@@ -88,14 +60,16 @@ impl Config {
         self
     }
 
-    /// Sets who is told about a panic nobody retrieved. By default the runtime prints it
-    /// to stderr, as asyncio's default handler logs "Task exception was never retrieved".
+    /// Sets the runtime's exception handler from the start (without one, the default
+    /// handler prints each report on stderr). The same as calling
+    /// [`Runtime::set_exception_handler`](crate::Runtime::set_exception_handler) before
+    /// anything runs; that method replaces it at any time.
     ///
-    /// Python: `loop.set_exception_handler(handler)`
+    /// Python: `loop.set_exception_handler(handler)` on a new loop
     #[must_use]
     pub fn exception_handler(
         mut self,
-        handler: impl Fn(&TaskPanic) + Send + Sync + 'static,
+        handler: impl Fn(&ExceptionContext) + Send + Sync + 'static,
     ) -> Config {
         self.exception_handler = Some(Arc::new(handler));
         self

@@ -13,7 +13,8 @@ use std::task::{Context, Poll};
 use pin_project_lite::pin_project;
 
 use crate::Instant;
-use crate::config::{Clock, Config, ExceptionHandler, TaskPanic};
+use crate::config::{Clock, Config};
+use crate::handler::{ContextObject, ExceptionContext, Reporter, default_exception_handler};
 use crate::join::{Completer, JoinError, JoinHandle, Shared, TaskId, panic_message};
 use crate::sim::{Sim, SimSlot, VirtualSleep};
 use crate::sleep::Sleep;
@@ -22,7 +23,8 @@ use crate::task::{DetachedFuture, TaskFuture};
 /// What one runtime instance knows beyond its executor.
 pub(crate) struct Core {
     clock: ClockState,
-    exception_handler: Option<ExceptionHandler>,
+    /// The runtime's one exception handler.
+    reporter: Reporter,
     next_task: AtomicU64,
     /// This runtime's key in [`CORES`].
     key: CoreKey,
@@ -48,13 +50,14 @@ fn cores() -> std::sync::MutexGuard<'static, BTreeMap<CoreKey, Weak<Core>>> {
 }
 
 impl CoreKey {
-    /// A panic nobody retrieved, reported to the runtime if it is still alive, else on
-    /// stderr.
-    pub(crate) fn report(self, panic: TaskPanic) {
+    /// A panic nobody retrieved, reported to the runtime if it is still alive, else to
+    /// the default handler.
+    pub(crate) fn report_panic(self, task: TaskId, message: String) {
         let core = cores().get(&self).and_then(Weak::upgrade);
+        let context = lost_panic(task, &message);
         match core {
-            Some(core) => core.report(panic),
-            None => eprintln!("aio-rt: {panic}"),
+            Some(core) => core.reporter.report(&context),
+            None => default_exception_handler(&context),
         }
     }
 }
@@ -67,6 +70,19 @@ impl Drop for Core {
             sim.shutdown();
         }
     }
+}
+
+/// What the handler is told about a runtime task's panic nobody retrieved: asyncio's
+/// "Task exception was never retrieved", the task under `future`.
+fn lost_panic(task: TaskId, message: &str) -> ExceptionContext {
+    let exception = JoinError::Panicked(message.to_owned());
+    let repr = format!(
+        "<Task finished id={task} exception={}>",
+        crate::exception_repr(&exception)
+    );
+    ExceptionContext::new("Task exception was never retrieved")
+        .with_exception(&exception)
+        .with_future(ContextObject::new(repr).with_id(task))
 }
 
 enum ClockState {
@@ -83,9 +99,11 @@ impl Core {
             Clock::Virtual => ClockState::Virtual(Arc::default()),
         };
         let key = CoreKey(NEXT_CORE.fetch_add(1, Ordering::Relaxed));
+        let reporter = Reporter::new();
+        reporter.set_handler(config.exception_handler);
         let core = Arc::new(Core {
             clock,
-            exception_handler: config.exception_handler,
+            reporter,
             next_task: AtomicU64::new(1),
             key,
         });
@@ -118,11 +136,13 @@ impl Core {
     }
 
     /// A panic nobody retrieved: asyncio's "Task exception was never retrieved".
-    pub(crate) fn report(&self, panic: TaskPanic) {
-        match &self.exception_handler {
-            Some(handler) => handler(&panic),
-            None => eprintln!("aio-rt: {panic}"),
-        }
+    pub(crate) fn report_panic(&self, task: TaskId, message: &str) {
+        self.reporter.report(&lost_panic(task, message));
+    }
+
+    /// The runtime's exception handler.
+    pub(crate) fn reporter(&self) -> &Reporter {
+        &self.reporter
     }
 
     pub(crate) fn now(&self) -> Instant {

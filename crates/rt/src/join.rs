@@ -7,7 +7,6 @@ use std::sync::atomic::Ordering;
 use std::sync::{Arc, PoisonError};
 use std::task::{Context, Poll, Waker};
 
-use crate::config::TaskPanic;
 use crate::core::Core;
 use crate::sync::{AtomicU64, Mutex, MutexGuard};
 
@@ -301,10 +300,7 @@ impl<T> Shared<T> {
         let joiner = state.joiner.take();
         drop(state);
         if let Some(message) = lost {
-            self.core.report(TaskPanic {
-                task: self.id(),
-                message,
-            });
+            self.core.report_panic(self.id(), &message);
         }
         if let Some(waker) = joiner {
             waker.wake();
@@ -407,10 +403,7 @@ impl<T> Drop for JoinHandle<T> {
         };
         drop(state);
         if let Some(message) = lost {
-            self.shared.core.report(TaskPanic {
-                task: self.shared.id(),
-                message,
-            });
+            self.shared.core.report_panic(self.shared.id(), &message);
         }
     }
 }

@@ -47,7 +47,8 @@
 //! | [`PyException`], [`PyError`], [`format_exception`] | an exception's class, `str()` and `__cause__`; `raise SomeError(msg)` |
 //! | [`Sleep`] | `asyncio.sleep`, a timer handle |
 //! | [`Awaited`], [`Awaiting`], [`current_awaiting`] | a task's `_fut_waiter`: cancelling a task cancels the future it awaits |
-//! | [`Config`], [`Clock`], [`TaskPanic`] | the loop's clock and `set_exception_handler` |
+//! | [`Config`], [`Clock`] | the loop's clock, its first exception handler |
+//! | [`Reporter`], [`ExceptionContext`], [`ContextObject`], [`ExceptionHandler`], [`default_exception_handler`], [`exception_repr`] | `loop.set_exception_handler`, `call_exception_handler`, the `context` dict, `default_exception_handler`, `repr(exc)` |
 //! | [`Tokio`] (features `tokio`, `tokio-mt`), [`AsyncStd`] (`async-std`), [`Smol`] (`smol`) | event loop implementations |
 //!
 //! # Adapters
@@ -74,6 +75,7 @@ pub mod adapter;
 mod config;
 mod core;
 mod exception;
+mod handler;
 mod instant;
 mod join;
 mod runtime;
@@ -87,8 +89,12 @@ mod weak;
 
 mod adapters;
 
-pub use crate::config::{Clock, Config, ExceptionHandler, TaskPanic};
+pub use crate::config::{Clock, Config};
 pub use crate::exception::{PyError, PyException, format_exception};
+pub use crate::handler::{
+    ContextObject, ExceptionContext, ExceptionHandler, Reporter, default_exception_handler,
+    exception_repr,
+};
 pub use crate::instant::Instant;
 pub use crate::join::{JoinError, JoinHandle, TaskId};
 pub use crate::runtime::Runtime;

@@ -3,7 +3,9 @@
 use std::future::Future;
 use std::time::Duration;
 
-use crate::{Clock, Instant, JoinHandle, WeakRuntime};
+use crate::{
+    Clock, ExceptionContext, ExceptionHandler, Instant, JoinHandle, Reporter, WeakRuntime,
+};
 
 /// What asyncio asks of its event loop, as one trait that every concept crate is written
 /// against: spawn a task, run blocking work off the loop, sleep, read the clock, yield,
@@ -20,6 +22,7 @@ use crate::{Clock, Instant, JoinHandle, WeakRuntime};
 /// | `loop.time()` | [`now`](Runtime::now) |
 /// | `asyncio.sleep(0)` | [`yield_now`](Runtime::yield_now) |
 /// | `loop.run_until_complete(fut)` (`asyncio.run(main())` is `aio_tasks::run`) | [`block_on`](Runtime::block_on) |
+/// | `loop.set_exception_handler(h)`, `get_exception_handler()`, `call_exception_handler(c)` | [`set_exception_handler`](Runtime::set_exception_handler), [`exception_handler`](Runtime::exception_handler), [`call_exception_handler`](Runtime::call_exception_handler) |
 ///
 /// Every adapter gives the same [`JoinHandle`] meaning (see its docs), and each instance
 /// owns its executor and clock: nothing global stands behind the trait, except where a
@@ -85,7 +88,7 @@ pub trait Runtime: Clone + Send + Sync + 'static {
     /// The same as `drop(self.spawn(fut))`, which is the default: the task is numbered
     /// and scheduled as [`spawn`](Runtime::spawn) would (on the virtual clock it takes its
     /// turn in the same order), and if it panics the panic is reported to the exception
-    /// handler ([`Config::exception_handler`](crate::Config::exception_handler)), as a
+    /// handler ([`set_exception_handler`](Runtime::set_exception_handler)), as a
     /// panic nobody retrieved. The adapters override it to allocate nothing beyond the
     /// runtime's own task.
     ///
@@ -171,6 +174,64 @@ pub trait Runtime: Clone + Send + Sync + 'static {
     /// Python: none
     fn virtual_hooks(&self) -> Option<std::sync::Arc<dyn crate::VirtualHooks>> {
         None
+    }
+
+    /// The slot holding this runtime's one exception handler, which every report of the
+    /// runtime reaches (see [`ExceptionContext`] for what asyncio reports there). What a
+    /// task or a future keeps in order to report later, without keeping the runtime.
+    ///
+    /// Python: the loop's `_exception_handler`
+    fn reporter(&self) -> &Reporter;
+
+    /// Sets the runtime's exception handler, at any time: every report from then on goes
+    /// to it (the default handler prints it on stderr). One handler per runtime, shared
+    /// by its clones.
+    ///
+    /// Python: `loop.set_exception_handler(handler)`
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use aio_rt::{ExceptionContext, Runtime};
+    /// use std::sync::{Arc, Mutex};
+    ///
+    /// # #[cfg(feature = "smol")] {
+    /// let rt = aio_rt::Smol::new();
+    /// let seen = Arc::new(Mutex::new(Vec::new()));
+    /// let sink = seen.clone();
+    /// rt.block_on(async {
+    ///     rt.set_exception_handler(move |context| {
+    ///         sink.lock().unwrap().push(context.message.clone())
+    ///     });
+    ///     rt.call_exception_handler(&ExceptionContext::new("something went wrong"));
+    /// });
+    /// assert_eq!(*seen.lock().unwrap(), ["something went wrong"]);
+    /// # }
+    /// ```
+    fn set_exception_handler(&self, handler: impl Fn(&ExceptionContext) + Send + Sync + 'static) {
+        self.reporter()
+            .set_handler(Some(std::sync::Arc::new(handler)));
+    }
+
+    /// Goes back to the default exception handler.
+    ///
+    /// Python: `loop.set_exception_handler(None)`
+    fn reset_exception_handler(&self) {
+        self.reporter().set_handler(None);
+    }
+
+    /// The exception handler set, `None` for the default one.
+    ///
+    /// Python: `loop.get_exception_handler()`
+    fn exception_handler(&self) -> Option<ExceptionHandler> {
+        self.reporter().handler()
+    }
+
+    /// Calls the exception handler with `context`.
+    ///
+    /// Python: `loop.call_exception_handler(context)`
+    fn call_exception_handler(&self, context: &ExceptionContext) {
+        self.reporter().report(context);
     }
 
     /// Runs `fut` to completion on the current thread, driving the runtime meanwhile.

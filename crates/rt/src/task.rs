@@ -11,7 +11,6 @@ use std::task::{Context, Poll};
 use pin_project_lite::pin_project;
 
 use crate::TaskId;
-use crate::config::TaskPanic;
 use crate::core::CoreKey;
 use crate::join::{Completer, JoinError, Shared, panic_message};
 
@@ -116,10 +115,7 @@ impl<F: Future<Output = ()>> Future for DetachedFuture<F> {
             Err(payload) => {
                 let message = panic_message(&*payload);
                 let _ = catch_unwind(AssertUnwindSafe(|| this.fut.set(None)));
-                this.core.report(TaskPanic {
-                    task: *this.id,
-                    message,
-                });
+                this.core.report_panic(*this.id, message);
                 Poll::Ready(())
             }
         }

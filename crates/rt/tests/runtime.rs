@@ -5,7 +5,7 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use aio_rt::{AsyncStd, Clock, Config, JoinError, Runtime, Smol, TaskPanic, Tokio};
+use aio_rt::{AsyncStd, Clock, Config, ExceptionContext, JoinError, Runtime, Smol, Tokio};
 use rstest::rstest;
 
 #[derive(Clone, Copy, Debug)]
@@ -174,7 +174,7 @@ fn join_handle_meaning<R: Runtime>(rt: R) {
 }
 
 fn unretrieved_panic_is_reported<R: Runtime>(make: impl Fn(Config) -> R) {
-    let reports = Arc::new(Mutex::new(Vec::<TaskPanic>::new()));
+    let reports = Arc::new(Mutex::new(Vec::<ExceptionContext>::new()));
     let sink = reports.clone();
     let rt = make(virtual_clock().exception_handler(move |p| sink.lock().unwrap().push(p.clone())));
     let r = rt.clone();
@@ -205,18 +205,17 @@ fn unretrieved_panic_is_reported<R: Runtime>(make: impl Fn(Config) -> R) {
     });
     let reports = reports.lock().unwrap();
     assert_eq!(reports.len(), 2, "{reports:?}");
-    assert_eq!(reports[1].message, "detached");
-    assert_eq!(
-        reports[..1],
-        [TaskPanic {
-            task: id,
-            message: "nobody listens".into()
-        }]
-    );
+    let exception = |i: usize| aio_rt::format_exception(reports[i].exception.as_ref().unwrap());
+    assert_eq!(exception(1), "Exception: detached");
+    assert_eq!(exception(0), "Exception: nobody listens");
+    assert_eq!(reports[0].future.as_ref().and_then(|f| f.id), Some(id));
+    assert_eq!(reports[0].keys(), ["exception", "future", "message"]);
     assert_eq!(
         reports[0].to_string(),
         format!(
-            "task {id} panicked and its JoinHandle was dropped without retrieving it: nobody listens"
+            "Task exception was never retrieved\n\
+             future: <Task finished id={id} exception=Exception('nobody listens')>\n\
+             Exception: nobody listens"
         )
     );
 }

@@ -26,6 +26,20 @@ use crate::Shieldable;
 /// Dropping the [`Shield`] leaves the inner running to completion; await it (or another
 /// `shield` of it) later for its outcome.
 ///
+/// # Unretrieved failures
+///
+/// A shield reads the inner's failure (retrieving it) only when it delivers it: once the
+/// outer is cancelled, a failure of the inner that nobody reads is reported as "Task
+/// exception was never retrieved", as asyncio reports it (`wait_for(shield(t), ...)`
+/// timing out, then `t` failing, is that case).
+///
+/// # Differences from Python
+///
+/// Dropping the outer is cancelling it, so the inner's failure is reported as the task's
+/// ("Task exception was never retrieved"); in asyncio an outer that is garbage-collected
+/// without being cancelled still takes the inner's exception, and is reported itself:
+/// "Future exception was never retrieved".
+///
 /// # Examples
 ///
 /// A shield of an `aio_futures::Future`: cancelling the outer leaves the future pending.
@@ -63,13 +77,14 @@ pub fn shield<A: Shieldable>(inner: &A) -> Shield<A::Output> {
     }));
     let filler = Arc::clone(&slot);
     // As asyncio's shield: a done callback on the inner completes the outer, unless the
-    // outer was cancelled first (the inner's outcome was still read: a failure is
-    // retrieved, as asyncio's `_inner_done_callback` calls `inner.exception()`).
-    inner.when_done(Box::new(move |outcome, cancelled| {
+    // outer was cancelled first: then the inner's outcome is not read, and a failure
+    // nobody else reads is reported (asyncio's outer removes the callback from the inner).
+    inner.when_done(Box::new(move |read| {
         let mut slot = lock(&filler);
         if slot.outcome.is_some() {
             return;
         }
+        let (outcome, cancelled) = read();
         slot.outcome = Some(outcome);
         slot.cancelled = cancelled;
         if let Some(waker) = slot.waker.take() {
@@ -181,6 +196,19 @@ impl<O: Clone> Future for Shield<O> {
                 }
                 Poll::Pending
             }
+        }
+    }
+}
+
+/// Dropping the outer before it is done cancels it (Rust's cancellation is a drop): the
+/// inner's outcome will not be read for it, as asyncio's cancelled outer stops listening.
+impl<O> Drop for Shield<O> {
+    fn drop(&mut self) {
+        let mut slot = lock(&self.slot);
+        if slot.outcome.is_none() {
+            slot.outcome = Some((self.cancelled_outcome)(None));
+            slot.cancelled = true;
+            slot.waker = None;
         }
     }
 }

@@ -3,6 +3,9 @@
 use aio_futures::{DoneCallback, FutureError};
 use aio_tasks::{CancelledError, Task, TaskError};
 
+/// What [`Shieldable::when_done`] calls: given a reader of the outcome.
+pub(crate) type Fill<O> = dyn FnOnce(&dyn Fn() -> (O, bool)) + Send;
+
 /// Keeps the trait's methods out of reach: only this crate implements it.
 mod sealed {
     pub trait Sealed {}
@@ -23,12 +26,14 @@ pub trait Shieldable: sealed::Sealed {
     #[doc(hidden)]
     fn outcome_now(&self) -> Option<(Self::Output, bool)>;
 
-    /// Calls `fill` with the outcome (and whether it is a cancellation) once it is done,
-    /// from a done callback. A cancelled
-    /// inner gives a bare cancellation (asyncio's shield calls `outer.cancel()` without
-    /// reading the inner); any other outcome is read, which retrieves a failure.
+    /// Calls `fill` once it is done, from a done callback, with a reader of the outcome
+    /// (and whether it is a cancellation): `fill` reads it only if it still wants it (a
+    /// shield whose outer was cancelled first does not, as asyncio's shield removes its
+    /// callback from the inner). A cancelled inner reads as a bare cancellation (asyncio's
+    /// shield calls `outer.cancel()` without reading the inner); any other outcome read
+    /// retrieves a failure.
     #[doc(hidden)]
-    fn when_done(&self, fill: Box<dyn FnOnce(Self::Output, bool) + Send>);
+    fn when_done(&self, fill: Box<Fill<Self::Output>>);
 
     /// The outcome of a cancelled outer, with the message given to `cancel`.
     #[doc(hidden)]
@@ -46,13 +51,15 @@ where
         self.done().then(|| (self.result(), self.cancelled()))
     }
 
-    fn when_done(&self, fill: Box<dyn FnOnce(Self::Output, bool) + Send>) {
+    fn when_done(&self, fill: Box<Fill<Self::Output>>) {
         self.add_done_callback(move |task| {
-            if task.cancelled() {
-                fill(Self::cancelled_outcome(None), true);
-            } else {
-                fill(task.result(), false);
-            }
+            fill(&|| {
+                if task.cancelled() {
+                    (Self::cancelled_outcome(None), true)
+                } else {
+                    (task.result(), false)
+                }
+            });
         });
     }
 
@@ -71,7 +78,7 @@ where
         self.done().then(|| (self.result(), self.cancelled()))
     }
 
-    fn when_done(&self, fill: Box<dyn FnOnce(Self::Output, bool) + Send>) {
+    fn when_done(&self, fill: Box<Fill<Self::Output>>) {
         // A done callback is an `Fn` (it can be compared and removed); it runs once.
         let fill = std::sync::Mutex::new(Some(fill));
         self.add_done_callback(DoneCallback::new(move |future: &aio_futures::Future<T>| {
@@ -80,11 +87,13 @@ where
                 .unwrap_or_else(std::sync::PoisonError::into_inner)
                 .take();
             if let Some(fill) = fill {
-                if future.cancelled() {
-                    fill(Self::cancelled_outcome(None), true);
-                } else {
-                    fill(future.result(), false);
-                }
+                fill(&|| {
+                    if future.cancelled() {
+                        (Self::cancelled_outcome(None), true)
+                    } else {
+                        (future.result(), false)
+                    }
+                });
             }
         }));
     }

@@ -1,12 +1,12 @@
-//! The task family (this crate's stand-in for "the running loop"), [`current_task`],
-//! [`all_tasks`] and [`set_exception_handler`].
+//! The task family (this crate's stand-in for "the running loop"), [`current_task`] and
+//! [`all_tasks`].
 //!
 //! asyncio keeps its tasks in the running loop. Rust has no global running loop, so a
 //! task created from outside any task (as `asyncio.run` creates the main task) starts a
 //! new *family*, and every task created from inside a task joins its creator's family.
 //! The family numbers the default names (`Task-1`, `Task-2`, ...), lists the unfinished
-//! tasks for [`all_tasks`], runs done callbacks on the runtime, and holds the exception
-//! handler. Simplification, named: a family is found through the task that is running,
+//! tasks for [`all_tasks`], runs done callbacks on the runtime, and reports to the
+//! runtime's exception handler. Simplification, named: a family is found through the task that is running,
 //! which a thread-local records while a task is polled.
 
 use std::any::Any;
@@ -14,12 +14,13 @@ use std::cell::RefCell;
 use std::fmt;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError, Weak};
 
-use crate::{TaskRef, UnretrievedFailure};
+use aio_rt::{ContextObject, ExceptionContext, PyError, Reporter, exception_repr};
+
+use crate::TaskRef;
 
 /// A callback to run on the runtime, as `loop.call_soon` does.
 pub(crate) type Job = Box<dyn FnOnce() + Send>;
 type Spawner = Box<dyn Fn(Job) + Send + Sync>;
-type Handler = Arc<dyn Fn(&UnretrievedFailure) + Send + Sync>;
 
 /// What every task sees of another task, whatever its output type. As [`aio_rt::Awaiting`]
 /// it records what it awaits, so that cancelling it cancels that first (asyncio's
@@ -48,6 +49,10 @@ pub(crate) trait Erased: aio_rt::Awaiting {
     fn context_if_set(&self) -> Option<crate::Context>;
     /// Removes `group` (pushed by `push_interceptor`).
     fn remove_interceptor(&self, group: &Arc<dyn Interceptor>);
+    /// If the task failed: its failure, retrieved, as asyncio's `run` reports a task that
+    /// failed while it was being cancelled at shutdown ("unhandled exception during
+    /// asyncio.run() shutdown", the task under `task`).
+    fn shutdown_report(&self) -> Option<ExceptionContext>;
 }
 
 /// A `TaskGroup` taking the cancellations of the task it runs in.
@@ -59,17 +64,21 @@ pub(crate) trait Interceptor: Send + Sync {
 /// One family of tasks: the part of asyncio's loop that tasks use.
 pub(crate) struct Family {
     tasks: Mutex<Listing>,
-    handler: Mutex<Option<Handler>>,
+    /// The runtime's exception handler.
+    reporter: Reporter,
     spawner: Spawner,
 }
 
 impl Family {
-    pub(crate) fn new(spawner: impl Fn(Job) + Send + Sync + 'static) -> Arc<Family> {
+    pub(crate) fn new(
+        spawner: impl Fn(Job) + Send + Sync + 'static,
+        reporter: Reporter,
+    ) -> Arc<Family> {
         // From now on, a future awaited by a task can find it (`aio-futures` does).
         aio_rt::set_current_task_hook(|| current().map(Erased::into_awaiting));
         Arc::new(Family {
             tasks: Mutex::new(Listing::default()),
-            handler: Mutex::new(None),
+            reporter,
             spawner: Box::new(spawner),
         })
     }
@@ -110,16 +119,9 @@ impl Family {
         (self.spawner)(job);
     }
 
-    pub(crate) fn report(&self, failure: &UnretrievedFailure) {
-        let handler = self
-            .handler
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .clone();
-        match handler {
-            Some(handler) => handler(failure),
-            None => eprintln!("aio-tasks: {failure}"),
-        }
+    /// Reports to the runtime's exception handler.
+    pub(crate) fn report(&self, context: &ExceptionContext) {
+        self.reporter.report(context);
     }
 }
 
@@ -242,23 +244,25 @@ pub fn all_tasks() -> Vec<TaskRef> {
         .collect()
 }
 
-/// Sets the function called with each [`UnretrievedFailure`] of the current task's
-/// family: a task that failed and whose failure nobody retrieved (by awaiting it, or
-/// calling `result` or `exception`) before its last handle was dropped. Returns `false`,
-/// doing nothing, outside of any task.
-///
-/// Python: `loop.set_exception_handler(handler)`
-///
-/// Without a handler the report is printed on stderr, as asyncio logs
-/// "Task exception was never retrieved".
-pub fn set_exception_handler(
-    handler: impl Fn(&UnretrievedFailure) + Send + Sync + 'static,
-) -> bool {
-    let Some(task) = current() else { return false };
-    *task
-        .family()
-        .handler
-        .lock()
-        .unwrap_or_else(PoisonError::into_inner) = Some(Arc::new(handler));
-    true
+/// What asyncio reports when a task failed and nobody retrieved its exception: "Task
+/// exception was never retrieved", the task under `future`, its repr in asyncio's shape
+/// (`coro` is the body's Rust type name, `...` where it is not known).
+pub(crate) fn never_retrieved(
+    name: &str,
+    coro: Option<&str>,
+    exception: &PyError,
+) -> ExceptionContext {
+    ExceptionContext::new("Task exception was never retrieved")
+        .with_exception(exception)
+        .with_future(failed_task(name, coro, exception))
+}
+
+/// A failed task as a context object: its repr in asyncio's shape, and its name.
+pub(crate) fn failed_task(name: &str, coro: Option<&str>, exception: &PyError) -> ContextObject {
+    let repr = format!(
+        "<Task finished name='{name}' coro=<{}> exception={}>",
+        coro.unwrap_or("..."),
+        exception_repr(exception)
+    );
+    ContextObject::new(repr).named(name)
 }

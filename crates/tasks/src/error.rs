@@ -1,5 +1,5 @@
 //! The errors of `aio-tasks`: [`CancelledError`], [`InvalidStateError`], [`TaskError`],
-//! [`ExceptionGroup`], [`GroupError`], [`SpawnError`] and the report [`UnretrievedFailure`].
+//! [`ExceptionGroup`], [`GroupError`] and [`SpawnError`].
 
 use std::fmt;
 
@@ -236,32 +236,6 @@ impl fmt::Display for SpawnError {
 }
 
 impl std::error::Error for SpawnError {}
-
-/// A task failed and nobody retrieved the failure before the last handle to it was
-/// dropped: what the exception handler receives.
-///
-/// Python: the context dict of "Task exception was never retrieved"
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct UnretrievedFailure {
-    /// The task's name.
-    pub task: String,
-    /// The failure: the body's error as the Python exception it stands for (a panic is a
-    /// bare `Exception`, as [`TaskError`] maps it).
-    ///
-    /// Python: `context['exception']`
-    pub exception: aio_rt::PyError,
-}
-
-impl fmt::Display for UnretrievedFailure {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "task exception was never retrieved: {}: {}",
-            self.task,
-            aio_rt::format_exception(&self.exception)
-        )
-    }
-}
 
 /// Python: `CancelledError(message)`: `str()` is the message, empty without one; a
 /// `BaseException`, not an `Exception`

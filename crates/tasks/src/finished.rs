@@ -27,8 +27,14 @@ type Outcome<T, E> = Result<T, TaskError<E>>;
 /// caller's task matters twice: the caller's task is not linked to the tasks for
 /// cancellation (awaiting a task from a task links them), and dropping `Finished` drops
 /// no await (which would cancel its task): the collector runs on until every task has
-/// finished, retrieving each outcome, so a failure after [`close`](Finished::close) is
-/// not reported as never retrieved (asyncio's gather marks it retrieved too).
+/// finished.
+///
+/// Whether a failure is retrieved (and so never reported as "Task exception was never
+/// retrieved") follows asyncio: [`new`](Finished::new) retrieves every outcome, also
+/// those that come after [`close`](Finished::close), as asyncio's `gather` does;
+/// [`observing`](Finished::observing) retrieves none, as the done callbacks of `wait`
+/// and `as_completed` do not: the caller retrieves what it reads
+/// ([`retrieve`](Finished::retrieve)).
 ///
 /// A task given twice is awaited twice and delivered twice, once per index.
 ///
@@ -59,6 +65,8 @@ type Outcome<T, E> = Result<T, TaskError<E>>;
 /// ```
 pub struct Finished<T, E> {
     shared: Arc<Mutex<Shared<T, E>>>,
+    /// The tasks, kept by [`observing`](Finished::observing) for [`retrieve`](Finished::retrieve).
+    tasks: Vec<Task<T, E>>,
 }
 
 struct Shared<T, E> {
@@ -199,6 +207,32 @@ impl<T: Clone + Send + 'static, E: Clone + Send + 'static> Finished<T, E> {
     ///
     /// Python: `for fut in fs: fut.add_done_callback(_on_completion)`
     pub fn new<R: Runtime>(rt: &R, tasks: &[Task<T, E>]) -> Self {
+        Finished::start(rt, tasks, true)
+    }
+
+    /// Starts collecting the outcomes of `tasks` without retrieving them: a failure
+    /// delivered here is still reported if nobody reads it, unless the caller calls
+    /// [`retrieve`](Finished::retrieve).
+    ///
+    /// Python: the done callbacks of `asyncio.wait` and `asyncio.as_completed`, which learn
+    /// that a task is done without reading its exception
+    pub fn observing<R: Runtime>(rt: &R, tasks: &[Task<T, E>]) -> Self {
+        let mut finished = Finished::start(rt, tasks, false);
+        finished.tasks = tasks.to_vec();
+        finished
+    }
+
+    /// Marks the failure of task `index` (in `tasks`) retrieved, if it failed: the caller
+    /// read it. Only for [`observing`](Finished::observing); does nothing otherwise.
+    ///
+    /// Python: `fut.exception()` (called for its side effect)
+    pub fn retrieve(&self, index: usize) {
+        if let Some(task) = self.tasks.get(index) {
+            let _ = task.inner.failure();
+        }
+    }
+
+    fn start<R: Runtime>(rt: &R, tasks: &[Task<T, E>], retrieve: bool) -> Self {
         let shared = Arc::new(Mutex::new(Shared {
             outcomes: VecDeque::new(),
             waker: None,
@@ -206,7 +240,13 @@ impl<T: Clone + Send + 'static, E: Clone + Send + 'static> Finished<T, E> {
         }));
         if !tasks.is_empty() {
             let collector = Collector {
-                joins: tasks.iter().map(|t| Some(t.into_future())).collect(),
+                joins: tasks
+                    .iter()
+                    .map(|t| {
+                        let join = t.into_future();
+                        Some(if retrieve { join } else { join.observe() })
+                    })
+                    .collect(),
                 remaining: tasks.len(),
                 ready: Arc::new(Ready::default()),
                 wakers: std::iter::repeat_with(|| None).take(tasks.len()).collect(),
@@ -217,7 +257,10 @@ impl<T: Clone + Send + 'static, E: Clone + Send + 'static> Finished<T, E> {
             // Dropping aio-rt's JoinHandle never cancels: the collector runs to the end.
             rt.spawn_detached(collector);
         }
-        Finished { shared }
+        Finished {
+            shared,
+            tasks: Vec::new(),
+        }
     }
 
     /// Calls `on_done` with the index (in `tasks`) and outcome of each task that finished

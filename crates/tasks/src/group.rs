@@ -8,11 +8,8 @@ use std::task::{Context, Poll, Waker};
 
 use aio_rt::{PyError, PyException, Runtime};
 
-use crate::current::{self, Erased, Family, Interceptor};
-use crate::{
-    ExceptionGroup, GroupError, SpawnError, Task, TaskError, TaskRef, UnretrievedFailure,
-    create_task,
-};
+use crate::current::{self, Erased, Family, Interceptor, never_retrieved};
+use crate::{ExceptionGroup, GroupError, SpawnError, Task, TaskError, TaskRef, create_task};
 
 /// A group of tasks that ends only when all of them have ended, and fails as a whole when
 /// one of them fails.
@@ -70,8 +67,8 @@ use crate::{
 /// drops the body, then cancels every child; they end at their next turn, as a dropped
 /// Rust future cannot wait for them. A failure that `run` can no longer raise (collected
 /// before the drop, or of a child still ending) goes to the exception handler
-/// ([`set_exception_handler`](crate::set_exception_handler)) as an [`UnretrievedFailure`]:
-/// a failure is raised or reported, never lost.
+/// ([`Runtime::set_exception_handler`]) as "Task exception was never retrieved": a failure
+/// is raised or reported, never lost.
 pub struct TaskGroup<R, E> {
     rt: R,
     shared: Arc<Shared<E>>,
@@ -131,12 +128,12 @@ impl<E> Shared<E> {
     }
 }
 
-/// Reports a failure nobody can raise any more to the family's exception handler.
+/// Reports a failure nobody can raise any more to the runtime's exception handler.
 fn report(family: Option<&Arc<Family>>, task: String, exception: PyError) {
-    let failure = UnretrievedFailure { task, exception };
+    let context = never_retrieved(&task, None, &exception);
     match family {
-        Some(family) => family.report(&failure),
-        None => eprintln!("aio-tasks: {failure}"),
+        Some(family) => family.report(&context),
+        None => aio_rt::default_exception_handler(&context),
     }
 }
 

@@ -22,7 +22,7 @@ use pin_project_lite::pin_project;
 use crate::context::Context as Vars;
 use crate::current::{self, Erased, Family, Interceptor};
 use crate::sync::{AtomicU64, Mutex, MutexGuard};
-use crate::{CancelledError, Task, TaskError, UnretrievedFailure};
+use crate::{CancelledError, Task, TaskError};
 
 /// The bit of `Inner::meta` set once cancellation is requested.
 const CANCELLING: u64 = 1 << 63;
@@ -70,6 +70,8 @@ struct Failure<E> {
     error: TaskError<E>,
     /// `E` as text, to report the failure if nobody retrieves it.
     describe: fn(&E) -> PyError,
+    /// The body's Rust type name, for the report's repr (asyncio's `coro=<...>`).
+    coro: &'static str,
 }
 
 struct Extra<T, E> {
@@ -134,8 +136,9 @@ impl<T, E> State<T, E> {
         extra.cancel_message.take().map(String::from)
     }
 
-    /// The outcome of a finished task, marking a failure retrieved.
-    fn outcome(&mut self) -> Option<Outcome<T, E>>
+    /// The outcome of a finished task; `retrieve`: marking a failure retrieved (an
+    /// observer that only learns the task is done, as asyncio's `wait`, does not).
+    fn outcome(&mut self, retrieve: bool) -> Option<Outcome<T, E>>
     where
         T: Clone,
         E: Clone,
@@ -147,7 +150,7 @@ impl<T, E> State<T, E> {
                 message: self.take_cancel_message(),
             }))),
             Progress::Failed { failure, retrieved } => {
-                *retrieved = true;
+                *retrieved |= retrieve;
                 Some(Err(failure.error.clone()))
             }
         }
@@ -307,17 +310,19 @@ impl<T, E> Inner<T, E> {
     }
 
     /// Polls for the outcome on behalf of the awaiter `key` (a new awaiter when `None`).
+    /// `retrieve`: as [`State::outcome`].
     pub(crate) fn poll_outcome(
         &self,
         key: &mut Option<WaiterKey>,
         cx: &mut Context<'_>,
+        retrieve: bool,
     ) -> Poll<Outcome<T, E>>
     where
         T: Clone,
         E: Clone,
     {
         let mut state = self.lock();
-        if let Some(outcome) = state.outcome() {
+        if let Some(outcome) = state.outcome(retrieve) {
             *key = None;
             return Poll::Ready(outcome);
         }
@@ -432,13 +437,14 @@ impl<T, E> Inner<T, E> {
         }
     }
 
-    /// The outcome of a finished task (`None` while it runs), marking a failure retrieved.
-    pub(crate) fn outcome(&self) -> Option<Outcome<T, E>>
+    /// The outcome of a finished task (`None` while it runs); `retrieve`: as
+    /// [`State::outcome`].
+    pub(crate) fn outcome(&self, retrieve: bool) -> Option<Outcome<T, E>>
     where
         T: Clone,
         E: Clone,
     {
-        self.lock().outcome()
+        self.lock().outcome(retrieve)
     }
 
     /// The failure of a finished task, if it failed, marking it retrieved.
@@ -467,6 +473,7 @@ impl<T, E> Inner<T, E> {
 impl<T, E> Drop for Inner<T, E> {
     fn drop(&mut self) {
         // The last reference is gone: asyncio's `Task.__del__`.
+        let number = self.number();
         let state = self.state.get_mut().unwrap_or_else(PoisonError::into_inner);
         let Progress::Failed {
             failure,
@@ -484,12 +491,10 @@ impl<T, E> Drop for Inner<T, E> {
         };
         let task = match state.extra.as_mut().and_then(|extra| extra.name.take()) {
             Some(name) => name.into_string(),
-            None => format!("Task-{}", self.number()),
+            None => format!("Task-{number}"),
         };
-        self.family.report(&UnretrievedFailure {
-            task,
-            exception: error,
-        });
+        let context = current::never_retrieved(&task, Some(failure.coro), &error);
+        self.family.report(&context);
     }
 }
 
@@ -539,6 +544,32 @@ impl<T: Send + 'static, E: Send + 'static> Erased for Inner<T, E> {
         if state.is_running() {
             state.extra().interceptors.push(group);
         }
+    }
+
+    fn shutdown_report(&self) -> Option<aio_rt::ExceptionContext> {
+        let number = self.number();
+        let mut state = self.lock();
+        let name = match state.extra.as_ref().and_then(|extra| extra.name.as_deref()) {
+            Some(name) => name.to_owned(),
+            None => format!("Task-{number}"),
+        };
+        let Progress::Failed { failure, retrieved } = &mut state.progress else {
+            return None;
+        };
+        let exception = match &failure.error {
+            TaskError::Failed(e) => (failure.describe)(e),
+            TaskError::Panicked(message) => {
+                PyError::from_py(&aio_rt::JoinError::Panicked(message.clone()))
+            }
+            _ => return None,
+        };
+        *retrieved = true;
+        let task = current::failed_task(&name, Some(failure.coro), &exception);
+        Some(
+            aio_rt::ExceptionContext::new("unhandled exception during asyncio.run() shutdown")
+                .with_exception(&exception)
+                .with_task(task),
+        )
     }
 
     fn context(&self) -> Vars {
@@ -635,7 +666,7 @@ where
             let dropped = catch_unwind(AssertUnwindSafe(|| this.body.set(None)));
             inner.finish(match dropped {
                 Ok(()) => Progress::Cancelled,
-                Err(payload) => failed(TaskError::Panicked(panic_message(&*payload))),
+                Err(payload) => failed::<F, _, _>(TaskError::Panicked(panic_message(&*payload))),
             });
             return Poll::Ready(());
         }
@@ -660,8 +691,8 @@ where
             // An error or a panic stands, as asyncio's `set_exception` does.
             Ok(Poll::Ready(Ok(_))) if inner.cancelling() => Progress::Cancelled,
             Ok(Poll::Ready(Ok(value))) => Progress::Value(value),
-            Ok(Poll::Ready(Err(error))) => failed(TaskError::Failed(error)),
-            Err(payload) => failed(TaskError::Panicked(panic_message(&*payload))),
+            Ok(Poll::Ready(Err(error))) => failed::<F, _, _>(TaskError::Failed(error)),
+            Err(payload) => failed::<F, _, _>(TaskError::Panicked(panic_message(&*payload))),
         };
         let _ = catch_unwind(AssertUnwindSafe(|| this.body.set(None)));
         inner.finish(outcome);
@@ -669,12 +700,13 @@ where
     }
 }
 
-/// A failure, with the way to describe it should nobody retrieve it.
-fn failed<T, E: PyException>(error: TaskError<E>) -> Progress<T, E> {
+/// A failure of the body `F`, with the way to describe it should nobody retrieve it.
+fn failed<F, T, E: PyException>(error: TaskError<E>) -> Progress<T, E> {
     Progress::Failed {
         failure: Box::new(Failure {
             error,
             describe: |e| PyError::from_py(e),
+            coro: std::any::type_name::<F>(),
         }),
         retrieved: false,
     }
@@ -787,14 +819,19 @@ mod loom_models {
     fn task() -> (Arc<Inner<u8, String>>, Scheduled) {
         let scheduled = Arc::new(Mutex::new(Vec::new()));
         let queue = Arc::clone(&scheduled);
-        let family = Family::new(move |job| queue.lock().unwrap().push(job));
+        let family = Family::new(
+            move |job| queue.lock().unwrap().push(job),
+            aio_rt::Reporter::new(),
+        );
         (Inner::new(family, None, None), scheduled)
     }
 
     /// Awaits the task's outcome, as `Join` does, without the current-task cascade.
     fn outcome(inner: &Inner<u8, String>) -> Outcome<u8, String> {
         let mut key = None;
-        block_on(std::future::poll_fn(|cx| inner.poll_outcome(&mut key, cx)))
+        block_on(std::future::poll_fn(|cx| {
+            inner.poll_outcome(&mut key, cx, true)
+        }))
     }
 
     fn cancelled(message: &str) -> Outcome<u8, String> {
@@ -944,7 +981,7 @@ mod loom_models {
                 let counter = Arc::new(CountingWaker(AtomicUsize::new(0)));
                 let waker = Waker::from(Arc::clone(&counter));
                 let mut key = None;
-                let polled = quitter.poll_outcome(&mut key, &mut Context::from_waker(&waker));
+                let polled = quitter.poll_outcome(&mut key, &mut Context::from_waker(&waker), true);
                 if let Some(key) = key {
                     assert!(polled.is_pending());
                     quitter.remove_waiter(key);
@@ -970,7 +1007,7 @@ mod loom_models {
             let callback = |which: usize| -> Callback<u8, String> {
                 let calls = Arc::clone(&calls);
                 Box::new(move |task: &Task<u8, String>| {
-                    assert_eq!(task.inner.outcome(), Some(Ok(7)));
+                    assert_eq!(task.inner.outcome(true), Some(Ok(7)));
                     calls[which].fetch_add(1, Ordering::SeqCst);
                 })
             };

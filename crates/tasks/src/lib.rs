@@ -63,7 +63,7 @@
 //! | `task.get_name()` / `set_name()` | [`Task::name`], [`Task::set_name`] |
 //! | `asyncio.current_task()`, `asyncio.all_tasks()` | [`current_task`], [`all_tasks`] ([`TaskRef`]) |
 //! | `contextvars.ContextVar`, `copy_context()`, `create_task(coro, context=ctx)` | [`ContextVar`], [`copy_context`], [`create_task_with_context`] ([`Context`], [`Token`]) |
-//! | "Task exception was never retrieved", `loop.set_exception_handler` | [`UnretrievedFailure`], [`set_exception_handler`] |
+//! | "Task exception was never retrieved", `loop.set_exception_handler` | reported to the runtime's handler: [`Runtime::set_exception_handler`](aio_rt::Runtime::set_exception_handler) |
 //! | `async with asyncio.TaskGroup() as tg` | [`TaskGroup::run`] |
 //! | `ExceptionGroup`, the TaskGroup's `RuntimeError`s | [`GroupError`] ([`ExceptionGroup`], or no parent task), [`SpawnError`] |
 //! | the done callbacks of `gather`, `wait`, `as_completed` | [`Finished`] (what `aio-gather` and `aio-wait` share) |
@@ -77,8 +77,11 @@
 //! - **The outcome is shared by cloning.** Every awaiter, and `result()`, gets a clone of
 //!   the outcome, so awaiting needs `T: Clone` and `E: Clone` (use `Arc<T>` otherwise).
 //! - **Unretrieved failures** are reported when the last handle to a failed task is
-//!   dropped (asyncio: when the task is garbage-collected), to the family's exception
-//!   handler ([`set_exception_handler`]) or else on stderr.
+//!   dropped (asyncio: when the task is garbage-collected), to the runtime's one
+//!   exception handler ([`Runtime::set_exception_handler`](aio_rt::Runtime::set_exception_handler)),
+//!   whose default prints asyncio's report on stderr:
+//!   `Task exception was never retrieved`, then
+//!   `future: <Task finished name='Task-2' coro=<...> exception=Exception('not consumed')>`.
 //! - **Eager is chosen per call.** asyncio 3.12 makes tasks eager for a whole loop
 //!   (`loop.set_task_factory(asyncio.eager_task_factory)`): every `create_task` then runs
 //!   the coroutine's first step inside the call. Rust has no running loop to hold such a
@@ -97,7 +100,7 @@
 //!   creates the main task) starts a family; tasks created inside a task join it. The
 //!   family numbers the default names (`Task-1`, ...), lists [`all_tasks`], runs done
 //!   callbacks (each as a callback of its own on the runtime, like `loop.call_soon`) and
-//!   holds the exception handler.
+//!   reports to the runtime's exception handler.
 //!
 //! # Cancellation: what differs from Python
 //!
@@ -141,10 +144,10 @@ mod sync;
 mod task;
 
 pub use crate::context::{Context, ContextVar, LookupError, ResetError, Token, copy_context};
-pub use crate::current::{all_tasks, current_task, set_exception_handler};
+pub use crate::current::{all_tasks, current_task};
 pub use crate::error::{
     CancelledError, ExceptionGroup, GroupError, InvalidStateError, SelfAwaitError, SpawnError,
-    TaskError, UnretrievedFailure,
+    TaskError,
 };
 pub use crate::finished::Finished;
 pub use crate::group::{Run, TaskGroup};

@@ -21,8 +21,9 @@ use crate::{TaskError, create_task};
 ///    first: asyncio stops its loop only once the iteration in which main finished is
 ///    over (on the virtual clock this holds on every runtime, every run).
 /// 3. Every task of the family still pending is cancelled, and `run` waits until each has
-///    finished (its cleanup, the Rust `finally`, has run). A failure of one of them that
-///    nobody retrieves goes to the exception handler, as asyncio reports it.
+///    finished (its cleanup, the Rust `finally`, has run). One that failed meanwhile (its
+///    cleanup panicked) is reported to the runtime's exception handler as asyncio reports
+///    it: "unhandled exception during asyncio.run() shutdown", the task under `task`.
 ///
 /// [`Runtime::block_on`] alone is not `asyncio.run`: it returns as soon as its future is
 /// done, and leaves the pending tasks to the runtime.
@@ -95,6 +96,13 @@ where
         // A cancelled task finishes at its next turn; yielding gives every one its turn.
         while leftovers.iter().any(|task| !task.is_done()) {
             rt.yield_now().await;
+        }
+        // asyncio's `_cancel_all_tasks`: a leftover that failed while it was cancelled
+        // (its cleanup raised) is reported, with the task under `task`.
+        for leftover in &leftovers {
+            if let Some(context) = leftover.shutdown_report() {
+                rt.call_exception_handler(&context);
+            }
         }
         outcome
     })

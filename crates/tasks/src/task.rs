@@ -174,12 +174,15 @@ where
         // Weak: the family is kept by its tasks, which the runtime owns; a clone of the
         // runtime here would keep the runtime, and so a task never woken, alive forever.
         // Once the runtime is gone, a done callback has nowhere to run, and is dropped.
-        let rt = rt.downgrade();
-        Family::new(move |job| {
-            if let Some(rt) = rt.upgrade() {
-                rt.spawn_detached(async move { job() });
-            }
-        })
+        let (rt, rt_reporter) = (rt.downgrade(), rt.reporter().clone());
+        Family::new(
+            move |job| {
+                if let Some(rt) = rt.upgrade() {
+                    rt.spawn_detached(async move { job() });
+                }
+            },
+            rt_reporter,
+        )
     });
     let context = context.or_else(crate::context::inherited);
     let inner = Inner::new(family, name, context);
@@ -366,9 +369,11 @@ impl<T: Clone, E: Clone> Task<T, E> {
     /// read (by an `await`, `result()` or `exception()`); every later read gives a bare
     /// `CancelledError`, as asyncio's Task does.
     pub fn result(&self) -> Result<T, TaskError<E>> {
-        self.inner.outcome().unwrap_or(Err(TaskError::InvalidState(
-            InvalidStateError::ResultNotSet,
-        )))
+        self.inner
+            .outcome(true)
+            .unwrap_or(Err(TaskError::InvalidState(
+                InvalidStateError::ResultNotSet,
+            )))
     }
 
     /// The failure of a finished task: `Ok(None)` if it succeeded, `Ok(Some(error))` if it
@@ -440,6 +445,7 @@ where
             inner: self.inner,
             key: None,
             awaiting: None,
+            retrieve: true,
         }
     }
 }
@@ -474,6 +480,9 @@ pub struct Join<T: Send + 'static, E: Send + 'static> {
     key: Option<WaiterKey>,
     /// The task awaiting us, which records us as what it awaits (for the cascade).
     awaiting: Option<Arc<dyn Erased>>,
+    /// Whether getting the outcome retrieves a failure (`false` for an observer, see
+    /// [`observe`](Join::observe)).
+    retrieve: bool,
 }
 
 impl<T, E> Future for Join<T, E>
@@ -485,7 +494,7 @@ where
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Outcome<T, E>> {
         let this = &mut *self;
-        let polled = this.inner.poll_outcome(&mut this.key, cx);
+        let polled = this.inner.poll_outcome(&mut this.key, cx, this.retrieve);
         match polled {
             Poll::Ready(_) => this.unregister(),
             Poll::Pending if this.awaiting.is_none() => {
@@ -510,6 +519,14 @@ where
 }
 
 impl<T: Send + 'static, E: Send + 'static> Join<T, E> {
+    /// This await gives the outcome without retrieving a failure: it learns that the task
+    /// is done, as the done callback of asyncio's `wait` and `as_completed` does, and the
+    /// failure is reported if nobody else reads it.
+    pub(crate) fn observe(mut self) -> Self {
+        self.retrieve = false;
+        self
+    }
+
     /// The outcome if the task has finished, without registering a waker (for
     /// [`Finished`](crate::Finished), which makes a waker only for tasks still running).
     pub(crate) fn try_outcome(&mut self) -> Option<Outcome<T, E>>
@@ -517,7 +534,7 @@ impl<T: Send + 'static, E: Send + 'static> Join<T, E> {
         T: Clone,
         E: Clone,
     {
-        let outcome = self.inner.outcome()?;
+        let outcome = self.inner.outcome(self.retrieve)?;
         if let Some(key) = self.key.take() {
             self.inner.remove_waiter(key);
         }

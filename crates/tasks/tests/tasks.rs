@@ -3,10 +3,10 @@
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use aio_rt::{Clock, Config, Runtime, Smol, Tokio};
+use aio_rt::{Clock, Config, ExceptionContext, Runtime, Smol, Tokio};
 use aio_tasks::{
-    GroupError, InvalidStateError, SpawnError, TaskError, TaskGroup, UnretrievedFailure, all_tasks,
-    create_task, current_task, set_exception_handler,
+    GroupError, InvalidStateError, SpawnError, TaskError, TaskGroup, all_tasks, create_task,
+    current_task,
 };
 
 fn smol() -> Smol {
@@ -129,15 +129,15 @@ fn a_panic_is_a_failure_every_awaiter_sees() {
 fn collecting(
     rt: &Smol,
 ) -> (
-    Arc<Mutex<Vec<UnretrievedFailure>>>,
+    Arc<Mutex<Vec<ExceptionContext>>>,
     impl std::future::Future<Output = ()>,
 ) {
-    let seen: Arc<Mutex<Vec<UnretrievedFailure>>> = Arc::default();
+    let seen: Arc<Mutex<Vec<ExceptionContext>>> = Arc::default();
     let sink = seen.clone();
     let rt = rt.clone();
     let body = async move {
         let main = create_task(&rt.clone(), async move {
-            set_exception_handler(move |f| sink.lock().unwrap().push(f.clone()));
+            rt.set_exception_handler(move |f| sink.lock().unwrap().push(f.clone()));
             let failed = create_task(&rt, async { Err::<(), _>("lost".to_owned()) });
             let panicked = create_task(&rt, async {
                 if true {
@@ -164,14 +164,21 @@ fn unretrieved_failures_are_reported_once_retrieved_ones_never() {
     let seen = seen.lock().unwrap();
     let errors: Vec<String> = seen
         .iter()
-        .map(|f| aio_rt::format_exception(&f.exception))
+        .map(|f| aio_rt::format_exception(f.exception.as_ref().unwrap()))
         .collect();
     assert_eq!(errors, ["Exception: lost", "Exception: lost panic"]);
-    assert_eq!(seen[0].task, "Task-2");
-    assert_eq!(
-        seen[0].to_string(),
-        "task exception was never retrieved: Task-2: Exception: lost"
+    let task = seen[0].future.as_ref().unwrap();
+    assert_eq!(task.name.as_deref(), Some("Task-2"));
+    let report = seen[0].to_string();
+    let lines: Vec<&str> = report.lines().collect();
+    assert_eq!(lines.len(), 3, "{report}");
+    assert_eq!(lines[0], "Task exception was never retrieved");
+    assert!(
+        lines[1].starts_with("future: <Task finished name='Task-2' coro=<")
+            && lines[1].ends_with("> exception=Exception('lost')>"),
+        "{report}"
     );
+    assert_eq!(lines[2], "Exception: lost");
 }
 
 /// Finished tasks are swept from the family's list lazily, as it doubles: through several
@@ -212,10 +219,9 @@ fn all_tasks_lists_only_unfinished_tasks_across_sweeps() {
 }
 
 #[test]
-fn outside_any_task_there_is_no_current_task_and_no_handler() {
+fn outside_any_task_there_is_no_current_task() {
     assert!(current_task().is_none());
     assert!(all_tasks().is_empty());
-    assert!(!set_exception_handler(|_| {}));
 }
 
 #[test]
@@ -410,7 +416,13 @@ fn failures_of_a_dropped_group_go_to_the_exception_handler() {
     let rt2 = rt.clone();
     rt.block_on(async move {
         let main = create_task(&rt2.clone(), async move {
-            set_exception_handler(move |f| sink.lock().unwrap().push(f.to_string()));
+            rt2.set_exception_handler(move |f| {
+                let task = f.future.as_ref().and_then(|t| t.name.clone());
+                let exception = f.exception.as_ref().map(aio_rt::format_exception);
+                sink.lock()
+                    .unwrap()
+                    .push(format!("{}: {task:?}: {exception:?}", f.message));
+            });
             for child in ["early", "late"] {
                 let rt3 = rt2.clone();
                 let run = TaskGroup::run(&rt2, |tg| async move {
@@ -443,8 +455,8 @@ fn failures_of_a_dropped_group_go_to_the_exception_handler() {
     assert_eq!(
         seen,
         [
-            "task exception was never retrieved: Task-2: Exception: early",
-            "task exception was never retrieved: Task-3: Exception: late",
+            "Task exception was never retrieved: Some(\"Task-2\"): Some(\"Exception: early\")",
+            "Task exception was never retrieved: Some(\"Task-3\"): Some(\"Exception: late\")",
         ]
     );
 }

@@ -23,6 +23,10 @@ use crate::{TimeoutError, WaitForError};
 /// running (asyncio raises `TimeoutError` from every remaining await; one is enough
 /// in a stream). No tasks: the stream is empty.
 ///
+/// A failure is retrieved when it is yielded (asyncio's `await next` reads it); a task
+/// whose failure is never yielded (the stream was dropped or timed out first) and that
+/// nobody reads is reported as "Task exception was never retrieved", as in asyncio.
+///
 /// As in asyncio (and [`wait`](crate::wait)), a task given twice counts once: duplicates
 /// collapse, so each task's outcome comes once.
 ///
@@ -42,7 +46,8 @@ where
     let tasks = crate::wait::distinct(tasks);
     AsCompleted {
         remaining: tasks.len(),
-        children: Finished::new(rt, &tasks),
+        // Retrieved when yielded, as asyncio's `await next` calls `f.result()`.
+        children: Finished::observing(rt, &tasks),
         deadline: timeout.map(|t| Box::pin(rt.sleep(t))),
         finished: VecDeque::new(),
         ended: false,
@@ -57,8 +62,8 @@ pub struct AsCompleted<R: Runtime, T: Clone + Send + 'static, E: Clone + Send + 
     remaining: usize,
     children: Finished<T, E>,
     deadline: Option<Pin<Box<R::Sleep>>>,
-    /// Finished, not yet yielded, in completion order.
-    finished: VecDeque<Result<T, TaskError<E>>>,
+    /// Finished, not yet yielded, in completion order, with their index in `tasks`.
+    finished: VecDeque<(usize, Result<T, TaskError<E>>)>,
     ended: bool,
 }
 
@@ -84,10 +89,11 @@ where
         if this.finished.is_empty() && this.remaining > 0 {
             let finished = &mut this.finished;
             this.children
-                .poll_finished(cx, |_, outcome| finished.push_back(outcome));
+                .poll_finished(cx, |index, outcome| finished.push_back((index, outcome)));
         }
-        if let Some(outcome) = this.finished.pop_front() {
+        if let Some((index, outcome)) = this.finished.pop_front() {
             this.remaining -= 1;
+            this.children.retrieve(index);
             return Poll::Ready(Some(outcome.map_err(WaitForError::Task)));
         }
         if this.remaining == 0 {
@@ -132,10 +138,8 @@ impl<R: Runtime, T: Clone + Send + 'static, E: Clone + Send + 'static> fmt::Debu
 /// the stream ends; the tasks still running keep running. Duplicates collapse, as in
 /// [`as_completed`]. No tasks: the stream is empty.
 ///
-/// # Differences from Python
-///
-/// The stream reads every outcome as the task finishes, so a failure counts as retrieved
-/// even if the yielded task is never read (asyncio would report it as never retrieved).
+/// A yielded task's failure is not read by the stream: if nobody reads it (await, `result`,
+/// `exception`), it is reported as "Task exception was never retrieved", as in asyncio.
 ///
 /// # Cancel safety
 ///
@@ -170,7 +174,8 @@ where
 {
     let tasks = crate::wait::distinct(tasks);
     AsCompletedTasks {
-        children: Finished::new(rt, &tasks),
+        // The tasks are yielded, not their outcomes: nothing is read here.
+        children: Finished::observing(rt, &tasks),
         remaining: tasks.len(),
         tasks: tasks.into_iter().map(Some).collect(),
         deadline: timeout.map(|t| Box::pin(rt.sleep(t))),

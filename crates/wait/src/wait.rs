@@ -46,6 +46,15 @@ pub enum ReturnWhen {
 /// [`EmptyError`] ("set of tasks/futures is empty") when `tasks` is empty, as asyncio's
 /// `ValueError`.
 ///
+/// # Unretrieved failures
+///
+/// As in asyncio, `wait` learns that a task is done without reading its failure: a task
+/// that fails and whose failure nobody reads (by awaiting it, `result`, `exception`) is
+/// reported to the exception handler as "Task exception was never retrieved", after
+/// `ALL_COMPLETED` and `FIRST_COMPLETED` alike. Only `FIRST_EXCEPTION` reads the
+/// failures it sees while it waits (asyncio's check `f.exception() is not None`); a task
+/// that fails once `wait` has returned is reported if nobody reads it.
+///
 /// As asyncio takes a set, the same task given twice counts once: duplicates collapse
 /// (tasks compare by identity), the first place of each task gives the order.
 ///
@@ -70,7 +79,9 @@ where
     };
     Wait {
         remaining: tasks.len(),
-        children: Finished::new(rt, &tasks),
+        // asyncio's `wait` learns that a task is done without reading its exception: a
+        // failure nobody reads is reported (only FIRST_EXCEPTION reads, while waiting).
+        children: Finished::observing(rt, &tasks),
         tasks,
         return_when,
         deadline,
@@ -134,14 +145,26 @@ where
         }
         let mut satisfied = false;
         let (return_when, remaining) = (this.return_when, &mut this.remaining);
-        this.children.poll_finished(cx, |_, outcome| {
+        let mut read = Vec::new();
+        this.children.poll_finished(cx, |index, outcome| {
             *remaining -= 1;
             satisfied |= match return_when {
                 ReturnWhen::FirstCompleted => true,
-                ReturnWhen::FirstException => matches!(outcome, Err(e) if e.is_failure()),
+                ReturnWhen::FirstException => {
+                    let failed = matches!(outcome, Err(e) if e.is_failure());
+                    if failed {
+                        // asyncio's `_on_completion` calls `f.exception()` to check: the
+                        // failure is retrieved.
+                        read.push(index);
+                    }
+                    failed
+                }
                 ReturnWhen::AllCompleted => false,
             };
         });
+        for index in read {
+            this.children.retrieve(index);
+        }
         satisfied |= this.remaining == 0;
         if !satisfied {
             let expired = match &mut this.deadline {

@@ -10,7 +10,8 @@ async def fails():
 
 
 def handler(loop, context):
-    log("handler", f"{context['message']}: {context['future'].get_name()}: {exc(context['exception'])}")
+    name = context["future"].get_name()
+    log("handler", f"{context['message']}: {name}: {exc(context['exception'])} {sorted(context)}")
 
 
 async def main():

@@ -105,8 +105,8 @@ pub const CATALOGUE: &[ErrorCase] = &[
         "a task panicked and its JoinHandle was dropped unread",
         "the exception handler's context",
         "Task exception was never retrieved",
-        "aio_rt::TaskPanic",
-        "task 1 panicked and its JoinHandle was dropped without retrieving it: nobody listens",
+        "aio_rt::ExceptionContext",
+        "Task exception was never retrieved",
         "unretrieved_panic_is_reported",
         "",
         None,
@@ -172,13 +172,35 @@ pub const CATALOGUE: &[ErrorCase] = &[
         "a callback panicked",
         "the exception handler's context",
         "Exception in callback ...",
-        "aio_loop::ExceptionContext",
-        "exception in callback: boom",
+        "aio_rt::ExceptionContext",
+        "Exception in callback ...()",
         "a_panicking_callback_goes_to_the_exception_handler_and_the_loop_carries_on",
         "",
         None,
     ),
     // aio-futures
+    case(
+        "aio-futures",
+        "a done callback panicked",
+        "the exception handler's context",
+        "Exception in callback ...",
+        "aio_rt::ExceptionContext",
+        "Exception in callback ...()",
+        "a_panicking_done_callback_is_reported_and_the_others_still_run",
+        "",
+        None,
+    ),
+    case(
+        "aio-futures",
+        "a future's exception was never read before its last clone was dropped",
+        "the exception handler's context",
+        "Future exception was never retrieved",
+        "aio_rt::ExceptionContext",
+        "Future exception was never retrieved",
+        "an_exception_nobody_read_is_reported_when_the_future_is_dropped",
+        "",
+        None,
+    ),
     case(
         "aio-futures",
         "set_result / set_exception on a done future",
@@ -383,8 +405,8 @@ pub const CATALOGUE: &[ErrorCase] = &[
         "a task failed and nobody retrieved the failure",
         "the exception handler's context",
         "Task exception was never retrieved",
-        "aio_tasks::UnretrievedFailure",
-        "task exception was never retrieved: Task-2: Exception: lost",
+        "aio_rt::ExceptionContext",
+        "Task exception was never retrieved",
         "unretrieved_failures_are_reported_once_retrieved_ones_never",
         "",
         None,
@@ -717,6 +739,17 @@ pub const CATALOGUE: &[ErrorCase] = &[
     // aio-generators
     case(
         "aio-generators",
+        "the close of a generator dropped with close_on_drop failed",
+        "the exception handler's context",
+        "Task exception was never retrieved",
+        "aio_rt::ExceptionContext",
+        "Task exception was never retrieved",
+        "close_on_drop_failure_reported",
+        "",
+        None,
+    ),
+    case(
+        "aio-generators",
         "anext() after the generator finished",
         "StopAsyncIteration",
         "",
@@ -894,6 +927,36 @@ pub fn render(_scenario_pages_note: &str) -> String {
         CATALOGUE.len(),
         CATALOGUE.len(),
         TYPED_AWAY.len()
+    );
+    let _ = writeln!(
+        out,
+        "## Reports to the exception handler\n\n\
+         What asyncio cannot raise to anyone goes to the loop's exception handler; here, to \
+         the runtime's one handler (`Runtime::set_exception_handler`, settable at any time, \
+         `Config::exception_handler` from the start), on all five runtimes. It receives an \
+         `aio_rt::ExceptionContext` with asyncio's keys: `message`, `exception`, `future` \
+         (the task or future, with its repr and a task's name), `handle` (a callback), \
+         `asyncgen`. The rows below whose Rust type is `aio_rt::ExceptionContext` give its \
+         `message` in the Display column. The reports: an exception in a callback (a loop \
+         callback or a future's done callback that panicked: `Exception in callback ...`), a \
+         task exception never retrieved (an `aio_tasks` task, or a runtime task whose \
+         `JoinHandle` was dropped unread), a future exception never retrieved (an \
+         `aio_futures::Future`), an async generator whose close on drop failed (reported \
+         as asyncio reports its failed `aclose()` task), and a task that failed while \
+         `aio_tasks::run` cancelled it at shutdown (`unhandled exception during \
+         asyncio.run() shutdown`, the task under `task`).\n\n\
+         The default handler (`aio_rt::default_exception_handler`) prints the report on stderr \
+         in CPython's shape, the message then one `key: repr` line per other key:\n\n\
+         ```text\n\
+         Task exception was never retrieved\n\
+         future: <Task finished name='Task-2' coro=<my_crate::main::{{{{closure}}}}> exception=Exception('not consumed')>\n\
+         Exception: not consumed\n\
+         ```\n\n\
+         `coro` is the body's Rust type name where CPython prints the coroutine's name and \
+         source line. CPython follows these lines with the Python traceback; a traceback is \
+         out of reach here (a Rust error carries no frames, and a panic's backtrace is the \
+         panic hook's business), so only its last line is printed: the exception as the \
+         traces print it.\n"
     );
     let mut crates: Vec<&str> = Vec::new();
     for case in CATALOGUE {

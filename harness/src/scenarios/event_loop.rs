@@ -182,7 +182,13 @@ pub(crate) async fn panicking_callback<R: Runtime>(cx: Cx<R>) {
         event_loop.set_exception_handler(move |context| {
             l.log(
                 "handler",
-                format!("exception handler got: {}", exc(&context.exception)),
+                format!(
+                    "exception handler got: {}",
+                    context
+                        .exception
+                        .as_ref()
+                        .map_or_else(|| "None".to_owned(), exc)
+                ),
             );
         });
         let l = log.clone();

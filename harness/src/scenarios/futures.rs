@@ -7,12 +7,21 @@
 use aio_futures::{DoneCallback, Exception, Future};
 use aio_rt::{JoinHandle, PyError, Runtime};
 
+use super::tasks::handled;
 use crate::{Cx, Scenario, exc};
 
 const CONCEPT: &str = "futures";
 const SOURCE: &str = include_str!("futures.rs");
 
 pub(crate) const SCENARIOS: &[Scenario] = &[
+    parity!(
+        future_exception_never_retrieved,
+        "a future whose exception nobody read is reported when its last reference goes; a read one is not"
+    ),
+    parity!(
+        done_callback_raises,
+        "a done callback that raises goes to the exception handler; the next callbacks still run"
+    ),
     parity!(
         set_result_wakes_awaiters,
         "three tasks await one future; set_result wakes them in the order they started waiting"
@@ -252,4 +261,54 @@ pub(crate) async fn cancelling_the_task_cancels_the_future<R: Runtime>(cx: Cx<R>
         seen.await.map_err(|e| e.to_string())
     })
     .await;
+}
+
+/// An exception set on a future and never read: dropping its last clone reports it
+/// ("Future exception was never retrieved"). One read with `exception()` is not reported.
+pub(crate) async fn future_exception_never_retrieved<R: Runtime>(cx: Cx<R>) {
+    let c = cx.clone();
+    cx.rt()
+        .set_exception_handler(move |context| c.log("handler", handled(context, false)));
+    let unread = Future::<u32>::new(cx.rt());
+    let _ = unread.set_exception(Exception::py(PyError::new("ValueError", "nobody reads it")));
+    drop(unread);
+    cx.log("main", "dropped the unread future");
+    let read = Future::<u32>::new(cx.rt());
+    let _ = read.set_exception(Exception::py(PyError::new("ValueError", "read")));
+    if let Ok(Some(e)) = read.exception() {
+        cx.log("main", format!("exception(): {}", exc(&e)));
+    }
+    drop(read);
+    cx.log("main", "dropped the read future");
+}
+
+/// A done callback raises (panics with the `PyError` it raises): the exception handler
+/// gets "Exception in callback ..." with the exception, class kept, and the `handle` key;
+/// the next callback runs. The twin prints the message's first three words, the rest being
+/// the callback's name (Python's qualified name, the closure's Rust type name here).
+pub(crate) async fn done_callback_raises<R: Runtime>(cx: Cx<R>) {
+    let c = cx.clone();
+    cx.rt().set_exception_handler(move |context| {
+        let mut context = context.clone();
+        context.message = context
+            .message
+            .split(' ')
+            .take(3)
+            .collect::<Vec<_>>()
+            .join(" ");
+        c.log("handler", handled(&context, false));
+    });
+    let future = Future::<u32>::new(cx.rt());
+    let c = cx.clone();
+    future.add_done_callback(DoneCallback::new(move |_: &Future<u32>| {
+        c.log("callback", "raises");
+        std::panic::panic_any(PyError::new("ValueError", "in a callback"));
+    }));
+    let c = cx.clone();
+    future.add_done_callback(DoneCallback::new(move |_: &Future<u32>| {
+        c.log("callback", "the next callback still runs");
+    }));
+    let _ = future.set_result(1);
+    cx.sleep(1).await;
+    cx.log("main", "end");
 }

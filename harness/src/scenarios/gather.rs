@@ -8,13 +8,17 @@ use aio_gather::{gather, gather_futures, gather_tuple};
 use aio_rt::{PyError, Runtime};
 use aio_tasks::{Task, TaskError, create_task, create_task_named};
 
-use super::tasks::as_main;
+use super::tasks::{as_main, handled};
 use crate::{Cx, Scenario, exc};
 
 const CONCEPT: &str = "gather";
 const SOURCE: &str = include_str!("gather.rs");
 
 pub(crate) const SCENARIOS: &[Scenario] = &[
+    parity!(
+        gather_retrieves_failures,
+        "gather reads every child's failure, also those after the first it raised: none is reported"
+    ),
     parity!(
         gather_cancel_method,
         "gather(...).cancel() cancels the children still running; refused once every child is done"
@@ -412,6 +416,59 @@ pub(crate) async fn gather_cancel_method<R: Runtime>(cx: Cx<R>) {
         let values = late.await.map_err(|e| e.to_string())?;
         let values: Vec<String> = values.iter().map(|v| format!("'{v}'")).collect();
         c.log("main", format!("await gather: [{}]", values.join(", ")));
+        Ok(())
+    })
+    .await;
+}
+
+/// A task named `name` that fails with `ValueError(message)` after `delay` ticks.
+fn fails_with<R: Runtime>(
+    cx: &Cx<R>,
+    name: &str,
+    delay: u64,
+    message: &'static str,
+) -> Task<(), PyError> {
+    let c = cx.clone();
+    create_task_named(cx.rt(), name, async move {
+        c.sleep(delay).await;
+        Err(PyError::new("ValueError", message))
+    })
+}
+
+/// `gather` raises `a`'s failure at t=1 and still reads `b`'s at t=2; with
+/// `return_exceptions` the failure is an outcome. With every handle dropped, nothing is
+/// reported.
+pub(crate) async fn gather_retrieves_failures<R: Runtime>(cx: Cx<R>) {
+    let c = cx.clone();
+    as_main(&cx, async move {
+        let c2 = c.clone();
+        c.rt()
+            .set_exception_handler(move |context| c2.log("handler", handled(context, true)));
+        let tasks = vec![
+            fails_with(&c, "a", 1, "first"),
+            fails_with(&c, "b", 2, "second"),
+        ];
+        if let Err(e) = gather(c.rt(), tasks).await {
+            c.log("main", format!("gather raised: {}", exc(&e)));
+        }
+        c.log("main", "dropped every handle");
+        let tasks = vec![fails_with(&c, "c", 1, "kept")];
+        let outcomes: Vec<String> = gather(c.rt(), tasks)
+            .return_exceptions()
+            .await
+            .iter()
+            .map(|outcome| match outcome {
+                Ok(()) => "None".to_owned(),
+                Err(e) => format!("'{}'", exc(e)),
+            })
+            .collect();
+        c.log(
+            "main",
+            format!("return_exceptions gave: [{}]", outcomes.join(", ")),
+        );
+        c.log("main", "dropped every handle");
+        c.sleep(2).await;
+        c.log("main", "end");
         Ok(())
     })
     .await;

@@ -11,12 +11,17 @@ use aio_generators::{AsyncGenerator, Co, Counter, Database, Thrown, anext_or};
 use aio_rt::{PyException, Runtime};
 use futures_lite::StreamExt;
 
+use super::tasks::handled;
 use crate::{Cx, Scenario, exc};
 
 const CONCEPT: &str = "generators";
 const SOURCE: &str = include_str!("generators.rs");
 
 pub(crate) const SCENARIOS: &[Scenario] = &[
+    parity!(
+        close_on_drop_failure_reported,
+        "the cleanup of a dropped generator, closed in a task, raises: the exception handler gets it"
+    ),
     parity!(
         async_for_rows,
         "the notes' example: rows fetched lazily, a page at a time, with `async for`; a ticker runs during each query"
@@ -472,4 +477,41 @@ pub(crate) async fn request_reused<R: Runtime>(cx: Cx<R>) {
         Err(e) => cx.log("main", format!("never: {}", exc(&e))),
     }
     let _ = numbers.aclose().await;
+}
+
+/// As `drop_suspended`, but the cleanup raises after its sleep: the close runs in a task
+/// nobody awaits (asyncio's finalizer hook), so its failure goes to the exception
+/// handler, at t=1: "Task exception was never retrieved".
+pub(crate) async fn close_on_drop_failure_reported<R: Runtime>(cx: Cx<R>) {
+    let c = cx.clone();
+    cx.rt()
+        .set_exception_handler(move |context| c.log("handler", handled(context, false)));
+    let body_cx = cx.clone();
+    let rows = AsyncGenerator::new(
+        move |mut co: Co<&'static str, (), aio_rt::PyError>| async move {
+            let cx = body_cx;
+            let result: Result<(), Thrown<aio_rt::PyError>> = async {
+                co.yield_("row 0").await?;
+                co.yield_("row 1").await?;
+                Ok(())
+            }
+            .await;
+            cx.log("gen", "cleanup starts");
+            cx.sleep(1).await;
+            drop(result);
+            Err(Thrown::Error(aio_rt::PyError::new(
+                "ValueError",
+                "cleanup failed",
+            )))
+        },
+    )
+    .close_on_drop(cx.rt().clone());
+    cx.log(
+        "main",
+        format!("anext -> {}", rows.anext().await.expect("a row")),
+    );
+    drop(rows);
+    cx.log("main", "dropped the generator");
+    cx.sleep(2).await;
+    cx.log("main", "end");
 }

@@ -7,13 +7,17 @@ use aio_rt::{PyError, Runtime};
 use aio_shield::shield;
 use aio_tasks::{TaskError, create_task, create_task_named};
 
-use super::tasks::{Finally, as_main};
+use super::tasks::{Finally, as_main, handled};
 use crate::{Cx, Scenario, exc};
 
 const CONCEPT: &str = "shield";
 const SOURCE: &str = include_str!("shield.rs");
 
 pub(crate) const SCENARIOS: &[Scenario] = &[
+    parity!(
+        shield_cancelled_unretrieved,
+        "once the outer is cancelled it no longer reads the inner: the inner's failure read by nobody is reported"
+    ),
     parity!(
         shield_timeout_pattern,
         "a timeout around shield(task) times out; the task runs on and its result comes later"
@@ -250,6 +254,35 @@ pub(crate) async fn shield_of_future<R: Runtime>(cx: Cx<R>) {
         if let Err(e) = shield(&failed).await {
             c.log("main", format!("shield of a failed future: {}", exc(&e)));
         }
+        Ok(())
+    })
+    .await;
+}
+
+/// The outer is cancelled at t=1; the inner fails at t=2, with every handle gone: the
+/// shield did not read the failure, so it is reported.
+pub(crate) async fn shield_cancelled_unretrieved<R: Runtime>(cx: Cx<R>) {
+    let c = cx.clone();
+    as_main(&cx, async move {
+        let c2 = c.clone();
+        c.rt()
+            .set_exception_handler(move |context| c2.log("handler", handled(context, true)));
+        let c3 = c.clone();
+        let task = create_task_named(c.rt(), "inner", async move {
+            c3.sleep(2).await;
+            Err::<(), _>(PyError::new("ValueError", "after the cancel"))
+        });
+        let outer = shield(&task);
+        c.sleep(1).await;
+        let cancelled = if outer.cancel(None) { "True" } else { "False" };
+        c.log("main", format!("outer.cancel(): {cancelled}"));
+        if let Err(TaskError::Cancelled(_)) = outer.await {
+            c.log("main", "outer cancelled; inner runs on");
+        }
+        drop(task);
+        c.log("main", "dropped every handle");
+        c.sleep(2).await;
+        c.log("main", "end");
         Ok(())
     })
     .await;

@@ -49,6 +49,18 @@ pub(crate) const SCENARIOS: &[Scenario] = &[
         "a failure nobody retrieved reaches the exception handler when the last handle goes"
     ),
     parity!(
+        exception_handler_replaced,
+        "the runtime's one exception handler is set, replaced and reset while it runs; call_exception_handler reaches the current one"
+    ),
+    parity!(
+        run_shutdown_failure_reported,
+        "asyncio.run cancels a leftover whose cleanup raises: the handler gets it, the task under 'task'"
+    ),
+    parity!(
+        taskgroup_retrieves_failures,
+        "a TaskGroup reads every child's failure into its ExceptionGroup: none is reported"
+    ),
+    parity!(
         taskgroup_waits_for_all,
         "a TaskGroup ends when every child has, children spawned by children included"
     ),
@@ -104,6 +116,30 @@ where
 {
     if let Err(error) = body.await {
         cx.log("main", format!("main failed: {}", exc(&error)));
+    }
+}
+
+/// What a twin's exception handler prints of its context:
+/// `f"{context['message']}: {context['future'].get_name()}: {exc(context['exception'])} {sorted(context)}"`
+/// (the task under `future`, or under `task`), the name part only where the twin prints
+/// it (`named`).
+pub(crate) fn handled(context: &aio_rt::ExceptionContext, named: bool) -> String {
+    let exception = context
+        .exception
+        .as_ref()
+        .map_or_else(|| "None".to_owned(), exc);
+    let keys: Vec<String> = context
+        .keys()
+        .iter()
+        .map(|key| format!("'{key}'"))
+        .collect();
+    let keys = keys.join(", ");
+    let name = (context.future.as_ref())
+        .or(context.task.as_ref())
+        .and_then(|task| task.name.as_deref());
+    match name.filter(|_| named) {
+        Some(name) => format!("{}: {name}: {exception} [{keys}]", context.message),
+        None => format!("{}: {exception} [{keys}]", context.message),
     }
 }
 
@@ -434,16 +470,8 @@ pub(crate) async fn unretrieved_failure_reported<R: Runtime>(cx: Cx<R>) {
     let c = cx.clone();
     as_main(&cx, async move {
         let c2 = c.clone();
-        aio_tasks::set_exception_handler(move |failure| {
-            c2.log(
-                "handler",
-                format!(
-                    "Task exception was never retrieved: {}: {}",
-                    failure.task,
-                    exc(&failure.exception)
-                ),
-            );
-        });
+        c.rt()
+            .set_exception_handler(move |context| c2.log("handler", handled(context, true)));
         let task = create_task_named(c.rt(), "orphan", async {
             Err::<(), _>(PyError::new("RuntimeError", "nobody listens"))
         });
@@ -979,4 +1007,97 @@ pub(crate) async fn run_shutdown<R: Runtime>(cx: Cx<R>) {
         c.log("late", "never");
         Ok::<(), String>(())
     });
+}
+
+/// Two children fail at t=1: the group's error holds both, read; nothing is reported.
+pub(crate) async fn taskgroup_retrieves_failures<R: Runtime>(cx: Cx<R>) {
+    let c = cx.clone();
+    as_main(&cx, async move {
+        let c2 = c.clone();
+        c.rt()
+            .set_exception_handler(move |context| c2.log("handler", handled(context, true)));
+        let c3 = c.clone();
+        let result = TaskGroup::run(c.rt(), |tg| async move {
+            for name in ["a", "b"] {
+                let c4 = c3.clone();
+                tg.create_task(async move {
+                    c4.sleep(1).await;
+                    Err::<(), _>(PyError::new("ValueError", name))
+                })
+                .map_err(|e| PyError::from_py(&e))?;
+            }
+            Ok(())
+        })
+        .await;
+        if let Some(eg) = result.as_ref().err().and_then(|e| e.exceptions()) {
+            let errors: Vec<String> = eg.errors.iter().map(|e| format!("'{}'", exc(e))).collect();
+            c.log("main", format!("group: [{}]", errors.join(", ")));
+        }
+        c.sleep(1).await;
+        c.log("main", "end");
+        Ok(())
+    })
+    .await;
+}
+
+/// The runtime's handler is `first`, then `second`, set while main runs (the harness
+/// installs one of its own before, so the first state is not printed); `call_exception_handler` reaches the one set at the time; resetting
+/// goes back to the default.
+pub(crate) async fn exception_handler_replaced<R: Runtime>(cx: Cx<R>) {
+    let c = cx.clone();
+    as_main(&cx, async move {
+        let rt = c.rt().clone();
+        let default = |rt: &R| {
+            if rt.exception_handler().is_none() {
+                "True"
+            } else {
+                "False"
+            }
+        };
+        let c2 = c.clone();
+        rt.set_exception_handler(move |context| c2.log("first", &context.message));
+        rt.call_exception_handler(&aio_rt::ExceptionContext::new("one"));
+        let c2 = c.clone();
+        rt.set_exception_handler(move |context| c2.log("second", handled(context, false)));
+        rt.call_exception_handler(
+            &aio_rt::ExceptionContext::new("two")
+                .with_exception(&PyError::new("ValueError", "custom")),
+        );
+        rt.reset_exception_handler();
+        c.log("main", format!("default handler: {}", default(&rt)));
+        Ok(())
+    })
+    .await;
+}
+
+/// The leftover's cleanup raises (in Rust: its drop guard panics).
+struct CleanupRaises<R: Runtime>(Cx<R>);
+
+impl<R: Runtime> Drop for CleanupRaises<R> {
+    fn drop(&mut self) {
+        self.0.log("leftover", "cleanup raises");
+        panic!("cleanup failed");
+    }
+}
+
+/// main returns at t=1 with `leftover` still sleeping: `run`'s shutdown cancels it, its
+/// cleanup raises, and the handler gets "unhandled exception during asyncio.run()
+/// shutdown" with the task under `task`.
+pub(crate) async fn run_shutdown_failure_reported<R: Runtime>(cx: Cx<R>) {
+    let c = cx.clone();
+    as_main(&cx, async move {
+        let c2 = c.clone();
+        c.rt()
+            .set_exception_handler(move |context| c2.log("handler", handled(context, true)));
+        let c3 = c.clone();
+        create_task_named(c.rt(), "leftover", async move {
+            let _cleanup = CleanupRaises(c3.clone());
+            c3.sleep(10).await;
+            Ok::<(), String>(())
+        });
+        c.sleep(1).await;
+        c.log("main", "returns; asyncio.run cancels the leftover");
+        Ok(())
+    })
+    .await;
 }

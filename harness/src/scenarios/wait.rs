@@ -11,7 +11,7 @@ use aio_wait::{
 use futures_lite::StreamExt;
 
 use super::gather::OnCancel;
-use super::tasks::as_main;
+use super::tasks::{as_main, handled};
 use crate::{Cx, Scenario, exc, exc_cause};
 
 const CONCEPT: &str = "wait";
@@ -37,6 +37,18 @@ pub(crate) const SCENARIOS: &[Scenario] = &[
     parity!(
         wait_for_zero_on_a_future,
         "a zero timeout gives a done future's outcome, cancels a pending one, never starts a coroutine"
+    ),
+    parity!(
+        wait_unretrieved,
+        "wait reads no failure: after ALL_COMPLETED and FIRST_COMPLETED one nobody reads is reported; FIRST_EXCEPTION reads what it sees while waiting"
+    ),
+    parity!(
+        as_completed_unretrieved,
+        "as_completed reads the failures it gives; one it never gave, read by nobody, is reported"
+    ),
+    parity!(
+        wait_for_unretrieved,
+        "wait_for raises the failure it awaited; after a timeout on a shield, the inner's failure read by nobody is reported"
     ),
     parity!(
         timeout_scope,
@@ -541,6 +553,132 @@ pub(crate) async fn wait_for_zero_on_a_future<R: Runtime>(cx: Cx<R>) {
                 format!("coroutine, timeout 0: {} from {}", exc(&e), exc_cause(&e)),
             );
         }
+        Ok(())
+    })
+    .await;
+}
+
+/// A task named `name` that fails with `ValueError(message)` after `delay` ticks.
+fn fails_with<R: Runtime>(cx: &Cx<R>, name: &str, delay: u64, message: &'static str) -> StrTask {
+    let c = cx.clone();
+    create_task_named(cx.rt(), name, async move {
+        c.sleep(delay).await;
+        Err(PyError::new("ValueError", message))
+    })
+}
+
+/// Sets the runtime's exception handler to log what it receives.
+fn log_reports<R: Runtime>(cx: &Cx<R>) {
+    let c = cx.clone();
+    cx.rt()
+        .set_exception_handler(move |context| c.log("handler", handled(context, true)));
+}
+
+/// `wait` only learns that tasks are done. ALL_COMPLETED returns at t=2 with `a` failed:
+/// nobody read it, so dropping the last handle reports it. FIRST_EXCEPTION returns at
+/// t=3 when `b` and `c` fail in the same instant: it read both (no report), but `d`,
+/// failing at t=4 after every handle is gone, is reported then. FIRST_COMPLETED reads
+/// nothing: `e` is reported when its handles go, `f` when it fails.
+pub(crate) async fn wait_unretrieved<R: Runtime>(cx: Cx<R>) {
+    let c = cx.clone();
+    as_main(&cx, async move {
+        let rt = c.rt().clone();
+        log_reports(&c);
+
+        let tasks = vec![fails_with(&c, "a", 1, "all"), work(&c, "ok", 2, "2")];
+        let (done, pending) = wait(&rt, tasks, ReturnWhen::AllCompleted, None)
+            .await
+            .map_err(|e| e.to_string())?;
+        c.log(
+            "main",
+            format!("ALL_COMPLETED returned: {} done", done.len()),
+        );
+        drop((done, pending));
+        c.log("main", "dropped every handle");
+
+        let tasks = vec![
+            fails_with(&c, "b", 1, "first"),
+            fails_with(&c, "c", 1, "same instant"),
+            fails_with(&c, "d", 2, "after the return"),
+        ];
+        let (done, pending) = wait(&rt, tasks, ReturnWhen::FirstException, None)
+            .await
+            .map_err(|e| e.to_string())?;
+        let mut names: Vec<String> = done.iter().map(|t| format!("'{}'", t.name())).collect();
+        names.sort();
+        c.log(
+            "main",
+            format!("FIRST_EXCEPTION returned: [{}] done", names.join(", ")),
+        );
+        drop((done, pending));
+        c.log("main", "dropped every handle");
+        c.sleep(2).await;
+
+        let tasks = vec![
+            fails_with(&c, "e", 1, "completed"),
+            fails_with(&c, "f", 2, "later"),
+        ];
+        let (done, pending) = wait(&rt, tasks, ReturnWhen::FirstCompleted, None)
+            .await
+            .map_err(|e| e.to_string())?;
+        c.log(
+            "main",
+            format!("FIRST_COMPLETED returned: {} done", done.len()),
+        );
+        drop((done, pending));
+        c.log("main", "dropped every handle");
+        c.sleep(2).await;
+        c.log("main", "end");
+        Ok(())
+    })
+    .await;
+}
+
+/// `as_completed` gives `a`'s failure at t=1 (read); the loop stops there, and `b`, whose
+/// failure it never gave, is reported when it fails at t=2 with no handle left.
+pub(crate) async fn as_completed_unretrieved<R: Runtime>(cx: Cx<R>) {
+    let c = cx.clone();
+    as_main(&cx, async move {
+        log_reports(&c);
+        let tasks = vec![
+            fails_with(&c, "a", 1, "given"),
+            fails_with(&c, "b", 2, "never given"),
+        ];
+        let mut next = as_completed(c.rt(), tasks, None);
+        if let Some(Err(e)) = next.next().await {
+            c.log("main", format!("as_completed gave: {}", exc(&e)));
+        }
+        drop(next);
+        c.log("main", "dropped every handle");
+        c.sleep(2).await;
+        c.log("main", "end");
+        Ok(())
+    })
+    .await;
+}
+
+/// `wait_for` raises `a`'s failure: read, not reported. On a shield of `b`, it times out
+/// at t=2 and cancels the shield, not `b`; `b` fails at t=3 and nobody reads it: reported.
+pub(crate) async fn wait_for_unretrieved<R: Runtime>(cx: Cx<R>) {
+    let c = cx.clone();
+    as_main(&cx, async move {
+        let rt = c.rt().clone();
+        log_reports(&c);
+        let task = fails_with(&c, "a", 1, "raised");
+        if let Err(e) = wait_for_task(&rt, &task, Some(c.ticks(5))).await {
+            c.log("main", format!("wait_for raised: {}", exc(&e)));
+        }
+        drop(task);
+        c.log("main", "dropped the handle");
+
+        let task = fails_with(&c, "b", 2, "after the timeout");
+        if let Err(e) = wait_for(&rt, aio_shield::shield(&task), Some(c.ticks(1))).await {
+            c.log("main", format!("wait_for on the shield: {}", exc(&e)));
+        }
+        drop(task);
+        c.log("main", "dropped the handle");
+        c.sleep(2).await;
+        c.log("main", "end");
         Ok(())
     })
     .await;

@@ -119,6 +119,10 @@ impl Runtime for AsyncStd {
         }
     }
 
+    fn reporter(&self) -> &crate::Reporter {
+        self.core.reporter()
+    }
+
     fn downgrade(&self) -> WeakRuntime<Self> {
         let core = Arc::downgrade(&self.core);
         WeakRuntime::new(move || core.upgrade().map(|core| AsyncStd { core }))

@@ -132,6 +132,10 @@ impl Runtime for Smol {
         }
     }
 
+    fn reporter(&self) -> &crate::Reporter {
+        self.inner.core.reporter()
+    }
+
     fn downgrade(&self) -> WeakRuntime<Self> {
         let inner = Arc::downgrade(&self.inner);
         WeakRuntime::new(move || inner.upgrade().map(|inner| Smol { inner }))

@@ -210,6 +210,10 @@ impl Runtime for Tokio {
         }
     }
 
+    fn reporter(&self) -> &crate::Reporter {
+        self.inner.core.reporter()
+    }
+
     fn downgrade(&self) -> WeakRuntime<Self> {
         let inner = Arc::downgrade(&self.inner);
         WeakRuntime::new(move || inner.upgrade().map(|inner| Tokio { inner }))
