@@ -91,11 +91,7 @@ pub struct CpythonFile {
 }
 
 impl CpythonFile {
-    const fn new(
-        name: &'static str,
-        classes: &'static [&'static str],
-        stem: &'static str,
-    ) -> Self {
+    const fn new(name: &'static str, classes: &'static [&'static str], stem: &'static str) -> Self {
         CpythonFile {
             name,
             classes,
@@ -217,7 +213,9 @@ pub fn parse_table(file: &CpythonFile, text: &str) -> Result<Vec<Row>, Vec<Strin
             }
             "todo" => Kind::Todo([target, reason].join(" ").trim().to_owned()),
             "ported" => {
-                errors.push(format!("{table}:{line}: a `ported` row needs its Rust test"));
+                errors.push(format!(
+                    "{table}:{line}: a `ported` row needs its Rust test"
+                ));
                 continue;
             }
             other => {
@@ -347,7 +345,8 @@ pub fn check_table(rows: &[Row]) -> Vec<String> {
 }
 
 /// The `// CPython: test_x.Class.method` lines of a ports file, each with the name of the
-/// function that follows it.
+/// test function that follows it (the first plain `fn`: the port's `async fn` body may
+/// come between).
 fn cpython_lines(source: &str) -> BTreeMap<String, String> {
     let mut found = BTreeMap::new();
     let mut pending: Vec<String> = Vec::new();
@@ -355,8 +354,7 @@ fn cpython_lines(source: &str) -> BTreeMap<String, String> {
         let t = line.trim();
         if let Some(name) = t.strip_prefix("// CPython:") {
             pending.push(name.trim().to_owned());
-        } else if let Some(rest) = t.strip_prefix("fn ").or_else(|| t.strip_prefix("async fn "))
-        {
+        } else if let Some(rest) = t.strip_prefix("fn ") {
             let function: String = rest
                 .chars()
                 .take_while(|c| c.is_alphanumeric() || *c == '_')
@@ -405,9 +403,11 @@ pub fn cpython_methods() -> Result<Vec<(String, String, String)>, String> {
             ["missing", name, path] => {
                 return Err(format!("CPython's {name} is not at {path}"));
             }
-            [file, class, method] => {
-                methods.push(((*file).to_owned(), (*class).to_owned(), (*method).to_owned()))
-            }
+            [file, class, method] => methods.push((
+                (*file).to_owned(),
+                (*class).to_owned(),
+                (*method).to_owned(),
+            )),
             _ => return Err(format!("unexpected line from methods.py: {line}")),
         }
     }
@@ -580,7 +580,8 @@ pub fn render(rows: &[Row], generated: &str) -> String {
         let _ = writeln!(out, "- `{category}`: {meaning}");
     }
     out.push_str("\n## Counts\n\n| CPython file | methods | ported | not applicable | differs | to do |\n|---|---|---|---|---|---|\n");
-    let count = |rows: &[&Row], pick: fn(&Kind) -> bool| rows.iter().filter(|r| pick(&r.kind)).count();
+    let count =
+        |rows: &[&Row], pick: fn(&Kind) -> bool| rows.iter().filter(|r| pick(&r.kind)).count();
     let mut totals = [0usize; 5];
     for file in FILES {
         let mine: Vec<&Row> = rows.iter().filter(|r| r.file == file.name).collect();
@@ -627,15 +628,25 @@ pub fn render(rows: &[Row], generated: &str) -> String {
         let mut class = None;
         for row in rows.iter().filter(|r| r.file == file.name) {
             if class != Some(&row.class) {
-                let _ = writeln!(out, "\n### {}\n\n| method | row | |\n|---|---|---|", row.class);
+                let _ = writeln!(
+                    out,
+                    "\n### {}\n\n| method | row | |\n|---|---|---|",
+                    row.class
+                );
                 class = Some(&row.class);
             }
             let (kind, detail) = match &row.kind {
                 Kind::Ported(path) => ("ported".to_owned(), format!("`{path}`")),
-                Kind::Na(category, reason) => (format!("not applicable: {category}"), reason.clone()),
+                Kind::Na(category, reason) => {
+                    (format!("not applicable: {category}"), reason.clone())
+                }
                 Kind::Differs(link, reason) => (
                     "differs".to_owned(),
-                    format!("[{}]({}): {reason}", link.trim_start_matches("docs/"), link.trim_start_matches("docs/")),
+                    format!(
+                        "[{}]({}): {reason}",
+                        link.trim_start_matches("docs/"),
+                        link.trim_start_matches("docs/")
+                    ),
                 ),
                 Kind::Todo(note) => ("to do".to_owned(), note.clone()),
             };
@@ -650,7 +661,10 @@ pub fn render(rows: &[Row], generated: &str) -> String {
 pub fn page(generated: &str) -> String {
     match load_tables() {
         Ok(rows) => render(&rows, generated),
-        Err(errors) => format!("{generated}\n\n# Conformance\n\nThe tables do not parse:\n\n{}\n", errors.join("\n")),
+        Err(errors) => format!(
+            "{generated}\n\n# Conformance\n\nThe tables do not parse:\n\n{}\n",
+            errors.join("\n")
+        ),
     }
 }
 
@@ -671,7 +685,10 @@ mod tests {
         let rows = parse_table(&LOCKS, text).unwrap();
         assert_eq!(rows.len(), 4);
         assert_eq!(rows[0].key(), "test_locks.py::LockTests::test_a");
-        assert_eq!(rows[1].kind, Kind::Na("repr".into(), "the repr of a Lock".into()));
+        assert_eq!(
+            rows[1].kind,
+            Kind::Na("repr".into(), "the repr of a Lock".into())
+        );
         assert_eq!(rows[3].kind, Kind::Todo(String::new()));
         assert!(parse_table(&LOCKS, "[A]\ntest_a  na  unknown  why\n").is_err());
         assert!(parse_table(&LOCKS, "[A]\ntest_a  na  repr\n").is_err());
@@ -683,12 +700,18 @@ mod tests {
     fn finds_the_function_below_each_cpython_line() {
         let src = "mod lock_tests {\n    // CPython: test_locks.LockTests.test_a\n    #[apply(runtimes)]\n    fn test_a(kind: RuntimeKind) {}\n}\n";
         let found = cpython_lines(src);
-        assert_eq!(found.get("test_locks.LockTests.test_a").map(String::as_str), Some("test_a"));
+        assert_eq!(
+            found.get("test_locks.LockTests.test_a").map(String::as_str),
+            Some("test_a")
+        );
     }
 
     #[test]
     fn anchors_follow_github() {
-        assert_eq!(anchor_of(" Lock: release wakes one"), "lock-release-wakes-one");
+        assert_eq!(
+            anchor_of(" Lock: release wakes one"),
+            "lock-release-wakes-one"
+        );
         assert_eq!(anchor_of("test_locks.py"), "test_lockspy");
     }
 
@@ -696,13 +719,26 @@ mod tests {
     fn an_unclassified_method_is_a_problem() {
         let rows = parse_table(&LOCKS, "[LockTests]\ntest_a  todo\n").unwrap();
         let methods = vec![
-            ("test_locks.py".to_owned(), "LockTests".to_owned(), "test_a".to_owned()),
-            ("test_locks.py".to_owned(), "LockTests".to_owned(), "test_b".to_owned()),
+            (
+                "test_locks.py".to_owned(),
+                "LockTests".to_owned(),
+                "test_a".to_owned(),
+            ),
+            (
+                "test_locks.py".to_owned(),
+                "LockTests".to_owned(),
+                "test_b".to_owned(),
+            ),
         ];
         let summary = summarise(&rows, Some(&methods), None);
         assert_eq!(summary.in_scope, 2);
         assert_eq!(summary.classified, 0);
         assert_eq!(summary.todo, 1);
-        assert!(summary.problems.iter().any(|p| p.contains("test_b is not classified")));
+        assert!(
+            summary
+                .problems
+                .iter()
+                .any(|p| p.contains("test_b is not classified"))
+        );
     }
 }

@@ -222,7 +222,10 @@ fn cmd_conformance(args: &[String]) -> ExitCode {
             .iter()
             .filter(|f| conformance::has_ports(f))
             .map(|f| {
-                eprintln!("aio conformance: running harness/tests/conformance_{}.rs", f.stem);
+                eprintln!(
+                    "aio conformance: running harness/tests/conformance_{}.rs",
+                    f.stem
+                );
                 (f.stem, conformance::run_ports(f))
             })
             .collect()

@@ -88,3 +88,21 @@ pub fn check_differences(name: &str, kind: RuntimeKind) {
     );
     settings(scenario).bind(|| insta::assert_snapshot!(scenario.snapshot_name(kind), run.trace));
 }
+
+/// Runs the generic async port `$port` (an `async fn port<R: Runtime>(cx: Cx<R>)`) on the
+/// runtime `$kind` in virtual time, and fails the test when it panicked (a failed
+/// assertion), left a task running, or lost a task's panic.
+macro_rules! port {
+    ($kind:expr, $port:path) => {{
+        let run = aio_harness::__on_runtime!($kind, aio_harness::Mode::Virtual, $port);
+        assert!(
+            run.is_ok(),
+            "{} on {}:\n{}\ntrace:\n{}",
+            stringify!($port),
+            $kind,
+            run.failures.join("\n"),
+            run.trace
+        );
+    }};
+}
+pub(crate) use port;
