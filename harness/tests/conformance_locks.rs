@@ -20,62 +20,10 @@ use std::time::Duration;
 
 use aio_harness::{Cx, RuntimeKind};
 use aio_rt::Runtime;
-use aio_tasks::{Task, create_task};
-use common::{port, runtimes};
+use aio_tasks::Task;
+use common::{Log, gather_n, port, runtimes, start, task};
 use rstest::rstest;
 use rstest_reuse::apply;
-
-/// `asyncio.create_task(fut)` for a body that cannot fail.
-fn task<R: Runtime, T: Send + 'static>(
-    rt: &R,
-    body: impl Future<Output = T> + Send + 'static,
-) -> Task<T, Infallible> {
-    create_task(rt, async move { Ok(body.await) })
-}
-
-/// Creates the task, then lets it run up to its first wait (a millisecond of virtual
-/// time: tasks started one after the other queue in that order on every runtime).
-async fn start<R: Runtime, T: Send + 'static>(
-    cx: &Cx<R>,
-    body: impl Future<Output = T> + Send + 'static,
-) -> Task<T, Infallible> {
-    let t = task(cx.rt(), body);
-    cx.rt().sleep(Duration::from_millis(1)).await;
-    t
-}
-
-/// CPython's `gather_tasks(n, coro)`: starts `n` tasks in order and awaits them all.
-async fn gather_n<R: Runtime, T: Clone + Send + 'static, F>(
-    cx: &Cx<R>,
-    n: usize,
-    coro: impl Fn() -> F,
-) -> Vec<T>
-where
-    F: Future<Output = T> + Send + 'static,
-{
-    let mut tasks = Vec::new();
-    for _ in 0..n {
-        tasks.push(start(cx, coro()).await);
-    }
-    let mut out = Vec::new();
-    for t in tasks {
-        out.push(t.await.expect("the task ends normally"));
-    }
-    out
-}
-
-/// The list the CPython tests append to.
-#[derive(Clone, Default)]
-struct Log(Arc<Mutex<Vec<i32>>>);
-
-impl Log {
-    fn push(&self, v: i32) {
-        self.0.lock().unwrap().push(v);
-    }
-    fn get(&self) -> Vec<i32> {
-        self.0.lock().unwrap().clone()
-    }
-}
 
 mod lock_tests {
     use super::*;

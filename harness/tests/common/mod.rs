@@ -4,6 +4,13 @@
 
 use aio_harness::{Group, Mode, RuntimeKind, Scenario, find, oracle};
 use rstest_reuse::template;
+use std::convert::Infallible;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use aio_harness::Cx;
+use aio_rt::Runtime;
+use aio_tasks::{Task, create_task};
 
 /// One case per runtime; `cargo test smol` runs only the smol cases. It holds no
 /// `cfg(feature)`: a template expands in the crate that applies it.
@@ -106,3 +113,57 @@ macro_rules! port {
     }};
 }
 pub(crate) use port;
+
+// The helpers of the conformance ports (harness/tests/conformance_*.rs).
+
+/// `asyncio.create_task(fut)` for a body that cannot fail.
+pub fn task<R: Runtime, T: Send + 'static>(
+    rt: &R,
+    body: impl Future<Output = T> + Send + 'static,
+) -> Task<T, Infallible> {
+    create_task(rt, async move { Ok(body.await) })
+}
+
+/// Creates the task, then lets it run up to its first wait (a millisecond of virtual
+/// time: tasks started one after the other queue in that order on every runtime).
+pub async fn start<R: Runtime, T: Send + 'static>(
+    cx: &Cx<R>,
+    body: impl Future<Output = T> + Send + 'static,
+) -> Task<T, Infallible> {
+    let t = task(cx.rt(), body);
+    cx.rt().sleep(Duration::from_millis(1)).await;
+    t
+}
+
+/// CPython's `gather_tasks(n, coro)`: starts `n` tasks in order and awaits them all.
+pub async fn gather_n<R: Runtime, T: Clone + Send + 'static, F>(
+    cx: &Cx<R>,
+    n: usize,
+    coro: impl Fn() -> F,
+) -> Vec<T>
+where
+    F: Future<Output = T> + Send + 'static,
+{
+    let mut tasks = Vec::new();
+    for _ in 0..n {
+        tasks.push(start(cx, coro()).await);
+    }
+    let mut out = Vec::new();
+    for t in tasks {
+        out.push(t.await.expect("the task ends normally"));
+    }
+    out
+}
+
+/// The list the CPython tests append to.
+#[derive(Clone, Default)]
+pub struct Log(Arc<Mutex<Vec<i32>>>);
+
+impl Log {
+    pub fn push(&self, v: i32) {
+        self.0.lock().unwrap().push(v);
+    }
+    pub fn get(&self) -> Vec<i32> {
+        self.0.lock().unwrap().clone()
+    }
+}
