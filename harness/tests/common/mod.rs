@@ -167,3 +167,45 @@ impl Log {
         self.0.lock().unwrap().clone()
     }
 }
+
+/// A flag raised when the guard is dropped while still armed: a Python `except
+/// CancelledError:` (or `finally:`) block, for a Rust future that is cancelled by being
+/// dropped.
+#[derive(Debug)]
+pub struct OnCancel {
+    flag: Arc<std::sync::atomic::AtomicBool>,
+    armed: bool,
+}
+
+impl OnCancel {
+    /// A guard raising `flag` if it is dropped before [`OnCancel::disarm`].
+    pub fn new(flag: &Arc<std::sync::atomic::AtomicBool>) -> Self {
+        OnCancel {
+            flag: flag.clone(),
+            armed: true,
+        }
+    }
+
+    /// The body got past the await: no cancellation to report.
+    pub fn disarm(mut self) {
+        self.armed = false;
+    }
+}
+
+impl Drop for OnCancel {
+    fn drop(&mut self) {
+        if self.armed {
+            self.flag.store(true, std::sync::atomic::Ordering::SeqCst);
+        }
+    }
+}
+
+/// A flag for [`OnCancel`].
+pub fn flag() -> Arc<std::sync::atomic::AtomicBool> {
+    Arc::default()
+}
+
+/// Whether `flag` was raised.
+pub fn raised(flag: &Arc<std::sync::atomic::AtomicBool>) -> bool {
+    flag.load(std::sync::atomic::Ordering::SeqCst)
+}
