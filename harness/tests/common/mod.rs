@@ -112,6 +112,7 @@ macro_rules! port {
         );
     }};
 }
+#[allow(unused_imports)]
 pub(crate) use port;
 
 // The helpers of the conformance ports (harness/tests/conformance_*.rs).
