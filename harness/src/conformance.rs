@@ -345,16 +345,17 @@ pub fn check_table(rows: &[Row]) -> Vec<String> {
 }
 
 /// The `// CPython: test_x.Class.method` lines of a ports file, each with the name of the
-/// test function that follows it (the first plain `fn`: the port's `async fn` body may
-/// come between).
+/// test function that follows it: the first `fn` under an attribute (`#[apply(runtimes)]`,
+/// `#[test]`); the port's body function may come between.
 fn cpython_lines(source: &str) -> BTreeMap<String, String> {
     let mut found = BTreeMap::new();
     let mut pending: Vec<String> = Vec::new();
+    let mut attributed = false;
     for line in source.lines() {
         let t = line.trim();
         if let Some(name) = t.strip_prefix("// CPython:") {
             pending.push(name.trim().to_owned());
-        } else if let Some(rest) = t.strip_prefix("fn ") {
+        } else if let Some(rest) = t.strip_prefix("fn ").filter(|_| attributed) {
             let function: String = rest
                 .chars()
                 .take_while(|c| c.is_alphanumeric() || *c == '_')
@@ -362,6 +363,9 @@ fn cpython_lines(source: &str) -> BTreeMap<String, String> {
             for name in pending.drain(..) {
                 found.insert(name, function.clone());
             }
+        }
+        if !t.is_empty() {
+            attributed = t.starts_with("#[");
         }
     }
     found
@@ -698,7 +702,7 @@ mod tests {
 
     #[test]
     fn finds_the_function_below_each_cpython_line() {
-        let src = "mod lock_tests {\n    // CPython: test_locks.LockTests.test_a\n    #[apply(runtimes)]\n    fn test_a(kind: RuntimeKind) {}\n}\n";
+        let src = "mod lock_tests {\n    // CPython: test_locks.LockTests.test_a\n    fn a<R>(rt: R) {}\n\n    #[apply(runtimes)]\n    fn test_a(kind: RuntimeKind) {}\n}\n";
         let found = cpython_lines(src);
         assert_eq!(
             found.get("test_locks.LockTests.test_a").map(String::as_str),
