@@ -42,10 +42,14 @@ mod asyncio_wait_for_test {
     async fn coroutine_do_not_started<R: Runtime>(cx: Cx<R>) {
         let started = flag();
         let s = started.clone();
-        let foo = async move {
+        let coroutine = async move {
             s.store(true, std::sync::atomic::Ordering::SeqCst);
         };
-        assert!(wait_for(cx.rt(), foo, Some(Duration::ZERO)).await.is_err());
+        assert!(
+            wait_for(cx.rt(), coroutine, Some(Duration::ZERO))
+                .await
+                .is_err()
+        );
         assert!(!raised(&started));
     }
 
