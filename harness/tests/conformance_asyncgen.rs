@@ -175,4 +175,306 @@ mod async_gen_asyncio_test {
     fn test_async_gen_expression_01(kind: RuntimeKind) {
         port!(kind, async_gen_expression_01);
     }
+
+    /// `try: yield 1; 1 / 0 finally: <cleanup>`: the body's result before its cleanup.
+    type Step = Result<(), Thrown<PyError>>;
+
+    fn zero_division() -> Thrown<PyError> {
+        Thrown::Error(PyError::new("ZeroDivisionError", "division by zero"))
+    }
+
+    // CPython: test_asyncgen.AsyncGenAsyncioTest.test_async_gen_asyncio_aclose_06
+    async fn async_gen_asyncio_aclose_06<R: Runtime>(cx: Cx<R>) {
+        let rt = cx.rt().clone();
+        let agen = AsyncGenerator::new(|mut co: Co<i32, (), PyError>| async move {
+            let result: Step = async {
+                co.yield_(1).await?;
+                Err(zero_division())
+            }
+            .await;
+            // finally: await asyncio.sleep(0.01); yield 12
+            rt.sleep(10 * MS).await;
+            co.yield_(12).await?;
+            result
+        });
+        assert_eq!(agen.anext().await, Ok(1));
+        let error = agen.aclose().await.unwrap_err();
+        assert_eq!(
+            exc(&error),
+            "RuntimeError: async generator ignored GeneratorExit"
+        );
+    }
+
+    #[apply(runtimes)]
+    fn test_async_gen_asyncio_aclose_06(kind: RuntimeKind) {
+        port!(kind, async_gen_asyncio_aclose_06);
+    }
+
+    // CPython: test_asyncgen.AsyncGenAsyncioTest.test_async_gen_asyncio_aclose_07
+    async fn async_gen_asyncio_aclose_07<R: Runtime>(cx: Cx<R>) {
+        let done = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let (rt, d) = (cx.rt().clone(), done.clone());
+        let agen = AsyncGenerator::new(|mut co: Co<i32, (), PyError>| async move {
+            let result: Step = async {
+                co.yield_(1).await?;
+                Err(zero_division())
+            }
+            .await;
+            rt.sleep(10 * MS).await;
+            rt.sleep(10 * MS).await;
+            d.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            result?;
+            d.fetch_add(1000, std::sync::atomic::Ordering::SeqCst);
+            Ok(())
+        });
+        assert_eq!(agen.anext().await, Ok(1));
+        assert_eq!(agen.aclose().await, Ok(()));
+        assert_eq!(done.load(std::sync::atomic::Ordering::SeqCst), 1);
+    }
+
+    #[apply(runtimes)]
+    fn test_async_gen_asyncio_aclose_07(kind: RuntimeKind) {
+        port!(kind, async_gen_asyncio_aclose_07);
+    }
+
+    // CPython: test_asyncgen.AsyncGenAsyncioTest.test_async_gen_asyncio_aclose_08
+    async fn async_gen_asyncio_aclose_08<R: Runtime>(cx: Cx<R>) {
+        let done = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let fut = aio_futures::Future::<()>::new(cx.rt());
+        let (rt, d, f) = (cx.rt().clone(), done.clone(), fut.clone());
+        let agen = AsyncGenerator::new(|mut co: Co<i32, (), PyError>| async move {
+            let result: Step = async {
+                co.yield_(1).await?;
+                let _ = f.wait().await;
+                d.fetch_add(1000, std::sync::atomic::Ordering::SeqCst);
+                co.yield_(2).await?;
+                Ok(())
+            }
+            .await;
+            rt.sleep(10 * MS).await;
+            rt.sleep(10 * MS).await;
+            d.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            result?;
+            d.fetch_add(1000, std::sync::atomic::Ordering::SeqCst);
+            Ok(())
+        });
+        assert_eq!(agen.anext().await, Ok(1));
+        assert_eq!(agen.aclose().await, Ok(()));
+        assert_eq!(done.load(std::sync::atomic::Ordering::SeqCst), 1);
+        fut.cancel();
+    }
+
+    #[apply(runtimes)]
+    fn test_async_gen_asyncio_aclose_08(kind: RuntimeKind) {
+        port!(kind, async_gen_asyncio_aclose_08);
+    }
+
+    // CPython: test_asyncgen.AsyncGenAsyncioTest.test_async_gen_asyncio_anext_06
+    async fn async_gen_asyncio_anext_06<R: Runtime>(_cx: Cx<R>) {
+        let done = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let d = done.clone();
+        let g = AsyncGenerator::new(|mut co: Co<(), ()>| async move {
+            // try: yield / except: pass
+            let _ = co.yield_(()).await;
+            d.store(1, std::sync::atomic::Ordering::SeqCst);
+            Ok(())
+        });
+        assert_eq!(g.anext().await, Ok(()), "asend(None) is anext()");
+        assert!(matches!(
+            g.anext().await,
+            Err(GeneratorError::StopAsyncIteration)
+        ));
+        done.fetch_add(10, std::sync::atomic::Ordering::SeqCst);
+        assert_eq!(done.load(std::sync::atomic::Ordering::SeqCst), 11);
+    }
+
+    #[apply(runtimes)]
+    fn test_async_gen_asyncio_anext_06(kind: RuntimeKind) {
+        port!(kind, async_gen_asyncio_anext_06);
+    }
+
+    // CPython: test_asyncgen.AsyncGenAsyncioTest.test_async_gen_asyncio_asend_02
+    async fn async_gen_asyncio_asend_02<R: Runtime>(cx: Cx<R>) {
+        let done = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let (rt, d) = (cx.rt().clone(), done.clone());
+        let g = AsyncGenerator::new(|mut co: Co<i32, i32, PyError>| async move {
+            let result: Step = async {
+                rt.sleep(10 * MS).await;
+                let v = co.yield_(1).await?.unwrap_or_default();
+                // sleep_n_crash(0.01)
+                rt.sleep(10 * MS).await;
+                Err::<(), _>(zero_division())?;
+                d.fetch_add(1000, std::sync::atomic::Ordering::SeqCst);
+                co.yield_(v * 2).await?;
+                Ok(())
+            }
+            .await;
+            rt.sleep(10 * MS).await;
+            rt.sleep(10 * MS).await;
+            d.store(1, std::sync::atomic::Ordering::SeqCst);
+            result
+        });
+        assert_eq!(g.anext().await, Ok(1));
+        let error = g.asend(100).await.unwrap_err();
+        assert_eq!(exc(&error), "ZeroDivisionError: division by zero");
+        assert_eq!(done.load(std::sync::atomic::Ordering::SeqCst), 1);
+    }
+
+    #[apply(runtimes)]
+    fn test_async_gen_asyncio_asend_02(kind: RuntimeKind) {
+        port!(kind, async_gen_asyncio_asend_02);
+    }
+
+    // CPython: test_asyncgen.AsyncGenAsyncioTest.test_async_gen_asyncio_athrow_01
+    async fn async_gen_asyncio_athrow_01<R: Runtime>(cx: Cx<R>) {
+        let done = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let (rt, d) = (cx.rt().clone(), done.clone());
+        let g = AsyncGenerator::new(|mut co: Co<i32, i32, PyError>| async move {
+            let result: Step = async {
+                rt.sleep(10 * MS).await;
+                let v = match co.yield_(1).await {
+                    Ok(v) => v.unwrap_or_default(),
+                    Err(Thrown::Error(e)) if e.py_type() == "FooEr" => {
+                        rt.sleep(10 * MS).await;
+                        1000
+                    }
+                    Err(other) => return Err(other),
+                };
+                co.yield_(v * 2).await?;
+                rt.sleep(10 * MS).await;
+                Ok(())
+            }
+            .await;
+            rt.sleep(10 * MS).await;
+            rt.sleep(10 * MS).await;
+            d.store(1, std::sync::atomic::Ordering::SeqCst);
+            result
+        });
+        assert_eq!(g.anext().await, Ok(1));
+        assert_eq!(g.athrow(PyError::new("FooEr", "")).await, Ok(2000));
+        assert!(matches!(
+            g.anext().await,
+            Err(GeneratorError::StopAsyncIteration)
+        ));
+        assert_eq!(done.load(std::sync::atomic::Ordering::SeqCst), 1);
+    }
+
+    #[apply(runtimes)]
+    fn test_async_gen_asyncio_athrow_01(kind: RuntimeKind) {
+        port!(kind, async_gen_asyncio_athrow_01);
+    }
+
+    // CPython: test_asyncgen.AsyncGenAsyncioTest.test_async_gen_await_same_aclose_coro_twice
+    async fn async_gen_await_same_aclose_coro_twice<R: Runtime>(_cx: Cx<R>) {
+        let it = AsyncGenerator::new(|mut co: Co<i32>| async move {
+            co.yield_(1).await?;
+            co.yield_(2).await?;
+            Ok(())
+        });
+        let mut nxt = it.aclose();
+        assert_eq!((&mut nxt).await, Ok(()));
+        let again = (&mut nxt).await.unwrap_err();
+        assert_eq!(
+            exc(&again),
+            "RuntimeError: cannot reuse already awaited aclose()/athrow()"
+        );
+    }
+
+    #[apply(runtimes)]
+    fn test_async_gen_await_same_aclose_coro_twice(kind: RuntimeKind) {
+        port!(kind, async_gen_await_same_aclose_coro_twice);
+    }
+
+    // CPython: test_asyncgen.AsyncGenAsyncioTest.test_async_gen_aclose_twice_with_different_coros
+    async fn async_gen_aclose_twice_with_different_coros<R: Runtime>(_cx: Cx<R>) {
+        let it = AsyncGenerator::new(|mut co: Co<i32>| async move {
+            co.yield_(1).await?;
+            co.yield_(2).await?;
+            Ok(())
+        });
+        assert_eq!(it.aclose().await, Ok(()));
+        assert_eq!(it.aclose().await, Ok(()));
+    }
+
+    #[apply(runtimes)]
+    fn test_async_gen_aclose_twice_with_different_coros(kind: RuntimeKind) {
+        port!(kind, async_gen_aclose_twice_with_different_coros);
+    }
+
+    // CPython: test_asyncgen.AsyncGenAsyncioTest.test_async_gen_asyncio_aclose_10
+    async fn async_gen_asyncio_aclose_10<R: Runtime>(_cx: Cx<R>) {
+        let done = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let d = done.clone();
+        let g = AsyncGenerator::new(|mut co: Co<(), ()>| async move {
+            // try: yield / except: pass (GeneratorExit swallowed), then the body ends.
+            let _ = co.yield_(()).await;
+            d.store(1, std::sync::atomic::Ordering::SeqCst);
+            Ok(())
+        });
+        assert_eq!(g.anext().await, Ok(()));
+        assert_eq!(g.aclose().await, Ok(()));
+        done.fetch_add(10, std::sync::atomic::Ordering::SeqCst);
+        assert_eq!(done.load(std::sync::atomic::Ordering::SeqCst), 11);
+    }
+
+    #[apply(runtimes)]
+    fn test_async_gen_asyncio_aclose_10(kind: RuntimeKind) {
+        port!(kind, async_gen_asyncio_aclose_10);
+    }
+
+    // CPython: test_asyncgen.AsyncGenAsyncioTest.test_async_gen_asyncio_aclose_11
+    async fn async_gen_asyncio_aclose_11<R: Runtime>(_cx: Cx<R>) {
+        let done = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let d = done.clone();
+        let g = AsyncGenerator::new(|mut co: Co<(), ()>| async move {
+            // try: yield / except: pass, then yield again: GeneratorExit ignored.
+            let _ = co.yield_(()).await;
+            co.yield_(()).await?;
+            d.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            Ok(())
+        });
+        assert_eq!(g.anext().await, Ok(()));
+        let error = g.aclose().await.unwrap_err();
+        assert!(
+            exc(&error).contains("ignored GeneratorExit"),
+            "{}",
+            exc(&error)
+        );
+        done.fetch_add(10, std::sync::atomic::Ordering::SeqCst);
+        assert_eq!(done.load(std::sync::atomic::Ordering::SeqCst), 10);
+    }
+
+    #[apply(runtimes)]
+    fn test_async_gen_asyncio_aclose_11(kind: RuntimeKind) {
+        port!(kind, async_gen_asyncio_aclose_11);
+    }
+
+    // CPython: test_asyncgen.AsyncGenAsyncioTest.test_async_gen_asyncio_aclose_12
+    async fn async_gen_asyncio_aclose_12<R: Runtime>(cx: Cx<R>) {
+        let done = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let (rt, d) = (cx.rt().clone(), done.clone());
+        let agen = AsyncGenerator::new(|mut co: Co<i32>| async move {
+            let r = rt.clone();
+            let target = aio_tasks::create_task(&rt, async move {
+                r.sleep(10 * MS).await;
+                Err::<(), _>(PyError::new("ZeroDivisionError", "division by zero"))
+            });
+            let result = co.yield_(1).await.map(|_| ());
+            // finally: await task, catching its ZeroDivisionError
+            if let Err(aio_tasks::TaskError::Failed(e)) = target.await {
+                if e.py_type() == "ZeroDivisionError" {
+                    d.store(1, std::sync::atomic::Ordering::SeqCst);
+                }
+            }
+            result
+        });
+        assert_eq!(agen.anext().await, Ok(1));
+        assert_eq!(agen.aclose().await, Ok(()));
+        assert_eq!(done.load(std::sync::atomic::Ordering::SeqCst), 1);
+    }
+
+    #[apply(runtimes)]
+    fn test_async_gen_asyncio_aclose_12(kind: RuntimeKind) {
+        port!(kind, async_gen_asyncio_aclose_12);
+    }
 }

@@ -915,3 +915,303 @@ mod wait_ports {
         port!(kind, cancel_inner_future);
     }
 }
+
+mod gather_ports {
+    //! `GatherTestsBase` (run by CPython on futures and on coroutines) and its two
+    //! subclasses. `aio_gather::gather` takes tasks; each future CPython gathers is
+    //! awaited by a task (CPython's `CoroutineGatherTests` shape), and the gather runs as a
+    //! task so that its `done()` can be read, as `fut.done()` is.
+    use super::*;
+    use aio_futures::FutureError;
+    use aio_gather::gather;
+
+    type Child = aio_tasks::Task<i32, FutureError>;
+
+    fn child<R: Runtime>(rt: &R, fut: &Future<i32>) -> Child {
+        let fut = fut.clone();
+        create_task(rt, async move { fut.wait().await })
+    }
+
+    fn futures<R: Runtime>(rt: &R, n: usize) -> Vec<Future<i32>> {
+        (0..n).map(|_| Future::new(rt)).collect()
+    }
+
+    fn runtime_error(message: &str) -> aio_futures::Exception {
+        aio_futures::Exception::py(aio_rt::PyError::new("RuntimeError", message))
+    }
+
+    fn zero_division() -> aio_futures::Exception {
+        aio_futures::Exception::py(aio_rt::PyError::new("ZeroDivisionError", ""))
+    }
+
+    /// CPython's `_check_success(**kwargs)`.
+    async fn check_success<R: Runtime>(cx: &Cx<R>, return_exceptions: bool) {
+        let f = futures(cx.rt(), 3);
+        let children: Vec<Child> = f.iter().map(|f| child(cx.rt(), f)).collect();
+        let rt = cx.rt().clone();
+        let g = task(cx.rt(), async move {
+            if return_exceptions {
+                gather(&rt, children)
+                    .return_exceptions()
+                    .await
+                    .into_iter()
+                    .map(|r| r.unwrap())
+                    .collect::<Vec<_>>()
+            } else {
+                gather(&rt, children).await.unwrap()
+            }
+        });
+        f[1].set_result(1).unwrap();
+        f[0].set_result(2).unwrap();
+        cx.sleep(1).await;
+        assert!(!g.done());
+        f[2].set_result(3).unwrap();
+        cx.sleep(1).await;
+        assert!(g.done());
+        assert_eq!(g.result(), Ok(vec![2, 1, 3]));
+    }
+
+    // CPython: test_tasks.GatherTestsBase.test_success
+    async fn success<R: Runtime>(cx: Cx<R>) {
+        check_success(&cx, false).await;
+        check_success(&cx, false).await;
+    }
+
+    #[apply(runtimes)]
+    fn test_success(kind: RuntimeKind) {
+        port!(kind, success);
+    }
+
+    // CPython: test_tasks.GatherTestsBase.test_result_exception_success
+    async fn result_exception_success<R: Runtime>(cx: Cx<R>) {
+        check_success(&cx, true).await;
+    }
+
+    #[apply(runtimes)]
+    fn test_result_exception_success(kind: RuntimeKind) {
+        port!(kind, result_exception_success);
+    }
+
+    // CPython: test_tasks.GatherTestsBase.test_one_exception
+    async fn one_exception<R: Runtime>(cx: Cx<R>) {
+        let f = futures(cx.rt(), 5);
+        let children: Vec<Child> = f.iter().map(|f| child(cx.rt(), f)).collect();
+        let rt = cx.rt().clone();
+        let g = task(cx.rt(), async move { gather(&rt, children).await });
+        f[0].set_result(1).unwrap();
+        f[1].set_exception(zero_division()).unwrap();
+        cx.sleep(1).await;
+        assert!(g.done());
+        match g.result() {
+            Ok(Err(TaskError::Failed(e))) => assert_eq!(e.py_type(), "ZeroDivisionError"),
+            other => panic!("the gather raises b's ZeroDivisionError, got {other:?}"),
+        }
+        // Does nothing.
+        f[2].set_result(3).unwrap();
+        f[3].cancel();
+        f[4].set_exception(runtime_error("")).unwrap();
+        let _ = f[4].exception();
+        cx.sleep(1).await;
+    }
+
+    #[apply(runtimes)]
+    fn test_one_exception(kind: RuntimeKind) {
+        port!(kind, one_exception);
+    }
+
+    // CPython: test_tasks.GatherTestsBase.test_return_exceptions
+    async fn return_exceptions<R: Runtime>(cx: Cx<R>) {
+        let f = futures(cx.rt(), 4);
+        let children: Vec<Child> = f.iter().map(|f| child(cx.rt(), f)).collect();
+        let rt = cx.rt().clone();
+        let g = task(cx.rt(), async move {
+            gather(&rt, children)
+                .return_exceptions()
+                .await
+                .into_iter()
+                .map(|r| match r {
+                    Ok(v) => v.to_string(),
+                    Err(e) => aio_harness::exc(&e),
+                })
+                .collect::<Vec<_>>()
+        });
+        f[1].set_result(1).unwrap();
+        f[2].set_exception(zero_division()).unwrap();
+        f[0].set_result(3).unwrap();
+        cx.sleep(1).await;
+        assert!(!g.done());
+        f[3].set_exception(runtime_error("")).unwrap();
+        cx.sleep(1).await;
+        assert!(g.done());
+        assert_eq!(
+            g.result().unwrap(),
+            ["3", "1", "ZeroDivisionError", "RuntimeError"]
+        );
+    }
+
+    #[apply(runtimes)]
+    fn test_return_exceptions(kind: RuntimeKind) {
+        port!(kind, return_exceptions);
+    }
+
+    // CPython: test_tasks.FutureGatherTests.test_one_cancellation
+    async fn one_cancellation<R: Runtime>(cx: Cx<R>) {
+        let f = futures(cx.rt(), 5);
+        let children: Vec<Child> = f.iter().map(|f| child(cx.rt(), f)).collect();
+        let rt = cx.rt().clone();
+        let g = task(cx.rt(), async move { gather(&rt, children).await });
+        f[0].set_result(1).unwrap();
+        f[1].cancel();
+        cx.sleep(1).await;
+        assert!(g.done());
+        assert!(!g.cancelled());
+        // isinstance(fut.exception(), CancelledError): the class of the gather's error.
+        match g.result() {
+            Ok(Err(e)) => assert_eq!(e.py_type(), "CancelledError"),
+            other => panic!("the gather's exception is a CancelledError, got {other:?}"),
+        }
+        // Does nothing.
+        f[2].set_result(3).unwrap();
+        f[3].cancel();
+        f[4].set_exception(runtime_error("")).unwrap();
+        let _ = f[4].exception();
+        cx.sleep(1).await;
+    }
+
+    #[apply(runtimes)]
+    fn test_one_cancellation(kind: RuntimeKind) {
+        port!(kind, one_cancellation);
+    }
+
+    // CPython: test_tasks.FutureGatherTests.test_result_exception_one_cancellation
+    async fn result_exception_one_cancellation<R: Runtime>(cx: Cx<R>) {
+        let f = futures(cx.rt(), 6);
+        let children: Vec<Child> = f.iter().map(|f| child(cx.rt(), f)).collect();
+        let rt = cx.rt().clone();
+        let g = task(cx.rt(), async move {
+            gather(&rt, children)
+                .return_exceptions()
+                .await
+                .into_iter()
+                .map(|r| match r {
+                    Ok(v) => v.to_string(),
+                    Err(e) => aio_harness::exc(&e),
+                })
+                .collect::<Vec<_>>()
+        });
+        f[0].set_result(1).unwrap();
+        f[1].set_exception(zero_division()).unwrap();
+        f[2].cancel();
+        cx.sleep(1).await;
+        assert!(!g.done());
+        f[3].set_result(3).unwrap();
+        f[4].cancel();
+        f[5].set_exception(runtime_error("")).unwrap();
+        assert_eq!(
+            g.await.unwrap(),
+            [
+                "1",
+                "ZeroDivisionError",
+                "CancelledError",
+                "3",
+                "CancelledError",
+                "RuntimeError"
+            ]
+        );
+    }
+
+    #[apply(runtimes)]
+    fn test_result_exception_one_cancellation(kind: RuntimeKind) {
+        port!(kind, result_exception_one_cancellation);
+    }
+
+    // CPython: test_tasks.CoroutineGatherTests.test_duplicate_coroutines
+    async fn duplicate_coroutines<R: Runtime>(cx: Cx<R>) {
+        let c = create_task(cx.rt(), async { Ok::<_, Infallible>("abc") });
+        let d = create_task(cx.rt(), async { Ok::<_, Infallible>("def") });
+        let out = gather(cx.rt(), [c.clone(), c.clone(), d, c]).await;
+        assert_eq!(out, Ok(vec!["abc", "abc", "def", "abc"]));
+    }
+
+    #[apply(runtimes)]
+    fn test_duplicate_coroutines(kind: RuntimeKind) {
+        port!(kind, duplicate_coroutines);
+    }
+
+    // CPython: test_tasks.CoroutineGatherTests.test_cancellation_broadcast
+    async fn cancellation_broadcast<R: Runtime>(cx: Cx<R>) {
+        let proof = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let waiter = Future::<()>::new(cx.rt());
+        let inner = |p: &std::sync::Arc<std::sync::atomic::AtomicUsize>| {
+            let (w, p) = (waiter.clone(), p.clone());
+            create_task(cx.rt(), async move {
+                w.wait().await?;
+                p.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                Ok::<_, FutureError>(())
+            })
+        };
+        let child1 = inner(&proof);
+        let child2 = inner(&proof);
+        let (rt, c1, c2, p) = (
+            cx.rt().clone(),
+            child1.clone(),
+            child2.clone(),
+            proof.clone(),
+        );
+        let f = task(cx.rt(), async move {
+            let _ = gather(&rt, [c1, c2]).await;
+            p.fetch_add(100, std::sync::atomic::Ordering::SeqCst);
+        });
+        cx.sleep(1).await;
+        assert!(f.cancel(None));
+        assert!(f.await.unwrap_err().is_cancelled());
+        cx.sleep(1).await;
+        assert!(waiter.cancelled());
+        assert!(child1.cancelled());
+        assert!(child2.cancelled());
+        assert_eq!(proof.load(std::sync::atomic::Ordering::SeqCst), 0);
+    }
+
+    #[apply(runtimes)]
+    fn test_cancellation_broadcast(kind: RuntimeKind) {
+        port!(kind, cancellation_broadcast);
+    }
+
+    // CPython: test_tasks.CoroutineGatherTests.test_exception_marking
+    async fn exception_marking<R: Runtime>(cx: Cx<R>) {
+        let a = Future::<()>::new(cx.rt());
+        let b = Future::<()>::new(cx.rt());
+        let inner = |f: &Future<()>| {
+            let f = f.clone();
+            create_task(cx.rt(), async move {
+                let _ = f.wait().await;
+                Err::<(), _>(aio_rt::PyError::new(
+                    "RuntimeError",
+                    "should not be ignored",
+                ))
+            })
+        };
+        let (ia, ib) = (inner(&a), inner(&b));
+        let rt = cx.rt().clone();
+        let f = create_task(cx.rt(), async move {
+            gather(&rt, [ia, ib]).await.map_err(|e| match e {
+                TaskError::Failed(e) => e,
+                other => panic!("{other:?}"),
+            })
+        });
+        cx.sleep(1).await;
+        a.set_result(()).unwrap();
+        cx.sleep(1).await;
+        b.set_result(()).unwrap();
+        cx.sleep(1).await;
+        match f.exception() {
+            Ok(Some(TaskError::Failed(e))) => assert_eq!(e.py_type(), "RuntimeError"),
+            other => panic!("RuntimeError, got {other:?}"),
+        }
+    }
+
+    #[apply(runtimes)]
+    fn test_exception_marking(kind: RuntimeKind) {
+        port!(kind, exception_marking);
+    }
+}
