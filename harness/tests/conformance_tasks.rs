@@ -781,7 +781,7 @@ mod wait_ports {
         let b = sleeper(cx.rt(), "b", 150 * MS);
         let (done, pending) = wait(
             cx.rt(),
-            vec![b, a].into_iter(),
+            std::iter::once(b).chain(std::iter::once(a)),
             ReturnWhen::AllCompleted,
             None,
         )
