@@ -305,7 +305,9 @@ pub fn check_table(rows: &[Row]) -> Vec<String> {
                     row.key(),
                     file.ports_path()
                 )),
-                Some(function) if !path.ends_with(&format!("::{function}")) && path != function => {
+                Some(Port { function, .. })
+                    if !path.ends_with(&format!("::{function}")) && path != function =>
+                {
                     errors.push(format!(
                         "{}: the table says {path}, but the test below `// CPython: {name}` is `{function}`",
                         row.key()
@@ -347,28 +349,62 @@ pub fn check_table(rows: &[Row]) -> Vec<String> {
 /// The `// CPython: test_x.Class.method` lines of a ports file, each with the name of the
 /// test function that follows it: the first `fn` under an attribute (`#[apply(runtimes)]`,
 /// `#[test]`); the port's body function may come between.
-fn cpython_lines(source: &str) -> BTreeMap<String, String> {
+fn cpython_lines(source: &str) -> BTreeMap<String, Port> {
     let mut found = BTreeMap::new();
     let mut pending: Vec<String> = Vec::new();
     let mut attributed = false;
+    let mut ignored = false;
     for line in source.lines() {
         let t = line.trim();
         if let Some(name) = t.strip_prefix("// CPython:") {
             pending.push(name.trim().to_owned());
+            ignored = false;
         } else if let Some(rest) = t.strip_prefix("fn ").filter(|_| attributed) {
             let function: String = rest
                 .chars()
                 .take_while(|c| c.is_alphanumeric() || *c == '_')
                 .collect();
             for name in pending.drain(..) {
-                found.insert(name, function.clone());
+                let port = Port {
+                    function: function.clone(),
+                    ignored,
+                };
+                found.insert(name, port);
             }
+            ignored = false;
         }
         if !t.is_empty() {
             attributed = t.starts_with("#[");
+            ignored |= t.starts_with("#[ignore");
         }
     }
     found
+}
+
+/// A port found in a ports file: its test function, and whether it is `#[ignore]`d (a
+/// known library bug, named in the attribute).
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Port {
+    function: String,
+    ignored: bool,
+}
+
+/// The ported rows whose test is `#[ignore]`d: known library bugs, each failing until the
+/// library is fixed. Their keys.
+pub fn ignored_ports(rows: &[Row]) -> Vec<String> {
+    let root = root();
+    let mut ignored = Vec::new();
+    for file in FILES {
+        let ports = std::fs::read_to_string(root.join(file.ports_path())).unwrap_or_default();
+        let named = cpython_lines(&ports);
+        for row in rows.iter().filter(|r| r.file == file.name) {
+            let name = format!("{}.{}.{}", file.module(), row.class, row.method);
+            if matches!(row.kind, Kind::Ported(_)) && named.get(&name).is_some_and(|p| p.ignored) {
+                ignored.push(row.key());
+            }
+        }
+    }
+    ignored
 }
 
 /// The test methods in scope, from the CPython 3.13 sources on this machine, as
@@ -475,6 +511,9 @@ pub struct Summary {
     pub differs: usize,
     /// Applicable, not yet ported.
     pub todo: usize,
+    /// In table-only mode: ported rows whose test is `#[ignore]`d as a known library bug
+    /// (not counted as passing; a full run counts them as failing).
+    pub known_bugs: Vec<String>,
     /// What is wrong, one line each: unclassified methods, failing ports, table problems.
     pub problems: Vec<String>,
 }
@@ -501,6 +540,7 @@ pub fn summarise(
         ..Summary::default()
     };
     let by_key: BTreeMap<String, &Row> = rows.iter().map(|r| (r.key(), r)).collect();
+    let ignored = ignored_ports(rows);
     let in_scope: Vec<String> = match methods {
         Some(methods) => methods
             .iter()
@@ -522,6 +562,7 @@ pub fn summarise(
             Kind::Differs(..) => summary.differs += 1,
             Kind::Todo(_) => summary.todo += 1,
             Kind::Ported(path) => match results {
+                None if ignored.contains(key) => summary.known_bugs.push(key.clone()),
                 None => summary.passing += 1,
                 Some(results) => {
                     let file = FILES.iter().find(|f| f.name == row.file);
@@ -620,6 +661,16 @@ pub fn render(rows: &[Row], generated: &str) -> String {
         "| total | {} | {} | {} | {} | {} |",
         totals[0], totals[1], totals[2], totals[3], totals[4]
     );
+    let ignored = ignored_ports(rows);
+    if !ignored.is_empty() {
+        let _ = writeln!(
+            out,
+            "\nPorted, and ignored as known library bugs (the port states the bug in its `#[ignore]`):\n"
+        );
+        for key in &ignored {
+            let _ = writeln!(out, "- `{key}`");
+        }
+    }
     for file in FILES {
         let _ = writeln!(out, "\n## {}\n", file.name);
         let _ = writeln!(
@@ -644,6 +695,10 @@ pub fn render(rows: &[Row], generated: &str) -> String {
                 class = Some(&row.class);
             }
             let (kind, detail) = match &row.kind {
+                Kind::Ported(path) if ignored.contains(&row.key()) => (
+                    "ported, ignored: known library bug".to_owned(),
+                    format!("`{path}`"),
+                ),
                 Kind::Ported(path) => ("ported".to_owned(), format!("`{path}`")),
                 Kind::Na(category, reason) => {
                     (format!("not applicable: {category}"), reason.clone())
@@ -709,8 +764,18 @@ mod tests {
         let src = "mod lock_tests {\n    // CPython: test_locks.LockTests.test_a\n    fn a<R>(rt: R) {}\n\n    #[apply(runtimes)]\n    fn test_a(kind: RuntimeKind) {}\n}\n";
         let found = cpython_lines(src);
         assert_eq!(
-            found.get("test_locks.LockTests.test_a").map(String::as_str),
-            Some("test_a")
+            found.get("test_locks.LockTests.test_a"),
+            Some(&Port {
+                function: "test_a".to_owned(),
+                ignored: false
+            })
+        );
+        let ignored = "// CPython: test_x.C.test_b\nasync fn b() {}\n#[apply(runtimes)]\n#[ignore = \"library bug\"]\nfn test_b(kind: RuntimeKind) {}\n";
+        assert!(
+            cpython_lines(ignored)
+                .get("test_x.C.test_b")
+                .unwrap()
+                .ignored
         );
     }
 

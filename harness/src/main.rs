@@ -237,6 +237,9 @@ fn cmd_conformance(args: &[String]) -> ExitCode {
     println!("{summary}");
     if table_only {
         println!("aio conformance: table only; the ported tests were not run");
+        for key in &summary.known_bugs {
+            println!("aio conformance: {key}: its port is ignored as a known library bug");
+        }
     }
     if summary.todo > 0 {
         println!(
