@@ -477,4 +477,160 @@ mod async_gen_asyncio_test {
     fn test_async_gen_asyncio_aclose_12(kind: RuntimeKind) {
         port!(kind, async_gen_asyncio_aclose_12);
     }
+
+    /// CPython's `sleep_n_crash(delay)`: a sleep cancelled halfway, awaited: CancelledError.
+    async fn sleep_n_crash<R: Runtime>(rt: &R, delay: Duration) -> Result<(), aio_futures::FutureError> {
+        let fut = aio_futures::Future::<()>::new(rt);
+        let (r, f) = (rt.clone(), fut.clone());
+        aio_tasks::create_task(rt, async move {
+            r.sleep(delay / 2).await;
+            f.cancel();
+            Ok::<_, std::convert::Infallible>(())
+        });
+        fut.wait().await
+    }
+
+    /// test_async_gen_asyncio_asend_03 and athrow_02: a CancelledError raised in the body
+    /// runs its `finally` and comes out of the request.
+    async fn cancelled_in_body<R: Runtime>(cx: &Cx<R>, throw: bool) {
+        let done = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let (rt, d) = (cx.rt().clone(), done.clone());
+        let g = AsyncGenerator::new(
+            |mut co: Co<i32, i32, PyError>| async move {
+                let result: Step = async {
+                    rt.sleep(10 * MS).await;
+                    let v = match co.yield_(1).await {
+                        Ok(v) => v.unwrap_or_default(),
+                        // except FooEr: await sleep_n_crash(0.01)
+                        Err(Thrown::Error(_)) => 0,
+                        Err(exit) => return Err(exit),
+                    };
+                    // The CancelledError raised in the body, as the exception it is.
+                    sleep_n_crash(&rt, 10 * MS)
+                        .await
+                        .map_err(|e| Thrown::Error(PyError::new(e.py_type().to_owned(), e.py_str())))?;
+                    d.fetch_add(1000, std::sync::atomic::Ordering::SeqCst);
+                    co.yield_(v * 2).await?;
+                    Ok(())
+                }
+                .await;
+                rt.sleep(10 * MS).await;
+                rt.sleep(10 * MS).await;
+                d.store(1, std::sync::atomic::Ordering::SeqCst);
+                result
+            },
+        );
+        assert_eq!(g.anext().await, Ok(1));
+        let error = if throw {
+            // g.athrow(FooEr): the body catches it, then crashes.
+            g.athrow(PyError::new("FooEr", "")).await.unwrap_err()
+        } else {
+            g.asend(100).await.unwrap_err()
+        };
+        assert_eq!(error.py_type(), "CancelledError");
+        assert_eq!(done.load(std::sync::atomic::Ordering::SeqCst), 1);
+    }
+
+    // CPython: test_asyncgen.AsyncGenAsyncioTest.test_async_gen_asyncio_asend_03
+    async fn async_gen_asyncio_asend_03<R: Runtime>(cx: Cx<R>) {
+        cancelled_in_body(&cx, false).await;
+    }
+
+    #[apply(runtimes)]
+    fn test_async_gen_asyncio_asend_03(kind: RuntimeKind) {
+        port!(kind, async_gen_asyncio_asend_03);
+    }
+
+    // CPython: test_asyncgen.AsyncGenAsyncioTest.test_async_gen_asyncio_athrow_02
+    async fn async_gen_asyncio_athrow_02<R: Runtime>(cx: Cx<R>) {
+        cancelled_in_body(&cx, true).await;
+    }
+
+    #[apply(runtimes)]
+    fn test_async_gen_asyncio_athrow_02(kind: RuntimeKind) {
+        port!(kind, async_gen_asyncio_athrow_02);
+    }
+
+    // CPython: test_asyncgen.AsyncGenAsyncioTest.test_async_gen_asyncio_athrow_03
+    async fn async_gen_asyncio_athrow_03<R: Runtime>(_cx: Cx<R>) {
+        let done = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let d = done.clone();
+        let g = AsyncGenerator::new(|mut co: Co<(), (), PyError>| async move {
+            // try: yield / except: pass
+            let _ = co.yield_(()).await;
+            d.store(1, std::sync::atomic::Ordering::SeqCst);
+            Ok(())
+        });
+        assert_eq!(g.anext().await, Ok(()));
+        assert!(matches!(
+            g.athrow(PyError::new("ValueError", "")).await,
+            Err(GeneratorError::StopAsyncIteration)
+        ));
+        done.fetch_add(10, std::sync::atomic::Ordering::SeqCst);
+        assert_eq!(done.load(std::sync::atomic::Ordering::SeqCst), 11);
+    }
+
+    #[apply(runtimes)]
+    fn test_async_gen_asyncio_athrow_03(kind: RuntimeKind) {
+        port!(kind, async_gen_asyncio_athrow_03);
+    }
+
+    // CPython: test_asyncgen.AsyncGenAsyncioTest.test_async_gen_expression_02
+    async fn async_gen_expression_02<R: Runtime>(cx: Cx<R>) {
+        let rt = cx.rt().clone();
+        // (i * 2 for i in range(n) if await wrap(i))
+        let make_arange = move |n: u32| {
+            AsyncGenerator::new(move |mut co: Co<u32>| async move {
+                for i in 0..n {
+                    rt.sleep(10 * MS).await; // wrap(i)
+                    if i != 0 {
+                        co.yield_(i * 2).await?;
+                    }
+                }
+                Ok(())
+            })
+        };
+        let res: Vec<u32> = make_arange(10).map(|r| r.unwrap()).collect().await;
+        assert_eq!(res, (1..10).map(|i| i * 2).collect::<Vec<_>>());
+    }
+
+    #[apply(runtimes)]
+    fn test_async_gen_expression_02(kind: RuntimeKind) {
+        port!(kind, async_gen_expression_02);
+    }
+
+    // CPython: test_asyncgen.AsyncGenAsyncioTest.test_async_gen_asyncio_03
+    async fn async_gen_asyncio_03<R: Runtime>(cx: Cx<R>) {
+        /// CPython's `class Gen` whose `__aiter__` is an async generator method.
+        struct Gen<R>(R);
+        impl<R: Runtime> Gen<R> {
+            fn aiter(
+                &self,
+            ) -> AsyncGenerator<
+                i32,
+                (),
+                std::convert::Infallible,
+                impl Future<Output = Result<(), Thrown<std::convert::Infallible>>> + use<R>,
+            > {
+                let rt = self.0.clone();
+                AsyncGenerator::new(move |mut co: Co<i32>| async move {
+                    co.yield_(1).await?;
+                    rt.sleep(10 * MS).await;
+                    co.yield_(2).await?;
+                    Ok(())
+                })
+            }
+        }
+        let res: Vec<i32> = Gen(cx.rt().clone())
+            .aiter()
+            .map(|r| r.unwrap())
+            .collect()
+            .await;
+        assert_eq!(res, [1, 2]);
+    }
+
+    #[apply(runtimes)]
+    fn test_async_gen_asyncio_03(kind: RuntimeKind) {
+        port!(kind, async_gen_asyncio_03);
+    }
 }
