@@ -479,7 +479,10 @@ mod async_gen_asyncio_test {
     }
 
     /// CPython's `sleep_n_crash(delay)`: a sleep cancelled halfway, awaited: CancelledError.
-    async fn sleep_n_crash<R: Runtime>(rt: &R, delay: Duration) -> Result<(), aio_futures::FutureError> {
+    async fn sleep_n_crash<R: Runtime>(
+        rt: &R,
+        delay: Duration,
+    ) -> Result<(), aio_futures::FutureError> {
         let fut = aio_futures::Future::<()>::new(rt);
         let (r, f) = (rt.clone(), fut.clone());
         aio_tasks::create_task(rt, async move {
@@ -495,31 +498,29 @@ mod async_gen_asyncio_test {
     async fn cancelled_in_body<R: Runtime>(cx: &Cx<R>, throw: bool) {
         let done = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
         let (rt, d) = (cx.rt().clone(), done.clone());
-        let g = AsyncGenerator::new(
-            |mut co: Co<i32, i32, PyError>| async move {
-                let result: Step = async {
-                    rt.sleep(10 * MS).await;
-                    let v = match co.yield_(1).await {
-                        Ok(v) => v.unwrap_or_default(),
-                        // except FooEr: await sleep_n_crash(0.01)
-                        Err(Thrown::Error(_)) => 0,
-                        Err(exit) => return Err(exit),
-                    };
-                    // The CancelledError raised in the body, as the exception it is.
-                    sleep_n_crash(&rt, 10 * MS)
-                        .await
-                        .map_err(|e| Thrown::Error(PyError::new(e.py_type().to_owned(), e.py_str())))?;
-                    d.fetch_add(1000, std::sync::atomic::Ordering::SeqCst);
-                    co.yield_(v * 2).await?;
-                    Ok(())
-                }
-                .await;
+        let g = AsyncGenerator::new(|mut co: Co<i32, i32, PyError>| async move {
+            let result: Step = async {
                 rt.sleep(10 * MS).await;
-                rt.sleep(10 * MS).await;
-                d.store(1, std::sync::atomic::Ordering::SeqCst);
-                result
-            },
-        );
+                let v = match co.yield_(1).await {
+                    Ok(v) => v.unwrap_or_default(),
+                    // except FooEr: await sleep_n_crash(0.01)
+                    Err(Thrown::Error(_)) => 0,
+                    Err(exit) => return Err(exit),
+                };
+                // The CancelledError raised in the body, as the exception it is.
+                sleep_n_crash(&rt, 10 * MS)
+                    .await
+                    .map_err(|e| Thrown::Error(PyError::new(e.py_type().to_owned(), e.py_str())))?;
+                d.fetch_add(1000, std::sync::atomic::Ordering::SeqCst);
+                co.yield_(v * 2).await?;
+                Ok(())
+            }
+            .await;
+            rt.sleep(10 * MS).await;
+            rt.sleep(10 * MS).await;
+            d.store(1, std::sync::atomic::Ordering::SeqCst);
+            result
+        });
         assert_eq!(g.anext().await, Ok(1));
         let error = if throw {
             // g.athrow(FooEr): the body catches it, then crashes.

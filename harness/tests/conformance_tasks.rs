@@ -1362,4 +1362,74 @@ mod as_completed_ports {
     fn test_as_completed_duplicate_coroutines(kind: RuntimeKind) {
         port!(kind, as_completed_duplicate_coroutines);
     }
+
+    // CPython: test_tasks.BaseTaskTests.test_as_completed_with_unused_timeout
+    async fn as_completed_with_unused_timeout<R: Runtime>(cx: Cx<R>) {
+        let a = sleeper(cx.rt(), 10 * MS, "a");
+        let mut stream = as_completed(cx.rt(), [a], Some(Duration::from_secs(1)));
+        while let Some(v) = stream.next().await {
+            assert_eq!(v.unwrap(), "a");
+        }
+    }
+
+    #[apply(runtimes)]
+    fn test_as_completed_with_unused_timeout(kind: RuntimeKind) {
+        port!(kind, as_completed_with_unused_timeout);
+    }
+
+    // CPython: test_tasks.BaseTaskTests.test_as_completed_resume_iterator
+    async fn as_completed_resume_iterator<R: Runtime>(cx: Cx<R>) {
+        let tasks: Vec<_> = (0..4)
+            .map(|i| create_task(cx.rt(), async move { Ok::<_, Infallible>(i) }))
+            .collect();
+        let mut iterator = as_completed(cx.rt(), tasks, None);
+        let mut collected = Vec::new();
+        while let Some(v) = iterator.next().await {
+            collected.push(v.unwrap());
+            if collected.len() == 2 {
+                break;
+            }
+        }
+        assert_eq!(collected.len(), 2);
+        // Resume the same iterator.
+        while let Some(v) = iterator.next().await {
+            collected.push(v.unwrap());
+        }
+        collected.sort();
+        assert_eq!(collected, [0, 1, 2, 3]);
+    }
+
+    #[apply(runtimes)]
+    fn test_as_completed_resume_iterator(kind: RuntimeKind) {
+        port!(kind, as_completed_resume_iterator);
+    }
+
+    // CPython: test_tasks.BaseTaskTests.test_shield_effect
+    async fn shield_effect<R: Runtime>(cx: Cx<R>) {
+        let proof = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let waiter = Future::<()>::new(cx.rt());
+        let (rt, p, w) = (cx.rt().clone(), proof.clone(), waiter.clone());
+        let f = task(cx.rt(), async move {
+            let p2 = p.clone();
+            // await asyncio.shield(inner())
+            let (_inner, shielded) = aio_shield::shield_future(&rt, async move {
+                let _ = w.wait().await;
+                p2.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                Ok::<_, Infallible>(())
+            });
+            let _ = shielded.await;
+            p.fetch_add(100, std::sync::atomic::Ordering::SeqCst);
+        });
+        cx.sleep(1).await;
+        f.cancel(None);
+        assert!(f.await.unwrap_err().is_cancelled());
+        waiter.set_result(()).unwrap();
+        cx.sleep(1).await;
+        assert_eq!(proof.load(std::sync::atomic::Ordering::SeqCst), 1);
+    }
+
+    #[apply(runtimes)]
+    fn test_shield_effect(kind: RuntimeKind) {
+        port!(kind, shield_effect);
+    }
 }
