@@ -1432,4 +1432,70 @@ mod as_completed_ports {
     fn test_shield_effect(kind: RuntimeKind) {
         port!(kind, shield_effect);
     }
+
+    // CPython: test_tasks.BaseTaskTests.test_shield_gather
+    async fn shield_gather<R: Runtime>(cx: Cx<R>) {
+        let child1 = Future::<i32>::new(cx.rt());
+        let child2 = Future::<i32>::new(cx.rt());
+        let waits: Vec<_> = [&child1, &child2]
+            .into_iter()
+            .map(|f| {
+                let f = f.clone();
+                create_task(cx.rt(), async move { f.wait().await })
+            })
+            .collect();
+        // parent = gather(child1, child2), a task here so that it can be shielded.
+        let rt = cx.rt().clone();
+        let parent = task(cx.rt(), async move { aio_gather::gather(&rt, waits).await });
+        let outer = aio_shield::shield(&parent);
+        cx.sleep(1).await;
+        outer.cancel(None);
+        cx.sleep(1).await;
+        assert!(outer.cancelled());
+        child1.set_result(1).unwrap();
+        child2.set_result(2).unwrap();
+        cx.sleep(1).await;
+        assert!(matches!(parent.result(), Ok(Ok(v)) if v == [1, 2]));
+    }
+
+    #[apply(runtimes)]
+    fn test_shield_gather(kind: RuntimeKind) {
+        port!(kind, shield_gather);
+    }
+
+    // CPython: test_tasks.BaseTaskTests.test_cancel_gather_2
+    async fn cancel_gather_2<R: Runtime>(cx: Cx<R>) {
+        // CPython's cases (), (None,), ('my message',); cancel(5) does not compile.
+        for message in [None, Some("my message")] {
+            let rt = cx.rt().clone();
+            let qwe = task(cx.rt(), async move {
+                let mut time = Duration::ZERO;
+                loop {
+                    time += 50 * MS;
+                    let r = rt.clone();
+                    let _ = aio_gather::gather_futures(
+                        &rt,
+                        [async move {
+                            r.sleep(50 * MS).await;
+                            Ok::<_, Infallible>(())
+                        }],
+                    )
+                    .return_exceptions()
+                    .await;
+                    if time > Duration::from_secs(1) {
+                        return;
+                    }
+                }
+            });
+            cx.rt().sleep(200 * MS).await;
+            qwe.cancel(message);
+            // gather() lets the CancelledError of the inner task reach its caller.
+            assert_eq!(cancel_message(qwe.await).as_deref(), message);
+        }
+    }
+
+    #[apply(runtimes)]
+    fn test_cancel_gather_2(kind: RuntimeKind) {
+        port!(kind, cancel_gather_2);
+    }
 }
