@@ -636,4 +636,26 @@ mod test_task_group {
     fn test_cancelling_level_preserved(kind: RuntimeKind) {
         port!(kind, cancelling_level_preserved);
     }
+
+    // CPython: test_taskgroups.TestTaskGroup.test_taskgroup_task_name
+    async fn taskgroup_task_name<R: Runtime>(cx: Cx<R>) {
+        let rt = cx.rt().clone();
+        let out = TaskGroup::run(cx.rt(), |g| async move {
+            let t = g
+                .create_task_named("yolo", async move {
+                    aio_sleep::sleep(&rt, Duration::ZERO).await;
+                    Ok::<_, PyError>(())
+                })
+                .unwrap();
+            assert_eq!(t.name(), "yolo");
+            Ok::<_, PyError>(())
+        })
+        .await;
+        assert!(out.is_ok());
+    }
+
+    #[apply(runtimes)]
+    fn test_taskgroup_task_name(kind: RuntimeKind) {
+        port!(kind, taskgroup_task_name);
+    }
 }
