@@ -478,6 +478,10 @@ pub fn generate() -> Vec<(PathBuf, String)> {
         PathBuf::from("docs/errors.md"),
         crate::errors::render(GENERATED),
     ));
+    files.push((
+        PathBuf::from("docs/conformance.md"),
+        crate::conformance::page(GENERATED),
+    ));
     files
 }
 

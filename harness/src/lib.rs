@@ -8,7 +8,8 @@
 //! - [`exc`] and [`exc_cause`]: an exception as every trace prints it, CPython's form.
 //! - [`errors`]: the bad-input catalogue rendered into `docs/errors.md`.
 //! - [`oracle`]: the CPython twins under `harness/oracle/` and their committed traces.
-//! - The `aio` command (`src/main.rs`): `compare`, `list`, `docs`, `oracle`.
+//! - [`conformance`]: CPython's own asyncio tests, classified and ported (`aio conformance`).
+//! - The `aio` command (`src/main.rs`): `compare`, `list`, `docs`, `oracle`, `conformance`.
 //!
 //! A scenario is an async function generic over the runtime:
 //!
@@ -41,6 +42,7 @@ mod scenarios;
 mod trace;
 
 pub mod compare;
+pub mod conformance;
 
 pub use crate::cx::Cx;
 pub use crate::exc::{exc, exc_cause};

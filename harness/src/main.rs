@@ -8,6 +8,7 @@
 //! aio flake-check N [--busy]                                run `cargo test --workspace` N times in a row
 //! aio bench [--quick] [--runtime R ...] [NAME ...]          benchmarks: ours vs native vs CPython
 //! aio fuzz [--programs N] [--seed S] [--runtime R ...]      generated programs: CPython vs every runtime
+//! aio conformance [--table-only] [--allow-todo]            CPython's asyncio tests: classified, ported, run
 //! ```
 //!
 //! Exit status: 0 on success, 1 when a parity scenario differs (compare) or something is
@@ -21,7 +22,8 @@ use std::time::Instant;
 
 use aio_harness::bench::{self, Variant, WORKLOADS};
 use aio_harness::{
-    CONCEPTS, Group, Mode, RuntimeKind, compare, docs, errors, oracle, registry, select,
+    CONCEPTS, Group, Mode, RuntimeKind, compare, conformance, docs, errors, oracle, registry,
+    select,
 };
 
 const USAGE: &str = "usage:
@@ -33,6 +35,7 @@ const USAGE: &str = "usage:
   aio bench [--quick] [--runtime R ...] [NAME ...]
   aio fuzz [--programs N] [--seed S] [--runtime R ...] [--python 3.11|3.13] [--corpus DIR] [--max-shrinks K]
   aio fuzz --replay FILE
+  aio conformance [--table-only] [--allow-todo]
 
 NAME is a scenario or a concept (see 'aio list'); R is a runtime";
 
@@ -50,6 +53,7 @@ fn main() -> ExitCode {
         "flake-check" => cmd_flake_check(rest),
         "bench" => cmd_bench(rest),
         "fuzz" => aio_harness::fuzz::cli::main(rest),
+        "conformance" => cmd_conformance(rest),
         "__bench-memory" => cmd_bench_memory(rest),
         "help" | "--help" | "-h" => {
             println!("{USAGE}");
@@ -185,6 +189,72 @@ fn cmd_docs(args: &[String]) -> ExitCode {
             eprintln!("aio: cannot write docs/: {e}");
             ExitCode::from(1)
         }
+    }
+}
+
+/// `aio conformance`: joins CPython's test methods with our table, runs the ports (unless
+/// `--table-only`), prints the one-line summary; exit 1 on an unclassified method, a
+/// failing port, a table problem, or (without `--allow-todo`) a row still to do.
+fn cmd_conformance(args: &[String]) -> ExitCode {
+    let mut table_only = false;
+    let mut allow_todo = false;
+    for arg in args {
+        match arg.as_str() {
+            "--table-only" => table_only = true,
+            "--allow-todo" => allow_todo = true,
+            other => return usage_error(&format!("unexpected argument '{other}'")),
+        }
+    }
+    let rows = match conformance::load_tables() {
+        Ok(rows) => rows,
+        Err(errors) => {
+            for e in errors {
+                eprintln!("aio: {e}");
+            }
+            return ExitCode::from(1);
+        }
+    };
+    let methods = match conformance::cpython_methods() {
+        Ok(methods) => Some(methods),
+        Err(e) => {
+            println!("aio conformance: {e}; checking our table only");
+            None
+        }
+    };
+    let results = (!table_only).then(|| {
+        conformance::FILES
+            .iter()
+            .filter(|f| conformance::has_ports(f))
+            .map(|f| {
+                eprintln!(
+                    "aio conformance: running harness/tests/conformance_{}.rs",
+                    f.stem
+                );
+                (f.stem, conformance::run_ports(f))
+            })
+            .collect()
+    });
+    let summary = conformance::summarise(&rows, methods.as_deref(), results.as_ref());
+    for problem in &summary.problems {
+        eprintln!("aio: {problem}");
+    }
+    println!("{summary}");
+    if table_only {
+        println!("aio conformance: table only; the ported tests were not run");
+        for key in &summary.known_bugs {
+            println!("aio conformance: {key}: its port is ignored as a known library bug");
+        }
+    }
+    if summary.todo > 0 {
+        println!(
+            "conformance: {} to do (applicable, not yet ported)",
+            summary.todo
+        );
+    }
+    if !summary.problems.is_empty() || (summary.todo > 0 && !allow_todo) {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
     }
 }
 

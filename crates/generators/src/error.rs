@@ -46,14 +46,15 @@ pub enum GeneratorError<E> {
     ///
     /// Python: `TypeError("can't send non-None value to a just-started async generator")`
     JustStarted,
-    /// An [`anext`](crate::AsyncGenerator::anext), [`asend`](crate::AsyncGenerator::asend)
-    /// or [`athrow`](crate::AsyncGenerator::athrow) request that already gave its outcome
-    /// was awaited again: a request is one step, it never starts another.
+    /// An [`anext`](crate::AsyncGenerator::anext), [`asend`](crate::AsyncGenerator::asend),
+    /// [`athrow`](crate::AsyncGenerator::athrow) or [`aclose`](crate::AsyncGenerator::aclose)
+    /// request that already gave its outcome was awaited again: a request is one step, it
+    /// never starts another.
     ///
     /// Python: `RuntimeError("cannot reuse already awaited __anext__()/asend()")` (for
-    /// `athrow`: `"... aclose()/athrow()"`)
+    /// `athrow` and `aclose`: `"... aclose()/athrow()"`)
     AlreadyAwaited {
-        /// The request was an `athrow`.
+        /// The request was an `athrow` or an `aclose` (CPython names both in its message).
         throw: bool,
     },
 }

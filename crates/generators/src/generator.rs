@@ -533,8 +533,13 @@ where
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let request = &mut self.get_mut().request;
+        if request.awaited {
+            // CPython: "cannot reuse already awaited aclose()/athrow()".
+            return Poll::Ready(Err(GeneratorError::AlreadyAwaited { throw: true }));
+        }
         let result = std::task::ready!(request.poll_request(cx));
         request.started = false;
+        request.awaited = true;
         // A close never yields a value (a yield during close is `IgnoredGeneratorExit`).
         Poll::Ready(result.map(drop))
     }

@@ -9,7 +9,10 @@ use std::task::{Context, Poll, Waker};
 use aio_rt::{PyError, PyException, Runtime};
 
 use crate::current::{self, Erased, Family, Interceptor, never_retrieved};
-use crate::{ExceptionGroup, GroupError, SpawnError, Task, TaskError, TaskRef, create_task};
+use crate::{
+    ExceptionGroup, GroupError, SpawnError, Task, TaskError, TaskRef, create_task,
+    create_task_named,
+};
 
 /// A group of tasks that ends only when all of them have ended, and fails as a whole when
 /// one of them fails.
@@ -231,6 +234,33 @@ where
         F: Future<Output = Result<T, E>> + Send + 'static,
         T: Send + 'static,
     {
+        self.spawn_child(None, body)
+    }
+
+    /// [`create_task`](TaskGroup::create_task) with a name.
+    ///
+    /// Python: `tg.create_task(coro, name=name)`
+    ///
+    /// # Errors
+    ///
+    /// As [`create_task`](TaskGroup::create_task).
+    pub fn create_task_named<F, T>(
+        &self,
+        name: impl Into<String>,
+        body: F,
+    ) -> Result<Task<T, E>, SpawnError>
+    where
+        F: Future<Output = Result<T, E>> + Send + 'static,
+        T: Send + 'static,
+    {
+        self.spawn_child(Some(name.into()), body)
+    }
+
+    fn spawn_child<F, T>(&self, name: Option<String>, body: F) -> Result<Task<T, E>, SpawnError>
+    where
+        F: Future<Output = Result<T, E>> + Send + 'static,
+        T: Send + 'static,
+    {
         let mut state = self.shared.lock();
         if !state.entered {
             return Err(SpawnError::NotEntered);
@@ -241,7 +271,10 @@ where
         if state.aborting {
             return Err(SpawnError::ShuttingDown);
         }
-        let task = create_task(&self.rt, body);
+        let task = match name {
+            Some(name) => create_task_named(&self.rt, name, body),
+            None => create_task(&self.rt, body),
+        };
         if state.family.is_none() {
             state.family = Some(Arc::clone(&task.inner.family));
         }

@@ -1,0 +1,662 @@
+//! CPython's `Lib/test/test_asyncio/test_taskgroups.py`, ported: one module per CPython
+//! class, one test per ported method, each on all five runtimes in virtual time. The
+//! table `harness/conformance/taskgroups.txt` classifies every method (`aio conformance`).
+//!
+//! `async with TaskGroup() as g: body` is `TaskGroup::run(rt, |g| async move { body })`;
+//! a raised exception is an `Err(PyError)` (its class is what `get_error_types` reads).
+//! An `except CancelledError: ...; raise` around an await is an [`OnCancel`] guard.
+
+mod common;
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use aio_harness::{Cx, RuntimeKind};
+use aio_rt::{PyError, PyException, Runtime};
+use aio_tasks::{ExceptionGroup, GroupError, SpawnError, TaskError, TaskGroup};
+use common::{OnCancel, flag, port, raised, runtimes};
+use rstest::rstest;
+use rstest_reuse::apply;
+
+const MS: Duration = Duration::from_millis(1);
+
+fn zero_division() -> PyError {
+    PyError::new("ZeroDivisionError", "division by zero")
+}
+
+/// CPython's `get_error_types(eg)`: the set of the classes in the group, sorted.
+fn error_types(eg: &GroupError<PyError>) -> Vec<String> {
+    let eg: &ExceptionGroup<PyError> = eg.exceptions().expect("the group failed, in a task");
+    let mut types: Vec<String> = eg
+        .errors
+        .iter()
+        .map(|e| match e {
+            TaskError::Failed(e) => e.py_type().to_owned(),
+            other => format!("{other:?}"),
+        })
+        .collect();
+    types.sort();
+    types.dedup();
+    types
+}
+
+/// `asyncio.create_task(coro)` for a body that raises `PyError`s.
+fn spawn<R: Runtime, T: Send + 'static>(
+    rt: &R,
+    body: impl Future<Output = Result<T, PyError>> + Send + 'static,
+) -> aio_tasks::Task<T, PyError> {
+    aio_tasks::create_task(rt, body)
+}
+
+mod test_task_group {
+    use super::*;
+
+    /// CPython's `foo(delay, value)`: sleeps, then returns `value`.
+    fn returns_after<R: Runtime>(
+        rt: &R,
+        delay: Duration,
+        value: i32,
+    ) -> impl Future<Output = Result<i32, PyError>> + Send + 'static {
+        let rt = rt.clone();
+        async move {
+            rt.sleep(delay).await;
+            Ok(value)
+        }
+    }
+
+    // CPython: test_taskgroups.TestTaskGroup.test_taskgroup_01
+    async fn taskgroup_01<R: Runtime>(cx: Cx<R>) {
+        let rt = cx.rt().clone();
+        let (t1, t2) = TaskGroup::run(cx.rt(), |g| async move {
+            let t1 = g.create_task(returns_after(&rt, 100 * MS, 42)).unwrap();
+            let t2 = g.create_task(returns_after(&rt, 200 * MS, 11)).unwrap();
+            Ok::<_, PyError>((t1, t2))
+        })
+        .await
+        .unwrap();
+        assert_eq!(t1.result(), Ok(42));
+        assert_eq!(t2.result(), Ok(11));
+    }
+
+    #[apply(runtimes)]
+    fn test_taskgroup_01(kind: RuntimeKind) {
+        port!(kind, taskgroup_01);
+    }
+
+    // CPython: test_taskgroups.TestTaskGroup.test_taskgroup_02
+    async fn taskgroup_02<R: Runtime>(cx: Cx<R>) {
+        let rt = cx.rt().clone();
+        let (t1, t2) = TaskGroup::run(cx.rt(), |g| async move {
+            let t1 = g.create_task(returns_after(&rt, 100 * MS, 42)).unwrap();
+            rt.sleep(150 * MS).await;
+            let t2 = g.create_task(returns_after(&rt, 200 * MS, 11)).unwrap();
+            Ok::<_, PyError>((t1, t2))
+        })
+        .await
+        .unwrap();
+        assert_eq!(t1.result(), Ok(42));
+        assert_eq!(t2.result(), Ok(11));
+    }
+
+    #[apply(runtimes)]
+    fn test_taskgroup_02(kind: RuntimeKind) {
+        port!(kind, taskgroup_02);
+    }
+
+    // CPython: test_taskgroups.TestTaskGroup.test_taskgroup_03
+    async fn taskgroup_03<R: Runtime>(cx: Cx<R>) {
+        let rt = cx.rt().clone();
+        let (t1, t2) = TaskGroup::run(cx.rt(), |g| async move {
+            let t1 = g
+                .create_task(returns_after(&rt, Duration::from_secs(1), 42))
+                .unwrap();
+            rt.sleep(150 * MS).await;
+            // Cancelling a child explicitly: everything else goes on.
+            t1.cancel(None);
+            let t2 = g.create_task(returns_after(&rt, 200 * MS, 11)).unwrap();
+            Ok::<_, PyError>((t1, t2))
+        })
+        .await
+        .unwrap();
+        assert!(t1.cancelled());
+        assert_eq!(t2.result(), Ok(11));
+    }
+
+    #[apply(runtimes)]
+    fn test_taskgroup_03(kind: RuntimeKind) {
+        port!(kind, taskgroup_03);
+    }
+
+    /// CPython's `foo1`: sleeps, then divides by zero.
+    fn crash_after<R: Runtime>(
+        rt: &R,
+        delay: Duration,
+    ) -> impl Future<Output = Result<(), PyError>> + Send + 'static {
+        let rt = rt.clone();
+        async move {
+            rt.sleep(delay).await;
+            Err(zero_division())
+        }
+    }
+
+    /// CPython's `foo2`: sleeps `delay`, raising `cancelled` if it is cancelled there, else
+    /// adds one to `num`.
+    fn counts_unless_cancelled<R: Runtime>(
+        rt: &R,
+        delay: Duration,
+        cancelled: &Arc<std::sync::atomic::AtomicBool>,
+        num: &Arc<AtomicUsize>,
+    ) -> impl Future<Output = Result<(), PyError>> + Send + 'static {
+        let (rt, cancelled, num) = (rt.clone(), cancelled.clone(), num.clone());
+        async move {
+            let guard = OnCancel::new(&cancelled);
+            rt.sleep(delay).await;
+            guard.disarm();
+            num.fetch_add(1, Ordering::SeqCst);
+            Ok(())
+        }
+    }
+
+    // CPython: test_taskgroups.TestTaskGroup.test_taskgroup_04
+    async fn taskgroup_04<R: Runtime>(cx: Cx<R>) {
+        let num = Arc::new(AtomicUsize::new(0));
+        let t2_cancel = flag();
+        let t2_slot = Arc::new(Mutex::new(None));
+        let (rt, n, c, slot) = (
+            cx.rt().clone(),
+            num.clone(),
+            t2_cancel.clone(),
+            t2_slot.clone(),
+        );
+        let runner = spawn(cx.rt(), async move {
+            let out = TaskGroup::run(&rt, |g| {
+                let rt = rt.clone();
+                let (n, c, slot) = (n.clone(), c.clone(), slot.clone());
+                async move {
+                    g.create_task(crash_after(&rt, 100 * MS)).unwrap();
+                    let t2 = g
+                        .create_task(counts_unless_cancelled(&rt, Duration::from_secs(1), &c, &n))
+                        .unwrap();
+                    *slot.lock().unwrap() = Some(t2);
+                    Ok(())
+                }
+            })
+            .await;
+            // The group raised: the line after the block does not run.
+            if out.is_ok() {
+                n.fetch_add(10, Ordering::SeqCst);
+            }
+            Ok::<_, PyError>(out)
+        });
+        let eg = runner.await.unwrap().unwrap_err();
+        assert_eq!(error_types(&eg), ["ZeroDivisionError"]);
+        assert_eq!(num.load(Ordering::SeqCst), 0);
+        assert!(raised(&t2_cancel));
+        assert!(t2_slot.lock().unwrap().as_ref().unwrap().cancelled());
+    }
+
+    #[apply(runtimes)]
+    fn test_taskgroup_04(kind: RuntimeKind) {
+        port!(kind, taskgroup_04);
+    }
+
+    // CPython: test_taskgroups.TestTaskGroup.test_cancel_children_on_child_error
+    async fn cancel_children_on_child_error<R: Runtime>(cx: Cx<R>) {
+        let num = Arc::new(AtomicUsize::new(0));
+        let t2_cancel = flag();
+        let runner_cancel = flag();
+        let (rt, n, c, rc) = (
+            cx.rt().clone(),
+            num.clone(),
+            t2_cancel.clone(),
+            runner_cancel.clone(),
+        );
+        let runner = spawn(cx.rt(), async move {
+            Ok(TaskGroup::run(&rt, |g| {
+                let rt = rt.clone();
+                async move {
+                    for _ in 0..3 {
+                        g.create_task(crash_after(&rt, 100 * MS)).unwrap();
+                    }
+                    g.create_task(counts_unless_cancelled(&rt, Duration::from_secs(5), &c, &n))
+                        .unwrap();
+                    let guard = OnCancel::new(&rc);
+                    rt.sleep(Duration::from_secs(10)).await;
+                    guard.disarm();
+                    n.fetch_add(10, Ordering::SeqCst);
+                    Ok(())
+                }
+            })
+            .await)
+        });
+        let eg = runner.await.unwrap().unwrap_err();
+        assert_eq!(error_types(&eg), ["ZeroDivisionError"]);
+        assert_eq!(num.load(Ordering::SeqCst), 0);
+        assert!(raised(&t2_cancel));
+        assert!(raised(&runner_cancel));
+    }
+
+    #[apply(runtimes)]
+    fn test_cancel_children_on_child_error(kind: RuntimeKind) {
+        port!(kind, cancel_children_on_child_error);
+    }
+
+    /// CPython's `foo` of test_cancellation: sleeps 5, counting its cancellation.
+    fn counts_cancellation<R: Runtime>(
+        rt: &R,
+        num: &Arc<AtomicUsize>,
+    ) -> impl Future<Output = Result<(), PyError>> + Send + 'static {
+        struct Count(Arc<AtomicUsize>, bool);
+        impl Drop for Count {
+            fn drop(&mut self) {
+                if self.1 {
+                    self.0.fetch_add(1, Ordering::SeqCst);
+                }
+            }
+        }
+        let (rt, num) = (rt.clone(), num.clone());
+        async move {
+            let mut count = Count(num, true);
+            rt.sleep(Duration::from_secs(5)).await;
+            count.1 = false;
+            Ok(())
+        }
+    }
+
+    // CPython: test_taskgroups.TestTaskGroup.test_cancellation
+    async fn cancellation<R: Runtime>(cx: Cx<R>) {
+        let num = Arc::new(AtomicUsize::new(0));
+        let (rt, n) = (cx.rt().clone(), num.clone());
+        let r = spawn(cx.rt(), async move {
+            Ok(TaskGroup::run(&rt, |g| {
+                let rt = rt.clone();
+                async move {
+                    for _ in 0..5 {
+                        g.create_task(counts_cancellation(&rt, &n)).unwrap();
+                    }
+                    Ok(())
+                }
+            })
+            .await)
+        });
+        cx.rt().sleep(100 * MS).await;
+        assert!(!r.done());
+        r.cancel(None);
+        assert!(r.await.unwrap_err().is_cancelled());
+        assert_eq!(num.load(Ordering::SeqCst), 5);
+    }
+
+    #[apply(runtimes)]
+    fn test_cancellation(kind: RuntimeKind) {
+        port!(kind, cancellation);
+    }
+
+    // CPython: test_taskgroups.TestTaskGroup.test_taskgroup_07
+    async fn taskgroup_07<R: Runtime>(cx: Cx<R>) {
+        let num = Arc::new(AtomicUsize::new(0));
+        let body_cancelled = flag();
+        let (rt, n, bc) = (cx.rt().clone(), num.clone(), body_cancelled.clone());
+        let r = spawn(cx.rt(), async move {
+            Ok(TaskGroup::run(&rt, |g| {
+                let rt = rt.clone();
+                async move {
+                    for _ in 0..5 {
+                        g.create_task(counts_cancellation(&rt, &n)).unwrap();
+                    }
+                    let guard = OnCancel::new(&bc);
+                    rt.sleep(Duration::from_secs(10)).await;
+                    guard.disarm();
+                    Ok(())
+                }
+            })
+            .await)
+        });
+        cx.rt().sleep(100 * MS).await;
+        assert!(!r.done());
+        r.cancel(None);
+        assert!(r.await.unwrap_err().is_cancelled());
+        // NUM == 15: five children and the body (+10) saw the cancellation.
+        assert_eq!(num.load(Ordering::SeqCst), 5);
+        assert!(raised(&body_cancelled));
+    }
+
+    #[apply(runtimes)]
+    fn test_taskgroup_07(kind: RuntimeKind) {
+        port!(kind, taskgroup_07);
+    }
+
+    /// test_taskgroup_09 and _10: the body raises after `delay` (None: at once), with two
+    /// children running; both children end cancelled.
+    async fn body_raises<R: Runtime>(cx: &Cx<R>, delay: Option<Duration>) {
+        let rt = cx.rt().clone();
+        let slots = Arc::new(Mutex::new(Vec::new()));
+        let s = slots.clone();
+        let out: Result<(), _> = TaskGroup::run(cx.rt(), |g| async move {
+            s.lock().unwrap().push(
+                g.create_task(returns_after(&rt, Duration::from_secs(1), 42))
+                    .unwrap(),
+            );
+            s.lock().unwrap().push(
+                g.create_task(returns_after(&rt, Duration::from_secs(2), 11))
+                    .unwrap(),
+            );
+            if let Some(delay) = delay {
+                rt.sleep(delay).await;
+            }
+            Err(zero_division())
+        })
+        .await;
+        assert_eq!(error_types(&out.unwrap_err()), ["ZeroDivisionError"]);
+        for t in slots.lock().unwrap().iter() {
+            assert!(t.cancelled());
+        }
+    }
+
+    // CPython: test_taskgroups.TestTaskGroup.test_taskgroup_09
+    async fn taskgroup_09<R: Runtime>(cx: Cx<R>) {
+        body_raises(&cx, Some(100 * MS)).await;
+    }
+
+    #[apply(runtimes)]
+    fn test_taskgroup_09(kind: RuntimeKind) {
+        port!(kind, taskgroup_09);
+    }
+
+    // CPython: test_taskgroups.TestTaskGroup.test_taskgroup_10
+    async fn taskgroup_10<R: Runtime>(cx: Cx<R>) {
+        body_raises(&cx, None).await;
+    }
+
+    #[apply(runtimes)]
+    fn test_taskgroup_10(kind: RuntimeKind) {
+        port!(kind, taskgroup_10);
+    }
+
+    /// CPython's `crash_after(t)`: sleeps, then raises `ValueError(t)`.
+    fn value_error_after<R: Runtime>(
+        rt: &R,
+        delay: Duration,
+    ) -> impl Future<Output = Result<(), PyError>> + Send + 'static {
+        let rt = rt.clone();
+        async move {
+            rt.sleep(delay).await;
+            Err(PyError::new(
+                "ValueError",
+                format!("{}", delay.as_secs_f64()),
+            ))
+        }
+    }
+
+    /// An inner group's ExceptionGroup, raised in the outer group's body.
+    fn as_raised(eg: GroupError<PyError>) -> PyError {
+        PyError::new("ExceptionGroup", error_types(&eg).join(","))
+    }
+
+    // CPython: test_taskgroups.TestTaskGroup.test_taskgroup_13
+    async fn taskgroup_13<R: Runtime>(cx: Cx<R>) {
+        let rt = cx.rt().clone();
+        let out: Result<(), _> = TaskGroup::run(cx.rt(), |g1| async move {
+            g1.create_task(value_error_after(&rt, 100 * MS)).unwrap();
+            let rt2 = rt.clone();
+            TaskGroup::run(&rt, |g2| async move {
+                g2.create_task(value_error_after(&rt2, Duration::from_secs(10)))
+                    .unwrap();
+                Ok::<_, PyError>(())
+            })
+            .await
+            .map_err(as_raised)
+        })
+        .await;
+        // The inner group was cancelled with its child: no ExceptionGroup of its own.
+        assert_eq!(error_types(&out.unwrap_err()), ["ValueError"]);
+    }
+
+    #[apply(runtimes)]
+    fn test_taskgroup_13(kind: RuntimeKind) {
+        port!(kind, taskgroup_13);
+    }
+
+    // CPython: test_taskgroups.TestTaskGroup.test_taskgroup_14
+    async fn taskgroup_14<R: Runtime>(cx: Cx<R>) {
+        let rt = cx.rt().clone();
+        let out: Result<(), _> = TaskGroup::run(cx.rt(), |g1| async move {
+            g1.create_task(value_error_after(&rt, Duration::from_secs(10)))
+                .unwrap();
+            let rt2 = rt.clone();
+            TaskGroup::run(&rt, |g2| async move {
+                g2.create_task(value_error_after(&rt2, 100 * MS)).unwrap();
+                Ok::<_, PyError>(())
+            })
+            .await
+            .map_err(as_raised)
+        })
+        .await;
+        let eg = out.unwrap_err();
+        assert_eq!(error_types(&eg), ["ExceptionGroup"]);
+        // The inner group's own exceptions: {ValueError}.
+        let TaskError::Failed(inner) = &eg.exceptions().expect("the group failed").errors[0] else {
+            panic!("the inner group's failure");
+        };
+        assert_eq!(inner.py_str(), "ValueError");
+    }
+
+    #[apply(runtimes)]
+    fn test_taskgroup_14(kind: RuntimeKind) {
+        port!(kind, taskgroup_14);
+    }
+
+    // CPython: test_taskgroups.TestTaskGroup.test_taskgroup_17
+    async fn taskgroup_17<R: Runtime>(cx: Cx<R>) {
+        let body_cancelled = flag();
+        let (rt, bc) = (cx.rt().clone(), body_cancelled.clone());
+        let r = spawn(cx.rt(), async move {
+            Ok(TaskGroup::run(&rt, |_g: TaskGroup<R, PyError>| {
+                let rt = rt.clone();
+                async move {
+                    let guard = OnCancel::new(&bc);
+                    rt.sleep(Duration::from_secs(10)).await;
+                    guard.disarm();
+                    Ok(())
+                }
+            })
+            .await)
+        });
+        cx.rt().sleep(100 * MS).await;
+        assert!(!r.done());
+        r.cancel(None);
+        assert!(r.await.unwrap_err().is_cancelled());
+        assert!(raised(&body_cancelled), "NUM == 10");
+    }
+
+    #[apply(runtimes)]
+    fn test_taskgroup_17(kind: RuntimeKind) {
+        port!(kind, taskgroup_17);
+    }
+
+    // CPython: test_taskgroups.TestTaskGroup.test_taskgroup_22
+    async fn taskgroup_22<R: Runtime>(cx: Cx<R>) {
+        let rt = cx.rt().clone();
+        let r = spawn(cx.rt(), async move {
+            Ok(TaskGroup::run(&rt, |g| {
+                let rt = rt.clone();
+                async move {
+                    g.create_task(returns_after(&rt, Duration::from_secs(1), 42))
+                        .unwrap();
+                    g.create_task(returns_after(&rt, Duration::from_secs(2), 11))
+                        .unwrap();
+                    Ok(())
+                }
+            })
+            .await)
+        });
+        cx.rt().sleep(50 * MS).await;
+        r.cancel(None);
+        assert!(r.await.unwrap_err().is_cancelled());
+    }
+
+    #[apply(runtimes)]
+    fn test_taskgroup_22(kind: RuntimeKind) {
+        port!(kind, taskgroup_22);
+    }
+
+    // CPython: test_taskgroups.TestTaskGroup.test_taskgroup_24
+    async fn taskgroup_24<R: Runtime>(cx: Cx<R>) {
+        let rt = cx.rt().clone();
+        let out = TaskGroup::run(cx.rt(), |g| async move {
+            let inner = g.clone();
+            g.create_task(async move {
+                rt.sleep(100 * MS).await;
+                inner.create_task(returns_after(&rt, 100 * MS, 0)).unwrap();
+                inner.create_task(returns_after(&rt, 200 * MS, 0)).unwrap();
+                Ok::<_, PyError>(())
+            })
+            .unwrap();
+            Ok::<_, PyError>(())
+        })
+        .await;
+        assert!(out.is_ok());
+    }
+
+    #[apply(runtimes)]
+    fn test_taskgroup_24(kind: RuntimeKind) {
+        port!(kind, taskgroup_24);
+    }
+
+    fn hydra<R: Runtime>(
+        rt: R,
+        g: TaskGroup<R, PyError>,
+        n: Arc<AtomicUsize>,
+    ) -> std::pin::Pin<Box<dyn Future<Output = Result<(), PyError>> + Send + 'static>> {
+        Box::pin(async move {
+            n.fetch_add(1, Ordering::SeqCst);
+            rt.sleep(10 * MS).await;
+            for _ in 0..2 {
+                // Once hercules has failed, the group refuses new children.
+                let _ = g.create_task(hydra(rt.clone(), g.clone(), n.clone()));
+            }
+            Ok(())
+        })
+    }
+
+    // CPython: test_taskgroups.TestTaskGroup.test_taskgroup_25
+    async fn taskgroup_25<R: Runtime>(cx: Cx<R>) {
+        let nhydras = Arc::new(AtomicUsize::new(0));
+        let (rt, n) = (cx.rt().clone(), nhydras.clone());
+        let out = TaskGroup::run(cx.rt(), |g| async move {
+            g.create_task(hydra(rt.clone(), g.clone(), n.clone()))
+                .unwrap();
+            g.create_task(async move {
+                while n.load(Ordering::SeqCst) < 10 {
+                    rt.sleep(15 * MS).await;
+                }
+                Err::<(), _>(zero_division())
+            })
+            .unwrap();
+            Ok::<_, PyError>(())
+        })
+        .await;
+        assert_eq!(error_types(&out.unwrap_err()), ["ZeroDivisionError"]);
+        assert!(nhydras.load(Ordering::SeqCst) >= 10);
+    }
+
+    #[apply(runtimes)]
+    fn test_taskgroup_25(kind: RuntimeKind) {
+        port!(kind, taskgroup_25);
+    }
+
+    // CPython: test_taskgroups.TestTaskGroup.test_taskgroup_finished
+    async fn taskgroup_finished<R: Runtime>(cx: Cx<R>) {
+        let kept = TaskGroup::run(cx.rt(), |g| async move { Ok::<_, PyError>(g.clone()) })
+            .await
+            .unwrap();
+        let refused = kept.create_task(async { Ok::<_, PyError>(()) });
+        assert!(matches!(refused, Err(SpawnError::Finished)));
+    }
+
+    #[apply(runtimes)]
+    fn test_taskgroup_finished(kind: RuntimeKind) {
+        port!(kind, taskgroup_finished);
+    }
+
+    // CPython: test_taskgroups.TestTaskGroup.test_taskgroup_not_entered
+    async fn taskgroup_not_entered<R: Runtime>(cx: Cx<R>) {
+        let out = TaskGroup::run(cx.rt(), |g| {
+            // The body closure runs before the group is entered (asyncio's __aenter__).
+            let refused = g.create_task(async { Ok::<_, PyError>(()) });
+            async move { Ok::<_, PyError>(matches!(refused, Err(SpawnError::NotEntered))) }
+        })
+        .await;
+        assert_eq!(out.ok(), Some(true));
+    }
+
+    #[apply(runtimes)]
+    fn test_taskgroup_not_entered(kind: RuntimeKind) {
+        port!(kind, taskgroup_not_entered);
+    }
+
+    // CPython: test_taskgroups.TestTaskGroup.test_coro_closed_when_tg_closed
+    async fn coro_closed_when_tg_closed<R: Runtime>(cx: Cx<R>) {
+        let kept = TaskGroup::run(cx.rt(), |g| async move { Ok::<_, PyError>(g.clone()) })
+            .await
+            .unwrap();
+        let ran = flag();
+        let r = ran.clone();
+        let refused = kept.create_task(async move {
+            r.store(true, Ordering::SeqCst);
+            Ok::<_, PyError>(())
+        });
+        assert!(matches!(refused, Err(SpawnError::Finished)));
+        cx.sleep(1).await;
+        // The refused body was dropped, never run (asyncio closes the coroutine).
+        assert!(!raised(&ran));
+    }
+
+    #[apply(runtimes)]
+    fn test_coro_closed_when_tg_closed(kind: RuntimeKind) {
+        port!(kind, coro_closed_when_tg_closed);
+    }
+
+    // CPython: test_taskgroups.TestTaskGroup.test_cancelling_level_preserved
+    async fn cancelling_level_preserved<R: Runtime>(cx: Cx<R>) {
+        let rt = cx.rt().clone();
+        let t = spawn(cx.rt(), async move {
+            let out: Result<(), _> = TaskGroup::run(&rt, |tg| async move {
+                tg.create_task(async { Err::<(), _>(PyError::new("RuntimeError", "")) })
+                    .unwrap();
+                Ok(())
+            })
+            .await;
+            assert_eq!(error_types(&out.unwrap_err()), ["RuntimeError"]);
+            Ok(aio_tasks::current_task().unwrap().cancelling())
+        });
+        assert_eq!(t.await, Ok(0));
+    }
+
+    #[apply(runtimes)]
+    fn test_cancelling_level_preserved(kind: RuntimeKind) {
+        port!(kind, cancelling_level_preserved);
+    }
+
+    // CPython: test_taskgroups.TestTaskGroup.test_taskgroup_task_name
+    async fn taskgroup_task_name<R: Runtime>(cx: Cx<R>) {
+        let rt = cx.rt().clone();
+        let out = TaskGroup::run(cx.rt(), |g| async move {
+            let t = g
+                .create_task_named("yolo", async move {
+                    aio_sleep::sleep(&rt, Duration::ZERO).await;
+                    Ok::<_, PyError>(())
+                })
+                .unwrap();
+            assert_eq!(t.name(), "yolo");
+            Ok::<_, PyError>(())
+        })
+        .await;
+        assert!(out.is_ok());
+    }
+
+    #[apply(runtimes)]
+    fn test_taskgroup_task_name(kind: RuntimeKind) {
+        port!(kind, taskgroup_task_name);
+    }
+}

@@ -1,0 +1,263 @@
+//! CPython's `Lib/test/test_asyncio/test_waitfor.py`, ported: one module per CPython
+//! class, one test per ported method, each on all five runtimes in virtual time. The
+//! table `harness/conformance/waitfor.txt` classifies every method (`aio conformance`).
+//!
+//! `asyncio.wait_for` has three Rust forms: [`aio_wait::wait_for`] for a future (a
+//! coroutine), [`aio_wait::wait_for_task`] for a Task and [`aio_wait::wait_for_future`]
+//! for an `asyncio.Future`; each port uses the one matching what CPython passes.
+
+mod common;
+
+use std::convert::Infallible;
+use std::sync::Arc;
+use std::time::Duration;
+
+use aio_harness::{Cx, RuntimeKind};
+use aio_rt::Runtime;
+use aio_wait::{WaitForError, wait_for, wait_for_future, wait_for_task};
+use common::{OnCancel, flag, port, raised, runtimes, start, task};
+use rstest::rstest;
+use rstest_reuse::apply;
+
+const MS: Duration = Duration::from_millis(1);
+
+mod asyncio_wait_for_test {
+    use super::*;
+
+    // CPython: test_waitfor.AsyncioWaitForTest.test_wait_for_timeout_less_then_0_or_0_future_done
+    async fn future_done<R: Runtime>(cx: Cx<R>) {
+        let fut = aio_futures::Future::new(cx.rt());
+        fut.set_result("done").unwrap();
+        let ret = wait_for_future(cx.rt(), &fut, Some(Duration::ZERO)).await;
+        assert!(matches!(ret, Ok(Ok("done"))));
+        assert!(fut.done());
+    }
+
+    #[apply(runtimes)]
+    fn test_wait_for_timeout_less_then_0_or_0_future_done(kind: RuntimeKind) {
+        port!(kind, future_done);
+    }
+
+    // CPython: test_waitfor.AsyncioWaitForTest.test_wait_for_timeout_less_then_0_or_0_coroutine_do_not_started
+    async fn coroutine_do_not_started<R: Runtime>(cx: Cx<R>) {
+        let started = flag();
+        let s = started.clone();
+        let coroutine = async move {
+            s.store(true, std::sync::atomic::Ordering::SeqCst);
+        };
+        assert!(
+            wait_for(cx.rt(), coroutine, Some(Duration::ZERO))
+                .await
+                .is_err()
+        );
+        assert!(!raised(&started));
+    }
+
+    #[apply(runtimes)]
+    fn test_wait_for_timeout_less_then_0_or_0_coroutine_do_not_started(kind: RuntimeKind) {
+        port!(kind, coroutine_do_not_started);
+    }
+
+    /// CPython's `foo`: marks itself running, sleeps `sleep`, and is no longer running once
+    /// it ends or is cancelled (`finally: foo_running = False`).
+    async fn start_foo<R: Runtime>(
+        cx: &Cx<R>,
+        sleep: Duration,
+    ) -> (
+        aio_tasks::Task<&'static str, Infallible>,
+        Arc<std::sync::atomic::AtomicBool>,
+    ) {
+        let stopped = flag();
+        let (rt, s) = (cx.rt().clone(), stopped.clone());
+        let fut = start(cx, async move {
+            let _finally = OnCancel::new(&s);
+            rt.sleep(sleep).await;
+            "done"
+        })
+        .await;
+        (fut, stopped)
+    }
+
+    // CPython: test_waitfor.AsyncioWaitForTest.test_wait_for_timeout_less_then_0_or_0
+    async fn timeout_0<R: Runtime>(cx: Cx<R>) {
+        // CPython runs this for 0 and -1; a Duration cannot be negative: 0 only.
+        let (fut, stopped) = start_foo(&cx, Duration::from_secs(10)).await;
+        let out = wait_for_task(cx.rt(), &fut, Some(Duration::ZERO)).await;
+        assert!(matches!(out, Err(WaitForError::Timeout(_))));
+        assert!(fut.done());
+        assert!(fut.cancelled());
+        assert!(raised(&stopped), "foo is no longer running");
+    }
+
+    #[apply(runtimes)]
+    fn test_wait_for_timeout_less_then_0_or_0(kind: RuntimeKind) {
+        port!(kind, timeout_0);
+    }
+
+    // CPython: test_waitfor.AsyncioWaitForTest.test_wait_for
+    async fn wait_for_<R: Runtime>(cx: Cx<R>) {
+        let (fut, stopped) = start_foo(&cx, Duration::from_secs(300)).await;
+        let out = wait_for_task(cx.rt(), &fut, Some(100 * MS)).await;
+        assert!(matches!(out, Err(WaitForError::Timeout(_))));
+        assert!(fut.done());
+        assert!(fut.cancelled());
+        assert!(raised(&stopped), "foo is no longer running");
+    }
+
+    #[apply(runtimes)]
+    fn test_wait_for(kind: RuntimeKind) {
+        port!(kind, wait_for_);
+    }
+
+    // CPython: test_waitfor.AsyncioWaitForTest.test_wait_for_blocking
+    async fn blocking<R: Runtime>(cx: Cx<R>) {
+        let res = wait_for(cx.rt(), async { "done" }, None).await;
+        assert_eq!(res, Ok("done"));
+    }
+
+    #[apply(runtimes)]
+    fn test_wait_for_blocking(kind: RuntimeKind) {
+        port!(kind, blocking);
+    }
+
+    // CPython: test_waitfor.AsyncioWaitForTest.test_wait_for_race_condition
+    async fn race_condition<R: Runtime>(cx: Cx<R>) {
+        let fut = aio_futures::Future::new(cx.rt());
+        let f = fut.clone();
+        // loop.call_soon(fut.set_result, "ok")
+        task(cx.rt(), async move { f.set_result("ok").unwrap() });
+        let res = wait_for_future(cx.rt(), &fut, Some(200 * MS)).await;
+        assert!(matches!(res, Ok(Ok("ok"))));
+    }
+
+    #[apply(runtimes)]
+    fn test_wait_for_race_condition(kind: RuntimeKind) {
+        port!(kind, race_condition);
+    }
+
+    /// CPython's `_test_cancel_wait_for(timeout)`.
+    async fn cancel_wait_for<R: Runtime>(cx: &Cx<R>, timeout: Option<Duration>) {
+        let fut = aio_futures::Future::<()>::new(cx.rt());
+        let blocking = task(cx.rt(), async move {
+            // Blocks: the future's result is never set.
+            let _ = fut.wait().await;
+        });
+        let (rt, b) = (cx.rt().clone(), blocking.clone());
+        let wait = task(cx.rt(), async move {
+            let _ = wait_for_task(&rt, &b, timeout).await;
+        });
+        // loop.call_soon(wait.cancel)
+        cx.rt().yield_now().await;
+        wait.cancel(None);
+        assert!(wait.await.unwrap_err().is_cancelled());
+        // Python issue #23219: cancelling the wait cancels the task too.
+        cx.sleep(1).await;
+        assert!(blocking.cancelled());
+    }
+
+    // CPython: test_waitfor.AsyncioWaitForTest.test_cancel_blocking_wait_for
+    async fn cancel_blocking_wait_for<R: Runtime>(cx: Cx<R>) {
+        cancel_wait_for(&cx, None).await;
+    }
+
+    #[apply(runtimes)]
+    fn test_cancel_blocking_wait_for(kind: RuntimeKind) {
+        port!(kind, cancel_blocking_wait_for);
+    }
+
+    // CPython: test_waitfor.AsyncioWaitForTest.test_cancel_wait_for
+    async fn cancel_wait_for_60<R: Runtime>(cx: Cx<R>) {
+        cancel_wait_for(&cx, Some(Duration::from_secs(60))).await;
+    }
+
+    #[apply(runtimes)]
+    fn test_cancel_wait_for(kind: RuntimeKind) {
+        port!(kind, cancel_wait_for_60);
+    }
+
+    // CPython: test_waitfor.AsyncioWaitForTest.test_wait_for_issue86296
+    async fn issue86296<R: Runtime>(cx: Cx<R>) {
+        let inner_task = task(cx.rt(), async { "done" });
+        let reached_end = flag();
+        let (rt, inner, r) = (cx.rt().clone(), inner_task.clone(), reached_end.clone());
+        let t = task(cx.rt(), async move {
+            let _ = wait_for_task(&rt, &inner, Some(Duration::from_secs(100))).await;
+            rt.sleep(Duration::from_secs(1)).await;
+            r.store(true, std::sync::atomic::Ordering::SeqCst);
+        });
+        assert!(!t.done());
+        cx.sleep(1).await;
+        t.cancel(None);
+        assert!(t.await.unwrap_err().is_cancelled());
+        assert!(inner_task.done());
+        assert_eq!(inner_task.await, Ok("done"));
+        assert!(!raised(&reached_end));
+    }
+
+    #[apply(runtimes)]
+    fn test_wait_for_issue86296(kind: RuntimeKind) {
+        port!(kind, issue86296);
+    }
+}
+
+mod wait_for_shield_tests {
+    use super::*;
+
+    async fn start_coro<R: Runtime>(
+        cx: &Cx<R>,
+        sleep: Duration,
+    ) -> aio_tasks::Task<&'static str, Infallible> {
+        let rt = cx.rt().clone();
+        task(cx.rt(), async move {
+            rt.sleep(sleep).await;
+            "done"
+        })
+    }
+
+    // CPython: test_waitfor.WaitForShieldTests.test_zero_timeout
+    async fn zero_timeout<R: Runtime>(cx: Cx<R>) {
+        let t = start_coro(&cx, 10 * MS).await;
+        let shielded = aio_shield::shield(&t);
+        // wait_for drops the shield unpolled: that is the shield's cancellation.
+        let out = wait_for(cx.rt(), shielded, Some(Duration::ZERO)).await;
+        assert!(out.is_err(), "TimeoutError");
+        assert!(!t.done());
+        assert!(!t.cancelled());
+        cx.rt().sleep(100 * MS).await;
+        assert!(t.done());
+    }
+
+    #[apply(runtimes)]
+    fn test_zero_timeout(kind: RuntimeKind) {
+        port!(kind, zero_timeout);
+    }
+
+    // CPython: test_waitfor.WaitForShieldTests.test_none_timeout
+    async fn none_timeout<R: Runtime>(cx: Cx<R>) {
+        let t = start_coro(&cx, 100 * MS).await;
+        let out = wait_for(cx.rt(), aio_shield::shield(&t), None).await;
+        assert!(out.is_ok());
+        assert!(t.done());
+        assert_eq!(t.await, Ok("done"));
+    }
+
+    #[apply(runtimes)]
+    fn test_none_timeout(kind: RuntimeKind) {
+        port!(kind, none_timeout);
+    }
+
+    // CPython: test_waitfor.WaitForShieldTests.test_shielded_timeout
+    async fn shielded_timeout<R: Runtime>(cx: Cx<R>) {
+        let t = start_coro(&cx, 100 * MS).await;
+        let out = wait_for(cx.rt(), aio_shield::shield(&t), Some(10 * MS)).await;
+        assert!(out.is_err(), "TimeoutError");
+        assert!(!t.done());
+        assert!(!t.cancelled());
+        assert_eq!(t.await, Ok("done"));
+    }
+
+    #[apply(runtimes)]
+    fn test_shielded_timeout(kind: RuntimeKind) {
+        port!(kind, shielded_timeout);
+    }
+}
