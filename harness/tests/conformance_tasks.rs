@@ -158,7 +158,6 @@ mod base_task_tests {
     }
 
     #[apply(runtimes)]
-    #[ignore = "library bug: aio_wait::wait reads the cancelled task's outcome (aio_tasks::Finished), which hands out the cancel message once; task.result() then gives a bare CancelledError"]
     fn test_cancel_with_message_then_future_result(kind: RuntimeKind) {
         port!(kind, cancel_with_message_then_future_result);
     }
@@ -189,7 +188,6 @@ mod base_task_tests {
     }
 
     #[apply(runtimes)]
-    #[ignore = "library bug: aio_wait::wait reads the cancelled task's outcome (aio_tasks::Finished), which hands out the cancel message once; task.exception() then gives a bare CancelledError"]
     fn test_cancel_with_message_then_future_exception(kind: RuntimeKind) {
         port!(kind, cancel_with_message_then_future_exception);
     }
@@ -216,7 +214,6 @@ mod base_task_tests {
     }
 
     #[apply(runtimes)]
-    #[ignore = "library bug: aio_wait::wait reads the cancelled task's outcome (aio_tasks::Finished), which hands out the cancel message once; task.exception() then gives a bare CancelledError"]
     fn test_cancel_with_message_before_starting_task(kind: RuntimeKind) {
         port!(kind, cancel_with_message_before_starting_task);
     }

@@ -136,8 +136,9 @@ impl<T, E> State<T, E> {
         extra.cancel_message.take().map(String::from)
     }
 
-    /// The outcome of a finished task; `retrieve`: marking a failure retrieved (an
-    /// observer that only learns the task is done, as asyncio's `wait`, does not).
+    /// The outcome of a finished task; `retrieve`: marking a failure retrieved and taking
+    /// the cancel message (an observer that only learns the task is done, as asyncio's
+    /// `wait`, does neither).
     fn outcome(&mut self, retrieve: bool) -> Option<Outcome<T, E>>
     where
         T: Clone,
@@ -146,8 +147,14 @@ impl<T, E> State<T, E> {
         match &mut self.progress {
             Progress::Running { .. } => None,
             Progress::Value(value) => Some(Ok(value.clone())),
+            // An observer does not read the `CancelledError`, so the message stays for the
+            // first real reader (asyncio's `wait` never calls `_make_cancelled_error`).
             Progress::Cancelled => Some(Err(TaskError::Cancelled(CancelledError {
-                message: self.take_cancel_message(),
+                message: if retrieve {
+                    self.take_cancel_message()
+                } else {
+                    None
+                },
             }))),
             Progress::Failed { failure, retrieved } => {
                 *retrieved |= retrieve;
