@@ -264,9 +264,10 @@ mod timeout_tests {
         });
         cx.rt().sleep(MS).await;
         assert_eq!(cm.when(), Some(deadline1));
-        cm.reschedule(Some(deadline2));
+        cm.reschedule(Some(deadline2))
+            .expect("the scope is entered");
         assert_eq!(cm.when(), Some(deadline2));
-        cm.reschedule(None);
+        cm.reschedule(None).expect("the scope is entered");
         assert_eq!(cm.when(), None);
         t.cancel(None);
         assert!(t.await.unwrap_err().is_cancelled());

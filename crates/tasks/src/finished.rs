@@ -225,11 +225,21 @@ impl<T: Clone + Send + 'static, E: Clone + Send + 'static> Finished<T, E> {
     /// Marks the failure of task `index` (in `tasks`) retrieved, if it failed: the caller
     /// read it. Only for [`observing`](Finished::observing); does nothing otherwise.
     ///
-    /// Python: `fut.exception()` (called for its side effect)
+    /// Python: `fut.exception()` on a task that is not cancelled (called for its side
+    /// effect, as `wait(FIRST_EXCEPTION)` does)
     pub fn retrieve(&self, index: usize) {
         if let Some(task) = self.tasks.get(index) {
             let _ = task.inner.failure();
         }
+    }
+
+    /// Reads the outcome of finished task `index` (in `tasks`) as the caller's own: a
+    /// failure is marked retrieved, a cancellation hands out its message if nobody took
+    /// it yet. Only for [`observing`](Finished::observing); `None` otherwise.
+    ///
+    /// Python: `await fut` on a future `as_completed` found done
+    pub fn read(&self, index: usize) -> Option<Result<T, TaskError<E>>> {
+        self.tasks.get(index)?.inner.outcome(true)
     }
 
     fn start<R: Runtime>(rt: &R, tasks: &[Task<T, E>], retrieve: bool) -> Self {

@@ -93,7 +93,8 @@ where
         }
         if let Some((index, outcome)) = this.finished.pop_front() {
             this.remaining -= 1;
-            this.children.retrieve(index);
+            // Yielding is reading: the failure is retrieved, the cancel message handed out.
+            let outcome = this.children.read(index).unwrap_or(outcome);
             return Poll::Ready(Some(outcome.map_err(WaitForError::Task)));
         }
         if this.remaining == 0 {

@@ -181,11 +181,8 @@ fn fuzz(python: &Path, options: &Options) -> ExitCode {
                 if shrunk >= options.max_shrinks {
                     bar.suspend(|| {
                         println!(
-                            "{}",
-                            format!(
-                                "difference: seed {seed} on {kind} (not shrunk: --max-shrinks {})",
-                                options.max_shrinks
-                            )
+                            "difference: seed {seed} on {kind} (not shrunk: --max-shrinks {})",
+                            options.max_shrinks
                         )
                     });
                     continue;
@@ -194,16 +191,10 @@ fn fuzz(python: &Path, options: &Options) -> ExitCode {
                 bar.set_message(format!("shrinking seed {seed}"));
                 match write_minimal(python, options, *seed, &program, *kind) {
                     Ok(file) => bar.suspend(|| {
-                        println!(
-                            "{}",
-                            format!("difference: seed {seed} on {kind}: {}", file.display())
-                        )
+                        println!("difference: seed {seed} on {kind}: {}", file.display())
                     }),
                     Err(e) => bar.suspend(|| {
-                        println!(
-                            "{}",
-                            format!("difference: seed {seed} on {kind} (corpus not written: {e})")
-                        )
+                        println!("difference: seed {seed} on {kind} (corpus not written: {e})")
                     }),
                 }
             }

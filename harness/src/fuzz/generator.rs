@@ -202,23 +202,23 @@ impl Gen {
     }
 
     fn step(&mut self, depth: usize, mine: &mut Vec<usize>) -> Step {
-        loop {
+        {
             let have = !mine.is_empty();
             match self.rng.range(0, 11) {
                 0 | 1 if self.can_spawn(depth) => {
                     let id = self.new_task(depth);
                     mine.push(id);
-                    return Step::Spawn(id);
+                    Step::Spawn(id)
                 }
-                2 if have => return Step::Await(self.pick(mine)),
+                2 if have => Step::Await(self.pick(mine)),
                 3 if have => {
                     let i = self.pick(mine);
                     let msg = self.rng.chance(50).then(|| format!("m{i}"));
-                    return Step::Cancel(i, msg);
+                    Step::Cancel(i, msg)
                 }
                 4 if have => {
                     let ids = self.subset(mine);
-                    return Step::Gather(ids, self.rng.chance(50));
+                    Step::Gather(ids, self.rng.chance(50))
                 }
                 5 if have => {
                     let ids = self.subset(mine);
@@ -228,11 +228,11 @@ impl Gen {
                         _ => When::AllCompleted,
                     };
                     let timeout = self.rng.chance(50).then(|| self.dur(0, 4));
-                    return Step::Wait(ids, when, timeout);
+                    Step::Wait(ids, when, timeout)
                 }
                 6 if have => {
                     let i = self.pick(mine);
-                    return Step::WaitFor(i, self.dur(0, 4));
+                    Step::WaitFor(i, self.dur(0, 4))
                 }
                 7 if have => {
                     if self.rng.chance(50) {
@@ -240,7 +240,7 @@ impl Gen {
                     }
                     let ids = self.subset(mine);
                     let timeout = self.rng.chance(40).then(|| self.dur(0, 4));
-                    return Step::AsCompleted(ids, timeout);
+                    Step::AsCompleted(ids, timeout)
                 }
                 8 if self.can_spawn(depth) => {
                     let mut children = Vec::new();
@@ -250,7 +250,7 @@ impl Gen {
                         }
                     }
                     let inner = (0..self.rng.range(0, 2)).map(|_| self.leaf()).collect();
-                    return Step::Group(children, inner, self.rng.chance(20));
+                    Step::Group(children, inner, self.rng.chance(20))
                 }
                 9 => {
                     let d = self.dur(0, 4);
@@ -259,9 +259,9 @@ impl Gen {
                     if have && self.rng.chance(40) {
                         inner.push(Step::Await(self.pick(mine)));
                     }
-                    return Step::Timeout(d, inner);
+                    Step::Timeout(d, inner)
                 }
-                _ => return self.leaf(),
+                _ => self.leaf(),
             }
         }
     }

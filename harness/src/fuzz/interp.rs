@@ -76,9 +76,9 @@ pub async fn run<R: Runtime>(cx: Cx<R>, program: Arc<Program>) {
             .queues
             .iter()
             .map(|kind| match kind {
-                QueueKind::Fifo => AnyQueue::Fifo(Queue::new(0)),
-                QueueKind::Lifo => AnyQueue::Lifo(LifoQueue::new(0)),
-                QueueKind::Priority => AnyQueue::Priority(PriorityQueue::new(0)),
+                QueueKind::Fifo => AnyQueue::Fifo(Box::new(Queue::new(0))),
+                QueueKind::Lifo => AnyQueue::Lifo(Box::new(LifoQueue::new(0))),
+                QueueKind::Priority => AnyQueue::Priority(Box::new(PriorityQueue::new(0))),
             })
             .collect(),
         conds: (0..program.conds).map(|_| Condition::new()).collect(),
@@ -432,9 +432,9 @@ impl Sem {
 
 /// A queue of any of the three classes.
 enum AnyQueue {
-    Fifo(Queue<String>),
-    Lifo(LifoQueue<String>),
-    Priority(PriorityQueue<String>),
+    Fifo(Box<Queue<String>>),
+    Lifo(Box<LifoQueue<String>>),
+    Priority(Box<PriorityQueue<String>>),
 }
 
 /// Calls the same method on whichever queue it is.
