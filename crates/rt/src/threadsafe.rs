@@ -83,21 +83,21 @@ fn same_hooks(a: &Arc<dyn VirtualHooks>, b: &Arc<dyn VirtualHooks>) -> bool {
 /// # Examples
 ///
 /// ```
-/// use aio_rt::{Clock, Config, Feeder, Runtime};
+/// use aio_rt::{Feeder, Runtime};
 /// use std::time::Duration;
 ///
-/// let rt = aio_rt::Smol::with_config(Config::default().clock(Clock::Virtual));
+/// let rt = aio_rt::Smol::new();
 /// let feeder = Feeder::new(&rt);
 /// let worker = std::thread::spawn(move || {
-///     let sleepy = feeder.rt().clone();
-///     let future = feeder.run_coroutine_threadsafe(async move {
-///         sleepy.sleep(Duration::from_secs(1)).await;
-///         21 * 2
-///     });
-///     future.result()
+///     let answer = feeder.run_coroutine_threadsafe(async { 21 * 2 });
+///     answer.result()
 /// });
-/// // The runtime runs (here in `block_on`) while the thread waits for the answer.
-/// rt.block_on(rt.sleep(Duration::from_secs(2)));
+/// // The runtime runs (here in `block_on`) until the thread has its answer.
+/// rt.block_on(async {
+///     while !worker.is_finished() {
+///         rt.sleep(Duration::from_millis(1)).await;
+///     }
+/// });
 /// assert_eq!(worker.join().unwrap(), Ok(42));
 /// ```
 pub struct Feeder<R: Runtime> {
