@@ -10,7 +10,7 @@ use aio_rt::PyException;
 /// Python: the oracle's `exc(e)`
 ///
 /// No scenario types an exception's class or text by hand: it prints the error through
-/// this, and the twin prints CPython's through `exc(e)` (`harness/tests/exceptions.rs`
+/// this, and the twin prints CPython's through `exc(e)` (`harness/tests/suite/exceptions.rs`
 /// scans both for hand-written texts).
 ///
 /// # Examples

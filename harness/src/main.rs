@@ -227,7 +227,7 @@ fn cmd_conformance(args: &[String]) -> ExitCode {
             .filter(|f| conformance::has_ports(f))
             .map(|f| {
                 eprintln!(
-                    "aio conformance: running harness/tests/conformance_{}.rs",
+                    "aio conformance: running harness/tests/suite/conformance_{}.rs",
                     f.stem
                 );
                 (f.stem, conformance::run_ports(f))
@@ -640,7 +640,7 @@ mod tests {
             test a ... ok\n\
             test gather_under_random_cancellation ... FAILED\n\
             \n\
-            thread 'gather' panicked at harness/tests/stress.rs:200:5:\n\
+            thread 'gather' panicked at harness/tests/suite/stress.rs:200:5:\n\
             gather on smol: seed 17: values [1, 0] out of order\n\
             replay with STRESS_SEED=<seed>\n\
             \n\
@@ -650,7 +650,7 @@ mod tests {
             failure_lines(output),
             [
                 "test gather_under_random_cancellation ... FAILED",
-                "thread 'gather' panicked at harness/tests/stress.rs:200:5:",
+                "thread 'gather' panicked at harness/tests/suite/stress.rs:200:5:",
                 "gather on smol: seed 17: values [1, 0] out of order",
                 "replay with STRESS_SEED=<seed>",
                 "test result: FAILED. 1 passed; 1 failed",

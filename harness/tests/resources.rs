@@ -5,8 +5,10 @@
 //! the process; and the end of main (`aio_tasks::run`) prints the same in every run.
 //!
 //! The tests of this file run one at a time ([`serial`]): the thread count of the tokio-mt
-//! case must see no other test's runtime.
+//! case must see no other test's runtime. For the same reason this file is a test binary
+//! of its own, not a module of `suite`, whose other tests would share the process.
 
+#[path = "suite/common/mod.rs"]
 mod common;
 
 use std::sync::mpsc;

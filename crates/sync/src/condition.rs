@@ -414,7 +414,7 @@ mod tests {
         assert_send(&cond.wait_for(|| Some(1)));
     }
 
-    /// Found by the stress test (harness/tests/stress.rs, condition): a wait sets the
+    /// Found by the stress test (harness/tests/suite/stress.rs, condition): a wait sets the
     /// lock's generation back to its guard's, and the next acquisition used to count on
     /// from there, reusing the number of a stale guard still alive, whose drop then
     /// released the new holder's lock.

@@ -1,12 +1,12 @@
 //! The bad-input catalogue: every asyncio exception case the project maps, with the Rust
 //! error and its message, and the test that asserts it. `aio docs` renders it into
-//! `docs/errors.md`; `harness/tests/errors.rs` checks that every named test exists and
+//! `docs/errors.md`; `harness/tests/suite/errors.rs` checks that every named test exists and
 //! that the messages are the real ones.
 //!
 //! A crate joins the catalogue by adding its rows to [`CATALOGUE`] (grouped by crate, in
 //! the order of the pages), each naming a test function of the workspace that asserts the
 //! case, and, when the error can be built from the harness, a line in the message check
-//! of `harness/tests/errors.rs`. Bad input its Rust signature cannot express (a
+//! of `harness/tests/suite/errors.rs`. Bad input its Rust signature cannot express (a
 //! `NonZeroUsize` where asyncio raises on zero) goes to [`TYPED_AWAY`] instead.
 
 use std::fmt::Write as _;
@@ -911,7 +911,7 @@ pub fn render(_scenario_pages_note: &str) -> String {
          stop), and the test that asserts it. Written in `harness/src/errors/mod.rs`.\n\n\
          **{checked} of the {} rows are verified by CPython**, and the {} cases the types rule \
          out below as well: each carries the Python snippet that raises it, and `aio oracle \
-         --check` (also `cargo test`, in `harness/tests/errors.rs`) runs it on the real \
+         --check` (also `cargo test`, in `harness/tests/suite/errors.rs`) runs it on the real \
          interpreter (3.11, or 3.13 where the row needs it) and checks that the exception \
          equals the Rust error's, printed on both sides by the shared formatter: `Type: str(e)`, \
          or `Type` alone when `str(e)` is empty, with object reprs collapsed to `<...>`, and \

@@ -11,7 +11,7 @@
 //! - An assertion on a private attribute (`lock._waiters`) becomes its observable
 //!   consequence, said in a comment.
 
-mod common;
+use crate::common;
 
 use std::convert::Infallible;
 use std::num::NonZeroUsize;

@@ -9,7 +9,7 @@
 //! `LifoQueue` and `PriorityQueue`, are ported once, generic over the store, and run on
 //! all three.
 
-mod common;
+use crate::common;
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;

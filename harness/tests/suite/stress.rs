@@ -9,7 +9,7 @@
 //! panics, or does not finish within [`BOUND`]: a deadlock fails the test instead of
 //! hanging it.
 //!
-//! Replay: `STRESS_SEED=<seed> cargo test -p aio-harness --test stress <name>` runs that one
+//! Replay: `STRESS_SEED=<seed> cargo test -p aio-harness --test suite stress::<name>` runs that one
 //! seed on every runtime; `STRESS_ROUNDS=<n>` changes the number of rounds (default
 //! [`ROUNDS`]).
 //!
@@ -199,7 +199,7 @@ fn stress<S: Stress + 'static>() {
     }
     assert!(
         failures.is_empty(),
-        "{}\nreplay with STRESS_SEED=<seed> cargo test -p aio-harness --test stress",
+        "{}\nreplay with STRESS_SEED=<seed> cargo test -p aio-harness --test suite stress::",
         failures.join("\n")
     );
 }

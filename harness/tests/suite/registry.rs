@@ -7,12 +7,16 @@ use std::path::Path;
 
 use aio_harness::{CONCEPTS, Group, RuntimeKind, UnknownScenario, oracle, registry, select};
 
+/// The sources of the harness's tests: the `suite` binary's modules and the binaries
+/// beside it.
 fn test_sources() -> String {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests");
+    let tests = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests");
     let mut all = String::new();
-    for entry in std::fs::read_dir(dir).unwrap().flatten() {
-        if entry.path().extension().is_some_and(|e| e == "rs") {
-            all += &std::fs::read_to_string(entry.path()).unwrap();
+    for dir in [tests.join("suite"), tests] {
+        for entry in std::fs::read_dir(dir).unwrap().flatten() {
+            if entry.path().extension().is_some_and(|e| e == "rs") {
+                all += &std::fs::read_to_string(entry.path()).unwrap();
+            }
         }
     }
     all

@@ -6,7 +6,7 @@
 //! a raised exception is an `Err(PyError)` (its class is what `get_error_types` reads).
 //! An `except CancelledError: ...; raise` around an await is an [`OnCancel`] guard.
 
-mod common;
+use crate::common;
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};

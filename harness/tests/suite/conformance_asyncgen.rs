@@ -5,7 +5,7 @@
 //! `async def gen(): ... yield v` is `AsyncGenerator::new(|mut co| async move { ...
 //! co.yield_(v).await?; ... })`; CPython's `to_list` is collecting the stream.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

@@ -1,6 +1,6 @@
 //! The `futures` scenarios on every runtime.
 
-mod common;
+use crate::common;
 
 use aio_harness::RuntimeKind;
 use common::{check_parity, runtimes};

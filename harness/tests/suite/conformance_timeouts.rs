@@ -6,7 +6,7 @@
 //! cm.clone().run(body).await`. An `except CancelledError:` around an await inside the
 //! body is an [`OnCancel`] guard: in Rust the cancelled body is dropped.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

@@ -1,7 +1,7 @@
 //! The `differences` scenarios (concept `runtime`), each on every runtime, against that
 //! runtime's own snapshot.
 
-mod common;
+use crate::common;
 
 use aio_harness::RuntimeKind;
 use common::{check_differences, third_party_runtimes};

@@ -7,7 +7,7 @@
 //! `run_briefly` is one tick, `cx.sleep(1)`; `loop.call_soon(t.cancel)` is a cancel once
 //! the task has started.
 
-mod common;
+use crate::common;
 
 use std::convert::Infallible;
 use std::time::Duration;

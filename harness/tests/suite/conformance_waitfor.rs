@@ -6,7 +6,7 @@
 //! coroutine), [`aio_wait::wait_for_task`] for a Task and [`aio_wait::wait_for_future`]
 //! for an `asyncio.Future`; each port uses the one matching what CPython passes.
 
-mod common;
+use crate::common;
 
 use std::convert::Infallible;
 use std::sync::Arc;

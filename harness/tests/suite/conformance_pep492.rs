@@ -2,7 +2,7 @@
 //! one test per ported method, each on all five runtimes in virtual time. The table
 //! `harness/conformance/pep492.txt` classifies every method (`aio conformance`).
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

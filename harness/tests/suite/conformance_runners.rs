@@ -5,7 +5,7 @@
 //! These ports call `aio_tasks::run` (asyncio.run) themselves, on a fresh runtime of each
 //! kind in virtual time, instead of running inside the harness's own `run`.
 
-mod common;
+use crate::common;
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;

@@ -6,7 +6,7 @@
 //! Python Future; there is one `aio_futures::Future`. `test_utils.run_briefly(loop)` (let
 //! the scheduled callbacks run) is one tick, `cx.sleep(1)`.
 
-mod common;
+use crate::common;
 
 use aio_futures::{DoneCallback, Future, FutureError};
 use aio_harness::{Cx, RuntimeKind};

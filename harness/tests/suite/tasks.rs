@@ -1,6 +1,6 @@
 //! The `tasks` scenarios on every runtime.
 
-mod common;
+use crate::common;
 
 use aio_harness::RuntimeKind;
 use common::{check_differences, check_parity, runtimes, third_party_runtimes};

@@ -1,6 +1,6 @@
 //! The `wait` scenarios on every runtime.
 
-mod common;
+use crate::common;
 
 use aio_harness::RuntimeKind;
 use common::{check_parity, runtimes};
