@@ -150,16 +150,25 @@ impl<T: Clone + Send + 'static, E: Clone + Send + 'static> Gather<T, E> {
         stop_at_failure: bool,
     ) -> Result<bool, TaskError<E>> {
         let mut failure = None;
-        let (slots, remaining) = (&mut self.slots, &mut self.remaining);
-        self.children.poll_finished(cx, |index, outcome| {
+        let mut done = Vec::new();
+        self.children
+            .poll_finished(cx, |index, outcome| done.push((index, outcome)));
+        for (index, mut outcome) in done {
             if stop_at_failure && failure.is_none() {
                 if let Err(error) = &outcome {
-                    failure = Some(error.clone());
+                    if matches!(error, TaskError::Cancelled(_)) {
+                        // The child's own `CancelledError`, message and all, as asyncio's
+                        // `fut._make_cancelled_error()`; with `return_exceptions` the slot
+                        // gets one without the message (CPython: `CancelledError('')`),
+                        // which stays for the child's own reader.
+                        outcome = self.children.read(index).unwrap_or(outcome);
+                    }
+                    failure = outcome.as_ref().err().cloned();
                 }
             }
-            slots[index] = Some(outcome);
-            *remaining -= 1;
-        });
+            self.slots[index] = Some(outcome);
+            self.remaining -= 1;
+        }
         if let Some(error) = failure {
             self.finish();
             return Err(error);
@@ -231,6 +240,10 @@ impl<T: Clone + Send + 'static, E: Clone + Send + 'static> fmt::Debug for Gather
 /// The future of [`Gather::return_exceptions`]: every outcome, in argument order.
 ///
 /// Python: `asyncio.gather(*tasks, return_exceptions=True)`
+///
+/// A child that ended cancelled fills its slot with a [`TaskError::Cancelled`] without
+/// its message (CPython puts `CancelledError('')` in the list): the message stays for
+/// whoever awaits the child, as asyncio leaves it.
 ///
 /// # Cancel safety
 ///

@@ -30,11 +30,13 @@ type Outcome<T, E> = Result<T, TaskError<E>>;
 /// finished.
 ///
 /// Whether a failure is retrieved (and so never reported as "Task exception was never
-/// retrieved") follows asyncio: [`new`](Finished::new) retrieves every outcome, also
+/// retrieved") follows asyncio: [`new`](Finished::new) retrieves every failure, also
 /// those that come after [`close`](Finished::close), as asyncio's `gather` does;
 /// [`observing`](Finished::observing) retrieves none, as the done callbacks of `wait`
 /// and `as_completed` do not: the caller retrieves what it reads
-/// ([`retrieve`](Finished::retrieve)).
+/// ([`retrieve`](Finished::retrieve)). Neither takes a cancelled task's message: a
+/// cancellation is delivered without it, and the message stays for the task's first
+/// reader ([`read`](Finished::read) reads as that reader).
 ///
 /// A task given twice is awaited twice and delivered twice, once per index.
 ///
@@ -65,7 +67,7 @@ type Outcome<T, E> = Result<T, TaskError<E>>;
 /// ```
 pub struct Finished<T, E> {
     shared: Arc<Mutex<Shared<T, E>>>,
-    /// The tasks, kept by [`observing`](Finished::observing) for [`retrieve`](Finished::retrieve).
+    /// The tasks, for [`retrieve`](Finished::retrieve) and [`read`](Finished::read).
     tasks: Vec<Task<T, E>>,
 }
 
@@ -135,6 +137,8 @@ impl Wake for ChildWaker {
 /// The spawned collector.
 struct Collector<T: Send + 'static, E: Send + 'static> {
     joins: Vec<Option<Join<T, E>>>,
+    /// Whether a failure delivered is marked retrieved ([`Finished::new`]).
+    retrieve: bool,
     remaining: usize,
     ready: Arc<Ready>,
     /// The waker of each await, made the first time the await is pending: a task already
@@ -143,6 +147,15 @@ struct Collector<T: Send + 'static, E: Send + 'static> {
     started: bool,
     batch: Vec<usize>,
     shared: Arc<Mutex<Shared<T, E>>>,
+}
+
+impl<T: Clone + Send + 'static, E: Clone + Send + 'static> Collector<T, E> {
+    /// Marks the failure of finished task `index` retrieved, when collecting for `new`.
+    fn retrieve_failure(&self, index: usize) {
+        if let (true, Some(join)) = (self.retrieve, &self.joins[index]) {
+            let _ = join.inner.failure();
+        }
+    }
 }
 
 impl<T: Clone + Send + 'static, E: Clone + Send + 'static> Future for Collector<T, E> {
@@ -165,6 +178,7 @@ impl<T: Clone + Send + 'static, E: Clone + Send + 'static> Future for Collector<
             };
             // A finished task is ready at once, whatever the waker: the plain one is free.
             if let Some(outcome) = join.try_outcome() {
+                this.retrieve_failure(index);
                 this.joins[index] = None;
                 this.remaining -= 1;
                 finished.push((index, outcome));
@@ -178,6 +192,7 @@ impl<T: Clone + Send + 'static, E: Clone + Send + 'static> Future for Collector<
                 }))
             });
             if let Poll::Ready(outcome) = Pin::new(join).poll(&mut Context::from_waker(waker)) {
+                this.retrieve_failure(index);
                 this.joins[index] = None;
                 this.remaining -= 1;
                 finished.push((index, outcome));
@@ -203,9 +218,12 @@ impl<T: Clone + Send + 'static, E: Clone + Send + 'static> Future for Collector<
 }
 
 impl<T: Clone + Send + 'static, E: Clone + Send + 'static> Finished<T, E> {
-    /// Starts collecting the outcomes of `tasks` (nothing to collect when it is empty).
+    /// Starts collecting the outcomes of `tasks` (nothing to collect when it is empty),
+    /// marking each failure retrieved as it is delivered (or dropped after
+    /// [`close`](Finished::close)). A cancelled task keeps its message: read it with
+    /// [`read`](Finished::read).
     ///
-    /// Python: `for fut in fs: fut.add_done_callback(_on_completion)`
+    /// Python: `for fut in fs: fut.add_done_callback(_done_callback)`, in `gather`
     pub fn new<R: Runtime>(rt: &R, tasks: &[Task<T, E>]) -> Self {
         Finished::start(rt, tasks, true)
     }
@@ -217,13 +235,11 @@ impl<T: Clone + Send + 'static, E: Clone + Send + 'static> Finished<T, E> {
     /// Python: the done callbacks of `asyncio.wait` and `asyncio.as_completed`, which learn
     /// that a task is done without reading its exception
     pub fn observing<R: Runtime>(rt: &R, tasks: &[Task<T, E>]) -> Self {
-        let mut finished = Finished::start(rt, tasks, false);
-        finished.tasks = tasks.to_vec();
-        finished
+        Finished::start(rt, tasks, false)
     }
 
     /// Marks the failure of task `index` (in `tasks`) retrieved, if it failed: the caller
-    /// read it. Only for [`observing`](Finished::observing); does nothing otherwise.
+    /// read it ([`new`](Finished::new) has already).
     ///
     /// Python: `fut.exception()` on a task that is not cancelled (called for its side
     /// effect, as `wait(FIRST_EXCEPTION)` does)
@@ -235,9 +251,10 @@ impl<T: Clone + Send + 'static, E: Clone + Send + 'static> Finished<T, E> {
 
     /// Reads the outcome of finished task `index` (in `tasks`) as the caller's own: a
     /// failure is marked retrieved, a cancellation hands out its message if nobody took
-    /// it yet. Only for [`observing`](Finished::observing); `None` otherwise.
+    /// it yet. `None` while the task runs.
     ///
-    /// Python: `await fut` on a future `as_completed` found done
+    /// Python: `await fut` on a future `as_completed` found done; `gather`'s
+    /// `fut._make_cancelled_error()`
     pub fn read(&self, index: usize) -> Option<Result<T, TaskError<E>>> {
         self.tasks.get(index)?.inner.outcome(true)
     }
@@ -250,12 +267,10 @@ impl<T: Clone + Send + 'static, E: Clone + Send + 'static> Finished<T, E> {
         }));
         if !tasks.is_empty() {
             let collector = Collector {
+                retrieve,
                 joins: tasks
                     .iter()
-                    .map(|t| {
-                        let join = t.into_future();
-                        Some(if retrieve { join } else { join.observe() })
-                    })
+                    .map(|t| Some(t.into_future().observe()))
                     .collect(),
                 remaining: tasks.len(),
                 ready: Arc::new(Ready::default()),
@@ -269,7 +284,7 @@ impl<T: Clone + Send + 'static, E: Clone + Send + 'static> Finished<T, E> {
         }
         Finished {
             shared,
-            tasks: Vec::new(),
+            tasks: tasks.to_vec(),
         }
     }
 

@@ -476,7 +476,7 @@ where
 /// coroutine suspended in `await task` (by `task.cancel()` or a timeout around it)
 /// cancels `task` too. To stop waiting without cancelling, await `aio_shield::shield`.
 pub struct Join<T: Send + 'static, E: Send + 'static> {
-    inner: Arc<Inner<T, E>>,
+    pub(crate) inner: Arc<Inner<T, E>>,
     key: Option<WaiterKey>,
     /// The task awaiting us, which records us as what it awaits (for the cascade).
     awaiting: Option<Arc<dyn Erased>>,

@@ -44,6 +44,10 @@ pub(crate) const SCENARIOS: &[Scenario] = &[
         "cancelling the task awaiting a gather cancels every child still running"
     ),
     parity!(
+        gather_cancel_messages,
+        "a cancelled child's message: raised by a plain gather (and taken), left to the child's reader with return_exceptions"
+    ),
+    parity!(
         gather_cancelled_after_done,
         "a gather cancelled after all its children finished cancels nothing and completes normally"
     ),
@@ -161,6 +165,43 @@ pub(crate) async fn gather_return_exceptions<R: Runtime>(cx: Cx<R>) {
             c.log("main", text);
         }
         canceller.await.map_err(|e| e.to_string())
+    })
+    .await;
+}
+
+/// A child cancelled with a message, gathered two ways. With `return_exceptions()` its
+/// slot holds a cancellation without the message (CPython puts `CancelledError('')` in
+/// the list), and the message stays for whoever awaits the child. A plain gather raises
+/// the child's own cancellation, message included, and so takes it: a later await of
+/// the child gets a bare one.
+pub(crate) async fn gather_cancel_messages<R: Runtime>(cx: Cx<R>) {
+    let c = cx.clone();
+    as_main(&cx, async move {
+        let a = create_task(c.rt(), work(&c, "a", 5, "a"));
+        let b = create_task(c.rt(), work(&c, "b", 1, "b"));
+        c.rt().yield_now().await; // asyncio.sleep(0)
+        a.cancel(Some("stop"));
+        for outcome in gather(c.rt(), [a.clone(), b]).return_exceptions().await {
+            let text = match outcome {
+                Ok(value) => format!("value {value}"),
+                Err(e) => exc(&e),
+            };
+            c.log("main", format!("return_exceptions slot: {text}"));
+        }
+        if let Err(e) = a.await {
+            c.log("main", format!("await a afterwards: {}", exc(&e)));
+        }
+
+        let child = create_task(c.rt(), work(&c, "c", 5, "c"));
+        c.rt().yield_now().await; // asyncio.sleep(0)
+        child.cancel(Some("halt"));
+        if let Err(e) = gather(c.rt(), [child.clone()]).await {
+            c.log("main", format!("gather raised: {}", exc(&e)));
+        }
+        if let Err(e) = child.await {
+            c.log("main", format!("await c afterwards: {}", exc(&e)));
+        }
+        Ok::<_, String>(())
     })
     .await;
 }

@@ -46,3 +46,8 @@ fn gather_retrieves_failures(kind: RuntimeKind) {
 fn gather_all_cancel_method(kind: RuntimeKind) {
     check_parity("gather_all_cancel_method", kind);
 }
+
+#[apply(runtimes)]
+fn gather_cancel_messages(kind: RuntimeKind) {
+    check_parity("gather_cancel_messages", kind);
+}
