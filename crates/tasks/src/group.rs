@@ -91,6 +91,9 @@ struct State<E> {
     aborting: bool,
     /// Tells `run` to drop the body (set with `aborting` while the body runs).
     cancel_body: bool,
+    /// Tells `run` to cancel the children at its next poll: the owner was cancelled while
+    /// the group waited for them.
+    abort_pending: bool,
     /// The children's failures, with the name of the child.
     errors: Vec<(String, TaskError<E>)>,
     /// The owner's cancellation, taken by the group (with its message) to pass on later.
@@ -148,13 +151,15 @@ impl<E: Send> Interceptor for Shared<E> {
             state.owner_cancelled = Some(message);
         }
         // The body is cancelled first, then the children (`run` aborts once it has dropped
-        // the body), as `__aexit__` aborts once the body has raised.
-        let exiting = state.exiting;
-        state.cancel_body = !exiting;
-        drop(state);
-        if exiting {
-            self.abort();
+        // the body), as `__aexit__` aborts once the body has raised. Past the body, `run`
+        // aborts at the owner's next turn, as `__aexit__` does when the `CancelledError`
+        // reaches its wait for the children: not here, inside the canceller's call.
+        if state.exiting {
+            state.abort_pending = true;
+        } else {
+            state.cancel_body = true;
         }
+        drop(state);
         self.wake();
     }
 }
@@ -195,6 +200,7 @@ where
                 exiting: false,
                 aborting: false,
                 cancel_body: false,
+                abort_pending: false,
                 errors: Vec::new(),
                 owner_cancelled: None,
                 orphaned: false,
@@ -433,6 +439,11 @@ where
         }
         let mut state = shared.lock();
         state.exiting = true;
+        if std::mem::take(&mut state.abort_pending) {
+            drop(state);
+            shared.abort();
+            state = shared.lock();
+        }
         if !state.children.is_empty() {
             state.waker = Some(cx.waker().clone());
             return Poll::Pending;

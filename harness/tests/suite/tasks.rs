@@ -116,3 +116,8 @@ fn eager_task_runs_at_once(kind: RuntimeKind) {
 fn context_var_per_task(kind: RuntimeKind) {
     check_parity("context_var_per_task", kind);
 }
+
+#[apply(runtimes)]
+fn taskgroup_owner_cancelled_while_waiting(kind: RuntimeKind) {
+    check_parity("taskgroup_owner_cancelled_while_waiting", kind);
+}
