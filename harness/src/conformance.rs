@@ -12,7 +12,7 @@
 //! test_bar              todo
 //! ```
 //!
-//! - **ported**: a Rust test in `harness/tests/suite/conformance_<stem>.rs`, written fresh, that
+//! - **ported**: a Rust test in `harness/tests/conformance/<stem>.rs`, written fresh, that
 //!   checks the same behaviour through our public API on all five runtimes in virtual
 //!   time; it names the CPython test it ports in a `// CPython: test_locks.LockTests.test_x`
 //!   line just above it.
@@ -37,7 +37,7 @@ use crate::oracle::find_python;
 
 /// The CPython files in scope: the file, the classes in scope (empty: all of them), and
 /// the stem naming our table (`harness/conformance/<stem>.txt`) and our ports
-/// (`harness/tests/suite/conformance_<stem>.rs`).
+/// (`harness/tests/conformance/<stem>.rs`).
 ///
 /// `test_asyncgen.py` sits beside `test_asyncio/`; only its asyncio class is in scope (the
 /// others step generators by hand, without an event loop).
@@ -86,7 +86,7 @@ pub struct CpythonFile {
     pub name: &'static str,
     /// The classes in scope; empty for all.
     pub classes: &'static [&'static str],
-    /// Our stem: `harness/conformance/<stem>.txt`, `harness/tests/suite/conformance_<stem>.rs`.
+    /// Our stem: `harness/conformance/<stem>.txt`, `harness/tests/conformance/<stem>.rs`.
     pub stem: &'static str,
 }
 
@@ -122,7 +122,7 @@ impl CpythonFile {
 
     /// Our ports, relative to the workspace root.
     pub fn ports_path(&self) -> String {
-        format!("harness/tests/suite/conformance_{}.rs", self.stem)
+        format!("harness/tests/conformance/{}.rs", self.stem)
     }
 }
 
@@ -458,12 +458,12 @@ pub fn cpython_methods() -> Result<Vec<(String, String, String)>, String> {
 /// with cargo's output when it did not build or run.
 pub type PortResults = Result<BTreeMap<String, bool>, String>;
 
-/// Runs one ports file (`cargo test -p aio-harness --test suite conformance_<stem>::`: the
-/// file is a module of the harness's one test binary) and reads each test's outcome, named
-/// within that module; an ignored test (a known library bug) counts as not passing.
+/// Runs one ports file (`cargo test -p aio-harness --test conformance <stem>::`: each file
+/// is a module of the ports' test binary) and reads each test's outcome, named within
+/// that module; an ignored test (a known library bug) counts as not passing.
 pub fn run_ports(file: &CpythonFile) -> PortResults {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    let module = format!("conformance_{}::", file.stem);
+    let module = format!("{}::", file.stem);
     let out = Command::new(cargo)
         .current_dir(root())
         .args([
@@ -472,7 +472,7 @@ pub fn run_ports(file: &CpythonFile) -> PortResults {
             "-p",
             "aio-harness",
             "--test",
-            "suite",
+            "conformance",
             "--",
             &module,
             "--format",
@@ -621,7 +621,7 @@ pub fn render(rows: &[Row], generated: &str) -> String {
         "Our scenarios are written by the same hands as the library; CPython's own test suite \
          is the outside judge. Every test method of the files below (CPython 3.13) has one row \
          in `harness/conformance/<file>.txt`: **ported** (a Rust test in \
-         `harness/tests/suite/conformance_<file>.rs`, run on all five runtimes in virtual time, \
+         `harness/tests/conformance/<file>.rs`, run on all five runtimes in virtual time, \
          checking the same behaviour and the same assertions through our public API), \
          **not applicable** (a category and a reason), **differs** (a link to where our docs \
          explain it), or **to do** (applicable, not yet ported). `aio conformance` lists the \

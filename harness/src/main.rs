@@ -227,7 +227,7 @@ fn cmd_conformance(args: &[String]) -> ExitCode {
             .filter(|f| conformance::has_ports(f))
             .map(|f| {
                 eprintln!(
-                    "aio conformance: running harness/tests/suite/conformance_{}.rs",
+                    "aio conformance: running harness/tests/conformance/{}.rs",
                     f.stem
                 );
                 (f.stem, conformance::run_ports(f))

@@ -1,19 +1,10 @@
 //! The harness's tests, in one binary: one link of the harness instead of one per file
 //! (each link is half a gigabyte of monomorphised scenarios). Run one part with
-//! `cargo test -p aio-harness --test suite sync::`, one runtime with `... smol`.
+//! `cargo test -p aio-harness --test suite sync::`, one runtime with `... smol`. Beside
+//! it: `conformance` (CPython's tests, ported) and `resources` (a process of its own).
 
 mod common;
 
-mod conformance_asyncgen;
-mod conformance_futures;
-mod conformance_locks;
-mod conformance_pep492;
-mod conformance_queues;
-mod conformance_runners;
-mod conformance_taskgroups;
-mod conformance_tasks;
-mod conformance_timeouts;
-mod conformance_waitfor;
 mod errors;
 mod event_loop;
 mod exceptions;

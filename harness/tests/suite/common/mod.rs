@@ -115,7 +115,7 @@ macro_rules! port {
 #[allow(unused_imports)]
 pub(crate) use port;
 
-// The helpers of the conformance ports (harness/tests/suite/conformance_*.rs).
+// The helpers of the conformance ports (harness/tests/conformance/*.rs).
 
 /// `asyncio.create_task(fut)` for a body that cannot fail.
 pub fn task<R: Runtime, T: Send + 'static>(
