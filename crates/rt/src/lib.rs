@@ -99,7 +99,7 @@ pub use crate::instant::Instant;
 pub use crate::join::{JoinError, JoinHandle, TaskId};
 pub use crate::runtime::Runtime;
 pub use crate::sleep::Sleep;
-pub use crate::threadsafe::{ConcurrentFuture, Feeder, VirtualHooks, run_as_job};
+pub use crate::threadsafe::{ConcurrentFuture, Feeder, IoProbe, VirtualHooks, run_as_job};
 pub use crate::waiter::{Awaited, Awaiting, current_awaiting, set_current_task_hook};
 pub use crate::weak::WeakRuntime;
 

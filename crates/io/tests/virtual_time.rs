@@ -1,0 +1,182 @@
+//! Streams on the virtual clock, on every runtime: the clock moves only when nothing is
+//! ready, ready I/O included (issue #28 item 2). Data already waiting on a socket is read
+//! at the instant it was written, whether or not a timer is pending; a loopback echo
+//! client and server keep exact virtual times.
+
+mod common;
+
+use std::io::Write;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use aio_io::{Net, StreamError, open_connection, open_connection_sock, start_server};
+use aio_rt::{Clock, Config, Runtime};
+
+/// `virtual_runtimes!(name, body)`: one test per runtime, each on the virtual clock.
+macro_rules! virtual_runtimes {
+    ($name:ident, $body:path) => {
+        mod $name {
+            fn config() -> aio_rt::Config {
+                aio_rt::Config::default().clock(aio_rt::Clock::Virtual)
+            }
+            #[test]
+            fn tokio() {
+                $body(aio_rt::Tokio::current_thread_with(config()));
+            }
+            #[test]
+            fn tokio_mt() {
+                $body(aio_rt::Tokio::multi_thread_with(config()));
+            }
+            #[test]
+            fn async_std() {
+                $body(aio_rt::AsyncStd::with_config(config()));
+            }
+            #[test]
+            fn smol() {
+                $body(aio_rt::Smol::with_config(config()));
+            }
+            #[test]
+            fn aio_loop() {
+                $body(aio_loop::EventLoop::with_config(config()));
+            }
+        }
+    };
+}
+
+fn secs<R: Runtime>(rt: &R) -> f64 {
+    rt.now().since_start().as_secs_f64()
+}
+
+/// A connected pair of TCP sockets made with std (blocking), as `socket.socketpair()`
+/// gives a pair: one end for the runtime, one written from outside its streams.
+fn tcp_pair() -> (std::net::TcpStream, std::net::TcpStream) {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let ours = std::net::TcpStream::connect(listener.local_addr().unwrap()).unwrap();
+    let (theirs, _) = listener.accept().unwrap();
+    (ours, theirs)
+}
+
+/// The socketpair case: a task (asyncio: a `call_soon` callback) writes "abc" into the
+/// other end with a plain blocking write; the stream's read gives it at 0.0. With
+/// `timer`, an unrelated task sleeps 10 s meanwhile (asyncio: `call_later(10.0)`): the
+/// clock must not jump to it while the data waits.
+fn read_written_data_at_zero<R: Net>(rt: R, timer: bool) {
+    let (ours, mut theirs) = tcp_pair();
+    let seen = rt.block_on(async {
+        let (mut reader, _writer) = open_connection_sock(&rt, ours).unwrap();
+        if timer {
+            let sleeper = rt.clone();
+            rt.spawn_detached(async move { sleeper.sleep(Duration::from_secs(10)).await });
+        }
+        rt.spawn_detached(async move { theirs.write_all(b"abc").unwrap() });
+        let data = reader.read(100).await.unwrap();
+        (data, secs(&rt))
+    });
+    assert_eq!(seen, (b"abc".to_vec(), 0.0), "on {}", rt.name());
+}
+
+fn read_without_timer<R: Net>(rt: R) {
+    read_written_data_at_zero(rt, false);
+}
+virtual_runtimes!(socket_pair_read_at_zero, super::read_without_timer);
+
+fn read_with_timer<R: Net>(rt: R) {
+    read_written_data_at_zero(rt, true);
+}
+virtual_runtimes!(socket_pair_read_at_zero_with_a_timer_pending, super::read_with_timer);
+
+/// A loopback echo server and a client that sends a line every second, on the virtual
+/// clock: each answer comes back at the instant it was sent, and the peer and local
+/// addresses mirror each other (asyncio's `get_extra_info('peername')` in the server's
+/// callback and in the client).
+fn echo_in_virtual_time<R: Net>(rt: R) {
+    let log = Arc::new(Mutex::new(Vec::new()));
+    let result: Result<(), StreamError> = rt.block_on(async {
+        let server_log = Arc::clone(&log);
+        let srv_rt = rt.clone();
+        let server = start_server(
+            &rt,
+            "127.0.0.1:0".parse().unwrap(),
+            move |mut reader, mut writer| {
+                let (log, rt) = (Arc::clone(&server_log), srv_rt.clone());
+                async move {
+                    log.lock().unwrap().push(format!(
+                        "{:.1} server: client from the client's address: {}",
+                        secs(&rt),
+                        writer.peername().is_some_and(|p| p == reader.peername().unwrap())
+                    ));
+                    while let Ok(line) = reader.readline().await {
+                        if line.is_empty() {
+                            break;
+                        }
+                        writer.write(&line);
+                        if writer.drain().await.is_err() {
+                            break;
+                        }
+                    }
+                    let _ = writer.close().wait_closed().await;
+                }
+            },
+        )?;
+        // A timer pending all along, as a test would have (a deadline).
+        let watchdog = rt.clone();
+        rt.spawn_detached(async move { watchdog.sleep(Duration::from_secs(100)).await });
+        let (mut reader, mut writer) = open_connection(&rt, server.local_addr()).await?;
+        log.lock().unwrap().push(format!(
+            "{:.1} client: connected to the server's address: {}",
+            secs(&rt),
+            writer.peername() == Some(server.local_addr())
+        ));
+        for word in ["one", "two", "three"] {
+            writer.write(format!("{word}\n").as_bytes());
+            writer.drain().await?;
+            let echoed = reader.readline().await?;
+            log.lock().unwrap().push(format!(
+                "{:.1} client: {}",
+                secs(&rt),
+                String::from_utf8_lossy(&echoed).trim_end()
+            ));
+            rt.sleep(Duration::from_secs(1)).await;
+        }
+        writer.close().wait_closed().await?;
+        assert_eq!(reader.read(100).await?, b"", "the server closes in turn");
+        log.lock()
+            .unwrap()
+            .push(format!("{:.1} client: end of stream", secs(&rt)));
+        server.close();
+        server.wait_closed().await;
+        Ok(())
+    });
+    result.unwrap();
+    // The server's first step and the client's may come in either order at 0.0 (the
+    // listener and the connecting socket are ready at the same instant).
+    let mut log = log.lock().unwrap().clone();
+    let server_line = "0.0 server: client from the client's address: true";
+    let at = log.iter().position(|line| line == server_line);
+    assert!(at.is_some(), "{log:?}");
+    log.retain(|line| line != server_line);
+    assert_eq!(
+        log,
+        [
+            "0.0 client: connected to the server's address: true",
+            "0.0 client: one",
+            "1.0 client: two",
+            "2.0 client: three",
+            "3.0 client: end of stream",
+        ],
+        "on {}",
+        rt.name()
+    );
+}
+virtual_runtimes!(echo_client_and_server, super::echo_in_virtual_time);
+
+/// The clocks every runtime reports for its streams: all of them see their sockets.
+#[test]
+fn every_runtime_runs_streams_in_virtual_time() {
+    let config = || Config::default().clock(Clock::Virtual);
+    assert!(aio_rt::Tokio::current_thread_with(config()).sockets_in_virtual_time());
+    assert!(aio_rt::Tokio::multi_thread_with(config()).sockets_in_virtual_time());
+    assert!(aio_rt::AsyncStd::with_config(config()).sockets_in_virtual_time());
+    assert!(aio_rt::Smol::with_config(config()).sockets_in_virtual_time());
+    assert!(aio_loop::EventLoop::with_config(config()).sockets_in_virtual_time());
+}
