@@ -30,10 +30,12 @@ pub enum Clock {
     ///
     /// # Non-guarantees
     ///
-    /// Only tasks spawned through the [`Runtime`](crate::Runtime) and timers created by it
-    /// are seen by the virtual clock. A task waiting on something from outside (a raw
-    /// runtime timer, a socket, a thread not started by `spawn_blocking`) looks idle, and
-    /// the clock will move on without it.
+    /// Only tasks spawned through the [`Runtime`](crate::Runtime), timers created by it
+    /// and socket waits told to it ([`VirtualHooks::io_wait`](crate::VirtualHooks::io_wait),
+    /// which `aio-io`'s streams do) are seen by the virtual clock; a told socket that is
+    /// ready wakes its task before the clock moves. A task waiting on something else from
+    /// outside (a raw runtime timer or socket, a thread not started by `spawn_blocking`)
+    /// looks idle, and the clock will move on without it.
     Virtual,
     /// Real time that skips idle waits: the clock for examples that print elapsed time.
     ///

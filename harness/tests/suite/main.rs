@@ -31,3 +31,4 @@ mod stress;
 mod sync;
 mod tasks;
 mod wait;
+mod warp;
