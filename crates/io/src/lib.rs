@@ -182,7 +182,9 @@ pub use crate::adapters::{TokioReadHalf, TokioTcpListener, TokioTcpStream, Tokio
 pub use crate::error::{IncompleteReadError, LimitOverrunError, StreamError, TimeoutError};
 pub use crate::net::{LISTEN_BACKLOG, Net, ReadHalf, TcpListener, TcpStream, WriteHalf};
 pub use crate::reader::{DEFAULT_LIMIT, StreamReader};
-pub use crate::server::{Server, open_connection, open_connection_sock, start_server, start_server_sock};
+pub use crate::server::{
+    Server, open_connection, open_connection_sock, start_server, start_server_sock,
+};
 pub use crate::wait_for::wait_for;
 pub use crate::watch::Watched;
 pub use crate::writer::{Closing, StreamWriter};

@@ -74,8 +74,7 @@ pub trait Net: Runtime {
     /// Takes over a bound, listening std socket (made non-blocking here).
     ///
     /// Python: the socket part of `asyncio.start_server(cb, sock=sock)`
-    fn listener_from_std(&self, listener: std::net::TcpListener)
-    -> io::Result<Self::TcpListener>;
+    fn listener_from_std(&self, listener: std::net::TcpListener) -> io::Result<Self::TcpListener>;
 
     /// Whether this runtime's streams run on its virtual clock: `true` when the clock
     /// looks at the sockets tasks wait on before it moves (the virtual clock of

@@ -150,7 +150,9 @@ async fn virtual_connect<R: Net>(rt: &R, addr: SocketAddr) -> io::Result<std::ne
             let clock = Clockwatch::new(rt, &socket)?;
             let mut watch = Watch::new(clock.clone(), Interest::Write);
             std::future::poll_fn(|cx| {
-                let done = clock.as_ref().is_none_or(|clock| clock.ready(Interest::Write));
+                let done = clock
+                    .as_ref()
+                    .is_none_or(|clock| clock.ready(Interest::Write));
                 watch.track(cx, if done { Poll::Ready(()) } else { Poll::Pending })
             })
             .await;

@@ -6,11 +6,13 @@
 mod common;
 
 use std::io::Write;
+use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use aio_io::{Net, StreamError, open_connection, open_connection_sock, start_server};
 use aio_rt::{Clock, Config, Runtime};
+use socket2::Domain;
 
 /// `virtual_runtimes!(name, body)`: one test per runtime, each on the virtual clock.
 macro_rules! virtual_runtimes {
@@ -56,34 +58,141 @@ fn tcp_pair() -> (std::net::TcpStream, std::net::TcpStream) {
     (ours, theirs)
 }
 
-/// The socketpair case: a task (asyncio: a `call_soon` callback) writes "abc" into the
-/// other end with a plain blocking write; the stream's read gives it at 0.0. With
-/// `timer`, an unrelated task sleeps 10 s meanwhile (asyncio: `call_later(10.0)`): the
-/// clock must not jump to it while the data waits.
-fn read_written_data_at_zero<R: Net>(rt: R, timer: bool) {
+/// Python's `str(bool)`.
+fn py(b: bool) -> &'static str {
+    if b { "True" } else { "False" }
+}
+
+/// The lines of a CPython twin's output, committed beside it (`tests/oracle/*.out`).
+fn cpython(out: &str) -> Vec<&str> {
+    out.lines().collect()
+}
+
+/// The socketpair case (twin: `tests/oracle/socket_pair_read.py`): a task scheduled at
+/// once (asyncio: a `call_soon` callback) writes "abc" into the other end with a plain
+/// blocking write; the stream's read gives it at 0.0. With `timer`, an unrelated task
+/// sleeps 10 s meanwhile (asyncio: `call_later(10.0)`): the clock must not jump to it
+/// while the data waits.
+async fn read_at<R: Net>(rt: &R, timer: bool) -> String {
     let (ours, mut theirs) = tcp_pair();
-    let seen = rt.block_on(async {
-        let (mut reader, _writer) = open_connection_sock(&rt, ours).unwrap();
-        if timer {
-            let sleeper = rt.clone();
-            rt.spawn_detached(async move { sleeper.sleep(Duration::from_secs(10)).await });
-        }
-        rt.spawn_detached(async move { theirs.write_all(b"abc").unwrap() });
-        let data = reader.read(100).await.unwrap();
-        (data, secs(&rt))
+    let start = secs(rt);
+    let (mut reader, writer) = open_connection_sock(rt, ours).unwrap();
+    if timer {
+        let sleeper = rt.clone();
+        rt.spawn_detached(async move { sleeper.sleep(Duration::from_secs(10)).await });
+    }
+    rt.spawn_detached(async move { theirs.write_all(b"abc").unwrap() });
+    let data = reader.read(100).await.unwrap();
+    let line = format!(
+        "timer pending: {}: read {} at {:.1}",
+        py(timer),
+        String::from_utf8_lossy(&data),
+        secs(rt) - start
+    );
+    writer.close().wait_closed().await.unwrap();
+    line
+}
+
+fn socket_pair_read<R: Net>(rt: R) {
+    let lines = rt.block_on(async { vec![read_at(&rt, false).await, read_at(&rt, true).await] });
+    assert_eq!(
+        lines,
+        cpython(include_str!("oracle/socket_pair_read.out")),
+        "on {}",
+        rt.name()
+    );
+}
+virtual_runtimes!(socket_pair_read_at_zero, super::socket_pair_read);
+
+/// asyncio's `get_extra_info('peername' / 'sockname' / 'socket')` on a client, in the
+/// server's callback, and on a stream over a socket the program connected itself (twin:
+/// `tests/oracle/peer_and_socket.py`), in virtual time.
+fn peer_and_socket<R: Net>(rt: R) {
+    type Seen = (Option<SocketAddr>, Option<SocketAddr>, Option<Domain>);
+    let lines = rt.block_on(async {
+        let mut out = Vec::new();
+        let seen: Arc<Mutex<Vec<Seen>>> = Arc::default();
+        let arrived = Arc::new(aio_sync::Semaphore::new(0));
+        let (seen2, arrived2) = (Arc::clone(&seen), Arc::clone(&arrived));
+        let server = start_server(
+            &rt,
+            "127.0.0.1:0".parse().unwrap(),
+            move |_reader, writer| {
+                let family = writer.socket().local_addr().ok().map(|a| a.domain());
+                seen2
+                    .lock()
+                    .unwrap()
+                    .push((writer.peername(), writer.sockname(), family));
+                arrived2.release();
+                async move { writer.close().wait_closed().await.unwrap() }
+            },
+        )
+        .unwrap();
+        let address = server.local_addr();
+        let (_reader, writer) = open_connection(&rt, address).await.unwrap();
+        let (client_peer, client_name) = (writer.peername(), writer.sockname());
+        out.push(format!(
+            "client: peername is the server's address: {}",
+            py(client_peer == Some(address))
+        ));
+        out.push(format!(
+            "client: family: {}",
+            family_name(writer.socket().local_addr().ok().map(|a| a.domain()))
+        ));
+        arrived.acquire().await;
+        let (server_peer, server_name, family) = seen.lock().unwrap().remove(0);
+        out.push(format!(
+            "server callback: peername is the client's sockname: {}",
+            py(server_peer == client_name)
+        ));
+        out.push(format!(
+            "server callback: sockname is the client's peername: {}",
+            py(server_name == client_peer)
+        ));
+        out.push(format!("server callback: family: {}", family_name(family)));
+        writer.close().wait_closed().await.unwrap();
+
+        // A socket the program connected itself.
+        let sock = std::net::TcpStream::connect(address).unwrap();
+        let sock_name = sock.local_addr().ok();
+        let (_reader, writer) = open_connection_sock(&rt, sock).unwrap();
+        out.push(format!(
+            "sock=: peername is the server's address: {}",
+            py(writer.peername() == Some(address))
+        ));
+        out.push(format!(
+            "sock=: sockname is the socket's: {}",
+            py(writer.sockname() == sock_name)
+        ));
+        arrived.acquire().await;
+        let (server_peer, _, _) = seen.lock().unwrap().remove(0);
+        out.push(format!(
+            "sock=: the server sees it: {}",
+            py(server_peer == sock_name)
+        ));
+        writer.close().wait_closed().await.unwrap();
+        server.close();
+        server.wait_closed().await;
+        out
     });
-    assert_eq!(seen, (b"abc".to_vec(), 0.0), "on {}", rt.name());
+    assert_eq!(
+        lines,
+        cpython(include_str!("oracle/peer_and_socket.out")),
+        "on {}",
+        rt.name()
+    );
 }
+virtual_runtimes!(peer_and_socket_as_cpython, super::peer_and_socket);
 
-fn read_without_timer<R: Net>(rt: R) {
-    read_written_data_at_zero(rt, false);
+/// Python's name of an address family.
+fn family_name(domain: Option<Domain>) -> &'static str {
+    match domain {
+        Some(d) if d == Domain::IPV4 => "AF_INET",
+        Some(d) if d == Domain::IPV6 => "AF_INET6",
+        Some(d) if d == Domain::UNIX => "AF_UNIX",
+        _ => "unknown",
+    }
 }
-virtual_runtimes!(socket_pair_read_at_zero, super::read_without_timer);
-
-fn read_with_timer<R: Net>(rt: R) {
-    read_written_data_at_zero(rt, true);
-}
-virtual_runtimes!(socket_pair_read_at_zero_with_a_timer_pending, super::read_with_timer);
 
 /// A loopback echo server and a client that sends a line every second, on the virtual
 /// clock: each answer comes back at the instant it was sent, and the peer and local
@@ -103,7 +212,9 @@ fn echo_in_virtual_time<R: Net>(rt: R) {
                     log.lock().unwrap().push(format!(
                         "{:.1} server: client from the client's address: {}",
                         secs(&rt),
-                        writer.peername().is_some_and(|p| p == reader.peername().unwrap())
+                        writer
+                            .peername()
+                            .is_some_and(|p| p == reader.peername().unwrap())
                     ));
                     while let Ok(line) = reader.readline().await {
                         if line.is_empty() {

@@ -165,7 +165,10 @@ mod tests {
         let target = clock.now() + 10_000_000_000;
         clock.advance_to(target);
         let after = clock.now();
-        assert!(after >= target && after - target < 1_000_000_000, "{after} vs {target}");
+        assert!(
+            after >= target && after - target < 1_000_000_000,
+            "{after} vs {target}"
+        );
         clock.advance_to(0);
         assert!(clock.now() >= after, "never backwards");
     }
