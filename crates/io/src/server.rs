@@ -111,11 +111,14 @@ pub async fn open_connection<R: Net>(
 pub fn open_connection_sock<R: Net>(
     rt: &R,
     sock: std::net::TcpStream,
-) -> Result<(StreamReader<ReadHalf<R>>, StreamWriter<WriteHalf<R>>), StreamError> {
+) -> Result<Streams<R>, StreamError> {
     clock_sees_sockets(rt)?;
     let stream = rt.stream_from_std(sock).map_err(register_error)?;
     streams(rt, stream)
 }
+
+/// A connection's reader and writer, as `open_connection` returns them.
+type Streams<R> = (StreamReader<ReadHalf<R>>, StreamWriter<WriteHalf<R>>);
 
 fn register_error(source: io::Error) -> StreamError {
     StreamError::Io {
@@ -125,10 +128,7 @@ fn register_error(source: io::Error) -> StreamError {
 }
 
 /// A reader and a writer over `stream`, their waits seen by `rt`'s virtual clock.
-fn streams<R: Net>(
-    rt: &R,
-    stream: R::TcpStream,
-) -> Result<(StreamReader<ReadHalf<R>>, StreamWriter<WriteHalf<R>>), StreamError> {
+fn streams<R: Net>(rt: &R, stream: R::TcpStream) -> Result<Streams<R>, StreamError> {
     let clock = Clockwatch::new(rt, &stream).map_err(register_error)?;
     let (read, write) = stream.into_split();
     Ok((

@@ -11,7 +11,6 @@ use std::time::Duration;
 use aio_io::{
     IncompleteReadError, Net, StreamError, TimeoutError, open_connection, start_server, wait_for,
 };
-use aio_rt::{Clock, Config};
 
 fn any_port() -> SocketAddr {
     "127.0.0.1:0".parse().unwrap()
