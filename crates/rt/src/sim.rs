@@ -890,4 +890,33 @@ mod tests {
         );
         assert!(sim.lock().io.is_empty(), "a served wait is removed");
     }
+
+    #[test]
+    fn the_warp_clock_counts_busy_time_and_skips_idle_waits() {
+        let sim = Sim::warp();
+        let log = Log::default();
+        let mut ex = Executor::default();
+        let (sim2, log2) = (sim.clone(), log.clone());
+        ex.spawn(&sim, async move {
+            // Busy (blocking) code takes its real time.
+            std::thread::sleep(Duration::from_millis(30));
+            let busy = sim2.now();
+            // A sleep when nothing else runs costs nothing: the clock jumps.
+            let deadline = busy + Duration::from_secs(100);
+            VirtualSleep::new(&sim2, deadline).await;
+            let after = sim2.now();
+            log2.lock().unwrap().push(format!(
+                "busy {} jumped {}",
+                busy >= Duration::from_millis(30),
+                after >= deadline && after < deadline + Duration::from_secs(5)
+            ));
+        });
+        let started = std::time::Instant::now();
+        ex.run();
+        assert_eq!(*log.lock().unwrap(), ["busy true jumped true"]);
+        assert!(
+            started.elapsed() < Duration::from_secs(50),
+            "the sleep was skipped"
+        );
+    }
 }
