@@ -155,6 +155,61 @@ impl<H: AsFd> Watched<H> {
     }
 }
 
+impl<H: AsFd> Watched<H> {
+    /// Any socket of `rt` that is read from (a raw runtime socket, a Unix stream of a
+    /// `socketpair()`), with its waits told to `rt`'s virtual clock, as the streams' own
+    /// halves are: wrap it before reading through it on the virtual clock, or the clock
+    /// will not see the data waiting for it.
+    ///
+    /// Python: none (asyncio's loop sees every socket it reads through its selector)
+    ///
+    /// # Errors
+    ///
+    /// The socket's descriptor cannot be duplicated (out of descriptors).
+    ///
+    /// # Examples
+    ///
+    /// One end of a Unix socketpair, written from outside, read at 0.0 while a timer is
+    /// pending:
+    ///
+    /// ```
+    /// use aio_io::{StreamReader, Watched};
+    /// use aio_rt::{Clock, Config, Runtime};
+    /// use std::io::Write;
+    /// use std::time::Duration;
+    ///
+    /// let rt = aio_rt::Smol::with_config(Config::default().clock(Clock::Virtual));
+    /// let (ours, mut theirs) = std::os::unix::net::UnixStream::pair().unwrap();
+    /// let seen = rt.block_on(async {
+    ///     let ours = smol::Async::new(ours).unwrap();
+    ///     let mut reader = StreamReader::new(Watched::reading(&rt, ours).unwrap());
+    ///     let timer = rt.clone();
+    ///     rt.spawn_detached(async move { timer.sleep(Duration::from_secs(10)).await });
+    ///     rt.spawn_detached(async move { theirs.write_all(b"abc").unwrap() });
+    ///     let data = reader.read(100).await.unwrap();
+    ///     (data, rt.now().since_start())
+    /// });
+    /// assert_eq!(seen, (b"abc".to_vec(), Duration::ZERO));
+    /// ```
+    pub fn reading<R: Runtime>(rt: &R, inner: H) -> io::Result<Watched<H>> {
+        let clock = Clockwatch::new(rt, &inner)?;
+        Ok(Watched::new(inner, clock, Interest::Read))
+    }
+
+    /// Any socket of `rt` that is written to, with its waits told to `rt`'s virtual clock
+    /// (see [`Watched::reading`]).
+    ///
+    /// Python: none
+    ///
+    /// # Errors
+    ///
+    /// The socket's descriptor cannot be duplicated (out of descriptors).
+    pub fn writing<R: Runtime>(rt: &R, inner: H) -> io::Result<Watched<H>> {
+        let clock = Clockwatch::new(rt, &inner)?;
+        Ok(Watched::new(inner, clock, Interest::Write))
+    }
+}
+
 impl<H> Watched<H> {
     /// The runtime's half inside.
     ///

@@ -291,3 +291,170 @@ fn every_runtime_runs_streams_in_virtual_time() {
     assert!(aio_rt::Smol::with_config(config()).sockets_in_virtual_time());
     assert!(aio_loop::EventLoop::with_config(config()).sockets_in_virtual_time());
 }
+
+/// The socketpair case with a Unix `socketpair()`, read through each runtime's own async
+/// I/O (tokio's `UnixStream`, async-std's, smol's `Async`, aio-loop's `Async`), wrapped
+/// in [`Watched`] so that `aio-rt`'s virtual clock sees it (aio-loop's sees its sockets
+/// itself): "abc" at 0.0, with and without a timer pending, as in CPython's twin
+/// (`tests/oracle/unix_socketpair_read.py`).
+mod unix_socketpair {
+    use std::io::{Read, Write};
+    use std::os::fd::{AsFd, BorrowedFd};
+    use std::os::unix::net::UnixStream;
+    use std::pin::Pin;
+    use std::task::{Context, Poll};
+    use std::time::Duration;
+
+    use aio_io::{StreamReader, Watched};
+    use aio_rt::{Clock, Config, Runtime};
+    use futures_lite::io::AsyncRead;
+
+    fn config() -> Config {
+        Config::default().clock(Clock::Virtual)
+    }
+
+    /// Writes "abc" into `theirs` from a task scheduled at once (asyncio: `call_soon`),
+    /// with a 10 s sleeper beside it if `timer`, and reads through `reader`.
+    async fn read_at<R: Runtime, H: AsyncRead + Unpin>(
+        rt: &R,
+        mut reader: StreamReader<H>,
+        mut theirs: UnixStream,
+        timer: bool,
+    ) -> String {
+        let start = rt.now().since_start();
+        if timer {
+            let sleeper = rt.clone();
+            rt.spawn_detached(async move { sleeper.sleep(Duration::from_secs(10)).await });
+        }
+        rt.spawn_detached(async move { theirs.write_all(b"abc").unwrap() });
+        let data = reader.read(100).await.unwrap();
+        format!(
+            "timer pending: {}: read {} at {:.1}",
+            super::py(timer),
+            String::from_utf8_lossy(&data),
+            (rt.now().since_start() - start).as_secs_f64()
+        )
+    }
+
+    fn pair() -> (UnixStream, UnixStream) {
+        let (ours, theirs) = UnixStream::pair().unwrap();
+        ours.set_nonblocking(true).unwrap();
+        (ours, theirs)
+    }
+
+    fn check(runtime: &str, lines: Vec<String>) {
+        assert_eq!(
+            lines,
+            super::cpython(include_str!("oracle/unix_socketpair_read.out")),
+            "on {runtime}"
+        );
+    }
+
+    /// futures-io over tokio's `UnixStream`.
+    struct TokioUnix(tokio::net::UnixStream);
+
+    impl AsyncRead for TokioUnix {
+        fn poll_read(
+            mut self: Pin<&mut Self>,
+            cx: &mut Context<'_>,
+            buf: &mut [u8],
+        ) -> Poll<std::io::Result<usize>> {
+            let mut buf = tokio::io::ReadBuf::new(buf);
+            match tokio::io::AsyncRead::poll_read(Pin::new(&mut self.0), cx, &mut buf) {
+                Poll::Ready(Ok(())) => Poll::Ready(Ok(buf.filled().len())),
+                Poll::Ready(Err(e)) => Poll::Ready(Err(e)),
+                Poll::Pending => Poll::Pending,
+            }
+        }
+    }
+
+    impl AsFd for TokioUnix {
+        fn as_fd(&self) -> BorrowedFd<'_> {
+            self.0.as_fd()
+        }
+    }
+
+    fn tokio_on(rt: aio_rt::Tokio) {
+        let lines = rt.block_on(async {
+            let mut lines = Vec::new();
+            for timer in [false, true] {
+                let (ours, theirs) = pair();
+                let ours = TokioUnix(tokio::net::UnixStream::from_std(ours).unwrap());
+                let reader = StreamReader::new(Watched::reading(&rt, ours).unwrap());
+                lines.push(read_at(&rt, reader, theirs, timer).await);
+            }
+            lines
+        });
+        check(rt.name(), lines);
+    }
+
+    #[test]
+    fn tokio() {
+        tokio_on(aio_rt::Tokio::current_thread_with(config()));
+    }
+
+    #[test]
+    fn tokio_mt() {
+        tokio_on(aio_rt::Tokio::multi_thread_with(config()));
+    }
+
+    #[test]
+    fn async_std() {
+        let rt = aio_rt::AsyncStd::with_config(config());
+        let lines = rt.block_on(async {
+            let mut lines = Vec::new();
+            for timer in [false, true] {
+                let (ours, theirs) = pair();
+                let ours = async_std::os::unix::net::UnixStream::from(ours);
+                let reader = StreamReader::new(Watched::reading(&rt, ours).unwrap());
+                lines.push(read_at(&rt, reader, theirs, timer).await);
+            }
+            lines
+        });
+        check(rt.name(), lines);
+    }
+
+    #[test]
+    fn smol() {
+        let rt = aio_rt::Smol::with_config(config());
+        let lines = rt.block_on(async {
+            let mut lines = Vec::new();
+            for timer in [false, true] {
+                let (ours, theirs) = pair();
+                let ours = smol::Async::new(ours).unwrap();
+                let reader = StreamReader::new(Watched::reading(&rt, ours).unwrap());
+                lines.push(read_at(&rt, reader, theirs, timer).await);
+            }
+            lines
+        });
+        check(rt.name(), lines);
+    }
+
+    /// futures-io over aio-loop's `Async` (its selector, the loop's own clock).
+    struct LoopUnix(aio_loop::Async<UnixStream>);
+
+    impl AsyncRead for LoopUnix {
+        fn poll_read(
+            self: Pin<&mut Self>,
+            cx: &mut Context<'_>,
+            buf: &mut [u8],
+        ) -> Poll<std::io::Result<usize>> {
+            self.0.poll_read_with(cx, |mut s| s.read(buf))
+        }
+    }
+
+    #[test]
+    fn aio_loop() {
+        let rt = aio_loop::EventLoop::with_config(config());
+        let lines = rt.block_on(async {
+            let mut lines = Vec::new();
+            for timer in [false, true] {
+                let (ours, theirs) = pair();
+                let reader = StreamReader::new(LoopUnix(aio_loop::Async::new(&rt, ours).unwrap()));
+                lines.push(read_at(&rt, reader, theirs, timer).await);
+            }
+            lines
+        });
+        check(rt.name(), lines);
+    }
+}
