@@ -16,7 +16,7 @@ use event_listener::Event;
 use pin_project_lite::pin_project;
 
 use crate::net::{Net, ReadHalf, TcpListener, TcpStream, WriteHalf};
-use crate::watch::{Clockwatch, Interest, Watch, Watched};
+use crate::watch::{Addresses, Clockwatch, Interest, Watch, Watched};
 use crate::{StreamError, StreamReader, StreamWriter};
 
 /// How long the accept loop rests when the process is out of file descriptors, as
@@ -130,10 +130,21 @@ fn register_error(source: io::Error) -> StreamError {
 /// A reader and a writer over `stream`, their waits seen by `rt`'s virtual clock.
 fn streams<R: Net>(rt: &R, stream: R::TcpStream) -> Result<Streams<R>, StreamError> {
     let clock = Clockwatch::new(rt, &stream).map_err(register_error)?;
+    let addresses = Addresses::of(&stream);
     let (read, write) = stream.into_split();
     Ok((
-        StreamReader::new(Watched::new(read, clock.clone(), Interest::Read)),
-        StreamWriter::new(Watched::new(write, clock, Interest::Write)),
+        StreamReader::new(Watched::with_addresses(
+            read,
+            clock.clone(),
+            Interest::Read,
+            addresses,
+        )),
+        StreamWriter::new(Watched::with_addresses(
+            write,
+            clock,
+            Interest::Write,
+            addresses,
+        )),
     ))
 }
 

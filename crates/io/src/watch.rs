@@ -126,6 +126,23 @@ impl fmt::Debug for Watch {
     }
 }
 
+/// A connection's two addresses, read once.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Addresses {
+    peername: Option<SocketAddr>,
+    sockname: Option<SocketAddr>,
+}
+
+impl Addresses {
+    pub(crate) fn of(socket: &impl AsFd) -> Addresses {
+        let socket = SockRef::from(socket);
+        Addresses {
+            peername: socket.peer_addr().ok().and_then(|a| a.as_socket()),
+            sockname: socket.local_addr().ok().and_then(|a| a.as_socket()),
+        }
+    }
+}
+
 /// A socket half as the streams hold it: the addresses of its connection, and its waits
 /// seen by the virtual clock (see the module docs; on the real clock, nothing is told).
 ///
@@ -143,14 +160,23 @@ impl<H: AsFd> Watched<H> {
     /// Wraps `inner`, noting its connection's addresses now, as asyncio's transport does
     /// when it is made (so that they stay readable after the peer has gone).
     pub(crate) fn new(inner: H, clock: Option<Clockwatch>, interest: Interest) -> Watched<H> {
-        let socket = SockRef::from(&inner);
-        let peername = socket.peer_addr().ok().and_then(|a| a.as_socket());
-        let sockname = socket.local_addr().ok().and_then(|a| a.as_socket());
+        let addresses = Addresses::of(&inner);
+        Watched::with_addresses(inner, clock, interest, addresses)
+    }
+
+    /// As [`new`](Watched::new), with the addresses already read (both halves of one
+    /// connection share them: two system calls per connection, not four).
+    pub(crate) fn with_addresses(
+        inner: H,
+        clock: Option<Clockwatch>,
+        interest: Interest,
+        addresses: Addresses,
+    ) -> Watched<H> {
         Watched {
             inner,
             watch: Watch::new(clock, interest),
-            peername,
-            sockname,
+            peername: addresses.peername,
+            sockname: addresses.sockname,
         }
     }
 }
