@@ -142,7 +142,10 @@ pub enum StreamError {
     ///
     /// Python: `ValueError: Separator should be at least one-byte string`
     EmptySeparator,
-    /// The runtime reads the virtual clock, which cannot wait for sockets.
+    /// The runtime reads a virtual clock that does not see its sockets
+    /// ([`Net::sockets_in_virtual_time`](crate::Net::sockets_in_virtual_time) is `false`):
+    /// it would jump past every wait on a socket. No runtime of this workspace answers
+    /// so; a `Net` written outside it may.
     ///
     /// Python: none (asyncio has one clock)
     VirtualClock,
@@ -183,7 +186,7 @@ impl fmt::Display for StreamError {
                 f.write_str("separator should be at least one-byte string")
             }
             StreamError::VirtualClock => f.write_str(
-                "sockets need a runtime on the real clock: the virtual clock would jump past every wait on a socket",
+                "sockets need a runtime whose clock sees them: this virtual clock would jump past every wait on a socket",
             ),
         }
     }

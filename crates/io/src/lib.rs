@@ -64,7 +64,10 @@
 //! |---|---|
 //! | the loop's sockets (`create_server`, `create_connection`, `sock_accept`) | [`Net`], [`TcpListener`], [`TcpStream`] |
 //! | `asyncio.open_connection(host, port)` | [`open_connection`] |
+//! | `asyncio.open_connection(sock=sock)` | [`open_connection_sock`] |
 //! | `asyncio.start_server(cb, host, port)`, `asyncio.Server` | [`start_server`], [`Server`] |
+//! | `asyncio.start_server(cb, sock=sock)` | [`start_server_sock`] |
+//! | `writer.get_extra_info('peername' / 'sockname' / 'socket')` | [`StreamWriter::peername`], [`StreamWriter::sockname`], [`StreamWriter::socket`] (also on [`StreamReader`]) |
 //! | `asyncio.StreamReader` (`read`, `readline`, `readuntil`, `readexactly`, `at_eof`) | [`StreamReader`] |
 //! | `asyncio.StreamWriter` (`write`, `drain`, `close`, `wait_closed`) | [`StreamWriter`], [`Closing`] |
 //! | `asyncio.wait_for(aw, timeout)` | [`wait_for`] (the full one comes with `aio-wait`) |
@@ -87,14 +90,25 @@
 //! | [`aio_rt::Smol`] | `smol` | `smol::net` (async-net) | async-io's reactor, driven by the thread in `block_on` |
 //! | [`aio_loop::EventLoop`] | `aio-loop` | std's sockets in [`aio_loop::Async`] | the loop's own selector (mio), driven by the thread running the loop, in each iteration as asyncio's `_run_once` |
 //!
-//! # Real time only
+//! # Virtual time
 //!
-//! Real sockets run in real time, so nothing here belongs to the virtual-time parity
-//! group of the harness: a task waiting on a socket looks idle to the virtual clock, which
-//! would jump past it. The streams refuse a virtual-clock runtime with
-//! [`StreamError::VirtualClock`]. The tests in `crates/io/tests` assert what was sent and
-//! received, never how long it took; the benchmark (`examples/echo_bench.rs`) is where
-//! time is measured.
+//! The streams run on the virtual clock too, on every runtime: before the clock moves
+//! (or declares a run stalled), it looks at the sockets tasks wait on, and a socket that
+//! is ready wakes its task at the current instant, as asyncio's loop selects before it
+//! moves on. `aio-rt`'s adapters do it through [`Watched`] (each wait is told to the
+//! clock with a zero-timeout readiness check), `aio-loop` through its own selector. So a
+//! loopback echo server and client keep exact virtual times (`tests/virtual_time.rs`).
+//! A peer outside the process that answers later than the clock's short margin (20 ms of
+//! real time) looks idle, and the clock moves past it: real networks belong to the real
+//! clock. [`StreamError::VirtualClock`] is left for a runtime whose virtual clock cannot
+//! see its sockets ([`Net::sockets_in_virtual_time`]).
+//!
+//! # The peer and the socket
+//!
+//! asyncio's `get_extra_info`: [`StreamWriter::peername`], [`StreamWriter::sockname`] and
+//! [`StreamWriter::socket`] (and the same on the reader), inside a
+//! [`start_server`] handler too. A socket the program already has becomes a stream with
+//! [`open_connection_sock`] and a server with [`start_server_sock`] (asyncio's `sock=`).
 //!
 //! # The benchmark
 //!
@@ -154,6 +168,7 @@ mod net;
 mod reader;
 mod server;
 mod wait_for;
+mod watch;
 mod writer;
 
 #[cfg(feature = "async-std")]
@@ -167,6 +182,9 @@ pub use crate::adapters::{TokioReadHalf, TokioTcpListener, TokioTcpStream, Tokio
 pub use crate::error::{IncompleteReadError, LimitOverrunError, StreamError, TimeoutError};
 pub use crate::net::{LISTEN_BACKLOG, Net, ReadHalf, TcpListener, TcpStream, WriteHalf};
 pub use crate::reader::{DEFAULT_LIMIT, StreamReader};
-pub use crate::server::{Server, open_connection, start_server};
+pub use crate::server::{
+    Server, open_connection, open_connection_sock, start_server, start_server_sock,
+};
 pub use crate::wait_for::wait_for;
+pub use crate::watch::Watched;
 pub use crate::writer::{Closing, StreamWriter};

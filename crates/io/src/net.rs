@@ -4,9 +4,12 @@ use std::fmt::Debug;
 use std::future::Future;
 use std::io;
 use std::net::SocketAddr;
+use std::os::fd::AsFd;
 
 use aio_rt::Runtime;
 use futures_lite::io::{AsyncRead, AsyncWrite};
+
+use crate::watch::Watched;
 
 /// A runtime that can do TCP: bind a listener, connect a stream.
 ///
@@ -22,11 +25,12 @@ use futures_lite::io::{AsyncRead, AsyncWrite};
 /// Concept code uses the streams ([`open_connection`](crate::open_connection),
 /// [`start_server`](crate::start_server)); this trait is what they are written against.
 ///
-/// # Non-guarantees
+/// # Virtual time
 ///
-/// Sockets run in real time. On a runtime with the virtual clock, a task waiting on a
-/// socket looks idle and the clock would jump past it: the streams refuse such a runtime
-/// with [`StreamError::VirtualClock`](crate::StreamError::VirtualClock).
+/// Every runtime here runs its streams on the virtual clock too: the clock looks at the
+/// sockets tasks wait on before it moves (see [`Net::sockets_in_virtual_time`]). A
+/// runtime whose virtual clock cannot see its sockets keeps the default `false`, and the
+/// streams refuse it with [`StreamError::VirtualClock`](crate::StreamError::VirtualClock).
 pub trait Net: Runtime {
     /// The listener this runtime's [`bind`](Net::bind) returns.
     ///
@@ -61,6 +65,27 @@ pub trait Net: Runtime {
         &self,
         addr: SocketAddr,
     ) -> impl Future<Output = io::Result<Self::TcpStream>> + Send + 'static;
+
+    /// Takes over a connected std socket (made non-blocking here).
+    ///
+    /// Python: the socket part of `asyncio.open_connection(sock=sock)`
+    fn stream_from_std(&self, stream: std::net::TcpStream) -> io::Result<Self::TcpStream>;
+
+    /// Takes over a bound, listening std socket (made non-blocking here).
+    ///
+    /// Python: the socket part of `asyncio.start_server(cb, sock=sock)`
+    fn listener_from_std(&self, listener: std::net::TcpListener) -> io::Result<Self::TcpListener>;
+
+    /// Whether this runtime's streams run on its virtual clock: `true` when the clock
+    /// looks at the sockets tasks wait on before it moves (the virtual clock of
+    /// `aio-rt`'s adapters, through [`aio_rt::VirtualHooks::io_wait`], and `aio-loop`'s,
+    /// whose selector is asked in every iteration). On the real clock the answer does not
+    /// matter.
+    ///
+    /// Python: none (asyncio's loop always selects on its sockets)
+    fn sockets_in_virtual_time(&self) -> bool {
+        self.virtual_hooks().is_some_and(|hooks| hooks.watches_io())
+    }
 }
 
 /// The listen backlog [`Net::bind`] asks for.
@@ -71,7 +96,7 @@ pub const LISTEN_BACKLOG: i32 = 4096;
 /// A bound, listening TCP socket.
 ///
 /// Python: the listening socket of an `asyncio.Server` (`server.sockets[0]`)
-pub trait TcpListener: Debug + Send + Sync + 'static {
+pub trait TcpListener: AsFd + Debug + Send + Sync + 'static {
     /// The streams [`accept`](TcpListener::accept) gives.
     ///
     /// Python: none (one socket type in Python)
@@ -99,15 +124,15 @@ pub trait TcpListener: Debug + Send + Sync + 'static {
 /// `transport.write_eof()` does.
 ///
 /// Python: the socket under a `asyncio.Transport`
-pub trait TcpStream: AsyncRead + AsyncWrite + Unpin + Debug + Send + 'static {
+pub trait TcpStream: AsFd + AsyncRead + AsyncWrite + Unpin + Debug + Send + 'static {
     /// The reading half.
     ///
     /// Python: what feeds an `asyncio.StreamReader`
-    type ReadHalf: AsyncRead + Unpin + Debug + Send + 'static;
+    type ReadHalf: AsFd + AsyncRead + Unpin + Debug + Send + 'static;
     /// The writing half: `poll_close` shuts down the write side.
     ///
     /// Python: what an `asyncio.StreamWriter` writes to
-    type WriteHalf: AsyncWrite + Unpin + Debug + Send + 'static;
+    type WriteHalf: AsFd + AsyncWrite + Unpin + Debug + Send + 'static;
 
     /// Splits the stream into halves. The socket closes when both are dropped.
     ///
@@ -125,15 +150,17 @@ pub trait TcpStream: AsyncRead + AsyncWrite + Unpin + Debug + Send + 'static {
     fn peer_addr(&self) -> io::Result<SocketAddr>;
 }
 
-/// The reading half of runtime `R`'s TCP stream.
+/// The reading half of runtime `R`'s TCP stream, as the streams hold it: seen by the
+/// virtual clock (see [`Watched`]).
 ///
 /// Python: none (a type alias)
-pub type ReadHalf<R> = <<R as Net>::TcpStream as TcpStream>::ReadHalf;
+pub type ReadHalf<R> = Watched<<<R as Net>::TcpStream as TcpStream>::ReadHalf>;
 
-/// The writing half of runtime `R`'s TCP stream.
+/// The writing half of runtime `R`'s TCP stream, as the streams hold it: seen by the
+/// virtual clock (see [`Watched`]).
 ///
 /// Python: none (a type alias)
-pub type WriteHalf<R> = <<R as Net>::TcpStream as TcpStream>::WriteHalf;
+pub type WriteHalf<R> = Watched<<<R as Net>::TcpStream as TcpStream>::WriteHalf>;
 
 /// A std listener bound to `addr` with [`LISTEN_BACKLOG`], `SO_REUSEADDR` (as asyncio
 /// sets) and non-blocking, ready to be handed to a runtime.

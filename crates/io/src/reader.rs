@@ -192,6 +192,13 @@ impl<T: AsyncRead + Unpin> StreamReader<T> {
         }
     }
 
+    /// The underlying stream, borrowed (what is buffered stays buffered).
+    ///
+    /// Python: none (asyncio's reader keeps its transport private)
+    pub fn get_ref(&self) -> &T {
+        &self.inner
+    }
+
     /// The underlying stream; bytes still buffered are lost.
     ///
     /// Python: none

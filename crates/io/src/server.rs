@@ -16,6 +16,7 @@ use event_listener::Event;
 use pin_project_lite::pin_project;
 
 use crate::net::{Net, ReadHalf, TcpListener, TcpStream, WriteHalf};
+use crate::watch::{Addresses, Clockwatch, Interest, Watch, Watched};
 use crate::{StreamError, StreamReader, StreamWriter};
 
 /// How long the accept loop rests when the process is out of file descriptors, as
@@ -30,7 +31,14 @@ const ACCEPT_RETRY_DELAY: Duration = Duration::from_secs(1);
 ///
 /// - [`StreamError::Connect`] if the connection cannot be made; nobody listening gives
 ///   `ConnectionRefused`: "connect call failed 127.0.0.1:9: Connection refused (os error 111)".
-/// - [`StreamError::VirtualClock`] if `rt` runs on the virtual clock.
+/// - [`StreamError::VirtualClock`] if `rt` runs on a virtual clock that cannot see its
+///   sockets (see [`Net::sockets_in_virtual_time`]; every runtime of this workspace can).
+///
+/// # Virtual time
+///
+/// On the virtual clock of `aio-rt`'s adapters, the connection is made by a non-blocking
+/// `connect` whose completion the clock watches (as it watches reads and writes), so a
+/// loopback connection is made at the instant it is asked for.
 ///
 /// # Examples
 ///
@@ -57,13 +65,116 @@ pub async fn open_connection<R: Net>(
     rt: &R,
     addr: SocketAddr,
 ) -> Result<(StreamReader<ReadHalf<R>>, StreamWriter<WriteHalf<R>>), StreamError> {
-    real_clock(rt)?;
-    let stream = rt
-        .connect(addr)
-        .await
-        .map_err(|source| StreamError::Connect { addr, source })?;
+    clock_sees_sockets(rt)?;
+    let connect_error = |source| StreamError::Connect { addr, source };
+    let stream = match Clockwatch::watches(rt) {
+        true => {
+            let stream = virtual_connect(rt, addr).await.map_err(connect_error)?;
+            rt.stream_from_std(stream).map_err(connect_error)?
+        }
+        false => rt.connect(addr).await.map_err(connect_error)?,
+    };
+    streams(rt, stream)
+}
+
+/// Reader and writer over a connected socket the caller already has.
+///
+/// Python: `reader, writer = await asyncio.open_connection(sock=sock)`
+///
+/// The socket is taken over (made non-blocking and registered with `rt`'s reactor);
+/// `TCP_NODELAY` is left as the caller set it (asyncio sets it on a TCP socket it is
+/// given; set it with [`socket2::SockRef`] if you need it). Not `async`: nothing waits,
+/// which asyncio's coroutine does not do either.
+///
+/// # Errors
+///
+/// - [`StreamError::Io`] (`op` "register") if the runtime cannot take the socket over.
+/// - [`StreamError::VirtualClock`] as for [`open_connection`].
+///
+/// # Examples
+///
+/// A connection made with std, handed to the runtime:
+///
+/// ```
+/// use aio_rt::Runtime;
+///
+/// let rt = aio_rt::Smol::new();
+/// let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+/// let sock = std::net::TcpStream::connect(listener.local_addr().unwrap()).unwrap();
+/// let (peer, _) = listener.accept().unwrap();
+/// rt.block_on(async {
+///     let (_reader, writer) = aio_io::open_connection_sock(&rt, sock).unwrap();
+///     assert_eq!(writer.peername(), Some(listener.local_addr().unwrap()));
+///     assert_eq!(writer.sockname(), peer.peer_addr().ok());
+/// });
+/// ```
+pub fn open_connection_sock<R: Net>(
+    rt: &R,
+    sock: std::net::TcpStream,
+) -> Result<Streams<R>, StreamError> {
+    clock_sees_sockets(rt)?;
+    let stream = rt.stream_from_std(sock).map_err(register_error)?;
+    streams(rt, stream)
+}
+
+/// A connection's reader and writer, as `open_connection` returns them.
+type Streams<R> = (StreamReader<ReadHalf<R>>, StreamWriter<WriteHalf<R>>);
+
+fn register_error(source: io::Error) -> StreamError {
+    StreamError::Io {
+        op: "register",
+        source,
+    }
+}
+
+/// A reader and a writer over `stream`, their waits seen by `rt`'s virtual clock.
+fn streams<R: Net>(rt: &R, stream: R::TcpStream) -> Result<Streams<R>, StreamError> {
+    let clock = Clockwatch::new(rt, &stream).map_err(register_error)?;
+    let addresses = Addresses::of(&stream);
     let (read, write) = stream.into_split();
-    Ok((StreamReader::new(read), StreamWriter::new(write)))
+    Ok((
+        StreamReader::new(Watched::with_addresses(
+            read,
+            clock.clone(),
+            Interest::Read,
+            addresses,
+        )),
+        StreamWriter::new(Watched::with_addresses(
+            write,
+            clock,
+            Interest::Write,
+            addresses,
+        )),
+    ))
+}
+
+/// A non-blocking `connect` whose completion `rt`'s virtual clock watches: the socket
+/// becomes writable when the handshake is over, and `SO_ERROR` says how it went (as
+/// asyncio's `sock_connect`).
+async fn virtual_connect<R: Net>(rt: &R, addr: SocketAddr) -> io::Result<std::net::TcpStream> {
+    use socket2::{Domain, Socket, Type};
+    let socket = Socket::new(Domain::for_address(addr), Type::STREAM, None)?;
+    socket.set_nonblocking(true)?;
+    match socket.connect(&addr.into()) {
+        Ok(()) => {}
+        Err(e) if e.raw_os_error() == Some(rustix::io::Errno::INPROGRESS.raw_os_error()) => {
+            let clock = Clockwatch::new(rt, &socket)?;
+            let mut watch = Watch::new(clock.clone(), Interest::Write);
+            std::future::poll_fn(|cx| {
+                let done = clock
+                    .as_ref()
+                    .is_none_or(|clock| clock.ready(Interest::Write));
+                watch.track(cx, if done { Poll::Ready(()) } else { Poll::Pending })
+            })
+            .await;
+            if let Some(e) = socket.take_error()? {
+                return Err(e);
+            }
+        }
+        Err(e) => return Err(e),
+    }
+    socket.set_tcp_nodelay(true)?;
+    Ok(socket.into())
 }
 
 /// Binds `addr` and serves each connection by spawning `handler(reader, writer)` as a task.
@@ -77,20 +188,79 @@ pub async fn open_connection<R: Net>(
 /// # Errors
 ///
 /// - [`StreamError::Bind`] if the address cannot be bound (in use, no permission).
-/// - [`StreamError::VirtualClock`] if `rt` runs on the virtual clock.
+/// - [`StreamError::VirtualClock`] as for [`open_connection`].
+///
+/// The handler's reader and writer know the client's address:
+/// [`StreamWriter::peername`](crate::StreamWriter::peername) (asyncio's
+/// `writer.get_extra_info('peername')` inside `client_connected_cb`).
 pub fn start_server<R, F, Fut>(rt: &R, addr: SocketAddr, handler: F) -> Result<Server, StreamError>
 where
     R: Net,
     F: Fn(StreamReader<ReadHalf<R>>, StreamWriter<WriteHalf<R>>) -> Fut + Send + Sync + 'static,
     Fut: Future<Output = ()> + Send + 'static,
 {
-    real_clock(rt)?;
+    clock_sees_sockets(rt)?;
     let listener = rt
         .bind(addr)
         .map_err(|source| StreamError::Bind { addr, source })?;
-    let local_addr = listener
-        .local_addr()
-        .map_err(|source| StreamError::Bind { addr, source })?;
+    serve(rt, listener, handler).map_err(|source| StreamError::Bind { addr, source })
+}
+
+/// Serves each connection of a listening socket the caller already has, as
+/// [`start_server`] does.
+///
+/// Python: `server = await asyncio.start_server(client_connected_cb, sock=sock)`
+///
+/// # Errors
+///
+/// - [`StreamError::Io`] (`op` "register") if the runtime cannot take the socket over.
+/// - [`StreamError::VirtualClock`] as for [`open_connection`].
+///
+/// # Examples
+///
+/// ```
+/// use aio_rt::Runtime;
+///
+/// let rt = aio_rt::Smol::new();
+/// let sock = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+/// let addr = sock.local_addr().unwrap();
+/// rt.block_on(async {
+///     let server = aio_io::start_server_sock(&rt, sock, |_reader, mut writer| async move {
+///         let peer = writer.peername().unwrap();
+///         writer.write(format!("{}\n", peer.port()).as_bytes());
+///         writer.close().wait_closed().await.unwrap();
+///     })
+///     .unwrap();
+///     assert_eq!(server.local_addr(), addr);
+///     let (mut reader, writer) = aio_io::open_connection(&rt, addr).await.unwrap();
+///     let line = reader.readline().await.unwrap();
+///     assert_eq!(line, format!("{}\n", writer.sockname().unwrap().port()).as_bytes());
+///     server.close();
+///     server.wait_closed().await;
+/// });
+/// ```
+pub fn start_server_sock<R, F, Fut>(
+    rt: &R,
+    sock: std::net::TcpListener,
+    handler: F,
+) -> Result<Server, StreamError>
+where
+    R: Net,
+    F: Fn(StreamReader<ReadHalf<R>>, StreamWriter<WriteHalf<R>>) -> Fut + Send + Sync + 'static,
+    Fut: Future<Output = ()> + Send + 'static,
+{
+    clock_sees_sockets(rt)?;
+    let listener = rt.listener_from_std(sock).map_err(register_error)?;
+    serve(rt, listener, handler).map_err(register_error)
+}
+
+fn serve<R, F, Fut>(rt: &R, listener: R::TcpListener, handler: F) -> io::Result<Server>
+where
+    R: Net,
+    F: Fn(StreamReader<ReadHalf<R>>, StreamWriter<WriteHalf<R>>) -> Fut + Send + Sync + 'static,
+    Fut: Future<Output = ()> + Send + 'static,
+{
+    let local_addr = listener.local_addr()?;
     let clients = Arc::new(Clients::default());
     let accept = rt.spawn(accept_loop(
         rt.clone(),
@@ -105,10 +275,10 @@ where
     })
 }
 
-fn real_clock<R: Runtime>(rt: &R) -> Result<(), StreamError> {
+fn clock_sees_sockets<R: Net>(rt: &R) -> Result<(), StreamError> {
     match rt.clock() {
-        Clock::Real => Ok(()),
-        Clock::Virtual => Err(StreamError::VirtualClock),
+        Clock::Virtual if !rt.sockets_in_virtual_time() => Err(StreamError::VirtualClock),
+        _ => Ok(()),
     }
 }
 
@@ -123,8 +293,20 @@ where
     F: Fn(StreamReader<ReadHalf<R>>, StreamWriter<WriteHalf<R>>) -> Fut + Send + Sync + 'static,
     Fut: Future<Output = ()> + Send + 'static,
 {
+    let clock = Clockwatch::new(&rt, &listener).map_err(register_error)?;
     loop {
-        let next = futures_lite::future::or(async { Some(listener.accept().await) }, async {
+        let accept = async {
+            let mut watch = Watch::new(clock.clone(), Interest::Read);
+            let mut accept = std::pin::pin!(listener.accept());
+            Some(
+                std::future::poll_fn(|cx| {
+                    let poll = accept.as_mut().poll(cx);
+                    watch.track(cx, poll)
+                })
+                .await,
+            )
+        };
+        let next = futures_lite::future::or(accept, async {
             clients.closed().await;
             None
         });
@@ -134,9 +316,11 @@ where
         };
         match accepted {
             Ok((stream, _peer)) => {
-                let (read, write) = stream.into_split();
-                let client = handler(StreamReader::new(read), StreamWriter::new(write));
-                clients.spawn(&rt, client);
+                // Without a descriptor to spare for the clock's watch, the client is
+                // dropped (closed), as when accept itself runs out of them.
+                if let Ok((reader, writer)) = streams(&rt, stream) {
+                    clients.spawn(&rt, handler(reader, writer));
+                }
             }
             // The peer gave up between SYN and accept: nothing to serve.
             Err(e)

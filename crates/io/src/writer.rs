@@ -112,6 +112,13 @@ impl<W: AsyncWrite + Unpin> StreamWriter<W> {
         Closing { writer: self }
     }
 
+    /// The underlying stream, borrowed (what is buffered stays buffered).
+    ///
+    /// Python: `writer.transport`
+    pub fn get_ref(&self) -> &W {
+        &self.inner
+    }
+
     /// The underlying stream; bytes still buffered are lost.
     ///
     /// Python: `writer.transport`

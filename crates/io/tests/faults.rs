@@ -11,7 +11,6 @@ use std::time::Duration;
 use aio_io::{
     IncompleteReadError, Net, StreamError, TimeoutError, open_connection, start_server, wait_for,
 };
-use aio_rt::{Clock, Config};
 
 fn any_port() -> SocketAddr {
     "127.0.0.1:0".parse().unwrap()
@@ -218,49 +217,6 @@ fn address_in_use<R: Net>(rt: R) {
     });
 }
 every_runtime!(address_in_use, super::address_in_use);
-
-/// Sockets on the virtual clock would let time jump past every wait: refused, typed.
-fn virtual_clock_is_refused<R: Net>(rt: R) {
-    let err = rt
-        .block_on(open_connection(&rt, "127.0.0.1:9".parse().unwrap()))
-        .unwrap_err();
-    assert!(matches!(err, StreamError::VirtualClock));
-    assert_eq!(
-        err.to_string(),
-        "sockets need a runtime on the real clock: the virtual clock would jump past every wait on a socket"
-    );
-    let err = start_server(&rt, any_port(), |_r, _w| async {}).unwrap_err();
-    assert!(matches!(err, StreamError::VirtualClock));
-}
-
-mod virtual_clock_is_refused {
-    use super::*;
-
-    fn virtual_() -> Config {
-        Config::default().clock(Clock::Virtual)
-    }
-
-    #[test]
-    fn tokio() {
-        virtual_clock_is_refused(aio_rt::Tokio::current_thread_with(virtual_()));
-    }
-    #[test]
-    fn tokio_mt() {
-        virtual_clock_is_refused(aio_rt::Tokio::multi_thread_with(virtual_()));
-    }
-    #[test]
-    fn async_std() {
-        virtual_clock_is_refused(aio_rt::AsyncStd::with_config(virtual_()));
-    }
-    #[test]
-    fn smol() {
-        virtual_clock_is_refused(aio_rt::Smol::with_config(virtual_()));
-    }
-    #[test]
-    fn aio_loop() {
-        virtual_clock_is_refused(aio_loop::EventLoop::with_config(virtual_()));
-    }
-}
 
 /// Every public future can move between threads (multi-threaded runtimes need it).
 #[test]

@@ -1,4 +1,5 @@
-//! The loop's clock: `loop.time()`, on the wall clock or on a virtual one.
+//! The loop's clock: `loop.time()`, on the wall clock, on a virtual one, or on the warp
+//! clock (the wall clock with idle waits skipped).
 //!
 //! Time is kept in signed nanoseconds since the loop was created: signed because asyncio
 //! accepts deadlines in the past (`call_later(-1, cb)` is due at once, before a
@@ -19,6 +20,12 @@ pub(crate) enum LoopClock {
     Virtual {
         now: AtomicI64,
     },
+    /// The wall clock plus the idle waits skipped: the loop jumps it to the next timer
+    /// when nothing is ready and no executor job runs, as the virtual clock.
+    Warp {
+        epoch: std::time::Instant,
+        skipped: AtomicI64,
+    },
 }
 
 impl LoopClock {
@@ -30,6 +37,10 @@ impl LoopClock {
             Clock::Virtual => LoopClock::Virtual {
                 now: AtomicI64::new(0),
             },
+            Clock::Warp => LoopClock::Warp {
+                epoch: std::time::Instant::now(),
+                skipped: AtomicI64::new(0),
+            },
         }
     }
 
@@ -37,6 +48,7 @@ impl LoopClock {
         match self {
             LoopClock::Real { .. } => Clock::Real,
             LoopClock::Virtual { .. } => Clock::Virtual,
+            LoopClock::Warp { .. } => Clock::Warp,
         }
     }
 
@@ -47,6 +59,9 @@ impl LoopClock {
                 i64::try_from(epoch.elapsed().as_nanos()).unwrap_or(i64::MAX)
             }
             LoopClock::Virtual { now } => now.load(Ordering::Acquire),
+            LoopClock::Warp { epoch, skipped } => i64::try_from(epoch.elapsed().as_nanos())
+                .unwrap_or(i64::MAX)
+                .saturating_add(skipped.load(Ordering::Acquire)),
         }
     }
 
@@ -68,17 +83,26 @@ impl LoopClock {
     /// Marks the start of a batch of callbacks, read at `now`, on this thread; the batch ends
     /// when the guard is dropped (also when a panic unwinds through it).
     pub(crate) fn batch(&self, now: i64) -> Batch {
-        if let LoopClock::Real { .. } = self {
+        if let LoopClock::Real { .. } | LoopClock::Warp { .. } = self {
             BATCH.with(|batch| batch.set(Some((self as *const LoopClock as usize, now))));
         }
         Batch
     }
 
-    /// Virtual clock only: moves the clock forward to `when` (never backwards: a timer
-    /// due in the past runs at the current time).
+    /// Virtual and warp clocks: moves the clock forward to `when` (never backwards: a
+    /// timer due in the past runs at the current time). Only the loop's thread moves it.
     pub(crate) fn advance_to(&self, when: i64) {
-        if let LoopClock::Virtual { now } = self {
-            now.fetch_max(when, Ordering::AcqRel);
+        match self {
+            LoopClock::Virtual { now } => {
+                now.fetch_max(when, Ordering::AcqRel);
+            }
+            LoopClock::Warp { skipped, .. } => {
+                let ahead = when.saturating_sub(self.now());
+                if ahead > 0 {
+                    skipped.fetch_add(ahead, Ordering::AcqRel);
+                }
+            }
+            LoopClock::Real { .. } => {}
         }
     }
 }
@@ -130,6 +154,23 @@ mod tests {
         clock.advance_to(5);
         clock.advance_to(-3);
         assert_eq!(clock.now(), 5);
+    }
+
+    #[test]
+    fn the_warp_clock_follows_real_time_and_jumps() {
+        let clock = LoopClock::new(Clock::Warp);
+        let start = clock.now();
+        std::thread::sleep(std::time::Duration::from_millis(5));
+        assert!(clock.now() - start >= 5_000_000, "real time counts");
+        let target = clock.now() + 10_000_000_000;
+        clock.advance_to(target);
+        let after = clock.now();
+        assert!(
+            after >= target && after - target < 1_000_000_000,
+            "{after} vs {target}"
+        );
+        clock.advance_to(0);
+        assert!(clock.now() >= after, "never backwards");
     }
 
     #[test]

@@ -85,7 +85,11 @@
 //! [`Clock::Virtual`](aio_rt::Clock::Virtual) (for tests), when nothing is ready and no
 //! executor job runs, the clock jumps to the earliest timer; when there is no timer
 //! either, nothing can ever happen, and the run fails with [`RunError::Stalled`] instead
-//! of hanging.
+//! of hanging. Before the clock moves, the selector is asked (zero timeout): a socket
+//! that is ready is ready work. With [`Clock::Warp`](aio_rt::Clock::Warp) the clock reads
+//! real time and jumps the same way when nothing is ready and no executor job runs (while
+//! one runs, the loop waits in real time for it or for the next timer): blocking code
+//! takes its time, sleeps cost nothing.
 //!
 //! # One loop per thread, and why `get_event_loop` gave way to `get_running_loop`
 //!

@@ -171,7 +171,7 @@ impl EventLoop {
             Some(Duration::ZERO)
         } else {
             match &shared.clock {
-                LoopClock::Virtual { .. } => {
+                LoopClock::Virtual { .. } | LoopClock::Warp { .. } => {
                     // Ready I/O is ready work: look at the sockets (without waiting) before
                     // moving the clock or declaring the run stalled. A socket that is ready
                     // wakes its task, which lands in the ready queue.
@@ -184,8 +184,15 @@ impl EventLoop {
                     match state.timers.peek().map(|timer| timer.0.when) {
                         _ if !state.ready.is_empty() || state.stopping => Some(Duration::ZERO),
                         // Time stands still while an executor job runs (and does not wait
-                        // on us): wait for it to end.
-                        _ if state.jobs > state.blocked_jobs => None,
+                        // on us): wait for it to end. On the warp clock time runs meanwhile:
+                        // wait for it, or for the next timer in real time.
+                        _ if state.jobs > state.blocked_jobs => match &shared.clock {
+                            LoopClock::Warp { .. } => state.timers.peek().map(|timer| {
+                                let wait = timer.0.when.saturating_sub(shared.clock.now());
+                                Duration::from_nanos(u64::try_from(wait).unwrap_or(0))
+                            }),
+                            _ => None,
+                        },
                         Some(when) => {
                             shared.clock.advance_to(when);
                             Some(Duration::ZERO)

@@ -34,7 +34,9 @@ impl Runtime for EventLoop {
 
     fn virtual_hooks(&self) -> Option<Arc<dyn aio_rt::VirtualHooks>> {
         match EventLoop::clock(self) {
-            Clock::Virtual => Some(Arc::clone(&self.shared) as Arc<dyn aio_rt::VirtualHooks>),
+            Clock::Virtual | Clock::Warp => {
+                Some(Arc::clone(&self.shared) as Arc<dyn aio_rt::VirtualHooks>)
+            }
             Clock::Real => None,
         }
     }

@@ -9,6 +9,12 @@ use crate::{ExceptionContext, ExceptionHandler};
 ///
 /// Python: none (asyncio's loop always reads `time.monotonic()`; tests that need control
 /// replace `loop.time`, as this project's CPython oracle does)
+///
+/// | clock | sleeps | blocking and busy code | readings | for |
+/// |---|---|---|---|---|
+/// | [`Real`](Clock::Real) | take their time | take their time | the wall clock | production, `compare`'s real mode, benchmarks |
+/// | [`Virtual`](Clock::Virtual) | cost nothing | take no time | exact ticks, every run | tests and snapshots |
+/// | [`Warp`](Clock::Warp) | cost nothing | take their time | real, idle waits skipped | runnable examples that print elapsed time |
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Clock {
     /// The wall clock: a one-second sleep takes one second. The default.
@@ -24,11 +30,31 @@ pub enum Clock {
     ///
     /// # Non-guarantees
     ///
-    /// Only tasks spawned through the [`Runtime`](crate::Runtime) and timers created by it
-    /// are seen by the virtual clock. A task waiting on something from outside (a raw
-    /// runtime timer, a socket, a thread not started by `spawn_blocking`) looks idle, and
-    /// the clock will move on without it.
+    /// Only tasks spawned through the [`Runtime`](crate::Runtime), timers created by it
+    /// and socket waits told to it ([`VirtualHooks::io_wait`](crate::VirtualHooks::io_wait),
+    /// which `aio-io`'s streams do) are seen by the virtual clock; a told socket that is
+    /// ready wakes its task before the clock moves. A task waiting on something else from
+    /// outside (a raw runtime timer or socket, a thread not started by `spawn_blocking`)
+    /// looks idle, and the clock will move on without it.
     Virtual,
+    /// Real time that skips idle waits: the clock for examples that print elapsed time.
+    ///
+    /// It follows the wall clock while anything runs, so blocking and busy code take
+    /// their real time (three tasks that block in `std::thread::sleep(1 s)` one after the
+    /// other take 3 s, as `time.sleep(1)` does in asyncio), and a blocking job
+    /// (`spawn_blocking`, `to_thread`) takes its real time too. But when every task waits
+    /// on a timer and no job runs, it jumps to the earliest deadline at once, as the
+    /// virtual clock does: sleeps cost nothing (three tasks awaiting a 1 s sleep together
+    /// finish at 1.0 at once). Tasks run one at a time in the order they were woken, as
+    /// on the virtual clock; sleeps that come due while tasks run join the back of the
+    /// ready queue, as asyncio's loop moves its due timers before each batch.
+    ///
+    /// # Non-guarantees
+    ///
+    /// Readings include real time, so they differ from run to run by whatever the machine
+    /// adds (scheduling, a loaded CPU): not for snapshot tests, which stay on
+    /// [`Clock::Virtual`].
+    Warp,
 }
 
 /// How a runtime instance is set up: its clock and its first exception handler.

@@ -97,6 +97,7 @@ impl Core {
                 epoch: std::time::Instant::now(),
             },
             Clock::Virtual => ClockState::Virtual(Arc::default()),
+            Clock::Warp => ClockState::Virtual(Sim::warp()),
         };
         let key = CoreKey(NEXT_CORE.fetch_add(1, Ordering::Relaxed));
         let reporter = Reporter::new();
@@ -112,8 +113,9 @@ impl Core {
     }
 
     pub(crate) fn clock(&self) -> Clock {
-        match self.clock {
+        match &self.clock {
             ClockState::Real { .. } => Clock::Real,
+            ClockState::Virtual(sim) if sim.is_warp() => Clock::Warp,
             ClockState::Virtual(_) => Clock::Virtual,
         }
     }

@@ -13,7 +13,8 @@ use std::time::Duration;
 /// [`Clock::Real`](crate::Clock::Real) it follows the wall clock; on a runtime in
 /// [`Clock::Virtual`](crate::Clock::Virtual) it only moves when every task is idle and a
 /// timer is due, so it starts at zero and reads exact values (three one-second sleeps in a
-/// row end at exactly 3 s).
+/// row end at exactly 3 s); on a runtime in [`Clock::Warp`](crate::Clock::Warp) it follows
+/// the wall clock plus the idle waits it skipped.
 ///
 /// Instants of different runtimes are not comparable: each starts at zero.
 ///

@@ -69,7 +69,17 @@
 //! deadline when all are idle, and tasks run one at a time in the order they were woken,
 //! as on asyncio's single-threaded loop. A scenario that sleeps for an hour finishes in
 //! milliseconds, reads exact times, and prints the same trace on every runtime and every
-//! run. How it works is explained in `src/sim.rs`.
+//! run. How it works is explained in `src/sim.rs`. Before it moves, it asks the sockets
+//! tasks wait on ([`VirtualHooks::io_wait`], used by `aio-io`'s streams): ready I/O is
+//! ready work.
+//!
+//! # The warp clock
+//!
+//! With [`Clock::Warp`], the same scheduler reads real time, but skips idle waits: when
+//! every task waits on a timer and no blocking job runs, the clock jumps to the next
+//! deadline. Blocking and busy code take their real time, sleeps cost nothing: the clock
+//! for runnable examples that print elapsed time (`time.sleep` against `asyncio.sleep`).
+//! Tests and snapshots stay on the virtual clock.
 
 pub mod adapter;
 mod config;
@@ -99,7 +109,7 @@ pub use crate::instant::Instant;
 pub use crate::join::{JoinError, JoinHandle, TaskId};
 pub use crate::runtime::Runtime;
 pub use crate::sleep::Sleep;
-pub use crate::threadsafe::{ConcurrentFuture, Feeder, VirtualHooks, run_as_job};
+pub use crate::threadsafe::{ConcurrentFuture, Feeder, IoProbe, VirtualHooks, run_as_job};
 pub use crate::waiter::{Awaited, Awaiting, current_awaiting, set_current_task_hook};
 pub use crate::weak::WeakRuntime;
 

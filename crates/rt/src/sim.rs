@@ -12,7 +12,12 @@
 //!    and when that poll returns the next task in the queue is released. If the runtime
 //!    polls a task that was not released (its first poll after spawn, or a spurious one),
 //!    the wrapper answers `Pending` without touching the inner future.
-//! 3. When nothing is running and the queue is empty, every task is idle: the clock jumps
+//! 3. When nothing is running and the queue is empty, the sockets tasks wait on are
+//!    asked first (`VirtualHooks::io_wait`: a zero-timeout readiness check each, with a
+//!    short real-time margin, `IO_SETTLE`, for a loopback segment still in the kernel):
+//!    a ready one wakes its task, as a reactor would, and the clock stays where it is.
+//!    The clock moves only when nothing is ready, ready I/O included.
+//!    Then every task is idle: the clock jumps
 //!    to the earliest timer and wakes every sleep with that deadline, in registration
 //!    order. While a `spawn_blocking` job runs the clock stands still (other tasks still
 //!    run): the job is work in progress. A job that waits on the runtime
@@ -31,26 +36,40 @@
 //!    we hold its waker.
 //!
 //! Simplifications, named: one mutex guards all of it (virtual time is for tests, not for
-//! speed), and only tasks and timers created through the `Runtime` are seen.
+//! speed), and only tasks, timers and socket waits created through the `Runtime` (and
+//! `aio-io`'s streams) are seen. A socket waiting for a peer outside the process, which
+//! is not ready within `IO_SETTLE`, looks idle.
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::future::Future;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::pin::Pin;
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError, Weak};
 use std::task::{Context, Poll, Wake, Waker};
 use std::time::Duration;
+
+use crate::threadsafe::IoProbe;
 
 /// The scheduler and clock shared by every task of one runtime instance.
 #[derive(Debug, Default)]
 pub(crate) struct Sim {
     state: Mutex<State>,
+    /// Itself, for the warp clock's alarm thread (empty on the virtual clock).
+    this: Weak<Sim>,
+    /// The warp clock, rather than the virtual one.
+    warp: bool,
 }
 
 #[derive(Debug, Default)]
 struct State {
-    /// The virtual clock, from the runtime's creation.
+    /// The virtual clock, from the runtime's creation (unused on the warp clock).
     now: Duration,
+    /// The warp clock: when it started, in real time; `None` on the virtual clock.
+    warp: Option<std::time::Instant>,
+    /// The warp clock: the idle waits skipped so far.
+    skipped: Duration,
+    /// The warp clock: the deadline an alarm thread will wake the dispatcher at.
+    alarm: Option<Duration>,
     /// Tasks woken and waiting for their turn, in the order they were woken.
     ready: VecDeque<u64>,
     tasks: HashMap<u64, Slot>,
@@ -79,6 +98,44 @@ struct State {
     stopped: bool,
     /// The runtime was dropped: a task polled now drops its future.
     shut_down: bool,
+    /// Tasks waiting on a socket, by wait id (see `VirtualHooks::io_wait`).
+    io: BTreeMap<u64, IoWait>,
+    next_io: u64,
+}
+
+/// A task waiting on a socket: how to tell that the socket is ready, and whom to wake.
+struct IoWait {
+    probe: IoProbe,
+    waker: Waker,
+}
+
+impl std::fmt::Debug for IoWait {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("IoWait").finish_non_exhaustive()
+    }
+}
+
+/// How long the clock waits, in real time, for a socket to become ready before it moves
+/// (or declares a stall) while tasks wait on sockets and none is ready yet. A loopback
+/// TCP segment reaches its peer within the sender's system call, unless the kernel
+/// defers its network processing to a thread (on a loaded machine): this is the margin
+/// for that. Only paid when the clock would move while a task waits on a socket.
+const IO_SETTLE: Duration = Duration::from_millis(20);
+
+/// Asks every probe until one is ready or [`IO_SETTLE`] has passed; returns the ready ones.
+fn settle(probes: &[(u64, IoProbe)]) -> Vec<u64> {
+    let start = std::time::Instant::now();
+    loop {
+        let ready: Vec<u64> = probes
+            .iter()
+            .filter(|(_, probe)| probe())
+            .map(|(id, _)| *id)
+            .collect();
+        if !ready.is_empty() || start.elapsed() >= IO_SETTLE {
+            return ready;
+        }
+        std::thread::sleep(Duration::from_millis(1));
+    }
 }
 
 #[derive(Debug)]
@@ -101,13 +158,90 @@ enum Phase {
     Running,
 }
 
+impl State {
+    /// The clock: virtual time, or on the warp clock real time plus the waits skipped.
+    fn clock(&self) -> Duration {
+        match self.warp {
+            Some(start) => start.elapsed() + self.skipped,
+            None => self.now,
+        }
+    }
+
+    /// Moves the clock to `deadline` (never backwards).
+    fn advance_to(&mut self, deadline: Duration) {
+        match self.warp {
+            Some(_) => {
+                let now = self.clock();
+                if deadline > now {
+                    self.skipped += deadline - now;
+                }
+            }
+            None => self.now = self.now.max(deadline),
+        }
+    }
+
+    /// The sleeps due now (deadline reached), in deadline then registration order.
+    fn take_due(&mut self, now: Duration) -> Vec<Waker> {
+        let mut due = Vec::new();
+        while let Some(entry) = self.timers.first_entry() {
+            if entry.key().0 > now {
+                break;
+            }
+            due.push(entry.remove());
+        }
+        due
+    }
+}
+
 impl Sim {
+    /// The scheduler on the warp clock (`Clock::Warp`): real time, idle waits skipped.
+    pub(crate) fn warp() -> Arc<Sim> {
+        Arc::new_cyclic(|this| Sim {
+            state: Mutex::new(State {
+                warp: Some(std::time::Instant::now()),
+                ..State::default()
+            }),
+            this: this.clone(),
+            warp: true,
+        })
+    }
+
+    /// Whether this is the warp clock.
+    pub(crate) fn is_warp(&self) -> bool {
+        self.warp
+    }
+
     fn lock(&self) -> MutexGuard<'_, State> {
         self.state.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
     pub(crate) fn now(&self) -> Duration {
-        self.lock().now
+        self.lock().clock()
+    }
+
+    /// The warp clock, with a blocking job running and a sleep pending: the sleep's
+    /// deadline comes in real time, so a thread wakes the dispatcher then.
+    fn arm_alarm(&self, state: &mut State, deadline: Duration) {
+        if state.alarm.is_some_and(|armed| armed <= deadline) {
+            return;
+        }
+        state.alarm = Some(deadline);
+        let wait = deadline.saturating_sub(state.clock());
+        let this = self.this.clone();
+        // Without a thread the sleep waits for the job to end instead: late, not lost.
+        let _ = std::thread::Builder::new()
+            .name("aio-rt warp alarm".into())
+            .spawn(move || {
+                std::thread::sleep(wait);
+                if let Some(sim) = this.upgrade() {
+                    let mut state = sim.lock();
+                    if state.alarm == Some(deadline) {
+                        state.alarm = None;
+                    }
+                    drop(state);
+                    sim.dispatch();
+                }
+            });
     }
 
     /// Registers a new task at the back of the ready queue, as asyncio's `create_task`
@@ -155,10 +289,27 @@ impl Sim {
 
     /// If nothing is running, gives the next task its turn, or else moves the clock.
     fn dispatch(&self) {
+        // Whether the sockets have been asked since the last task ran.
+        let mut probed = false;
         loop {
             let mut state = self.lock();
             if state.busy > 0 || state.stopped {
                 return;
+            }
+            if state.warp.is_some() {
+                // Real time moves while tasks run: sleeps that are due join the ready
+                // queue, as asyncio's loop moves its due timers before each batch.
+                let now = state.clock();
+                let due = state.take_due(now);
+                if !due.is_empty() {
+                    state.busy += 1;
+                    drop(state);
+                    for waker in due {
+                        waker.wake();
+                    }
+                    self.lock().busy -= 1;
+                    continue;
+                }
             }
             if let Some(id) = state.ready.pop_front() {
                 state.busy += 1;
@@ -177,7 +328,43 @@ impl Sim {
                 return;
             }
             if state.external > state.blocked {
+                // A blocking job holds the clock: on the warp clock it runs in real time,
+                // and the next sleep comes due in real time meanwhile.
+                if state.warp.is_some() {
+                    if let Some((&(deadline, _), _)) = state.timers.first_key_value() {
+                        self.arm_alarm(&mut state, deadline);
+                    }
+                }
                 return;
+            }
+            if !state.io.is_empty() && !probed {
+                // Nothing is ready among the tasks: before the clock moves, look at the
+                // sockets they wait on, as asyncio's loop selects before it moves on.
+                probed = true;
+                let probes: Vec<(u64, IoProbe)> = state
+                    .io
+                    .iter()
+                    .map(|(&id, wait)| (id, Arc::clone(&wait.probe)))
+                    .collect();
+                drop(state);
+                let ready = settle(&probes);
+                if ready.is_empty() {
+                    continue;
+                }
+                let mut state = self.lock();
+                let wakers: Vec<Waker> = ready
+                    .iter()
+                    .filter_map(|id| state.io.remove(id).map(|wait| wait.waker))
+                    .collect();
+                // As for timers: the first woken does not run before the last is queued.
+                state.busy += 1;
+                drop(state);
+                for waker in wakers {
+                    waker.wake();
+                }
+                self.lock().busy -= 1;
+                probed = false;
+                continue;
             }
             let Some((&(deadline, _), _)) = state.timers.first_key_value() else {
                 // Nothing scheduled. Another thread with a `Feeder` may still hand work in:
@@ -197,14 +384,8 @@ impl Sim {
             // Every task is idle: jump to the earliest deadline and wake all its sleeps, in
             // registration order. `busy` keeps the first of them from running before the
             // last is queued, so they run in that order even on a multi-threaded runtime.
-            state.now = deadline;
-            let mut due = Vec::new();
-            while let Some(entry) = state.timers.first_entry() {
-                if entry.key().0 != deadline {
-                    break;
-                }
-                due.push(entry.remove());
-            }
+            state.advance_to(deadline);
+            let due = state.take_due(deadline);
             state.busy += 1;
             drop(state);
             for waker in due {
@@ -222,6 +403,7 @@ impl Sim {
         state.stopped = true;
         state.ready.clear();
         let timers = std::mem::take(&mut state.timers);
+        let io = std::mem::take(&mut state.io);
         let wakers: Vec<Waker> = state
             .tasks
             .values_mut()
@@ -230,6 +412,7 @@ impl Sim {
         drop(state);
         // Outside the lock: a waker may run the task, or drop it, at once.
         drop(timers);
+        drop(io);
         for waker in wakers {
             waker.wake();
         }
@@ -260,6 +443,30 @@ impl crate::threadsafe::VirtualHooks for Sim {
 
     fn job_unblocked(&self) {
         self.lock().blocked -= 1;
+    }
+
+    fn watches_io(&self) -> bool {
+        true
+    }
+
+    fn io_wait(&self, probe: IoProbe, waker: &Waker) -> Option<u64> {
+        let mut state = self.lock();
+        let id = state.next_io;
+        state.next_io += 1;
+        state.io.insert(
+            id,
+            IoWait {
+                probe,
+                waker: waker.clone(),
+            },
+        );
+        Some(id)
+    }
+
+    fn io_done(&self, id: u64) {
+        let wait = self.lock().io.remove(&id);
+        // Outside the lock: the probe may own a socket.
+        drop(wait);
     }
 }
 
@@ -444,7 +651,7 @@ impl Future for VirtualSleep {
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
         let this = &mut *self;
         let mut state = this.sim.lock();
-        if state.now >= this.deadline {
+        if state.clock() >= this.deadline {
             if let Some(key) = this.key.take() {
                 state.timers.remove(&key);
             }
@@ -639,5 +846,77 @@ mod tests {
         drop(work);
         ex.run();
         assert_eq!(*log.lock().unwrap(), ["s sleeps", "s woke at 1"]);
+    }
+
+    #[test]
+    fn a_ready_socket_is_served_before_the_clock_moves() {
+        use crate::threadsafe::VirtualHooks;
+        use std::sync::atomic::{AtomicBool, Ordering};
+
+        let sim = Arc::new(Sim::default());
+        let log = Log::default();
+        let ready = Arc::new(AtomicBool::new(false));
+        let mut ex = Executor::default();
+        ex.spawn(&sim, sleeper(&sim, &log, "timer", 10));
+        // A reader: pending until `ready`, registered with the clock as a socket wait.
+        let (sim2, log2, ready2) = (sim.clone(), log.clone(), ready.clone());
+        ex.spawn(&sim, async move {
+            std::future::poll_fn(|cx| {
+                if ready2.load(Ordering::SeqCst) {
+                    return Poll::Ready(());
+                }
+                let flag = ready2.clone();
+                let probe: IoProbe = Arc::new(move || flag.load(Ordering::SeqCst));
+                sim2.io_wait(probe, cx.waker());
+                Poll::Pending
+            })
+            .await;
+            log2.lock()
+                .unwrap()
+                .push(format!("read at {}", sim2.now().as_secs()));
+        });
+        // A writer: makes the "socket" ready in a later step, without waking anyone.
+        let (sim3, ready3) = (sim.clone(), ready.clone());
+        ex.spawn(&sim, async move {
+            YieldNow::default().await;
+            ready3.store(true, Ordering::SeqCst);
+            let _ = &sim3;
+        });
+        ex.run();
+        assert_eq!(
+            *log.lock().unwrap(),
+            ["timer sleeps", "read at 0", "timer woke at 10"],
+            "the ready socket is seen before the clock jumps to the timer"
+        );
+        assert!(sim.lock().io.is_empty(), "a served wait is removed");
+    }
+
+    #[test]
+    fn the_warp_clock_counts_busy_time_and_skips_idle_waits() {
+        let sim = Sim::warp();
+        let log = Log::default();
+        let mut ex = Executor::default();
+        let (sim2, log2) = (sim.clone(), log.clone());
+        ex.spawn(&sim, async move {
+            // Busy (blocking) code takes its real time.
+            std::thread::sleep(Duration::from_millis(30));
+            let busy = sim2.now();
+            // A sleep when nothing else runs costs nothing: the clock jumps.
+            let deadline = busy + Duration::from_secs(100);
+            VirtualSleep::new(&sim2, deadline).await;
+            let after = sim2.now();
+            log2.lock().unwrap().push(format!(
+                "busy {} jumped {}",
+                busy >= Duration::from_millis(30),
+                after >= deadline && after < deadline + Duration::from_secs(5)
+            ));
+        });
+        let started = std::time::Instant::now();
+        ex.run();
+        assert_eq!(*log.lock().unwrap(), ["busy true jumped true"]);
+        assert!(
+            started.elapsed() < Duration::from_secs(50),
+            "the sleep was skipped"
+        );
     }
 }

@@ -41,7 +41,37 @@ pub trait VirtualHooks: Send + Sync {
     /// the clock again. Called by the runtime's side, before the job is woken, so that the
     /// clock cannot move in between.
     fn job_unblocked(&self);
+
+    /// Whether this clock looks at the sockets a task waits on through
+    /// [`io_wait`](VirtualHooks::io_wait). `false` by default: a clock that sees its
+    /// sockets itself (`aio-loop`'s selector) or does not see them at all.
+    fn watches_io(&self) -> bool {
+        false
+    }
+
+    /// A task waits on a socket: `probe` says, without waiting, whether the socket is
+    /// ready for what the task waits for (a zero-timeout `poll`), and `waker` is the
+    /// task's. Before the clock moves or the run is declared stalled, the clock asks every
+    /// probe; a ready one is removed and its waker woken, as a reactor would, so that the
+    /// clock moves only when nothing is ready, ready I/O included. Returns the wait's id
+    /// for [`io_done`](VirtualHooks::io_done), or `None` when this clock does not watch
+    /// sockets (the default).
+    fn io_wait(&self, probe: IoProbe, waker: &std::task::Waker) -> Option<u64> {
+        let _ = (probe, waker);
+        None
+    }
+
+    /// The wait `id` is over (the task got its readiness, or gave up waiting).
+    fn io_done(&self, id: u64) {
+        let _ = id;
+    }
 }
+
+/// A readiness check for [`VirtualHooks::io_wait`]: `true` when the socket is ready for
+/// what the waiting task wants. It must not block.
+///
+/// Python: none (what asyncio's selector answers with `select(timeout=0)`)
+pub type IoProbe = Arc<dyn Fn() -> bool + Send + Sync>;
 
 thread_local! {
     /// The virtual clock of the blocking job this thread runs, if it runs one.

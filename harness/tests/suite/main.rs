@@ -22,3 +22,4 @@ mod stress;
 mod sync;
 mod tasks;
 mod wait;
+mod warp;

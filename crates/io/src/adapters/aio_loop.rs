@@ -5,6 +5,7 @@
 use std::future::Future;
 use std::io::{self, Read, Write};
 use std::net::{Shutdown, SocketAddr};
+use std::os::fd::{AsFd, BorrowedFd};
 use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
@@ -25,6 +26,24 @@ impl Net for EventLoop {
             socket,
             event_loop: self.clone(),
         })
+    }
+
+    fn stream_from_std(&self, stream: std::net::TcpStream) -> io::Result<LoopTcpStream> {
+        stream.set_nonblocking(true)?;
+        Ok(LoopTcpStream(Arc::new(Async::new(self, stream)?)))
+    }
+
+    fn listener_from_std(&self, listener: std::net::TcpListener) -> io::Result<LoopTcpListener> {
+        listener.set_nonblocking(true)?;
+        Ok(LoopTcpListener {
+            socket: Async::new(self, listener)?,
+            event_loop: self.clone(),
+        })
+    }
+
+    /// The loop's selector is asked in every iteration, before its virtual clock moves.
+    fn sockets_in_virtual_time(&self) -> bool {
+        true
     }
 
     /// asyncio's `sock_connect`: a non-blocking `connect` answers "in progress"; the
@@ -103,6 +122,30 @@ pub struct LoopReadHalf(Arc<Async<std::net::TcpStream>>);
 /// Python: none (a runtime's socket type)
 #[derive(Debug)]
 pub struct LoopWriteHalf(Arc<Async<std::net::TcpStream>>);
+
+impl AsFd for LoopTcpListener {
+    fn as_fd(&self) -> BorrowedFd<'_> {
+        self.socket.get_ref().as_fd()
+    }
+}
+
+impl AsFd for LoopTcpStream {
+    fn as_fd(&self) -> BorrowedFd<'_> {
+        self.0.get_ref().as_fd()
+    }
+}
+
+impl AsFd for LoopReadHalf {
+    fn as_fd(&self) -> BorrowedFd<'_> {
+        self.0.get_ref().as_fd()
+    }
+}
+
+impl AsFd for LoopWriteHalf {
+    fn as_fd(&self) -> BorrowedFd<'_> {
+        self.0.get_ref().as_fd()
+    }
+}
 
 impl TcpStream for LoopTcpStream {
     type ReadHalf = LoopReadHalf;

@@ -3,6 +3,7 @@
 use std::future::Future;
 use std::io;
 use std::net::{Shutdown, SocketAddr};
+use std::os::fd::{AsFd, BorrowedFd};
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
@@ -18,6 +19,17 @@ impl Net for AsyncStd {
 
     fn bind(&self, addr: SocketAddr) -> io::Result<net::TcpListener> {
         Ok(net::TcpListener::from(std_listener(addr)?))
+    }
+
+    fn stream_from_std(&self, stream: std::net::TcpStream) -> io::Result<net::TcpStream> {
+        // async-std's `From` registers the socket with its reactor; it must not block.
+        stream.set_nonblocking(true)?;
+        Ok(net::TcpStream::from(stream))
+    }
+
+    fn listener_from_std(&self, listener: std::net::TcpListener) -> io::Result<net::TcpListener> {
+        listener.set_nonblocking(true)?;
+        Ok(net::TcpListener::from(listener))
     }
 
     // Not `async fn`: that would borrow `self`, and the trait promises a `'static` future.
@@ -75,6 +87,12 @@ impl TcpStream for net::TcpStream {
 /// and smol's do.
 #[derive(Debug)]
 pub struct AsyncStdWriteHalf(net::TcpStream);
+
+impl AsFd for AsyncStdWriteHalf {
+    fn as_fd(&self) -> BorrowedFd<'_> {
+        self.0.as_fd()
+    }
+}
 
 impl AsyncWrite for AsyncStdWriteHalf {
     fn poll_write(

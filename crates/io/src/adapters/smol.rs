@@ -3,6 +3,7 @@
 use std::future::Future;
 use std::io;
 use std::net::{Shutdown, SocketAddr};
+use std::os::fd::{AsFd, BorrowedFd};
 use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
@@ -19,6 +20,15 @@ impl Net for Smol {
 
     fn bind(&self, addr: SocketAddr) -> io::Result<net::TcpListener> {
         net::TcpListener::try_from(std_listener(addr)?)
+    }
+
+    fn stream_from_std(&self, stream: std::net::TcpStream) -> io::Result<net::TcpStream> {
+        // `Async::new` makes it non-blocking and registers it with async-io's reactor.
+        net::TcpStream::try_from(stream)
+    }
+
+    fn listener_from_std(&self, listener: std::net::TcpListener) -> io::Result<net::TcpListener> {
+        net::TcpListener::try_from(listener)
     }
 
     // Not `async fn`: that would borrow `self`, and the trait promises a `'static` future.
@@ -85,6 +95,18 @@ pub struct SmolReadHalf(Arc<Async<std::net::TcpStream>>);
 /// Python: none (a runtime's socket type)
 #[derive(Debug)]
 pub struct SmolWriteHalf(Arc<Async<std::net::TcpStream>>);
+
+impl AsFd for SmolReadHalf {
+    fn as_fd(&self) -> BorrowedFd<'_> {
+        self.0.get_ref().as_fd()
+    }
+}
+
+impl AsFd for SmolWriteHalf {
+    fn as_fd(&self) -> BorrowedFd<'_> {
+        self.0.get_ref().as_fd()
+    }
+}
 
 impl AsyncRead for SmolReadHalf {
     fn poll_read(

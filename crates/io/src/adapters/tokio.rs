@@ -4,6 +4,7 @@
 use std::future::Future;
 use std::io;
 use std::net::SocketAddr;
+use std::os::fd::{AsFd, BorrowedFd};
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
@@ -21,6 +22,20 @@ impl Net for Tokio {
     fn bind(&self, addr: SocketAddr) -> io::Result<TokioTcpListener> {
         let listener = std_listener(addr)?;
         // Registering with the I/O driver needs the runtime's context.
+        let _context = self.handle().enter();
+        Ok(TokioTcpListener(tokio::net::TcpListener::from_std(
+            listener,
+        )?))
+    }
+
+    fn stream_from_std(&self, stream: std::net::TcpStream) -> io::Result<TokioTcpStream> {
+        stream.set_nonblocking(true)?;
+        let _context = self.handle().enter();
+        Ok(TokioTcpStream(tokio::net::TcpStream::from_std(stream)?))
+    }
+
+    fn listener_from_std(&self, listener: std::net::TcpListener) -> io::Result<TokioTcpListener> {
+        listener.set_nonblocking(true)?;
         let _context = self.handle().enter();
         Ok(TokioTcpListener(tokio::net::TcpListener::from_std(
             listener,
@@ -47,6 +62,30 @@ impl Net for Tokio {
 /// Python: none (a runtime's socket type)
 #[derive(Debug)]
 pub struct TokioTcpListener(tokio::net::TcpListener);
+
+impl AsFd for TokioTcpListener {
+    fn as_fd(&self) -> BorrowedFd<'_> {
+        self.0.as_fd()
+    }
+}
+
+impl AsFd for TokioTcpStream {
+    fn as_fd(&self) -> BorrowedFd<'_> {
+        self.0.as_fd()
+    }
+}
+
+impl AsFd for TokioReadHalf {
+    fn as_fd(&self) -> BorrowedFd<'_> {
+        self.0.as_ref().as_fd()
+    }
+}
+
+impl AsFd for TokioWriteHalf {
+    fn as_fd(&self) -> BorrowedFd<'_> {
+        self.0.as_ref().as_fd()
+    }
+}
 
 impl TcpListener for TokioTcpListener {
     type Stream = TokioTcpStream;

@@ -122,7 +122,8 @@ impl Runtime for Smol {
     }
 
     fn yield_now(&self) -> impl Future<Output = ()> + Send + 'static {
-        let virtual_clock = self.clock() == Clock::Virtual;
+        // The virtual and warp clocks schedule tasks themselves.
+        let virtual_clock = self.clock() != Clock::Real;
         async move {
             if virtual_clock {
                 YieldNow::default().await;

@@ -200,7 +200,8 @@ impl Runtime for Tokio {
     }
 
     fn yield_now(&self) -> impl Future<Output = ()> + Send + 'static {
-        let virtual_clock = self.clock() == Clock::Virtual;
+        // The virtual and warp clocks schedule tasks themselves.
+        let virtual_clock = self.clock() != Clock::Real;
         async move {
             if virtual_clock {
                 YieldNow::default().await;
