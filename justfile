@@ -69,3 +69,8 @@ miri:
 loom:
     LOOM_MAX_PREEMPTIONS=3 RUSTFLAGS="--cfg aio_loom" CARGO_TARGET_DIR=target/loom cargo test --release --test loom -p aio-futures -p aio-sync -p aio-queues
     LOOM_MAX_PREEMPTIONS=3 RUSTFLAGS="--cfg aio_loom" CARGO_TARGET_DIR=target/loom cargo test --release --lib -p aio-rt -p aio-tasks loom_models
+
+# The classic time.sleep / asyncio.sleep demonstration on the warp clock beside CPython's
+# output, on every runtime (timed: real-time readings, so not part of `just test`).
+warp-demo:
+    cargo test -p aio-harness --test suite warp:: -- --include-ignored
