@@ -11,6 +11,7 @@ runs it (`aio oracle`, `just oracle`).
 
 import asyncio
 import os
+import re
 import runpy
 import selectors
 import sys
@@ -48,6 +49,12 @@ def collapse_reprs(text):
             out.append("<...>")
             text = text[close + 1 :]
     return "".join(out) + text
+
+
+def repr_of(obj):
+    """`repr(obj)` without the object's address (` object at 0x7f...`, ` at 0x7f...`), which
+    changes from run to run."""
+    return re.sub(r" (?:object )?at 0x[0-9a-fA-F]+", "", repr(obj))
 
 
 def exc(e):

@@ -476,6 +476,49 @@ impl<T, S: Store<T>> fmt::Debug for BaseQueue<T, S> {
     }
 }
 
+/// asyncio's repr, which has no address to leave out here: its `str()`, `<Queue
+/// maxsize=0 _queue=[1, 2] tasks=2>` (see the `aio` crate docs, "Printing"). In order:
+/// `maxsize`, the items (each one's `Debug`), the getters and putters waiting, the
+/// unfinished tasks, `shutdown`; each part only when it is not empty or zero.
+///
+/// Python: `str(queue)` (`repr(queue)` adds the address)
+///
+/// # Differences from Python
+///
+/// [`Queue`] keeps its items in a lock-free ring that cannot be read without taking them
+/// out, so it shows how many there are, `_queue=<2 items>`, where asyncio lists them;
+/// [`LifoQueue`] and [`PriorityQueue`] list them as asyncio does. An item prints with
+/// `Debug`, so a string shows as `"a"` where Python shows `'a'`.
+impl<T: fmt::Debug, S: Store<T>> fmt::Display for BaseQueue<T, S> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "<{} maxsize={}", S::CLASS, self.maxsize)?;
+        if !self.items.is_empty() {
+            match self.items.items_repr() {
+                Some(items) => write!(f, " _queue={items}")?,
+                None => write!(f, " _queue=<{} items>", self.items.len())?,
+            }
+        }
+        let (getters, putters) = {
+            let waiters = self.waiters();
+            (waiters.getters.len(), waiters.putters.len())
+        };
+        if getters > 0 {
+            write!(f, " _getters[{getters}]")?;
+        }
+        if putters > 0 {
+            write!(f, " _putters[{putters}]")?;
+        }
+        let tasks = self.unfinished_tasks();
+        if tasks > 0 {
+            write!(f, " tasks={tasks}")?;
+        }
+        if self.is_shutdown() {
+            f.write_str(" shutdown")?;
+        }
+        f.write_str(">")
+    }
+}
+
 /// The future of [`BaseQueue::put`].
 ///
 /// Python: the coroutine `asyncio.Queue.put(item)`

@@ -66,6 +66,23 @@ pub trait Store<T> {
     ///
     /// Python: `Queue._is_shutdown`
     fn is_closed(&self) -> bool;
+
+    /// The class name asyncio's repr starts with: `Queue`, `LifoQueue`, `PriorityQueue`.
+    ///
+    /// Python: `type(queue).__name__`
+    const CLASS: &'static str = "Queue";
+
+    /// The items as asyncio's repr lists them (`[1, 2]`, each item's `Debug`), in the
+    /// order of Python's `list(queue._queue)`; `None` where the store cannot list them
+    /// without taking them out (the lock-free [`Fifo`] ring).
+    ///
+    /// Python: `list(queue._queue)`
+    fn items_repr(&self) -> Option<String>
+    where
+        T: fmt::Debug,
+    {
+        None
+    }
 }
 
 /// First in, first out: a lock-free ring (`concurrent_queue::ConcurrentQueue`). Up to
@@ -230,8 +247,17 @@ impl<C> Locked<C> {
 
 /// The [`Store`] impls of the mutex-backed kinds, which differ only in the collection.
 macro_rules! locked_store {
-    ($name:ident, $($bound:tt)*) => {
+    ($name:ident, $class:literal, $items:expr, $($bound:tt)*) => {
         impl<T: $($bound)*> Store<T> for $name<T> {
+            const CLASS: &'static str = $class;
+            fn items_repr(&self) -> Option<String>
+            where
+                T: fmt::Debug,
+            {
+                let inner = self.0.lock();
+                let items: Vec<&T> = $items(&inner.0);
+                Some(format!("{items:?}"))
+            }
             fn with_maxsize(maxsize: usize) -> Self {
                 $name(Locked::new(maxsize))
             }
@@ -263,8 +289,15 @@ macro_rules! locked_store {
         }
     };
 }
-locked_store!(Lifo, Sized);
-locked_store!(Priority, Ord);
+// Lifo: the Vec in push order, as Python's list. Priority: the heap's own array order, as
+// `heapq` lays out Python's list (both sift the same way).
+locked_store!(Lifo, "LifoQueue", |v: &Vec<T>| v.iter().collect(), Sized);
+locked_store!(
+    Priority,
+    "PriorityQueue",
+    |h: &BinaryHeap<Reverse<T>>| h.iter().map(|Reverse(item)| item).collect(),
+    Ord
+);
 
 impl<T> fmt::Debug for Fifo<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

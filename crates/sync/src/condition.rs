@@ -189,6 +189,23 @@ impl fmt::Debug for Condition {
     }
 }
 
+/// asyncio's repr without the address (see the crate docs, "Printing"):
+/// `<asyncio.locks.Condition [unlocked, waiters:1]>`, `<asyncio.locks.Condition [locked]>`.
+///
+/// Python: `repr(condition)`
+impl fmt::Display for Condition {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let held = if self.locked() { "locked" } else { "unlocked" };
+        let waiters = self.waiters().len();
+        f.write_str("<asyncio.locks.Condition [")?;
+        f.write_str(held)?;
+        if waiters > 0 {
+            write!(f, ", waiters:{waiters}")?;
+        }
+        f.write_str("]>")
+    }
+}
+
 enum Phase<'a> {
     Start,
     /// Waiting for a notification: our id in the waiters, the lock's generation before.

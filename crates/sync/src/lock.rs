@@ -177,6 +177,23 @@ impl fmt::Debug for Lock {
     }
 }
 
+/// asyncio's repr without the address (see the crate docs, "Printing"):
+/// `<asyncio.locks.Lock [unlocked]>`, `<asyncio.locks.Lock [locked, waiters:1]>`.
+///
+/// Python: `repr(lock)`
+impl fmt::Display for Lock {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let state = self.state();
+        let held = if state.locked { "locked" } else { "unlocked" };
+        f.write_str("<asyncio.locks.Lock [")?;
+        f.write_str(held)?;
+        if !state.waiters.is_empty() {
+            write!(f, ", waiters:{}", state.waiters.len())?;
+        }
+        f.write_str("]>")
+    }
+}
+
 /// The future of [`Lock::acquire`].
 ///
 /// Python: the coroutine `asyncio.Lock.acquire()`
