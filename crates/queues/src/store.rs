@@ -181,6 +181,8 @@ trait Collection<T> {
     fn add(&mut self, item: T);
     fn take(&mut self) -> Option<T>;
     fn count(&self) -> usize;
+    /// The items in the order Python's `list(queue._queue)` gives.
+    fn items(&self) -> Vec<&T>;
 }
 
 impl<T> Collection<T> for Vec<T> {
@@ -193,6 +195,10 @@ impl<T> Collection<T> for Vec<T> {
     fn count(&self) -> usize {
         self.len()
     }
+    /// Push order, as Python's list.
+    fn items(&self) -> Vec<&T> {
+        self.iter().collect()
+    }
 }
 
 impl<T: Ord> Collection<T> for BinaryHeap<Reverse<T>> {
@@ -204,6 +210,11 @@ impl<T: Ord> Collection<T> for BinaryHeap<Reverse<T>> {
     }
     fn count(&self) -> usize {
         self.len()
+    }
+    /// The heap's own array order, as `heapq` lays out Python's list (both sift the
+    /// same way).
+    fn items(&self) -> Vec<&T> {
+        self.iter().map(|Reverse(item)| item).collect()
     }
 }
 
@@ -247,7 +258,7 @@ impl<C> Locked<C> {
 
 /// The [`Store`] impls of the mutex-backed kinds, which differ only in the collection.
 macro_rules! locked_store {
-    ($name:ident, $class:literal, $items:expr, $($bound:tt)*) => {
+    ($name:ident, $class:literal, $($bound:tt)*) => {
         impl<T: $($bound)*> Store<T> for $name<T> {
             const CLASS: &'static str = $class;
             fn items_repr(&self) -> Option<String>
@@ -255,8 +266,7 @@ macro_rules! locked_store {
                 T: fmt::Debug,
             {
                 let inner = self.0.lock();
-                let items: Vec<&T> = $items(&inner.0);
-                Some(format!("{items:?}"))
+                Some(format!("{:?}", inner.0.items()))
             }
             fn with_maxsize(maxsize: usize) -> Self {
                 $name(Locked::new(maxsize))
@@ -289,15 +299,8 @@ macro_rules! locked_store {
         }
     };
 }
-// Lifo: the Vec in push order, as Python's list. Priority: the heap's own array order, as
-// `heapq` lays out Python's list (both sift the same way).
-locked_store!(Lifo, "LifoQueue", |v: &Vec<T>| v.iter().collect(), Sized);
-locked_store!(
-    Priority,
-    "PriorityQueue",
-    |h: &BinaryHeap<Reverse<T>>| h.iter().map(|Reverse(item)| item).collect(),
-    Ord
-);
+locked_store!(Lifo, "LifoQueue", Sized);
+locked_store!(Priority, "PriorityQueue", Ord);
 
 impl<T> fmt::Debug for Fifo<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
