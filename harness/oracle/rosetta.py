@@ -53,8 +53,11 @@ def collapse_reprs(text):
 
 def repr_of(obj):
     """`repr(obj)` without the object's address (` object at 0x7f...`, ` at 0x7f...`), which
-    changes from run to run."""
-    return re.sub(r" (?:object )?at 0x[0-9a-fA-F]+", "", repr(obj))
+    changes from run to run, and without the parts that name Python code objects (a task's
+    ` coro=<...>` and ` wait_for=<...>`, a future's ` cb=[...]`), which Rust has not."""
+    text = re.sub(r" (?:object )?at 0x[0-9a-fA-F]+", "", repr(obj))
+    text = re.sub(r" (?:coro|wait_for)=<(?:[^<>]|<[^<>]*>)*>", "", text)
+    return re.sub(r" cb=\[[^\]]*\]", "", text)
 
 
 def exc(e):

@@ -410,6 +410,26 @@ impl<T, E> fmt::Debug for Task<T, E> {
     }
 }
 
+/// asyncio's repr of the task, with its state: `<Task pending name='Task-1'>`,
+/// `<Task cancelling name='Task-1'>` (cancel requested, not yet finished), `<Task
+/// finished name='Task-1' result=42>`, `<Task finished name='Task-1'
+/// exception=ValueError('boom')>`, `<Task cancelled name='Task-1'>`. Printing reads
+/// nothing: a failure printed is not retrieved.
+///
+/// Python: `repr(task)`
+///
+/// # Differences from Python
+///
+/// No address and nothing that names Python code: asyncio's `coro=<main() running at
+/// file.py:3>` and `wait_for=<Future pending ...>` have no Rust counterpart and are left
+/// out (see the `aio` crate docs, "Printing"). The result prints with `Debug` (a string
+/// as `"a"` where Python shows `'a'`).
+impl<T: fmt::Debug, E> fmt::Display for Task<T, E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.inner.fmt_repr(f)
+    }
+}
+
 /// Two handles are equal when they are the same task (a clone of it), whatever their
 /// outcome: identity, as asyncio tasks compare.
 ///

@@ -116,3 +116,13 @@ fn eager_task_runs_at_once(kind: RuntimeKind) {
 fn context_var_per_task(kind: RuntimeKind) {
     check_parity("context_var_per_task", kind);
 }
+
+#[apply(runtimes)]
+fn task_repr(kind: RuntimeKind) {
+    check_parity("task_repr", kind);
+}
+
+#[apply(runtimes)]
+fn taskgroup_repr(kind: RuntimeKind) {
+    check_parity("taskgroup_repr", kind);
+}
