@@ -401,7 +401,11 @@ impl<T: fmt::Debug> fmt::Display for Future<T> {
             Outcome::Pending => f.write_str("<Future pending>"),
             Outcome::Result(value) => write!(f, "<Future finished result={value:?}>"),
             Outcome::Exception(e) => {
-                write!(f, "<Future finished exception={}>", aio_rt::exception_repr(e))
+                write!(
+                    f,
+                    "<Future finished exception={}>",
+                    aio_rt::exception_repr(e)
+                )
             }
             Outcome::Cancelled(_) => f.write_str("<Future cancelled>"),
         }
@@ -458,7 +462,7 @@ impl<T: Clone + Send + 'static> IntoFuture for &Future<T> {
 /// Dropping it removes this awaiter from the future's list; the future itself is not
 /// affected (see the differences on [`Future`]). Cancelling the `aio_tasks` task that
 /// awaits it cancels the future, before this is dropped.
-#[must_use = "a Wait does nothing unless awaited"]
+#[must_use = "a Wait does nothing unless awaited, as in asyncio: \"coroutine 'Future.__await__' was never awaited\""]
 pub struct Wait<T> {
     future: Future<T>,
     /// Our place in the future's list, once we waited.

@@ -522,7 +522,7 @@ impl<T: fmt::Debug, S: Store<T>> fmt::Display for BaseQueue<T, S> {
 /// The future of [`BaseQueue::put`].
 ///
 /// Python: the coroutine `asyncio.Queue.put(item)`
-#[must_use = "futures do nothing unless polled"]
+#[must_use = "a put does nothing unless awaited, as in asyncio: \"coroutine 'Queue.put' was never awaited\""]
 pub struct Put<'a, T, S: Store<T>> {
     queue: &'a BaseQueue<T, S>,
     item: Option<T>,
@@ -608,7 +608,7 @@ impl<T, S: Store<T>> fmt::Debug for Put<'_, T, S> {
 /// The future of [`BaseQueue::get`].
 ///
 /// Python: the coroutine `asyncio.Queue.get()`
-#[must_use = "futures do nothing unless polled"]
+#[must_use = "a get does nothing unless awaited, as in asyncio: \"coroutine 'Queue.get' was never awaited\""]
 pub struct Get<'a, T, S: Store<T>> {
     queue: &'a BaseQueue<T, S>,
     id: Option<u64>,
@@ -688,7 +688,7 @@ impl<T, S: Store<T>> fmt::Debug for Get<'_, T, S> {
 /// It returns once the count is zero, or once it has reached zero since the join
 /// lined up (the count may be up again by the time the task runs, as asyncio's
 /// `_finished` event may be cleared again by then).
-#[must_use = "futures do nothing unless polled"]
+#[must_use = "a join does nothing unless awaited, as in asyncio: \"coroutine 'Queue.join' was never awaited\""]
 pub struct Join<'a, T, S> {
     queue: &'a BaseQueue<T, S>,
     /// The place in the joiners' list, while waiting.

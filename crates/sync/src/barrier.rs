@@ -196,7 +196,7 @@ impl fmt::Display for Barrier {
 /// The future of [`Barrier::wait`].
 ///
 /// Python: the coroutine `asyncio.Barrier.wait()`
-#[must_use = "futures do nothing unless polled"]
+#[must_use = "a wait does nothing unless awaited, as in asyncio: \"coroutine 'Barrier.wait' was never awaited\""]
 pub struct Wait<'a> {
     barrier: &'a Barrier,
     /// Our entry in the wait list while we wait for the state to change.

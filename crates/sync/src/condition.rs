@@ -218,7 +218,7 @@ enum Phase<'a> {
 /// The future of [`Condition::wait`].
 ///
 /// Python: the coroutine `asyncio.Condition.wait()`
-#[must_use = "futures do nothing unless polled"]
+#[must_use = "a wait does nothing unless awaited, as in asyncio: \"coroutine 'Condition.wait' was never awaited\""]
 pub struct Wait<'a> {
     cond: &'a Condition,
     phase: Phase<'a>,

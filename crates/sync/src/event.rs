@@ -136,7 +136,7 @@ impl fmt::Display for Event {
 /// The future of [`Event::wait`].
 ///
 /// Python: the coroutine `asyncio.Event.wait()`
-#[must_use = "futures do nothing unless polled"]
+#[must_use = "a wait does nothing unless awaited, as in asyncio: \"coroutine 'Event.wait' was never awaited\""]
 pub struct Wait<'a> {
     event: &'a Event,
     /// The place in the list, while waiting.

@@ -197,7 +197,7 @@ impl fmt::Display for Lock {
 /// The future of [`Lock::acquire`].
 ///
 /// Python: the coroutine `asyncio.Lock.acquire()`
-#[must_use = "futures do nothing unless polled"]
+#[must_use = "an acquire does nothing unless awaited, as in asyncio: \"coroutine 'Lock.acquire' was never awaited\""]
 pub struct Acquire<'a> {
     lock: &'a Lock,
     id: Option<u64>,
@@ -293,7 +293,7 @@ impl fmt::Debug for Acquire<'_> {
 /// The future of [`Lock::lock`].
 ///
 /// Python: `async with lock:` (entering)
-#[must_use = "futures do nothing unless polled"]
+#[must_use = "a lock does nothing unless awaited, as in asyncio: \"coroutine 'Lock.__aenter__' was never awaited\""]
 #[derive(Debug)]
 pub struct LockFuture<'a> {
     acquire: Acquire<'a>,

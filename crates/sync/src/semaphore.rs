@@ -364,7 +364,7 @@ impl Semaphore {
 /// The future of [`Semaphore::acquire`].
 ///
 /// Python: the coroutine `asyncio.Semaphore.acquire()`
-#[must_use = "futures do nothing unless polled"]
+#[must_use = "an acquire does nothing unless awaited, as in asyncio: \"coroutine 'Semaphore.acquire' was never awaited\""]
 pub struct Acquire<'a> {
     sem: &'a Semaphore,
     id: Option<u64>,
@@ -459,7 +459,7 @@ impl fmt::Debug for Acquire<'_> {
 /// The future of [`Semaphore::permit`] and [`BoundedSemaphore::permit`].
 ///
 /// Python: `async with sem:` (entering)
-#[must_use = "futures do nothing unless polled"]
+#[must_use = "a permit does nothing unless awaited, as in asyncio: \"coroutine 'Semaphore.__aenter__' was never awaited\""]
 #[derive(Debug)]
 pub struct PermitFuture<'a> {
     acquire: Acquire<'a>,

@@ -361,7 +361,7 @@ impl<R, E> fmt::Debug for TaskGroup<R, E> {
 /// # Cancel safety
 ///
 /// Dropped unfinished, it drops the body, then cancels every child.
-#[must_use = "a TaskGroup does nothing unless awaited"]
+#[must_use = "a TaskGroup does nothing unless awaited, as in asyncio: \"coroutine 'TaskGroup.__aenter__' was never awaited\""]
 pub struct Run<Fut: Future, R, E> {
     body: Option<Pin<Box<Fut>>>,
     group: TaskGroup<R, E>,

@@ -237,7 +237,7 @@ pin_project! {
     /// The future of [`Timeout::run`]: the body's output or a [`ScopeError`].
     ///
     /// Python: the `async with asyncio.timeout(...)` block
-    #[must_use = "a Scoped does nothing unless awaited"]
+    #[must_use = "a Scoped does nothing unless awaited, as in asyncio: \"coroutine 'Timeout.__aenter__' was never awaited\""]
     pub struct Scoped<R: Runtime, F> {
         #[pin]
         body: Option<F>,

@@ -1004,7 +1004,7 @@ pub(crate) async fn run_shutdown<R: Runtime>(cx: Cx<R>) {
     cx.sleep(1).await;
     cx.log("main", "creates late and returns");
     let c = cx.clone();
-    create_task(cx.rt(), async move {
+    let _ = create_task(cx.rt(), async move {
         c.log("late", "first step");
         let _finally = Finally {
             cx: c.clone(),
@@ -1098,7 +1098,7 @@ pub(crate) async fn run_shutdown_failure_reported<R: Runtime>(cx: Cx<R>) {
         c.rt()
             .set_exception_handler(move |context| c2.log("handler", handled(context, true)));
         let c3 = c.clone();
-        create_task_named(c.rt(), "leftover", async move {
+        let _ = create_task_named(c.rt(), "leftover", async move {
             let _cleanup = CleanupRaises(c3.clone());
             c3.sleep(10).await;
             Ok::<(), String>(())
