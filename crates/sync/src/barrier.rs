@@ -166,7 +166,7 @@ impl fmt::Debug for Barrier {
     }
 }
 
-/// asyncio's repr without the address (see the crate docs, "Printing"):
+/// asyncio's repr without the address (see the `aio` crate docs, "Printing"):
 /// `<asyncio.locks.Barrier [filling, waiters:2/3]>`, `draining`, `resetting`,
 /// `<asyncio.locks.Barrier [broken]>`.
 ///

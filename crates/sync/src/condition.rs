@@ -189,7 +189,7 @@ impl fmt::Debug for Condition {
     }
 }
 
-/// asyncio's repr without the address (see the crate docs, "Printing"):
+/// asyncio's repr without the address (see the `aio` crate docs, "Printing"):
 /// `<asyncio.locks.Condition [unlocked, waiters:1]>`, `<asyncio.locks.Condition [locked]>`.
 ///
 /// Python: `repr(condition)`

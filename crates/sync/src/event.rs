@@ -110,7 +110,7 @@ impl fmt::Debug for Event {
     }
 }
 
-/// asyncio's repr without the address (see the crate docs, "Printing"):
+/// asyncio's repr without the address (see the `aio` crate docs, "Printing"):
 /// `<asyncio.locks.Event [unset, waiters:2]>`, `<asyncio.locks.Event [set]>`.
 ///
 /// Python: `repr(event)`

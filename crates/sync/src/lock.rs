@@ -177,7 +177,7 @@ impl fmt::Debug for Lock {
     }
 }
 
-/// asyncio's repr without the address (see the crate docs, "Printing"):
+/// asyncio's repr without the address (see the `aio` crate docs, "Printing"):
 /// `<asyncio.locks.Lock [unlocked]>`, `<asyncio.locks.Lock [locked, waiters:1]>`.
 ///
 /// Python: `repr(lock)`

@@ -328,7 +328,7 @@ impl fmt::Debug for Semaphore {
     }
 }
 
-/// asyncio's repr without the address (see the crate docs, "Printing"):
+/// asyncio's repr without the address (see the `aio` crate docs, "Printing"):
 /// `<asyncio.locks.Semaphore [unlocked, value:1]>`, `<asyncio.locks.Semaphore [locked,
 /// waiters:1]>`.
 ///
@@ -564,7 +564,7 @@ pub struct BoundedSemaphore {
     bound: usize,
 }
 
-/// asyncio's repr without the address (see the crate docs, "Printing"):
+/// asyncio's repr without the address (see the `aio` crate docs, "Printing"):
 /// `<asyncio.locks.BoundedSemaphore [unlocked, value:2]>`.
 ///
 /// Python: `repr(bounded_semaphore)`
