@@ -70,7 +70,7 @@
 //!   and are left out.
 //! - **Values print with `Debug`**: a result `42` as in Python, a string `"a"` where
 //!   Python shows `'a'`. Exceptions print as Python's `repr(e)`:
-//!   [`PyException::py_repr`](rt::PyException::py_repr) (`ValueError('boom')`, an
+//!   [`rt::PyException::py_repr`] (`ValueError('boom')`, an
 //!   `ExceptionGroup` with its members); an error's `Display` stays its `str()`.
 //! - **`Debug` stays Rust's**: `{:?}` prints a struct with its fields (`Lock { locked:
 //!   true, waiters: 1 }`), as Rust users expect.
