@@ -11,6 +11,7 @@ runs it (`aio oracle`, `just oracle`).
 
 import asyncio
 import os
+import re
 import runpy
 import selectors
 import sys
@@ -48,6 +49,15 @@ def collapse_reprs(text):
             out.append("<...>")
             text = text[close + 1 :]
     return "".join(out) + text
+
+
+def repr_of(obj):
+    """`repr(obj)` without the object's address (` object at 0x7f...`, ` at 0x7f...`), which
+    changes from run to run, and without the parts that name Python code objects (a task's
+    ` coro=<...>` and ` wait_for=<...>`, a future's ` cb=[...]`), which Rust has not."""
+    text = re.sub(r" (?:object )?at 0x[0-9a-fA-F]+", "", repr(obj))
+    text = re.sub(r" (?:coro|wait_for)=<(?:[^<>]|<[^<>]*>)*>", "", text)
+    return re.sub(r" cb=\[[^\]]*\]", "", text)
 
 
 def exc(e):

@@ -82,7 +82,7 @@ fn leftover_is_dropped_with_its_runtime<R: Runtime>(make: fn(Config) -> R) {
     let (tx, rx) = mpsc::channel();
     rt.block_on(async {
         let guard = Guard(tx.clone());
-        create_task(&rt, async move {
+        let _ = create_task(&rt, async move {
             let _guard = guard;
             std::future::pending::<()>().await;
             Ok::<(), String>(())
@@ -90,7 +90,7 @@ fn leftover_is_dropped_with_its_runtime<R: Runtime>(make: fn(Config) -> R) {
         // And one sleeping for an hour. (Its sleep is made here: a body holding a clone of
         // the runtime would keep the runtime alive, as it would with `Runtime::spawn`.)
         let (guard, sleep) = (Guard(tx), aio_sleep::sleep(&rt, secs(3600.0)));
-        create_task(&rt, async move {
+        let _ = create_task(&rt, async move {
             let _guard = guard;
             sleep.await;
             Ok::<(), String>(())
@@ -153,7 +153,7 @@ fn clock_stops_with_block_on<R: Runtime>(make: fn(Config) -> R) {
     let seen = Arc::clone(&woke);
     let sleeper = rt.clone();
     rt.block_on(async {
-        create_task(&rt, async move {
+        let _ = create_task(&rt, async move {
             aio_sleep::sleep(&sleeper, secs(1.0)).await;
             *seen.lock().unwrap() = Some(sleeper.now().since_start());
             Ok::<(), String>(())

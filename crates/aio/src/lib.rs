@@ -55,6 +55,31 @@
 //! The concept crates stay reachable under their own names ([`tasks`], [`gather`],
 //! [`wait`], ...) for everything the prelude leaves out.
 //!
+//! # Printing
+//!
+//! What a Python programmer prints shows asyncio's `repr()`, state included, through
+//! `Display` (`println!("{lock}")`): `<asyncio.locks.Lock [locked, waiters:1]>`,
+//! `<asyncio.locks.Barrier [filling, waiters:2/3]>`, `<Queue maxsize=0 tasks=2>`, `<Task
+//! finished name='Task-2' result=42>`, `<Future cancelled>`, `<TaskGroup tasks=2
+//! entered>`, `<Timeout [active] when=5.0>`. One rule for every type:
+//!
+//! - **No address.** Where CPython prints `object at 0x7f...` or `at 0x7f...`, nothing is
+//!   printed: an address changes from run to run, even in CPython, and a trace must not.
+//! - **Nothing that names Python code.** A task's `coro=<main() running at file.py:3>`
+//!   and `wait_for=<Future pending ...>`, a future's `cb=[...]` have no Rust counterpart
+//!   and are left out.
+//! - **Values print with `Debug`**: a result `42` as in Python, a string `"a"` where
+//!   Python shows `'a'`. Exceptions print as Python's `repr(e)`:
+//!   [`rt::PyException::py_repr`] (`ValueError('boom')`, an
+//!   `ExceptionGroup` with its members); an error's `Display` stays its `str()`.
+//! - **`Debug` stays Rust's**: `{:?}` prints a struct with its fields (`Lock { locked:
+//!   true, waiters: 1 }`), as Rust users expect.
+//!
+//! The parity scenarios `*_repr` (`lock_repr`, `queue_repr`, `task_repr`, ...) compare these
+//! with CPython's reprs, which the twins print through `rosetta.repr_of` (the address and
+//! the Python-only parts removed). Where a repr still differs (a FIFO `Queue` counts its
+//! items, `Event` right after `set`), the type's `Display` docs say so and why.
+//!
 //! # Which runtime
 //!
 //! asyncio has one event loop; Rust has several runtimes, and every name here works on

@@ -379,6 +379,39 @@ impl<T> Clone for Future<T> {
     }
 }
 
+/// asyncio's repr of the future, with its state: `<Future pending>`, `<Future finished
+/// result=42>`, `<Future finished exception=ValueError('boom')>`, `<Future cancelled>`.
+/// Printing reads nothing: an exception printed is not retrieved.
+///
+/// Python: `repr(future)`
+///
+/// # Differences from Python
+///
+/// No address, and no `cb=[...]`: asyncio names its done callbacks (an awaiting task's
+/// `Task.task_wakeup()`), which have no name here (see the `aio` crate docs, "Printing").
+/// The result prints with `Debug` (a string as `"a"` where Python shows `'a'`).
+impl<T: fmt::Debug> fmt::Display for Future<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let state = self
+            .inner
+            .state
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        match &state.outcome {
+            Outcome::Pending => f.write_str("<Future pending>"),
+            Outcome::Result(value) => write!(f, "<Future finished result={value:?}>"),
+            Outcome::Exception(e) => {
+                write!(
+                    f,
+                    "<Future finished exception={}>",
+                    aio_rt::exception_repr(e)
+                )
+            }
+            Outcome::Cancelled(_) => f.write_str("<Future cancelled>"),
+        }
+    }
+}
+
 impl<T> fmt::Debug for Future<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let state = self
@@ -429,7 +462,7 @@ impl<T: Clone + Send + 'static> IntoFuture for &Future<T> {
 /// Dropping it removes this awaiter from the future's list; the future itself is not
 /// affected (see the differences on [`Future`]). Cancelling the `aio_tasks` task that
 /// awaits it cancels the future, before this is dropped.
-#[must_use = "a Wait does nothing unless awaited"]
+#[must_use = "a Wait does nothing unless awaited, as in asyncio: \"coroutine 'Future.__await__' was never awaited\""]
 pub struct Wait<T> {
     future: Future<T>,
     /// Our place in the future's list, once we waited.

@@ -66,7 +66,7 @@ impl<T, S, E> fmt::Debug for Co<T, S, E> {
 /// what it was resumed with. (Should the previous value still be in the slot, which takes
 /// a body that dropped a yield before it was resumed, the value waits in this future and
 /// goes out at the next poll.)
-#[must_use = "a yield does nothing unless awaited"]
+#[must_use = "a yield does nothing unless awaited, as in asyncio: \"coroutine 'asend' was never awaited\""]
 pub struct Yield<'a, T, S, E> {
     co: &'a mut Co<T, S, E>,
     value: Option<T>,

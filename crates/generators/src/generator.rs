@@ -398,7 +398,7 @@ enum Kind {
 /// [`athrow`](AsyncGenerator::athrow): one step of the body.
 ///
 /// Python: the awaitable that `anext(agen)`, `agen.asend(v)` and `agen.athrow(e)` return
-#[must_use = "the generator does not run unless the request is awaited"]
+#[must_use = "a request does nothing unless awaited, as in asyncio: \"coroutine 'asend' was never awaited\""]
 pub struct Request<'a, T, S, E, F> {
     generator: &'a AsyncGenerator<T, S, E, F>,
     input: Option<Input<S, E>>,
@@ -520,7 +520,7 @@ impl<T, S, E, F> fmt::Debug for Request<'_, T, S, E, F> {
 /// The future returned by [`AsyncGenerator::aclose`].
 ///
 /// Python: the awaitable that `agen.aclose()` returns
-#[must_use = "the generator is not closed unless the close is awaited"]
+#[must_use = "a close does nothing unless awaited, as in asyncio: \"coroutine 'aclose' was never awaited\""]
 pub struct Close<'a, T, S, E, F> {
     request: Request<'a, T, S, E, F>,
 }

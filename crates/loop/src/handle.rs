@@ -103,6 +103,40 @@ impl Handle {
     }
 }
 
+/// asyncio's repr of the handle: `<Handle my_app::main::{{closure}}()>`, `<Handle
+/// cancelled>` (a cancelled handle has dropped its callback, as asyncio's).
+///
+/// Python: `repr(handle)` (`<Handle print(1)>`)
+///
+/// # Differences from Python
+///
+/// The callback is named by its Rust type name with `()` (asyncio prints the function's
+/// qualified name, its arguments and its source line, which Rust has not; see the `aio`
+/// crate docs, "Printing"), so no parity scenario compares this repr with CPython's.
+impl fmt::Display for Handle {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.fmt_repr("Handle", None, f)
+    }
+}
+
+impl Handle {
+    /// `<Class [cancelled] [when=..] [callback()]>`, asyncio's `Handle._repr_info` order.
+    fn fmt_repr(&self, class: &str, when: Option<f64>, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "<{class}")?;
+        let cancelled = self.cancelled();
+        if cancelled {
+            f.write_str(" cancelled")?;
+        }
+        if let Some(when) = when {
+            write!(f, " when={when:?}")?;
+        }
+        if !cancelled {
+            write!(f, " {}()", self.cell.name())?;
+        }
+        f.write_str(">")
+    }
+}
+
 impl fmt::Debug for Handle {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Handle")
@@ -153,6 +187,20 @@ impl TimerHandle {
     /// Python: `TimerHandle.when()`
     pub fn when(&self) -> f64 {
         crate::clock::nanos_to_secs(self.when)
+    }
+}
+
+/// asyncio's repr of the timer: `<TimerHandle when=2.0 my_app::main::{{closure}}()>`,
+/// `<TimerHandle cancelled when=2.0>` (`when` in seconds on the loop's clock).
+///
+/// Python: `repr(timer_handle)` (`<TimerHandle when=2.0 print(1)>`)
+///
+/// # Differences from Python
+///
+/// As [`Handle`]'s: the callback is its Rust type name.
+impl fmt::Display for TimerHandle {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.handle.fmt_repr("TimerHandle", Some(self.when()), f)
     }
 }
 

@@ -415,3 +415,29 @@ fn a_task_panic_goes_to_its_join_handle() {
     assert_eq!(outcome, Err(JoinError::Panicked("task failed".into())));
     assert_eq!(lost.load(Ordering::SeqCst), 1);
 }
+
+/// `Display` is asyncio's repr: the callback by its Rust type name, `cancelled` once
+/// cancelled (the callback dropped), a timer's `when` in seconds.
+#[test]
+fn handles_print_as_asyncio_reprs() {
+    fn tick() {}
+    let ev =
+        aio_loop::EventLoop::with_config(aio_rt::Config::default().clock(aio_rt::Clock::Virtual));
+    let handle = ev.call_soon(tick);
+    assert_eq!(
+        handle.to_string(),
+        format!("<Handle {}()>", std::any::type_name_of_val(&tick))
+    );
+    handle.cancel();
+    assert_eq!(handle.to_string(), "<Handle cancelled>");
+    let timer = ev.call_at(2.0, tick);
+    assert_eq!(
+        timer.to_string(),
+        format!(
+            "<TimerHandle when=2.0 {}()>",
+            std::any::type_name_of_val(&tick)
+        )
+    );
+    timer.cancel();
+    assert_eq!(timer.to_string(), "<TimerHandle cancelled when=2.0>");
+}

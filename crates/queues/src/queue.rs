@@ -476,10 +476,53 @@ impl<T, S: Store<T>> fmt::Debug for BaseQueue<T, S> {
     }
 }
 
+/// asyncio's repr, which has no address to leave out here: its `str()`, `<Queue
+/// maxsize=0 _queue=[1, 2] tasks=2>` (see the `aio` crate docs, "Printing"). In order:
+/// `maxsize`, the items (each one's `Debug`), the getters and putters waiting, the
+/// unfinished tasks, `shutdown`; each part only when it is not empty or zero.
+///
+/// Python: `str(queue)` (`repr(queue)` adds the address)
+///
+/// # Differences from Python
+///
+/// [`Queue`] keeps its items in a lock-free ring that cannot be read without taking them
+/// out, so it shows how many there are, `_queue=<2 items>`, where asyncio lists them;
+/// [`LifoQueue`] and [`PriorityQueue`] list them as asyncio does. An item prints with
+/// `Debug`, so a string shows as `"a"` where Python shows `'a'`.
+impl<T: fmt::Debug, S: Store<T>> fmt::Display for BaseQueue<T, S> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "<{} maxsize={}", S::CLASS, self.maxsize)?;
+        if !self.items.is_empty() {
+            match self.items.items_repr() {
+                Some(items) => write!(f, " _queue={items}")?,
+                None => write!(f, " _queue=<{} items>", self.items.len())?,
+            }
+        }
+        let (getters, putters) = {
+            let waiters = self.waiters();
+            (waiters.getters.len(), waiters.putters.len())
+        };
+        if getters > 0 {
+            write!(f, " _getters[{getters}]")?;
+        }
+        if putters > 0 {
+            write!(f, " _putters[{putters}]")?;
+        }
+        let tasks = self.unfinished_tasks();
+        if tasks > 0 {
+            write!(f, " tasks={tasks}")?;
+        }
+        if self.is_shutdown() {
+            f.write_str(" shutdown")?;
+        }
+        f.write_str(">")
+    }
+}
+
 /// The future of [`BaseQueue::put`].
 ///
 /// Python: the coroutine `asyncio.Queue.put(item)`
-#[must_use = "futures do nothing unless polled"]
+#[must_use = "a put does nothing unless awaited, as in asyncio: \"coroutine 'Queue.put' was never awaited\""]
 pub struct Put<'a, T, S: Store<T>> {
     queue: &'a BaseQueue<T, S>,
     item: Option<T>,
@@ -565,7 +608,7 @@ impl<T, S: Store<T>> fmt::Debug for Put<'_, T, S> {
 /// The future of [`BaseQueue::get`].
 ///
 /// Python: the coroutine `asyncio.Queue.get()`
-#[must_use = "futures do nothing unless polled"]
+#[must_use = "a get does nothing unless awaited, as in asyncio: \"coroutine 'Queue.get' was never awaited\""]
 pub struct Get<'a, T, S: Store<T>> {
     queue: &'a BaseQueue<T, S>,
     id: Option<u64>,
@@ -645,7 +688,7 @@ impl<T, S: Store<T>> fmt::Debug for Get<'_, T, S> {
 /// It returns once the count is zero, or once it has reached zero since the join
 /// lined up (the count may be up again by the time the task runs, as asyncio's
 /// `_finished` event may be cleared again by then).
-#[must_use = "futures do nothing unless polled"]
+#[must_use = "a join does nothing unless awaited, as in asyncio: \"coroutine 'Queue.join' was never awaited\""]
 pub struct Join<'a, T, S> {
     queue: &'a BaseQueue<T, S>,
     /// The place in the joiners' list, while waiting.

@@ -66,6 +66,23 @@ pub trait Store<T> {
     ///
     /// Python: `Queue._is_shutdown`
     fn is_closed(&self) -> bool;
+
+    /// The class name asyncio's repr starts with: `Queue`, `LifoQueue`, `PriorityQueue`.
+    ///
+    /// Python: `type(queue).__name__`
+    const CLASS: &'static str = "Queue";
+
+    /// The items as asyncio's repr lists them (`[1, 2]`, each item's `Debug`), in the
+    /// order of Python's `list(queue._queue)`; `None` where the store cannot list them
+    /// without taking them out (the lock-free [`Fifo`] ring).
+    ///
+    /// Python: `list(queue._queue)`
+    fn items_repr(&self) -> Option<String>
+    where
+        T: fmt::Debug,
+    {
+        None
+    }
 }
 
 /// First in, first out: a lock-free ring (`concurrent_queue::ConcurrentQueue`). Up to
@@ -164,6 +181,8 @@ trait Collection<T> {
     fn add(&mut self, item: T);
     fn take(&mut self) -> Option<T>;
     fn count(&self) -> usize;
+    /// The items in the order Python's `list(queue._queue)` gives.
+    fn items(&self) -> Vec<&T>;
 }
 
 impl<T> Collection<T> for Vec<T> {
@@ -176,6 +195,10 @@ impl<T> Collection<T> for Vec<T> {
     fn count(&self) -> usize {
         self.len()
     }
+    /// Push order, as Python's list.
+    fn items(&self) -> Vec<&T> {
+        self.iter().collect()
+    }
 }
 
 impl<T: Ord> Collection<T> for BinaryHeap<Reverse<T>> {
@@ -187,6 +210,11 @@ impl<T: Ord> Collection<T> for BinaryHeap<Reverse<T>> {
     }
     fn count(&self) -> usize {
         self.len()
+    }
+    /// The heap's own array order, as `heapq` lays out Python's list (both sift the
+    /// same way).
+    fn items(&self) -> Vec<&T> {
+        self.iter().map(|Reverse(item)| item).collect()
     }
 }
 
@@ -230,8 +258,16 @@ impl<C> Locked<C> {
 
 /// The [`Store`] impls of the mutex-backed kinds, which differ only in the collection.
 macro_rules! locked_store {
-    ($name:ident, $($bound:tt)*) => {
+    ($name:ident, $class:literal, $($bound:tt)*) => {
         impl<T: $($bound)*> Store<T> for $name<T> {
+            const CLASS: &'static str = $class;
+            fn items_repr(&self) -> Option<String>
+            where
+                T: fmt::Debug,
+            {
+                let inner = self.0.lock();
+                Some(format!("{:?}", inner.0.items()))
+            }
             fn with_maxsize(maxsize: usize) -> Self {
                 $name(Locked::new(maxsize))
             }
@@ -263,8 +299,8 @@ macro_rules! locked_store {
         }
     };
 }
-locked_store!(Lifo, Sized);
-locked_store!(Priority, Ord);
+locked_store!(Lifo, "LifoQueue", Sized);
+locked_store!(Priority, "PriorityQueue", Ord);
 
 impl<T> fmt::Debug for Fifo<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

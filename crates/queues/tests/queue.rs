@@ -280,3 +280,31 @@ fn a_large_maxsize_is_bounded_without_allocating_it() {
     assert!(matches!(q.put_nowait(9), Err(PutNowaitError::ShutDown(_))));
     assert_eq!(q.qsize(), maxsize - 1);
 }
+
+#[test]
+fn display_is_asyncio_repr() {
+    let q: Queue<&str> = Queue::new(0);
+    assert_eq!(q.to_string(), "<Queue maxsize=0>");
+    q.put_nowait("a").unwrap();
+    q.put_nowait("b").unwrap();
+    // The lock-free ring cannot be listed: a count where asyncio lists the items.
+    assert_eq!(q.to_string(), "<Queue maxsize=0 _queue=<2 items> tasks=2>");
+    let lifo = LifoQueue::new(3);
+    lifo.put_nowait("a").unwrap();
+    lifo.put_nowait("b").unwrap();
+    assert_eq!(
+        lifo.to_string(),
+        r#"<LifoQueue maxsize=3 _queue=["a", "b"] tasks=2>"#
+    );
+    let pq = PriorityQueue::new(0);
+    for item in [3, 1, 2] {
+        pq.put_nowait(item).unwrap();
+    }
+    pq.get_nowait().unwrap();
+    pq.task_done().unwrap();
+    pq.shutdown(false);
+    assert_eq!(
+        pq.to_string(),
+        "<PriorityQueue maxsize=0 _queue=[2, 3] tasks=2 shutdown>"
+    );
+}

@@ -71,6 +71,15 @@ pub trait PyException {
     fn is_base_exception(&self) -> bool {
         false
     }
+
+    /// The exception's repr: by default a one-argument exception's,
+    /// [`exception_repr`](crate::exception_repr) (`ValueError('boom')`); an
+    /// `ExceptionGroup` lists its members instead.
+    ///
+    /// Python: `repr(e)`
+    fn py_repr(&self) -> String {
+        crate::exception_repr(self)
+    }
 }
 
 /// A plain message stands for Python's bare `Exception(message)`.

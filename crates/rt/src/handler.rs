@@ -255,7 +255,16 @@ pub fn exception_repr(exception: &(impl PyException + ?Sized)) -> String {
 
 /// A string's repr as Python prints it: single quotes, or double quotes when it holds a
 /// single quote and no double one; backslashes, the quote and control characters escaped.
-fn string_repr(text: &str) -> String {
+///
+/// Python: `repr(text)` for a `str`
+///
+/// # Examples
+///
+/// ```
+/// assert_eq!(aio_rt::string_repr("Task-1"), "'Task-1'");
+/// assert_eq!(aio_rt::string_repr("it's"), "\"it's\"");
+/// ```
+pub fn string_repr(text: &str) -> String {
     let quote = if text.contains('\'') && !text.contains('"') {
         '"'
     } else {

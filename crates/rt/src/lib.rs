@@ -48,7 +48,7 @@
 //! | [`Sleep`] | `asyncio.sleep`, a timer handle |
 //! | [`Awaited`], [`Awaiting`], [`current_awaiting`] | a task's `_fut_waiter`: cancelling a task cancels the future it awaits |
 //! | [`Config`], [`Clock`] | the loop's clock, its first exception handler |
-//! | [`Reporter`], [`ExceptionContext`], [`ContextObject`], [`ExceptionHandler`], [`default_exception_handler`], [`exception_repr`] | `loop.set_exception_handler`, `call_exception_handler`, the `context` dict, `default_exception_handler`, `repr(exc)` |
+//! | [`Reporter`], [`ExceptionContext`], [`ContextObject`], [`ExceptionHandler`], [`default_exception_handler`], [`exception_repr`], [`string_repr`] | `loop.set_exception_handler`, `call_exception_handler`, the `context` dict, `default_exception_handler`, `repr(exc)`, `repr(str)` |
 //! | [`Tokio`] (features `tokio`, `tokio-mt`), [`AsyncStd`] (`async-std`), [`Smol`] (`smol`) | event loop implementations |
 //!
 //! # Adapters
@@ -103,7 +103,7 @@ pub use crate::config::{Clock, Config};
 pub use crate::exception::{PyError, PyException, format_exception};
 pub use crate::handler::{
     ContextObject, ExceptionContext, ExceptionHandler, Reporter, default_exception_handler,
-    exception_repr,
+    exception_repr, string_repr,
 };
 pub use crate::instant::Instant;
 pub use crate::join::{JoinError, JoinHandle, TaskId};

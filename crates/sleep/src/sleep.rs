@@ -20,6 +20,7 @@ use pin_project_lite::pin_project;
 /// # Cancel safety
 ///
 /// Dropping the future removes its timer: a cancelled sleep leaves nothing behind.
+#[must_use = "a sleep does nothing unless awaited, as in asyncio: \"coroutine 'sleep' was never awaited\""]
 pub fn sleep<R: Runtime>(rt: &R, delay: Duration) -> impl Future<Output = ()> + Send + 'static {
     // Either a timer, or the runtime's yield for a zero delay: built here, in place, so
     // the future is as big as the bigger of the two. (An `async move` block awaiting a

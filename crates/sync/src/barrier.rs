@@ -166,10 +166,37 @@ impl fmt::Debug for Barrier {
     }
 }
 
+/// asyncio's repr without the address (see the `aio` crate docs, "Printing"):
+/// `<asyncio.locks.Barrier [filling, waiters:2/3]>`, `draining`, `resetting`,
+/// `<asyncio.locks.Barrier [broken]>`.
+///
+/// Python: `repr(barrier)`
+impl fmt::Display for Barrier {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let state = self.state();
+        let round = match state.round {
+            Round::Filling => "filling",
+            Round::Draining => "draining",
+            Round::Resetting => "resetting",
+            Round::Broken => return f.write_str("<asyncio.locks.Barrier [broken]>"),
+        };
+        let waiting = if state.round == Round::Filling {
+            state.count
+        } else {
+            0
+        };
+        write!(
+            f,
+            "<asyncio.locks.Barrier [{round}, waiters:{waiting}/{}]>",
+            self.parties
+        )
+    }
+}
+
 /// The future of [`Barrier::wait`].
 ///
 /// Python: the coroutine `asyncio.Barrier.wait()`
-#[must_use = "futures do nothing unless polled"]
+#[must_use = "a wait does nothing unless awaited, as in asyncio: \"coroutine 'Barrier.wait' was never awaited\""]
 pub struct Wait<'a> {
     barrier: &'a Barrier,
     /// Our entry in the wait list while we wait for the state to change.

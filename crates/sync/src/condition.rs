@@ -189,6 +189,23 @@ impl fmt::Debug for Condition {
     }
 }
 
+/// asyncio's repr without the address (see the `aio` crate docs, "Printing"):
+/// `<asyncio.locks.Condition [unlocked, waiters:1]>`, `<asyncio.locks.Condition [locked]>`.
+///
+/// Python: `repr(condition)`
+impl fmt::Display for Condition {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let held = if self.locked() { "locked" } else { "unlocked" };
+        let waiters = self.waiters().len();
+        f.write_str("<asyncio.locks.Condition [")?;
+        f.write_str(held)?;
+        if waiters > 0 {
+            write!(f, ", waiters:{waiters}")?;
+        }
+        f.write_str("]>")
+    }
+}
+
 enum Phase<'a> {
     Start,
     /// Waiting for a notification: our id in the waiters, the lock's generation before.
@@ -201,7 +218,7 @@ enum Phase<'a> {
 /// The future of [`Condition::wait`].
 ///
 /// Python: the coroutine `asyncio.Condition.wait()`
-#[must_use = "futures do nothing unless polled"]
+#[must_use = "a wait does nothing unless awaited, as in asyncio: \"coroutine 'Condition.wait' was never awaited\""]
 pub struct Wait<'a> {
     cond: &'a Condition,
     phase: Phase<'a>,

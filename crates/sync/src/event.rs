@@ -110,10 +110,33 @@ impl fmt::Debug for Event {
     }
 }
 
+/// asyncio's repr without the address (see the `aio` crate docs, "Printing"):
+/// `<asyncio.locks.Event [unset, waiters:2]>`, `<asyncio.locks.Event [set]>`.
+///
+/// Python: `repr(event)`
+///
+/// # Differences from Python
+///
+/// `set` takes the waiters it wakes off the list at once; asyncio leaves each one in its
+/// deque until its task runs, so right after `set` it still counts them (`[set,
+/// waiters:2]`) where this prints `[set]`.
+impl fmt::Display for Event {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let state = self.state();
+        let flag = if state.flag { "set" } else { "unset" };
+        f.write_str("<asyncio.locks.Event [")?;
+        f.write_str(flag)?;
+        if !state.waiters.is_empty() {
+            write!(f, ", waiters:{}", state.waiters.len())?;
+        }
+        f.write_str("]>")
+    }
+}
+
 /// The future of [`Event::wait`].
 ///
 /// Python: the coroutine `asyncio.Event.wait()`
-#[must_use = "futures do nothing unless polled"]
+#[must_use = "a wait does nothing unless awaited, as in asyncio: \"coroutine 'Event.wait' was never awaited\""]
 pub struct Wait<'a> {
     event: &'a Event,
     /// The place in the list, while waiting.

@@ -177,10 +177,27 @@ impl fmt::Debug for Lock {
     }
 }
 
+/// asyncio's repr without the address (see the `aio` crate docs, "Printing"):
+/// `<asyncio.locks.Lock [unlocked]>`, `<asyncio.locks.Lock [locked, waiters:1]>`.
+///
+/// Python: `repr(lock)`
+impl fmt::Display for Lock {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let state = self.state();
+        let held = if state.locked { "locked" } else { "unlocked" };
+        f.write_str("<asyncio.locks.Lock [")?;
+        f.write_str(held)?;
+        if !state.waiters.is_empty() {
+            write!(f, ", waiters:{}", state.waiters.len())?;
+        }
+        f.write_str("]>")
+    }
+}
+
 /// The future of [`Lock::acquire`].
 ///
 /// Python: the coroutine `asyncio.Lock.acquire()`
-#[must_use = "futures do nothing unless polled"]
+#[must_use = "an acquire does nothing unless awaited, as in asyncio: \"coroutine 'Lock.acquire' was never awaited\""]
 pub struct Acquire<'a> {
     lock: &'a Lock,
     id: Option<u64>,
@@ -276,7 +293,7 @@ impl fmt::Debug for Acquire<'_> {
 /// The future of [`Lock::lock`].
 ///
 /// Python: `async with lock:` (entering)
-#[must_use = "futures do nothing unless polled"]
+#[must_use = "a lock does nothing unless awaited, as in asyncio: \"coroutine 'Lock.__aenter__' was never awaited\""]
 #[derive(Debug)]
 pub struct LockFuture<'a> {
     acquire: Acquire<'a>,

@@ -328,10 +328,43 @@ impl fmt::Debug for Semaphore {
     }
 }
 
+/// asyncio's repr without the address (see the `aio` crate docs, "Printing"):
+/// `<asyncio.locks.Semaphore [unlocked, value:1]>`, `<asyncio.locks.Semaphore [locked,
+/// waiters:1]>`.
+///
+/// Python: `repr(semaphore)`
+impl fmt::Display for Semaphore {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.repr("Semaphore", f)
+    }
+}
+
+impl Semaphore {
+    /// asyncio's repr under the class name `class`.
+    fn repr(&self, class: &str, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (locked, value, waiters) = {
+            let state = self.state();
+            let waiters = state.state.waiters.len() as u64 + state.handed();
+            let locked = state.state.value == 0 || state.has_line();
+            (locked, state.state.value, waiters)
+        };
+        write!(f, "<asyncio.locks.{class} [")?;
+        if locked {
+            f.write_str("locked")?;
+        } else {
+            write!(f, "unlocked, value:{value}")?;
+        }
+        if waiters > 0 {
+            write!(f, ", waiters:{waiters}")?;
+        }
+        f.write_str("]>")
+    }
+}
+
 /// The future of [`Semaphore::acquire`].
 ///
 /// Python: the coroutine `asyncio.Semaphore.acquire()`
-#[must_use = "futures do nothing unless polled"]
+#[must_use = "an acquire does nothing unless awaited, as in asyncio: \"coroutine 'Semaphore.acquire' was never awaited\""]
 pub struct Acquire<'a> {
     sem: &'a Semaphore,
     id: Option<u64>,
@@ -426,7 +459,7 @@ impl fmt::Debug for Acquire<'_> {
 /// The future of [`Semaphore::permit`] and [`BoundedSemaphore::permit`].
 ///
 /// Python: `async with sem:` (entering)
-#[must_use = "futures do nothing unless polled"]
+#[must_use = "a permit does nothing unless awaited, as in asyncio: \"coroutine 'Semaphore.__aenter__' was never awaited\""]
 #[derive(Debug)]
 pub struct PermitFuture<'a> {
     acquire: Acquire<'a>,
@@ -529,6 +562,16 @@ impl fmt::Debug for Permit<'_> {
 pub struct BoundedSemaphore {
     sem: Semaphore,
     bound: usize,
+}
+
+/// asyncio's repr without the address (see the `aio` crate docs, "Printing"):
+/// `<asyncio.locks.BoundedSemaphore [unlocked, value:2]>`.
+///
+/// Python: `repr(bounded_semaphore)`
+impl fmt::Display for BoundedSemaphore {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.sem.repr("BoundedSemaphore", f)
+    }
 }
 
 impl BoundedSemaphore {

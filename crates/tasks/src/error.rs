@@ -301,6 +301,13 @@ impl<E: PyException> PyException for TaskError<E> {
         }
     }
 
+    fn py_repr(&self) -> String {
+        match self {
+            TaskError::Failed(e) => e.py_repr(),
+            other => aio_rt::exception_repr(other),
+        }
+    }
+
     fn is_base_exception(&self) -> bool {
         match self {
             TaskError::Cancelled(_) => true,
@@ -321,6 +328,15 @@ impl<E: PyException> PyException for ExceptionGroup<E> {
         let n = self.errors.len();
         let plural = if n == 1 { "" } else { "s" };
         format!("unhandled errors in a TaskGroup ({n} sub-exception{plural})")
+    }
+
+    /// `ExceptionGroup('unhandled errors in a TaskGroup', [ValueError('boom')])`
+    fn py_repr(&self) -> String {
+        let members: Vec<String> = self.errors.iter().map(PyException::py_repr).collect();
+        format!(
+            "ExceptionGroup('unhandled errors in a TaskGroup', [{}])",
+            members.join(", ")
+        )
     }
 }
 

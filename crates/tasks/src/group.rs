@@ -325,6 +325,31 @@ fn on_child_done<T: Send + 'static, E: Clone + PyException + Send + 'static>(
     shared.wake();
 }
 
+/// asyncio's repr of the group: `<TaskGroup>` before `run`, `<TaskGroup entered>`,
+/// `<TaskGroup tasks=2 entered>` with children running, `<TaskGroup tasks=1 errors=1
+/// cancelling>` once a child failed.
+///
+/// Python: `repr(task_group)` (without the address, see the `aio` crate docs, "Printing")
+impl<R, E> fmt::Display for TaskGroup<R, E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let state = self.shared.lock();
+        f.write_str("<TaskGroup")?;
+        let running = state.children.iter().filter(|t| !t.done()).count();
+        if running > 0 {
+            write!(f, " tasks={running}")?;
+        }
+        if !state.errors.is_empty() {
+            write!(f, " errors={}", state.errors.len())?;
+        }
+        if state.aborting {
+            f.write_str(" cancelling")?;
+        } else if state.entered {
+            f.write_str(" entered")?;
+        }
+        f.write_str(">")
+    }
+}
+
 impl<R, E> fmt::Debug for TaskGroup<R, E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let state = self.shared.lock();
@@ -342,7 +367,7 @@ impl<R, E> fmt::Debug for TaskGroup<R, E> {
 /// # Cancel safety
 ///
 /// Dropped unfinished, it drops the body, then cancels every child.
-#[must_use = "a TaskGroup does nothing unless awaited"]
+#[must_use = "a TaskGroup does nothing unless awaited, as in asyncio: \"coroutine 'TaskGroup.__aenter__' was never awaited\""]
 pub struct Run<Fut: Future, R, E> {
     body: Option<Pin<Box<Fut>>>,
     group: TaskGroup<R, E>,

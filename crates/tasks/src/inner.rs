@@ -477,6 +477,35 @@ impl<T, E> Inner<T, E> {
     }
 }
 
+impl<T, E> Inner<T, E> {
+    /// asyncio's repr of the task (see [`Task`]'s `Display`).
+    pub(crate) fn fmt_repr(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result
+    where
+        T: std::fmt::Debug,
+    {
+        let name = aio_rt::string_repr(&self.name());
+        let cancelling = self.cancel_requests() > 0;
+        let state = self.lock();
+        match &state.progress {
+            Progress::Running { .. } if cancelling => write!(f, "<Task cancelling name={name}>"),
+            Progress::Running { .. } => write!(f, "<Task pending name={name}>"),
+            Progress::Value(value) => write!(f, "<Task finished name={name} result={value:?}>"),
+            Progress::Cancelled => write!(f, "<Task cancelled name={name}>"),
+            Progress::Failed { failure, .. } => {
+                let exception = match &failure.error {
+                    TaskError::Failed(e) => aio_rt::exception_repr(&(failure.describe)(e)),
+                    TaskError::Panicked(message) => {
+                        aio_rt::exception_repr(&PyError::new("Exception", message.as_str()))
+                    }
+                    // A failure is `Failed` or `Panicked` (see `Failure::error`).
+                    _ => "Exception()".to_owned(),
+                };
+                write!(f, "<Task finished name={name} exception={exception}>")
+            }
+        }
+    }
+}
+
 impl<T, E> Drop for Inner<T, E> {
     fn drop(&mut self) {
         // The last reference is gone: asyncio's `Task.__del__`.

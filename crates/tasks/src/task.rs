@@ -34,6 +34,7 @@ use crate::{InvalidStateError, SelfAwaitError, TaskError};
 /// });
 /// assert_eq!(result, Ok(42));
 /// ```
+#[must_use = "the task runs on without its handle, but nobody can await it, cancel it or read its exception (asyncio's docs: save a reference to the result of create_task)"]
 pub fn create_task<R, F, T, E>(rt: &R, body: F) -> Task<T, E>
 where
     R: Runtime,
@@ -69,6 +70,7 @@ where
 /// assert_eq!(task, Ok(()));
 /// assert_eq!(context.get(&USER), Some("ada"));
 /// ```
+#[must_use = "the task runs on without its handle, but nobody can await it, cancel it or read its exception (asyncio's docs: save a reference to the result of create_task)"]
 pub fn create_task_with_context<R, F, T, E>(rt: &R, context: Vars, body: F) -> Task<T, E>
 where
     R: Runtime,
@@ -82,6 +84,7 @@ where
 /// [`create_task`] with a name.
 ///
 /// Python: `asyncio.create_task(coro, name=name)`
+#[must_use = "the task runs on without its handle, but nobody can await it, cancel it or read its exception (asyncio's docs: save a reference to the result of create_task)"]
 pub fn create_task_named<R, F, T, E>(rt: &R, name: impl Into<String>, body: F) -> Task<T, E>
 where
     R: Runtime,
@@ -124,6 +127,7 @@ where
 /// });
 /// ```
 #[doc(alias = "eager_task_factory")]
+#[must_use = "the task runs on without its handle, but nobody can await it, cancel it or read its exception (asyncio's docs: save a reference to the result of create_task)"]
 pub fn create_eager_task<R, F, T, E>(rt: &R, body: F) -> Task<T, E>
 where
     R: Runtime,
@@ -137,6 +141,7 @@ where
 /// [`create_eager_task`] with a name.
 ///
 /// Python: `asyncio.create_task(coro, name=name)` with the eager task factory (3.12+)
+#[must_use = "the task runs on without its handle, but nobody can await it, cancel it or read its exception (asyncio's docs: save a reference to the result of create_task)"]
 pub fn create_eager_task_named<R, F, T, E>(rt: &R, name: impl Into<String>, body: F) -> Task<T, E>
 where
     R: Runtime,
@@ -410,6 +415,26 @@ impl<T, E> fmt::Debug for Task<T, E> {
     }
 }
 
+/// asyncio's repr of the task, with its state: `<Task pending name='Task-1'>`,
+/// `<Task cancelling name='Task-1'>` (cancel requested, not yet finished), `<Task
+/// finished name='Task-1' result=42>`, `<Task finished name='Task-1'
+/// exception=ValueError('boom')>`, `<Task cancelled name='Task-1'>`. Printing reads
+/// nothing: a failure printed is not retrieved.
+///
+/// Python: `repr(task)`
+///
+/// # Differences from Python
+///
+/// No address and nothing that names Python code: asyncio's `coro=<main() running at
+/// file.py:3>` and `wait_for=<Future pending ...>` have no Rust counterpart and are left
+/// out (see the `aio` crate docs, "Printing"). The result prints with `Debug` (a string
+/// as `"a"` where Python shows `'a'`).
+impl<T: fmt::Debug, E> fmt::Display for Task<T, E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.inner.fmt_repr(f)
+    }
+}
+
 /// Two handles are equal when they are the same task (a clone of it), whatever their
 /// outcome: identity, as asyncio tasks compare.
 ///
@@ -475,6 +500,7 @@ where
 /// Dropping an unfinished `Join` cancels the task, as in asyncio, where cancelling a
 /// coroutine suspended in `await task` (by `task.cancel()` or a timeout around it)
 /// cancels `task` too. To stop waiting without cancelling, await `aio_shield::shield`.
+#[must_use = "a Join waits for the task only when awaited; dropping it cancels the task"]
 pub struct Join<T: Send + 'static, E: Send + 'static> {
     pub(crate) inner: Arc<Inner<T, E>>,
     key: Option<WaiterKey>,

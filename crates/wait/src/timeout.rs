@@ -194,6 +194,35 @@ impl<R: Runtime> Clone for Timeout<R> {
     }
 }
 
+/// asyncio's repr of the scope, with its state: `<Timeout [created]>`, `<Timeout
+/// [active] when=5.0>` (the deadline in seconds on the runtime's clock, rounded to
+/// milliseconds; `when=None` without one), `<Timeout [expired]>`, `<Timeout [finished]>`.
+///
+/// Python: `repr(cm)` (without the address, see the `aio` crate docs, "Printing")
+impl<R: Runtime> fmt::Display for Timeout<R> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let state = self.lock();
+        let phase = match state.phase {
+            Phase::Created => "created",
+            Phase::Entered => "active",
+            Phase::Expired => "expired",
+            Phase::Finished => "finished",
+        };
+        write!(f, "<Timeout [{phase}]")?;
+        if state.phase == Phase::Entered {
+            match state.when {
+                // Python's `round(when, 3)`, printed as its float repr (`5.0`, `1.25`).
+                Some(when) => {
+                    let secs = (when.as_secs_f64() * 1000.0).round() / 1000.0;
+                    write!(f, " when={secs:?}")?;
+                }
+                None => f.write_str(" when=None")?,
+            }
+        }
+        f.write_str(">")
+    }
+}
+
 impl<R: Runtime> fmt::Debug for Timeout<R> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let state = self.lock();
@@ -208,7 +237,7 @@ pin_project! {
     /// The future of [`Timeout::run`]: the body's output or a [`ScopeError`].
     ///
     /// Python: the `async with asyncio.timeout(...)` block
-    #[must_use = "a Scoped does nothing unless awaited"]
+    #[must_use = "a Scoped does nothing unless awaited, as in asyncio: \"coroutine 'Timeout.__aenter__' was never awaited\""]
     pub struct Scoped<R: Runtime, F> {
         #[pin]
         body: Option<F>,

@@ -113,7 +113,7 @@ pub(crate) fn distinct<T, E>(tasks: impl IntoIterator<Item = Task<T, E>>) -> Vec
 /// The future of [`wait`]: `(done, pending)`.
 ///
 /// Python: `asyncio.wait(...)`
-#[must_use = "a Wait does nothing unless awaited"]
+#[must_use = "a Wait does nothing unless awaited, as in asyncio: \"coroutine 'wait' was never awaited\""]
 pub struct Wait<R: Runtime, T: Clone + Send + 'static, E: Clone + Send + 'static> {
     tasks: Vec<Task<T, E>>,
     return_when: ReturnWhen,

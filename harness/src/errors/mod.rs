@@ -864,6 +864,14 @@ pub const TYPED_AWAY: &[TypedAway] = &[
         snippet: "import contextvars\nvar = contextvars.ContextVar('user')\ntoken = var.set('ada')\nvar.reset(token)\nvar.reset(token)",
     },
     TypedAway {
+        krate: "aio-sleep",
+        when: "a coroutine called and never awaited (`asyncio.sleep(1)` without `await`): a warning, not an exception",
+        python: "RuntimeWarning",
+        python_message: "coroutine 'sleep' was never awaited",
+        rust: "#[must_use] (every future of the library, and create_task: the unused_must_use lint warns at compile time, in asyncio's words)",
+        snippet: "import gc, warnings\nwith warnings.catch_warnings(record=True) as caught:\n    warnings.simplefilter('always')\n    asyncio.sleep(1)\n    gc.collect()\nraise caught[0].category(str(caught[0].message))",
+    },
+    TypedAway {
         krate: "aio-sync",
         when: "Barrier(0)",
         python: "ValueError",

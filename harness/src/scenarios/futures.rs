@@ -46,6 +46,10 @@ pub(crate) const SCENARIOS: &[Scenario] = &[
         cancelling_the_task_cancels_the_future,
         "cancelling a task that awaits a future cancels the future first, with the message"
     ),
+    parity!(
+        future_repr,
+        "a Future prints as asyncio's repr: pending, finished with its result or exception, cancelled"
+    ),
 ];
 
 /// A task that starts waiting for `future` at tick `arrive`, and logs what it gets.
@@ -311,4 +315,24 @@ pub(crate) async fn done_callback_raises<R: Runtime>(cx: Cx<R>) {
     let _ = future.set_result(1);
     cx.sleep(1).await;
     cx.log("main", "end");
+}
+
+/// A Future's repr in each state: pending, finished with a result, finished with an
+/// exception (printing it does not retrieve it; `exception()` then does), cancelled.
+pub(crate) async fn future_repr<R: Runtime>(cx: Cx<R>) {
+    let future: Future<u32> = Future::new(cx.rt());
+    cx.log("main", &future);
+    future.set_result(42).expect("pending");
+    cx.log("main", &future);
+    let future: Future<u32> = Future::new(cx.rt());
+    future
+        .set_exception(Exception::py(PyError::new("ValueError", "bad input")))
+        .expect("pending");
+    cx.log("main", &future);
+    if let Ok(Some(e)) = future.exception() {
+        cx.log("main", format!("exception(): {}", exc(&e)));
+    }
+    let future: Future<u32> = Future::new(cx.rt());
+    future.cancel();
+    cx.log("main", &future);
 }

@@ -56,6 +56,10 @@ pub(crate) const SCENARIOS: &[Scenario] = &[
         queue_shutdown_immediate,
         "shutdown(immediate) drops the items, finishes join, and fails blocked getters"
     ),
+    parity!(
+        queue_repr,
+        "a queue prints as asyncio's repr: maxsize, items, getters and putters waiting, unfinished tasks, shutdown (3.13)"
+    ),
 ];
 
 /// Gets `n` items at once from any of the three queues.
@@ -391,4 +395,56 @@ pub(crate) async fn queue_shutdown_immediate<R: Runtime>(cx: Cx<R>) {
     );
     watcher.await.expect("watcher finished");
     getter.await.expect("getter finished");
+}
+
+/// Each part of a queue's repr. A Queue(maxsize=1): empty, with a getter waiting, with
+/// one unfinished task, done, shut down. A LifoQueue(maxsize=2) holding two items, then
+/// with a putter waiting. A PriorityQueue after five puts (the heap's own order, as
+/// `heapq` keeps it) and after one get. Items are shown on the LIFO and priority queues
+/// only: a FIFO Queue shows a count (see the Display docs of `aio_queues::BaseQueue`).
+pub(crate) async fn queue_repr<R: Runtime>(cx: Cx<R>) {
+    let q = Arc::new(Queue::new(1));
+    cx.log("main", &q);
+    let (qq, c) = (q.clone(), cx.clone());
+    let task = cx.spawn("getter", async move {
+        c.sleep(1).await;
+        let item: u32 = qq.get().await.expect("not shut down");
+        c.log("getter", format!("got {item}"));
+    });
+    cx.sleep(2).await;
+    cx.log("main", &q);
+    q.put_nowait(5).expect("a getter waits");
+    task.await.expect("getter finished");
+    cx.log("main", &q);
+    q.task_done().expect("one unfinished task");
+    cx.log("main", &q);
+    q.shutdown(false);
+    cx.log("main", &q);
+
+    let lifo = Arc::new(LifoQueue::new(2));
+    lifo.put_nowait(1).expect("room");
+    lifo.put_nowait(2).expect("room");
+    cx.log("main", &lifo);
+    let (l, c) = (lifo.clone(), cx.clone());
+    let task = cx.spawn("putter", async move {
+        c.sleep(1).await;
+        l.put(3).await.expect("not shut down");
+        c.log("putter", "put 3");
+    });
+    cx.sleep(2).await;
+    cx.log("main", &lifo);
+    let item: u32 = lifo.get_nowait().expect("two items");
+    cx.log("main", format!("get_nowait: {item}"));
+    task.await.expect("putter finished");
+    cx.log("main", &lifo);
+
+    let pq = PriorityQueue::new(0);
+    for item in [5, 1, 4, 2, 3] {
+        pq.put_nowait(item).expect("unbounded");
+    }
+    cx.log("main", &pq);
+    let item: u32 = pq.get_nowait().expect("five items");
+    cx.log("main", format!("get_nowait: {item}"));
+    pq.task_done().expect("unfinished tasks");
+    cx.log("main", &pq);
 }

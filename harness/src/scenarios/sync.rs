@@ -90,6 +90,26 @@ pub(crate) const SCENARIOS: &[Scenario] = &[
         barrier_cancelled_waiter,
         "a waiter cancelled by a timeout leaves without breaking the barrier"
     ),
+    parity!(
+        lock_repr,
+        "a Lock prints as asyncio's repr: held or not, and how many tasks wait"
+    ),
+    parity!(
+        event_repr,
+        "an Event prints as asyncio's repr: set or not, and how many tasks wait"
+    ),
+    parity!(
+        semaphore_repr,
+        "a Semaphore and a BoundedSemaphore print as asyncio's reprs: the value while free, the waiters once not"
+    ),
+    parity!(
+        condition_repr,
+        "a Condition prints as asyncio's repr: its lock held or not, and how many tasks wait"
+    ),
+    parity!(
+        barrier_repr,
+        "a Barrier prints as asyncio's repr in each round: filling, draining, resetting, broken"
+    ),
 ];
 
 /// A holder takes the lock at t=0 and keeps it until t=4; three tasks start waiting at
@@ -667,4 +687,149 @@ pub(crate) async fn barrier_cancelled_waiter<R: Runtime>(cx: Cx<R>) {
     for task in tasks {
         task.await.expect("task finished");
     }
+}
+
+/// A Lock's repr, free, held, held with a waiter, and released with the waiter woken but
+/// not yet run (asyncio keeps it in its deque until then, so does this Lock). Waiter and
+/// releaser share one task (`zip`, asyncio's `gather` of two coroutines), so nothing
+/// runs between the release and the print on any runtime.
+pub(crate) async fn lock_repr<R: Runtime>(cx: Cx<R>) {
+    let lock = Lock::new();
+    cx.log("main", &lock);
+    lock.acquire().await;
+    cx.log("main", &lock);
+    let waiter = async {
+        cx.sleep(1).await;
+        let _guard = lock.lock().await;
+        cx.log("waiter", "acquired");
+    };
+    let releaser = async {
+        cx.sleep(2).await;
+        cx.log("main", &lock);
+        lock.release().expect("main holds the lock");
+        cx.log("main", format!("released: {lock}"));
+    };
+    future::zip(waiter, releaser).await;
+    cx.log("main", &lock);
+}
+
+/// An Event's repr: unset, unset with two waiters, set once they have left, cleared.
+pub(crate) async fn event_repr<R: Runtime>(cx: Cx<R>) {
+    let event = Arc::new(Event::new());
+    cx.log("main", &event);
+    let mut tasks = Vec::new();
+    for (delay, name) in [(1, "a"), (2, "b")] {
+        let (e, c) = (event.clone(), cx.clone());
+        tasks.push(cx.spawn(name, async move {
+            c.sleep(delay).await;
+            e.wait().await;
+            c.log(name, "woken");
+        }));
+    }
+    cx.sleep(3).await;
+    cx.log("main", &event);
+    event.set();
+    for task in tasks {
+        task.await.expect("waiter finished");
+    }
+    cx.log("main", &event);
+    event.clear();
+    cx.log("main", &event);
+}
+
+/// A Semaphore(1)'s repr: free with its value, taken (`locked`, no value shown), taken
+/// with a waiter; then a BoundedSemaphore(2) taken twice and given back.
+pub(crate) async fn semaphore_repr<R: Runtime>(cx: Cx<R>) {
+    let sem = Arc::new(Semaphore::new(1));
+    cx.log("main", &sem);
+    sem.acquire().await;
+    cx.log("main", &sem);
+    let (s, c) = (sem.clone(), cx.clone());
+    let task = cx.spawn("waiter", async move {
+        c.sleep(1).await;
+        let _permit = s.permit().await;
+        c.log("waiter", format!("acquired: {s}"));
+    });
+    cx.sleep(2).await;
+    cx.log("main", &sem);
+    sem.release();
+    task.await.expect("waiter finished");
+    cx.log("main", &sem);
+    let bounded = BoundedSemaphore::new(2);
+    cx.log("main", &bounded);
+    bounded.acquire().await;
+    cx.log("main", &bounded);
+    bounded.acquire().await;
+    cx.log("main", &bounded);
+    bounded.release().expect("below the bound");
+    bounded.release().expect("below the bound");
+    cx.log("main", &bounded);
+}
+
+/// A Condition's repr: free, free with a task waiting on it, held by main with the task
+/// waiting, held by the task once notified, free again.
+pub(crate) async fn condition_repr<R: Runtime>(cx: Cx<R>) {
+    let cond = Arc::new(Condition::new());
+    cx.log("main", &cond);
+    let (cd, c) = (cond.clone(), cx.clone());
+    let task = cx.spawn("waiter", async move {
+        c.sleep(1).await;
+        let _guard = cd.lock().await;
+        cd.wait().await.expect("holds the lock");
+        c.log("waiter", format!("notified: {cd}"));
+    });
+    cx.sleep(2).await;
+    cx.log("main", &cond);
+    {
+        let _guard = cond.lock().await;
+        cx.log("main", &cond);
+        cond.notify(1).expect("holds the lock");
+    }
+    task.await.expect("waiter finished");
+    cx.log("main", &cond);
+}
+
+/// A Barrier(3)'s repr in each round. Two parties wait (filling, 2/3) and give up. Then
+/// three parties in one task (`zip`, asyncio's `gather`): the last arrival passes first
+/// and prints while the other two have not left (draining). Next round, two wait and a
+/// third resets (resetting, until they leave with BrokenBarrierError). Then abort
+/// (broken, no count shown).
+pub(crate) async fn barrier_repr<R: Runtime>(cx: Cx<R>) {
+    let barrier = Barrier::new(parties(3));
+    let party = |name: &'static str| {
+        let (barrier, cx) = (&barrier, &cx);
+        async move {
+            match barrier.wait().await {
+                Ok(_) => cx.log(name, "passes"),
+                Err(e) => cx.log(name, exc(&e)),
+            }
+        }
+    };
+    cx.log("main", &barrier);
+    future::or(
+        async {
+            future::zip(party("a"), party("b")).await;
+        },
+        async {
+            cx.sleep(1).await;
+            cx.log("main", &barrier);
+        },
+    )
+    .await;
+    let last = async {
+        barrier.wait().await.expect("not broken");
+        cx.log("last", format!("passes: {barrier}"));
+    };
+    future::zip(future::zip(party("a"), party("b")), last).await;
+    cx.log("main", &barrier);
+    cx.sleep(1).await;
+    let resetter = async {
+        barrier.reset();
+        cx.log("resetter", &barrier);
+    };
+    future::zip(future::zip(party("a"), party("b")), resetter).await;
+    cx.log("main", &barrier);
+    cx.sleep(1).await;
+    barrier.abort();
+    cx.log("main", &barrier);
 }

@@ -108,6 +108,14 @@ pub(crate) const SCENARIOS: &[Scenario] = &[
         cancel_cannot_be_refused,
         "a Python coroutine can catch CancelledError and carry on; a Rust task cannot"
     ),
+    parity!(
+        task_repr,
+        "a Task prints as asyncio's repr: its name and state, pending, finished with its result or exception, cancelled"
+    ),
+    parity!(
+        taskgroup_repr,
+        "a TaskGroup prints as asyncio's repr (entered, running children, cancelling); its ExceptionGroup as asyncio's repr, members listed"
+    ),
 ];
 
 /// The body of `async def main()`: the harness runs every scenario as `asyncio.run` runs
@@ -1041,7 +1049,7 @@ pub(crate) async fn run_shutdown<R: Runtime>(cx: Cx<R>) {
     cx.sleep(1).await;
     cx.log("main", "creates late and returns");
     let c = cx.clone();
-    create_task(cx.rt(), async move {
+    let _ = create_task(cx.rt(), async move {
         c.log("late", "first step");
         let _finally = Finally {
             cx: c.clone(),
@@ -1135,13 +1143,109 @@ pub(crate) async fn run_shutdown_failure_reported<R: Runtime>(cx: Cx<R>) {
         c.rt()
             .set_exception_handler(move |context| c2.log("handler", handled(context, true)));
         let c3 = c.clone();
-        create_task_named(c.rt(), "leftover", async move {
+        let _ = create_task_named(c.rt(), "leftover", async move {
             let _cleanup = CleanupRaises(c3.clone());
             c3.sleep(10).await;
             Ok::<(), String>(())
         });
         c.sleep(1).await;
         c.log("main", "returns; asyncio.run cancels the leftover");
+        Ok(())
+    })
+    .await;
+}
+
+/// A Task's repr in each state: pending (before its first step and while it sleeps),
+/// finished with its result, finished with its exception (printing it does not retrieve
+/// it; `exception()` then does), cancelled.
+pub(crate) async fn task_repr<R: Runtime>(cx: Cx<R>) {
+    let c = cx.clone();
+    as_main(&cx, async move {
+        let c1 = c.clone();
+        let worker = create_task_named(c.rt(), "worker", async move {
+            c1.sleep(1).await;
+            Ok::<u32, PyError>(42)
+        });
+        c.log("main", &worker);
+        sleep(c.rt(), Duration::ZERO).await;
+        c.log("main", &worker);
+        (&worker).await.map_err(|e| e.to_string())?;
+        c.log("main", &worker);
+        let c1 = c.clone();
+        let failer = create_task_named(c.rt(), "failer", async move {
+            c1.sleep(1).await;
+            Err::<u32, _>(PyError::new("ValueError", "boom"))
+        });
+        c.sleep(2).await;
+        c.log("main", &failer);
+        if let Ok(Some(e)) = failer.exception() {
+            c.log("main", format!("exception(): {}", exc(&e)));
+        }
+        let c1 = c.clone();
+        let victim = create_task_named(c.rt(), "victim", async move {
+            c1.sleep(1).await;
+            Ok::<u32, PyError>(42)
+        });
+        sleep(c.rt(), Duration::ZERO).await;
+        victim.cancel(None);
+        let _ = (&victim).await;
+        c.log("main", &victim);
+        Ok(())
+    })
+    .await;
+}
+
+/// A TaskGroup's repr before it runs (in the body closure, before its future starts),
+/// entered, with two children running, after it ends; then a group whose child fails,
+/// after it ends (cancelling), and the repr of the ExceptionGroup it raised
+/// (`PyException::py_repr`: members listed, as Python's `repr(eg)`).
+pub(crate) async fn taskgroup_repr<R: Runtime>(cx: Cx<R>) {
+    let c = cx.clone();
+    as_main(&cx, async move {
+        let kept = std::sync::Arc::new(std::sync::Mutex::new(None));
+        let (c1, k) = (c.clone(), kept.clone());
+        TaskGroup::run(c.rt(), move |tg| {
+            c1.log("main", &tg);
+            *k.lock().expect("not poisoned") = Some(tg.clone());
+            async move {
+                c1.log("main", &tg);
+                for delay in [1, 2] {
+                    let c2 = c1.clone();
+                    tg.create_task(async move {
+                        c2.sleep(delay).await;
+                        Ok(())
+                    })
+                    .map_err(|e| PyError::from_py(&e))?;
+                }
+                c1.log("main", &tg);
+                Ok::<_, PyError>(())
+            }
+        })
+        .await
+        .map_err(|e| e.to_string())?;
+        let group = kept.lock().expect("not poisoned").take();
+        c.log("main", group.expect("kept"));
+
+        let (c1, k) = (c.clone(), kept.clone());
+        let outcome = TaskGroup::run(c.rt(), move |tg| {
+            *k.lock().expect("not poisoned") = Some(tg.clone());
+            async move {
+                let c2 = c1.clone();
+                tg.create_task(async move {
+                    c2.sleep(1).await;
+                    Err::<(), _>(PyError::new("ValueError", "boom"))
+                })
+                .map_err(|e| PyError::from_py(&e))?;
+                c1.sleep(2).await;
+                Ok::<_, PyError>(())
+            }
+        })
+        .await;
+        let group = kept.lock().expect("not poisoned").take();
+        c.log("main", group.expect("kept"));
+        if let Err(aio_tasks::GroupError::Failed(e)) = outcome {
+            c.log("main", aio_rt::PyException::py_repr(&e));
+        }
         Ok(())
     })
     .await;

@@ -62,6 +62,10 @@ pub(crate) const SCENARIOS: &[Scenario] = &[
         timeout_misuse,
         "a timeout scope refuses reschedule before entering and after it ended, a second entry, and use outside any task"
     ),
+    parity!(
+        timeout_repr,
+        "a timeout scope prints as asyncio's repr: created, active with its deadline, expired, finished"
+    ),
 ];
 
 type StrTask = Task<&'static str, PyError>;
@@ -679,6 +683,46 @@ pub(crate) async fn wait_for_unretrieved<R: Runtime>(cx: Cx<R>) {
         c.log("main", "dropped the handle");
         c.sleep(2).await;
         c.log("main", "end");
+        Ok(())
+    })
+    .await;
+}
+
+/// A timeout scope's repr: created, active with its deadline (seconds on the clock, which
+/// starts at 0 in virtual time on both sides), finished; one that expires; one without a
+/// deadline, then rescheduled to 1.5 s from now.
+pub(crate) async fn timeout_repr<R: Runtime>(cx: Cx<R>) {
+    let c = cx.clone();
+    as_main(&cx, async move {
+        let rt = c.rt().clone();
+        let cm = timeout(&rt, Some(c.ticks(5)));
+        c.log("main", &cm);
+        let (c1, scope) = (c.clone(), cm.clone());
+        cm.clone()
+            .run(async move {
+                c1.log("main", &scope);
+                c1.sleep(1).await;
+            })
+            .await
+            .map_err(|e| e.to_string())?;
+        c.log("main", &cm);
+        let cm = timeout(&rt, Some(c.ticks(1)));
+        if cm.clone().run(c.sleep(2)).await.is_err() {
+            c.log("main", &cm);
+        }
+        let cm = timeout(&rt, None);
+        let (c1, scope) = (c.clone(), cm.clone());
+        cm.clone()
+            .run(async move {
+                c1.log("main", &scope);
+                let when = c1.rt().now() + Duration::from_millis(1500);
+                scope.reschedule(Some(when)).map_err(|e| e.to_string())?;
+                c1.log("main", &scope);
+                Ok::<_, String>(())
+            })
+            .await
+            .map_err(|e| e.to_string())??;
+        c.log("main", &cm);
         Ok(())
     })
     .await;

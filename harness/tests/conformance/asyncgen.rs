@@ -485,7 +485,7 @@ mod async_gen_asyncio_test {
     ) -> Result<(), aio_futures::FutureError> {
         let fut = aio_futures::Future::<()>::new(rt);
         let (r, f) = (rt.clone(), fut.clone());
-        aio_tasks::create_task(rt, async move {
+        let _ = aio_tasks::create_task(rt, async move {
             r.sleep(delay / 2).await;
             f.cancel();
             Ok::<_, std::convert::Infallible>(())

@@ -46,3 +46,8 @@ fn future_exception_never_retrieved(kind: RuntimeKind) {
 fn done_callback_raises(kind: RuntimeKind) {
     check_parity("done_callback_raises", kind);
 }
+
+#[apply(runtimes)]
+fn future_repr(kind: RuntimeKind) {
+    check_parity("future_repr", kind);
+}

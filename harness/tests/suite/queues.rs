@@ -61,3 +61,8 @@ fn queue_shutdown(kind: RuntimeKind) {
 fn queue_shutdown_immediate(kind: RuntimeKind) {
     check_parity("queue_shutdown_immediate", kind);
 }
+
+#[apply(runtimes)]
+fn queue_repr(kind: RuntimeKind) {
+    check_parity("queue_repr", kind);
+}

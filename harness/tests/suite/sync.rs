@@ -101,3 +101,28 @@ fn barrier_cancelled_waiter(kind: RuntimeKind) {
 fn bounded_semaphore_block_over_release(kind: RuntimeKind) {
     check_parity("bounded_semaphore_block_over_release", kind);
 }
+
+#[apply(runtimes)]
+fn lock_repr(kind: RuntimeKind) {
+    check_parity("lock_repr", kind);
+}
+
+#[apply(runtimes)]
+fn event_repr(kind: RuntimeKind) {
+    check_parity("event_repr", kind);
+}
+
+#[apply(runtimes)]
+fn semaphore_repr(kind: RuntimeKind) {
+    check_parity("semaphore_repr", kind);
+}
+
+#[apply(runtimes)]
+fn condition_repr(kind: RuntimeKind) {
+    check_parity("condition_repr", kind);
+}
+
+#[apply(runtimes)]
+fn barrier_repr(kind: RuntimeKind) {
+    check_parity("barrier_repr", kind);
+}

@@ -121,3 +121,13 @@ fn context_var_per_task(kind: RuntimeKind) {
 fn taskgroup_owner_cancelled_while_waiting(kind: RuntimeKind) {
     check_parity("taskgroup_owner_cancelled_while_waiting", kind);
 }
+
+#[apply(runtimes)]
+fn task_repr(kind: RuntimeKind) {
+    check_parity("task_repr", kind);
+}
+
+#[apply(runtimes)]
+fn taskgroup_repr(kind: RuntimeKind) {
+    check_parity("taskgroup_repr", kind);
+}

@@ -61,3 +61,8 @@ fn timeout_misuse(kind: RuntimeKind) {
 fn as_completed_yields_tasks(kind: RuntimeKind) {
     check_parity("as_completed_yields_tasks", kind);
 }
+
+#[apply(runtimes)]
+fn timeout_repr(kind: RuntimeKind) {
+    check_parity("timeout_repr", kind);
+}
