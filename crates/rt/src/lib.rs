@@ -72,6 +72,7 @@
 //! run. How it works is explained in `src/sim.rs`.
 
 pub mod adapter;
+mod cleanup;
 mod config;
 mod core;
 mod exception;
@@ -89,6 +90,7 @@ mod weak;
 
 mod adapters;
 
+pub use crate::cleanup::{Cleanup, accept_cleanup, cleanup_requested, poll_cleanup};
 pub use crate::config::{Clock, Config};
 pub use crate::exception::{PyError, PyException, format_exception};
 pub use crate::handler::{

@@ -133,6 +133,7 @@
 //! Simplification, named: this is a reference implementation for learning; every task
 //! holds one mutex, and done callbacks cost a spawn each.
 
+mod catch;
 mod context;
 mod current;
 mod error;
@@ -143,6 +144,7 @@ mod run;
 mod sync;
 mod task;
 
+pub use crate::catch::{CatchCancel, catch_cancel, poll_catching};
 pub use crate::context::{Context, ContextVar, LookupError, ResetError, Token, copy_context};
 pub use crate::current::{all_tasks, current_task};
 pub use crate::error::{

@@ -614,6 +614,17 @@ impl TaskRef {
         self.0.uncancel()
     }
 
+    /// Requests a cancellation to be delivered to a [`catch_cancel`](crate::catch_cancel)
+    /// frame suspended in the task's body, counted as [`cancel`](TaskRef::cancel) counts
+    /// it, but not taken by a `TaskGroup` running in the task nor passed to what the task
+    /// awaits: for a scope (a `timeout`) that saw through [`poll_catching`](crate::poll_catching)
+    /// that its body catches. Nothing on a finished task.
+    ///
+    /// Python: `task.cancel()` as `asyncio.timeout` calls it on its own task
+    pub fn deliver_cancel(&self, message: Option<&str>) {
+        self.0.request_delivery(message.map(str::to_owned), true);
+    }
+
     /// Whether the task has finished.
     ///
     /// Python: `task.done()`

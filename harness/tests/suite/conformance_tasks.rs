@@ -965,7 +965,6 @@ mod wait_ports {
     }
 
     #[apply(runtimes)]
-    #[ignore = "library bug: a task whose body lets a CancelledError out (Err(FutureError::Cancelled)) ends failed, not cancelled"]
     fn test_cancel_inner_future(kind: RuntimeKind) {
         port!(kind, cancel_inner_future);
     }

@@ -101,3 +101,8 @@ fn barrier_cancelled_waiter(kind: RuntimeKind) {
 fn bounded_semaphore_block_over_release(kind: RuntimeKind) {
     check_parity("bounded_semaphore_block_over_release", kind);
 }
+
+#[apply(runtimes)]
+fn condition_wait_cancel_relocks(kind: RuntimeKind) {
+    check_parity("condition_wait_cancel_relocks", kind);
+}

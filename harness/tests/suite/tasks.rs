@@ -116,3 +116,23 @@ fn eager_task_runs_at_once(kind: RuntimeKind) {
 fn context_var_per_task(kind: RuntimeKind) {
     check_parity("context_var_per_task", kind);
 }
+
+#[apply(runtimes)]
+fn cancel_caught_cleanup_awaits(kind: RuntimeKind) {
+    check_parity("cancel_caught_cleanup_awaits", kind);
+}
+
+#[apply(runtimes)]
+fn cancel_swallowed(kind: RuntimeKind) {
+    check_parity("cancel_swallowed", kind);
+}
+
+#[apply(runtimes)]
+fn cancelling_uncancel_counts(kind: RuntimeKind) {
+    check_parity("cancelling_uncancel_counts", kind);
+}
+
+#[apply(runtimes)]
+fn taskgroup_body_catches_cancel(kind: RuntimeKind) {
+    check_parity("taskgroup_body_catches_cancel", kind);
+}

@@ -61,3 +61,13 @@ fn timeout_misuse(kind: RuntimeKind) {
 fn as_completed_yields_tasks(kind: RuntimeKind) {
     check_parity("as_completed_yields_tasks", kind);
 }
+
+#[apply(runtimes)]
+fn timeout_body_catches_cancel(kind: RuntimeKind) {
+    check_parity("timeout_body_catches_cancel", kind);
+}
+
+#[apply(runtimes)]
+fn wait_for_inner_swallows(kind: RuntimeKind) {
+    check_parity("wait_for_inner_swallows", kind);
+}
