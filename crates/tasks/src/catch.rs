@@ -208,7 +208,10 @@ impl<F> std::fmt::Debug for CatchCancel<F> {
 
 /// Polls `fut`, counting the `catch_cancel` frames that stay suspended inside it; the
 /// count is also added to the enclosing frame's.
-fn poll_counting<F: Future + ?Sized>(fut: Pin<&mut F>, cx: &mut Context<'_>) -> (Poll<F::Output>, u32) {
+fn poll_counting<F: Future + ?Sized>(
+    fut: Pin<&mut F>,
+    cx: &mut Context<'_>,
+) -> (Poll<F::Output>, u32) {
     let saved = SUSPENDED.with(|count| count.replace(0));
     let polled = fut.poll(cx);
     let inside = SUSPENDED.with(|count| count.replace(saved.saturating_add(count.get())));

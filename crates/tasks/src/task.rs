@@ -307,6 +307,10 @@ impl<T: Send + 'static, E: Send + 'static> Task<T, E> {
     /// 3.13's `uncancel` also withdraws a request not yet delivered when the count
     /// reaches zero (a task that cancelled itself and called `uncancel` carries on
     /// there); here it stops, as on 3.11 (scenario `task_uncancel_keeps_request`).
+    ///
+    /// A body that received its cancellation through [`catch_cancel`](crate::catch_cancel)
+    /// calls `uncancel` and carries on, as asyncio's does (scenario
+    /// `cancelling_uncancel_counts`).
     pub fn uncancel(&self) -> u32 {
         self.inner.uncancel()
     }

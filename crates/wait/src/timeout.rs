@@ -361,7 +361,10 @@ impl<R: Runtime, F: Future> Future for Scoped<R, F> {
 }
 
 impl<R: Runtime, F: Future> Scoped<R, F> {
-    fn poll_scope(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Result<Ended<F::Output>, ScopeError>> {
+    fn poll_scope(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Result<Ended<F::Output>, ScopeError>> {
         let mut this = self.project();
         if this.body.is_none() {
             return Poll::Pending;
