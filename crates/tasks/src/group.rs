@@ -403,9 +403,11 @@ impl<Fut: Future, R, E> Run<Fut, R, E> {
             return false;
         }
         state.cancel_body = false;
-        match &state.owner_cancelled {
-            // The owner's request, counted by its `cancel` already.
-            Some(message) => owner.request_delivery(message.clone(), false),
+        // The owner's request goes to the body, which decides: re-raised, it comes back as
+        // the body's `CancelledError`; swallowed, the group does not raise it either.
+        match state.owner_cancelled.take() {
+            // Counted by the owner's `cancel` already.
+            Some(message) => owner.request_delivery(message, false),
             // A child failed: asyncio's `_parent_task.cancel()`, taken back on exit.
             None => {
                 if !self.counted {

@@ -330,8 +330,12 @@ pin_project! {
         fn drop(this: Pin<&mut Self>) {
             let this = this.project();
             if *this.entered && this.body.is_some() {
-                // Dropped from outside while the body ran: the scope is finished.
-                this.scope.lock().phase = Phase::Finished;
+                // Dropped from outside while the body ran: the scope is finished (an
+                // expired one, whose body was handling the cancellation, stays expired).
+                let mut state = this.scope.lock();
+                if state.phase == Phase::Entered {
+                    state.phase = Phase::Finished;
+                }
             }
         }
     }
