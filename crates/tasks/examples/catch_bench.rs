@@ -81,8 +81,11 @@ fn cancel_once<R: Runtime>(rt: &R, n: u64, catching: bool) -> Duration {
     elapsed
 }
 
+/// One timed variant: its name, the run, and whether it uses `catch_cancel`.
+type Variant<R> = (&'static str, fn(&R, u64, bool) -> Duration, bool);
+
 fn measure<R: Runtime>(rt: R, n: u64) {
-    let variants: [(&str, fn(&R, u64, bool) -> Duration, bool); 4] = [
+    let variants: [Variant<R>; 4] = [
         ("create_task + yield, plain", run_once::<R>, false),
         ("create_task + yield, in catch_cancel", run_once::<R>, true),
         ("cancel, dropped (plain)", cancel_once::<R>, false),
