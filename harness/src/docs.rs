@@ -441,6 +441,9 @@ fn index_page(by_concept: &BTreeMap<&str, Vec<&'static Scenario>>) -> String {
             concept.name, concept.summary
         );
     }
+    if prose("cancellation").is_some() {
+        out.push_str("\nAcross concepts: [Cancellation: two models](cancellation.md) (asyncio's thrown `CancelledError` beside Rust's drop, and `catch_cancel`).\n");
+    }
     let mappings = python_mappings();
     if !mappings.is_empty() {
         out.push_str("\n## Python to Rust\n\nFrom the `Python:` line of every public item's docs.\n\n| Python | Rust |\n|---|---|\n");
@@ -472,6 +475,13 @@ pub fn generate() -> Vec<(PathBuf, String)> {
         files.push((
             Path::new("docs").join(page_name(concept)),
             concept_page(concept, &scenarios),
+        ));
+    }
+    if let Some(text) = prose("cancellation") {
+        // A page of its own, across concepts: prose only.
+        files.push((
+            PathBuf::from("docs/cancellation.md"),
+            format!("{GENERATED}\n\n{}\n", text.trim_end()),
         ));
     }
     files.push((

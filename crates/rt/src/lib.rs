@@ -82,6 +82,7 @@
 //! Tests and snapshots stay on the virtual clock.
 
 pub mod adapter;
+mod cleanup;
 mod config;
 mod core;
 mod exception;
@@ -99,6 +100,7 @@ mod weak;
 
 mod adapters;
 
+pub use crate::cleanup::{Cleanup, accept_cleanup, cleanup_requested, poll_cleanup};
 pub use crate::config::{Clock, Config};
 pub use crate::exception::{PyError, PyException, format_exception};
 pub use crate::handler::{

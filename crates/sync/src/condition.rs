@@ -113,6 +113,9 @@ impl Condition {
     /// line (or already handed to it), which is the case in the usual timeout pattern;
     /// otherwise it leaves the lock to the tasks in line, and a [`LockGuard`](crate::LockGuard)
     /// taken before the wait knows it no longer holds the lock (its drop does nothing).
+    /// Awaited inside `aio_tasks::catch_cancel` (`catch_cancel(cond.wait())`), a cancelled
+    /// `wait` does as asyncio's: it waits for the lock and takes it back before the
+    /// `CancelledError` reaches the body (further cancellations meanwhile are absorbed).
     pub fn wait(&self) -> Wait<'_> {
         Wait {
             cond: self,
@@ -250,14 +253,25 @@ impl Future for Wait<'_> {
                 }
                 Phase::Waiting(id, generation) => {
                     let mut waiters = this.cond.waiters();
-                    if waiters.state(*id, cx.waker()) == WaiterState::Waiting {
+                    if aio_rt::cleanup_requested() {
+                        // Cancelled inside `aio_tasks::catch_cancel`: take the lock back
+                        // before the error reaches the body, as asyncio's `finally:
+                        // await self.acquire()`; a notification we will not use goes on.
+                        aio_rt::accept_cleanup();
+                        if waiters.remove(*id) != WaiterState::Waiting {
+                            waiters.wake_first();
+                        }
+                    } else if waiters.state(*id, cx.waker()) == WaiterState::Waiting {
                         return Poll::Pending;
+                    } else {
+                        waiters.remove(*id);
                     }
-                    waiters.remove(*id);
                     drop(waiters);
                     this.phase = Phase::Reacquire(this.cond.lock.acquire(), *generation);
                 }
                 Phase::Reacquire(acquire, generation) => {
+                    // Already taking the lock back: that is the cleanup, too.
+                    aio_rt::accept_cleanup();
                     return match Pin::new(acquire).poll(cx) {
                         Poll::Pending => Poll::Pending,
                         Poll::Ready(()) => {

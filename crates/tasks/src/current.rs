@@ -49,6 +49,17 @@ pub(crate) trait Erased: aio_rt::Awaiting {
     fn context_if_set(&self) -> Option<crate::Context>;
     /// Removes `group` (pushed by `push_interceptor`).
     fn remove_interceptor(&self, group: &Arc<dyn Interceptor>);
+    /// Sets a cancellation for a `catch_cancel` frame in the body to receive, counted or
+    /// not (see `Inner::request_delivery`).
+    fn request_delivery(&self, message: Option<String>, count: bool);
+    /// Whether a cancellation is pending (requested, not yet delivered or acted on).
+    fn cancel_pending(&self) -> bool;
+    /// Consumes the pending cancellation, for a `catch_cancel` frame to return it.
+    fn take_cancel(&self) -> Option<crate::CancelledError>;
+    /// A `catch_cancel` frame is suspended in the body (`true`), or is not any more.
+    fn catch_frame(&self, enter: bool);
+    /// The waker of the `catch_cancel` frame suspended last, woken by `cancel`.
+    fn set_catch_waker(&self, waker: &std::task::Waker);
     /// If the task failed: its failure, retrieved, as asyncio's `run` reports a task that
     /// failed while it was being cancelled at shutdown ("unhandled exception during
     /// asyncio.run() shutdown", the task under `task`).

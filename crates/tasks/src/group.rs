@@ -222,6 +222,8 @@ where
             owner: None,
             entered: false,
             finished: false,
+            body_catches: false,
+            counted: false,
         }
     }
 
@@ -379,6 +381,12 @@ pub struct Run<Fut: Future, R, E> {
     entered: bool,
     /// The outcome was given (or the owner's cancellation passed on).
     finished: bool,
+    /// A `catch_cancel` frame stayed suspended in the body at its last poll: the body's
+    /// cancellation is delivered to it rather than dropping the body.
+    body_catches: bool,
+    /// The group counted a cancellation request on its owner to cancel the body (a child
+    /// failed), and takes it back when it ends (asyncio's `_parent_cancel_requested`).
+    counted: bool,
 }
 
 // No field is pinned in place (the body is boxed), so `Run` may move.
@@ -413,10 +421,42 @@ impl<Fut: Future, R, E> Run<Fut, R, E> {
     }
 }
 
+impl<Fut: Future, R, E> Run<Fut, R, E> {
+    /// The body is to be cancelled: if it catches (a `catch_cancel` frame is suspended in
+    /// it), the cancellation is delivered to it and `true` returned, the body going on;
+    /// asyncio throws `CancelledError` into the body either way, and here a body that
+    /// does not catch is dropped instead.
+    fn deliver_to_body(&mut self, state: &mut State<E>) -> bool {
+        let Some((owner, _)) = self.owner.as_ref() else {
+            return false;
+        };
+        if !self.body_catches {
+            return false;
+        }
+        state.cancel_body = false;
+        // The owner's request goes to the body, which decides: re-raised, it comes back as
+        // the body's `CancelledError`; swallowed, the group does not raise it either.
+        match state.owner_cancelled.take() {
+            // Counted by the owner's `cancel` already.
+            Some(message) => owner.request_delivery(message, false),
+            // A child failed: asyncio's `_parent_task.cancel()`, taken back on exit.
+            None => {
+                if !self.counted {
+                    self.counted = true;
+                    owner.request_delivery(None, true);
+                } else {
+                    owner.request_delivery(None, false);
+                }
+            }
+        }
+        true
+    }
+}
+
 impl<Fut, R, E, T> Future for Run<Fut, R, E>
 where
     Fut: Future<Output = Result<T, E>>,
-    E: Clone + Send + 'static,
+    E: Clone + PyException + Send + 'static,
 {
     type Output = Result<T, GroupError<E>>;
 
@@ -431,18 +471,27 @@ where
             return Poll::Ready(Err(GroupError::NoParentTask));
         }
         let shared = Arc::clone(&this.group.shared);
-        if let Some(body) = &mut this.body {
-            if shared.lock().cancel_body {
-                // A child failed, or the owner was cancelled: the body is cancelled where
-                // it is suspended, then the children.
+        // The body re-raised a `CancelledError` (asyncio's `__aexit__` does not count it as
+        // a failure): its message, to pass on.
+        let mut body_cancelled = None;
+        if this.body.is_some() {
+            let cancel = {
+                let mut state = shared.lock();
+                state.cancel_body && !this.deliver_to_body(&mut state)
+            };
+            if cancel {
+                // A child failed, or the owner was cancelled, and the body does not catch:
+                // it is cancelled where it is suspended (dropped), then the children.
                 this.body = None;
                 shared.abort();
-            } else {
-                match body.as_mut().poll(cx) {
+            } else if let Some(body) = &mut this.body {
+                let (polled, catches) = crate::poll_catching(body.as_mut(), cx);
+                this.body_catches = catches;
+                match polled {
                     Poll::Pending => {
                         let mut state = shared.lock();
                         state.waker = Some(cx.waker().clone());
-                        if !state.cancel_body {
+                        if !state.cancel_body || this.deliver_to_body(&mut state) {
                             return Poll::Pending;
                         }
                         drop(state);
@@ -453,6 +502,11 @@ where
                         this.body = None;
                         match result {
                             Ok(value) => this.value = Some(Ok(value)),
+                            Err(error) if error.py_type() == "CancelledError" => {
+                                let message = error.py_str();
+                                body_cancelled = Some((!message.is_empty()).then_some(message));
+                                shared.abort();
+                            }
                             Err(error) => {
                                 this.body_error = Some(error);
                                 shared.abort();
@@ -481,6 +535,15 @@ where
         drop(state);
         let owner = this.owner.as_ref().map(|(owner, _)| Arc::clone(owner));
         this.leave();
+        if std::mem::take(&mut this.counted) {
+            // asyncio: `if self._parent_task.uncancel() == 0: propagate_cancellation_error
+            // = None`: the group's own request is withdrawn, and the body's re-raised
+            // `CancelledError` with it.
+            if owner.as_ref().is_some_and(|owner| owner.uncancel() == 0) {
+                body_cancelled = None;
+            }
+        }
+        let owner_cancelled = owner_cancelled.or(body_cancelled);
         if let Some(error) = this.body_error.take() {
             errors.push(TaskError::Failed(error));
         }
@@ -490,8 +553,9 @@ where
         }
         if let (Some(message), Some(owner)) = (owner_cancelled, owner) {
             // Nothing failed: the owner's cancellation goes on (asyncio re-raises the
-            // `CancelledError`), and its driver drops us at its next turn.
-            owner.cancel(message);
+            // `CancelledError`, counted once already), and its driver drops us at its next
+            // turn (or a `catch_cancel` around the group receives it).
+            owner.request_delivery(message, false);
             return Poll::Pending;
         }
         match this.value.take() {

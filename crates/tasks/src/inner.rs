@@ -94,6 +94,12 @@ struct Extra<T, E> {
     interceptors: Vec<Arc<dyn Interceptor>>,
     /// The context the task runs in (`None`: an empty one, made when a variable is set).
     context: Option<Vars>,
+    /// The `catch_cancel` frames suspended in the body: while there is one, a
+    /// cancellation is delivered to the body as a value instead of dropping it.
+    catching: u32,
+    /// The waker of the `catch_cancel` frame polled last, woken by `cancel` (a combinator
+    /// in the body may poll only the branches that were woken).
+    catch_waker: Option<Waker>,
 }
 
 enum Entry<T, E> {
@@ -120,6 +126,8 @@ impl<T, E> State<T, E> {
                 waiting_on: None,
                 interceptors: Vec::new(),
                 context: None,
+                catching: 0,
+                catch_waker: None,
             })
         })
     }
@@ -186,6 +194,8 @@ where
                 waiting_on: None,
                 interceptors: Vec::new(),
                 context,
+                catching: 0,
+                catch_waker: None,
             })
         });
         let inner = Arc::new(Inner {
@@ -270,14 +280,105 @@ impl<T, E> Inner<T, E> {
                 return true;
             }
         }
-        let waker = match &mut self.lock().progress {
+        self.wake_driver();
+        true
+    }
+
+    /// Wakes the driver, and the `catch_cancel` frame that waits, if any: a request is
+    /// pending.
+    fn wake_driver(&self) {
+        let mut state = self.lock();
+        let catch_waker = state.extra.as_mut().and_then(|x| x.catch_waker.take());
+        let waker = match &mut state.progress {
             Progress::Running { waker, .. } => waker.take(),
             _ => None,
         };
+        drop(state);
         if let Some(waker) = waker {
             waker.wake();
         }
-        true
+        if let Some(waker) = catch_waker {
+            waker.wake();
+        }
+    }
+
+    /// A cancellation to deliver into the body, made by a scope of the task itself (a
+    /// `timeout`, a `TaskGroup`) whose body catches it: the pending request is set with
+    /// `message`, as `cancel` sets it, and counted when `count` (asyncio's scopes call
+    /// `task.cancel()`, which counts; a `TaskGroup` passing on its owner's request counted
+    /// it already). Nothing on a finished task.
+    pub(crate) fn request_delivery(&self, message: Option<String>, count: bool) {
+        let mut state = self.lock();
+        if !state.is_running() {
+            return;
+        }
+        let extra = state.extra();
+        if count {
+            extra.cancel_requests = extra.cancel_requests.saturating_add(1);
+        }
+        extra.cancel_message = message.map(String::into_boxed_str);
+        self.meta.fetch_or(CANCELLING, Ordering::Release);
+        drop(state);
+        self.wake_driver();
+    }
+
+    /// Whether a cancellation is pending (requested, not delivered yet).
+    pub(crate) fn cancel_pending(&self) -> bool {
+        self.cancelling()
+    }
+
+    /// Delivers the pending cancellation, if any, to a `catch_cancel` frame: the request
+    /// is consumed (asyncio's `_must_cancel = False` once the `CancelledError` is thrown
+    /// in), its count stays.
+    pub(crate) fn take_cancel(&self) -> Option<CancelledError> {
+        if !self.cancelling() {
+            return None;
+        }
+        let state = self.lock();
+        self.meta.fetch_and(!CANCELLING, Ordering::AcqRel);
+        let message = state
+            .extra
+            .as_ref()
+            .and_then(|extra| extra.cancel_message.as_deref().map(String::from));
+        Some(CancelledError { message })
+    }
+
+    /// A `catch_cancel` frame is suspended in the body (`enter`), or is not any more.
+    pub(crate) fn catch_frame(&self, enter: bool) {
+        let mut state = self.lock();
+        let extra = state.extra();
+        if enter {
+            extra.catching = extra.catching.saturating_add(1);
+        } else {
+            extra.catching = extra.catching.saturating_sub(1);
+            if extra.catching == 0 {
+                extra.catch_waker = None;
+            }
+        }
+    }
+
+    /// Remembers the waker of the `catch_cancel` frame suspended last.
+    pub(crate) fn set_catch_waker(&self, waker: &Waker) {
+        let mut state = self.lock();
+        let extra = state.extra();
+        match &extra.catch_waker {
+            Some(old) if old.will_wake(waker) => {}
+            _ => extra.catch_waker = Some(waker.clone()),
+        }
+    }
+
+    /// Whether a `catch_cancel` frame is suspended in the body (the rare path: locks).
+    fn catching(&self) -> bool {
+        let state = self.lock();
+        state.extra.as_ref().is_some_and(|extra| extra.catching > 0)
+    }
+
+    /// The body let a `CancelledError` out (returned an error whose Python class is
+    /// `CancelledError`): its message becomes the task's, as asyncio's task ends
+    /// cancelled with the exception that reached it.
+    fn set_cancel_message(&self, message: Option<String>) {
+        let mut state = self.lock();
+        state.extra().cancel_message = message.map(String::into_boxed_str);
     }
 
     /// asyncio's `Task.cancelling()`: the `cancel` calls accepted, less the `uncancel`
@@ -301,10 +402,11 @@ impl<T, E> Inner<T, E> {
         extra.cancel_requests
     }
 
-    /// Remembers how to wake the driver. Returns `true` when cancellation was requested:
-    /// the driver must then wake itself, or the request would be lost. (`cancel` sets the
+    /// Remembers how to wake the driver. Returns `true` when cancellation was requested
+    /// and no `catch_cancel` frame is suspended in the body to receive it: the driver must
+    /// then wake itself to drop the body, or the request would be lost. (`cancel` sets the
     /// flag before it takes the waker under the lock, so either it finds the waker stored
-    /// here, or this sees the flag.)
+    /// here, or this sees the flag. A frame that sees the flag wakes itself.)
     fn park(&self, cx: &Context<'_>) -> bool {
         let mut state = self.lock();
         if let Progress::Running { waker, .. } = &mut state.progress {
@@ -313,7 +415,7 @@ impl<T, E> Inner<T, E> {
                 _ => *waker = Some(cx.waker().clone()),
             }
         }
-        self.cancelling()
+        self.cancelling() && state.extra.as_ref().is_none_or(|extra| extra.catching == 0)
     }
 
     /// Polls for the outcome on behalf of the awaiter `key` (a new awaiter when `None`).
@@ -621,6 +723,26 @@ impl<T: Send + 'static, E: Send + 'static> Erased for Inner<T, E> {
         state.extra.as_ref().and_then(|extra| extra.context.clone())
     }
 
+    fn request_delivery(&self, message: Option<String>, count: bool) {
+        Inner::request_delivery(self, message, count);
+    }
+
+    fn cancel_pending(&self) -> bool {
+        Inner::cancel_pending(self)
+    }
+
+    fn take_cancel(&self) -> Option<CancelledError> {
+        Inner::take_cancel(self)
+    }
+
+    fn catch_frame(&self, enter: bool) {
+        Inner::catch_frame(self, enter);
+    }
+
+    fn set_catch_waker(&self, waker: &Waker) {
+        Inner::set_catch_waker(self, waker);
+    }
+
     fn remove_interceptor(&self, group: &Arc<dyn Interceptor>) {
         if let Some(extra) = &mut self.lock().extra {
             extra
@@ -696,9 +818,12 @@ where
         else {
             return Poll::Ready(());
         };
-        if inner.cancelling() {
-            // Cancelled: the body is dropped where it is suspended (or before it ever
-            // ran), running its destructors: the Rust `finally`.
+        // Cancelled, and no `catch_cancel` frame is suspended in the body to receive it
+        // (`catching` locks, but only on this rare path: a task that never uses
+        // `catch_cancel` pays nothing for it).
+        if inner.cancelling() && !inner.catching() {
+            // The body is dropped where it is suspended (or before it ever ran), running
+            // its destructors: the Rust `finally`.
             let dropped = catch_unwind(AssertUnwindSafe(|| this.body.set(None)));
             inner.finish(match dropped {
                 Ok(()) => Progress::Cancelled,
@@ -727,6 +852,14 @@ where
             // An error or a panic stands, as asyncio's `set_exception` does.
             Ok(Poll::Ready(Ok(_))) if inner.cancelling() => Progress::Cancelled,
             Ok(Poll::Ready(Ok(value))) => Progress::Value(value),
+            // The body let a `CancelledError` out (re-raised what `catch_cancel` gave it,
+            // or the cancellation of a task or future it awaited): the task ends
+            // cancelled, as asyncio's `__step` does on `CancelledError`.
+            Ok(Poll::Ready(Err(error))) if error.py_type() == "CancelledError" => {
+                let message = error.py_str();
+                inner.set_cancel_message((!message.is_empty()).then_some(message));
+                Progress::Cancelled
+            }
             Ok(Poll::Ready(Err(error))) => failed::<F, _, _>(TaskError::Failed(error)),
             Err(payload) => failed::<F, _, _>(TaskError::Panicked(panic_message(&*payload))),
         };

@@ -56,6 +56,7 @@
 //! | raising an exception in the coroutine | returning `Err(e)`: [`TaskError::Failed`] (a panic: [`TaskError::Panicked`]) |
 //! | `task.cancel(msg)`, `CancelledError` | [`Task::cancel`], [`TaskError::Cancelled`] ([`CancelledError`]) |
 //! | `task.cancelling()`, `task.uncancel()` | [`Task::cancelling`], [`Task::uncancel`] (the count only: see there) |
+//! | `try: await x` / `except CancelledError:` | [`catch_cancel`] (`Err(CancelledError)`; see "Cancellation: two models") |
 //! | `task.done()`, `cancelled()`, `result()`, `exception()` | [`Task::done`], [`Task::cancelled`], [`Task::result`], [`Task::exception`] |
 //! | `InvalidStateError` | [`TaskError::InvalidState`] ([`InvalidStateError`]) |
 //! | `RuntimeError("Task cannot await on itself")` | [`TaskError::SelfAwait`] ([`SelfAwaitError`]) |
@@ -102,20 +103,52 @@
 //!   callbacks (each as a callback of its own on the runtime, like `loop.call_soon`) and
 //!   reports to the runtime's exception handler.
 //!
-//! # Cancellation: what differs from Python
+//! # Cancellation: two models
 //!
 //! asyncio cancels by throwing `CancelledError` into the coroutine, which can catch it,
-//! clean up in `finally`, or even carry on. Rust cancels by dropping the future where it
-//! is suspended: destructors run, nothing else. So:
+//! clean up with awaits, re-raise it, or even carry on. Rust cancels by dropping the
+//! future where it is suspended: destructors run, nothing else. Both are offered here
+//! (docs/cancellation.md compares them):
 //!
-//! - `finally:` becomes a guard whose `Drop` does the cleanup;
-//! - "catch `CancelledError` and carry on" has no equivalent: work that must finish
-//!   goes in a task of its own, awaited through `aio_shield::shield`, so that
-//!   cancelling the waiter does not cancel the work;
-//! - awaiting a task (or an `aio_futures::Future`) from a task that is cancelled
-//!   cancels the awaited one first,
-//!   as asyncio's cancellation reaches the future a task waits on; dropping an unfinished
-//!   `task.await` (a timeout around it) cancels the task too.
+//! - **Drop, the default.** A cancelled task is dropped at its next suspension:
+//!   `finally:` becomes a guard whose `Drop` does the cleanup. Awaiting a task (or an
+//!   `aio_futures::Future`) from a task that is cancelled cancels the awaited one first,
+//!   as asyncio's cancellation reaches the future a task waits on; dropping an
+//!   unfinished `task.await` (a timeout around it) cancels the task too.
+//! - **Catch, opt-in: [`catch_cancel`].** An await wrapped in `catch_cancel` receives the
+//!   cancellation as `Err(CancelledError)`; only the wrapped future is dropped, and the
+//!   body goes on: cleanup that awaits, re-raise by returning the error (an error whose
+//!   Python class is `CancelledError` ends the task cancelled, as asyncio's does), or
+//!   swallow it, with [`Task::uncancel`] where asyncio calls `uncancel()`.
+//!
+//! ## DESIGN note: why an opt-in await, and not async drop or a second task
+//!
+//! - *Where* the cancellation may land is the body's choice, as asyncio's `try` is:
+//!   everything outside `catch_cancel` keeps Rust's drop model, so every future that is
+//!   cancel-safe today stays so, and code that never asks for the exception never sees
+//!   it. A global switch ("deliver every cancellation") would make every `.await` a
+//!   place where the body goes on after a cancel, which no Rust future is written for.
+//! - The request is a flag on the task plus a count of the `catch_cancel` frames
+//!   suspended in the body (in the task's rarely-allocated extra state). The driver
+//!   reads the flag as before; only when it is set does it look at the count: a task
+//!   that never uses `catch_cancel` pays nothing (figure: `catch_bench` example,
+//!   docs/cancellation.md). With a frame suspended, the driver polls the body instead
+//!   of dropping it; the innermost suspended frame consumes the request (asyncio's
+//!   `_must_cancel = False`) and returns it. A request made while the task runs is
+//!   delivered at the next suspension inside a frame, a loop turn later, as asyncio's.
+//! - No async drop is needed: the wrapped future is dropped as always. A future that
+//!   must await its cleanup before the error reaches the body (`Condition::wait` taking
+//!   its lock back) opts into `aio_rt::poll_cleanup`'s handshake: the frame polls it
+//!   once more in cleanup mode and, if it accepts, until it is done.
+//! - Scopes keep their own mechanism where it is simpler and say why (see
+//!   `aio_wait::Timeout`, [`TaskGroup`]): they drop their body, unless
+//!   [`poll_catching`] shows a frame suspended in it; then they cancel their task as
+//!   asyncio does ([`TaskRef::deliver_cancel`]), and count and `uncancel` as 3.11 does.
+//! - `uncancel` keeps CPython 3.11's meaning (the count only; scenario
+//!   `task_uncancel_keeps_request`): 3.13 also withdraws an undelivered request.
+//!
+//! Work that must finish whatever happens can also go in a task of its own, awaited
+//! through `aio_shield::shield`, so that cancelling the waiter does not cancel the work.
 //!
 //! # What a task costs
 //!
@@ -133,6 +166,7 @@
 //! Simplification, named: this is a reference implementation for learning; every task
 //! holds one mutex, and done callbacks cost a spawn each.
 
+mod catch;
 mod context;
 mod current;
 mod error;
@@ -143,6 +177,7 @@ mod run;
 mod sync;
 mod task;
 
+pub use crate::catch::{CatchCancel, catch_cancel, poll_catching};
 pub use crate::context::{Context, ContextVar, LookupError, ResetError, Token, copy_context};
 pub use crate::current::{all_tasks, current_task};
 pub use crate::error::{

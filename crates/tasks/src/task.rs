@@ -312,6 +312,10 @@ impl<T: Send + 'static, E: Send + 'static> Task<T, E> {
     /// 3.13's `uncancel` also withdraws a request not yet delivered when the count
     /// reaches zero (a task that cancelled itself and called `uncancel` carries on
     /// there); here it stops, as on 3.11 (scenario `task_uncancel_keeps_request`).
+    ///
+    /// A body that received its cancellation through [`catch_cancel`](crate::catch_cancel)
+    /// calls `uncancel` and carries on, as asyncio's does (scenario
+    /// `cancelling_uncancel_counts`).
     pub fn uncancel(&self) -> u32 {
         self.inner.uncancel()
     }
@@ -638,6 +642,17 @@ impl TaskRef {
     /// Python: `task.uncancel()` (3.11+)
     pub fn uncancel(&self) -> u32 {
         self.0.uncancel()
+    }
+
+    /// Requests a cancellation to be delivered to a [`catch_cancel`](crate::catch_cancel)
+    /// frame suspended in the task's body, counted as [`cancel`](TaskRef::cancel) counts
+    /// it, but not taken by a `TaskGroup` running in the task nor passed to what the task
+    /// awaits: for a scope (a `timeout`) that saw through [`poll_catching`](crate::poll_catching)
+    /// that its body catches. Nothing on a finished task.
+    ///
+    /// Python: `task.cancel()` as `asyncio.timeout` calls it on its own task
+    pub fn deliver_cancel(&self, message: Option<&str>) {
+        self.0.request_delivery(message.map(str::to_owned), true);
     }
 
     /// Whether the task has finished.

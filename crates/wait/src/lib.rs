@@ -93,6 +93,6 @@ mod wait_for;
 
 pub use crate::as_completed::{AsCompleted, AsCompletedTasks, as_completed, as_completed_tasks};
 pub use crate::error::{EmptyError, ScopeError, TimeoutError, TimeoutStateError, WaitForError};
-pub use crate::timeout::{Scoped, Timeout, timeout, timeout_at};
+pub use crate::timeout::{Catching, Scoped, Timeout, timeout, timeout_at};
 pub use crate::wait::{DonePending, ReturnWhen, Wait, wait};
 pub use crate::wait_for::{wait_for, wait_for_future, wait_for_task};

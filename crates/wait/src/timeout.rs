@@ -1,6 +1,7 @@
 //! Definition of [`timeout`], [`timeout_at`], the [`Timeout`] scope and its [`Scoped`]
 //! future.
 
+use std::cell::RefCell;
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
@@ -12,6 +13,36 @@ use aio_rt::{Instant, Runtime};
 use pin_project_lite::pin_project;
 
 use crate::{ScopeError, TimeoutError, TimeoutStateError};
+
+thread_local! {
+    /// The deadlines of the scopes whose body is being polled on this thread, outermost
+    /// first: an inner scope whose deadline passes when an enclosing one's has passed too
+    /// leaves the `TimeoutError` to the outermost (asyncio: both cancel the task, the
+    /// inner one's `uncancel` leaves a request standing, so it lets the `CancelledError`
+    /// through).
+    static ENCLOSING: RefCell<Vec<Option<Instant>>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Pops the deadline pushed for a body's poll, even if the body panics.
+struct Enclosed;
+
+impl Enclosed {
+    fn push(when: Option<Instant>) -> Enclosed {
+        ENCLOSING.with(|stack| stack.borrow_mut().push(when));
+        Enclosed
+    }
+}
+
+impl Drop for Enclosed {
+    fn drop(&mut self) {
+        let _ = ENCLOSING.try_with(|stack| stack.borrow_mut().pop());
+    }
+}
+
+/// Whether a scope enclosing the one being polled has a deadline at or before `now`.
+fn enclosing_expired(now: Instant) -> bool {
+    ENCLOSING.with(|stack| stack.borrow().iter().flatten().any(|when| *when <= now))
+}
 
 /// A timeout scope whose deadline is `delay` from now (`None`: no deadline yet).
 ///
@@ -65,8 +96,23 @@ pub fn timeout_at<R: Runtime>(rt: &R, when: Option<Instant>) -> Timeout<R> {
 ///
 /// Nested scopes: only the scope whose deadline passed reports [`TimeoutError`]; an
 /// outer one sees its body return normally (the inner error is a value the body can
-/// handle). A cancellation from outside (the enclosing task cancelled) passes through
-/// unchanged: the scope is dropped with its body and reports nothing.
+/// handle). When the deadlines of several nested scopes have passed at once, only the
+/// outermost reports it, the inner ones count as expired, as in asyncio. A cancellation
+/// from outside (the enclosing task cancelled) passes through unchanged: the scope is
+/// dropped with its body and reports nothing.
+///
+/// # A body that catches its cancellation
+///
+/// At the deadline the body is dropped, unless an [`aio_tasks::catch_cancel`] is
+/// suspended in it: then the scope cancels its task as asyncio's does (the count of
+/// [`cancelling`](aio_tasks::TaskRef::cancelling) goes up), that `catch_cancel` returns
+/// the `CancelledError`, and the body goes on (cleanup awaits). When it ends, the scope
+/// takes its request back (`uncancel`); if no other request is left and the body
+/// re-raised the cancellation, it gives [`TimeoutError`]. With [`run`](Timeout::run) the
+/// body's output is opaque, so its end counts as the re-raise; with
+/// [`run_catching`](Timeout::run_catching) a body returning `Err` whose Python class is
+/// `CancelledError` re-raises, and any other output (it swallowed the cancellation) is
+/// returned as it is, the scope expired all the same.
 ///
 /// A scope is used once, as asyncio's: created, entered by the first poll of
 /// [`run`](Timeout::run)'s future, then expired or finished. Misuse asyncio refuses is a
@@ -171,6 +217,57 @@ impl<R: Runtime> Timeout<R> {
         self.scoped(body, true)
     }
 
+    /// [`run`](Timeout::run) for a body that may catch the scope's cancellation
+    /// ([`aio_tasks::catch_cancel`]) and tells by its output whether it re-raised it.
+    ///
+    /// Python: `async with asyncio.timeout(...):` around `try: ... except CancelledError:`
+    ///
+    /// After the deadline cancelled a catching body: the body returning `Err(e)` with
+    /// `e` a `CancelledError` (by its Python class) gives [`ScopeError::Timeout`], unless
+    /// another cancellation of the task is pending (then the error is returned as the
+    /// body's, to go on up); any other output is returned as it is (the body swallowed
+    /// the cancellation; the scope is expired all the same, as asyncio's).
+    ///
+    /// # Errors
+    ///
+    /// As [`run`](Timeout::run).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use aio_rt::Runtime;
+    /// use aio_tasks::{CancelledError, catch_cancel};
+    /// use aio_wait::{timeout, ScopeError};
+    ///
+    /// let rt = aio_rt::Smol::with_config(aio_rt::Config::default().clock(aio_rt::Clock::Virtual));
+    /// let r = rt.clone();
+    /// aio_tasks::run(&rt, async move {
+    ///     let cm = timeout(&r, Some(Duration::from_secs(1)));
+    ///     let r2 = r.clone();
+    ///     let result = cm.clone().run_catching(async move {
+    ///         if let Err(cancelled) = catch_cancel(r2.sleep(Duration::from_secs(5))).await {
+    ///             r2.sleep(Duration::from_secs(1)).await; // cleanup that awaits
+    ///             return Err(cancelled); // re-raise
+    ///         }
+    ///         Ok::<_, CancelledError>(())
+    ///     });
+    ///     assert!(matches!(result.await, Err(ScopeError::Timeout(_))));
+    ///     assert!(cm.expired());
+    ///     Ok::<_, aio_rt::PyError>(())
+    /// })
+    /// .unwrap();
+    /// ```
+    pub fn run_catching<F, T, E>(self, body: F) -> Catching<R, F>
+    where
+        F: Future<Output = Result<T, E>>,
+        E: aio_rt::PyException,
+    {
+        Catching {
+            scoped: self.scoped(body, true),
+        }
+    }
+
     /// `run` without the task check, for `wait_for`: asyncio's `wait_for` is awaited in a
     /// task anyway, and ours may be awaited anywhere.
     pub(crate) fn scoped<F: Future>(self, body: F, in_task: bool) -> Scoped<R, F> {
@@ -181,6 +278,8 @@ impl<R: Runtime> Timeout<R> {
             generation: None,
             in_task,
             entered: false,
+            catching: false,
+            delivered: None,
         }
     }
 }
@@ -249,23 +348,56 @@ pin_project! {
         in_task: bool,
         // This future entered the scope (and leaves it when it ends or is dropped).
         entered: bool,
+        // A `catch_cancel` stayed suspended in the body at its last poll.
+        catching: bool,
+        // The deadline's cancellation was delivered to the body, and the task's count
+        // of requests when the scope made it (asyncio's `_cancelling`).
+        delivered: Option<(aio_tasks::TaskRef, u32)>,
     }
 
     impl<R: Runtime, F> PinnedDrop for Scoped<R, F> {
         fn drop(this: Pin<&mut Self>) {
             let this = this.project();
             if *this.entered && this.body.is_some() {
-                // Dropped from outside while the body ran: the scope is finished.
-                this.scope.lock().phase = Phase::Finished;
+                // Dropped from outside while the body ran: the scope is finished (an
+                // expired one, whose body was handling the cancellation, stays expired).
+                let mut state = this.scope.lock();
+                if state.phase == Phase::Entered {
+                    state.phase = Phase::Finished;
+                }
             }
         }
     }
+}
+
+/// How a scope's body ended: `own` is `Some` when the scope had delivered its
+/// cancellation to the body, `true` if no other request of the task is left (asyncio's
+/// `uncancel() <= self._cancelling`).
+struct Ended<T> {
+    output: T,
+    own: Option<bool>,
 }
 
 impl<R: Runtime, F: Future> Future for Scoped<R, F> {
     type Output = Result<F::Output, ScopeError>;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        // The body's output is opaque here: its end after the deadline's cancellation
+        // counts as the re-raise.
+        self.poll_scope(cx).map(|ended| match ended? {
+            Ended {
+                own: Some(true), ..
+            } => Err(ScopeError::Timeout(TimeoutError::new())),
+            Ended { output, .. } => Ok(output),
+        })
+    }
+}
+
+impl<R: Runtime, F: Future> Scoped<R, F> {
+    fn poll_scope(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Result<Ended<F::Output>, ScopeError>> {
         let mut this = self.project();
         if this.body.is_none() {
             return Poll::Pending;
@@ -292,10 +424,29 @@ impl<R: Runtime, F: Future> Future for Scoped<R, F> {
             return Poll::Pending;
         };
         // The body first: a body that finishes in the step its deadline passes wins.
-        if let Poll::Ready(output) = body.poll(cx) {
+        let when = this.scope.lock().when;
+        let (polled, catching) = {
+            let _enclosed = Enclosed::push(when);
+            aio_tasks::poll_catching(body, cx)
+        };
+        *this.catching = catching;
+        if let Poll::Ready(output) = polled {
             this.body.set(None);
-            this.scope.lock().phase = Phase::Finished;
-            return Poll::Ready(Ok(output));
+            let Some((task, cancelling)) = this.delivered.take() else {
+                this.scope.lock().phase = Phase::Finished;
+                return Poll::Ready(Ok(Ended { output, own: None }));
+            };
+            // asyncio's `__aexit__` on an expiring scope: its request taken back; it
+            // raises `TimeoutError` if none other is left and the body re-raised.
+            let own = task.uncancel() <= cancelling;
+            return Poll::Ready(Ok(Ended {
+                output,
+                own: Some(own),
+            }));
+        }
+        if this.delivered.is_some() {
+            // The body handles the deadline's cancellation; it ends when it ends.
+            return Poll::Pending;
         }
         let mut state = this.scope.lock();
         if *this.generation != Some(state.generation) {
@@ -312,11 +463,66 @@ impl<R: Runtime, F: Future> Future for Scoped<R, F> {
         if let Some(sleep) = this.sleep {
             if sleep.as_mut().poll(cx).is_ready() {
                 this.scope.lock().phase = Phase::Expired;
+                let task = aio_tasks::current_task().filter(|_| *this.catching);
+                if let Some(task) = task {
+                    // The body catches: the task is cancelled as asyncio's scope cancels
+                    // it, and the body receives it where it is suspended.
+                    let cancelling = task.cancelling();
+                    task.deliver_cancel(None);
+                    *this.delivered = Some((task, cancelling));
+                    return Poll::Pending;
+                }
                 this.body.set(None);
+                if enclosing_expired(this.scope.rt.now()) {
+                    // An enclosing scope expired too: it reports the timeout, and drops
+                    // this one in this very poll.
+                    return Poll::Pending;
+                }
                 return Poll::Ready(Err(ScopeError::Timeout(TimeoutError::new())));
             }
         }
         Poll::Pending
+    }
+}
+
+pin_project! {
+    /// The future of [`Timeout::run_catching`]: the body's output, or a [`ScopeError`].
+    ///
+    /// Python: the `async with asyncio.timeout(...)` block around `try`/`except
+    /// CancelledError`
+    #[must_use = "a Catching does nothing unless awaited"]
+    pub struct Catching<R: Runtime, F> {
+        #[pin]
+        scoped: Scoped<R, F>,
+    }
+}
+
+impl<R, F, T, E> Future for Catching<R, F>
+where
+    R: Runtime,
+    F: Future<Output = Result<T, E>>,
+    E: aio_rt::PyException,
+{
+    type Output = Result<Result<T, E>, ScopeError>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        self.project().scoped.poll_scope(cx).map(|ended| {
+            let Ended { output, own } = ended?;
+            match output {
+                Err(error) if own == Some(true) && error.py_type() == "CancelledError" => {
+                    Err(ScopeError::Timeout(TimeoutError::new()))
+                }
+                output => Ok(output),
+            }
+        })
+    }
+}
+
+impl<R: Runtime, F> fmt::Debug for Catching<R, F> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Catching")
+            .field("scope", &self.scoped.scope)
+            .finish_non_exhaustive()
     }
 }
 

@@ -86,6 +86,7 @@ where
             if task.done() {
                 return Ok(task.result()?);
             }
+            task.cancel(None);
         }
         Some(delay) => {
             if let Ok(outcome) = self::timeout(rt, Some(delay))
@@ -94,10 +95,13 @@ where
             {
                 return Ok(outcome?);
             }
+            // The deadline dropped the await, which cancelled the task (one request, as
+            // asyncio's cancellation reaches the awaited task once).
         }
     }
-    // The deadline passed: cancel, and wait until the task has really finished.
-    task.cancel(None);
+    // The deadline passed: wait until the cancelled task has really finished; a task
+    // that catches the cancellation (`aio_tasks::catch_cancel`) and returns a value
+    // gives that value.
     match task.await {
         Err(TaskError::Cancelled(_)) => Err(WaitForError::Timeout(TimeoutError::new())),
         outcome => Ok(outcome?),

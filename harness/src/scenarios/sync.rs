@@ -110,6 +110,10 @@ pub(crate) const SCENARIOS: &[Scenario] = &[
         barrier_repr,
         "a Barrier prints as asyncio's repr in each round: filling, draining, resetting, broken"
     ),
+    parity!(
+        condition_wait_cancel_relocks,
+        "a Condition.wait cancelled inside catch_cancel takes the lock back (waiting for its holder) before the CancelledError reaches the handler"
+    ),
 ];
 
 /// A holder takes the lock at t=0 and keeps it until t=4; three tasks start waiting at
@@ -832,4 +836,43 @@ pub(crate) async fn barrier_repr<R: Runtime>(cx: Cx<R>) {
     cx.sleep(1).await;
     barrier.abort();
     cx.log("main", &barrier);
+}
+
+/// `waiter` waits on the condition inside `catch_cancel`; main takes the lock at t=1,
+/// cancels the waiter and keeps the lock until t=2. The cancelled `wait` takes the lock
+/// back first, so the handler runs at t=2 with the lock held (asyncio's `wait` re-acquires
+/// in its `finally`), and the guard of `async with cond:` releases it after.
+pub(crate) async fn condition_wait_cancel_relocks<R: Runtime>(cx: Cx<R>) {
+    let cond = Arc::new(Condition::new());
+    let (cd, c) = (cond.clone(), cx.clone());
+    let task = aio_tasks::create_task_named(cx.rt(), "waiter", async move {
+        let _guard = cd.lock().await;
+        let waited = aio_tasks::catch_cancel(cd.wait()).await;
+        let outcome = match waited {
+            Ok(_) => {
+                c.log("waiter", "never");
+                Ok(())
+            }
+            Err(cancelled) => {
+                c.log(
+                    "waiter",
+                    format!("caught: {}, locked: {}", exc(&cancelled), cd.locked()),
+                );
+                Err(cancelled)
+            }
+        };
+        c.log("waiter", "releases the lock");
+        outcome
+    });
+    cx.sleep(1).await;
+    {
+        let _guard = cond.lock().await;
+        cx.log("main", format!("cancel: {}", task.cancel(Some("stop"))));
+        cx.sleep(1).await;
+        cx.log("main", "releases the lock");
+    }
+    if let Err(e) = (&task).await {
+        cx.log("main", format!("await waiter: {}", exc(&e)));
+    }
+    cx.log("main", format!("locked: {}", cond.locked()));
 }

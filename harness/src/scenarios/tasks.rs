@@ -6,8 +6,8 @@ use std::time::Duration;
 use aio_rt::{PyError, Runtime};
 use aio_sleep::sleep;
 use aio_tasks::{
-    Context, ContextVar, TaskGroup, all_tasks, create_eager_task, create_task, create_task_named,
-    create_task_with_context, current_task,
+    CancelledError, Context, ContextVar, TaskGroup, all_tasks, catch_cancel, create_eager_task,
+    create_task, create_task_named, create_task_with_context, current_task,
 };
 
 use crate::{Cx, Mode, Run, RuntimeKind, Scenario, exc};
@@ -115,6 +115,22 @@ pub(crate) const SCENARIOS: &[Scenario] = &[
     parity!(
         taskgroup_repr,
         "a TaskGroup prints as asyncio's repr (entered, running children, cancelling); its ExceptionGroup as asyncio's repr, members listed"
+    ),
+    parity!(
+        cancel_caught_cleanup_awaits,
+        "catch_cancel: a task catches its CancelledError, cleans up with awaits (a sleep, a lock), then re-raises and ends cancelled"
+    ),
+    parity!(
+        cancel_swallowed,
+        "catch_cancel: a task swallows its CancelledError and completes normally; cancelling() stays 1"
+    ),
+    parity!(
+        cancelling_uncancel_counts,
+        "two requests are delivered as one CancelledError; uncancel() takes one back; a cancel made while running arrives at the next await"
+    ),
+    parity!(
+        taskgroup_body_catches_cancel,
+        "a child fails, the TaskGroup cancels its body, which catches it, cleans up with an await and re-raises: one group error"
     ),
 ];
 
@@ -1195,6 +1211,99 @@ pub(crate) async fn task_repr<R: Runtime>(cx: Cx<R>) {
     .await;
 }
 
+/// `worker` is cancelled at t=1 while it sleeps inside `catch_cancel` (asyncio's `try`
+/// around the await): it receives the `CancelledError` as a value, with the message and
+/// the count, then cleans up with awaits (a sleep, then the lock `holder` keeps until t=3)
+/// and re-raises by returning the error: the task ends cancelled, with the message.
+pub(crate) async fn cancel_caught_cleanup_awaits<R: Runtime>(cx: Cx<R>) {
+    let c = cx.clone();
+    as_main(&cx, async move {
+        let lock = std::sync::Arc::new(aio_sync::Lock::new());
+        let (c1, l1) = (c.clone(), lock.clone());
+        let held = create_task_named(c.rt(), "holder", async move {
+            let _guard = l1.lock().await;
+            c1.sleep(3).await;
+            c1.log("holder", "releases the lock");
+            Ok::<(), String>(())
+        });
+        let (c2, l2) = (c.clone(), lock.clone());
+        let task = create_task_named(c.rt(), "worker", async move {
+            if let Err(cancelled) = catch_cancel(c2.sleep(10)).await {
+                let me = current_task().expect("runs as a task");
+                c2.log(
+                    "worker",
+                    format!(
+                        "caught: {}, cancelling: {}",
+                        exc(&cancelled),
+                        me.cancelling()
+                    ),
+                );
+                c2.sleep(1).await;
+                c2.log("worker", "slept in the handler");
+                {
+                    let _guard = l2.lock().await;
+                    c2.log("worker", "took the lock in the handler");
+                }
+                return Err(cancelled);
+            }
+            c2.log("worker", "never");
+            Ok::<(), CancelledError>(())
+        });
+        c.sleep(1).await;
+        c.log("main", format!("cancel: {}", task.cancel(Some("stop"))));
+        if let Err(e) = (&task).await {
+            c.log("main", format!("await worker: {}", exc(&e)));
+        }
+        c.log(
+            "main",
+            format!(
+                "cancelled: {}, cancelling: {}",
+                task.cancelled(),
+                task.cancelling()
+            ),
+        );
+        held.await.map_err(|e| exc(&e))
+    })
+    .await;
+}
+
+/// `worker` swallows the `CancelledError` it catches at t=1 and carries on: it completes
+/// with its value, not cancelled, and its `cancelling()` count stays 1 (nobody called
+/// `uncancel`).
+pub(crate) async fn cancel_swallowed<R: Runtime>(cx: Cx<R>) {
+    let c = cx.clone();
+    as_main(&cx, async move {
+        let c2 = c.clone();
+        let task = create_task_named(c.rt(), "worker", async move {
+            let me = current_task().expect("runs as a task");
+            match catch_cancel(c2.sleep(10)).await {
+                Ok(()) => c2.log("worker", "never"),
+                Err(_) => c2.log(
+                    "worker",
+                    format!("swallowed, cancelling: {}", me.cancelling()),
+                ),
+            }
+            c2.sleep(1).await;
+            c2.log("worker", "carries on");
+            Ok::<u32, String>(42)
+        });
+        c.sleep(1).await;
+        c.log("main", format!("cancel: {}", task.cancel(None)));
+        let value = (&task).await.map_err(|e| exc(&e))?;
+        c.log("main", format!("await worker: {value}"));
+        c.log(
+            "main",
+            format!(
+                "cancelled: {}, cancelling: {}",
+                task.cancelled(),
+                task.cancelling()
+            ),
+        );
+        Ok(())
+    })
+    .await;
+}
+
 /// A TaskGroup's repr before it runs (in the body closure, before its future starts),
 /// entered, with two children running, after it ends; then a group whose child fails,
 /// after it ends (cancelling), and the repr of the ExceptionGroup it raised
@@ -1246,6 +1355,119 @@ pub(crate) async fn taskgroup_repr<R: Runtime>(cx: Cx<R>) {
         if let Err(aio_tasks::GroupError::Failed(e)) = outcome {
             c.log("main", aio_rt::PyException::py_repr(&e));
         }
+        Ok(())
+    })
+    .await;
+}
+
+/// Two `cancel` calls at t=1 count 2 but are delivered as one `CancelledError` (the
+/// next `catch_cancel` sleeps undisturbed); `uncancel` takes one back. Then the task
+/// cancels itself while running: the request waits for its next suspension, inside
+/// `catch_cancel`, as asyncio's `_must_cancel` does.
+pub(crate) async fn cancelling_uncancel_counts<R: Runtime>(cx: Cx<R>) {
+    let c = cx.clone();
+    as_main(&cx, async move {
+        let c2 = c.clone();
+        let task = create_task_named(c.rt(), "worker", async move {
+            let me = current_task().expect("runs as a task");
+            match catch_cancel(c2.sleep(10)).await {
+                Ok(()) => c2.log("worker", "never"),
+                Err(e) => {
+                    c2.log(
+                        "worker",
+                        format!("caught: {}, cancelling: {}", exc(&e), me.cancelling()),
+                    );
+                    c2.log("worker", format!("uncancel: {}", me.uncancel()));
+                }
+            }
+            match catch_cancel(c2.sleep(1)).await {
+                Ok(()) => c2.log("worker", "slept: the two requests were one delivery"),
+                Err(e) => c2.log("worker", format!("caught again: {}", exc(&e))),
+            }
+            let accepted = me.cancel(Some("self"));
+            c2.log(
+                "worker",
+                format!("cancel myself: {accepted}, cancelling: {}", me.cancelling()),
+            );
+            c2.log("worker", "still running");
+            match catch_cancel(c2.sleep(1)).await {
+                Ok(()) => c2.log("worker", "never"),
+                Err(e) => c2.log(
+                    "worker",
+                    format!(
+                        "caught at the next await: {}, cancelling: {}",
+                        exc(&e),
+                        me.cancelling()
+                    ),
+                ),
+            }
+            let first = me.uncancel();
+            c2.log(
+                "worker",
+                format!("uncancel: {first}, uncancel: {}", me.uncancel()),
+            );
+            Ok::<&str, String>("done")
+        });
+        c.sleep(1).await;
+        for _ in 0..2 {
+            let accepted = task.cancel(Some("stop"));
+            c.log(
+                "main",
+                format!("cancel: {accepted}, cancelling: {}", task.cancelling()),
+            );
+        }
+        let value = (&task).await.map_err(|e| exc(&e))?;
+        c.log("main", format!("await worker: {value}"));
+        c.log(
+            "main",
+            format!(
+                "cancelled: {}, cancelling: {}",
+                task.cancelled(),
+                task.cancelling()
+            ),
+        );
+        Ok(())
+    })
+    .await;
+}
+
+/// A child fails at t=1: the group cancels its body, which catches the cancellation
+/// inside `catch_cancel` (the group counted one request on main), cleans up with an
+/// await until t=2 and re-raises. The group gives the child's failure; its request on
+/// main is taken back (`cancelling()` is 0 again).
+pub(crate) async fn taskgroup_body_catches_cancel<R: Runtime>(cx: Cx<R>) {
+    let c = cx.clone();
+    as_main(&cx, async move {
+        let me = current_task().expect("main runs as a task");
+        let (c2, me2) = (c.clone(), me.clone());
+        let result = TaskGroup::run(c.rt(), |tg| async move {
+            let c3 = c2.clone();
+            tg.create_task_named("fails", async move {
+                c3.sleep(1).await;
+                Err::<(), _>(PyError::new("RuntimeError", "child failed"))
+            })
+            .map_err(|e| PyError::from_py(&e))?;
+            if let Err(cancelled) = catch_cancel(c2.sleep(10)).await {
+                c2.log(
+                    "body",
+                    format!(
+                        "caught: {}, cancelling: {}",
+                        exc(&cancelled),
+                        me2.cancelling()
+                    ),
+                );
+                c2.sleep(1).await;
+                c2.log("body", "cleanup done");
+                return Err(PyError::from_py(&cancelled));
+            }
+            c2.log("body", "never");
+            Ok(())
+        })
+        .await;
+        if let Err(eg) = result {
+            c.log("main", group_error(&eg));
+        }
+        c.log("main", format!("cancelling: {}", me.cancelling()));
         Ok(())
     })
     .await;

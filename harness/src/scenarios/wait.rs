@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use aio_rt::{Instant, PyError, Runtime};
-use aio_tasks::{Task, create_task, create_task_named};
+use aio_tasks::{CancelledError, Task, catch_cancel, create_task, create_task_named};
 use aio_wait::{
     ReturnWhen, ScopeError, WaitForError, as_completed, as_completed_tasks, timeout, wait,
     wait_for, wait_for_future, wait_for_task,
@@ -65,6 +65,14 @@ pub(crate) const SCENARIOS: &[Scenario] = &[
     parity!(
         timeout_repr,
         "a timeout scope prints as asyncio's repr: created, active with its deadline, expired, finished"
+    ),
+    parity!(
+        timeout_body_catches_cancel,
+        "a timeout's body catches the deadline's CancelledError (catch_cancel), cleans up with an await and re-raises: TimeoutError; swallowed: none"
+    ),
+    parity!(
+        wait_for_inner_swallows,
+        "the task wait_for cancels at its deadline swallows the cancellation and returns a value: wait_for returns it"
     ),
 ];
 
@@ -723,6 +731,104 @@ pub(crate) async fn timeout_repr<R: Runtime>(cx: Cx<R>) {
             .await
             .map_err(|e| e.to_string())??;
         c.log("main", &cm);
+        Ok(())
+    })
+    .await;
+}
+
+/// The body of a 2-tick scope catches the deadline's cancellation (`catch_cancel`, the
+/// scope having counted one request on main), cleans up with an await and re-raises it:
+/// the scope gives `TimeoutError` at t=3 and takes its request back. A second scope's body
+/// swallows it: the scope ends normally, expired all the same.
+pub(crate) async fn timeout_body_catches_cancel<R: Runtime>(cx: Cx<R>) {
+    let c = cx.clone();
+    as_main(&cx, async move {
+        let me = aio_tasks::current_task().expect("main runs as a task");
+        let cm = timeout(c.rt(), Some(c.ticks(2)));
+        let (c2, me2) = (c.clone(), me.clone());
+        let out = cm
+            .clone()
+            .run_catching(async move {
+                if let Err(cancelled) = catch_cancel(c2.sleep(10)).await {
+                    c2.log(
+                        "main",
+                        format!(
+                            "caught: {}, cancelling: {}",
+                            exc(&cancelled),
+                            me2.cancelling()
+                        ),
+                    );
+                    c2.sleep(1).await;
+                    c2.log("main", "cleanup done");
+                    return Err(cancelled);
+                }
+                c2.log("main", "never");
+                Ok(())
+            })
+            .await;
+        if let Err(e) = out {
+            c.log(
+                "main",
+                format!("scope: {}, expired: {}", exc(&e), cm.expired()),
+            );
+        }
+        c.log("main", format!("cancelling: {}", me.cancelling()));
+        let cm = timeout(c.rt(), Some(c.ticks(1)));
+        let c3 = c.clone();
+        let out = cm
+            .clone()
+            .run_catching(async move {
+                match catch_cancel(c3.sleep(10)).await {
+                    Ok(()) => c3.log("main", "never"),
+                    Err(e) => c3.log("main", format!("swallowed: {}", exc(&e))),
+                }
+                Ok::<(), CancelledError>(())
+            })
+            .await;
+        if out.is_ok() {
+            c.log(
+                "main",
+                format!("scope ended normally, expired: {}", cm.expired()),
+            );
+        }
+        c.log("main", format!("cancelling: {}", me.cancelling()));
+        Ok(())
+    })
+    .await;
+}
+
+/// `inner` catches the cancellation `wait_for_task` makes at its 2-tick deadline,
+/// swallows it and returns a value at t=3: `wait_for_task` returns that value, not a
+/// timeout; the inner task counts the one request.
+pub(crate) async fn wait_for_inner_swallows<R: Runtime>(cx: Cx<R>) {
+    let c = cx.clone();
+    as_main(&cx, async move {
+        let rt = c.rt().clone();
+        let c2 = c.clone();
+        let task = create_task_named(&rt, "inner", async move {
+            match catch_cancel(c2.sleep(10)).await {
+                Ok(()) => c2.log("inner", "never"),
+                Err(_) => {
+                    c2.log("inner", "swallows the cancel");
+                    c2.sleep(1).await;
+                }
+            }
+            Ok::<&str, String>("inner value")
+        });
+        match wait_for_task(&rt, &task, Some(c.ticks(2))).await {
+            Ok(value) => c.log("main", format!("wait_for: {value}")),
+            Err(e) => c.log("main", format!("wait_for: {}", exc(&e))),
+        }
+        c.log(
+            "main",
+            format!(
+                "cancelled: {}, cancelling: {}",
+                task.cancelled(),
+                task.cancelling()
+            ),
+        );
+        let me = aio_tasks::current_task().expect("main runs as a task");
+        c.log("main", format!("main cancelling: {}", me.cancelling()));
         Ok(())
     })
     .await;

@@ -150,8 +150,9 @@ mod base_task_tests {
                     other => panic!("expected CancelledError, got {other:?}"),
                 })
             });
+            // The CancelledError let out of the body ends the task cancelled, with it.
             match outer.await {
-                Err(TaskError::Failed(e)) => assert_eq!(e.message.as_deref(), message),
+                Err(TaskError::Cancelled(e)) => assert_eq!(e.message.as_deref(), message),
                 other => panic!("expected CancelledError{message:?}, got {other:?}"),
             }
         }
@@ -180,8 +181,9 @@ mod base_task_tests {
                     other => panic!("expected CancelledError, got {other:?}"),
                 }
             });
+            // The CancelledError let out of the body ends the task cancelled, with it.
             match outer.await {
-                Err(TaskError::Failed(e)) => assert_eq!(e.message.as_deref(), message),
+                Err(TaskError::Cancelled(e)) => assert_eq!(e.message.as_deref(), message),
                 other => panic!("expected CancelledError{message:?}, got {other:?}"),
             }
         }
@@ -208,7 +210,7 @@ mod base_task_tests {
             }
         });
         match outer.await {
-            Err(TaskError::Failed(e)) => assert_eq!(e.message.as_deref(), Some("my message")),
+            Err(TaskError::Cancelled(e)) => assert_eq!(e.message.as_deref(), Some("my message")),
             other => panic!("expected CancelledError('my message'), got {other:?}"),
         }
     }
@@ -965,7 +967,6 @@ mod wait_ports {
     }
 
     #[apply(runtimes)]
-    #[ignore = "library bug: a task whose body lets a CancelledError out (Err(FutureError::Cancelled)) ends failed, not cancelled"]
     fn test_cancel_inner_future(kind: RuntimeKind) {
         port!(kind, cancel_inner_future);
     }

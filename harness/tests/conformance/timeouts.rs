@@ -74,7 +74,6 @@ mod timeout_tests {
     }
 
     #[apply(runtimes)]
-    #[ignore = "library bug: the inner scope raises TimeoutError, the outer returns normally and is not expired"]
     fn test_nested_timeouts(kind: RuntimeKind) {
         port!(kind, nested_timeouts);
     }

@@ -126,3 +126,8 @@ fn condition_repr(kind: RuntimeKind) {
 fn barrier_repr(kind: RuntimeKind) {
     check_parity("barrier_repr", kind);
 }
+
+#[apply(runtimes)]
+fn condition_wait_cancel_relocks(kind: RuntimeKind) {
+    check_parity("condition_wait_cancel_relocks", kind);
+}

@@ -131,3 +131,23 @@ fn task_repr(kind: RuntimeKind) {
 fn taskgroup_repr(kind: RuntimeKind) {
     check_parity("taskgroup_repr", kind);
 }
+
+#[apply(runtimes)]
+fn cancel_caught_cleanup_awaits(kind: RuntimeKind) {
+    check_parity("cancel_caught_cleanup_awaits", kind);
+}
+
+#[apply(runtimes)]
+fn cancel_swallowed(kind: RuntimeKind) {
+    check_parity("cancel_swallowed", kind);
+}
+
+#[apply(runtimes)]
+fn cancelling_uncancel_counts(kind: RuntimeKind) {
+    check_parity("cancelling_uncancel_counts", kind);
+}
+
+#[apply(runtimes)]
+fn taskgroup_body_catches_cancel(kind: RuntimeKind) {
+    check_parity("taskgroup_body_catches_cancel", kind);
+}

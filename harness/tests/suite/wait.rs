@@ -66,3 +66,13 @@ fn as_completed_yields_tasks(kind: RuntimeKind) {
 fn timeout_repr(kind: RuntimeKind) {
     check_parity("timeout_repr", kind);
 }
+
+#[apply(runtimes)]
+fn timeout_body_catches_cancel(kind: RuntimeKind) {
+    check_parity("timeout_body_catches_cancel", kind);
+}
+
+#[apply(runtimes)]
+fn wait_for_inner_swallows(kind: RuntimeKind) {
+    check_parity("wait_for_inner_swallows", kind);
+}
