@@ -232,6 +232,135 @@ where
     aio_tasks::run(rt, main(rt.clone()))
 }
 
+/// A new [`DefaultRuntime`] with `config` (its clock, its exception handler).
+///
+/// Python: `asyncio.new_event_loop()`, then `loop.set_exception_handler(...)`
+pub fn default_runtime_with(config: aio_rt::Config) -> DefaultRuntime {
+    #[cfg(feature = "tokio")]
+    return aio_rt::Tokio::current_thread_with(config);
+    #[cfg(all(not(feature = "tokio"), feature = "smol"))]
+    return aio_rt::Smol::with_config(config);
+    #[cfg(all(not(feature = "tokio"), not(feature = "smol"), feature = "async-std"))]
+    return aio_rt::AsyncStd::with_config(config);
+    #[cfg(not(any(feature = "tokio", feature = "smol", feature = "async-std")))]
+    return aio_loop::EventLoop::with_config(config);
+}
+
+/// What the runnable examples (`cargo run -p aio --example NAME`) share: the clock they
+/// run on, and a trace that prints the elapsed time.
+///
+/// Python: `start = time.perf_counter()` and `print(f"[{time.perf_counter() - start:.1f}s] ...")`
+///
+/// The clock comes from the environment variable `AIO_CLOCK`:
+///
+/// | `AIO_CLOCK` | clock |
+/// |---|---|
+/// | unset (or anything else) | [`Clock::Warp`](aio_rt::Clock::Warp): real time with idle waits skipped, so sleeps cost nothing and blocking code takes its real time |
+/// | `virtual` | [`Clock::Virtual`](aio_rt::Clock::Virtual): deterministic, for tests (crates/aio/tests/examples.rs) |
+/// | `real` | [`Clock::Real`](aio_rt::Clock::Real): the wall clock, sleeps take their time |
+///
+/// # Examples
+///
+/// ```
+/// use aio::prelude::*;
+/// use std::time::Duration;
+///
+/// let outcome = aio::example::run(|rt| async move {
+///     sleep(&rt, Duration::from_millis(500)).await;
+///     aio::example::say(&rt, "done");   // prints "[0.5s] done"
+///     Ok::<_, PyError>(())
+/// });
+/// assert!(outcome.is_ok());
+/// assert_eq!(aio::example::take_trace(), ["[0.5s] done"]);
+/// ```
+pub mod example {
+    use std::fmt::Display;
+    use std::sync::Mutex;
+
+    use std::future::Future;
+
+    use aio_rt::{Clock, Config, PyException, Runtime};
+    use aio_tasks::TaskError;
+
+    use crate::DefaultRuntime;
+
+    static TRACE: Mutex<Vec<String>> = Mutex::new(Vec::new());
+    static CLOCK: Mutex<Option<Clock>> = Mutex::new(None);
+
+    /// The clock `AIO_CLOCK` asks for: `virtual`, `real`, or [`Clock::Warp`] otherwise;
+    /// [`set_clock`] overrides it.
+    ///
+    /// Python: none (asyncio has only the wall clock)
+    pub fn clock() -> Clock {
+        if let Some(clock) = *CLOCK.lock().unwrap_or_else(|e| e.into_inner()) {
+            return clock;
+        }
+        match std::env::var("AIO_CLOCK").as_deref() {
+            Ok("virtual") => Clock::Virtual,
+            Ok("real") => Clock::Real,
+            _ => Clock::Warp,
+        }
+    }
+
+    /// Overrides `AIO_CLOCK` for this process (`None`: read it again), so that a test
+    /// runs the examples on [`Clock::Virtual`] without touching the environment.
+    ///
+    /// Python: none
+    pub fn set_clock(clock: Option<Clock>) {
+        *CLOCK.lock().unwrap_or_else(|e| e.into_inner()) = clock;
+    }
+
+    /// A [`Config`] on [`clock`], for a runtime you build yourself
+    /// (`aio::event_loop::EventLoop::with_config(aio::example::config())`).
+    ///
+    /// Python: none
+    pub fn config() -> Config {
+        Config::default().clock(clock())
+    }
+
+    /// A new [`DefaultRuntime`] on [`clock`].
+    ///
+    /// Python: `asyncio.new_event_loop()`
+    pub fn runtime() -> DefaultRuntime {
+        crate::default_runtime_with(config())
+    }
+
+    /// [`run`](crate::run) on [`runtime`]: `main` as the main task, on the clock
+    /// `AIO_CLOCK` asks for.
+    ///
+    /// Python: `asyncio.run(main())`
+    ///
+    /// # Errors
+    ///
+    /// As [`run`](crate::run).
+    pub fn run<M, Fut, T, E>(main: M) -> Result<T, TaskError<E>>
+    where
+        M: FnOnce(DefaultRuntime) -> Fut,
+        Fut: Future<Output = Result<T, E>> + Send + 'static,
+        T: Clone + Send + 'static,
+        E: Clone + PyException + Send + Sync + 'static,
+    {
+        crate::run_on(&runtime(), main)
+    }
+
+    /// Prints `[1.0s] text`: the seconds since `rt` started, then `text`; and keeps the
+    /// line for [`take_trace`].
+    ///
+    /// Python: `print(f"[{time.perf_counter() - start:.1f}s] {text}")`
+    pub fn say<R: Runtime>(rt: &R, text: impl Display) {
+        let line = format!("[{:.1}s] {text}", rt.now().since_start().as_secs_f64());
+        println!("{line}");
+        TRACE.lock().unwrap_or_else(|e| e.into_inner()).push(line);
+    }
+
+    /// The lines [`say`] printed since the last call, in order (for tests).
+    ///
+    /// Python: none (a test would capture stdout)
+    pub fn take_trace() -> Vec<String> {
+        std::mem::take(&mut *TRACE.lock().unwrap_or_else(|e| e.into_inner()))
+    }
+}
+
 /// asyncio's names, for `use aio::prelude::*;`.
 ///
 /// Python: `import asyncio` (and then `asyncio.<name>`)
