@@ -44,7 +44,10 @@ pub fn main() {
         let rt2 = rt.clone();
         running.call_soon(move || say(&rt2, "a callback on the running loop"));
         sleep(&rt, Duration::from_secs(1)).await;
-        say(&rt, format!("loop.time() moved by {:.1}", running.time() - t0));
+        say(
+            &rt,
+            format!("loop.time() moved by {:.1}", running.time() - t0),
+        );
         Ok::<_, PyError>(())
     })
     .expect("main failed");
