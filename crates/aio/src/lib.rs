@@ -265,6 +265,7 @@ pub fn default_runtime_with(config: aio_rt::Config) -> DefaultRuntime {
 /// use aio::prelude::*;
 /// use std::time::Duration;
 ///
+/// aio::example::set_clock(Some(aio::rt::Clock::Virtual)); // as AIO_CLOCK=virtual
 /// let outcome = aio::example::run(|rt| async move {
 ///     sleep(&rt, Duration::from_millis(500)).await;
 ///     aio::example::say(&rt, "done");   // prints "[0.5s] done"
