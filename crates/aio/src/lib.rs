@@ -55,6 +55,22 @@
 //! The concept crates stay reachable under their own names ([`tasks`], [`gather`],
 //! [`wait`], ...) for everything the prelude leaves out.
 //!
+//! # Runnable examples
+//!
+//! One example per topic of the asyncio notes this project grew from, each with its
+//! Python original in its doc comment and printing its trace with the elapsed time, as
+//! the Python original does: `cargo run -p aio --example NAME`, for NAME in
+//! `io_bound`, `create_task`, `gather` (with `return_exceptions`), `wait`, `wait_for`,
+//! `as_completed`, `get_running_loop`, `callbacks`, `lock`, `semaphore`, `event`,
+//! `queue`, `async_iterator`, `async_generator`, `future`, `shield`, `blocking_sleep`
+//! (`time.sleep` against `asyncio.sleep`).
+//!
+//! They run on the warp clock (real time with idle waits skipped: sleeps cost nothing,
+//! blocking code takes its real time); `AIO_CLOCK=virtual` puts them on the
+//! deterministic virtual clock, `AIO_CLOCK=real` on the wall clock. [`example`] holds
+//! what they share; `tests/examples.rs` runs every one in virtual time and checks its
+//! trace.
+//!
 //! # Printing
 //!
 //! What a Python programmer prints shows asyncio's `repr()`, state included, through
