@@ -292,9 +292,8 @@ pub fn default_runtime_with(config: aio_rt::Config) -> DefaultRuntime {
 /// ```
 pub mod example {
     use std::fmt::Display;
-    use std::sync::Mutex;
-
     use std::future::Future;
+    use std::sync::Mutex;
 
     use aio_rt::{Clock, Config, PyException, Runtime};
     use aio_tasks::TaskError;
@@ -361,7 +360,8 @@ pub mod example {
     }
 
     /// Prints `[1.0s] text`: the seconds since `rt` started, then `text`; and keeps the
-    /// line for [`take_trace`].
+    /// line for [`take_trace`] (so a program that says a lot keeps every line: this is
+    /// for examples and tests).
     ///
     /// Python: `print(f"[{time.perf_counter() - start:.1f}s] {text}")`
     pub fn say<R: Runtime>(rt: &R, text: impl Display) {
