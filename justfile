@@ -74,3 +74,8 @@ loom:
 # output, on every runtime (timed: real-time readings, so not part of `just test`).
 warp-demo:
     cargo test -p aio-harness --test suite warp:: -- --include-ignored
+
+# Differential fuzzing against CPython: N generated programs from SEED on every runtime,
+# each difference shrunk into harness/fuzz-corpus/ (PYTHON: 3.11, 3.12 or 3.13)
+fuzz N="10000" SEED="1000" PYTHON="3.11":
+    cargo run --release -q -p aio-harness -- fuzz --programs {{N}} --seed {{SEED}} --python {{PYTHON}}

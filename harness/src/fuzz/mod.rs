@@ -178,36 +178,79 @@ pub struct Rule {
 /// The documented differences the fuzzer knows. A rule names a behaviour, so that it
 /// covers every program that shows it and nothing else; there is no allow-list of
 /// programs.
-pub const RULES: &[Rule] = &[Rule {
-    name: "wait_for on a finished task returns without a loop turn (3.12+), where 3.11 takes one",
-    doc: "docs/wait.md#wait_for-on-a-task-already-finished",
-    applies: wait_for_turn,
-}];
+pub const RULES: &[Rule] = &[
+    Rule {
+        name: "wait_for on a finished task returns without a loop turn (3.12+), where 3.11 takes one",
+        doc: "docs/wait.md#wait_for-on-a-task-already-finished",
+        applies: wait_for_turn,
+    },
+    Rule {
+        name: "gather of finished tasks completes without a loop turn (3.12+), where 3.11 takes one",
+        doc: "docs/gather.md#gather-of-tasks-already-finished",
+        applies: gather_turn,
+    },
+];
+
+/// Whether the two traces hold the same lines, each task's in the same order (they differ
+/// only in how the tasks interleave), and the first line where they part is one that
+/// `marks` picks out, in either trace.
+fn interleaving_from(expected: &str, rust: &str, marks: impl Fn(&str) -> bool) -> bool {
+    fn per_task(trace: &str) -> std::collections::BTreeMap<&str, Vec<&str>> {
+        let mut tasks = std::collections::BTreeMap::<&str, Vec<&str>>::new();
+        for line in trace.lines() {
+            let body = line.split_once("] ").map_or(line, |(_, body)| body);
+            let task = body.split_once(':').map_or("", |(task, _)| task);
+            tasks.entry(task).or_default().push(line);
+        }
+        tasks
+    }
+    if per_task(expected) != per_task(rust) {
+        return false;
+    }
+    match expected.lines().zip(rust.lines()).find(|(e, r)| e != r) {
+        Some((e, r)) => marks(e) || marks(r),
+        None => false,
+    }
+}
+
+/// 3.12 made `gather` call its done callback at once for a child already done; 3.11 (and
+/// we) go through the loop, one turn. The rule: CPython 3.12 or later, the program uses
+/// `gather`, and the traces differ only in interleaving, from a `gather` line on.
+fn gather_turn(program: &Program, python: (u32, u32), expected: &str, rust: &str) -> bool {
+    python >= (3, 12)
+        && program
+            .tasks
+            .iter()
+            .any(|t| uses(&t.steps, &|s| matches!(s, lang::Step::Gather(..))))
+        && interleaving_from(expected, rust, |line| line.contains(": gather ["))
+}
+
+/// Whether `steps` (nested blocks included) hold a step that `pick` picks.
+fn uses(steps: &[lang::Step], pick: &dyn Fn(&lang::Step) -> bool) -> bool {
+    steps.iter().any(|s| {
+        pick(s)
+            || match s {
+                lang::Step::Group(_, inner, _)
+                | lang::Step::Timeout(_, inner)
+                | lang::Step::Lock(_, inner)
+                | lang::Step::Sem(_, inner) => uses(inner, pick),
+                _ => false,
+            }
+    })
+}
 
 /// 3.11's `wait_for` always waits on its own future, released by a done callback: even a
-/// finished task costs one loop turn. 3.12's (`async with timeout(): return await fut`)
-/// does not. The rule: CPython 3.11, the program uses `wait_for`, and the two traces are
-/// the same once the `wait_for` lines are taken out, with the same `wait_for` lines.
+/// finished task costs one loop turn, and a task it awaits costs one more. 3.12's (`async
+/// with timeout(): return await fut`) does not, nor do we. The rule: CPython 3.11, the
+/// program uses `wait_for`, and the traces differ only in interleaving, from a `wait_for`
+/// line on.
 fn wait_for_turn(program: &Program, python: (u32, u32), expected: &str, rust: &str) -> bool {
-    fn uses_wait_for(steps: &[lang::Step]) -> bool {
-        steps.iter().any(|s| match s {
-            lang::Step::WaitFor(..) => true,
-            lang::Step::Group(_, inner, _)
-            | lang::Step::Timeout(_, inner)
-            | lang::Step::Lock(_, inner)
-            | lang::Step::Sem(_, inner) => uses_wait_for(inner),
-            _ => false,
-        })
-    }
-    fn split(trace: &str) -> (Vec<&str>, Vec<&str>) {
-        let (mut waits, rest): (Vec<&str>, Vec<&str>) =
-            trace.lines().partition(|line| line.contains(": wait_for "));
-        waits.sort_unstable();
-        (waits, rest)
-    }
     python == (3, 11)
-        && program.tasks.iter().any(|t| uses_wait_for(&t.steps))
-        && split(expected) == split(rust)
+        && program
+            .tasks
+            .iter()
+            .any(|t| uses(&t.steps, &|s| matches!(s, lang::Step::WaitFor(..))))
+        && interleaving_from(expected, rust, |line| line.contains(": wait_for "))
 }
 
 /// The rule that explains a difference, if one does.
@@ -333,4 +376,31 @@ pub fn parse_corpus(text: &str) -> io::Result<(u64, Vec<usize>, RuntimeKind)> {
         _ => return Err(bad("no runtime after the shrink path")),
     };
     Ok((seed, path, kind))
+}
+
+#[cfg(test)]
+mod rule_tests {
+    use super::interleaving_from;
+
+    const CPYTHON: &str =
+        "[t=0] main: start\n[t=0] main: gather [t1]: [r1]\n[t=0] t2: start\n[t=0] t2: return r2";
+
+    #[test]
+    fn a_gather_line_one_turn_later_is_interleaving_from_gather() {
+        let ours = "[t=0] main: start\n[t=0] t2: start\n[t=0] t2: return r2\n[t=0] main: gather [t1]: [r1]";
+        assert!(interleaving_from(CPYTHON, ours, |l| l.contains(": gather [")));
+    }
+
+    #[test]
+    fn another_line_or_order_within_a_task_is_not() {
+        // t2's own lines in another order: not a mere interleaving.
+        let ours = "[t=0] main: start\n[t=0] main: gather [t1]: [r1]\n[t=0] t2: return r2\n[t=0] t2: start";
+        assert!(!interleaving_from(CPYTHON, ours, |_| true));
+        // A different line: not the same lines.
+        let ours = "[t=0] main: start\n[t=0] main: gather [t1]: [r9]\n[t=0] t2: start\n[t=0] t2: return r2";
+        assert!(!interleaving_from(CPYTHON, ours, |_| true));
+        // Parting at a line the rule does not name.
+        let moved = "[t=0] t2: start\n[t=0] main: start\n[t=0] main: gather [t1]: [r1]\n[t=0] t2: return r2";
+        assert!(!interleaving_from(CPYTHON, moved, |l| l.contains(": gather [")));
+    }
 }
