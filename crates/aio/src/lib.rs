@@ -82,8 +82,9 @@
 //! - **No address.** Where CPython prints `object at 0x7f...` or `at 0x7f...`, nothing is
 //!   printed: an address changes from run to run, even in CPython, and a trace must not.
 //! - **Nothing that names Python code.** A task's `coro=<main() running at file.py:3>`
-//!   and `wait_for=<Future pending ...>`, a future's `cb=[...]` have no Rust counterpart
-//!   and are left out.
+//!   and `wait_for=<Future pending ...>`, a future's `cb=[...]`, a stream's
+//!   `transport=<_SelectorSocketTransport ...>` have no Rust counterpart and are left out
+//!   (`<StreamReader 3 bytes eof>`, `<StreamWriter>`).
 //! - **Values print with `Debug`**: a result `42` as in Python, a string `"a"` where
 //!   Python shows `'a'`. Exceptions print as Python's `repr(e)`:
 //!   [`rt::PyException::py_repr`] (`ValueError('boom')`, an

@@ -296,6 +296,33 @@ fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
     }
 }
 
+/// asyncio's repr: `<StreamReader 3 bytes eof limit=10>`, each part shown only when it
+/// applies (bytes buffered and not read yet, the end of the stream seen, a limit other
+/// than [`DEFAULT_LIMIT`]). CPython also names the transport and the waiting future,
+/// Python objects left out here (see the `aio` crate's "Printing").
+///
+/// ```
+/// use aio_io::StreamReader;
+/// let reader = StreamReader::with_limit(futures_lite::io::Cursor::new(b"abc".to_vec()), 10);
+/// assert_eq!(reader.to_string(), "<StreamReader limit=10>");
+/// ```
+impl<T> fmt::Display for StreamReader<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("<StreamReader")?;
+        let buffered = self.buf.len() - self.start;
+        if buffered > 0 {
+            write!(f, " {buffered} bytes")?;
+        }
+        if self.eof {
+            f.write_str(" eof")?;
+        }
+        if self.limit != DEFAULT_LIMIT {
+            write!(f, " limit={}", self.limit)?;
+        }
+        f.write_str(">")
+    }
+}
+
 impl<T> fmt::Debug for StreamReader<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("StreamReader")

@@ -127,6 +127,14 @@ impl<W: AsyncWrite + Unpin> StreamWriter<W> {
     }
 }
 
+/// asyncio's repr, `<StreamWriter>`: CPython adds its transport and reader, Python
+/// objects left out here (see the `aio` crate's "Printing").
+impl<W> fmt::Display for StreamWriter<W> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("<StreamWriter>")
+    }
+}
+
 impl<W> fmt::Debug for StreamWriter<W> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("StreamWriter")

@@ -486,3 +486,24 @@ fn twins_print_their_committed_output() {
         );
     }
 }
+
+/// A StreamReader's repr as it fills, is read and reaches its end, beside CPython's twin
+/// (`tests/oracle/stream_reprs.py`): the reader runs over bytes in memory, no runtime
+/// needed.
+#[test]
+fn stream_reader_repr_as_cpython() {
+    use aio_io::StreamReader;
+    use futures_lite::io::Cursor;
+    let mut lines = Vec::new();
+    let mut reader = StreamReader::new(Cursor::new(b"abc\ndef".to_vec()));
+    lines.push(reader.to_string());
+    futures_lite::future::block_on(async {
+        reader.readline().await.expect("a line");
+        lines.push(reader.to_string());
+        reader.read_to_end().await.expect("the rest");
+        lines.push(reader.to_string());
+    });
+    let limited = StreamReader::with_limit(Cursor::new(Vec::new()), 10);
+    lines.push(limited.to_string());
+    assert_eq!(lines, cpython(include_str!("oracle/stream_reprs.out")));
+}
