@@ -387,7 +387,10 @@ mod test_task_group {
         Fut: Future<Output = Result<(), PyError>> + Send + 'static,
     {
         let rt = rt.clone();
-        spawn(&rt.clone(), async move { Ok(TaskGroup::run(&rt, body).await) })
+        spawn(
+            &rt.clone(),
+            async move { Ok(TaskGroup::run(&rt, body).await) },
+        )
     }
 
     /// `await r` raising the ExceptionGroup: its classes (`get_error_types`).

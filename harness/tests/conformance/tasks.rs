@@ -1561,7 +1561,11 @@ mod run_coroutine_threadsafe_tests {
     }
 
     /// CPython's `target`: runs `add(1, 2)` in the loop from this thread and blocks on it.
-    fn target<R: Runtime>(feeder: Feeder<R>, fail: bool, cancel: bool) -> Result<i32, TaskError<PyError>> {
+    fn target<R: Runtime>(
+        feeder: Feeder<R>,
+        fail: bool,
+        cancel: bool,
+    ) -> Result<i32, TaskError<PyError>> {
         let rt = feeder.rt().clone();
         let future = feeder.run_coroutine_threadsafe(async move {
             create_task(&rt.clone(), add(rt, 1, 2, fail, cancel)).await

@@ -130,7 +130,11 @@ mod timeout_tests {
     /// `assertRaisesRegex(RuntimeError, pattern)` on a scope's refusal.
     fn refused(e: &impl PyException, pattern: &str) {
         assert_eq!(e.py_type(), "RuntimeError");
-        assert!(e.py_str().contains(pattern), "{:?} lacks {pattern:?}", e.py_str());
+        assert!(
+            e.py_str().contains(pattern),
+            "{:?} lacks {pattern:?}",
+            e.py_str()
+        );
     }
 
     // CPython: test_timeouts.TimeoutTests.test_timeout_already_entered
@@ -217,12 +221,19 @@ mod timeout_tests {
         let t = task(cx.rt(), async move {
             current_task().unwrap().cancel(None);
             // work which will be cancelled
-            assert!(catch_cancel(rt.sleep(Duration::from_secs(1))).await.is_err());
+            assert!(
+                catch_cancel(rt.sleep(Duration::from_secs(1)))
+                    .await
+                    .is_err()
+            );
             // finally:
             let out = timeout(&rt, Some(Duration::ZERO))
                 .run(rt.sleep(Duration::from_secs(1))) // some cleanup
                 .await;
-            assert!(matches!(out, Err(ScopeError::Timeout(_))), "TimeoutError, got {out:?}");
+            assert!(
+                matches!(out, Err(ScopeError::Timeout(_))),
+                "TimeoutError, got {out:?}"
+            );
         });
         let outcome = t.await;
         assert!(outcome.is_ok(), "{outcome:?}");
@@ -239,7 +250,11 @@ mod timeout_tests {
         let t = task(cx.rt(), async move {
             current_task().unwrap().cancel(None);
             // work which will be cancelled
-            assert!(catch_cancel(rt.sleep(Duration::from_secs(1))).await.is_err());
+            assert!(
+                catch_cancel(rt.sleep(Duration::from_secs(1)))
+                    .await
+                    .is_err()
+            );
             // finally: assertRaises(CancelledError)
             let r = rt.clone();
             let out = catch_cancel(timeout(&rt, Some(Duration::from_secs(1))).run(async move {

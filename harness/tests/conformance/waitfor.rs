@@ -270,9 +270,7 @@ mod asyncio_wait_for_test {
         })
     }
 
-    fn assert_timeout_from_cancelled<E: std::fmt::Debug>(
-        out: Result<(), WaitForError<E>>,
-    ) {
+    fn assert_timeout_from_cancelled<E: std::fmt::Debug>(out: Result<(), WaitForError<E>>) {
         match out {
             Err(WaitForError::Timeout(e)) => {
                 let chained = e.py_cause().expect("raised from the CancelledError");
@@ -331,7 +329,6 @@ mod asyncio_wait_for_test {
     fn test_wait_for_reraises_exception_during_cancellation(kind: RuntimeKind) {
         port!(kind, reraises_exception_during_cancellation);
     }
-
 }
 
 mod wait_for_shield_tests {
