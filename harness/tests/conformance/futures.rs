@@ -136,8 +136,7 @@ mod base_future_tests {
             .set_exception_handler(move |_| *sink.lock().unwrap() += 1);
         body().await;
         cx.rt().reporter().set_handler(previous);
-        let n = *count.lock().unwrap();
-        n
+        *count.lock().unwrap()
     }
 
     fn boom() -> aio_futures::Exception {
