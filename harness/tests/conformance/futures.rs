@@ -118,6 +118,129 @@ mod base_future_tests {
     fn test_exception(kind: RuntimeKind) {
         port!(kind, exception);
     }
+
+    // `@mock.patch('asyncio.base_events.logger')` and `m_log.error.called`: the runtime's
+    // exception handler, replaced by one that counts its calls (asyncio's default handler
+    // is what logs at ERROR level). `del fut` is dropping the last clone.
+
+    /// Runs `body` with a handler counting the reports, and gives the count; the
+    /// harness's handler is set back afterwards.
+    async fn reports<R: Runtime, F: std::future::Future<Output = ()>>(
+        cx: &Cx<R>,
+        body: impl FnOnce() -> F,
+    ) -> usize {
+        let previous = cx.rt().reporter().handler();
+        let count = std::sync::Arc::new(std::sync::Mutex::new(0usize));
+        let sink = count.clone();
+        cx.rt()
+            .set_exception_handler(move |_| *sink.lock().unwrap() += 1);
+        body().await;
+        cx.rt().reporter().set_handler(previous);
+        *count.lock().unwrap()
+    }
+
+    fn boom() -> aio_futures::Exception {
+        aio_futures::Exception::py(aio_rt::PyError::new("RuntimeError", "boom"))
+    }
+
+    // CPython: test_futures.BaseFutureTests.test_tb_logger_abandoned
+    async fn tb_logger_abandoned<R: Runtime>(cx: Cx<R>) {
+        let n = reports(&cx, || async {
+            let fut = Future::<i32>::new(cx.rt());
+            drop(fut);
+        })
+        .await;
+        assert_eq!(n, 0);
+    }
+
+    #[apply(runtimes)]
+    fn test_tb_logger_abandoned(kind: RuntimeKind) {
+        port!(kind, tb_logger_abandoned);
+    }
+
+    // CPython: test_futures.BaseFutureTests.test_tb_logger_result_unretrieved
+    async fn tb_logger_result_unretrieved<R: Runtime>(cx: Cx<R>) {
+        let n = reports(&cx, || async {
+            let fut = Future::<i32>::new(cx.rt());
+            fut.set_result(42).unwrap();
+            drop(fut);
+        })
+        .await;
+        assert_eq!(n, 0);
+    }
+
+    #[apply(runtimes)]
+    fn test_tb_logger_result_unretrieved(kind: RuntimeKind) {
+        port!(kind, tb_logger_result_unretrieved);
+    }
+
+    // CPython: test_futures.BaseFutureTests.test_tb_logger_result_retrieved
+    async fn tb_logger_result_retrieved<R: Runtime>(cx: Cx<R>) {
+        let n = reports(&cx, || async {
+            let fut = Future::<i32>::new(cx.rt());
+            fut.set_result(42).unwrap();
+            assert_eq!(fut.result().unwrap(), 42);
+            drop(fut);
+        })
+        .await;
+        assert_eq!(n, 0);
+    }
+
+    #[apply(runtimes)]
+    fn test_tb_logger_result_retrieved(kind: RuntimeKind) {
+        port!(kind, tb_logger_result_retrieved);
+    }
+
+    // CPython: test_futures.BaseFutureTests.test_tb_logger_exception_unretrieved
+    async fn tb_logger_exception_unretrieved<R: Runtime>(cx: Cx<R>) {
+        let n = reports(&cx, || async {
+            let fut = Future::<i32>::new(cx.rt());
+            fut.set_exception(boom()).unwrap();
+            drop(fut);
+            cx.sleep(1).await;
+        })
+        .await;
+        assert_eq!(n, 1);
+    }
+
+    #[apply(runtimes)]
+    fn test_tb_logger_exception_unretrieved(kind: RuntimeKind) {
+        port!(kind, tb_logger_exception_unretrieved);
+    }
+
+    // CPython: test_futures.BaseFutureTests.test_tb_logger_exception_retrieved
+    async fn tb_logger_exception_retrieved<R: Runtime>(cx: Cx<R>) {
+        let n = reports(&cx, || async {
+            let fut = Future::<i32>::new(cx.rt());
+            fut.set_exception(boom()).unwrap();
+            assert!(fut.exception().unwrap().is_some());
+            drop(fut);
+        })
+        .await;
+        assert_eq!(n, 0);
+    }
+
+    #[apply(runtimes)]
+    fn test_tb_logger_exception_retrieved(kind: RuntimeKind) {
+        port!(kind, tb_logger_exception_retrieved);
+    }
+
+    // CPython: test_futures.BaseFutureTests.test_tb_logger_exception_result_retrieved
+    async fn tb_logger_exception_result_retrieved<R: Runtime>(cx: Cx<R>) {
+        let n = reports(&cx, || async {
+            let fut = Future::<i32>::new(cx.rt());
+            fut.set_exception(boom()).unwrap();
+            assert!(matches!(fut.result(), Err(FutureError::Exception(_))));
+            drop(fut);
+        })
+        .await;
+        assert_eq!(n, 0);
+    }
+
+    #[apply(runtimes)]
+    fn test_tb_logger_exception_result_retrieved(kind: RuntimeKind) {
+        port!(kind, tb_logger_exception_result_retrieved);
+    }
 }
 
 mod base_future_done_callback_tests {

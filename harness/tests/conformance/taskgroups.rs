@@ -14,7 +14,7 @@ use std::time::Duration;
 
 use aio_harness::{Cx, RuntimeKind};
 use aio_rt::{PyError, PyException, Runtime};
-use aio_tasks::{ExceptionGroup, GroupError, SpawnError, TaskError, TaskGroup};
+use aio_tasks::{ExceptionGroup, GroupError, SpawnError, TaskError, TaskGroup, catch_cancel};
 use common::{OnCancel, flag, port, raised, runtimes};
 use rstest::rstest;
 use rstest_reuse::apply;
@@ -373,6 +373,176 @@ mod test_task_group {
         port!(kind, taskgroup_10);
     }
 
+    fn my_exc() -> PyError {
+        PyError::new("MyExc", "")
+    }
+
+    /// `r = asyncio.create_task(runner())` for a runner that is one group with `body`.
+    fn group_runner<R: Runtime, F, Fut>(
+        rt: &R,
+        body: F,
+    ) -> aio_tasks::Task<Result<(), GroupError<PyError>>, PyError>
+    where
+        F: FnOnce(TaskGroup<R, PyError>) -> Fut + Send + 'static,
+        Fut: Future<Output = Result<(), PyError>> + Send + 'static,
+    {
+        let rt = rt.clone();
+        spawn(
+            &rt.clone(),
+            async move { Ok(TaskGroup::run(&rt, body).await) },
+        )
+    }
+
+    /// `await r` raising the ExceptionGroup: its classes (`get_error_types`).
+    async fn group_error_types(
+        r: aio_tasks::Task<Result<(), GroupError<PyError>>, PyError>,
+    ) -> Vec<String> {
+        match r.await {
+            Ok(Err(eg)) => error_types(&eg),
+            other => panic!("expected an ExceptionGroup, got {other:?}"),
+        }
+    }
+
+    // CPython: test_taskgroups.TestTaskGroup.test_taskgroup_08
+    async fn taskgroup_08<R: Runtime>(cx: Cx<R>) {
+        let rt = cx.rt().clone();
+        let r = group_runner(cx.rt(), move |g| async move {
+            for _ in 0..5 {
+                let rt = rt.clone();
+                // try: await asyncio.sleep(10) / finally: 1 / 0
+                g.create_task(async move {
+                    let _ = catch_cancel(rt.sleep(Duration::from_secs(10))).await;
+                    Err::<(), _>(zero_division())
+                })
+                .unwrap();
+            }
+            rt.sleep(Duration::from_secs(10)).await;
+            Ok(())
+        });
+        cx.rt().sleep(100 * MS).await;
+        assert!(!r.done());
+        r.cancel(None);
+        assert_eq!(group_error_types(r).await, ["ZeroDivisionError"]);
+    }
+
+    #[apply(runtimes)]
+    fn test_taskgroup_08(kind: RuntimeKind) {
+        port!(kind, taskgroup_08);
+    }
+
+    // CPython: test_taskgroups.TestTaskGroup.test_taskgroup_15
+    async fn taskgroup_15<R: Runtime>(cx: Cx<R>) {
+        let rt = cx.rt().clone();
+        let r = group_runner(cx.rt(), move |g1| async move {
+            let crasher = rt.clone();
+            g1.create_task(async move {
+                crasher.sleep(300 * MS).await;
+                Err::<(), _>(zero_division())
+            })
+            .unwrap();
+            match catch_cancel(rt.sleep(Duration::from_secs(10))).await {
+                Ok(()) => Ok(()),
+                Err(cancelled) => {
+                    rt.sleep(500 * MS).await;
+                    Err(PyError::from_py(&cancelled))
+                }
+            }
+        });
+        cx.rt().sleep(100 * MS).await;
+        assert!(!r.done());
+        r.cancel(None);
+        assert_eq!(group_error_types(r).await, ["ZeroDivisionError"]);
+    }
+
+    #[apply(runtimes)]
+    fn test_taskgroup_15(kind: RuntimeKind) {
+        port!(kind, taskgroup_15);
+    }
+
+    // CPython: test_taskgroups.TestTaskGroup.test_taskgroup_18
+    async fn taskgroup_18<R: Runtime>(cx: Cx<R>) {
+        let num = Arc::new(AtomicUsize::new(0));
+        let (rt, n) = (cx.rt().clone(), num.clone());
+        let r = group_runner(cx.rt(), move |_g| async move {
+            match catch_cancel(rt.sleep(Duration::from_secs(10))).await {
+                Ok(()) => Ok(()),
+                Err(_) => {
+                    n.fetch_add(10, Ordering::SeqCst);
+                    // This isn't a good idea, but we have to support this weird case.
+                    Err(my_exc())
+                }
+            }
+        });
+        cx.rt().sleep(100 * MS).await;
+        assert!(!r.done());
+        r.cancel(None);
+        assert_eq!(group_error_types(r).await, ["MyExc"]);
+        assert_eq!(num.load(Ordering::SeqCst), 10);
+    }
+
+    #[apply(runtimes)]
+    fn test_taskgroup_18(kind: RuntimeKind) {
+        port!(kind, taskgroup_18);
+    }
+
+    // CPython: test_taskgroups.TestTaskGroup.test_taskgroup_19
+    async fn taskgroup_19<R: Runtime>(cx: Cx<R>) {
+        let rt = cx.rt().clone();
+        let r = group_runner(cx.rt(), move |g| async move {
+            let crasher = rt.clone();
+            g.create_task(async move {
+                crasher.sleep(100 * MS).await;
+                Err::<(), _>(zero_division())
+            })
+            .unwrap();
+            // nested(): try: await asyncio.sleep(10) / finally: raise MyExc
+            let _ = catch_cancel(rt.sleep(Duration::from_secs(10))).await;
+            Err(my_exc())
+        });
+        assert_eq!(group_error_types(r).await, ["MyExc", "ZeroDivisionError"]);
+    }
+
+    #[apply(runtimes)]
+    fn test_taskgroup_19(kind: RuntimeKind) {
+        port!(kind, taskgroup_19);
+    }
+
+    // CPython: test_taskgroups.TestTaskGroup.test_taskgroup_no_create_task_after_failure
+    async fn taskgroup_no_create_task_after_failure<R: Runtime>(cx: Cx<R>) {
+        fn coro1<R: Runtime>(rt: &R) -> impl Future<Output = Result<(), PyError>> + Send + 'static {
+            let rt = rt.clone();
+            async move {
+                rt.sleep(MS).await;
+                Err(zero_division())
+            }
+        }
+        let refused = flag();
+        let (rt, seen) = (cx.rt().clone(), refused.clone());
+        let out = TaskGroup::run(cx.rt(), move |g| async move {
+            g.create_task(coro1(&rt)).unwrap();
+            let (r, g2) = (rt.clone(), g.clone());
+            g.create_task(async move {
+                if catch_cancel(r.sleep(Duration::from_secs(1))).await.is_err() {
+                    // assertRaises(RuntimeError)
+                    let e = g2.create_task(coro1(&r)).unwrap_err();
+                    assert_eq!(e.py_type(), "RuntimeError");
+                    seen.store(true, Ordering::SeqCst);
+                }
+                Ok(())
+            })
+            .unwrap();
+            Ok(())
+        })
+        .await;
+        assert_eq!(error_types(&out.unwrap_err()), ["ZeroDivisionError"]);
+        assert!(raised(&refused));
+    }
+
+    #[apply(runtimes)]
+    fn test_taskgroup_no_create_task_after_failure(kind: RuntimeKind) {
+        port!(kind, taskgroup_no_create_task_after_failure);
+    }
+
     /// CPython's `crash_after(t)`: sleeps, then raises `ValueError(t)`.
     fn value_error_after<R: Runtime>(
         rt: &R,
@@ -636,6 +806,54 @@ mod test_task_group {
     #[apply(runtimes)]
     fn test_cancelling_level_preserved(kind: RuntimeKind) {
         port!(kind, cancelling_level_preserved);
+    }
+
+    /// CPython's `raise_after(t, e)`: sleeps `t`, then raises `e`.
+    fn raise_after<R: Runtime>(
+        rt: &R,
+        delay: Duration,
+        class: &'static str,
+    ) -> impl Future<Output = Result<(), PyError>> + Send + 'static {
+        let rt = rt.clone();
+        async move {
+            rt.sleep(delay).await;
+            Err(PyError::new(class, ""))
+        }
+    }
+
+    // CPython: test_taskgroups.TestTaskGroup.test_nested_groups_both_cancelled
+    async fn nested_groups_both_cancelled<R: Runtime>(cx: Cx<R>) {
+        let rt = cx.rt().clone();
+        let t = spawn(cx.rt(), async move {
+            let r = rt.clone();
+            let outer: Result<(), _> = TaskGroup::run(&rt, move |outer_tg| async move {
+                let r2 = r.clone();
+                let inner: Result<(), _> = TaskGroup::run(&r, move |inner_tg| async move {
+                    inner_tg
+                        .create_task(raise_after(&r2, Duration::ZERO, "RuntimeError"))
+                        .unwrap();
+                    outer_tg
+                        .create_task(raise_after(&r2, Duration::ZERO, "ValueError"))
+                        .unwrap();
+                    Ok(())
+                })
+                .await;
+                // except* RuntimeError: pass / else: self.fail
+                assert_eq!(error_types(&inner.unwrap_err()), ["RuntimeError"]);
+                assert_eq!(aio_tasks::current_task().unwrap().cancelling(), 1);
+                Ok(())
+            })
+            .await;
+            // except* ValueError: pass / else: self.fail
+            assert_eq!(error_types(&outer.unwrap_err()), ["ValueError"]);
+            Ok(aio_tasks::current_task().unwrap().cancelling())
+        });
+        assert_eq!(t.await, Ok(0));
+    }
+
+    #[apply(runtimes)]
+    fn test_nested_groups_both_cancelled(kind: RuntimeKind) {
+        port!(kind, nested_groups_both_cancelled);
     }
 
     // CPython: test_taskgroups.TestTaskGroup.test_taskgroup_task_name

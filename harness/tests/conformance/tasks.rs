@@ -1461,6 +1461,40 @@ mod as_completed_ports {
         port!(kind, shield_gather);
     }
 
+    // CPython: test_tasks.BaseTaskTests.test_gather_shield
+    async fn gather_shield<R: Runtime>(cx: Cx<R>) {
+        let child1 = Future::<i32>::new(cx.rt());
+        let child2 = Future::<i32>::new(cx.rt());
+        // inner = shield(child): `gather` takes tasks, so each shield is awaited by one
+        // (asyncio's gather wraps what it is given with ensure_future too).
+        let shielded = |child: &Future<i32>| {
+            let outer = aio_shield::shield(child);
+            task(cx.rt(), async move {
+                let _ = outer.await;
+            })
+        };
+        let inner1 = shielded(&child1);
+        let inner2 = shielded(&child2);
+        let mut parent = aio_gather::gather(cx.rt(), [inner1.clone(), inner2.clone()]);
+        cx.sleep(1).await;
+        assert!(parent.cancel(None));
+        // This should cancel inner1 and inner2 but not child1 and child2.
+        cx.sleep(1).await;
+        assert!(matches!(parent.await, Err(TaskError::Cancelled(_))));
+        assert!(inner1.cancelled());
+        assert!(inner2.cancelled());
+        assert!(!child1.cancelled());
+        assert!(!child2.cancelled());
+        child1.set_result(1).unwrap();
+        child2.set_result(2).unwrap();
+        cx.sleep(1).await;
+    }
+
+    #[apply(runtimes)]
+    fn test_gather_shield(kind: RuntimeKind) {
+        port!(kind, gather_shield);
+    }
+
     // CPython: test_tasks.BaseTaskTests.test_cancel_gather_2
     async fn cancel_gather_2<R: Runtime>(cx: Cx<R>) {
         // CPython's cases (), (None,), ('my message',); cancel(5) does not compile.
@@ -1495,5 +1529,92 @@ mod as_completed_ports {
     #[apply(runtimes)]
     fn test_cancel_gather_2(kind: RuntimeKind) {
         port!(kind, cancel_gather_2);
+    }
+}
+
+mod run_coroutine_threadsafe_tests {
+    //! `RunCoroutineThreadsafeTests`: the loop is handed to another thread as an
+    //! `aio_rt::Feeder`; `loop.run_in_executor(None, target)` is `to_thread`, and
+    //! `run_coroutine_threadsafe(coro, loop)` wraps the coroutine in a Task as asyncio's
+    //! `ensure_future` does (`create_task` run by the Feeder), so the Task's outcome is what
+    //! `future.result()` gives the thread.
+    use super::*;
+    use aio_rt::{Feeder, PyError};
+
+    /// CPython's `add`: waits 0.05 second and returns a + b, or fails, or cancels itself.
+    async fn add<R: Runtime>(
+        rt: R,
+        a: i32,
+        b: i32,
+        fail: bool,
+        cancel: bool,
+    ) -> Result<i32, PyError> {
+        rt.sleep(Duration::from_millis(50)).await;
+        if fail {
+            return Err(PyError::new("RuntimeError", "Fail!"));
+        }
+        if cancel {
+            current_task().unwrap().cancel(None);
+            rt.sleep(Duration::ZERO).await;
+        }
+        Ok(a + b)
+    }
+
+    /// CPython's `target`: runs `add(1, 2)` in the loop from this thread and blocks on it.
+    fn target<R: Runtime>(
+        feeder: Feeder<R>,
+        fail: bool,
+        cancel: bool,
+    ) -> Result<i32, TaskError<PyError>> {
+        let rt = feeder.rt().clone();
+        let future = feeder.run_coroutine_threadsafe(async move {
+            create_task(&rt.clone(), add(rt, 1, 2, fail, cancel)).await
+        });
+        future.result().expect("the runtime task ran to its end")
+    }
+
+    // CPython: test_tasks.RunCoroutineThreadsafeTests.test_run_coroutine_threadsafe
+    async fn run_coroutine_threadsafe<R: Runtime>(cx: Cx<R>) {
+        let feeder = Feeder::new(cx.rt());
+        let result = aio_sleep::to_thread(cx.rt(), move || target(feeder, false, false)).await;
+        assert_eq!(result.unwrap(), Ok(3));
+    }
+
+    #[apply(runtimes)]
+    fn test_run_coroutine_threadsafe(kind: RuntimeKind) {
+        port!(kind, run_coroutine_threadsafe);
+    }
+
+    // CPython: test_tasks.RunCoroutineThreadsafeTests.test_run_coroutine_threadsafe_with_exception
+    async fn run_coroutine_threadsafe_with_exception<R: Runtime>(cx: Cx<R>) {
+        let feeder = Feeder::new(cx.rt());
+        let result = aio_sleep::to_thread(cx.rt(), move || target(feeder, true, false)).await;
+        match result.unwrap() {
+            Err(TaskError::Failed(e)) => {
+                assert_eq!(e.py_type(), "RuntimeError");
+                assert_eq!(e.py_str(), "Fail!");
+            }
+            other => panic!("expected RuntimeError('Fail!'), got {other:?}"),
+        }
+    }
+
+    #[apply(runtimes)]
+    fn test_run_coroutine_threadsafe_with_exception(kind: RuntimeKind) {
+        port!(kind, run_coroutine_threadsafe_with_exception);
+    }
+
+    // CPython: test_tasks.RunCoroutineThreadsafeTests.test_run_coroutine_threadsafe_task_cancelled
+    async fn run_coroutine_threadsafe_task_cancelled<R: Runtime>(cx: Cx<R>) {
+        let feeder = Feeder::new(cx.rt());
+        let result = aio_sleep::to_thread(cx.rt(), move || target(feeder, false, true)).await;
+        assert!(
+            matches!(result.unwrap(), Err(TaskError::Cancelled(_))),
+            "expected CancelledError"
+        );
+    }
+
+    #[apply(runtimes)]
+    fn test_run_coroutine_threadsafe_task_cancelled(kind: RuntimeKind) {
+        port!(kind, run_coroutine_threadsafe_task_cancelled);
     }
 }

@@ -11,8 +11,9 @@ use crate::common;
 use std::time::Duration;
 
 use aio_harness::{Cx, RuntimeKind};
-use aio_rt::Runtime;
-use aio_wait::{timeout, timeout_at};
+use aio_rt::{PyException, Runtime};
+use aio_tasks::{catch_cancel, current_task};
+use aio_wait::{ScopeError, TimeoutStateError, timeout, timeout_at};
 use common::{OnCancel, flag, port, raised, runtimes, task};
 use rstest::rstest;
 use rstest_reuse::apply;
@@ -76,6 +77,200 @@ mod timeout_tests {
     #[apply(runtimes)]
     fn test_nested_timeouts(kind: RuntimeKind) {
         port!(kind, nested_timeouts);
+    }
+
+    // The next two tests pass deadlines during blocking code (`time.sleep`), which moves
+    // no virtual clock: the scopes are entered after the same amount of virtual time has
+    // gone by, with the deadlines CPython's scopes get (relative to `t0`), so those that
+    // passed during the blocking code are already past when the body first awaits.
+
+    // CPython: test_timeouts.TimeoutTests.test_nested_timeouts_concurrent
+    async fn nested_timeouts_concurrent<R: Runtime>(cx: Cx<R>) {
+        let t0 = cx.rt().now();
+        // Pretend we crunch some numbers (time.sleep(0.01)).
+        cx.rt().sleep(10 * MS).await;
+        let rt = cx.rt().clone();
+        let inner = timeout_at(cx.rt(), Some(t0 + 100 * MS));
+        let out = timeout_at(cx.rt(), Some(t0 + 2 * MS))
+            .run(async move { inner.run(rt.sleep(Duration::from_secs(1))).await })
+            .await;
+        assert!(out.is_err(), "the outer scope raises TimeoutError");
+    }
+
+    #[apply(runtimes)]
+    fn test_nested_timeouts_concurrent(kind: RuntimeKind) {
+        port!(kind, nested_timeouts_concurrent);
+    }
+
+    // CPython: test_timeouts.TimeoutTests.test_nested_timeouts_loop_busy
+    async fn nested_timeouts_loop_busy<R: Runtime>(cx: Cx<R>) {
+        let t0 = cx.rt().now();
+        // Pretend the loop is busy for a while (time.sleep(0.1)).
+        cx.rt().sleep(100 * MS).await;
+        let rt = cx.rt().clone();
+        let outer = timeout_at(cx.rt(), Some(t0 + 100 * MS)); // (1)
+        let inner = timeout_at(cx.rt(), Some(t0 + 10 * MS)); // (2)
+        let out = outer
+            .run(async move {
+                let _ = inner.run(rt.sleep(Duration::from_secs(1))).await;
+                // This sleep should be interrupted by (1).
+                rt.sleep(Duration::from_secs(10)).await;
+            })
+            .await;
+        assert!(out.is_err(), "the outer scope raises TimeoutError");
+        let t1 = cx.rt().now();
+        assert!(t0 <= t1 && t1 <= t0 + Duration::from_secs(1));
+    }
+
+    #[apply(runtimes)]
+    fn test_nested_timeouts_loop_busy(kind: RuntimeKind) {
+        port!(kind, nested_timeouts_loop_busy);
+    }
+
+    /// `assertRaisesRegex(RuntimeError, pattern)` on a scope's refusal.
+    fn refused(e: &impl PyException, pattern: &str) {
+        assert_eq!(e.py_type(), "RuntimeError");
+        assert!(
+            e.py_str().contains(pattern),
+            "{:?} lacks {pattern:?}",
+            e.py_str()
+        );
+    }
+
+    // CPython: test_timeouts.TimeoutTests.test_timeout_already_entered
+    async fn timeout_already_entered<R: Runtime>(cx: Cx<R>) {
+        let cm = timeout(cx.rt(), Some(10 * MS));
+        let again = cm.clone();
+        let out = cm
+            .run(async move {
+                match again.run(async {}).await {
+                    Err(e @ ScopeError::State(TimeoutStateError::AlreadyEntered)) => {
+                        refused(&e, "has already been entered")
+                    }
+                    other => panic!("expected RuntimeError, got {other:?}"),
+                }
+            })
+            .await;
+        assert!(out.is_ok());
+    }
+
+    #[apply(runtimes)]
+    fn test_timeout_already_entered(kind: RuntimeKind) {
+        port!(kind, timeout_already_entered);
+    }
+
+    // CPython: test_timeouts.TimeoutTests.test_timeout_double_enter
+    async fn timeout_double_enter<R: Runtime>(cx: Cx<R>) {
+        let cm = timeout(cx.rt(), Some(10 * MS));
+        assert!(cm.clone().run(async {}).await.is_ok());
+        match cm.run(async {}).await {
+            Err(e @ ScopeError::State(TimeoutStateError::AlreadyEntered)) => {
+                refused(&e, "has already been entered")
+            }
+            other => panic!("expected RuntimeError, got {other:?}"),
+        }
+    }
+
+    #[apply(runtimes)]
+    fn test_timeout_double_enter(kind: RuntimeKind) {
+        port!(kind, timeout_double_enter);
+    }
+
+    // CPython: test_timeouts.TimeoutTests.test_timeout_finished
+    async fn timeout_finished<R: Runtime>(cx: Cx<R>) {
+        let cm = timeout(cx.rt(), Some(10 * MS));
+        assert!(cm.clone().run(async {}).await.is_ok());
+        let e = cm.reschedule(Some(cx.rt().now() + 20 * MS)).unwrap_err();
+        refused(&e, "finished");
+    }
+
+    #[apply(runtimes)]
+    fn test_timeout_finished(kind: RuntimeKind) {
+        port!(kind, timeout_finished);
+    }
+
+    // CPython: test_timeouts.TimeoutTests.test_timeout_expired
+    async fn timeout_expired<R: Runtime>(cx: Cx<R>) {
+        let cm = timeout(cx.rt(), Some(10 * MS));
+        let out = cm.clone().run(cx.rt().sleep(Duration::from_secs(1))).await;
+        assert!(matches!(out, Err(ScopeError::Timeout(_))), "TimeoutError");
+        let e = cm.reschedule(Some(cx.rt().now() + 20 * MS)).unwrap_err();
+        refused(&e, "expired");
+    }
+
+    #[apply(runtimes)]
+    fn test_timeout_expired(kind: RuntimeKind) {
+        port!(kind, timeout_expired);
+    }
+
+    // CPython: test_timeouts.TimeoutTests.test_timeout_not_entered
+    async fn timeout_not_entered<R: Runtime>(cx: Cx<R>) {
+        let cm = timeout(cx.rt(), Some(10 * MS));
+        let e = cm.reschedule(Some(cx.rt().now() + 20 * MS)).unwrap_err();
+        refused(&e, "has not been entered");
+    }
+
+    #[apply(runtimes)]
+    fn test_timeout_not_entered(kind: RuntimeKind) {
+        port!(kind, timeout_not_entered);
+    }
+
+    // CPython: test_timeouts.TimeoutTests.test_timeout_after_cancellation
+    async fn timeout_after_cancellation<R: Runtime>(cx: Cx<R>) {
+        let rt = cx.rt().clone();
+        let t = task(cx.rt(), async move {
+            current_task().unwrap().cancel(None);
+            // work which will be cancelled
+            assert!(
+                catch_cancel(rt.sleep(Duration::from_secs(1)))
+                    .await
+                    .is_err()
+            );
+            // finally:
+            let out = timeout(&rt, Some(Duration::ZERO))
+                .run(rt.sleep(Duration::from_secs(1))) // some cleanup
+                .await;
+            assert!(
+                matches!(out, Err(ScopeError::Timeout(_))),
+                "TimeoutError, got {out:?}"
+            );
+        });
+        let outcome = t.await;
+        assert!(outcome.is_ok(), "{outcome:?}");
+    }
+
+    #[apply(runtimes)]
+    fn test_timeout_after_cancellation(kind: RuntimeKind) {
+        port!(kind, timeout_after_cancellation);
+    }
+
+    // CPython: test_timeouts.TimeoutTests.test_cancel_in_timeout_after_cancellation
+    async fn cancel_in_timeout_after_cancellation<R: Runtime>(cx: Cx<R>) {
+        let rt = cx.rt().clone();
+        let t = task(cx.rt(), async move {
+            current_task().unwrap().cancel(None);
+            // work which will be cancelled
+            assert!(
+                catch_cancel(rt.sleep(Duration::from_secs(1)))
+                    .await
+                    .is_err()
+            );
+            // finally: assertRaises(CancelledError)
+            let r = rt.clone();
+            let out = catch_cancel(timeout(&rt, Some(Duration::from_secs(1))).run(async move {
+                current_task().unwrap().cancel(None);
+                r.sleep(Duration::from_secs(2)).await; // some cleanup
+            }))
+            .await;
+            assert!(out.is_err(), "CancelledError, got {out:?}");
+        });
+        let outcome = t.await;
+        assert!(outcome.is_ok(), "{outcome:?}");
+    }
+
+    #[apply(runtimes)]
+    fn test_cancel_in_timeout_after_cancellation(kind: RuntimeKind) {
+        port!(kind, cancel_in_timeout_after_cancellation);
     }
 
     // CPython: test_timeouts.TimeoutTests.test_waiter_cancelled

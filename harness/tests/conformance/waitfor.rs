@@ -13,7 +13,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use aio_harness::{Cx, RuntimeKind};
-use aio_rt::Runtime;
+use aio_rt::{PyException, Runtime};
+use aio_tasks::catch_cancel;
 use aio_wait::{WaitForError, wait_for, wait_for_future, wait_for_task};
 use common::{OnCancel, flag, port, raised, runtimes, start, task};
 use rstest::rstest;
@@ -197,6 +198,136 @@ mod asyncio_wait_for_test {
     #[apply(runtimes)]
     fn test_wait_for_issue86296(kind: RuntimeKind) {
         port!(kind, issue86296);
+    }
+
+    const EPSILON: Duration = Duration::from_micros(100);
+
+    /// CPython's `SlowTask`: runs for 0.2 second (on the loop's clock), catching and
+    /// ignoring every cancellation; `exited` once it has.
+    struct SlowTask {
+        exited: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    }
+
+    impl SlowTask {
+        const TASK_TIMEOUT: Duration = Duration::from_millis(200);
+
+        fn new() -> SlowTask {
+            SlowTask {
+                exited: Default::default(),
+            }
+        }
+
+        fn run<R: Runtime>(&self, rt: &R) -> impl Future<Output = ()> + Send + 'static {
+            let (rt, exited) = (rt.clone(), self.exited.clone());
+            async move {
+                let exitat = rt.now() + Self::TASK_TIMEOUT;
+                loop {
+                    let now = rt.now();
+                    if now >= exitat {
+                        break;
+                    }
+                    let _ = catch_cancel(rt.sleep(exitat - now)).await;
+                }
+                exited.store(true, std::sync::atomic::Ordering::SeqCst);
+            }
+        }
+
+        fn exited(&self) -> bool {
+            self.exited.load(std::sync::atomic::Ordering::SeqCst)
+        }
+    }
+
+    // CPython: test_waitfor.AsyncioWaitForTest.test_asyncio_wait_for_timeout
+    async fn asyncio_wait_for_timeout<R: Runtime>(cx: Cx<R>) {
+        let t = SlowTask::new();
+        // try: ... except asyncio.TimeoutError: pass
+        let _ = wait_for(cx.rt(), t.run(cx.rt()), Some(SlowTask::TASK_TIMEOUT / 2)).await;
+        assert!(t.exited());
+    }
+
+    #[apply(runtimes)]
+    fn test_asyncio_wait_for_timeout(kind: RuntimeKind) {
+        port!(kind, asyncio_wait_for_timeout);
+    }
+
+    /// The `inner` of the two `waits_for_task_cancellation` tests: sleeps 10 s; when
+    /// cancelled sleeps EPSILON more and re-raises; sets `task_done` in `finally`.
+    fn inner_catching<R: Runtime>(
+        rt: &R,
+        task_done: &Arc<std::sync::atomic::AtomicBool>,
+    ) -> aio_tasks::Task<(), aio_tasks::CancelledError> {
+        let (rt, done) = (rt.clone(), task_done.clone());
+        aio_tasks::create_task(&rt.clone(), async move {
+            let out = match catch_cancel(rt.sleep(Duration::from_secs(10))).await {
+                Ok(()) => Ok(()),
+                Err(cancelled) => {
+                    rt.sleep(EPSILON).await;
+                    Err(cancelled)
+                }
+            };
+            done.store(true, std::sync::atomic::Ordering::SeqCst);
+            out
+        })
+    }
+
+    fn assert_timeout_from_cancelled<E: std::fmt::Debug>(out: Result<(), WaitForError<E>>) {
+        match out {
+            Err(WaitForError::Timeout(e)) => {
+                let chained = e.py_cause().expect("raised from the CancelledError");
+                assert_eq!(chained.py_type(), "CancelledError");
+            }
+            other => panic!("expected TimeoutError, got {other:?}"),
+        }
+    }
+
+    // CPython: test_waitfor.AsyncioWaitForTest.test_wait_for_waits_for_task_cancellation
+    async fn waits_for_task_cancellation<R: Runtime>(cx: Cx<R>) {
+        let task_done: Arc<std::sync::atomic::AtomicBool> = Default::default();
+        let inner_task = inner_catching(cx.rt(), &task_done);
+        let out = wait_for_task(cx.rt(), &inner_task, Some(EPSILON)).await;
+        assert!(task_done.load(std::sync::atomic::Ordering::SeqCst));
+        assert_timeout_from_cancelled(out);
+    }
+
+    #[apply(runtimes)]
+    fn test_wait_for_waits_for_task_cancellation(kind: RuntimeKind) {
+        port!(kind, waits_for_task_cancellation);
+    }
+
+    // CPython: test_waitfor.AsyncioWaitForTest.test_wait_for_waits_for_task_cancellation_w_timeout_0
+    async fn waits_for_task_cancellation_w_timeout_0<R: Runtime>(cx: Cx<R>) {
+        let task_done: Arc<std::sync::atomic::AtomicBool> = Default::default();
+        let inner_task = inner_catching(cx.rt(), &task_done);
+        cx.rt().sleep(EPSILON).await;
+        let out = wait_for_task(cx.rt(), &inner_task, Some(Duration::ZERO)).await;
+        assert!(task_done.load(std::sync::atomic::Ordering::SeqCst));
+        assert_timeout_from_cancelled(out);
+    }
+
+    #[apply(runtimes)]
+    fn test_wait_for_waits_for_task_cancellation_w_timeout_0(kind: RuntimeKind) {
+        port!(kind, waits_for_task_cancellation_w_timeout_0);
+    }
+
+    // CPython: test_waitfor.AsyncioWaitForTest.test_wait_for_reraises_exception_during_cancellation
+    async fn reraises_exception_during_cancellation<R: Runtime>(cx: Cx<R>) {
+        let rt = cx.rt().clone();
+        let inner_task = aio_tasks::create_task(cx.rt(), async move {
+            // try: await asyncio.sleep(0.2) / finally: raise FooException
+            let _ = catch_cancel(rt.sleep(200 * MS)).await;
+            Err::<(), _>(aio_rt::PyError::new("FooException", ""))
+        });
+        match wait_for_task(cx.rt(), &inner_task, Some(EPSILON)).await {
+            Err(WaitForError::Task(aio_tasks::TaskError::Failed(e))) => {
+                assert_eq!(e.py_type(), "FooException")
+            }
+            other => panic!("expected FooException, got {other:?}"),
+        }
+    }
+
+    #[apply(runtimes)]
+    fn test_wait_for_reraises_exception_during_cancellation(kind: RuntimeKind) {
+        port!(kind, reraises_exception_during_cancellation);
     }
 }
 
