@@ -168,7 +168,7 @@ impl<T: Send + 'static> Future<T> {
     ///
     /// Python: `future.cancel()`
     pub fn cancel(&self) -> bool {
-        self.complete(Outcome::Cancelled(None)).is_ok()
+        self.cancel_outcome(None)
     }
 
     /// [`cancel`](Future::cancel) with a message, which every [`CancelledError`] read from
@@ -176,8 +176,15 @@ impl<T: Send + 'static> Future<T> {
     ///
     /// Python: `future.cancel(msg)`
     pub fn cancel_with(&self, message: impl Into<String>) -> bool {
-        self.complete(Outcome::Cancelled(Some(message.into())))
-            .is_ok()
+        self.cancel_outcome(Some(message.into()))
+    }
+
+    /// Both cancels. As asyncio's `cancel`, an attempt on a future already done still
+    /// silences its "exception was never retrieved" report: whoever cancels has given up
+    /// on its outcome.
+    fn cancel_outcome(&self, message: Option<String>) -> bool {
+        self.lock().unretrieved = false;
+        self.complete(Outcome::Cancelled(message)).is_ok()
     }
 
     fn complete(&self, outcome: Outcome<T>) -> Result<(), InvalidStateError> {

@@ -208,6 +208,23 @@ mod base_future_tests {
         port!(kind, tb_logger_exception_unretrieved);
     }
 
+    // CPython: test_futures.BaseFutureTests.test_tb_logger_not_called_after_cancel
+    async fn tb_logger_not_called_after_cancel<R: Runtime>(cx: Cx<R>) {
+        let n = reports(&cx, || async {
+            let fut = Future::<i32>::new(cx.rt());
+            fut.set_exception(boom()).unwrap();
+            assert!(!fut.cancel());
+            drop(fut);
+        })
+        .await;
+        assert_eq!(n, 0);
+    }
+
+    #[apply(runtimes)]
+    fn test_tb_logger_not_called_after_cancel(kind: RuntimeKind) {
+        port!(kind, tb_logger_not_called_after_cancel);
+    }
+
     // CPython: test_futures.BaseFutureTests.test_tb_logger_exception_retrieved
     async fn tb_logger_exception_retrieved<R: Runtime>(cx: Cx<R>) {
         let n = reports(&cx, || async {
