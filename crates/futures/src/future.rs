@@ -331,6 +331,10 @@ impl<T: Send + 'static> Awaited for Future<T> {
             None => Future::cancel(self),
         }
     }
+
+    fn done(&self) -> bool {
+        Future::done(self)
+    }
 }
 
 impl<T: Clone> State<T> {

@@ -3,6 +3,7 @@
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::Arc;
 use std::task::{Context, Poll};
 
 use aio_rt::Runtime;
@@ -52,6 +53,7 @@ where
         tasks,
         finished: false,
         cancel_requested: None,
+        awaiting: None,
     }
 }
 
@@ -87,6 +89,26 @@ pub struct Gather<T: Clone + Send + 'static, E: Clone + Send + 'static> {
     /// `cancel` was accepted, with this message: the gather ends cancelled, whatever its
     /// children give (asyncio's `_cancel_requested`).
     cancel_requested: Option<Option<String>>,
+    /// The task awaiting the gather, which records it as what it awaits (asyncio's
+    /// `_fut_waiter`): cancelling that task cancels the children at once.
+    awaiting: Option<Arc<dyn aio_rt::Awaiting>>,
+}
+
+/// The gather as the awaiting task sees it: cancelling the task cancels the children.
+struct Outer<T: Send + 'static, E: Send + 'static>(Vec<Task<T, E>>);
+
+impl<T: Send + 'static, E: Send + 'static> aio_rt::Awaited for Outer<T, E> {
+    fn cancel(&self, message: Option<String>) -> bool {
+        let mut accepted = false;
+        for task in &self.0 {
+            accepted |= task.cancel(message.as_deref());
+        }
+        accepted
+    }
+
+    fn done(&self) -> bool {
+        self.0.iter().all(Task::done)
+    }
 }
 
 impl<T: Clone + Send + 'static, E: Clone + Send + 'static> Gather<T, E> {
@@ -183,11 +205,28 @@ impl<T: Clone + Send + 'static, E: Clone + Send + 'static> Gather<T, E> {
         Ok(self.remaining == 0)
     }
 
-    /// The gather returns: the collector goes on awaiting the children still running
-    /// (and retrieves a late failure, as asyncio's gather marks it), cancelling nothing.
+    /// The gather returns: the callbacks on the children still running go on (and
+    /// retrieve a late failure, as asyncio's gather marks it), cancelling nothing.
     fn finish(&mut self) {
         self.finished = true;
         self.children.close();
+        self.unlink();
+    }
+
+    /// The gather is pending: the task awaiting it, if any, records it as what it awaits.
+    fn link(&mut self) {
+        if self.awaiting.is_none() && !self.tasks.is_empty() {
+            if let Some(awaiting) = aio_rt::current_awaiting() {
+                awaiting.set_waiting_on(Some(Arc::new(Outer(self.tasks.clone()))));
+                self.awaiting = Some(awaiting);
+            }
+        }
+    }
+
+    fn unlink(&mut self) {
+        if let Some(awaiting) = self.awaiting.take() {
+            awaiting.set_waiting_on(None);
+        }
     }
 
     fn take_slots(&mut self) -> impl Iterator<Item = Result<T, TaskError<E>>> + '_ {
@@ -210,7 +249,10 @@ impl<T: Clone + Send + 'static, E: Clone + Send + 'static> Future for Gather<T, 
         }
         match this.collect(cx, true) {
             Err(error) => Poll::Ready(Err(error)),
-            Ok(false) => Poll::Pending,
+            Ok(false) => {
+                this.link();
+                Poll::Pending
+            }
             Ok(true) => Poll::Ready(this.take_slots().collect()),
         }
     }
@@ -218,6 +260,7 @@ impl<T: Clone + Send + 'static, E: Clone + Send + 'static> Future for Gather<T, 
 
 impl<T: Clone + Send + 'static, E: Clone + Send + 'static> Drop for Gather<T, E> {
     fn drop(&mut self) {
+        self.unlink();
         if !self.finished {
             // Cancelling the gather cancels the children still running, in argument
             // order, as `_GatheringFuture.cancel` does.
@@ -275,6 +318,7 @@ impl<T: Clone + Send + 'static, E: Clone + Send + 'static> Future for GatherAll<
             return Poll::Pending;
         }
         if !matches!(this.collect(cx, false), Ok(true)) {
+            this.link();
             return Poll::Pending;
         }
         if let Some(message) = this.cancel_requested.take() {

@@ -16,6 +16,12 @@ pub trait Awaited: Send + Sync {
     ///
     /// Python: `fut.cancel(msg)`
     fn cancel(&self, message: Option<String>) -> bool;
+
+    /// Whether it has finished (a cancellation accepted by [`cancel`](Awaited::cancel)
+    /// may take steps of its own: a task runs its cleanup first).
+    ///
+    /// Python: `fut.done()`
+    fn done(&self) -> bool;
 }
 
 /// A task, as the futures it awaits see it.

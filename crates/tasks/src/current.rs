@@ -31,6 +31,8 @@ pub(crate) trait Erased: aio_rt::Awaiting {
     /// This task as `Any`, to get its concrete type back.
     fn into_any(self: Arc<Self>) -> Arc<dyn Any + Send + Sync>;
     fn cancel(&self, message: Option<String>) -> bool;
+    /// What the task awaits now (asyncio's `_fut_waiter`), if it is a task or a future.
+    fn waiting_on(&self) -> Option<Arc<dyn aio_rt::Awaited>>;
     fn cancel_requests(&self) -> u32;
     fn uncancel(&self) -> u32;
     fn is_done(&self) -> bool;

@@ -4,14 +4,12 @@
 
 use std::collections::VecDeque;
 use std::fmt;
-use std::future::{Future, IntoFuture};
-use std::pin::Pin;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
-use std::task::{Context, Poll, Wake, Waker};
+use std::task::{Context, Waker};
 
 use aio_rt::Runtime;
 
-use crate::{Join, Task, TaskError};
+use crate::{Task, TaskError};
 
 type Outcome<T, E> = Result<T, TaskError<E>>;
 
@@ -20,14 +18,14 @@ type Outcome<T, E> = Result<T, TaskError<E>>;
 /// Python: none (the done callback that `asyncio.gather`, `asyncio.wait` and
 /// `asyncio.as_completed` each add to every task, written once)
 ///
-/// A small collector future, spawned on the runtime (a plain runtime task, not a
-/// [`Task`]), awaits every task: each await has a waker of its own that pushes the task's
-/// index on a ready queue, and a wake-up polls only those awaits, so n tasks cost O(n)
-/// in total (futures-rs's `FuturesUnordered` makes the same choice). Awaiting off the
-/// caller's task matters twice: the caller's task is not linked to the tasks for
-/// cancellation (awaiting a task from a task links them), and dropping `Finished` drops
-/// no await (which would cancel its task): the collector runs on until every task has
-/// finished.
+/// Each task gets a done callback, as asyncio's combinators add one: when the task
+/// finishes, the callback is scheduled as a callback of its own on the runtime (asyncio's
+/// `call_soon`), and when it runs it queues the outcome and wakes the caller. So the
+/// caller resumes two turns after the task's last step, as in asyncio (the callback, then
+/// the caller's own wake-up), and the outcomes arrive in the order the tasks finished.
+/// Callbacks matter twice more: the caller's task is not linked to the tasks for
+/// cancellation (awaiting a task from a task links them), and dropping `Finished` cancels
+/// nothing: the callbacks still run, and drop what they find.
 ///
 /// Whether a failure is retrieved (and so never reported as "Task exception was never
 /// retrieved") follows asyncio: [`new`](Finished::new) retrieves every failure, also
@@ -38,7 +36,7 @@ type Outcome<T, E> = Result<T, TaskError<E>>;
 /// cancellation is delivered without it, and the message stays for the task's first
 /// reader ([`read`](Finished::read) reads as that reader).
 ///
-/// A task given twice is awaited twice and delivered twice, once per index.
+/// A task given twice gets two callbacks and is delivered twice, once per index.
 ///
 /// # Examples
 ///
@@ -74,7 +72,7 @@ pub struct Finished<T, E> {
 struct Shared<T, E> {
     outcomes: VecDeque<(usize, Outcome<T, E>)>,
     waker: Option<Waker>,
-    /// Nobody listens any more: the collector drops the outcomes.
+    /// Nobody listens any more: the callbacks drop the outcomes.
     closed: bool,
 }
 
@@ -82,146 +80,12 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
-/// The indexes of the awaits that were woken, and the collector's waker.
-#[derive(Default)]
-struct Ready {
-    state: Mutex<ReadyState>,
-}
-
-#[derive(Default)]
-struct ReadyState {
-    indexes: Vec<usize>,
-    waker: Option<Waker>,
-}
-
-impl Ready {
-    /// Records that await `index` was woken and wakes the collector.
-    fn push(&self, index: usize) {
-        let mut state = lock(&self.state);
-        state.indexes.push(index);
-        let waker = state.waker.take();
-        drop(state);
-        if let Some(waker) = waker {
-            waker.wake();
-        }
-    }
-
-    /// Moves the woken indexes into `out` (empty on entry) and registers the collector's
-    /// waker for the next ones.
-    fn drain(&self, cx: &mut Context<'_>, out: &mut Vec<usize>) {
-        let mut state = lock(&self.state);
-        std::mem::swap(&mut state.indexes, out);
-        match &state.waker {
-            Some(waker) if waker.will_wake(cx.waker()) => {}
-            _ => state.waker = Some(cx.waker().clone()),
-        }
-    }
-}
-
-/// The waker of one await: pushes its index on the ready queue.
-struct ChildWaker {
-    index: usize,
-    ready: Arc<Ready>,
-}
-
-impl Wake for ChildWaker {
-    fn wake(self: Arc<Self>) {
-        self.ready.push(self.index);
-    }
-
-    fn wake_by_ref(self: &Arc<Self>) {
-        self.ready.push(self.index);
-    }
-}
-
-/// The spawned collector.
-struct Collector<T: Send + 'static, E: Send + 'static> {
-    joins: Vec<Option<Join<T, E>>>,
-    /// Whether a failure delivered is marked retrieved ([`Finished::new`]).
-    retrieve: bool,
-    remaining: usize,
-    ready: Arc<Ready>,
-    /// The waker of each await, made the first time the await is pending: a task already
-    /// finished when first polled needs none.
-    wakers: Vec<Option<Waker>>,
-    started: bool,
-    batch: Vec<usize>,
-    shared: Arc<Mutex<Shared<T, E>>>,
-}
-
-impl<T: Clone + Send + 'static, E: Clone + Send + 'static> Collector<T, E> {
-    /// Marks the failure of finished task `index` retrieved, when collecting for `new`.
-    fn retrieve_failure(&self, index: usize) {
-        if let (true, Some(join)) = (self.retrieve, &self.joins[index]) {
-            let _ = join.inner.failure();
-        }
-    }
-}
-
-impl<T: Clone + Send + 'static, E: Clone + Send + 'static> Future for Collector<T, E> {
-    type Output = ();
-
-    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
-        let this = self.get_mut();
-        let mut batch = std::mem::take(&mut this.batch);
-        this.ready.drain(cx, &mut batch);
-        if !this.started {
-            // First poll: every await polled once.
-            this.started = true;
-            batch.clear();
-            batch.extend(0..this.joins.len());
-        }
-        let mut finished = Vec::new();
-        for index in batch.drain(..) {
-            let Some(join) = &mut this.joins[index] else {
-                continue; // a spurious wake-up of a finished task
-            };
-            // A finished task is ready at once, whatever the waker: the plain one is free.
-            if let Some(outcome) = join.try_outcome() {
-                this.retrieve_failure(index);
-                this.joins[index] = None;
-                this.remaining -= 1;
-                finished.push((index, outcome));
-                continue;
-            }
-            let ready = &this.ready;
-            let waker = this.wakers[index].get_or_insert_with(|| {
-                Waker::from(Arc::new(ChildWaker {
-                    index,
-                    ready: Arc::clone(ready),
-                }))
-            });
-            if let Poll::Ready(outcome) = Pin::new(join).poll(&mut Context::from_waker(waker)) {
-                this.retrieve_failure(index);
-                this.joins[index] = None;
-                this.remaining -= 1;
-                finished.push((index, outcome));
-            }
-        }
-        this.batch = batch;
-        if !finished.is_empty() {
-            let mut shared = lock(&this.shared);
-            if !shared.closed {
-                shared.outcomes.extend(finished);
-                if let Some(waker) = shared.waker.take() {
-                    drop(shared);
-                    waker.wake();
-                }
-            }
-        }
-        if this.remaining == 0 {
-            Poll::Ready(())
-        } else {
-            Poll::Pending
-        }
-    }
-}
-
 impl<T: Clone + Send + 'static, E: Clone + Send + 'static> Finished<T, E> {
     /// Starts collecting the outcomes of `tasks` (nothing to collect when it is empty),
     /// marking each failure retrieved as it is delivered (or dropped after
     /// [`close`](Finished::close)). A cancelled task keeps its message: read it with
-    /// [`read`](Finished::read).
+    /// [`read`](Finished::read). `rt` is the runtime the caller runs on (the callbacks
+    /// run on the tasks' own).
     ///
     /// Python: `for fut in fs: fut.add_done_callback(_done_callback)`, in `gather`
     pub fn new<R: Runtime>(rt: &R, tasks: &[Task<T, E>]) -> Self {
@@ -259,28 +123,33 @@ impl<T: Clone + Send + 'static, E: Clone + Send + 'static> Finished<T, E> {
         self.tasks.get(index)?.inner.outcome(true)
     }
 
-    fn start<R: Runtime>(rt: &R, tasks: &[Task<T, E>], retrieve: bool) -> Self {
+    fn start<R: Runtime>(_rt: &R, tasks: &[Task<T, E>], retrieve: bool) -> Self {
         let shared = Arc::new(Mutex::new(Shared {
             outcomes: VecDeque::new(),
             waker: None,
             closed: false,
         }));
-        if !tasks.is_empty() {
-            let collector = Collector {
-                retrieve,
-                joins: tasks
-                    .iter()
-                    .map(|t| Some(t.into_future().observe()))
-                    .collect(),
-                remaining: tasks.len(),
-                ready: Arc::new(Ready::default()),
-                wakers: std::iter::repeat_with(|| None).take(tasks.len()).collect(),
-                started: false,
-                batch: Vec::new(),
-                shared: Arc::clone(&shared),
-            };
-            // Dropping aio-rt's JoinHandle never cancels: the collector runs to the end.
-            rt.spawn_detached(collector);
+        for (index, task) in tasks.iter().enumerate() {
+            let shared = Arc::clone(&shared);
+            task.add_done_callback(move |task| {
+                // Observed: no failure retrieved, no cancel message taken.
+                let Some(outcome) = task.inner.outcome(false) else {
+                    return;
+                };
+                if retrieve {
+                    let _ = task.inner.failure();
+                }
+                let mut shared = lock(&shared);
+                if shared.closed {
+                    return;
+                }
+                shared.outcomes.push_back((index, outcome));
+                let waker = shared.waker.take();
+                drop(shared);
+                if let Some(waker) = waker {
+                    waker.wake();
+                }
+            });
         }
         Finished {
             shared,

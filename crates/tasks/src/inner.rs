@@ -79,6 +79,10 @@ struct Extra<T, E> {
     name: Option<Box<str>>,
     /// The message given to `cancel`.
     cancel_message: Option<Box<str>>,
+    /// The pending request found the task suspended: asyncio's `cancel()` cancelled the
+    /// future it waited on, whose `CancelledError` (with this message) is what the task
+    /// receives, so later requests before it runs do not change the message.
+    landed: bool,
     /// `cancel` calls accepted, less `uncancel` calls (asyncio's `_num_cancels_requested`).
     cancel_requests: u32,
     /// Done callbacks and the awaiters after the first, in the order they were added
@@ -120,6 +124,7 @@ impl<T, E> State<T, E> {
             Box::new(Extra {
                 name: None,
                 cancel_message: None,
+                landed: false,
                 cancel_requests: 0,
                 entries: Vec::new(),
                 next_key: 0,
@@ -188,6 +193,7 @@ where
             Box::new(Extra {
                 name: name.map(String::into_boxed_str),
                 cancel_message: None,
+                landed: false,
                 cancel_requests: 0,
                 entries: Vec::new(),
                 next_key: 0,
@@ -269,7 +275,19 @@ impl<T, E> Inner<T, E> {
             group.intercept(message);
             return true;
         }
-        state.extra().cancel_message = message.as_deref().map(Box::from);
+        // asyncio's `cancel()` on a task suspended on a future cancels that future with
+        // the message; a second request before the task runs finds it cancelled already
+        // and cannot change what the task receives. A task not suspended (running, or
+        // about to run) takes the last message (`_must_cancel`, `_cancel_message = msg`).
+        let pending = self.cancelling();
+        let parked = matches!(state.progress, Progress::Running { waker: Some(_) });
+        let extra = state.extra();
+        if !(pending && extra.landed) {
+            extra.cancel_message = message.as_deref().map(Box::from);
+        }
+        if !pending {
+            extra.landed = parked;
+        }
         self.meta.fetch_or(CANCELLING, Ordering::Release);
         let waiting_on = state.extra.as_ref().and_then(|x| x.waiting_on.clone());
         drop(state);
@@ -334,8 +352,11 @@ impl<T, E> Inner<T, E> {
         if !self.cancelling() {
             return None;
         }
-        let state = self.lock();
+        let mut state = self.lock();
         self.meta.fetch_and(!CANCELLING, Ordering::AcqRel);
+        if let Some(extra) = state.extra.as_mut() {
+            extra.landed = false;
+        }
         let message = state
             .extra
             .as_ref()
@@ -653,6 +674,11 @@ impl<T: Send + 'static, E: Send + 'static> Erased for Inner<T, E> {
         Inner::cancel(self, message)
     }
 
+    fn waiting_on(&self) -> Option<Arc<dyn aio_rt::Awaited>> {
+        let state = self.lock();
+        state.extra.as_ref().and_then(|x| x.waiting_on.clone())
+    }
+
     fn cancel_requests(&self) -> u32 {
         Inner::cancel_requests(self)
     }
@@ -770,6 +796,10 @@ impl<T: Send + 'static, E: Send + 'static> aio_rt::Awaiting for Inner<T, E> {
 impl<T: Send + 'static, E: Send + 'static> aio_rt::Awaited for Inner<T, E> {
     fn cancel(&self, message: Option<String>) -> bool {
         Inner::cancel(self, message)
+    }
+
+    fn done(&self) -> bool {
+        !self.lock().is_running()
     }
 }
 

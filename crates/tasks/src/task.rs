@@ -549,29 +549,6 @@ where
 }
 
 impl<T: Send + 'static, E: Send + 'static> Join<T, E> {
-    /// This await gives the outcome without retrieving a failure: it learns that the task
-    /// is done, as the done callback of asyncio's `wait` and `as_completed` does, and the
-    /// failure is reported if nobody else reads it.
-    pub(crate) fn observe(mut self) -> Self {
-        self.retrieve = false;
-        self
-    }
-
-    /// The outcome if the task has finished, without registering a waker (for
-    /// [`Finished`](crate::Finished), which makes a waker only for tasks still running).
-    pub(crate) fn try_outcome(&mut self) -> Option<Outcome<T, E>>
-    where
-        T: Clone,
-        E: Clone,
-    {
-        let outcome = self.inner.outcome(self.retrieve)?;
-        if let Some(key) = self.key.take() {
-            self.inner.remove_waiter(key);
-        }
-        self.unregister();
-        Some(outcome)
-    }
-
     fn unregister(&mut self) {
         if let Some(awaiting) = self.awaiting.take() {
             awaiting.set_waiting_on(None);
@@ -653,6 +630,20 @@ impl TaskRef {
     /// Python: `task.cancel()` as `asyncio.timeout` calls it on its own task
     pub fn deliver_cancel(&self, message: Option<&str>) {
         self.0.request_delivery(message.map(str::to_owned), true);
+    }
+
+    /// Cancels what the task awaits now, a task or an `aio_futures::Future` (not a
+    /// sleep, a lock or a combinator), and gives it back if it accepted: the first step
+    /// of asyncio's `Task.cancel()`, for a scope of the task (a `timeout` whose deadline
+    /// passed) that then waits until it is [`done`](aio_rt::Awaited::done) before it
+    /// drops its body, as asyncio's task resumes only once what it awaited has ended.
+    /// The task itself is not cancelled.
+    ///
+    /// Python: `task._fut_waiter.cancel()` (private: the part of `Task.cancel()` that
+    /// reaches the awaited future)
+    pub fn cancel_awaited(&self) -> Option<Arc<dyn aio_rt::Awaited>> {
+        let awaited = self.0.waiting_on()?;
+        awaited.cancel(None).then_some(awaited)
     }
 
     /// Whether the task has finished.

@@ -280,6 +280,7 @@ impl<R: Runtime> Timeout<R> {
             entered: false,
             catching: false,
             delivered: None,
+            settling: None,
         }
     }
 }
@@ -353,6 +354,9 @@ pin_project! {
         // The deadline's cancellation was delivered to the body, and the task's count
         // of requests when the scope made it (asyncio's `_cancelling`).
         delivered: Option<(aio_tasks::TaskRef, u32)>,
+        // The deadline passed while the body awaited a task or a future, which was
+        // cancelled: the scope waits for it to end before it drops the body.
+        settling: Option<Arc<dyn aio_rt::Awaited>>,
     }
 
     impl<R: Runtime, F> PinnedDrop for Scoped<R, F> {
@@ -420,6 +424,16 @@ impl<R: Runtime, F: Future> Scoped<R, F> {
             state.phase = Phase::Entered;
             *this.entered = true;
         }
+        if let Some(awaited) = this.settling.as_ref() {
+            // asyncio's task resumes (to raise `TimeoutError`) only once what it awaited
+            // has ended; that end wakes it (the body's await is still registered).
+            if !awaited.done() {
+                return Poll::Pending;
+            }
+            *this.settling = None;
+            this.body.set(None);
+            return Poll::Ready(Err(ScopeError::Timeout(TimeoutError::new())));
+        }
         let Some(body) = this.body.as_mut().as_pin_mut() else {
             return Poll::Pending;
         };
@@ -471,6 +485,17 @@ impl<R: Runtime, F: Future> Scoped<R, F> {
                     task.deliver_cancel(None);
                     *this.delivered = Some((task, cancelling));
                     return Poll::Pending;
+                }
+                // The body awaits a task or a future: it is cancelled first, as asyncio's
+                // `task.cancel()` cancels `_fut_waiter`, and the body stays suspended in it
+                // until it has ended (a task runs its cleanup steps first).
+                let awaited = aio_tasks::current_task().and_then(|task| task.cancel_awaited());
+                if let Some(awaited) = awaited {
+                    if !enclosing_expired(this.scope.rt.now()) {
+                        *this.settling = Some(awaited);
+                        cx.waker().wake_by_ref();
+                        return Poll::Pending;
+                    }
                 }
                 this.body.set(None);
                 if enclosing_expired(this.scope.rt.now()) {

@@ -51,7 +51,87 @@ pub(crate) const SCENARIOS: &[Scenario] = &[
         gather_cancelled_after_done,
         "a gather cancelled after all its children finished cancels nothing and completes normally"
     ),
+    parity!(
+        gather_resumes_after_callback,
+        "a gather learns of a finished child through a done callback, a turn later: a task awaiting its child directly resumes first"
+    ),
+    parity!(
+        gather_awaiter_cancelled,
+        "cancelling a task that awaits a gather cancels the children at once: one not started never runs"
+    ),
 ];
+
+/// A gather learns that a child finished through a done callback, scheduled when the
+/// child ends, which then wakes the gather's awaiter: two turns. A task awaiting its
+/// child directly is woken at once, so `awaiter` resumes before `gatherer`, although its
+/// child finished second. (Found by `aio fuzz`, seeds 1788, 3516, 3978.)
+pub(crate) async fn gather_resumes_after_callback<R: Runtime>(cx: Cx<R>) {
+    let c = cx.clone();
+    as_main(&cx, async move {
+        let c0 = c.clone();
+        let child = move |name: &'static str| {
+            let c = c0.clone();
+            create_task_named(c0.rt(), name, async move {
+                c.log(name, "done");
+                Ok::<_, PyError>(name)
+            })
+        };
+        let (c1, c2) = (c.clone(), c.clone());
+        let (child1, child2) = (child.clone(), child);
+        let gatherer = create_task_named(c.rt(), "gatherer", async move {
+            let task = child1("g-child");
+            let values = gather(c1.rt(), [task])
+                .await
+                .map_err(|e| PyError::from_py(&e))?;
+            c1.log("gatherer", format!("gather: ['{}']", values.join("', '")));
+            Ok::<(), PyError>(())
+        });
+        let awaiter = create_task_named(c.rt(), "awaiter", async move {
+            let task = child2("a-child");
+            let value = (&task).await.map_err(|e| PyError::from_py(&e))?;
+            c2.log("awaiter", format!("await: {value}"));
+            Ok::<(), PyError>(())
+        });
+        (&gatherer).await.map_err(|e| exc(&e))?;
+        (&awaiter).await.map_err(|e| exc(&e))?;
+        Ok(())
+    })
+    .await;
+}
+
+/// Cancelling a task suspended in a gather cancels the gather first, as asyncio's
+/// `task.cancel()` cancels the future it waits on: the children are cancelled at once,
+/// and a child that has not started never runs. (Found by `aio fuzz`, seed 2713.)
+pub(crate) async fn gather_awaiter_cancelled<R: Runtime>(cx: Cx<R>) {
+    let c = cx.clone();
+    as_main(&cx, async move {
+        let children = Arc::new(Mutex::new(Vec::new()));
+        let (c2, kept) = (c.clone(), children.clone());
+        let worker = create_task_named(c.rt(), "worker", async move {
+            let c3 = c2.clone();
+            let child = create_task_named(c2.rt(), "child", async move {
+                c3.log("child", "started");
+                Ok::<_, PyError>("child")
+            });
+            kept.lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .push(child.clone());
+            c2.log("worker", "gathers the child");
+            let results = gather(c2.rt(), [child]).return_exceptions().await;
+            c2.log("worker", format!("never: {}", results.len()));
+            Ok::<(), PyError>(())
+        });
+        c.rt().yield_now().await; // asyncio.sleep(0)
+        c.log("main", format!("cancel worker: {}", worker.cancel(None)));
+        if let Err(e) = (&worker).await {
+            c.log("main", format!("await worker: {}", exc(&e)));
+        }
+        let child = children.lock().unwrap_or_else(PoisonError::into_inner)[0].clone();
+        c.log("main", format!("child cancelled: {}", child.cancelled()));
+        Ok(())
+    })
+    .await;
+}
 
 /// `work(name, delay, value)`: logs, sleeps `delay` ticks, logs, returns `value`.
 fn work<R: Runtime, T: Send + 'static>(

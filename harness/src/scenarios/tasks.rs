@@ -132,6 +132,10 @@ pub(crate) const SCENARIOS: &[Scenario] = &[
         taskgroup_body_catches_cancel,
         "a child fails, the TaskGroup cancels its body, which catches it, cleans up with an await and re-raises: one group error"
     ),
+    parity!(
+        cancel_twice_message,
+        "a second cancel() before the task runs again: a task suspended in an await keeps the first message, one not started takes the last"
+    ),
 ];
 
 /// The body of `async def main()`: the harness runs every scenario as `asyncio.run` runs
@@ -253,6 +257,45 @@ pub(crate) async fn cancel_before_start<R: Runtime>(cx: Cx<R>) {
         c.log("main", format!("cancel again: {}", task.cancel(None)));
         if let Err(e) = task.exception() {
             c.log("main", format!("exception(): {}", exc(&e)));
+        }
+        Ok(())
+    })
+    .await;
+}
+
+/// Two `cancel` calls before the task runs again. asyncio's first call cancels the future
+/// a suspended task waits on, with its message, and that `CancelledError` is what the
+/// task receives: the second call cannot change it. A task not suspended (here, one not
+/// started) keeps the last message. (Found by `aio fuzz`, seed 2604.)
+pub(crate) async fn cancel_twice_message<R: Runtime>(cx: Cx<R>) {
+    let c = cx.clone();
+    as_main(&cx, async move {
+        let c2 = c.clone();
+        let suspended = create_task_named(c.rt(), "sleeper", async move {
+            c2.log("sleeper", "sleeps 10");
+            c2.sleep(10).await;
+            c2.log("sleeper", "never");
+            Ok::<(), String>(())
+        });
+        c.sleep(1).await;
+        let first = suspended.cancel(Some("first"));
+        c.log("main", format!("cancel('first'): {first}"));
+        c.log("main", format!("cancel(): {}", suspended.cancel(None)));
+        c.log("main", format!("cancelling: {}", suspended.cancelling()));
+        if let Err(e) = (&suspended).await {
+            c.log("main", format!("await sleeper: {}", exc(&e)));
+        }
+        let c3 = c.clone();
+        let unstarted = create_task_named(c.rt(), "never", async move {
+            c3.log("never", "body runs");
+            Ok::<(), String>(())
+        });
+        let first = unstarted.cancel(Some("first"));
+        c.log("main", format!("cancel('first'): {first}"));
+        let second = unstarted.cancel(Some("second"));
+        c.log("main", format!("cancel('second'): {second}"));
+        if let Err(e) = (&unstarted).await {
+            c.log("main", format!("await never: {}", exc(&e)));
         }
         Ok(())
     })

@@ -74,6 +74,10 @@ pub(crate) const SCENARIOS: &[Scenario] = &[
         wait_for_inner_swallows,
         "the task wait_for cancels at its deadline swallows the cancellation and returns a value: wait_for returns it"
     ),
+    parity!(
+        timeout_waits_for_awaited_task,
+        "a timeout expires while its body awaits a task: the task is cancelled and cleans up before the TimeoutError comes out"
+    ),
 ];
 
 type StrTask = Task<&'static str, PyError>;
@@ -731,6 +735,43 @@ pub(crate) async fn timeout_repr<R: Runtime>(cx: Cx<R>) {
             .await
             .map_err(|e| e.to_string())??;
         c.log("main", &cm);
+        Ok(())
+    })
+    .await;
+}
+
+/// A timeout expires while its body awaits a task. As asyncio's `task.cancel()` cancels
+/// the task it awaits first and resumes only once that one has ended, the scope cancels
+/// the awaited task and waits for its cleanup (its drop guard, Python's `finally`) before
+/// it drops the body and reports `TimeoutError`. (Found by `aio fuzz`, seed 2951.)
+pub(crate) async fn timeout_waits_for_awaited_task<R: Runtime>(cx: Cx<R>) {
+    let c = cx.clone();
+    as_main(&cx, async move {
+        let c2 = c.clone();
+        let worker = create_task_named(c.rt(), "worker", async move {
+            c2.log("worker", "sleeps 10");
+            let _finally = super::tasks::Finally {
+                cx: c2.clone(),
+                task: "worker",
+                message: "cleanup",
+            };
+            c2.sleep(10).await;
+            Ok::<(), PyError>(())
+        });
+        let out = timeout(c.rt(), Some(c.ticks(1)))
+            .run((&worker).into_future())
+            .await;
+        if let Err(e) = out {
+            c.log("main", format!("timeout: {}", exc(&e)));
+        }
+        c.log(
+            "main",
+            format!(
+                "worker cancelled: {}, cancelling: {}",
+                worker.cancelled(),
+                worker.cancelling()
+            ),
+        );
         Ok(())
     })
     .await;

@@ -51,3 +51,13 @@ fn gather_all_cancel_method(kind: RuntimeKind) {
 fn gather_cancel_messages(kind: RuntimeKind) {
     check_parity("gather_cancel_messages", kind);
 }
+
+#[apply(runtimes)]
+fn gather_resumes_after_callback(kind: RuntimeKind) {
+    check_parity("gather_resumes_after_callback", kind);
+}
+
+#[apply(runtimes)]
+fn gather_awaiter_cancelled(kind: RuntimeKind) {
+    check_parity("gather_awaiter_cancelled", kind);
+}

@@ -151,3 +151,8 @@ fn cancelling_uncancel_counts(kind: RuntimeKind) {
 fn taskgroup_body_catches_cancel(kind: RuntimeKind) {
     check_parity("taskgroup_body_catches_cancel", kind);
 }
+
+#[apply(runtimes)]
+fn cancel_twice_message(kind: RuntimeKind) {
+    check_parity("cancel_twice_message", kind);
+}

@@ -76,3 +76,8 @@ fn timeout_body_catches_cancel(kind: RuntimeKind) {
 fn wait_for_inner_swallows(kind: RuntimeKind) {
     check_parity("wait_for_inner_swallows", kind);
 }
+
+#[apply(runtimes)]
+fn timeout_waits_for_awaited_task(kind: RuntimeKind) {
+    check_parity("timeout_waits_for_awaited_task", kind);
+}
