@@ -205,8 +205,7 @@ impl<F> fmt::Debug for Main<F> {
 /// of this crate or of one built from [`Tasks`] (aio-loop): where blocking the thread
 /// would stop the tasks it runs.
 ///
-/// Python: `asyncio.get_running_loop()` succeeding (`asyncio._get_running_loop() is not
-/// None`)
+/// Python: `asyncio._get_running_loop() is not None`
 ///
 /// A blocking job (`spawn_blocking`, `to_thread`) is not inside the runtime: it may call
 /// `block_on`, as `asyncio.run` may be called from a thread of `asyncio.to_thread`.
@@ -218,8 +217,8 @@ pub fn in_running_runtime() -> bool {
 /// `block_on` inside a task fails at once instead of blocking (or deadlocking) the thread
 /// that should run the tasks. `runtime` names the caller in the message.
 ///
-/// Python: the check at the top of `asyncio.run()`, `RuntimeError: asyncio.run() cannot
-/// be called from a running event loop`
+/// Python: the check at the top of `asyncio.run()` ("cannot be called from a running
+/// event loop")
 ///
 /// # Panics
 ///
