@@ -19,8 +19,7 @@ fn runtime() -> aio_rt::AsyncStd {
 
 fn main() {
     let rt = runtime();
-    let value = rt.block_on(async {
-        aio_tasks::create_task(&rt, async { Ok::<u8, PyError>(1) }).await
-    });
+    let value =
+        rt.block_on(async { aio_tasks::create_task(&rt, async { Ok::<u8, PyError>(1) }).await });
     println!("{value:?}");
 }
