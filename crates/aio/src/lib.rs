@@ -188,9 +188,10 @@ pub fn default_runtime() -> DefaultRuntime {
 ///
 /// # Panics
 ///
-/// As the runtime's `block_on`: called inside a running runtime, tokio panics with its
-/// own message (asyncio raises `RuntimeError: asyncio.run() cannot be called from a
-/// running event loop`).
+/// As the runtime's `block_on`: called inside a running runtime it panics at once, naming
+/// the fix (asyncio raises `RuntimeError: asyncio.run() cannot be called from a running
+/// event loop`). Inside `#[tokio::main]`, use `aio::rt::Tokio::current()` and `.await`
+/// instead of running a second runtime.
 ///
 /// # Examples
 ///

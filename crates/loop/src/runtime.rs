@@ -6,9 +6,9 @@ use std::time::Duration;
 
 use aio_rt::{Clock, Instant, JoinHandle, Runtime, Sleep, WeakRuntime};
 
-use crate::EventLoop;
 use crate::shared::Ready;
 use crate::task::{SleepUntil, TaskCell, YieldNow};
+use crate::{EventLoop, RunError};
 
 /// | `Runtime` | the loop |
 /// |---|---|
@@ -95,10 +95,20 @@ impl Runtime for EventLoop {
     /// # Panics
     ///
     /// If `fut` panics, or if [`run_until_complete`](EventLoop::run_until_complete) fails:
-    /// this thread already runs a loop, or, on the virtual clock, the run can never finish.
+    /// this thread already runs a loop, or, on the virtual clock, the run can never finish;
+    /// and at once inside a task of any other runtime of aio-rt (as
+    /// [`aio_rt::adapter::assert_not_in_running_runtime`] says).
     fn block_on<F: Future>(&self, fut: F) -> F::Output {
+        if crate::get_running_loop().is_err() {
+            // Inside a loop of ours, run_until_complete's own errors say it better.
+            aio_rt::adapter::assert_not_in_running_runtime("aio-loop");
+        }
         match self.run_until_complete(fut) {
             Ok(output) => output,
+            Err(error @ (RunError::AlreadyRunning | RunError::AnotherLoopRunning)) => panic!(
+                "aio-loop: {error} (block_on inside a running loop; in async code, .await the \
+                 future instead, or spawn it on the running loop)"
+            ),
             Err(error) => panic!("aio-loop: {error}"),
         }
     }

@@ -441,3 +441,56 @@ fn handles_print_as_asyncio_reprs() {
     timer.cancel();
     assert_eq!(timer.to_string(), "<TimerHandle cancelled when=2.0>");
 }
+
+/// The panic message of `f`, or `None` if it returned.
+fn panic_of(f: impl FnOnce()) -> Option<String> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f))
+        .err()
+        .map(|payload| {
+            payload
+                .downcast_ref::<String>()
+                .cloned()
+                .or_else(|| payload.downcast_ref::<&str>().map(|s| (*s).to_owned()))
+                .unwrap_or_default()
+        })
+}
+
+#[test]
+fn block_on_inside_another_runtime_fails_at_once() {
+    // The loop's block_on inside a task of smol, and smol's inside the loop: both refuse,
+    // naming the fix, where they would block the thread that runs the tasks.
+    let smol = aio_rt::Smol::new();
+    let outer = smol.clone();
+    let in_smol = smol.block_on(async move {
+        outer
+            .spawn(async { panic_of(|| virtual_loop().block_on(async {})) })
+            .await
+            .unwrap()
+    });
+    let in_loop = virtual_loop().block_on(async {
+        panic_of(|| {
+            aio_rt::Smol::new().block_on(async {});
+        })
+    });
+    for (message, runtime) in [(in_smol, "aio-loop"), (in_loop, "smol")] {
+        assert!(
+            message.as_deref().is_some_and(|m| m.starts_with(&format!(
+                "{runtime}: block_on cannot be called from a running runtime"
+            ))),
+            "{runtime}: {message:?}"
+        );
+    }
+}
+
+#[test]
+fn block_on_inside_the_loop_names_the_fix() {
+    let event_loop = virtual_loop();
+    let lp = event_loop.clone();
+    let message = event_loop.block_on(async move { panic_of(|| lp.block_on(async {})) });
+    assert!(
+        message.as_deref().is_some_and(|m| m
+            .starts_with("aio-loop: this event loop is already running")
+            && m.contains(".await the future")),
+        "{message:?}"
+    );
+}

@@ -200,3 +200,69 @@ impl<F> fmt::Debug for Main<F> {
         f.write_str("Main { .. }")
     }
 }
+
+/// Whether this thread is running a task, or the future given to `block_on`, of a runtime
+/// of this crate or of one built from [`Tasks`] (aio-loop): where blocking the thread
+/// would stop the tasks it runs.
+///
+/// Python: `asyncio._get_running_loop() is not None`
+///
+/// A blocking job (`spawn_blocking`, `to_thread`) is not inside the runtime: it may call
+/// `block_on`, as `asyncio.run` may be called from a thread of `asyncio.to_thread`.
+pub fn in_running_runtime() -> bool {
+    crate::core::polling()
+}
+
+/// Panics if [`in_running_runtime`]: what every adapter's `block_on` calls first, so that a
+/// `block_on` inside a task fails at once instead of blocking (or deadlocking) the thread
+/// that should run the tasks. `runtime` names the caller in the message.
+///
+/// Python: the check at the top of `asyncio.run()` ("cannot be called from a running
+/// event loop")
+///
+/// # Panics
+///
+/// Inside a running runtime, with a message that names the fix.
+///
+/// ```
+/// # #[cfg(feature = "smol")] {
+/// use aio_rt::{Runtime, Smol};
+/// use std::panic::{AssertUnwindSafe, catch_unwind};
+///
+/// let rt = Smol::new();
+/// let inner = rt.clone();
+/// let nested = rt.block_on(async move {
+///     catch_unwind(AssertUnwindSafe(|| inner.block_on(async { 1 }))).is_err()
+/// });
+/// assert!(nested, "block_on inside block_on panics");
+/// # }
+/// ```
+#[track_caller]
+pub fn assert_not_in_running_runtime(runtime: &str) {
+    if in_running_runtime() {
+        panic!("{}", nested_block_on_message(runtime));
+    }
+}
+
+/// The message of [`assert_not_in_running_runtime`].
+fn nested_block_on_message(runtime: &str) -> String {
+    format!(
+        "{runtime}: block_on cannot be called from a running runtime (inside a task or \
+         another block_on; Python: \"asyncio.run() cannot be called from a running event \
+         loop\"): it would block the thread that runs the tasks. In async code, .await the \
+         future instead, or spawn it on the runtime already running (aio_rt::Tokio::current(), \
+         Tokio::from_handle, Smol::from_executor); blocking code belongs in spawn_blocking"
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_message_names_the_fix() {
+        let message = super::nested_block_on_message("smol");
+        assert!(message.starts_with("smol: block_on cannot be called from a running runtime"));
+        assert!(message.contains(".await the future"));
+        assert!(message.contains("Tokio::current()"));
+        assert!(!super::in_running_runtime());
+    }
+}

@@ -255,10 +255,44 @@ pin_project! {
     }
 }
 
+std::thread_local! {
+    /// Whether this thread is polling a task or a `block_on` future of some runtime of
+    /// ours: where a `block_on` would block the thread that runs the tasks.
+    static POLLING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Whether this thread is inside a poll of a [`Scheduled`] future (a task, or the future
+/// given to `block_on`) of any runtime of this crate, aio-loop's included.
+pub(crate) fn polling() -> bool {
+    POLLING.with(std::cell::Cell::get)
+}
+
+/// Marks the thread as polling until dropped (also when the poll unwinds), restoring what
+/// it was: polls nest when a future polls another runtime's future in place.
+struct PollingGuard {
+    before: bool,
+}
+
+impl PollingGuard {
+    fn enter() -> PollingGuard {
+        PollingGuard {
+            before: POLLING.with(|polling| polling.replace(true)),
+        }
+    }
+}
+
+impl Drop for PollingGuard {
+    fn drop(&mut self) {
+        let before = self.before;
+        POLLING.with(|polling| polling.set(before));
+    }
+}
+
 impl<F: Future> Future for Scheduled<F> {
     type Output = F::Output;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
+        let _polling = PollingGuard::enter();
         let this = self.project();
         match this.sim {
             None => match this.fut.as_pin_mut() {

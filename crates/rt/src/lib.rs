@@ -60,6 +60,14 @@
 //! | [`AsyncStd::new`] | `async-std` | async-std's pool | global (async-std has only one) |
 //! | [`Smol::new`] | `smol` | the caller of `block_on` | per instance (`smol::Executor`) |
 //!
+//! | [`Tokio::current`], [`Tokio::from_handle`] | `tokio` or `tokio-mt` | the application's tokio runtime | the application's |
+//! | [`Smol::from_executor`] | `smol` | wherever the application runs the executor | the application's |
+//!
+//! The last two rows attach to a runtime the application already runs (inside
+//! `#[tokio::main]`, say) instead of building a second one, whose tasks would run only
+//! inside its own `block_on`. `block_on` inside a running runtime panics at once, naming
+//! the fix ([`adapter::assert_not_in_running_runtime`]).
+//!
 //! async-std is discontinued upstream in favour of smol (RUSTSEC-2025-0052); it stays
 //! supported here, behind its own feature, so that dropping it later touches no test.
 //!

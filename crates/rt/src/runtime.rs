@@ -268,7 +268,12 @@ pub trait Runtime: Clone + Send + Sync + 'static {
     /// # Panics
     ///
     /// If `fut` panics, and, on the virtual clock, if the run can never finish (every task
-    /// waits, no timer is pending and no blocking job runs). Calling it from inside a task
-    /// of the same runtime panics on tokio and may deadlock elsewhere; do not.
+    /// waits, no timer is pending and no blocking job runs). Called inside a running
+    /// runtime (in a task, or in the future of another `block_on`, of any runtime of
+    /// aio-rt or aio-loop), it panics at once, with a message that names the fix: `.await`
+    /// the future, or spawn it on the runtime already running (`Tokio::current`,
+    /// `Smol::from_executor`); as `asyncio.run()` raises "cannot be called from a running
+    /// event loop". A blocking job (`spawn_blocking`) may call it. Inside a tokio runtime
+    /// that is not ours, tokio's own check refuses `Tokio`'s `block_on`, not the others'.
     fn block_on<F: Future>(&self, fut: F) -> F::Output;
 }

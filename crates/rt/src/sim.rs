@@ -685,8 +685,13 @@ impl Drop for VirtualSleep {
     }
 }
 
-/// Yields once: the task goes to the back of the ready queue.
+/// Yields once: the task goes to the back of the ready queue. Used by the adapters (and the
+/// tests): without a runtime feature nothing constructs it.
 #[derive(Debug, Default)]
+#[cfg_attr(
+    not(any(feature = "tokio", feature = "async-std", feature = "smol", test)),
+    allow(dead_code)
+)]
 pub(crate) struct YieldNow {
     yielded: bool,
 }

@@ -130,6 +130,7 @@ impl Runtime for AsyncStd {
     }
 
     fn block_on<F: Future>(&self, fut: F) -> F::Output {
+        crate::adapter::assert_not_in_running_runtime("async-std");
         async_std::task::block_on(self.core.main(fut))
     }
 }

@@ -8,13 +8,15 @@ use crate::core::Core;
 use crate::sim::YieldNow;
 use crate::{Clock, Config, Instant, JoinHandle, Runtime, Sleep, WeakRuntime};
 
-/// The [`Runtime`] on smol, with its own `smol::Executor`.
+/// The [`Runtime`] on smol, with its own `smol::Executor` or on one the application runs.
 ///
 /// Python: none (an event loop implementation)
 ///
 /// Tasks run on the thread that calls [`block_on`](Runtime::block_on), while it runs:
 /// like asyncio's loop, nothing runs between two `block_on` calls. Blocking jobs go to
-/// smol's `unblock` thread pool, timers are async-io's.
+/// smol's `unblock` thread pool, timers are async-io's. An application that already runs a
+/// `smol::Executor` attaches to it with [`from_executor`](Smol::from_executor): tasks then
+/// run wherever the application runs that executor.
 ///
 /// # Examples
 ///
@@ -31,7 +33,7 @@ pub struct Smol {
 }
 
 struct Inner {
-    executor: smol::Executor<'static>,
+    executor: Arc<smol::Executor<'static>>,
     core: Arc<Core>,
 }
 
@@ -49,8 +51,38 @@ impl Smol {
     pub fn with_config(config: Config) -> Smol {
         Smol {
             inner: Arc::new(Inner {
-                executor: smol::Executor::new(),
+                executor: Arc::new(smol::Executor::new()),
                 core: Core::new(config),
+            }),
+        }
+    }
+
+    /// The [`Runtime`] on `executor`, which the application owns and runs (with
+    /// `executor.run(...)` on one thread or several): tasks spawned through it are tasks of
+    /// that executor. On the real clock.
+    ///
+    /// Python: `asyncio.get_running_loop()` (the loop that already runs, not a new one)
+    ///
+    /// It has its own task numbering and exception handler. Its
+    /// [`block_on`](Runtime::block_on) runs the same executor on the calling thread until
+    /// the future is done, as a second `executor.run` would (from a thread outside any
+    /// runtime).
+    ///
+    /// ```
+    /// use aio_rt::{Runtime, Smol};
+    /// use std::sync::Arc;
+    ///
+    /// // The application's own executor.
+    /// let ex = Arc::new(smol::Executor::new());
+    /// let rt = Smol::from_executor(Arc::clone(&ex));
+    /// let task = rt.spawn(async { 6 * 7 });
+    /// assert_eq!(smol::block_on(ex.run(task)), Ok(42));
+    /// ```
+    pub fn from_executor(executor: Arc<smol::Executor<'static>>) -> Smol {
+        Smol {
+            inner: Arc::new(Inner {
+                executor,
+                core: Core::new(Config::default()),
             }),
         }
     }
@@ -143,6 +175,7 @@ impl Runtime for Smol {
     }
 
     fn block_on<F: Future>(&self, fut: F) -> F::Output {
+        crate::adapter::assert_not_in_running_runtime("smol");
         smol::block_on(self.inner.executor.run(self.inner.core.main(fut)))
     }
 }

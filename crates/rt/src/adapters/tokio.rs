@@ -8,17 +8,23 @@ use crate::core::Core;
 use crate::sim::YieldNow;
 use crate::{Clock, Config, Instant, JoinHandle, Runtime, Sleep, WeakRuntime};
 
-/// The [`Runtime`] on a tokio runtime owned by this instance (and its clones).
+/// The [`Runtime`] on a tokio runtime: one owned by this instance (and its clones), or one
+/// the application already runs.
 ///
 /// Python: none (an event loop implementation, as `uvloop` is one for asyncio)
 ///
 /// Two flavours, shown by the harness as two runtimes: [`current_thread`](Tokio::current_thread)
 /// (`tokio`: every task runs on the thread inside `block_on`) and
 /// [`multi_thread`](Tokio::multi_thread) (`tokio-mt`: two worker threads, feature
-/// `tokio-mt`). The tokio runtime shuts down when the last clone is dropped: tasks still
-/// pending are dropped, and the worker threads are joined (waiting at most a second for a
-/// blocking job still running; not at all, leaving the threads to exit on their own, if
-/// the last clone is dropped inside a tokio runtime).
+/// `tokio-mt`). An owned tokio runtime shuts down when the last clone is dropped: tasks
+/// still pending are dropped, and the worker threads are joined (waiting at most a second
+/// for a blocking job still running; not at all, leaving the threads to exit on their own,
+/// if the last clone is dropped inside a tokio runtime).
+///
+/// Code that already runs on tokio (inside `#[tokio::main]`, or a runtime it built) does
+/// not build a second runtime: [`current`](Tokio::current) and
+/// [`from_handle`](Tokio::from_handle) attach to the running one, whose tasks then include
+/// ours.
 ///
 /// # Examples
 ///
@@ -35,7 +41,10 @@ pub struct Tokio {
 }
 
 struct Inner {
+    /// The runtime, when this instance owns it; `None` when attached to one the caller
+    /// owns (`from_handle`, `current`).
     rt: Option<tokio::runtime::Runtime>,
+    handle: tokio::runtime::Handle,
     core: Arc<Core>,
     name: &'static str,
 }
@@ -60,6 +69,14 @@ impl Tokio {
     /// A current_thread runtime on the real clock.
     ///
     /// Python: `asyncio.new_event_loop()`
+    ///
+    /// It is a new tokio runtime, and its tasks run only inside its own
+    /// [`block_on`](Runtime::block_on), on the thread that calls it: as asyncio's loop, it
+    /// runs nothing while nobody runs it. Code already inside a tokio runtime (under
+    /// `#[tokio::main]`) that spawns on a new `current_thread()` and awaits the task from
+    /// its own runtime waits forever; it wants [`Tokio::current`] (or
+    /// [`from_handle`](Tokio::from_handle)) instead, which puts the tasks on the runtime
+    /// that already runs.
     ///
     /// # Panics
     ///
@@ -122,6 +139,7 @@ impl Tokio {
         let rt = rt.unwrap_or_else(|e| panic!("cannot build the {name} runtime: {e}"));
         Tokio {
             inner: Arc::new(Inner {
+                handle: rt.handle().clone(),
                 rt: Some(rt),
                 core: Core::new(config),
                 name,
@@ -129,18 +147,93 @@ impl Tokio {
         }
     }
 
+    /// The [`Runtime`] on the tokio runtime `handle` belongs to, which the caller owns and
+    /// runs: tasks spawned through it are tokio tasks of that runtime, and run as its other
+    /// tasks do. On the real clock.
+    ///
+    /// Python: `asyncio.get_running_loop()` (the loop that already runs, not a new one)
+    ///
+    /// Its name is `tokio` or `tokio-mt` after the runtime's flavour. It has its own task
+    /// numbering and exception handler: two `from_handle` on one tokio runtime are two
+    /// runtimes of ours on the same threads. Dropping it leaves the tokio runtime alone.
+    ///
+    /// Where the tasks run is the tokio runtime's business: on a multi_thread runtime, on
+    /// its workers, at once; on a current_thread runtime, only while its owner is inside
+    /// its `Runtime::block_on` (a `#[tokio::main]` function, for one).
+    /// [`block_on`](Runtime::block_on) on it is tokio's `Handle::block_on`, for a thread
+    /// outside the runtime.
+    ///
+    /// ```
+    /// use aio_rt::{Runtime, Tokio};
+    ///
+    /// // The application's own runtime.
+    /// let app = tokio::runtime::Builder::new_current_thread().build().unwrap();
+    /// let rt = Tokio::from_handle(app.handle().clone());
+    /// let task = rt.spawn(async { 6 * 7 });
+    /// assert_eq!(app.block_on(task), Ok(42));
+    /// ```
+    pub fn from_handle(handle: tokio::runtime::Handle) -> Tokio {
+        let name = match handle.runtime_flavor() {
+            tokio::runtime::RuntimeFlavor::CurrentThread => "tokio",
+            _ => "tokio-mt",
+        };
+        Tokio {
+            inner: Arc::new(Inner {
+                rt: None,
+                handle,
+                core: Core::new(Config::default()),
+                name,
+            }),
+        }
+    }
+
+    /// The [`Runtime`] on the tokio runtime this code runs in: [`from_handle`] with
+    /// `tokio::runtime::Handle::current()`. What code inside `#[tokio::main]` wants.
+    ///
+    /// Python: `asyncio.get_running_loop()`
+    ///
+    /// [`from_handle`]: Tokio::from_handle
+    ///
+    /// # Panics
+    ///
+    /// Outside a tokio runtime, as `Handle::current` does; [`try_current`](Tokio::try_current)
+    /// returns `None` there instead.
+    ///
+    /// ```
+    /// use aio_rt::{Runtime, Tokio};
+    ///
+    /// # let app = tokio::runtime::Builder::new_current_thread().build().unwrap();
+    /// # app.block_on(async {
+    /// // Inside #[tokio::main] async fn main():
+    /// let rt = Tokio::current();
+    /// assert_eq!(rt.spawn(async { 6 * 7 }).await, Ok(42));
+    /// # });
+    /// ```
+    #[track_caller]
+    pub fn current() -> Tokio {
+        Tokio::try_current().unwrap_or_else(|| {
+            panic!(
+                "aio_rt::Tokio::current() called outside a tokio runtime: call it inside one \
+                 (#[tokio::main]), or build a runtime with Tokio::current_thread()"
+            )
+        })
+    }
+
+    /// The [`Runtime`] on the tokio runtime this code runs in, or `None` outside one.
+    ///
+    /// Python: `asyncio.get_running_loop()` (which raises `RuntimeError: no running event
+    /// loop` where this gives `None`)
+    pub fn try_current() -> Option<Tokio> {
+        tokio::runtime::Handle::try_current()
+            .ok()
+            .map(Tokio::from_handle)
+    }
+
     /// The underlying tokio runtime's handle, for code that needs tokio itself.
     ///
     /// Python: none
     pub fn handle(&self) -> &tokio::runtime::Handle {
-        self.rt().handle()
-    }
-
-    fn rt(&self) -> &tokio::runtime::Runtime {
-        self.inner
-            .rt
-            .as_ref()
-            .expect("the runtime lives until Inner is dropped")
+        &self.inner.handle
     }
 }
 
@@ -166,7 +259,7 @@ impl Runtime for Tokio {
     {
         let (task, handle) = self.inner.core.spawn(fut);
         // Dropping tokio's JoinHandle detaches the task; ours carries the outcome.
-        drop(self.rt().spawn(task));
+        drop(self.handle().spawn(task));
         handle
     }
 
@@ -174,7 +267,7 @@ impl Runtime for Tokio {
     where
         F: Future<Output = ()> + Send + 'static,
     {
-        drop(self.rt().spawn(self.inner.core.spawn_detached(fut)));
+        drop(self.handle().spawn(self.inner.core.spawn_detached(fut)));
     }
 
     fn spawn_blocking<F, T>(&self, f: F) -> JoinHandle<T>
@@ -183,14 +276,14 @@ impl Runtime for Tokio {
         T: Send + 'static,
     {
         let (job, handle) = self.inner.core.blocking(f);
-        drop(self.rt().spawn_blocking(job));
+        drop(self.handle().spawn_blocking(job));
         handle
     }
 
     fn sleep_until(&self, deadline: Instant) -> Self::Sleep {
         self.inner.core.sleep_until(deadline, |at| {
             // tokio's timer must be created inside the runtime's context.
-            let _context = self.rt().enter();
+            let _context = self.handle().enter();
             tokio::time::sleep_until(at.into())
         })
     }
@@ -221,7 +314,11 @@ impl Runtime for Tokio {
     }
 
     fn block_on<F: Future>(&self, fut: F) -> F::Output {
-        self.rt().block_on(self.inner.core.main(fut))
+        crate::adapter::assert_not_in_running_runtime(self.inner.name);
+        match &self.inner.rt {
+            Some(rt) => rt.block_on(self.inner.core.main(fut)),
+            None => self.inner.handle.block_on(self.inner.core.main(fut)),
+        }
     }
 }
 
@@ -229,6 +326,7 @@ impl fmt::Debug for Tokio {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Tokio")
             .field("name", &self.inner.name)
+            .field("owned", &self.inner.rt.is_some())
             .field("clock", &self.clock())
             .finish()
     }
