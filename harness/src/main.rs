@@ -65,9 +65,9 @@ enum Cmd {
     },
     /// The scenarios by concept, with their descriptions
     List,
-    /// Write docs/ and the book's source from the scenarios, snapshots and oracle traces
+    /// Write docs/ and the book's source (book/src/) from the scenarios, snapshots and oracle traces
     Docs {
-        /// Write nothing; exit 1 naming the files of docs/ that are stale
+        /// Write nothing; exit 1 naming the files of docs/ that are stale (book/src/ is not committed, so not checked)
         #[arg(long)]
         check: bool,
     },
@@ -336,10 +336,23 @@ fn cmd_docs(check: bool) -> ExitCode {
             if changed.is_empty() {
                 println!("docs/ is up to date");
             }
-            ExitCode::SUCCESS
         }
         Err(e) => {
             eprintln!("aio: cannot write docs/: {e}");
+            return ExitCode::from(1);
+        }
+    }
+    match docs::write_book() {
+        Ok((dir, pages)) => {
+            let dir = dir.strip_prefix(docs::root()).unwrap_or(&dir);
+            println!(
+                "wrote {} ({pages} pages; `just book` builds the site)",
+                dir.display()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("aio: cannot write the book's source: {e}");
             ExitCode::from(1)
         }
     }
