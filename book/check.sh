@@ -21,17 +21,18 @@ if ! command -v chromium > /dev/null; then
     apt-get update -qq
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium > /dev/null
 fi
-chromium --version
+chromium --version 2> /dev/null
 
 rm -rf "$out"
 mkdir -p "$out"
 profile=$(mktemp -d)
 port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-python3 -m http.server "$port" --bind 127.0.0.1 --directory "$book" > "$out/server.log" 2>&1 &
+# target/ is served: the book under /book/, the screenshot frames under /book-check/.
+python3 -m http.server "$port" --bind 127.0.0.1 --directory target > "$out/server.log" 2>&1 &
 server=$!
 trap 'kill "$server" 2> /dev/null || true; rm -rf "$profile"' EXIT
 for _ in $(seq 50); do
-    curl -sf "http://127.0.0.1:$port/index.html" > /dev/null && break
+    curl -sf "http://127.0.0.1:$port/book/index.html" > /dev/null && break
     sleep 0.1
 done
 
@@ -54,7 +55,7 @@ expect() { # expect PAGE WHAT PATTERN: the page's DOM has PATTERN
 # A parity concept (Python beside Rust, a tab per runtime and CPython's) and the runtime
 # differences (Rust only, one trace per runtime and a diff tab).
 for page in gather runtime-differences; do
-    url="http://127.0.0.1:$port/$page.html"
+    url="http://127.0.0.1:$port/book/$page.html"
     page_started=$(date +%s%N)
     browser --dump-dom "$url" > "$out/$page.dom.html"
     # The screenshot starts at the first scenario that has the page's layout.
@@ -66,9 +67,20 @@ ids = re.findall(r'<h2 id="([^"]+)"', dom[:first])
 print(ids[-1] if ids else "")
 PY
 )
-    browser --window-size=1600,1300 --screenshot="$out/$page.png" "$url#$anchor" > /dev/null
+    # Headless chromium paints nothing when the page itself is opened at an anchor, so the
+    # page is framed, at its anchor, by a page of the same size.
+    printf '<!doctype html><body style="margin:0"><iframe src="../book/%s.html#%s" style="border:0;width:1600px;height:1300px"></iframe>\n' \
+        "$page" "$anchor" > "$out/frame-$page.html"
+    browser --window-size=1600,1300 --screenshot="$out/$page.png" "http://127.0.0.1:$port/book-check/frame-$page.html" > /dev/null
     echo "$page.html: $(wc -c < "$out/$page.dom.html") bytes of DOM, screenshot $out/$page.png ($(elapsed "$page_started") s)"
-    expect "$page" "the book's stylesheet" 'theme/rosetta.css'
+    expect "$page" "the book's stylesheet" 'theme/rosetta[-0-9a-f]*\.css'
+    css=$(grep -o 'theme/rosetta[-0-9a-f]*\.css' "$out/$page.dom.html" | head -1 || true)
+    if [ -n "$css" ] && curl -sf "http://127.0.0.1:$port/book/$css" | grep -q 'grid-template-columns'; then
+        echo "  ok: the stylesheet is served, with the side-by-side grid"
+    else
+        echo "  MISSING: the stylesheet served with the grid"
+        failed=1
+    fi
     expect "$page" "the runtime tabs" 'class="rosetta-tabs"'
     for runtime in tokio tokio-mt async-std smol; do
         expect "$page" "a tab for $runtime" "<label for=\"trace-[a-z_0-9]*-$runtime\">$runtime</label>"

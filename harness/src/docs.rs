@@ -765,6 +765,69 @@ mod tests {
     }
 
     #[test]
+    fn the_book_follows_the_notes_and_lays_each_scenario_out_side_by_side() {
+        let book = book();
+        let page = |name: &str| -> &str {
+            &book
+                .iter()
+                .find(|(p, _)| p == Path::new(name))
+                .unwrap_or_else(|| panic!("no {name} in the book"))
+                .1
+        };
+        let summary = page("SUMMARY.md");
+        let chapters = [
+            "loop",
+            "futures",
+            "tasks",
+            "sleep",
+            "gather",
+            "wait",
+            "shield",
+            "queues",
+            "sync",
+            "generators",
+            "io",
+        ];
+        let at: Vec<usize> = chapters
+            .iter()
+            .map(|c| summary.find(&format!("]({c}.md)")).expect(c))
+            .collect();
+        assert!(at.windows(2).all(|w| w[0] < w[1]), "{summary}");
+
+        let gather = page("gather.md");
+        let scenarios = registry()
+            .into_iter()
+            .filter(|s| s.concept == "gather")
+            .count();
+        assert!(scenarios > 0);
+        assert_eq!(
+            gather.matches("<div class=\"rosetta-tabs\">").count(),
+            scenarios
+        );
+        assert_eq!(
+            gather.matches("<div class=\"rosetta-pair\">").count(),
+            scenarios
+        );
+        for runtime in RuntimeKind::ALL {
+            assert_eq!(
+                gather.matches(&format!("\">{runtime}</label>")).count(),
+                scenarios
+            );
+        }
+        assert_eq!(gather.matches("\">CPython</label>").count(), scenarios);
+        // The differences group: no Python twin, a tab per third-party runtime, a diff tab.
+        let differences = page("runtime-differences.md");
+        assert!(!differences.contains("rosetta-pair"));
+        assert!(differences.contains("\">diff</label>"));
+        // docs/ stays as it was: no markup of the book.
+        assert!(
+            generate()
+                .iter()
+                .all(|(_, text)| !text.contains("rosetta-"))
+        );
+    }
+
+    #[test]
     fn finds_python_lines_of_public_items() {
         let src = "/// A thing.\n///\n/// Python: `asyncio.Thing`\npub struct Thing;\n\nimpl Thing {\n    /// Does it.\n    ///\n    /// Python: `Thing.do()`\n    pub fn do_it(&self) {}\n\n    /// Hidden.\n    ///\n    /// Python: none\n    pub fn hidden(&self) {}\n}\n\n/// Internal.\n///\n/// Python: `x`\npub(crate) fn internal() {}\n\npub trait Runtime {\n    /// Sleeps.\n    ///\n    /// Python: `asyncio.sleep(d)`, the\n    /// timer part\n    ///\n    /// More.\n    fn sleep(&self);\n\n    /// Spawns.\n    ///\n    /// Python: `create_task`\n    fn spawn(&self);\n}\n";
         let m = mappings_in("aio_x", src);
