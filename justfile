@@ -79,3 +79,20 @@ warp-demo:
 # each difference shrunk into harness/fuzz-corpus/ (PYTHON: 3.11, 3.12 or 3.13)
 fuzz N="10000" SEED="1000" PYTHON="3.11":
     cargo run --release -q -p aio-harness -- fuzz --programs {{N}} --seed {{SEED}} --python {{PYTHON}}
+
+# `aio docs` writes book/src/ (the docs/ pages with Python and Rust side by side and a tab
+# per runtime), mdBook builds it into target/book/.
+# The book (mdBook, installed when missing): target/book/index.html
+book:
+    [ "$(mdbook --version 2>/dev/null)" = "mdbook v{{mdbook_version}}" ] || cargo install mdbook --locked --version {{mdbook_version}} --no-default-features --features search
+    cargo run -q -p aio-harness -- docs
+    mdbook build book
+    du -sh target/book
+
+# Debian's chromium (installed when missing) loads two pages of the built book headless from
+# localhost; the DOM must have the side-by-side layout and the runtime tabs.
+# Browser check of the book (headless chromium); screenshots in target/book-check/
+book-check: book
+    bash book/check.sh
+
+mdbook_version := "0.5.4"

@@ -4,6 +4,12 @@
 //! Nothing is run: the pages are built from committed files only, so `aio docs --check`
 //! is fast and exact. Hand-written prose for a concept page lives in
 //! `harness/docs-src/<concept>.md` and is put at the top of the page.
+//!
+//! The same pages, laid out for a browser, make the mdBook source in `book/src/`
+//! ([`book`], [`write_book`]): the Python original and the Rust translation side by side,
+//! then the trace with one tab per runtime (plain HTML and CSS: `book/theme/rosetta.css`)
+//! and a diff tab where traces differ. `book/src/` is generated and not committed (docs/
+//! is what a forge shows); `just book` builds the site into `target/book/`.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -84,7 +90,43 @@ fn fence(out: &mut String, lang: &str, text: &str) {
     let _ = writeln!(out, "```{lang}\n{}\n```\n", text.trim_end());
 }
 
-fn scenario_section(out: &mut String, scenario: &Scenario) {
+/// How a page is laid out: for a forge (docs/, one block after the other) or for the book
+/// (side by side, traces in tabs).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Style {
+    Forge,
+    Book,
+}
+
+/// Opens a cell of the book's side-by-side grid; the Markdown inside stays Markdown
+/// because a blank line separates it from the HTML.
+fn open_div(out: &mut String, class: &str) {
+    let _ = writeln!(out, "<div class=\"{class}\">\n");
+}
+
+fn close_div(out: &mut String) {
+    out.push_str("</div>\n\n");
+}
+
+/// The book's runtime tabs: one radio button, label and panel per tab, the first checked;
+/// `book/theme/rosetta.css` shows the checked one's panel (no script needed).
+fn tabs(out: &mut String, id: &str, panels: &[(String, &str, String)]) {
+    out.push_str("<div class=\"rosetta-tabs\">\n");
+    for (i, (label, lang, text)) in panels.iter().enumerate() {
+        let tab = format!("{id}-{}", label.replace(' ', "-"));
+        let checked = if i == 0 { " checked" } else { "" };
+        let _ = writeln!(
+            out,
+            "<input type=\"radio\" name=\"{id}\" id=\"{tab}\"{checked}>\n<label for=\"{tab}\">{label}</label>"
+        );
+        open_div(out, "rosetta-panel");
+        fence(out, lang, text);
+        close_div(out);
+    }
+    out.push_str("</div>\n\n");
+}
+
+fn scenario_section(out: &mut String, scenario: &Scenario, style: Style) {
     let _ = writeln!(
         out,
         "## `{}`\n\n{}.\n",
@@ -97,15 +139,25 @@ fn scenario_section(out: &mut String, scenario: &Scenario) {
             let _ = writeln!(out, "{doc}\n");
         }
     }
-    if scenario.group == Group::Parity {
-        if let Ok(python) = std::fs::read_to_string(oracle::script(scenario)) {
-            let _ = writeln!(
-                out,
-                "Python (`harness/oracle/{}/{}.py`):\n",
-                scenario.concept, scenario.name
-            );
-            fence(out, "python", &python);
-        }
+    let python = (scenario.group == Group::Parity)
+        .then(|| std::fs::read_to_string(oracle::script(scenario)).ok())
+        .flatten();
+    let side_by_side = style == Style::Book && python.is_some() && extracted.is_some();
+    if side_by_side {
+        open_div(out, "rosetta-pair");
+        open_div(out, "rosetta-python");
+    }
+    if let Some(python) = &python {
+        let _ = writeln!(
+            out,
+            "Python (`harness/oracle/{}/{}.py`):\n",
+            scenario.concept, scenario.name
+        );
+        fence(out, "python", python);
+    }
+    if side_by_side {
+        close_div(out);
+        open_div(out, "rosetta-rust");
     }
     if let Some((_, code)) = &extracted {
         let file = match scenario.concept {
@@ -115,10 +167,78 @@ fn scenario_section(out: &mut String, scenario: &Scenario) {
         let _ = writeln!(out, "Rust (`harness/src/scenarios/{file}.rs`):\n");
         fence(out, "rust", code);
     }
-    match scenario.group {
-        Group::Parity => parity_traces(out, scenario),
-        Group::Differences => difference_traces(out, scenario),
+    if side_by_side {
+        close_div(out);
+        close_div(out);
     }
+    match (scenario.group, style) {
+        (Group::Parity, Style::Forge) => parity_traces(out, scenario),
+        (Group::Differences, Style::Forge) => difference_traces(out, scenario),
+        (_, Style::Book) => book_traces(out, scenario),
+    }
+}
+
+/// The book's traces: a sentence saying where they agree, then a tab per runtime (and
+/// CPython's for a parity scenario), and a `diff` tab where they differ.
+fn book_traces(out: &mut String, scenario: &Scenario) {
+    let mut panels: Vec<(String, &str, String)> = Vec::new();
+    let mut groups: Vec<(String, Vec<&str>)> = Vec::new();
+    for &kind in scenario.runtimes() {
+        let trace = snapshot(scenario, kind).unwrap_or_else(|| "(no snapshot yet)\n".to_owned());
+        match groups.iter_mut().find(|(t, _)| *t == trace) {
+            Some((_, kinds)) => kinds.push(kind.name()),
+            None => groups.push((trace.clone(), vec![kind.name()])),
+        }
+        panels.push((kind.name().to_owned(), "text", trace));
+    }
+    let cpython = match scenario.group {
+        Group::Parity => oracle::committed(scenario),
+        Group::Differences => None,
+    };
+    let (first, first_kinds) = &groups[0];
+    let mut diff = String::new();
+    for (trace, kinds) in &groups[1..] {
+        diff += &TextDiff::from_lines(first, trace)
+            .unified_diff()
+            .header(first_kinds[0], kinds[0])
+            .to_string();
+    }
+    let sentence = match (&cpython, groups.len()) {
+        (Some(cpython), 1) if cpython == first => {
+            format!("Trace, the same on {} and CPython:", first_kinds.join(", "))
+        }
+        (Some(_), 1) => format!(
+            "Trace, the same on {}; CPython differs (see the diff tab):",
+            first_kinds.join(", ")
+        ),
+        (None, 1) if scenario.group == Group::Parity => format!(
+            "Trace, the same on {} (no CPython trace committed):",
+            first_kinds.join(", ")
+        ),
+        (None, 1) => "Every runtime gives the same trace:".to_owned(),
+        _ => format!(
+            "The runtimes differ: {} (see the diff tab):",
+            groups
+                .iter()
+                .map(|(_, kinds)| kinds.join(", "))
+                .collect::<Vec<_>>()
+                .join(" / ")
+        ),
+    };
+    if let Some(cpython) = &cpython {
+        if cpython != first {
+            diff += &TextDiff::from_lines(cpython.as_str(), first.as_str())
+                .unified_diff()
+                .header("cpython", "rust")
+                .to_string();
+        }
+        panels.push(("CPython".to_owned(), "text", cpython.clone()));
+    }
+    if !diff.is_empty() {
+        panels.push(("diff".to_owned(), "diff", diff));
+    }
+    let _ = writeln!(out, "{sentence}\n");
+    tabs(out, &format!("trace-{}", scenario.name), &panels);
 }
 
 fn parity_traces(out: &mut String, scenario: &Scenario) {
@@ -207,7 +327,7 @@ fn page_name(concept: &Concept) -> String {
     }
 }
 
-fn concept_page(concept: &Concept, scenarios: &[&'static Scenario]) -> String {
+fn concept_page(concept: &Concept, scenarios: &[&'static Scenario], style: Style) -> String {
     let mut out = format!("{GENERATED}\n\n# {}\n\n", concept.title);
     if let Some(text) = prose(concept.name) {
         let _ = writeln!(out, "{}\n", text.trim_end());
@@ -220,7 +340,7 @@ fn concept_page(concept: &Concept, scenarios: &[&'static Scenario]) -> String {
         out.push('\n');
     }
     for s in scenarios {
-        scenario_section(&mut out, s);
+        scenario_section(&mut out, s, style);
     }
     out.trim_end().to_owned() + "\n"
 }
@@ -462,6 +582,12 @@ fn index_page(by_concept: &BTreeMap<&str, Vec<&'static Scenario>>) -> String {
 
 /// Every generated file: its path relative to the workspace root, and its text.
 pub fn generate() -> Vec<(PathBuf, String)> {
+    pages(Style::Forge)
+}
+
+/// The pages of docs/ in `style`, under `docs/`; index first, then the concepts in
+/// [`CONCEPTS`] order (the notes' order), then the pages across concepts.
+fn pages(style: Style) -> Vec<(PathBuf, String)> {
     let mut by_concept: BTreeMap<&str, Vec<&'static Scenario>> = BTreeMap::new();
     for s in registry() {
         by_concept.entry(s.concept).or_default().push(s);
@@ -474,7 +600,7 @@ pub fn generate() -> Vec<(PathBuf, String)> {
         }
         files.push((
             Path::new("docs").join(page_name(concept)),
-            concept_page(concept, &scenarios),
+            concept_page(concept, &scenarios, style),
         ));
     }
     if let Some(text) = prose("cancellation") {
@@ -493,6 +619,95 @@ pub fn generate() -> Vec<(PathBuf, String)> {
         crate::conformance::page(GENERATED),
     ));
     files
+}
+
+/// The book's directory (`book/`, beside `book.toml`); its `src/` is generated.
+pub fn book_dir() -> PathBuf {
+    root().join("book")
+}
+
+/// The mdBook source: `SUMMARY.md` with the chapters in the notes' order (event loop,
+/// futures, tasks, sleep, gather, wait, shield, queues, sync, generators, I/O), then the
+/// pages across concepts; each page as in docs/, laid out for a browser. Paths are
+/// relative to `book/src/`. docs/performance.md (written by `aio bench`) and its charts
+/// are added by [`write_book`] when present.
+pub fn book() -> Vec<(PathBuf, String)> {
+    let mut files: Vec<(PathBuf, String)> = pages(Style::Book)
+        .into_iter()
+        .map(|(path, text)| {
+            let path = path
+                .strip_prefix("docs")
+                .map_or(path.clone(), Path::to_path_buf);
+            (path, text)
+        })
+        .collect();
+    let title = |file: &str| -> String {
+        CONCEPTS
+            .iter()
+            .find(|c| page_name(c) == file)
+            .map(|c| c.title.to_owned())
+            .unwrap_or_else(|| match file {
+                "cancellation.md" => "Cancellation: two models".to_owned(),
+                "errors.md" => "Errors: bad input, as CPython rejects it".to_owned(),
+                "conformance.md" => "Conformance: CPython's own tests".to_owned(),
+                "performance.md" => "Performance".to_owned(),
+                other => other.trim_end_matches(".md").to_owned(),
+            })
+    };
+    let mut summary = String::from("# Summary\n\n[asyncio-rosetta](README.md)\n\n# Concepts\n\n");
+    let mut across = String::from("\n# Across concepts\n\n");
+    let root = root();
+    let mut names: Vec<String> = files
+        .iter()
+        .map(|(p, _)| p.to_string_lossy().into_owned())
+        .collect();
+    if root.join("docs/performance.md").exists() {
+        names.push("performance.md".to_owned());
+    }
+    for name in names.iter().filter(|n| *n != "README.md") {
+        let is_concept = CONCEPTS.iter().any(|c| page_name(c) == *name);
+        let line = format!("- [{}]({name})\n", title(name));
+        if is_concept {
+            summary += &line;
+        } else {
+            across += &line;
+        }
+    }
+    summary += &across;
+    files.push((PathBuf::from("SUMMARY.md"), summary));
+    files
+}
+
+/// Writes the mdBook source into `book/src/`, replacing what was there; gives the
+/// directory and the number of pages.
+///
+/// # Errors
+///
+/// When a file cannot be written.
+pub fn write_book() -> std::io::Result<(PathBuf, usize)> {
+    let src = book_dir().join("src");
+    if src.exists() {
+        std::fs::remove_dir_all(&src)?;
+    }
+    std::fs::create_dir_all(&src)?;
+    let files = book();
+    for (path, text) in &files {
+        std::fs::write(src.join(path), text)?;
+    }
+    let docs = root().join("docs");
+    if docs.join("performance.md").exists() {
+        std::fs::copy(docs.join("performance.md"), src.join("performance.md"))?;
+        if let Ok(entries) = std::fs::read_dir(docs.join("perf")) {
+            std::fs::create_dir_all(src.join("perf"))?;
+            for entry in entries.flatten() {
+                std::fs::copy(entry.path(), src.join("perf").join(entry.file_name()))?;
+            }
+        }
+    }
+    Ok((
+        src,
+        files.len() - 1 + usize::from(docs.join("performance.md").exists()),
+    ))
 }
 
 /// Writes the generated files; returns the paths that changed.
@@ -547,6 +762,69 @@ mod tests {
         let snap = "---\nsource: x\ndescription: \"d\"\n---\n[t=0] main: hi\n";
         assert_eq!(snapshot_body(snap).unwrap(), "[t=0] main: hi\n");
         assert!(snapshot_body("no header").is_none());
+    }
+
+    #[test]
+    fn the_book_follows_the_notes_and_lays_each_scenario_out_side_by_side() {
+        let book = book();
+        let page = |name: &str| -> &str {
+            &book
+                .iter()
+                .find(|(p, _)| p == Path::new(name))
+                .unwrap_or_else(|| panic!("no {name} in the book"))
+                .1
+        };
+        let summary = page("SUMMARY.md");
+        let chapters = [
+            "loop",
+            "futures",
+            "tasks",
+            "sleep",
+            "gather",
+            "wait",
+            "shield",
+            "queues",
+            "sync",
+            "generators",
+            "io",
+        ];
+        let at: Vec<usize> = chapters
+            .iter()
+            .map(|c| summary.find(&format!("]({c}.md)")).expect(c))
+            .collect();
+        assert!(at.windows(2).all(|w| w[0] < w[1]), "{summary}");
+
+        let gather = page("gather.md");
+        let scenarios = registry()
+            .into_iter()
+            .filter(|s| s.concept == "gather")
+            .count();
+        assert!(scenarios > 0);
+        assert_eq!(
+            gather.matches("<div class=\"rosetta-tabs\">").count(),
+            scenarios
+        );
+        assert_eq!(
+            gather.matches("<div class=\"rosetta-pair\">").count(),
+            scenarios
+        );
+        for runtime in RuntimeKind::ALL {
+            assert_eq!(
+                gather.matches(&format!("\">{runtime}</label>")).count(),
+                scenarios
+            );
+        }
+        assert_eq!(gather.matches("\">CPython</label>").count(), scenarios);
+        // The differences group: no Python twin, a tab per third-party runtime, a diff tab.
+        let differences = page("runtime-differences.md");
+        assert!(!differences.contains("rosetta-pair"));
+        assert!(differences.contains("\">diff</label>"));
+        // docs/ stays as it was: no markup of the book.
+        assert!(
+            generate()
+                .iter()
+                .all(|(_, text)| !text.contains("rosetta-"))
+        );
     }
 
     #[test]

@@ -1,24 +1,31 @@
-//! `aio`: asyncio-rosetta's command line.
+//! `aio`: asyncio-rosetta's command line (clap: `aio --help`, `aio <command> --help`).
 //!
 //! ```text
 //! aio compare [NAME ...] [--runtime R ...] [--real-time]   the matrix: scenario x runtime, with CPython
 //! aio list                                                  the scenarios by concept
-//! aio docs [--check]                                        write docs/ (or fail, naming the stale files)
+//! aio docs [--check]                                        write docs/ and the book's source (or fail, naming the stale files)
 //! aio oracle [--check] [NAME ...]                           re-run the CPython twins, write (or check) their traces
 //! aio flake-check N [--busy]                                run `cargo test --workspace` N times in a row
 //! aio bench [--quick] [--runtime R ...] [NAME ...]          benchmarks: ours vs native vs CPython
 //! aio fuzz [--programs N] [--seed S] [--runtime R ...]      generated programs: CPython vs every runtime
 //! aio conformance [--table-only] [--allow-todo]            CPython's asyncio tests: classified, ported, run
+//! aio completions SHELL                                     a completion script for bash, zsh, fish, ...
 //! ```
 //!
 //! Exit status: 0 on success, 1 when a parity scenario differs (compare) or something is
-//! stale (`--check`), 2 on bad usage.
+//! stale (`--check`), 2 on bad usage (clap's usage errors, a misspelt name with its
+//! suggestion).
 
-use std::io::IsTerminal;
+use std::ffi::OsStr;
 use std::process::{Command, ExitCode};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
+
+use clap::builder::{PossibleValue, TypedValueParser};
+use clap::error::ErrorKind;
+use clap::{CommandFactory, Parser, Subcommand};
+use indicatif::{ProgressBar, ProgressStyle};
 
 use aio_harness::bench::{self, Variant, WORKLOADS};
 use aio_harness::{
@@ -26,78 +33,236 @@ use aio_harness::{
     select,
 };
 
-const USAGE: &str = "usage:
-  aio compare [NAME ...] [--runtime R ...] [--real-time]
-  aio list
-  aio docs [--check]
-  aio oracle [--check] [NAME ...]
-  aio flake-check N [--busy]
-  aio bench [--quick] [--runtime R ...] [NAME ...]
-  aio fuzz [--programs N] [--seed S] [--runtime R ...] [--python 3.11|3.13] [--corpus DIR] [--max-shrinks K]
-  aio fuzz --replay FILE
-  aio conformance [--table-only] [--allow-todo]
+/// asyncio-rosetta: Python's asyncio in Rust, checked against CPython on every runtime.
+#[derive(Debug, Parser)]
+#[command(
+    name = "aio",
+    version,
+    arg_required_else_help = true,
+    after_help = "NAME is a scenario or a concept (see 'aio list'); R is a runtime.\n\
+                  Exit status: 0 on success, 1 when a parity scenario differs or something is stale, 2 on bad usage."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Cmd,
+}
 
-NAME is a scenario or a concept (see 'aio list'); R is a runtime";
+#[derive(Debug, Subcommand)]
+enum Cmd {
+    /// Every scenario on every runtime beside CPython: the matrix, then each difference's diff
+    ///
+    /// Exit 1 when a parity scenario differs from CPython on some runtime.
+    Compare {
+        /// Scenarios or concepts to run (default: all; see 'aio list')
+        #[arg(value_name = "NAME", value_parser = scenario_names(), hide_possible_values = true)]
+        names: Vec<String>,
+        /// A runtime to run on (repeat for several; default: all of them)
+        #[arg(long = "runtime", value_name = "R")]
+        runtimes: Vec<RuntimeKind>,
+        /// Run on the wall clock (50 ms ticks) instead of virtual time
+        #[arg(long)]
+        real_time: bool,
+    },
+    /// The scenarios by concept, with their descriptions
+    List,
+    /// Write docs/ and the book's source (book/src/) from the scenarios, snapshots and oracle traces
+    Docs {
+        /// Write nothing; exit 1 naming the files of docs/ that are stale (book/src/ is not committed, so not checked)
+        #[arg(long)]
+        check: bool,
+    },
+    /// Re-run the CPython twins and write their traces (review the diff), then check the error catalogue
+    Oracle {
+        /// Write nothing; exit 1 when a committed trace is stale (skipped without python3 >= 3.11)
+        #[arg(long)]
+        check: bool,
+        /// Scenarios or concepts (default: all; see 'aio list')
+        #[arg(value_name = "NAME", value_parser = scenario_names(), hide_possible_values = true)]
+        names: Vec<String>,
+    },
+    /// Run `cargo test --workspace` N times in a row; any failure fails (a flaky test is a bug)
+    FlakeCheck {
+        /// How many runs
+        #[arg(value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+        runs: u32,
+        /// Keep the other core busy with a spinning thread meanwhile
+        #[arg(long)]
+        busy: bool,
+    },
+    /// Benchmarks: ours vs the native equivalent vs CPython, on every runtime
+    ///
+    /// A complete run (no NAME, no --runtime) writes docs/performance.md.
+    Bench {
+        /// Fewer operations and repetitions
+        #[arg(long)]
+        quick: bool,
+        /// A runtime to measure on (repeat for several; default: all of them)
+        #[arg(long = "runtime", value_name = "R")]
+        runtimes: Vec<RuntimeKind>,
+        /// Workloads or families to run (default: all)
+        #[arg(value_name = "NAME", value_parser = workload_names(), hide_possible_values = true)]
+        names: Vec<String>,
+    },
+    /// Differential fuzzing: generated programs run by CPython and by every runtime
+    ///
+    /// Each difference is shrunk to a minimal program written to the corpus.
+    Fuzz(aio_harness::fuzz::cli::Args),
+    /// CPython's own asyncio tests: classified, ported, run (`conformance: ...` summary)
+    ///
+    /// Exit 1 on an unclassified method, a failing port, a table problem, or (without
+    /// --allow-todo) a row still to do.
+    Conformance {
+        /// Check the table only; do not run the ported tests
+        #[arg(long)]
+        table_only: bool,
+        /// Do not fail on rows still to do
+        #[arg(long)]
+        allow_todo: bool,
+    },
+    /// Print a shell completion script (e.g. `aio completions bash > ~/.local/share/bash-completion/completions/aio`)
+    Completions {
+        /// The shell
+        #[arg(value_name = "SHELL")]
+        shell: clap_complete::Shell,
+    },
+    /// The child process of the `task_memory` workload (internal)
+    #[command(name = "__bench-memory", hide = true)]
+    BenchMemory {
+        /// The runtime
+        kind: String,
+        /// ours, ours-create-task or native
+        variant: String,
+        /// How many tasks
+        n: String,
+    },
+}
 
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let Some((command, rest)) = args.split_first() else {
-        eprintln!("{USAGE}");
-        return ExitCode::from(2);
-    };
-    match command.as_str() {
-        "compare" => cmd_compare(rest),
-        "list" => cmd_list(rest),
-        "docs" => cmd_docs(rest),
-        "oracle" => cmd_oracle(rest),
-        "flake-check" => cmd_flake_check(rest),
-        "bench" => cmd_bench(rest),
-        "fuzz" => aio_harness::fuzz::cli::main(rest),
-        "conformance" => cmd_conformance(rest),
-        "__bench-memory" => cmd_bench_memory(rest),
-        "help" | "--help" | "-h" => {
-            println!("{USAGE}");
+    match Cli::parse().command {
+        Cmd::Compare {
+            names,
+            runtimes,
+            real_time,
+        } => cmd_compare(&names, runtimes, real_time),
+        Cmd::List => cmd_list(),
+        Cmd::Docs { check } => cmd_docs(check),
+        Cmd::Oracle { check, names } => cmd_oracle(check, &names),
+        Cmd::FlakeCheck { runs, busy } => cmd_flake_check(runs, busy),
+        Cmd::Bench {
+            quick,
+            runtimes,
+            names,
+        } => cmd_bench(quick, runtimes, &names),
+        Cmd::Fuzz(args) => aio_harness::fuzz::cli::main(args),
+        Cmd::Conformance {
+            table_only,
+            allow_todo,
+        } => cmd_conformance(table_only, allow_todo),
+        Cmd::Completions { shell } => {
+            clap_complete::generate(shell, &mut Cli::command(), "aio", &mut std::io::stdout());
             ExitCode::SUCCESS
         }
-        other => usage_error(&format!("unknown command '{other}'")),
+        Cmd::BenchMemory { kind, variant, n } => cmd_bench_memory(&kind, &variant, &n),
     }
 }
 
-fn usage_error(message: &str) -> ExitCode {
-    eprintln!("aio: {message}\n\n{USAGE}");
-    ExitCode::from(2)
+/// A name checked against a list known only at run time (the scenarios, the benchmark
+/// workloads): a misspelt one is a usage error (exit 2) with the nearest name as a
+/// suggestion; the list also feeds the shell completions.
+#[derive(Clone, Copy, Debug)]
+struct NameParser {
+    /// What the names are, for the error ("scenario or concept").
+    what: &'static str,
+    /// Where to find them, for the error.
+    hint: &'static str,
+    names: fn() -> Vec<&'static str>,
 }
 
-fn cmd_compare(args: &[String]) -> ExitCode {
-    let mut names = Vec::new();
-    let mut runtimes = Vec::new();
-    let mut mode = Mode::Virtual;
-    let mut args = args.iter();
-    while let Some(arg) = args.next() {
-        match arg.as_str() {
-            "--real-time" => mode = Mode::Real,
-            "--runtime" => {
-                let Some(name) = args.next() else {
-                    return usage_error(&format!(
-                        "--runtime needs a value; known runtimes: {}",
-                        RuntimeKind::known_names()
-                    ));
-                };
-                match name.parse::<RuntimeKind>() {
-                    Ok(kind) => runtimes.push(kind),
-                    Err(e) => {
-                        eprintln!("aio: {e}");
-                        return ExitCode::from(2);
-                    }
+fn scenario_names() -> NameParser {
+    NameParser {
+        what: "scenario or concept",
+        hint: "try 'aio list'",
+        names: || {
+            let mut names: Vec<&'static str> = registry().iter().map(|s| s.name).collect();
+            names.extend(CONCEPTS.iter().map(|c| c.name));
+            names
+        },
+    }
+}
+
+fn workload_names() -> NameParser {
+    NameParser {
+        what: "workload or family",
+        hint: "see 'aio bench --help'",
+        names: || {
+            let mut names: Vec<&'static str> = WORKLOADS.iter().map(|w| w.name).collect();
+            for w in WORKLOADS {
+                if !names.contains(&w.family) {
+                    names.push(w.family);
                 }
             }
-            flag if flag.starts_with("--") => {
-                return usage_error(&format!("unknown option '{flag}'"));
-            }
-            name => names.push(name.to_owned()),
-        }
+            names
+        },
     }
-    let scenarios = match select(&names) {
+}
+
+/// The known name nearest to `name`, if one is near enough to be a misspelling.
+fn suggest<'a>(name: &str, names: &[&'a str]) -> Option<&'a str> {
+    names
+        .iter()
+        .map(|n| (strsim::jaro_winkler(name, n), *n))
+        .filter(|(score, _)| *score > 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, n)| n)
+}
+
+impl TypedValueParser for NameParser {
+    type Value = String;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        arg: Option<&clap::Arg>,
+        value: &OsStr,
+    ) -> Result<String, clap::Error> {
+        let Some(value) = value.to_str() else {
+            return Err(clap::Error::new(ErrorKind::InvalidUtf8).with_cmd(cmd));
+        };
+        let names = (self.names)();
+        if names.contains(&value) {
+            return Ok(value.to_owned());
+        }
+        let arg = arg.map_or_else(|| "NAME".to_owned(), ToString::to_string);
+        let near = suggest(value, &names)
+            .map(|n| format!("; did you mean '{n}'?"))
+            .unwrap_or_default();
+        let message = format!(
+            "invalid value '{value}' for '{arg}': no {} '{value}'{near} ({})\n\n\
+             For more information, try '--help'.\n",
+            self.what, self.hint
+        );
+        Err(clap::Error::raw(ErrorKind::InvalidValue, message).with_cmd(cmd))
+    }
+
+    fn possible_values(&self) -> Option<Box<dyn Iterator<Item = PossibleValue> + '_>> {
+        Some(Box::new((self.names)().into_iter().map(PossibleValue::new)))
+    }
+}
+
+/// A progress bar on stderr for a long run of `len` steps; indicatif hides it when stderr
+/// is not a terminal, so logs and CI see only the results.
+fn progress_bar(len: usize, unit: &str) -> ProgressBar {
+    let bar = ProgressBar::new(len as u64);
+    let template = format!("{{bar:30}} {{pos}}/{{len}} {unit} {{msg}} [{{elapsed}}]");
+    bar.set_style(
+        ProgressStyle::with_template(&template).unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    bar
+}
+
+fn cmd_compare(names: &[String], mut runtimes: Vec<RuntimeKind>, real_time: bool) -> ExitCode {
+    let mode = if real_time { Mode::Real } else { Mode::Virtual };
+    let scenarios = match select(names) {
         Ok(s) => s,
         Err(e) => {
             eprintln!("aio: {e}");
@@ -110,18 +275,14 @@ fn cmd_compare(args: &[String]) -> ExitCode {
     // Some scenarios panic on purpose, and every panic a run did not expect is reported in
     // the matrix with its message: the default hook's output would only be noise.
     std::panic::set_hook(Box::new(|_| {}));
-    let tty = std::io::stderr().is_terminal();
-    let total = scenarios.len();
+    let bar = progress_bar(scenarios.len(), "scenarios");
     let mut done = 0;
     let report = compare::compare(&scenarios, &runtimes, mode, |name| {
+        bar.set_position(done);
+        bar.set_message(name.to_owned());
         done += 1;
-        if tty {
-            eprint!("\r\x1b[2K[{done}/{total}] {name}");
-        }
     });
-    if tty {
-        eprint!("\r\x1b[2K");
-    }
+    bar.finish_and_clear();
     print!("{}", compare::render(&report));
     if report.parity_failed() {
         ExitCode::from(1)
@@ -130,10 +291,7 @@ fn cmd_compare(args: &[String]) -> ExitCode {
     }
 }
 
-fn cmd_list(args: &[String]) -> ExitCode {
-    if let Some(arg) = args.first() {
-        return usage_error(&format!("'aio list' takes no arguments, got '{arg}'"));
-    }
+fn cmd_list() -> ExitCode {
     let all = registry();
     for concept in CONCEPTS {
         let scenarios: Vec<_> = all.iter().filter(|s| s.concept == concept.name).collect();
@@ -155,12 +313,7 @@ fn cmd_list(args: &[String]) -> ExitCode {
     ExitCode::SUCCESS
 }
 
-fn cmd_docs(args: &[String]) -> ExitCode {
-    let check = match args {
-        [] => false,
-        [flag] if flag == "--check" => true,
-        [other, ..] => return usage_error(&format!("unexpected argument '{other}'")),
-    };
+fn cmd_docs(check: bool) -> ExitCode {
     if check {
         let stale = docs::stale();
         if stale.is_empty() {
@@ -183,10 +336,23 @@ fn cmd_docs(args: &[String]) -> ExitCode {
             if changed.is_empty() {
                 println!("docs/ is up to date");
             }
-            ExitCode::SUCCESS
         }
         Err(e) => {
             eprintln!("aio: cannot write docs/: {e}");
+            return ExitCode::from(1);
+        }
+    }
+    match docs::write_book() {
+        Ok((dir, pages)) => {
+            let dir = dir.strip_prefix(docs::root()).unwrap_or(&dir);
+            println!(
+                "wrote {} ({pages} pages; `just book` builds the site)",
+                dir.display()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("aio: cannot write the book's source: {e}");
             ExitCode::from(1)
         }
     }
@@ -195,16 +361,7 @@ fn cmd_docs(args: &[String]) -> ExitCode {
 /// `aio conformance`: joins CPython's test methods with our table, runs the ports (unless
 /// `--table-only`), prints the one-line summary; exit 1 on an unclassified method, a
 /// failing port, a table problem, or (without `--allow-todo`) a row still to do.
-fn cmd_conformance(args: &[String]) -> ExitCode {
-    let mut table_only = false;
-    let mut allow_todo = false;
-    for arg in args {
-        match arg.as_str() {
-            "--table-only" => table_only = true,
-            "--allow-todo" => allow_todo = true,
-            other => return usage_error(&format!("unexpected argument '{other}'")),
-        }
-    }
+fn cmd_conformance(table_only: bool, allow_todo: bool) -> ExitCode {
     let rows = match conformance::load_tables() {
         Ok(rows) => rows,
         Err(errors) => {
@@ -222,17 +379,28 @@ fn cmd_conformance(args: &[String]) -> ExitCode {
         }
     };
     let results = (!table_only).then(|| {
-        conformance::FILES
+        let files: Vec<_> = conformance::FILES
             .iter()
             .filter(|f| conformance::has_ports(f))
+            .collect();
+        let bar = progress_bar(files.len(), "files of ports");
+        let results = files
+            .into_iter()
             .map(|f| {
-                eprintln!(
-                    "aio conformance: running harness/tests/conformance/{}.rs",
-                    f.stem
-                );
-                (f.stem, conformance::run_ports(f))
+                bar.set_message(f.stem);
+                bar.suspend(|| {
+                    eprintln!(
+                        "aio conformance: running harness/tests/conformance/{}.rs",
+                        f.stem
+                    )
+                });
+                let result = (f.stem, conformance::run_ports(f));
+                bar.inc(1);
+                result
             })
-            .collect()
+            .collect();
+        bar.finish_and_clear();
+        results
     });
     let summary = conformance::summarise(&rows, methods.as_deref(), results.as_ref());
     for problem in &summary.problems {
@@ -258,13 +426,8 @@ fn cmd_conformance(args: &[String]) -> ExitCode {
     }
 }
 
-fn cmd_oracle(args: &[String]) -> ExitCode {
-    let check = args.iter().any(|a| a == "--check");
-    let names: Vec<String> = args.iter().filter(|a| *a != "--check").cloned().collect();
-    if let Some(flag) = names.iter().find(|n| n.starts_with("--")) {
-        return usage_error(&format!("unknown option '{flag}'"));
-    }
-    let scenarios = match select(&names) {
+fn cmd_oracle(check: bool, names: &[String]) -> ExitCode {
+    let scenarios = match select(names) {
         Ok(s) => s,
         Err(e) => {
             eprintln!("aio: {e}");
@@ -380,20 +543,7 @@ fn failure_lines(text: &str) -> Vec<&str> {
     lines
 }
 
-fn cmd_flake_check(args: &[String]) -> ExitCode {
-    let busy = args.iter().any(|a| a == "--busy");
-    let rest: Vec<&String> = args.iter().filter(|a| *a != "--busy").collect();
-    let runs = match rest.as_slice() {
-        [n] => match n.parse::<u32>() {
-            Ok(n) if n > 0 => n,
-            _ => {
-                return usage_error(&format!(
-                    "flake-check needs a positive number of runs, got '{n}'"
-                ));
-            }
-        },
-        _ => return usage_error("flake-check needs the number of runs"),
-    };
+fn cmd_flake_check(runs: u32, busy: bool) -> ExitCode {
     let cargo = || {
         let mut cmd = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
         cmd.current_dir(docs::root())
@@ -420,28 +570,35 @@ fn cmd_flake_check(args: &[String]) -> ExitCode {
     });
     let mut times = Vec::new();
     let mut failures = 0;
+    let bar = progress_bar(runs as usize, "runs");
     for i in 1..=runs {
+        bar.set_message(format!("{failures} failed"));
         let start = Instant::now();
         let out = cargo().output();
         let elapsed = start.elapsed();
         times.push(elapsed);
+        bar.inc(1);
         match out {
             Ok(out) if out.status.success() => {
-                println!("run {i}/{runs}: ok in {:.2} s", elapsed.as_secs_f64())
+                bar.suspend(|| println!("run {i}/{runs}: ok in {:.2} s", elapsed.as_secs_f64()))
             }
             Ok(out) => {
                 failures += 1;
-                println!("run {i}/{runs}: FAILED in {:.2} s", elapsed.as_secs_f64());
                 let text =
                     String::from_utf8_lossy(&out.stdout) + String::from_utf8_lossy(&out.stderr);
-                println!("{}", failure_lines(&text).join("\n"));
+                bar.suspend(|| {
+                    println!("run {i}/{runs}: FAILED in {:.2} s", elapsed.as_secs_f64());
+                    println!("{}", failure_lines(&text).join("\n"));
+                });
             }
             Err(e) => {
+                bar.abandon();
                 eprintln!("aio: cannot run cargo: {e}");
                 return ExitCode::from(1);
             }
         }
     }
+    bar.finish_and_clear();
     stop.store(true, Ordering::Relaxed);
     if let Some(spinner) = spinner {
         let _ = spinner.join();
@@ -465,46 +622,7 @@ fn cmd_flake_check(args: &[String]) -> ExitCode {
     }
 }
 
-fn cmd_bench(args: &[String]) -> ExitCode {
-    let mut quick = false;
-    let mut names = Vec::new();
-    let mut runtimes = Vec::new();
-    let mut args = args.iter();
-    while let Some(arg) = args.next() {
-        match arg.as_str() {
-            "--quick" => quick = true,
-            "--runtime" => match args.next().map(|n| n.parse::<RuntimeKind>()) {
-                Some(Ok(kind)) => runtimes.push(kind),
-                Some(Err(e)) => {
-                    eprintln!("aio: {e}");
-                    return ExitCode::from(2);
-                }
-                None => {
-                    return usage_error(&format!(
-                        "--runtime needs a value; known runtimes: {}",
-                        RuntimeKind::known_names()
-                    ));
-                }
-            },
-            flag if flag.starts_with("--") => {
-                return usage_error(&format!("unknown option '{flag}'"));
-            }
-            name => names.push(name.to_owned()),
-        }
-    }
-    for name in &names {
-        if !WORKLOADS.iter().any(|w| w.name == name || w.family == name) {
-            let known: Vec<&str> = WORKLOADS.iter().map(|w| w.name).collect();
-            let mut families: Vec<&str> = WORKLOADS.iter().map(|w| w.family).collect();
-            families.dedup();
-            eprintln!(
-                "aio: no workload or family '{name}'; workloads: {}; families: {}",
-                known.join(", "),
-                families.join(", ")
-            );
-            return ExitCode::from(2);
-        }
-    }
+fn cmd_bench(quick: bool, mut runtimes: Vec<RuntimeKind>, names: &[String]) -> ExitCode {
     let complete = names.is_empty() && runtimes.is_empty();
     if runtimes.is_empty() {
         runtimes = RuntimeKind::ALL.to_vec();
@@ -535,14 +653,13 @@ fn cmd_bench(args: &[String]) -> ExitCode {
         quick,
         ..Default::default()
     };
-    for (i, (w, kind)) in jobs.iter().enumerate() {
-        progress(
-            i,
-            jobs.len(),
+    let bar = progress_bar(jobs.len(), "runs");
+    for (w, kind) in &jobs {
+        bar.set_message(format!(
+            "{} {}",
             w.name,
-            kind.map_or("cpython", RuntimeKind::name),
-            started,
-        );
+            kind.map_or("cpython", RuntimeKind::name)
+        ));
         match kind {
             Some(kind) => results.rows.push(bench::measure(w, *kind, quick, reps)),
             None => {
@@ -563,14 +680,14 @@ fn cmd_bench(args: &[String]) -> ExitCode {
                             loop_name,
                             stats,
                         }),
-                        Err(e) => eprintln!("\naio: {script}.py on {loop_name}: {e}"),
+                        Err(e) => bar.suspend(|| eprintln!("aio: {script}.py on {loop_name}: {e}")),
                     }
                 }
             }
         }
+        bar.inc(1);
     }
-    progress(jobs.len(), jobs.len(), "done", "", started);
-    eprintln!();
+    bar.finish_and_clear();
     print!("{}", bench::render_terminal(&results));
     if !python {
         println!("(no python3 >= 3.11: the CPython column is empty)");
@@ -596,29 +713,12 @@ fn cmd_bench(args: &[String]) -> ExitCode {
     ExitCode::SUCCESS
 }
 
-fn progress(done: usize, total: usize, what: &str, runtime: &str, started: Instant) {
-    if !std::io::stderr().is_terminal() {
-        return;
-    }
-    let width = 30;
-    let filled = (done * width).checked_div(total).unwrap_or(width);
-    eprint!(
-        "\r\x1b[2K[{}{}] {done}/{total} {what} {runtime} ({:.0} s)",
-        "#".repeat(filled),
-        "-".repeat(width - filled),
-        started.elapsed().as_secs_f64()
-    );
-}
-
 /// The child process of the `task_memory` workload.
-fn cmd_bench_memory(args: &[String]) -> ExitCode {
-    let [kind, variant, n] = args else {
-        return ExitCode::from(2);
-    };
+fn cmd_bench_memory(kind: &str, variant: &str, n: &str) -> ExitCode {
     let (Ok(kind), Ok(n)) = (kind.parse::<RuntimeKind>(), n.parse::<usize>()) else {
         return ExitCode::from(2);
     };
-    let (variant, tasks) = match variant.as_str() {
+    let (variant, tasks) = match variant {
         "ours" => (Variant::Ours, bench::TaskKind::Spawn),
         "ours-create-task" => (Variant::Ours, bench::TaskKind::CreateTask),
         _ => (Variant::Native, bench::TaskKind::Spawn),
@@ -632,7 +732,159 @@ fn cmd_bench_memory(args: &[String]) -> ExitCode {
 
 #[cfg(test)]
 mod tests {
-    use super::failure_lines;
+    use clap::error::ErrorKind;
+    use clap::{CommandFactory, Parser};
+
+    use super::{Cli, failure_lines};
+
+    #[test]
+    fn the_command_line_is_well_formed() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn a_misspelt_scenario_is_a_usage_error_with_a_suggestion() {
+        for line in [
+            &["aio", "compare", "gahter"][..],
+            &["aio", "oracle", "--check", "gahter"],
+        ] {
+            let e = Cli::try_parse_from(line).expect_err("a misspelt name is an error");
+            assert_eq!(e.exit_code(), 2, "{line:?}");
+            let text = e.to_string();
+            assert!(
+                text.contains("no scenario or concept 'gahter'; did you mean 'gather'?"),
+                "{text}"
+            );
+        }
+        let e = Cli::try_parse_from(["aio", "compare", "zzzzzz"]).expect_err("unknown");
+        assert_eq!(e.exit_code(), 2);
+        assert!(!e.to_string().contains("did you mean"), "{e}");
+    }
+
+    #[test]
+    fn a_misspelt_runtime_or_workload_is_a_usage_error_with_a_suggestion() {
+        let e = Cli::try_parse_from(["aio", "compare", "--runtime", "smoll"])
+            .expect_err("a misspelt runtime is an error");
+        assert_eq!((e.kind(), e.exit_code()), (ErrorKind::InvalidValue, 2));
+        assert!(e.to_string().contains("'smol'"), "{e}");
+        let e = Cli::try_parse_from(["aio", "bench", "lokc"]).expect_err("misspelt workload");
+        assert_eq!(e.exit_code(), 2);
+        assert!(e.to_string().contains("did you mean 'lock'?"), "{e}");
+        let e = Cli::try_parse_from(["aio", "lsit"]).expect_err("misspelt command");
+        assert_eq!(e.exit_code(), 2);
+        assert!(e.to_string().contains("'list'"), "{e}");
+    }
+
+    #[test]
+    fn every_subcommand_and_flag_has_help() {
+        let cli = Cli::command();
+        let mut seen = 0;
+        for sub in cli.get_subcommands().filter(|s| !s.is_hide_set()) {
+            let name = sub.get_name();
+            assert!(sub.get_about().is_some(), "'aio {name}' has no help");
+            for arg in sub.get_arguments() {
+                assert!(
+                    arg.get_help().is_some(),
+                    "'aio {name}': {} has no help",
+                    arg.get_id()
+                );
+            }
+            let e = Cli::try_parse_from(["aio", name, "--help"]).expect_err("--help exits");
+            assert_eq!(
+                (e.kind(), e.exit_code()),
+                (ErrorKind::DisplayHelp, 0),
+                "{name}"
+            );
+            assert!(e.to_string().contains(&format!("Usage: aio {name}")), "{e}");
+            seen += 1;
+        }
+        assert_eq!(
+            seen, 9,
+            "compare list docs oracle flake-check bench fuzz conformance completions"
+        );
+    }
+
+    #[test]
+    fn the_command_lines_of_the_justfile_and_ci_still_parse() {
+        for line in [
+            &["aio", "compare"][..],
+            &[
+                "aio",
+                "compare",
+                "gather",
+                "sync",
+                "--runtime",
+                "tokio",
+                "--runtime",
+                "aio-loop",
+                "--real-time",
+            ],
+            &["aio", "list"],
+            &["aio", "docs"],
+            &["aio", "docs", "--check"],
+            &["aio", "oracle", "--check"],
+            &["aio", "oracle", "gather"],
+            &["aio", "flake-check", "30", "--busy"],
+            &[
+                "aio",
+                "bench",
+                "--quick",
+                "--runtime",
+                "tokio",
+                "lock",
+                "semaphore",
+            ],
+            &[
+                "aio",
+                "fuzz",
+                "--programs",
+                "460",
+                "--seed",
+                "1000",
+                "--corpus",
+                "target/fuzz-corpus",
+            ],
+            &[
+                "aio",
+                "fuzz",
+                "--programs",
+                "10000",
+                "--seed",
+                "1000",
+                "--python",
+                "3.11",
+            ],
+            &[
+                "aio",
+                "fuzz",
+                "--replay",
+                "x.py",
+                "--python",
+                "3.13",
+                "--runtime",
+                "smol",
+            ],
+            &["aio", "fuzz", "--print", "7"],
+            &["aio", "conformance", "--table-only", "--allow-todo"],
+            &["aio", "completions", "bash"],
+            &["aio", "__bench-memory", "tokio", "ours", "1000"],
+        ] {
+            if let Err(e) = Cli::try_parse_from(line) {
+                panic!("{line:?}: {e}");
+            }
+        }
+        for line in [
+            &["aio"][..],
+            &["aio", "flake-check", "0"],
+            &["aio", "flake-check"],
+            &["aio", "list", "extra"],
+            &["aio", "docs", "--chek"],
+            &["aio", "fuzz", "--python", "3.10"],
+        ] {
+            let e = Cli::try_parse_from(line).expect_err("bad usage");
+            assert_eq!(e.exit_code(), 2, "{line:?}: {e}");
+        }
+    }
 
     #[test]
     fn a_flake_report_keeps_the_panic_message() {

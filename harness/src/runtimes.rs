@@ -103,6 +103,18 @@ impl FromStr for RuntimeKind {
     }
 }
 
+/// `--runtime R` on the command line: clap checks the name against [`RuntimeKind::ALL`],
+/// suggests the nearest one when it is misspelt, and completes it in a shell.
+impl clap::ValueEnum for RuntimeKind {
+    fn value_variants<'a>() -> &'a [Self] {
+        RuntimeKind::ALL
+    }
+
+    fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
+        Some(clap::builder::PossibleValue::new(self.name()))
+    }
+}
+
 /// Which clock a scenario runs on.
 ///
 /// Python: none (the oracle always runs on its virtual-time loop)

@@ -12,13 +12,37 @@ use super::{
 };
 use crate::{RuntimeKind, oracle};
 
-/// The usage text of `aio fuzz`.
-pub const USAGE: &str = "aio fuzz [--programs N] [--seed S] [--runtime R ...] [--python 3.11|3.13] [--corpus DIR] [--max-shrinks K]
-  aio fuzz --replay FILE [--python 3.11|3.13]
-  aio fuzz --print SEED   (the Python script of one generated program)";
-
 /// How many programs one CPython process runs.
 const BATCH: usize = 250;
+
+/// The arguments of `aio fuzz` (clap parses them; `aio fuzz --help` prints this).
+#[derive(Clone, Debug, clap::Args)]
+pub struct Args {
+    /// How many programs to generate and run
+    #[arg(long, value_name = "N", default_value_t = 1000)]
+    pub programs: u64,
+    /// The seed of the first program (program k has seed S+k); default: the current Unix time
+    #[arg(long, value_name = "S")]
+    pub seed: Option<u64>,
+    /// A runtime to run the programs on (repeat for several; default: all of them)
+    #[arg(long = "runtime", value_name = "R")]
+    pub runtimes: Vec<RuntimeKind>,
+    /// The CPython the programs are judged against
+    #[arg(long, value_name = "VERSION", default_value = "3.11", value_parser = ["3.11", "3.12", "3.13"])]
+    pub python: String,
+    /// Where the minimal program of each difference is written
+    #[arg(long, value_name = "DIR")]
+    pub corpus: Option<PathBuf>,
+    /// How many differences to shrink (the others are only listed)
+    #[arg(long, value_name = "K", default_value_t = 5)]
+    pub max_shrinks: usize,
+    /// Replay one corpus file: CPython's trace, then each runtime's verdict (uses --python and --runtime only)
+    #[arg(long, value_name = "FILE")]
+    pub replay: Option<PathBuf>,
+    /// Print the Python script of the program generated from SEED, and run nothing
+    #[arg(long, value_name = "SEED")]
+    pub print: Option<u64>,
+}
 
 struct Options {
     programs: u64,
@@ -31,87 +55,39 @@ struct Options {
     print: Option<u64>,
 }
 
-fn parse(args: &[String]) -> Result<Options, String> {
-    let mut options = Options {
-        programs: 1000,
-        seed: std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_secs()),
-        runtimes: Vec::new(),
-        python: (3, 11),
-        corpus: Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz-corpus"),
-        max_shrinks: 5,
-        replay: None,
-        print: None,
-    };
-    let mut args = args.iter();
-    while let Some(arg) = args.next() {
-        let mut value = || {
-            args.next()
-                .ok_or_else(|| format!("{arg} needs a value"))
-                .cloned()
+impl Options {
+    fn new(args: Args) -> Options {
+        let python = match args.python.as_str() {
+            "3.12" => (3, 12),
+            "3.13" => (3, 13),
+            _ => (3, 11),
         };
-        match arg.as_str() {
-            "--programs" => {
-                let v = value()?;
-                options.programs = v
-                    .parse()
-                    .map_err(|_| format!("--programs: '{v}' is not a number"))?;
-            }
-            "--seed" => {
-                let v = value()?;
-                options.seed = v
-                    .parse()
-                    .map_err(|_| format!("--seed: '{v}' is not a number"))?;
-            }
-            "--runtime" => {
-                let v = value()?;
-                options
-                    .runtimes
-                    .push(v.parse().map_err(|e| format!("{e}"))?);
-            }
-            "--python" => {
-                let v = value()?;
-                options.python = match v.as_str() {
-                    "3.11" => (3, 11),
-                    "3.12" => (3, 12),
-                    "3.13" => (3, 13),
-                    _ => return Err(format!("--python: '{v}' is not one of 3.11, 3.12, 3.13")),
-                };
-            }
-            "--corpus" => options.corpus = PathBuf::from(value()?),
-            "--max-shrinks" => {
-                let v = value()?;
-                options.max_shrinks = v
-                    .parse()
-                    .map_err(|_| format!("--max-shrinks: '{v}' is not a number"))?;
-            }
-            "--replay" => options.replay = Some(PathBuf::from(value()?)),
-            "--print" => {
-                let v = value()?;
-                options.print = Some(
-                    v.parse()
-                        .map_err(|_| format!("--print: '{v}' is not a number"))?,
-                );
-            }
-            other => return Err(format!("unexpected argument '{other}'")),
+        Options {
+            programs: args.programs,
+            seed: args.seed.unwrap_or_else(|| {
+                std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .map_or(0, |d| d.as_secs())
+            }),
+            runtimes: if args.runtimes.is_empty() {
+                RuntimeKind::ALL.to_vec()
+            } else {
+                args.runtimes
+            },
+            python,
+            corpus: args
+                .corpus
+                .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz-corpus")),
+            max_shrinks: args.max_shrinks,
+            replay: args.replay,
+            print: args.print,
         }
     }
-    if options.runtimes.is_empty() {
-        options.runtimes = RuntimeKind::ALL.to_vec();
-    }
-    Ok(options)
 }
 
-/// Runs `aio fuzz` with `args` (after the command name).
-pub fn main(args: &[String]) -> ExitCode {
-    let options = match parse(args) {
-        Ok(options) => options,
-        Err(e) => {
-            eprintln!("aio fuzz: {e}\n\nusage: {USAGE}");
-            return ExitCode::from(2);
-        }
-    };
+/// Runs `aio fuzz` with its parsed arguments.
+pub fn main(args: Args) -> ExitCode {
+    let options = Options::new(args);
     if let Some(seed) = options.print {
         print!("{}", super::python::render(&generator::generate(seed)));
         return ExitCode::SUCCESS;
