@@ -144,7 +144,9 @@ impl<T: Clone + Send + 'static, E: Clone + Send + 'static> Finished<T, E> {
                     return;
                 }
                 shared.outcomes.push_back((index, outcome));
-                let waker = shared.waker.take();
+                // The waker stays registered: a caller that stopped polling (a timeout
+                // waiting for a cancelled gather to end) still hears of every child.
+                let waker = shared.waker.clone();
                 drop(shared);
                 if let Some(waker) = waker {
                     waker.wake();
