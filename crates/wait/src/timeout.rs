@@ -492,8 +492,10 @@ impl<R: Runtime, F: Future> Scoped<R, F> {
                 let awaited = aio_tasks::current_task().and_then(|task| task.cancel_awaited());
                 if let Some(awaited) = awaited {
                     if !enclosing_expired(this.scope.rt.now()) {
+                        // Its end wakes the task (the body's await is registered
+                        // with it): no wake-up of our own, which would resume the task
+                        // before the cleanup's consequences (asyncio resumes it after).
                         *this.settling = Some(awaited);
-                        cx.waker().wake_by_ref();
                         return Poll::Pending;
                     }
                 }

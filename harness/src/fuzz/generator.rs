@@ -142,11 +142,12 @@ impl Gen {
                 }
                 3 if !self.program.queues.is_empty() => {
                     let q = self.rng.range(0, self.program.queues.len() - 1);
-                    return match self.rng.range(0, 3) {
-                        0 => Step::Put(q, format!("x{}", self.rng.range(0, 99))),
-                        1 => Step::Get(q),
-                        2 => Step::GetNowait(q),
-                        _ => Step::TaskDone(q),
+                    return match self.rng.range(0, 9) {
+                        0 | 1 => Step::Put(q, format!("x{}", self.rng.range(0, 99))),
+                        2 | 3 => Step::Get(q),
+                        4 | 5 => Step::GetNowait(q),
+                        6..=8 => Step::TaskDone(q),
+                        _ => Step::QueueJoin(q),
                     };
                 }
                 4 if self.program.locks > 0 => {

@@ -337,6 +337,10 @@ fn exec<'a, R: Runtime>(
                     Ok(v) => w.log(me, format!("get_nowait q{q}: {v}")),
                     Err(e) => w.log(me, format!("get_nowait q{q}: {}", exc(&e))),
                 },
+                Step::QueueJoin(q) => {
+                    w.queues[*q].join().await;
+                    w.log(me, format!("join q{q}"));
+                }
                 Step::TaskDone(q) => match w.queues[*q].task_done() {
                     Ok(()) => w.log(me, format!("task_done q{q}")),
                     Err(e) => w.log(me, format!("task_done q{q}: {}", exc(&e))),
@@ -464,5 +468,9 @@ impl AnyQueue {
 
     fn task_done(&self) -> Result<(), aio_queues::TaskDoneError> {
         on_queue!(self, q => q.task_done())
+    }
+
+    async fn join(&self) {
+        on_queue!(self, q => q.join().await);
     }
 }

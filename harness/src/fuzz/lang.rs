@@ -86,6 +86,9 @@ pub enum Step {
     GetNowait(usize),
     /// `queues[i].task_done()`, logging the `ValueError` of one call too many.
     TaskDone(usize),
+    /// `await queues[i].join()`, then log `join q<i>` (every item put has had its
+    /// `task_done`).
+    QueueJoin(usize),
     /// `for f in asyncio.as_completed({c..}, timeout=..): await f`, logging each outcome.
     AsCompleted(Vec<usize>, Option<Dur>),
     /// `sems[i].release()` outside any `async with` (a `BoundedSemaphore` refuses one too
@@ -230,9 +233,11 @@ impl Program {
                     *s < self.sems.len() && self.valid_steps(inner, mine, spawned)
                 }
                 Step::EventWait(e) | Step::EventSet(e) => *e < self.events,
-                Step::Put(q, _) | Step::Get(q) | Step::GetNowait(q) | Step::TaskDone(q) => {
-                    *q < self.queues.len()
-                }
+                Step::Put(q, _)
+                | Step::Get(q)
+                | Step::GetNowait(q)
+                | Step::TaskDone(q)
+                | Step::QueueJoin(q) => *q < self.queues.len(),
                 Step::AsCompleted(ids, _) => {
                     !ids.is_empty()
                         && ids.iter().all(|i| known(i, mine))

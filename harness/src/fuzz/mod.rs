@@ -190,11 +190,75 @@ pub const RULES: &[Rule] = &[
         applies: gather_turn,
     },
     Rule {
+        name: "3.13: a cancelled Condition.wait notifies another waiter, which waits again at the end of the queue",
+        doc: "docs/sync.md#a-cancelled-conditionwait-notifies-another-waiter-313",
+        applies: condition_notify_on_cancel,
+    },
+    Rule {
+        name: "3.13: a task whose TaskGroup failed while it was cancelled from outside ends cancelled",
+        doc: "docs/tasks.md#a-cancelled-taskgroup-owner-stays-cancelled-313",
+        applies: group_owner_recancelled,
+    },
+    Rule {
         name: "an over-release in a drop: a cancelled `async with` of a BoundedSemaphore cannot raise its ValueError",
         doc: "docs/sync.md#an-over-release-in-a-drop-is-lost",
         applies: release_in_drop,
     },
 ];
+
+/// 3.13's `Condition.wait` notifies another waiter when it is left by an exception;
+/// 3.11 and 3.12 (and we) do not. The rule: CPython 3.13 or later, the program waits on
+/// a condition, and the traces differ only in interleaving, from a `cond` line on.
+fn condition_notify_on_cancel(
+    program: &Program,
+    python: (u32, u32),
+    expected: &str,
+    rust: &str,
+) -> bool {
+    python >= (3, 13)
+        && program
+            .tasks
+            .iter()
+            .any(|t| uses(&t.steps, &|s| matches!(s, lang::Step::CondWait(_))))
+        && interleaving_from(expected, rust, |line| line.contains(": cond "))
+}
+
+/// 3.13's `TaskGroup.__aexit__` cancels its task again when it raises the group error of
+/// a task that was cancelled from outside, so the task ends cancelled where 3.11 and 3.12
+/// (and we) let it return. The rule: CPython 3.13 or later, same lines but for some that
+/// read `t<i>: CancelledError` in CPython's trace where ours reads `t<i>: r<i>`, each
+/// `t<i>` a task that runs a `TaskGroup` of its own.
+fn group_owner_recancelled(
+    program: &Program,
+    python: (u32, u32),
+    expected: &str,
+    rust: &str,
+) -> bool {
+    let owner = |label: &str| {
+        label
+            .strip_prefix('t')
+            .and_then(|n| n.parse::<usize>().ok())
+            .and_then(|i| program.tasks.get(i))
+            .is_some_and(|t| uses(&t.steps, &|s| matches!(s, lang::Step::Group(..))))
+    };
+    let explained = |e: &str, r: &str| {
+        let Some((head, label)) = e
+            .strip_suffix(": CancelledError")
+            .and_then(|head| head.rsplit_once(' ').map(|(_, label)| (head, label)))
+        else {
+            return false;
+        };
+        owner(label) && r == format!("{head}: r{}", &label[1..])
+    };
+    python >= (3, 13)
+        && expected.lines().count() == rust.lines().count()
+        && expected
+            .lines()
+            .zip(rust.lines())
+            .filter(|(e, r)| e != r)
+            .all(|(e, r)| explained(e, r))
+        && expected != rust
+}
 
 /// asyncio's `async with` of a `BoundedSemaphore` left by a cancellation raises the
 /// over-release `ValueError` in place of the `CancelledError`; a dropped permit cannot.
@@ -407,7 +471,7 @@ pub fn parse_corpus(text: &str) -> io::Result<(u64, Vec<usize>, RuntimeKind)> {
 #[cfg(test)]
 mod rule_tests {
     use super::lang::{Dur, Program, Step, TaskDef};
-    use super::{interleaving_from, release_in_drop};
+    use super::{group_owner_recancelled, interleaving_from, release_in_drop};
 
     fn holds_and_releases() -> Program {
         let main = TaskDef {
@@ -430,6 +494,26 @@ mod rule_tests {
             conds: 0,
             barriers: Vec::new(),
         }
+    }
+
+    #[test]
+    fn a_group_owner_recancelled_on_3_13_only() {
+        let mut program = holds_and_releases();
+        program.tasks[1].steps = vec![Step::Group(Vec::new(), Vec::new(), true)];
+        let cpython = "[t=0] main: start\n[t=50] main: join t1: CancelledError";
+        let ours = "[t=0] main: start\n[t=50] main: join t1: r1";
+        assert!(group_owner_recancelled(&program, (3, 13), cpython, ours));
+        assert!(!group_owner_recancelled(&program, (3, 12), cpython, ours));
+        // t1 without a group of its own: not explained.
+        assert!(!group_owner_recancelled(
+            &holds_and_releases(),
+            (3, 13),
+            cpython,
+            ours
+        ));
+        // Another value: not explained.
+        let ours = "[t=0] main: start\n[t=50] main: join t1: r2";
+        assert!(!group_owner_recancelled(&program, (3, 13), cpython, ours));
     }
 
     #[test]

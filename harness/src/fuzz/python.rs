@@ -386,6 +386,10 @@ fn steps(out: &mut String, me: &str, body: &[Step], depth: usize) {
                     &format!("log(\"{me}\", f\"get_nowait q{q}: {{exc(e)}}\")"),
                 );
             }
+            Step::QueueJoin(q) => {
+                line(out, depth, &format!("await queues[{q}].join()"));
+                line(out, depth, &format!("log(\"{me}\", \"join q{q}\")"));
+            }
             Step::TaskDone(q) => {
                 line(out, depth, "try:");
                 line(out, depth + 1, &format!("queues[{q}].task_done()"));
