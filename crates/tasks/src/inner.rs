@@ -577,6 +577,20 @@ impl<T, E> Inner<T, E> {
         self.lock().outcome(retrieve)
     }
 
+    /// Reads a finished task's outcome without giving it out: the cancel message is taken
+    /// and, when `retrieve`, a failure is marked retrieved, as by a reader that drops
+    /// what it read.
+    pub(crate) fn mark_read(&self, retrieve: bool) {
+        let mut state = self.lock();
+        match &mut state.progress {
+            Progress::Cancelled => {
+                let _ = state.take_cancel_message();
+            }
+            Progress::Failed { retrieved, .. } => *retrieved |= retrieve,
+            _ => {}
+        }
+    }
+
     /// The failure of a finished task, if it failed, marking it retrieved.
     pub(crate) fn failure(&self) -> Option<TaskError<E>>
     where

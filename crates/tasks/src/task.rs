@@ -561,8 +561,15 @@ impl<T: Send + 'static, E: Send + 'static> Drop for Join<T, E> {
         self.unregister();
         if let Some(key) = self.key.take() {
             self.inner.remove_waiter(key);
-            // An interrupted `await task` cancels the task (see Cancel safety).
-            self.inner.cancel(None);
+            if self.inner.is_done() {
+                // It finished while we waited, and the awaiting task is dropped before it
+                // could look: asyncio's task still reads the awaited result when it wakes
+                // (`__wakeup`), which takes the cancel message and retrieves a failure.
+                self.inner.mark_read(self.retrieve);
+            } else {
+                // An interrupted `await task` cancels the task (see Cancel safety).
+                self.inner.cancel(None);
+            }
         }
     }
 }
