@@ -4,8 +4,9 @@
 //!
 //! A Rust future cannot await in its `Drop`. So when a cancellation is delivered to a
 //! `catch_cancel`, it polls its future once more *in cleanup mode* ([`poll_cleanup`]);
-//! a future that has cleanup to await says so ([`accept_cleanup`]) and is then polled to
-//! its end, its output dropped; one that does not is dropped at once, as before.
+//! a future that has cleanup to await says so ([`accept_cleanup`]) and is then polled,
+//! saying so at each poll, to its end or until it stops saying so, its output dropped;
+//! one that does not is dropped at once, as before.
 
 use std::cell::Cell;
 use std::future::Future;
@@ -38,11 +39,12 @@ pub enum Cleanup<T> {
 
 /// Whether the future being polled is asked to clean up after a cancellation (a
 /// `catch_cancel` around it is delivering one): it then calls [`accept_cleanup`] and
-/// goes to its cleanup, or ignores the request and is dropped.
+/// goes to its cleanup, or ignores the request and is dropped. Still `true` once a future
+/// polled in the same cleanup poll has accepted (the code after it runs in cleanup mode).
 ///
 /// Python: none (Rust only: see the module docs)
 pub fn cleanup_requested() -> bool {
-    CLEANUP.with(Cell::get) == ASKED
+    CLEANUP.with(Cell::get) != NONE
 }
 
 /// Accepts the request of [`cleanup_requested`]: the future will be polled until it is
@@ -57,8 +59,11 @@ pub fn accept_cleanup() {
     });
 }
 
-/// Polls `fut` in cleanup mode: `ask` the first time (the cancellation is being
-/// delivered), `false` on the polls after it accepted.
+/// Polls `fut` in cleanup mode. With `ask`, the future must accept again at this poll
+/// ([`accept_cleanup`]) to stay [`Cleanup::Pending`]: one that no longer accepts has
+/// finished its cleanup and is [`Cleanup::Declined`] (`aio_tasks::catch_cancel` asks at
+/// every poll, so that a `Condition::wait_for` whose wait took the lock back starts no
+/// new wait); without `ask`, a pending future stays pending.
 ///
 /// Python: none (Rust only: see the module docs)
 pub fn poll_cleanup<F: Future + ?Sized>(

@@ -144,6 +144,12 @@ impl Condition {
                 return Ok(value);
             }
             self.wait().await?;
+            if aio_rt::cleanup_requested() {
+                // The wait was cancelled inside `aio_tasks::catch_cancel` and has taken the
+                // lock back: the `CancelledError` leaves here, as asyncio's leaves
+                // `wait_for` (no further predicate call, no new wait).
+                std::future::poll_fn(end_cleanup::<()>).await;
+            }
         }
     }
 
@@ -227,6 +233,14 @@ pub struct Wait<'a> {
     phase: Phase<'a>,
 }
 
+/// Ends a cleanup (see `aio_rt::poll_cleanup`): pending without accepting it, so that the
+/// `catch_cancel` polling it drops the future at its next cleanup poll, which this wake
+/// brings (in this very poll, an inner wait may have accepted already).
+fn end_cleanup<T>(cx: &mut Context<'_>) -> Poll<T> {
+    cx.waker().wake_by_ref();
+    Poll::Pending
+}
+
 impl Future for Wait<'_> {
     type Output = Result<(), ConditionError>;
 
@@ -235,6 +249,11 @@ impl Future for Wait<'_> {
         loop {
             match &mut this.phase {
                 Phase::Start => {
+                    if aio_rt::cleanup_requested() {
+                        // A cancelled wait before this one has taken the lock back and the
+                        // code around it goes on in cleanup mode: no new wait starts.
+                        return end_cleanup(cx);
+                    }
                     let generation = this.cond.lock.generation();
                     // In line first, then release: on a multi-threaded runtime another
                     // task may take the lock and notify the moment it is released, and

@@ -140,7 +140,9 @@ impl<F: Future> Future for CatchCancel<F> {
             // absorbs those that hit its `await self.acquire()` in its `finally`.
             let _ = task.take_cancel();
             task.set_catch_waker(cx.waker());
-            return match aio_rt::poll_cleanup(fut, cx, false) {
+            // Asked again at each poll: a future that no longer accepts has finished its
+            // cleanup (`wait_for` about to start a new `wait`) and is dropped.
+            return match aio_rt::poll_cleanup(fut, cx, true) {
                 aio_rt::Cleanup::Pending => Poll::Pending,
                 _ => Poll::Ready(Err(this.finish(&task))),
             };

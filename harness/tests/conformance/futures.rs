@@ -258,6 +258,41 @@ mod base_future_tests {
     fn test_tb_logger_exception_result_retrieved(kind: RuntimeKind) {
         port!(kind, tb_logger_exception_result_retrieved);
     }
+
+    // CPython: test_futures.BaseFutureTests.test_future_exception_never_retrieved
+    async fn future_exception_never_retrieved<R: Runtime>(cx: Cx<R>) {
+        // `m_log.error`: the exception handler, recording each report.
+        let previous = cx.rt().reporter().handler();
+        let calls: std::sync::Arc<std::sync::Mutex<Vec<aio_rt::ExceptionContext>>> =
+            Default::default();
+        let sink = calls.clone();
+        cx.rt()
+            .set_exception_handler(move |context| sink.lock().unwrap().push(context.clone()));
+        let exc = aio_rt::PyError::new("MemoryError", "");
+        let future = Future::<i32>::new(cx.rt());
+        future
+            .set_exception(aio_futures::Exception::py(exc.clone()))
+            .unwrap();
+        drop(future); // future = None
+        cx.sleep(1).await; // test_utils.run_briefly(self.loop)
+        cx.rt().reporter().set_handler(previous);
+
+        // m_log.error.assert_called_once_with(mock.ANY, exc_info=exc_info)
+        let calls = calls.lock().unwrap();
+        assert_eq!(calls.len(), 1);
+        assert_eq!(calls[0].exception.as_ref(), Some(&exc));
+        // assertRegex(message, '^Future exception was never retrieved\n')
+        let message = calls[0].to_string();
+        assert!(
+            message.starts_with("Future exception was never retrieved\n"),
+            "{message}"
+        );
+    }
+
+    #[apply(runtimes)]
+    fn test_future_exception_never_retrieved(kind: RuntimeKind) {
+        port!(kind, future_exception_never_retrieved);
+    }
 }
 
 mod base_future_done_callback_tests {

@@ -480,6 +480,88 @@ mod condition_tests {
         port!(kind, wait_for);
     }
 
+    /// The `func()` of the two `test_cancelled_error_*` tests: `async with cond:` around a
+    /// `wait_for` whose `CancelledError` it catches (`assertRaises`), keeps in `raised`,
+    /// and raises again.
+    fn cancelled_waiter(
+        cond: Arc<Condition>,
+        wake: Arc<Mutex<bool>>,
+        raised: Arc<Mutex<Option<aio_tasks::CancelledError>>>,
+    ) -> impl std::future::Future<Output = Result<(), aio_tasks::CancelledError>> + Send + 'static
+    {
+        async move {
+            let _held = cond.lock().await;
+            match aio_tasks::catch_cancel(cond.wait_for(|| (*wake.lock().unwrap()).then_some(())))
+                .await
+            {
+                Err(err) => {
+                    *raised.lock().unwrap() = Some(err.clone());
+                    Err(err) // raise raised
+                }
+                Ok(_) => panic!("CancelledError not raised"),
+            }
+        }
+    }
+
+    // CPython: test_locks.ConditionTests.test_cancelled_error_wakeup
+    async fn cancelled_error_wakeup<R: Runtime>(cx: Cx<R>) {
+        let wake = Arc::new(Mutex::new(false));
+        let raised = Arc::new(Mutex::new(None));
+        let cond = Arc::new(Condition::new());
+        let task = aio_tasks::create_task(
+            cx.rt(),
+            cancelled_waiter(cond.clone(), wake.clone(), raised.clone()),
+        );
+        cx.sleep(1).await;
+        // Task is waiting on the condition, cancel it there.
+        task.cancel(Some("foo"));
+        let err = match task.await {
+            Err(aio_tasks::TaskError::Cancelled(err)) => err,
+            other => panic!("expected CancelledError, got {other:?}"),
+        };
+        assert_eq!(err.message.as_deref(), Some("foo"));
+        // The same exception as the one raised in the task (`assertIs`: its value here).
+        assert_eq!(raised.lock().unwrap().as_ref(), Some(&err));
+        assert!(!cond.locked());
+    }
+
+    #[apply(runtimes)]
+    fn test_cancelled_error_wakeup(kind: RuntimeKind) {
+        port!(kind, cancelled_error_wakeup);
+    }
+
+    // CPython: test_locks.ConditionTests.test_cancelled_error_re_aquire
+    async fn cancelled_error_re_aquire<R: Runtime>(cx: Cx<R>) {
+        let wake = Arc::new(Mutex::new(false));
+        let raised = Arc::new(Mutex::new(None));
+        let cond = Arc::new(Condition::new());
+        let task = aio_tasks::create_task(
+            cx.rt(),
+            cancelled_waiter(cond.clone(), wake.clone(), raised.clone()),
+        );
+        cx.sleep(1).await;
+        // Task is waiting on the condition
+        cond.acquire().await;
+        *wake.lock().unwrap() = true;
+        cond.notify(1).unwrap();
+        cx.sleep(1).await;
+        // Task is now trying to re-acquire the lock, cancel it there.
+        task.cancel(Some("foo"));
+        cond.release().unwrap();
+        let err = match task.await {
+            Err(aio_tasks::TaskError::Cancelled(err)) => err,
+            other => panic!("expected CancelledError, got {other:?}"),
+        };
+        assert_eq!(err.message.as_deref(), Some("foo"));
+        assert_eq!(raised.lock().unwrap().as_ref(), Some(&err));
+        assert!(!cond.locked());
+    }
+
+    #[apply(runtimes)]
+    fn test_cancelled_error_re_aquire(kind: RuntimeKind) {
+        port!(kind, cancelled_error_re_aquire);
+    }
+
     // CPython: test_locks.ConditionTests.test_wait_for_unacquired
     async fn wait_for_unacquired<R: Runtime>(_cx: Cx<R>) {
         let cond = Condition::new();

@@ -616,6 +616,177 @@ mod test_task_group {
         port!(kind, taskgroup_14);
     }
 
+    /// CPython's `foo()` of tests 11 and 12: `try: await asyncio.sleep(10) / finally: 1 / 0`.
+    fn divides_when_cancelled<R: Runtime>(
+        rt: &R,
+    ) -> impl Future<Output = Result<(), PyError>> + Send + 'static {
+        let rt = rt.clone();
+        async move {
+            let _ = catch_cancel(rt.sleep(Duration::from_secs(10))).await;
+            Err(zero_division())
+        }
+    }
+
+    /// `await r` raising an ExceptionGroup whose one member is an inner group: the outer
+    /// classes, and the inner group's (as [`as_raised`] carries them).
+    async fn nested_error_types(
+        r: aio_tasks::Task<Result<(), GroupError<PyError>>, PyError>,
+    ) -> (Vec<String>, String) {
+        let eg = match r.await {
+            Ok(Err(eg)) => eg,
+            other => panic!("expected an ExceptionGroup, got {other:?}"),
+        };
+        let TaskError::Failed(inner) = &eg.exceptions().expect("the group failed").errors[0] else {
+            panic!("the inner group's failure");
+        };
+        (error_types(&eg), inner.py_str())
+    }
+
+    // CPython: test_taskgroups.TestTaskGroup.test_taskgroup_11
+    async fn taskgroup_11<R: Runtime>(cx: Cx<R>) {
+        let rt = cx.rt().clone();
+        let r = group_runner(cx.rt(), move |_g1| async move {
+            let rt2 = rt.clone();
+            TaskGroup::run(&rt, |g2| async move {
+                for _ in 0..5 {
+                    g2.create_task(divides_when_cancelled(&rt2)).unwrap();
+                }
+                rt2.sleep(Duration::from_secs(10)).await;
+                Ok::<_, PyError>(())
+            })
+            .await
+            .map_err(as_raised)
+        });
+        cx.rt().sleep(100 * MS).await;
+        assert!(!r.done());
+        r.cancel(None);
+        let (outer, inner) = nested_error_types(r).await;
+        assert_eq!(outer, ["ExceptionGroup"]);
+        assert_eq!(inner, "ZeroDivisionError");
+    }
+
+    #[apply(runtimes)]
+    fn test_taskgroup_11(kind: RuntimeKind) {
+        port!(kind, taskgroup_11);
+    }
+
+    // CPython: test_taskgroups.TestTaskGroup.test_taskgroup_12
+    async fn taskgroup_12<R: Runtime>(cx: Cx<R>) {
+        let rt = cx.rt().clone();
+        let r = group_runner(cx.rt(), move |g1| async move {
+            let sleeper = rt.clone();
+            g1.create_task(async move {
+                sleeper.sleep(Duration::from_secs(10)).await;
+                Ok(())
+            })
+            .unwrap();
+            let rt2 = rt.clone();
+            TaskGroup::run(&rt, |g2| async move {
+                for _ in 0..5 {
+                    g2.create_task(divides_when_cancelled(&rt2)).unwrap();
+                }
+                rt2.sleep(Duration::from_secs(10)).await;
+                Ok::<_, PyError>(())
+            })
+            .await
+            .map_err(as_raised)
+        });
+        cx.rt().sleep(100 * MS).await;
+        assert!(!r.done());
+        r.cancel(None);
+        let (outer, inner) = nested_error_types(r).await;
+        assert_eq!(outer, ["ExceptionGroup"]);
+        assert_eq!(inner, "ZeroDivisionError");
+    }
+
+    #[apply(runtimes)]
+    fn test_taskgroup_12(kind: RuntimeKind) {
+        port!(kind, taskgroup_12);
+    }
+
+    /// CPython's `MyBaseExc(BaseException)`: `assertRaises(BaseExceptionGroup)` and
+    /// `get_error_types` read only its class.
+    fn my_base_exc() -> PyError {
+        PyError::new("MyBaseExc", "")
+    }
+
+    // CPython: test_taskgroups.TestTaskGroup.test_taskgroup_20a
+    async fn taskgroup_20a<R: Runtime>(cx: Cx<R>) {
+        let rt = cx.rt().clone();
+        let r = group_runner(cx.rt(), move |g| async move {
+            let crasher = rt.clone();
+            g.create_task(async move {
+                crasher.sleep(100 * MS).await;
+                Err::<(), _>(zero_division())
+            })
+            .unwrap();
+            // nested(): try: await asyncio.sleep(10) / finally: raise MyBaseExc
+            let _ = catch_cancel(rt.sleep(Duration::from_secs(10))).await;
+            Err(my_base_exc())
+        });
+        assert_eq!(
+            group_error_types(r).await,
+            ["MyBaseExc", "ZeroDivisionError"]
+        );
+    }
+
+    #[apply(runtimes)]
+    fn test_taskgroup_20a(kind: RuntimeKind) {
+        port!(kind, taskgroup_20a);
+    }
+
+    // CPython: test_taskgroups.TestTaskGroup.test_taskgroup_21a
+    async fn taskgroup_21a<R: Runtime>(cx: Cx<R>) {
+        let rt = cx.rt().clone();
+        let r = group_runner(cx.rt(), move |g| async move {
+            let crasher = rt.clone();
+            g.create_task(async move {
+                crasher.sleep(100 * MS).await;
+                Err::<(), _>(my_base_exc())
+            })
+            .unwrap();
+            // nested(): try: await asyncio.sleep(10) / finally: raise TypeError
+            let _ = catch_cancel(rt.sleep(Duration::from_secs(10))).await;
+            Err(PyError::new("TypeError", ""))
+        });
+        assert_eq!(group_error_types(r).await, ["MyBaseExc", "TypeError"]);
+    }
+
+    #[apply(runtimes)]
+    fn test_taskgroup_21a(kind: RuntimeKind) {
+        port!(kind, taskgroup_21a);
+    }
+
+    // CPython: test_taskgroups.TestTaskGroup.test_taskgroup_context_manager_exit_raises
+    async fn taskgroup_context_manager_exit_raises<R: Runtime>(cx: Cx<R>) {
+        fn custom() -> PyError {
+            PyError::new("CustomException", "")
+        }
+        let rt = cx.rt().clone();
+        let main = spawn(cx.rt(), async move {
+            let r = rt.clone();
+            let out: Result<(), _> = TaskGroup::run(&rt, |tg| async move {
+                // async with database(): its `finally: raise CustomException`
+                tg.create_task(async { Err::<(), _>(custom()) }).unwrap();
+                let _ = catch_cancel(r.sleep(Duration::from_secs(1))).await;
+                Err(custom())
+            })
+            .await;
+            // except* CustomException as err: ... / else: self.fail(...)
+            let eg = out.expect_err("CustomException not raised");
+            assert_eq!(error_types(&eg), ["CustomException"]);
+            assert_eq!(aio_tasks::current_task().unwrap().cancelling(), 0);
+            assert_eq!(eg.exceptions().unwrap().errors.len(), 2);
+            Ok(())
+        });
+        main.await.unwrap();
+    }
+
+    #[apply(runtimes)]
+    fn test_taskgroup_context_manager_exit_raises(kind: RuntimeKind) {
+        port!(kind, taskgroup_context_manager_exit_raises);
+    }
+
     // CPython: test_taskgroups.TestTaskGroup.test_taskgroup_17
     async fn taskgroup_17<R: Runtime>(cx: Cx<R>) {
         let body_cancelled = flag();

@@ -15,7 +15,9 @@ use std::time::Duration;
 use aio_futures::Future;
 use aio_harness::{Cx, RuntimeKind};
 use aio_rt::{PyException, Runtime};
-use aio_tasks::{TaskError, create_task, create_task_named, current_task};
+use aio_tasks::{
+    CancelledError, TaskError, catch_cancel, create_task, create_task_named, current_task,
+};
 use common::{port, runtimes, task};
 use rstest::rstest;
 use rstest_reuse::apply;
@@ -300,6 +302,227 @@ mod base_task_tests {
     #[apply(runtimes)]
     fn test_cancel_at_end(kind: RuntimeKind) {
         port!(kind, cancel_at_end);
+    }
+
+    // CPython: test_tasks.BaseTaskTests.test_uncancel_basic
+    async fn uncancel_basic<R: Runtime>(cx: Cx<R>) {
+        let rt = cx.rt().clone();
+        let t = task(cx.rt(), async move {
+            // try: await asyncio.sleep(10) / except CancelledError: uncancel(); sleep(10)
+            if catch_cancel(rt.sleep(Duration::from_secs(10)))
+                .await
+                .is_err()
+            {
+                current_task().unwrap().uncancel();
+                rt.sleep(Duration::from_secs(10)).await;
+            }
+        });
+        cx.rt().sleep(Duration::from_millis(10)).await;
+
+        // Cancel first sleep
+        assert!(t.cancel(None));
+        assert!(t.to_string().contains(" cancelling "), "{t}");
+        assert_eq!(t.cancelling(), 1);
+        assert!(!t.cancelled()); // Task is still not complete
+        cx.rt().sleep(Duration::from_millis(10)).await;
+
+        // after .uncancel()
+        assert!(!t.to_string().contains(" cancelling "), "{t}");
+        assert_eq!(t.cancelling(), 0);
+        assert!(!t.cancelled()); // Task is still not complete
+
+        // Cancel second sleep
+        assert!(t.cancel(None));
+        assert_eq!(t.cancelling(), 1);
+        assert!(!t.cancelled()); // Task is still not complete
+        assert!(t.clone().await.unwrap_err().is_cancelled());
+        assert!(t.cancelled()); // Finally, task complete
+        assert!(t.done());
+
+        // uncancel is no longer effective after the task is complete
+        t.uncancel();
+        assert!(t.cancelled());
+        assert!(t.done());
+    }
+
+    #[apply(runtimes)]
+    fn test_uncancel_basic(kind: RuntimeKind) {
+        port!(kind, uncancel_basic);
+    }
+
+    /// CPython's `make_request_with_timeout(sleep=, timeout=)`: a hand-made timeout
+    /// (`loop.call_later(timeout, on_timeout)`, a task here, as in the other ports) that
+    /// cancels the task, and the `finally` that takes its own cancellation back.
+    async fn make_request_with_timeout<R: Runtime>(
+        rt: R,
+        sleep: Duration,
+        timeout: Duration,
+    ) -> Result<(bool, bool, bool), CancelledError> {
+        use std::sync::atomic::{AtomicBool, Ordering::SeqCst};
+        let me = current_task().unwrap();
+        let timed_out = std::sync::Arc::new(AtomicBool::new(false));
+        let mut structured_block_finished = false;
+        let (r, flag, target) = (rt.clone(), timed_out.clone(), me.clone());
+        let timeout_handle = task(&rt, async move {
+            r.sleep(timeout).await;
+            // on_timeout()
+            flag.store(true, SeqCst);
+            target.cancel(None);
+        });
+        // try: ... / except TimeoutError: assertTrue(timed_out)
+        let raised_timeout = {
+            // try: (the structured block) await asyncio.sleep(sleep)
+            let out = catch_cancel(rt.sleep(sleep)).await;
+            if out.is_ok() {
+                structured_block_finished = true;
+            }
+            // finally:
+            timeout_handle.cancel(None);
+            match out {
+                Err(_) if timed_out.load(SeqCst) && me.uncancel() == 0 => true, // raise TimeoutError
+                Err(cancelled) => return Err(cancelled),
+                Ok(()) => false,
+            }
+        };
+        if raised_timeout {
+            assert!(timed_out.load(SeqCst));
+        }
+        // Outer code not affected by the timeout:
+        let outer_code_reached = true;
+        aio_sleep::sleep(&rt, Duration::ZERO).await;
+        Ok((
+            timed_out.load(SeqCst),
+            structured_block_finished,
+            outer_code_reached,
+        ))
+    }
+
+    // CPython: test_tasks.BaseTaskTests.test_uncancel_structured_blocks
+    async fn uncancel_structured_blocks<R: Runtime>(cx: Cx<R>) {
+        // Test which timed out.
+        let t1 = create_task(
+            cx.rt(),
+            make_request_with_timeout(
+                cx.rt().clone(),
+                Duration::from_secs(10),
+                Duration::from_millis(100),
+            ),
+        );
+        let (timed_out, structured_block_finished, outer_code_reached) = t1.clone().await.unwrap();
+        assert!(timed_out);
+        assert!(!structured_block_finished); // it was cancelled
+        assert!(outer_code_reached); // task got uncancelled after leaving the structured block
+        assert_eq!(t1.cancelling(), 0); // no pending cancellation of the outer task
+
+        // Test which did not time out.
+        let t2 = create_task(
+            cx.rt(),
+            make_request_with_timeout(cx.rt().clone(), Duration::ZERO, Duration::from_secs(10)),
+        );
+        let (timed_out, structured_block_finished, outer_code_reached) = t2.clone().await.unwrap();
+        assert!(!timed_out);
+        assert!(structured_block_finished);
+        assert!(outer_code_reached);
+        assert_eq!(t2.cancelling(), 0);
+    }
+
+    #[apply(runtimes)]
+    fn test_uncancel_structured_blocks(kind: RuntimeKind) {
+        port!(kind, uncancel_structured_blocks);
+    }
+
+    // CPython: test_tasks.BaseTaskTests.test_cancel_task_catching
+    async fn cancel_task_catching<R: Runtime>(cx: Cx<R>) {
+        let fut1 = Future::<()>::new(cx.rt());
+        let fut2 = Future::<()>::new(cx.rt());
+        let (f1, f2) = (fut1.clone(), fut2.clone());
+        let t = task(cx.rt(), async move {
+            let _ = f1.wait().await;
+            match catch_cancel(f2.wait()).await {
+                Err(_) => Some(42), // except CancelledError: return 42
+                Ok(_) => None,
+            }
+        });
+        // (The white-box asserts on the private `t._fut_waiter` are left out.)
+        cx.sleep(1).await;
+        fut1.set_result(()).unwrap();
+        cx.sleep(1).await;
+        t.cancel(None);
+        assert!(fut2.cancelled());
+        assert_eq!(t.clone().await, Ok(Some(42)));
+        assert!(!t.cancelled());
+    }
+
+    #[apply(runtimes)]
+    fn test_cancel_task_catching(kind: RuntimeKind) {
+        port!(kind, cancel_task_catching);
+    }
+
+    // CPython: test_tasks.BaseTaskTests.test_cancel_task_ignoring
+    async fn cancel_task_ignoring<R: Runtime>(cx: Cx<R>) {
+        let fut1 = Future::<()>::new(cx.rt());
+        let fut2 = Future::<()>::new(cx.rt());
+        let fut3 = Future::<i32>::new(cx.rt());
+        let (f1, f2, f3) = (fut1.clone(), fut2.clone(), fut3.clone());
+        let t = task(cx.rt(), async move {
+            let _ = f1.wait().await;
+            // try: await fut2 / except CancelledError: pass
+            let _ = catch_cancel(f2.wait()).await;
+            f3.wait().await.ok()
+        });
+        // (The white-box asserts on the private `t._fut_waiter` are left out.)
+        cx.sleep(1).await;
+        fut1.set_result(()).unwrap();
+        cx.sleep(1).await;
+        t.cancel(None);
+        assert!(fut2.cancelled());
+        cx.sleep(1).await;
+        fut3.set_result(42).unwrap();
+        assert_eq!(t.clone().await, Ok(Some(42)));
+        assert!(!fut3.cancelled());
+        assert!(!t.cancelled());
+    }
+
+    #[apply(runtimes)]
+    fn test_cancel_task_ignoring(kind: RuntimeKind) {
+        port!(kind, cancel_task_ignoring);
+    }
+
+    // CPython: test_tasks.BaseTaskTests.test_yield_future_passes_cancel
+    async fn yield_future_passes_cancel<R: Runtime>(cx: Cx<R>) {
+        use std::sync::atomic::{AtomicUsize, Ordering::SeqCst};
+        // Cancelling outer() cancels inner() cancels waiter.
+        let proof = std::sync::Arc::new(AtomicUsize::new(0));
+        let waiter = Future::<()>::new(cx.rt());
+        async fn inner(
+            waiter: Future<()>,
+            proof: std::sync::Arc<AtomicUsize>,
+        ) -> Result<(), CancelledError> {
+            match catch_cancel(waiter.wait()).await {
+                Err(cancelled) => {
+                    proof.fetch_add(1, SeqCst);
+                    Err(cancelled) // raise
+                }
+                Ok(_) => panic!("got past sleep() in inner()"),
+            }
+        }
+        let (w, p) = (waiter.clone(), proof.clone());
+        let f = task(cx.rt(), async move {
+            match inner(w, p.clone()).await {
+                Err(_) => p.fetch_add(100, SeqCst), // Expect this path.
+                Ok(()) => p.fetch_add(10, SeqCst),
+            };
+        });
+        cx.sleep(1).await;
+        f.cancel(None);
+        assert_eq!(f.clone().await, Ok(()));
+        assert_eq!(proof.load(SeqCst), 101);
+        assert!(waiter.cancelled());
+    }
+
+    #[apply(runtimes)]
+    fn test_yield_future_passes_cancel(kind: RuntimeKind) {
+        port!(kind, yield_future_passes_cancel);
     }
 
     // CPython: test_tasks.BaseTaskTests.test_cancel_awaited_task
