@@ -9,6 +9,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use super::lang::Program;
 use super::{
     PyOutcome, Verdict, apply_path, corpus_file, generator, judge, known, minimize, run_python,
+    wait_for_as_312,
 };
 use crate::{RuntimeKind, oracle};
 
@@ -146,7 +147,9 @@ fn fuzz(python: &Path, options: &Options) -> ExitCode {
                 if verdict == Verdict::Same {
                     continue;
                 }
-                if let Some(rule) = known(&program, options.python, &expected, &verdict) {
+                let rule = known(&program, options.python, &expected, &verdict)
+                    .or_else(|| wait_for_as_312(&program, options.python, &verdict));
+                if let Some(rule) = rule {
                     known_count += 1;
                     bar.suspend(|| {
                         println!("known: seed {seed} on {kind}: {} ({})", rule.name, rule.doc)
@@ -281,7 +284,9 @@ fn replay(python: &Path, file: &Path, options: &Options) -> ExitCode {
         match judge(kind, &program, &expected) {
             Verdict::Same => println!("--- {kind}: same"),
             verdict => {
-                failed |= known(&program, options.python, &expected, &verdict).is_none();
+                failed |= known(&program, options.python, &expected, &verdict)
+                    .or_else(|| wait_for_as_312(&program, options.python, &verdict))
+                    .is_none();
                 println!("--- {kind}: {verdict:?}");
                 if let Verdict::Differs { rust, .. } = &verdict {
                     println!("{rust}");

@@ -363,6 +363,43 @@ fn wait_for_turn(program: &Program, python: (u32, u32), expected: &str, rust: &s
         && interleaving_from(expected, rust, |line| line.contains(": wait_for "))
 }
 
+/// The rule of a 3.11 difference that CPython 3.12 confirms (see [`wait_for_as_312`]).
+pub const WAIT_FOR_312: Rule = Rule {
+    name: "3.11's wait_for waits on a future of its own; ours is 3.12's, whose trace this is",
+    doc: "docs/wait.md#wait_for-on-a-task-already-finished",
+    applies: |_, _, _, _| false,
+};
+
+/// 3.11's `wait_for` differs from 3.12's by more than a turn when the awaiting task is
+/// cancelled in the turn the awaited one finishes (3.11 returns the result and swallows
+/// the cancellation). We follow 3.12. The rule, checked by running the program on
+/// CPython 3.12 (found like the oracle's interpreters; none, no rule): CPython 3.11, the
+/// program uses `wait_for`, and our trace is exactly 3.12's.
+pub fn wait_for_as_312(
+    program: &Program,
+    python: (u32, u32),
+    verdict: &Verdict,
+) -> Option<&'static Rule> {
+    let Verdict::Differs { rust, failures } = verdict else {
+        return None;
+    };
+    let uses_wait_for = program
+        .tasks
+        .iter()
+        .any(|t| uses(&t.steps, &|s| matches!(s, lang::Step::WaitFor(..))));
+    if python != (3, 11) || !failures.is_empty() || !uses_wait_for {
+        return None;
+    }
+    let py312 = crate::oracle::find_python((3, 12))?;
+    match run_python(&py312, std::slice::from_ref(program))
+        .ok()?
+        .pop()?
+    {
+        PyOutcome::Trace(trace) if trace == *rust => Some(&WAIT_FOR_312),
+        _ => None,
+    }
+}
+
 /// The rule that explains a difference, if one does.
 pub fn known(
     program: &Program,
