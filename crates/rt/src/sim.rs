@@ -125,6 +125,8 @@ struct State {
     /// virtual clock may jump to; and its last reading taken into account.
     reached: Duration,
     runtime_seen: Duration,
+    /// The runtime clock: the pending alarm (`alarm`) moves the runtime's clock itself.
+    alarm_forced: bool,
     /// Set when the run can never finish, for the `block_on` future to panic; cleared
     /// when the next `block_on` starts.
     stalled: bool,
@@ -258,6 +260,7 @@ impl Sim {
         let mut state = self.lock();
         if state.alarm == Some(deadline) {
             state.alarm = None;
+            state.alarm_forced = false;
         }
         state.reached = state.reached.max(deadline);
         if let Some(seen) = seen {
@@ -448,9 +451,13 @@ impl Sim {
                         // the run stalled.
                         let probe = state.now + STALL_PROBE;
                         if state.reached < probe {
-                            if state.main.is_some() && state.alarm.is_none_or(|a| a > probe) {
+                            let force = state.blocked > 0;
+                            if state.main.is_some()
+                                && (state.alarm.is_none_or(|armed| armed > probe)
+                                    || force && !state.alarm_forced)
+                            {
                                 state.alarm = Some(probe);
-                                let force = state.blocked > 0;
+                                state.alarm_forced = force;
                                 drop(state);
                                 clock.arm(self.this.clone(), probe, force);
                             }
@@ -471,9 +478,14 @@ impl Sim {
             if let Some(clock) = &self.runtime_clock {
                 if state.reached < deadline {
                     // Rule 7: the runtime's clock goes first, and tells us when it is there.
-                    if state.alarm.is_none_or(|armed| armed > deadline) {
+                    // A job that has since blocked on the runtime keeps tokio from
+                    // advancing on its own: a pending alarm that waits for it is re-armed.
+                    let force = state.blocked > 0;
+                    if state.alarm.is_none_or(|armed| armed > deadline)
+                        || force && !state.alarm_forced
+                    {
                         state.alarm = Some(deadline);
-                        let force = state.blocked > 0;
+                        state.alarm_forced = force;
                         drop(state);
                         clock.arm(self.this.clone(), deadline, force);
                     }
