@@ -89,15 +89,15 @@ impl Tokio {
     ///
     /// Python: `asyncio.new_event_loop()`
     ///
-    /// # Panics
-    ///
-    /// As [`current_thread`](Tokio::current_thread).
-    ///
     /// On [`Clock::Virtual`] (with the feature `tokio-paused-clock`, a default), tokio's own
     /// clock starts paused and the virtual clock moves through it: timers made with tokio's
     /// API (`tokio::time::sleep`, `tokio::time::timeout`, a dependency's) follow virtual
     /// time too, in deadline order with [`Runtime::sleep`]'s. (tokio's timers count whole
     /// milliseconds: a raw tokio timer fires at the next millisecond.)
+    ///
+    /// # Panics
+    ///
+    /// As [`current_thread`](Tokio::current_thread).
     pub fn current_thread_with(config: Config) -> Tokio {
         let mut builder = tokio::runtime::Builder::new_current_thread();
         builder
