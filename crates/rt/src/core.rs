@@ -92,11 +92,23 @@ enum ClockState {
 
 impl Core {
     pub(crate) fn new(config: Config) -> Arc<Core> {
+        Core::with_runtime_clock(config, None)
+    }
+
+    /// As [`new`](Core::new); on the virtual clock, moving through the runtime's own paused
+    /// clock `runtime_clock` when there is one (see `crate::sim`, rule 7).
+    pub(crate) fn with_runtime_clock(
+        config: Config,
+        runtime_clock: Option<Arc<dyn crate::sim::RuntimeClock>>,
+    ) -> Arc<Core> {
         let clock = match config.clock {
             Clock::Real => ClockState::Real {
                 epoch: std::time::Instant::now(),
             },
-            Clock::Virtual => ClockState::Virtual(Arc::default()),
+            Clock::Virtual => ClockState::Virtual(match runtime_clock {
+                Some(runtime_clock) => Sim::paced(runtime_clock),
+                None => Arc::default(),
+            }),
             Clock::Warp => ClockState::Virtual(Sim::warp()),
         };
         let key = CoreKey(NEXT_CORE.fetch_add(1, Ordering::Relaxed));

@@ -35,6 +35,18 @@
 //!    (async-std) would otherwise keep a task that is never woken again forever, since
 //!    we hold its waker.
 //!
+//! 7. On a runtime whose own clock can be paused (tokio's current_thread runtime, feature
+//!    `tokio-paused-clock`), the clock moves *through* the runtime's: instead of jumping
+//!    to the earliest deadline at once, the dispatcher arms a runtime timer for it (a
+//!    [`RuntimeClock`]) and lets the runtime's paused clock advance on its own to the
+//!    earliest of every timer it holds, ours and those a task made with the runtime's API
+//!    (`tokio::time::sleep`). A raw timer that comes first wakes its task, which reads the
+//!    runtime's clock; our deadline, once reached, is jumped to as in 3. So raw timers and
+//!    ours fire in deadline order. The runtime only advances when nothing at all is
+//!    runnable, which is rule 3 again, and holds still while a `spawn_blocking` job runs,
+//!    which is ours too; when a job blocks on the runtime (which tokio cannot see) the
+//!    clock is advanced explicitly instead (raw timers due by then fire at our deadline).
+//!
 //! Simplifications, named: one mutex guards all of it (virtual time is for tests, not for
 //! speed), and only tasks, timers and socket waits created through the `Runtime` (and
 //! `aio-io`'s streams) are seen. A socket waiting for a peer outside the process, which
@@ -54,11 +66,30 @@ use crate::threadsafe::IoProbe;
 #[derive(Debug, Default)]
 pub(crate) struct Sim {
     state: Mutex<State>,
-    /// Itself, for the warp clock's alarm thread (empty on the virtual clock).
+    /// Itself, for the warp clock's alarm thread and the runtime clock's alarms (empty
+    /// on a plain virtual clock).
     this: Weak<Sim>,
     /// The warp clock, rather than the virtual one.
     warp: bool,
+    /// The runtime's own paused clock, which the virtual clock moves through (rule 7).
+    runtime_clock: Option<Arc<dyn RuntimeClock>>,
 }
+
+/// A runtime's own clock, paused, which the virtual clock moves through (rule 7 of the
+/// module docs): tokio's with `start_paused`.
+pub(crate) trait RuntimeClock: Send + Sync + std::fmt::Debug {
+    /// The runtime's clock, counted from the virtual clock's zero.
+    fn now(&self) -> Duration;
+
+    /// Calls [`Sim::alarm`] with `deadline` once the runtime's clock reaches it. With
+    /// `force`, moves the runtime's clock there now (a job blocks on the runtime, so the
+    /// runtime, which counts it as running, would not advance on its own).
+    fn arm(&self, sim: Weak<Sim>, deadline: Duration, force: bool);
+}
+
+/// How far past the last deadline the runtime clock is sent when nothing else is pending,
+/// to learn whether a raw runtime timer is (it fires first) before declaring a stall.
+const STALL_PROBE: Duration = Duration::from_secs(365 * 24 * 3600);
 
 #[derive(Debug, Default)]
 struct State {
@@ -90,6 +121,12 @@ struct State {
     next_timer: u64,
     /// The `block_on` future, told when the run can never finish.
     main: Option<u64>,
+    /// The runtime clock (rule 7): the furthest deadline it has reached, which the
+    /// virtual clock may jump to; and its last reading taken into account.
+    reached: Duration,
+    runtime_seen: Duration,
+    /// The runtime clock: the pending alarm (`alarm`) moves the runtime's clock itself.
+    alarm_forced: bool,
     /// Set when the run can never finish, for the `block_on` future to panic; cleared
     /// when the next `block_on` starts.
     stalled: bool,
@@ -203,7 +240,36 @@ impl Sim {
             }),
             this: this.clone(),
             warp: true,
+            runtime_clock: None,
         })
+    }
+
+    /// The scheduler on the virtual clock, moving through `clock` (rule 7).
+    pub(crate) fn paced(clock: Arc<dyn RuntimeClock>) -> Arc<Sim> {
+        Arc::new_cyclic(|this| Sim {
+            this: this.clone(),
+            runtime_clock: Some(clock),
+            ..Sim::default()
+        })
+    }
+
+    /// The runtime clock has reached `deadline` (an alarm armed by the dispatcher fired):
+    /// the virtual clock may jump there.
+    pub(crate) fn alarm(&self, deadline: Duration) {
+        let seen = self.runtime_clock.as_ref().map(|clock| clock.now());
+        let mut state = self.lock();
+        if state.alarm == Some(deadline) {
+            state.alarm = None;
+            state.alarm_forced = false;
+        }
+        state.reached = state.reached.max(deadline);
+        if let Some(seen) = seen {
+            // The runtime's clock may stand a little past `deadline` (tokio counts whole
+            // milliseconds): that reading is this jump's, not a later one.
+            state.runtime_seen = state.runtime_seen.max(seen);
+        }
+        drop(state);
+        self.dispatch();
     }
 
     /// Whether this is the warp clock.
@@ -312,6 +378,15 @@ impl Sim {
                 }
             }
             if let Some(id) = state.ready.pop_front() {
+                if let Some(clock) = &self.runtime_clock {
+                    // A raw runtime timer may have moved the runtime's clock past ours (it
+                    // woke this task, or one before it): the task reads that time.
+                    let seen = clock.now();
+                    if seen > state.runtime_seen {
+                        state.runtime_seen = seen;
+                        state.now = state.now.max(seen);
+                    }
+                }
                 state.busy += 1;
                 let slot = state
                     .tasks
@@ -370,6 +445,25 @@ impl Sim {
                 // Nothing scheduled. Another thread with a `Feeder` may still hand work in:
                 // wait for it. Otherwise the run can never finish.
                 if !state.tasks.is_empty() && state.feeders == 0 {
+                    if let Some(clock) = &self.runtime_clock {
+                        // The runtime may still hold a raw timer: send its clock far
+                        // ahead; a raw timer fires on the way, and only if none does is
+                        // the run stalled.
+                        let probe = state.now + STALL_PROBE;
+                        if state.reached < probe {
+                            let force = state.blocked > 0;
+                            if state.main.is_some()
+                                && (state.alarm.is_none_or(|armed| armed > probe)
+                                    || force && !state.alarm_forced)
+                            {
+                                state.alarm = Some(probe);
+                                state.alarm_forced = force;
+                                drop(state);
+                                clock.arm(self.this.clone(), probe, force);
+                            }
+                            return;
+                        }
+                    }
                     if let Some(main) = state.main {
                         state.stalled = true;
                         let waker = state.tasks.get(&main).and_then(|s| s.runtime_waker.clone());
@@ -381,6 +475,23 @@ impl Sim {
                 }
                 return;
             };
+            if let Some(clock) = &self.runtime_clock {
+                if state.reached < deadline {
+                    // Rule 7: the runtime's clock goes first, and tells us when it is there.
+                    // A job that has since blocked on the runtime keeps tokio from
+                    // advancing on its own: a pending alarm that waits for it is re-armed.
+                    let force = state.blocked > 0;
+                    if state.alarm.is_none_or(|armed| armed > deadline)
+                        || force && !state.alarm_forced
+                    {
+                        state.alarm = Some(deadline);
+                        state.alarm_forced = force;
+                        drop(state);
+                        clock.arm(self.this.clone(), deadline, force);
+                    }
+                    return;
+                }
+            }
             // Every task is idle: jump to the earliest deadline and wake all its sleeps, in
             // registration order. `busy` keeps the first of them from running before the
             // last is queued, so they run in that order even on a multi-threaded runtime.
@@ -585,7 +696,9 @@ impl SimSlot {
                         "virtual clock: every task is waiting and no timer is pending, so the \
                          run can never finish ({waiting} task(s) waiting, the block_on future \
                          among them); a task may be waiting on something the virtual clock \
-                         does not see (a raw runtime timer, a socket, a foreign thread)"
+                         does not see: a raw runtime timer (sleep with Runtime::sleep or \
+                         Runtime::sleep_until instead, which follow the virtual clock), a \
+                         socket, a foreign thread"
                     );
                 }
                 // Not its turn: the runtime polled it on its own (first poll after spawn).

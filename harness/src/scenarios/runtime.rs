@@ -65,6 +65,10 @@ pub(crate) const SCENARIOS: &[Scenario] = &[
         nested_block_on,
         "block_on inside block_on: a panic, a result, or a deadlock"
     ),
+    differences!(
+        raw_timer_virtual,
+        "a raw runtime timer beside Runtime::sleep on the virtual clock: followed by tokio current_thread, a stall elsewhere"
+    ),
 ];
 
 /// How many times the scenarios that measure a nondeterministic order repeat it.
@@ -796,6 +800,115 @@ async fn block_inside<H>(
         }
     };
     log(trace, "main", verdict);
+}
+
+/// A raw runtime timer beside `Runtime::sleep`, on the virtual clock (aio_rt's runtimes,
+/// unlike the other scenarios here, which use the raw runtimes alone).
+///
+/// One task sleeps 1 s with `Runtime::sleep`, another 0.5 s with its runtime's own timer
+/// (`tokio::time::sleep`, `async_std::task::sleep`, `smol::Timer::after`), and main awaits
+/// both. On tokio's current_thread runtime aio_rt starts tokio's clock paused (feature
+/// `tokio-paused-clock`) and moves the virtual clock through it, so the raw timer follows
+/// virtual time: it fires first, at t=0.5. tokio pauses its clock only on a current_thread
+/// runtime, and async-std and smol time with async-io's `Timer`, on the real clock, with
+/// no way to pause it: there the waiting task looks idle, `Runtime::sleep` finishes at
+/// t=1, and the run stops with the stall message, which names `Runtime::sleep` as the
+/// fix. (The raw timer would fire 0.5 s later in real time; the stall is declared at
+/// once.) asyncio has one clock, the loop's: `asyncio.sleep` is the only sleep there is.
+fn raw_timer_virtual(kind: RuntimeKind, _mode: Mode) -> Run {
+    let config = || aio_rt::Config::default().clock(aio_rt::Clock::Virtual);
+    run(|trace| match kind {
+        RuntimeKind::AioLoop => {
+            unreachable!("the differences group runs on the third-party runtimes only")
+        }
+        RuntimeKind::Tokio => mixed_timers(
+            trace,
+            aio_rt::Tokio::current_thread_with(config()),
+            "tokio::time::sleep",
+            || Box::pin(tokio::time::sleep(Duration::from_millis(500))),
+        ),
+        RuntimeKind::TokioMt => mixed_timers(
+            trace,
+            aio_rt::Tokio::multi_thread_with(config()),
+            "tokio::time::sleep",
+            || Box::pin(tokio::time::sleep(Duration::from_millis(500))),
+        ),
+        RuntimeKind::AsyncStd => mixed_timers(
+            trace,
+            aio_rt::AsyncStd::with_config(config()),
+            "async_std::task::sleep",
+            || Box::pin(async_std::task::sleep(Duration::from_millis(500))),
+        ),
+        RuntimeKind::Smol => mixed_timers(
+            trace,
+            aio_rt::Smol::with_config(config()),
+            "smol::Timer::after",
+            || {
+                Box::pin(async {
+                    smol::Timer::after(Duration::from_millis(500)).await;
+                })
+            },
+        ),
+    })
+}
+
+fn mixed_timers<R: aio_rt::Runtime>(
+    trace: &Trace,
+    rt: R,
+    raw_name: &'static str,
+    raw: fn() -> Boxed<()>,
+) {
+    let r = rt.clone();
+    let t = trace.clone();
+    let at = move |r: &R| format!("{:.1}", r.now().since_start().as_secs_f64());
+    let outcome = catch_unwind(AssertUnwindSafe(|| {
+        quietly(|| {
+            rt.block_on(async move {
+                let ours = r.spawn({
+                    let (r, t) = (r.clone(), t.clone());
+                    async move {
+                        r.sleep(Duration::from_secs(1)).await;
+                        log(
+                            &t,
+                            "ours",
+                            format!("Runtime::sleep(1 s) done at t={}", at(&r)),
+                        );
+                    }
+                });
+                let theirs = r.spawn({
+                    let (r, t) = (r.clone(), t.clone());
+                    async move {
+                        raw().await;
+                        log(&t, "raw", format!("{raw_name}(0.5 s) done at t={}", at(&r)));
+                    }
+                });
+                let _ = ours.await;
+                let _ = theirs.await;
+            });
+        })
+    }));
+    match outcome {
+        Ok(()) => log(trace, "main", "both done"),
+        Err(payload) => {
+            let message = panic_text(&*payload);
+            log(
+                trace,
+                "main",
+                format!(
+                    "block_on panicked: {:?}",
+                    message.split(" (").next().unwrap_or(&message)
+                ),
+            );
+            log(
+                trace,
+                "main",
+                format!(
+                    "the message names Runtime::sleep: {}",
+                    yes_no(message.contains("Runtime::sleep"))
+                ),
+            );
+        }
+    }
 }
 
 /// tokio current_thread, or multi_thread with two workers, with the timer on.

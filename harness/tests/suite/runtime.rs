@@ -52,3 +52,8 @@ fn tasks_after_block_on(kind: RuntimeKind) {
 fn nested_block_on(kind: RuntimeKind) {
     check_differences("nested_block_on", kind);
 }
+
+#[apply(third_party_runtimes)]
+fn raw_timer_virtual(kind: RuntimeKind) {
+    check_differences("raw_timer_virtual", kind);
+}

@@ -89,16 +89,47 @@ impl Tokio {
     ///
     /// Python: `asyncio.new_event_loop()`
     ///
+    /// On [`Clock::Virtual`] (with the feature `tokio-paused-clock`, a default), tokio's own
+    /// clock starts paused and the virtual clock moves through it: timers made with tokio's
+    /// API (`tokio::time::sleep`, `tokio::time::timeout`, a dependency's) follow virtual
+    /// time too, in deadline order with [`Runtime::sleep`]'s. (tokio's timers count whole
+    /// milliseconds: a raw tokio timer fires at the next millisecond.)
+    ///
     /// # Panics
     ///
     /// As [`current_thread`](Tokio::current_thread).
     pub fn current_thread_with(config: Config) -> Tokio {
-        let rt = tokio::runtime::Builder::new_current_thread()
+        let mut builder = tokio::runtime::Builder::new_current_thread();
+        builder
             .enable_time()
             // The I/O driver, so that sockets (aio-io) work on this runtime.
-            .enable_io()
-            .build();
-        Tokio::from_parts(rt, config, "tokio")
+            .enable_io();
+        #[cfg(feature = "tokio-paused-clock")]
+        if config.clock == Clock::Virtual {
+            builder.start_paused(true);
+        }
+        let rt = builder
+            .build()
+            .unwrap_or_else(|e| panic!("cannot build the tokio runtime: {e}"));
+        #[cfg(feature = "tokio-paused-clock")]
+        let runtime_clock = (config.clock == Clock::Virtual).then(|| {
+            let handle = rt.handle().clone();
+            let base = {
+                let _context = handle.enter();
+                tokio::time::Instant::now()
+            };
+            Arc::new(PausedClock { handle, base }) as Arc<dyn crate::sim::RuntimeClock>
+        });
+        #[cfg(not(feature = "tokio-paused-clock"))]
+        let runtime_clock = None;
+        Tokio {
+            inner: Arc::new(Inner {
+                handle: rt.handle().clone(),
+                rt: Some(rt),
+                core: Core::with_runtime_clock(config, runtime_clock),
+                name: "tokio",
+            }),
+        }
     }
 
     /// A multi_thread runtime with two workers, on the real clock.
@@ -116,6 +147,13 @@ impl Tokio {
     /// A multi_thread runtime with two workers and `config`.
     ///
     /// Python: none (asyncio's loop is single-threaded)
+    ///
+    /// Unlike [`current_thread_with`](Tokio::current_thread_with), tokio's own timers stay
+    /// on the real clock under [`Clock::Virtual`]: tokio pauses its clock only on a
+    /// current_thread runtime (`Builder::start_paused` panics on a multi_thread one). A
+    /// task waiting on a raw tokio timer there looks idle to the virtual clock; if nothing
+    /// else is pending, the run stops with the stall message, which names
+    /// [`Runtime::sleep`].
     ///
     /// # Panics
     ///
@@ -234,6 +272,50 @@ impl Tokio {
     /// Python: none
     pub fn handle(&self) -> &tokio::runtime::Handle {
         &self.inner.handle
+    }
+}
+
+/// tokio's paused clock, which the virtual clock moves through (see `crate::sim`, rule 7).
+#[cfg(feature = "tokio-paused-clock")]
+#[derive(Debug)]
+struct PausedClock {
+    handle: tokio::runtime::Handle,
+    /// tokio's reading at the virtual clock's zero.
+    base: tokio::time::Instant,
+}
+
+#[cfg(feature = "tokio-paused-clock")]
+impl crate::sim::RuntimeClock for PausedClock {
+    fn now(&self) -> std::time::Duration {
+        // The paused clock belongs to the runtime: read it in the runtime's context.
+        let _context = self.handle.enter();
+        tokio::time::Instant::now().saturating_duration_since(self.base)
+    }
+
+    fn arm(
+        &self,
+        sim: std::sync::Weak<crate::sim::Sim>,
+        deadline: std::time::Duration,
+        force: bool,
+    ) {
+        let at = self.base + deadline;
+        // A tokio task of its own, unseen by the virtual clock: tokio advances its paused
+        // clock to the earliest timer it holds, this one or a raw one, when nothing runs.
+        drop(self.handle.spawn(async move {
+            if force {
+                // A job blocks on the runtime: tokio counts it as running and would never
+                // advance; the virtual clock knows the job waits, and moves tokio's.
+                let now = tokio::time::Instant::now();
+                if at > now {
+                    tokio::time::advance(at - now).await;
+                }
+            } else {
+                tokio::time::sleep_until(at).await;
+            }
+            if let Some(sim) = sim.upgrade() {
+                sim.alarm(deadline);
+            }
+        }));
     }
 }
 
