@@ -1,6 +1,7 @@
 //! Scenarios for `tasks`: create_task, cancellation, failures, TaskGroup.
 
 use std::future::Future;
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use aio_rt::{PyError, Runtime};
@@ -133,6 +134,10 @@ pub(crate) const SCENARIOS: &[Scenario] = &[
         "a child fails, the TaskGroup cancels its body, which catches it, cleans up with an await and re-raises: one group error"
     ),
     parity!(
+        cancel_cascade_message_read,
+        "the awaiting task reads the cancelled task it awaited on waking: a later reader of that task gets no message"
+    ),
+    parity!(
         cancel_twice_message,
         "a second cancel() before the task runs again: a task suspended in an await keeps the first message, one not started takes the last"
     ),
@@ -257,6 +262,40 @@ pub(crate) async fn cancel_before_start<R: Runtime>(cx: Cx<R>) {
         c.log("main", format!("cancel again: {}", task.cancel(None)));
         if let Err(e) = task.exception() {
             c.log("main", format!("exception(): {}", exc(&e)));
+        }
+        Ok(())
+    })
+    .await;
+}
+
+/// Cancelling `outer`, which awaits `inner`, cancels `inner` first with the message
+/// (`cancel_cascades`); `outer` then wakes and reads `inner`'s `CancelledError`, which
+/// takes the message, as asyncio's `__wakeup` calls `result()`: `outer` ends cancelled
+/// with it, and a later reader of `inner` gets a bare `CancelledError`. (Found by `aio
+/// fuzz`, seeds 7128, 9708.)
+pub(crate) async fn cancel_cascade_message_read<R: Runtime>(cx: Cx<R>) {
+    let c = cx.clone();
+    as_main(&cx, async move {
+        let (c2, box_) = (c.clone(), Arc::new(Mutex::new(Vec::new())));
+        let kept = box_.clone();
+        let outer = create_task_named(c.rt(), "outer", async move {
+            let c3 = c2.clone();
+            let inner = create_task_named(c2.rt(), "inner", async move {
+                c3.log("inner", "sleeps 10");
+                c3.sleep(10).await;
+                Ok::<(), String>(())
+            });
+            kept.lock().unwrap_or_else(PoisonError::into_inner).push(inner.clone());
+            (&inner).await.map_err(|e| exc(&e))
+        });
+        c.sleep(1).await;
+        c.log("main", format!("cancel outer: {}", outer.cancel(Some("stop"))));
+        if let Err(e) = (&outer).await {
+            c.log("main", format!("await outer: {}", exc(&e)));
+        }
+        let inner = box_.lock().unwrap_or_else(PoisonError::into_inner)[0].clone();
+        if let Err(e) = (&inner).await {
+            c.log("main", format!("await inner: {}", exc(&e)));
         }
         Ok(())
     })

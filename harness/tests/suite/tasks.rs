@@ -156,3 +156,8 @@ fn taskgroup_body_catches_cancel(kind: RuntimeKind) {
 fn cancel_twice_message(kind: RuntimeKind) {
     check_parity("cancel_twice_message", kind);
 }
+
+#[apply(runtimes)]
+fn cancel_cascade_message_read(kind: RuntimeKind) {
+    check_parity("cancel_cascade_message_read", kind);
+}
