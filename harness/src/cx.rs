@@ -2,7 +2,6 @@
 
 use std::fmt;
 use std::future::Future;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
@@ -24,21 +23,11 @@ pub struct Cx<R> {
     tasks: Arc<Mutex<Vec<Tracked>>>,
 }
 
-/// A task spawned through [`Cx::spawn`], so that the harness can join it at the end.
+/// A task spawned through [`Cx::spawn`]: its label, for the harness's reports.
 #[derive(Clone, Debug)]
 pub(crate) struct Tracked {
     pub(crate) label: String,
     pub(crate) id: TaskId,
-    pub(crate) done: Arc<AtomicBool>,
-}
-
-/// Marks the task done when its future is dropped: finished, cancelled or panicked.
-struct DoneGuard(Arc<AtomicBool>);
-
-impl Drop for DoneGuard {
-    fn drop(&mut self) {
-        self.0.store(true, Ordering::SeqCst);
-    }
 }
 
 impl<R: Runtime> Cx<R> {
@@ -96,7 +85,8 @@ impl<R: Runtime> Cx<R> {
 
     /// Spawns `fut` as the task `label`; the harness joins it at the end of the scenario
     /// and fails the scenario, naming the task, if it is still running or if it panicked
-    /// and nobody awaited it.
+    /// and nobody awaited it. (The harness joins every task of the runtime, however it was
+    /// spawned; `label` is the name it gives this one.)
     ///
     /// Python: `asyncio.create_task(coro, name=label)`
     pub fn spawn<F>(&self, label: impl Into<String>, fut: F) -> JoinHandle<F::Output>
@@ -104,16 +94,10 @@ impl<R: Runtime> Cx<R> {
         F: Future + Send + 'static,
         F::Output: Send + 'static,
     {
-        let done = Arc::new(AtomicBool::new(false));
-        let guard = DoneGuard(done.clone());
-        let handle = self.rt.spawn(async move {
-            let _guard = guard;
-            fut.await
-        });
+        let handle = self.rt.spawn(fut);
         let tracked = Tracked {
             label: label.into(),
             id: handle.id(),
-            done,
         };
         self.tasks
             .lock()
@@ -129,14 +113,17 @@ impl<R: Runtime> Cx<R> {
             .clone()
     }
 
-    /// Waits, up to `limit` ticks, for every spawned task to finish; returns the labels of
-    /// those still running.
+    /// Waits, up to `limit` ticks, for every task of the runtime to finish, however it
+    /// was spawned (`Cx::spawn`, `Runtime::spawn`, `create_task`), except the task calling
+    /// this; returns a name for each task still running: its `Cx::spawn` label, its
+    /// `create_task` name, or its id.
     pub(crate) async fn join_all(&self, limit: u64) -> Vec<String> {
-        let running = |cx: &Self| -> Vec<String> {
-            cx.tracked()
+        let me = aio_rt::current_task_id();
+        let running = |cx: &Self| -> Vec<aio_rt::LiveTask> {
+            cx.rt
+                .all_tasks()
                 .into_iter()
-                .filter(|task| !task.done.load(Ordering::SeqCst))
-                .map(|task| task.label)
+                .filter(|task| Some(task.id()) != me)
                 .collect()
         };
         for _ in 0..limit {
@@ -145,7 +132,19 @@ impl<R: Runtime> Cx<R> {
             }
             self.sleep(1).await;
         }
+        let tracked = self.tracked();
         running(self)
+            .into_iter()
+            .map(
+                |task| match tracked.iter().find(|tracked| tracked.id == task.id()) {
+                    Some(tracked) => format!("'{}'", tracked.label),
+                    None => match task.name() {
+                        Some(name) => format!("'{name}'"),
+                        None => format!("{} (spawned with Runtime::spawn, no name)", task.id()),
+                    },
+                },
+            )
+            .collect()
     }
 }
 

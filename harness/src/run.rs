@@ -80,7 +80,7 @@ where
         Ok(Ok(running)) => {
             for label in running {
                 failures.push(format!(
-                    "task '{label}' is still running {JOIN_LIMIT_TICKS} ticks after the scenario ended"
+                    "task {label} is still running {JOIN_LIMIT_TICKS} ticks after the scenario ended"
                 ));
             }
         }

@@ -20,6 +20,25 @@ async fn leaves_a_task_running<R: Runtime>(cx: Cx<R>) {
     cx.log("main", "returns");
 }
 
+/// A task spawned with the runtime's own `spawn`, not through `Cx::spawn`: the harness
+/// still sees it (`Runtime::all_tasks`).
+async fn leaves_a_runtime_task_running<R: Runtime>(cx: Cx<R>) {
+    let cx2 = cx.clone();
+    drop(cx.rt().spawn(async move { cx2.sleep(10_000).await }));
+    cx.log("main", "returns");
+}
+
+/// A task made with `create_task` (and a name), left running.
+async fn leaves_a_created_task_running<R: Runtime>(cx: Cx<R>) {
+    let cx2 = cx.clone();
+    let task = aio_tasks::create_task_named(cx.rt(), "ticker", async move {
+        cx2.sleep(10_000).await;
+        Ok::<_, std::convert::Infallible>(())
+    });
+    drop(task);
+    cx.log("main", "returns");
+}
+
 async fn waits_on_a_task_that_ends_later<R: Runtime>(cx: Cx<R>) {
     let cx2 = cx.clone();
     drop(cx.spawn("late", async move {
@@ -58,6 +77,59 @@ fn a_task_still_running_fails_the_run_naming_it() {
         run.failures,
         [format!(
             "task 'sleeper' is still running {JOIN_LIMIT_TICKS} ticks after the scenario ended"
+        )]
+    );
+}
+
+#[test]
+fn a_task_spawned_with_runtime_spawn_and_left_running_fails_the_run() {
+    let expected = [format!(
+        "task 2 (spawned with Runtime::spawn, no name) is still running {JOIN_LIMIT_TICKS} ticks after the scenario ended"
+    )];
+    let runs = [
+        run_parity(
+            aio_rt::Tokio::current_thread_with,
+            Mode::Virtual,
+            leaves_a_runtime_task_running,
+        ),
+        run_parity(
+            aio_rt::Tokio::multi_thread_with,
+            Mode::Virtual,
+            leaves_a_runtime_task_running,
+        ),
+        run_parity(
+            aio_rt::AsyncStd::with_config,
+            Mode::Virtual,
+            leaves_a_runtime_task_running,
+        ),
+        run_parity(
+            aio_rt::Smol::with_config,
+            Mode::Virtual,
+            leaves_a_runtime_task_running,
+        ),
+        run_parity(
+            aio_loop::EventLoop::with_config,
+            Mode::Virtual,
+            leaves_a_runtime_task_running,
+        ),
+    ];
+    for run in runs {
+        assert_eq!(run.failures, expected);
+        assert_eq!(run.trace, "[t=0] main: returns\n");
+    }
+}
+
+#[test]
+fn a_created_task_left_running_fails_the_run_by_its_name() {
+    let run = run_parity(
+        aio_rt::Smol::with_config,
+        Mode::Virtual,
+        leaves_a_created_task_running,
+    );
+    assert_eq!(
+        run.failures,
+        [format!(
+            "task 'ticker' is still running {JOIN_LIMIT_TICKS} ticks after the scenario ended"
         )]
     );
 }
