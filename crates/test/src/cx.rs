@@ -2,6 +2,7 @@
 
 use std::fmt;
 use std::future::Future;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
@@ -21,6 +22,8 @@ pub struct Cx<R> {
     trace: Trace,
     tick: Duration,
     tasks: Arc<Mutex<Vec<Tracked>>>,
+    /// Set by [`Cx::leave_tasks_to_shutdown`].
+    leaves_tasks: Arc<AtomicBool>,
 }
 
 /// A task spawned through [`Cx::spawn`]: its label, for the harness's reports.
@@ -31,12 +34,17 @@ pub(crate) struct Tracked {
 }
 
 impl<R: Runtime> Cx<R> {
-    pub(crate) fn new(rt: R, tick: Duration) -> Self {
+    /// A context on `rt` with a trace of its own, where one tick is `tick`: what
+    /// [`run`](crate::run) gives a case.
+    ///
+    /// Python: none
+    pub fn new(rt: R, tick: Duration) -> Self {
         Cx {
             rt,
             trace: Trace::default(),
             tick,
             tasks: Arc::default(),
+            leaves_tasks: Arc::default(),
         }
     }
 
@@ -106,6 +114,16 @@ impl<R: Runtime> Cx<R> {
         handle
     }
 
+    /// Declares that this scenario leaves tasks running on purpose, for the shutdown of
+    /// `asyncio.run` (`aio_tasks::run`) to cancel: the harness then neither waits for the
+    /// runtime's tasks at the end of the scenario nor fails the run because of them.
+    /// Without it, a task left running fails the run, naming the task.
+    ///
+    /// Python: none (an oracle script's `asyncio.run(main())` cancels what main left)
+    pub fn leave_tasks_to_shutdown(&self) {
+        self.leaves_tasks.store(true, Ordering::SeqCst);
+    }
+
     pub(crate) fn tracked(&self) -> Vec<Tracked> {
         self.tasks
             .lock()
@@ -118,6 +136,9 @@ impl<R: Runtime> Cx<R> {
     /// this; returns a name for each task still running: its `Cx::spawn` label, its
     /// `create_task` name, or its id.
     pub(crate) async fn join_all(&self, limit: u64) -> Vec<String> {
+        if self.leaves_tasks.load(Ordering::SeqCst) {
+            return Vec::new();
+        }
         let me = aio_rt::current_task_id();
         let running = |cx: &Self| -> Vec<aio_rt::LiveTask> {
             cx.rt
