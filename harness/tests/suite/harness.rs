@@ -1,7 +1,7 @@
 //! The harness itself catches what a scenario must not do: lose a panic, leave a task
 //! running, or stall.
 
-use aio_harness::{Cx, JOIN_LIMIT_TICKS, Mode, run_parity};
+use aio_harness::{Cx, JOIN_LIMIT_TICKS, Mode, RuntimeKind, run_parity};
 use aio_rt::Runtime;
 
 async fn loses_a_panic<R: Runtime>(cx: Cx<R>) {
@@ -86,35 +86,9 @@ fn a_task_spawned_with_runtime_spawn_and_left_running_fails_the_run() {
     let expected = [format!(
         "task 2 (spawned with Runtime::spawn, no name) is still running {JOIN_LIMIT_TICKS} ticks after the scenario ended"
     )];
-    let runs = [
-        run_parity(
-            aio_rt::Tokio::current_thread_with,
-            Mode::Virtual,
-            leaves_a_runtime_task_running,
-        ),
-        run_parity(
-            aio_rt::Tokio::multi_thread_with,
-            Mode::Virtual,
-            leaves_a_runtime_task_running,
-        ),
-        run_parity(
-            aio_rt::AsyncStd::with_config,
-            Mode::Virtual,
-            leaves_a_runtime_task_running,
-        ),
-        run_parity(
-            aio_rt::Smol::with_config,
-            Mode::Virtual,
-            leaves_a_runtime_task_running,
-        ),
-        run_parity(
-            aio_loop::EventLoop::with_config,
-            Mode::Virtual,
-            leaves_a_runtime_task_running,
-        ),
-    ];
-    for run in runs {
-        assert_eq!(run.failures, expected);
+    for &kind in RuntimeKind::ALL {
+        let run = aio_harness::__on_runtime!(kind, Mode::Virtual, leaves_a_runtime_task_running);
+        assert_eq!(run.failures, expected, "on {kind}");
         assert_eq!(run.trace, "[t=0] main: returns\n");
     }
 }
