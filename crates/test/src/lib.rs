@@ -244,14 +244,14 @@ fn sound(backend: Backend, run: Run) -> String {
 #[macro_export]
 macro_rules! matrix {
     ($name:ident, $case:expr) => {
-        $crate::matrix!(@tests $name, $case, {});
+        $crate::matrix!(@tests $name, $case, |_trace: String| {});
     };
     ($name:ident, $case:expr, snapshot) => {
-        $crate::matrix!(@tests $name, $case, {
+        $crate::matrix!(@tests $name, $case, |trace: String| {
             $crate::__insta::assert_snapshot!(stringify!($name), trace);
         });
     };
-    (@tests $name:ident, $case:expr, { $($snapshot:tt)* }) => {
+    (@tests $name:ident, $case:expr, $snapshot:expr) => {
         mod $name {
             #[allow(unused_imports)]
             use super::*;
@@ -259,8 +259,7 @@ macro_rules! matrix {
             #[test]
             fn aio_loop() {
                 let trace = $crate::check_on($crate::Backend::AioLoop, $case);
-                $($snapshot)*
-                let _ = trace;
+                ($snapshot)(trace);
             }
 
             $crate::__if_tokio! {
