@@ -15,13 +15,13 @@
 //!
 //! The harness of asyncio-rosetta runs its own scenarios with the same code.
 //!
-//! A case is a type implementing [`Case`] rather than a closure, because its body must be
+//! A case is a type implementing [`Case`] (its `run` an `async fn`) rather than a closure, because its body must be
 //! generic over the runtime and a closure cannot be.
 //!
 //! ```
 //! use aio_rt::Runtime;
 //! use aio_test::{Case, Cx};
-//! use std::future::Future;
+
 //!
 //! /// The library function under test.
 //! async fn countdown<R: Runtime>(cx: &Cx<R>, from: u64) {
@@ -35,8 +35,8 @@
 //! struct Countdown;
 //!
 //! impl Case for Countdown {
-//!     fn run<R: Runtime>(self, cx: Cx<R>) -> impl Future<Output = ()> + Send + 'static {
-//!         async move { countdown(&cx, 3).await }
+//!     async fn run<R: Runtime>(self, cx: Cx<R>) {
+//!         countdown(&cx, 3).await
 //!     }
 //! }
 //!
@@ -298,8 +298,8 @@ macro_rules! gate {
         #[doc(hidden)]
         #[macro_export]
         macro_rules! $name {
-                                    ($d($d tokens:tt)*) => { $d($d tokens)* };
-                                }
+                                            ($d($d tokens:tt)*) => { $d($d tokens)* };
+                                        }
         #[cfg(not(feature = $feature))]
         #[doc(hidden)]
         #[macro_export]

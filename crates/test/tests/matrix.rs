@@ -1,7 +1,6 @@
 //! The matrix on the runtimes this test build enables (`cargo test -p aio-test --all-features`
 //! for all five).
 
-use std::future::Future;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use aio_rt::Runtime;
@@ -12,17 +11,15 @@ use aio_test::{Backend, Case, Cx};
 struct Workers;
 
 impl Case for Workers {
-    fn run<R: Runtime>(self, cx: Cx<R>) -> impl Future<Output = ()> + Send + 'static {
-        async move {
-            for (name, ticks) in [("slow", 2), ("fast", 1)] {
-                let c = cx.clone();
-                drop(cx.spawn(name, async move {
-                    c.sleep(ticks).await;
-                    c.log(name, "done");
-                }));
-            }
-            cx.log("main", "spawned both");
+    async fn run<R: Runtime>(self, cx: Cx<R>) {
+        for (name, ticks) in [("slow", 2), ("fast", 1)] {
+            let c = cx.clone();
+            drop(cx.spawn(name, async move {
+                c.sleep(ticks).await;
+                c.log(name, "done");
+            }));
         }
+        cx.log("main", "spawned both");
     }
 }
 
@@ -41,8 +38,8 @@ fn the_shared_trace_is_returned() {
 struct NamesItsRuntime;
 
 impl Case for NamesItsRuntime {
-    fn run<R: Runtime>(self, cx: Cx<R>) -> impl Future<Output = ()> + Send + 'static {
-        async move { cx.log("main", cx.rt().name()) }
+    async fn run<R: Runtime>(self, cx: Cx<R>) {
+        cx.log("main", cx.rt().name())
     }
 }
 
@@ -75,11 +72,9 @@ fn a_difference_fails_with_the_diff() {
 struct LeavesATask;
 
 impl Case for LeavesATask {
-    fn run<R: Runtime>(self, cx: Cx<R>) -> impl Future<Output = ()> + Send + 'static {
-        async move {
-            let c = cx.clone();
-            drop(cx.rt().spawn(async move { c.sleep(1_000).await }));
-        }
+    async fn run<R: Runtime>(self, cx: Cx<R>) {
+        let c = cx.clone();
+        drop(cx.rt().spawn(async move { c.sleep(1_000).await }));
     }
 }
 

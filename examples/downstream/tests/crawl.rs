@@ -3,7 +3,6 @@
 //! where the times are exact. Each runtime's trace must equal aio-loop's, and the shared
 //! trace the snapshot `tests/snapshots/crawl_matrix.snap`.
 
-use std::future::Future;
 use std::time::Duration;
 
 use aio::rt::Runtime;
@@ -24,15 +23,13 @@ fn pages() -> Vec<(&'static str, Duration)> {
 struct Crawl;
 
 impl Case for Crawl {
-    fn run<R: Runtime>(self, cx: Cx<R>) -> impl Future<Output = ()> + Send + 'static {
-        async move {
-            for limit in [2, 1] {
-                let fetched = crawl(cx.rt().clone(), pages(), limit)
-                    .await
-                    .expect("every fetch succeeds");
-                for (name, at) in fetched {
-                    cx.log("crawl", format!("limit {limit}: {name} fetched at {at:.1}"));
-                }
+    async fn run<R: Runtime>(self, cx: Cx<R>) {
+        for limit in [2, 1] {
+            let fetched = crawl(cx.rt().clone(), pages(), limit)
+                .await
+                .expect("every fetch succeeds");
+            for (name, at) in fetched {
+                cx.log("crawl", format!("limit {limit}: {name} fetched at {at:.1}"));
             }
         }
     }
