@@ -21,7 +21,6 @@
 //! ```
 //! use aio_rt::Runtime;
 //! use aio_test::{Case, Cx};
-
 //!
 //! /// The library function under test.
 //! async fn countdown<R: Runtime>(cx: &Cx<R>, from: u64) {
