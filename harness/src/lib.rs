@@ -29,7 +29,6 @@
 //! ```
 
 pub mod bench;
-mod cx;
 pub mod docs;
 pub mod errors;
 mod exc;
@@ -39,16 +38,15 @@ mod run;
 mod runtimes;
 mod scenario;
 mod scenarios;
-mod trace;
 
 pub mod compare;
 pub mod conformance;
 
-pub use crate::cx::Cx;
 pub use crate::exc::{exc, exc_cause};
 pub use crate::run::{JOIN_LIMIT_TICKS, Run, run_parity};
 pub use crate::runtimes::{Mode, RuntimeKind, UnknownRuntime};
 pub use crate::scenario::{
     CONCEPTS, Concept, Group, Scenario, UnknownScenario, find, registry, select,
 };
-pub use crate::trace::{Event, Trace};
+pub use aio_test::Cx;
+pub use aio_test::{Event, Trace};

@@ -1,42 +1,18 @@
-//! Running one scenario on one runtime: [`Run`], and the checks the harness makes.
+//! Running one scenario on one runtime: [`run_parity`], on top of `aio_test::run`.
 
 use std::future::Future;
-use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::sync::{Arc, Mutex, PoisonError};
 
-use std::convert::Infallible;
+use aio_rt::{Config, Runtime};
 
-use aio_rt::{Config, Runtime, TaskId};
-use aio_tasks::TaskError;
+pub(crate) use aio_test::panic_text;
+pub use aio_test::{JOIN_LIMIT_TICKS, Run};
 
 use crate::{Cx, Mode};
 
-/// How long, in ticks, the harness waits for tasks still running after a scenario's main
-/// future returned.
-pub const JOIN_LIMIT_TICKS: u64 = 100;
-
-/// The outcome of one scenario on one runtime: its trace, and what went wrong.
-///
-/// Python: the output of one oracle script
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Run {
-    /// The rendered trace.
-    pub trace: String,
-    /// Why the run failed, one sentence each: a panic in the scenario, a task still running
-    /// at the end, a task's panic that nobody retrieved. Empty when the run is sound.
-    pub failures: Vec<String>,
-}
-
-impl Run {
-    /// Whether nothing went wrong.
-    pub fn is_ok(&self) -> bool {
-        self.failures.is_empty()
-    }
-}
-
 /// Runs the parity scenario `scenario` on a runtime made by `make`, and checks it: the
-/// harness joins every task the scenario spawned, and fails the run on a task still
-/// running at the end or on a lost panic, naming the task.
+/// harness joins every task of the runtime, however it was spawned, and fails the run on a
+/// task still running at the end or on a lost panic, naming the task
+/// ([`aio_test::run`] in `mode`'s clock and tick).
 ///
 /// Python: `asyncio.run(main())` on the oracle's virtual-time loop
 pub fn run_parity<R, F, Fut>(make: impl FnOnce(Config) -> R, mode: Mode, scenario: F) -> Run
@@ -45,72 +21,7 @@ where
     F: FnOnce(Cx<R>) -> Fut + Send + 'static,
     Fut: Future<Output = ()> + Send + 'static,
 {
-    // The runtime's exception handler until a scenario sets its own: a runtime task's
-    // panic nobody retrieved fails the run; any other report goes to the default handler
-    // (stderr), as the twin's does.
-    let lost: Arc<Mutex<Vec<(TaskId, String)>>> = Arc::default();
-    let sink = lost.clone();
-    let config = Config::default()
-        .clock(mode.clock())
-        .exception_handler(move |context| {
-            match context.future.as_ref().and_then(|future| future.id) {
-                Some(id) => sink.lock().unwrap_or_else(PoisonError::into_inner).push((
-                    id,
-                    context
-                        .exception
-                        .as_ref()
-                        .map_or_else(String::new, |e| e.message().to_owned()),
-                )),
-                None => aio_rt::default_exception_handler(context),
-            }
-        });
-    let rt = make(config);
-    let cx = Cx::new(rt.clone(), mode.tick());
-    let main = {
-        let cx = cx.clone();
-        async move {
-            scenario(cx.clone()).await;
-            Ok::<_, Infallible>(cx.join_all(JOIN_LIMIT_TICKS).await)
-        }
-    };
-    let mut failures = Vec::new();
-    // The scenario is main, run as asyncio.run runs it: a task, then the shutdown that
-    // cancels what is left (the twins' `asyncio.run(main())`).
-    match catch_unwind(AssertUnwindSafe(|| aio_tasks::run(&rt, main))) {
-        Ok(Ok(running)) => {
-            for label in running {
-                failures.push(format!(
-                    "task '{label}' is still running {JOIN_LIMIT_TICKS} ticks after the scenario ended"
-                ));
-            }
-        }
-        Ok(Err(TaskError::Panicked(message))) => {
-            failures.push(format!("the scenario panicked: {message}"));
-        }
-        Ok(Err(error)) => failures.push(format!("the scenario ended with {error:?}")),
-        Err(payload) => failures.push(format!("the scenario panicked: {}", panic_text(&*payload))),
-    }
-    let tracked = cx.tracked();
-    for (id, message) in lost.lock().unwrap_or_else(PoisonError::into_inner).iter() {
-        let label = tracked.iter().find(|task| task.id == *id).map_or_else(
-            || format!("task {id}"),
-            |task| format!("task '{}'", task.label),
-        );
-        failures.push(format!("{label} panicked and nobody awaited it: {message}"));
-    }
-    Run {
-        trace: cx.trace().render(),
-        failures,
-    }
-}
-
-/// The text of a panic payload.
-pub(crate) fn panic_text(payload: &(dyn std::any::Any + Send)) -> String {
-    payload
-        .downcast_ref::<&str>()
-        .map(|s| (*s).to_owned())
-        .or_else(|| payload.downcast_ref::<String>().cloned())
-        .unwrap_or_else(|| "<non-string panic payload>".to_owned())
+    aio_test::run(make, mode.clock(), mode.tick(), scenario)
 }
 
 /// Runs a generic parity scenario on the runtime `$kind` in mode `$mode`.

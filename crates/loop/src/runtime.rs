@@ -87,6 +87,10 @@ impl Runtime for EventLoop {
         self.shared.tasks.reporter()
     }
 
+    fn all_tasks(&self) -> Vec<aio_rt::LiveTask> {
+        self.shared.tasks.all_tasks()
+    }
+
     fn downgrade(&self) -> WeakRuntime<Self> {
         let shared = Arc::downgrade(&self.shared);
         WeakRuntime::new(move || shared.upgrade().map(|shared| EventLoop { shared }))

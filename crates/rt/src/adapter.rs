@@ -56,6 +56,14 @@ impl Tasks {
         self.core.reporter()
     }
 
+    /// Every task spawned through these `Tasks` and not finished, in spawn order: what
+    /// [`Runtime::all_tasks`](crate::Runtime::all_tasks) gives.
+    ///
+    /// Python: `asyncio.all_tasks()`
+    pub fn all_tasks(&self) -> Vec<crate::LiveTask> {
+        self.core.all_tasks()
+    }
+
     /// Wraps `fut` as a task: give the returned [`Task`] to the executor, and the handle
     /// to the caller of `spawn`.
     ///

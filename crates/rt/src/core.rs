@@ -16,6 +16,7 @@ use crate::Instant;
 use crate::config::{Clock, Config};
 use crate::handler::{ContextObject, ExceptionContext, Reporter, default_exception_handler};
 use crate::join::{Completer, JoinError, JoinHandle, Shared, TaskId, panic_message};
+use crate::registry::{LiveTask, Registry};
 use crate::sim::{Sim, SimSlot, VirtualSleep};
 use crate::sleep::Sleep;
 use crate::task::{DetachedFuture, TaskFuture};
@@ -26,6 +27,8 @@ pub(crate) struct Core {
     /// The runtime's one exception handler.
     reporter: Reporter,
     next_task: AtomicU64,
+    /// The live tasks, for `Runtime::all_tasks`.
+    registry: Arc<Registry>,
     /// This runtime's key in [`CORES`].
     key: CoreKey,
 }
@@ -118,6 +121,7 @@ impl Core {
             clock,
             reporter,
             next_task: AtomicU64::new(1),
+            registry: Arc::default(),
             key,
         });
         cores().insert(key, Arc::downgrade(&core));
@@ -147,6 +151,11 @@ impl Core {
 
     pub(crate) fn next_task_id(&self) -> TaskId {
         TaskId(self.next_task.fetch_add(1, Ordering::Relaxed))
+    }
+
+    /// Every task spawned and not finished, in spawn order.
+    pub(crate) fn all_tasks(&self) -> Vec<LiveTask> {
+        self.registry.list()
     }
 
     /// A panic nobody retrieved: asyncio's "Task exception was never retrieved".
@@ -196,7 +205,11 @@ impl Core {
     {
         let shared = Shared::new(self, false);
         let handle = shared.handle();
-        (self.schedule(TaskFuture::new(fut, shared), false), handle)
+        let registration = self.registry.register(handle.id());
+        (
+            self.schedule(TaskFuture::new(fut, shared, registration), false),
+            handle,
+        )
     }
 
     /// Wraps a future to be spawned without a handle: no outcome slot is allocated; a
@@ -208,7 +221,8 @@ impl Core {
         // Numbered as `spawn` numbers, before the scheduler sees it, so that ids and the
         // virtual clock's ready queue are the same whichever way a task was spawned.
         let id = self.next_task_id();
-        self.schedule(DetachedFuture::new(fut, self.key, id), false)
+        let registration = self.registry.register(id);
+        self.schedule(DetachedFuture::new(fut, self.key, registration), false)
     }
 
     /// Wraps a closure to be run on a blocking thread: the job and its handle.

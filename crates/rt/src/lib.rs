@@ -43,6 +43,7 @@
 //! | [`Runtime`] | the event loop, as a coroutine uses it |
 //! | [`WeakRuntime`] | none (what a task keeps of its loop: no reference cycle) |
 //! | [`JoinHandle`], [`JoinError`], [`TaskId`] | `asyncio.Task` (await, cancel), `CancelledError` |
+//! | [`Runtime::all_tasks`], [`LiveTask`], [`spawn_named`], [`TaskName`], [`current_task_id`] | `asyncio.all_tasks()`, `create_task(name=...)`, `current_task()` |
 //! | [`Instant`] | `loop.time()` |
 //! | [`PyException`], [`PyError`], [`format_exception`] | an exception's class, `str()` and `__cause__`; `raise SomeError(msg)` |
 //! | [`Sleep`] | `asyncio.sleep`, a timer handle |
@@ -97,6 +98,7 @@ mod exception;
 mod handler;
 mod instant;
 mod join;
+mod registry;
 mod runtime;
 mod sim;
 mod sleep;
@@ -117,6 +119,7 @@ pub use crate::handler::{
 };
 pub use crate::instant::Instant;
 pub use crate::join::{JoinError, JoinHandle, TaskId};
+pub use crate::registry::{LiveTask, TaskName, current_task_id, spawn_named};
 pub use crate::runtime::Runtime;
 pub use crate::sleep::Sleep;
 pub use crate::threadsafe::{ConcurrentFuture, Feeder, IoProbe, VirtualHooks, run_as_job};

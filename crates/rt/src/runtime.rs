@@ -183,6 +183,32 @@ pub trait Runtime: Clone + Send + Sync + 'static {
     /// Python: the loop's `_exception_handler`
     fn reporter(&self) -> &Reporter;
 
+    /// Every task of this runtime that has not finished, in spawn order, however it was
+    /// spawned: [`spawn`](Runtime::spawn), [`spawn_detached`](Runtime::spawn_detached), and
+    /// what is built on them (`aio_tasks::create_task`). A task is listed from its spawn
+    /// until it finishes, is cancelled, or is dropped; blocking jobs are not tasks.
+    ///
+    /// Python: `asyncio.all_tasks()` (for the loop, not only the current task's family;
+    /// a list in spawn order rather than a set)
+    ///
+    /// Cost: every spawn and every finish takes the runtime's registry lock once.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use aio_rt::Runtime;
+    ///
+    /// # #[cfg(feature = "smol")] {
+    /// let rt = aio_rt::Smol::new();
+    /// let forever = rt.spawn(std::future::pending::<()>());
+    /// let quick = rt.spawn(async { 1 });
+    /// rt.block_on(async { assert_eq!(quick.await, Ok(1)) });
+    /// let ids: Vec<_> = rt.all_tasks().iter().map(|task| task.id()).collect();
+    /// assert_eq!(ids, [forever.id()]);
+    /// # }
+    /// ```
+    fn all_tasks(&self) -> Vec<crate::LiveTask>;
+
     /// Sets the runtime's exception handler, at any time: every report from then on goes
     /// to it (the default handler prints it on stderr). One handler per runtime, shared
     /// by its clones.

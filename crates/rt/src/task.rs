@@ -13,12 +13,16 @@ use pin_project_lite::pin_project;
 use crate::TaskId;
 use crate::core::CoreKey;
 use crate::join::{Completer, JoinError, Shared, panic_message};
+use crate::registry::{Registration, Running};
 
 pin_project! {
     /// The user's future, wrapped so that every runtime gives the same `JoinHandle` meaning.
     pub(crate) struct TaskFuture<F: Future> {
         #[pin]
         fut: Option<F>,
+        // Unlisted from the runtime's live tasks when the task finishes, before its
+        // awaiters hear of it; declared before `outcome` for the same reason.
+        registration: Option<Registration>,
         // Declared after `fut`, so dropped after it: awaiters hear that the task ended only
         // once everything the task held is gone. Dropped unfinished, it reports `Cancelled`.
         outcome: Completer<F::Output>,
@@ -26,9 +30,10 @@ pin_project! {
 }
 
 impl<F: Future> TaskFuture<F> {
-    pub(crate) fn new(fut: F, shared: Arc<Shared<F::Output>>) -> Self {
+    pub(crate) fn new(fut: F, shared: Arc<Shared<F::Output>>, registration: Registration) -> Self {
         TaskFuture {
             fut: Some(fut),
+            registration: Some(registration),
             outcome: Completer::new(shared),
         }
     }
@@ -42,9 +47,11 @@ impl<F: Future> Future for TaskFuture<F> {
         let Some(fut) = this.fut.as_mut().as_pin_mut() else {
             return Poll::Ready(());
         };
+        let _running = this.registration.as_ref().map(|r| Running::enter(r.id()));
         // A cancelled task is stopped where it is suspended: its future is dropped.
         if this.outcome.cancel_requested() {
             let dropped = catch_unwind(AssertUnwindSafe(|| this.fut.set(None)));
+            this.registration.take();
             this.outcome.complete(match dropped {
                 Ok(()) => Err(JoinError::Cancelled),
                 Err(payload) => Err(JoinError::Panicked(panic_message(&*payload))),
@@ -54,6 +61,7 @@ impl<F: Future> Future for TaskFuture<F> {
         match catch_unwind(AssertUnwindSafe(|| fut.poll(cx))) {
             Ok(Poll::Ready(value)) => {
                 this.fut.set(None);
+                this.registration.take();
                 this.outcome.complete(Ok(value));
                 Poll::Ready(())
             }
@@ -68,6 +76,7 @@ impl<F: Future> Future for TaskFuture<F> {
                 let message = panic_message(&*payload);
                 // Dropping a future that panicked can panic again; that one is dropped too.
                 let _ = catch_unwind(AssertUnwindSafe(|| this.fut.set(None)));
+                this.registration.take();
                 this.outcome.complete(Err(JoinError::Panicked(message)));
                 Poll::Ready(())
             }
@@ -85,15 +94,18 @@ pin_project! {
         // The runtime's key, not an `Arc<Core>`: see `CoreKey`.
         core: CoreKey,
         id: TaskId,
+        // Unlisted from the runtime's live tasks when the task finishes.
+        registration: Option<Registration>,
     }
 }
 
 impl<F> DetachedFuture<F> {
-    pub(crate) fn new(fut: F, core: CoreKey, id: TaskId) -> Self {
+    pub(crate) fn new(fut: F, core: CoreKey, registration: Registration) -> Self {
         DetachedFuture {
             fut: Some(fut),
             core,
-            id,
+            id: registration.id(),
+            registration: Some(registration),
         }
     }
 }
@@ -106,15 +118,18 @@ impl<F: Future<Output = ()>> Future for DetachedFuture<F> {
         let Some(fut) = this.fut.as_mut().as_pin_mut() else {
             return Poll::Ready(());
         };
+        let _running = Running::enter(*this.id);
         match catch_unwind(AssertUnwindSafe(|| fut.poll(cx))) {
             Ok(Poll::Pending) => Poll::Pending,
             Ok(Poll::Ready(())) => {
                 this.fut.set(None);
+                this.registration.take();
                 Poll::Ready(())
             }
             Err(payload) => {
                 let message = panic_message(&*payload);
                 let _ = catch_unwind(AssertUnwindSafe(|| this.fut.set(None)));
+                this.registration.take();
                 this.core.report_panic(*this.id, message);
                 Poll::Ready(())
             }

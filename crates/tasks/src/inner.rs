@@ -671,6 +671,13 @@ impl<T, E> Drop for Inner<T, E> {
     }
 }
 
+/// Names the runtime task that drives this task in `Runtime::all_tasks`.
+impl<T: Send + 'static, E: Send + 'static> aio_rt::TaskName for Inner<T, E> {
+    fn task_name(&self) -> String {
+        Erased::name(self)
+    }
+}
+
 impl<T: Send + 'static, E: Send + 'static> Erased for Inner<T, E> {
     fn name(&self) -> String {
         Inner::name(self)

@@ -193,8 +193,10 @@ where
     let inner = Inner::new(family, name, context);
     let driver = Driver::new(body, Arc::clone(&inner));
     // No runtime JoinHandle: `Inner` holds the outcome, and the driver's waker for `cancel`.
+    // The runtime lists the task under its name (`Runtime::all_tasks`).
+    let name = Arc::downgrade(&inner) as std::sync::Weak<dyn aio_rt::TaskName>;
     match start {
-        Start::Lazy => rt.spawn_detached(driver),
+        Start::Lazy => aio_rt::spawn_named(name, || rt.spawn_detached(driver)),
         Start::Eager => {
             // The first step, here and now, as the current task (the driver sets it). What
             // the body registers a waker with gets the real one at the runtime task's first
@@ -202,7 +204,7 @@ where
             let mut driver = Box::pin(driver);
             let mut cx = Context::from_waker(Waker::noop());
             if driver.as_mut().poll(&mut cx).is_pending() {
-                rt.spawn_detached(driver);
+                aio_rt::spawn_named(name, || rt.spawn_detached(driver));
             }
         }
     }

@@ -1,9 +1,12 @@
-//! `crawl` on the runtimes this build has: smol (the one runtime feature) and aio's own
-//! event loop (always built), each on the virtual clock, where the times are exact.
+//! `crawl` on every runtime this build has, through `aio-test`'s matrix: smol (the one
+//! runtime feature) and aio's own event loop (always built), each on the virtual clock,
+//! where the times are exact. Each runtime's trace must equal aio-loop's, and the shared
+//! trace the snapshot `tests/snapshots/crawl_matrix.snap`.
 
 use std::time::Duration;
 
-use aio::rt::{Clock, Config, Runtime};
+use aio::rt::Runtime;
+use aio_test::{Case, Cx};
 use downstream::crawl;
 
 fn pages() -> Vec<(&'static str, Duration)> {
@@ -14,31 +17,32 @@ fn pages() -> Vec<(&'static str, Duration)> {
 }
 
 /// Two at a time: a and b start at 0; b ends at 0.1 and c starts; a ends at 0.3 and d
-/// starts; c ends at 0.3 too, d at 0.4. The results come back in the order given.
-const TWO_AT_A_TIME: [(&str, f64); 4] = [("a", 0.3), ("b", 0.1), ("c", 0.3), ("d", 0.4)];
+/// starts; c ends at 0.3 too, d at 0.4. The results come back in the order given. Then
+/// one at a time: the fetches take their sum, 0.7 s more.
+#[derive(Clone)]
+struct Crawl;
 
-fn check<R: Runtime>(rt: R) {
-    let fetched = aio::run_on(&rt, |rt| crawl(rt, pages(), 2)).expect("every fetch succeeds");
-    assert_eq!(fetched, TWO_AT_A_TIME, "on {}", rt.name());
-    // One at a time, the fetches take their sum: 0.7 s after the first run ended (a
-    // second run on the same virtual-clock runtime carries on from where the first stopped).
-    let fetched = aio::run_on(&rt, |rt| crawl(rt, pages(), 1)).unwrap();
-    let last = fetched.last().unwrap().1 - TWO_AT_A_TIME[3].1;
-    assert!((last - 0.7).abs() < 1e-9, "on {}: {fetched:?}", rt.name());
+impl Case for Crawl {
+    async fn run<R: Runtime>(self, cx: Cx<R>) {
+        for limit in [2, 1] {
+            let fetched = crawl(cx.rt().clone(), pages(), limit)
+                .await
+                .expect("every fetch succeeds");
+            for (name, at) in fetched {
+                cx.log("crawl", format!("limit {limit}: {name} fetched at {at:.1}"));
+            }
+        }
+    }
 }
 
-fn virtual_clock() -> Config {
-    Config::default().clock(Clock::Virtual)
-}
+// One #[test] per runtime (crawl_matrix::aio_loop, crawl_matrix::smol), and the snapshot.
+aio_test::matrix!(crawl_matrix, Crawl, snapshot);
 
 #[test]
-fn crawl_on_smol() {
-    check(aio::rt::Smol::with_config(virtual_clock()));
-}
-
-#[test]
-fn crawl_on_aio_loop() {
-    check(aio::event_loop::EventLoop::with_config(virtual_clock()));
+fn the_trace_holds_the_fetch_times() {
+    let trace = aio_test::check(Crawl);
+    assert!(trace.contains("limit 2: d fetched at 0.4"), "{trace}");
+    assert!(trace.contains("limit 1: d fetched at 1.1"), "{trace}");
 }
 
 #[test]

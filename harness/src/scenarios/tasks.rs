@@ -1144,6 +1144,7 @@ pub(crate) async fn refused<R: Runtime>(cx: Cx<R>) {
 /// every runtime prints this in every run (`harness/tests/resources.rs` runs it 200 times
 /// on each).
 pub(crate) async fn run_shutdown<R: Runtime>(cx: Cx<R>) {
+    cx.leave_tasks_to_shutdown();
     cx.sleep(1).await;
     cx.log("main", "creates late and returns");
     let c = cx.clone();
@@ -1235,6 +1236,7 @@ impl<R: Runtime> Drop for CleanupRaises<R> {
 /// cleanup raises, and the handler gets "unhandled exception during asyncio.run()
 /// shutdown" with the task under `task`.
 pub(crate) async fn run_shutdown_failure_reported<R: Runtime>(cx: Cx<R>) {
+    cx.leave_tasks_to_shutdown();
     let c = cx.clone();
     as_main(&cx, async move {
         let c2 = c.clone();

@@ -1,7 +1,7 @@
 //! The harness itself catches what a scenario must not do: lose a panic, leave a task
 //! running, or stall.
 
-use aio_harness::{Cx, JOIN_LIMIT_TICKS, Mode, run_parity};
+use aio_harness::{Cx, JOIN_LIMIT_TICKS, Mode, RuntimeKind, run_parity};
 use aio_rt::Runtime;
 
 async fn loses_a_panic<R: Runtime>(cx: Cx<R>) {
@@ -17,6 +17,25 @@ async fn loses_a_panic<R: Runtime>(cx: Cx<R>) {
 async fn leaves_a_task_running<R: Runtime>(cx: Cx<R>) {
     let cx2 = cx.clone();
     drop(cx.spawn("sleeper", async move { cx2.sleep(10_000).await }));
+    cx.log("main", "returns");
+}
+
+/// A task spawned with the runtime's own `spawn`, not through `Cx::spawn`: the harness
+/// still sees it (`Runtime::all_tasks`).
+async fn leaves_a_runtime_task_running<R: Runtime>(cx: Cx<R>) {
+    let cx2 = cx.clone();
+    drop(cx.rt().spawn(async move { cx2.sleep(10_000).await }));
+    cx.log("main", "returns");
+}
+
+/// A task made with `create_task` (and a name), left running.
+async fn leaves_a_created_task_running<R: Runtime>(cx: Cx<R>) {
+    let cx2 = cx.clone();
+    let task = aio_tasks::create_task_named(cx.rt(), "ticker", async move {
+        cx2.sleep(10_000).await;
+        Ok::<_, std::convert::Infallible>(())
+    });
+    drop(task);
     cx.log("main", "returns");
 }
 
@@ -58,6 +77,33 @@ fn a_task_still_running_fails_the_run_naming_it() {
         run.failures,
         [format!(
             "task 'sleeper' is still running {JOIN_LIMIT_TICKS} ticks after the scenario ended"
+        )]
+    );
+}
+
+#[test]
+fn a_task_spawned_with_runtime_spawn_and_left_running_fails_the_run() {
+    let expected = [format!(
+        "task 2 (spawned with Runtime::spawn, no name) is still running {JOIN_LIMIT_TICKS} ticks after the scenario ended"
+    )];
+    for &kind in RuntimeKind::ALL {
+        let run = aio_harness::__on_runtime!(kind, Mode::Virtual, leaves_a_runtime_task_running);
+        assert_eq!(run.failures, expected, "on {kind}");
+        assert_eq!(run.trace, "[t=0] main: returns\n");
+    }
+}
+
+#[test]
+fn a_created_task_left_running_fails_the_run_by_its_name() {
+    let run = run_parity(
+        aio_rt::Smol::with_config,
+        Mode::Virtual,
+        leaves_a_created_task_running,
+    );
+    assert_eq!(
+        run.failures,
+        [format!(
+            "task 'ticker' is still running {JOIN_LIMIT_TICKS} ticks after the scenario ended"
         )]
     );
 }

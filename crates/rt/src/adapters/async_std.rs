@@ -124,6 +124,10 @@ impl Runtime for AsyncStd {
         self.core.reporter()
     }
 
+    fn all_tasks(&self) -> Vec<crate::LiveTask> {
+        self.core.all_tasks()
+    }
+
     fn downgrade(&self) -> WeakRuntime<Self> {
         let core = Arc::downgrade(&self.core);
         WeakRuntime::new(move || core.upgrade().map(|core| AsyncStd { core }))

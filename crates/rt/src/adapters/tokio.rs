@@ -390,6 +390,10 @@ impl Runtime for Tokio {
         self.inner.core.reporter()
     }
 
+    fn all_tasks(&self) -> Vec<crate::LiveTask> {
+        self.inner.core.all_tasks()
+    }
+
     fn downgrade(&self) -> WeakRuntime<Self> {
         let inner = Arc::downgrade(&self.inner);
         WeakRuntime::new(move || inner.upgrade().map(|inner| Tokio { inner }))

@@ -34,7 +34,7 @@ impl fmt::Display for Event {
 /// # Examples
 ///
 /// ```
-/// use aio_harness::Trace;
+/// use aio_test::Trace;
 ///
 /// let trace = Trace::default();
 /// trace.record(0, "main", "start");

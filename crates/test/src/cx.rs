@@ -22,32 +22,29 @@ pub struct Cx<R> {
     trace: Trace,
     tick: Duration,
     tasks: Arc<Mutex<Vec<Tracked>>>,
+    /// Set by [`Cx::leave_tasks_to_shutdown`].
+    leaves_tasks: Arc<AtomicBool>,
 }
 
-/// A task spawned through [`Cx::spawn`], so that the harness can join it at the end.
+/// A task spawned through [`Cx::spawn`]: its label, for the harness's reports.
 #[derive(Clone, Debug)]
 pub(crate) struct Tracked {
     pub(crate) label: String,
     pub(crate) id: TaskId,
-    pub(crate) done: Arc<AtomicBool>,
-}
-
-/// Marks the task done when its future is dropped: finished, cancelled or panicked.
-struct DoneGuard(Arc<AtomicBool>);
-
-impl Drop for DoneGuard {
-    fn drop(&mut self) {
-        self.0.store(true, Ordering::SeqCst);
-    }
 }
 
 impl<R: Runtime> Cx<R> {
-    pub(crate) fn new(rt: R, tick: Duration) -> Self {
+    /// A context on `rt` with a trace of its own, where one tick is `tick`: what
+    /// [`run`](crate::run) gives a case.
+    ///
+    /// Python: none
+    pub fn new(rt: R, tick: Duration) -> Self {
         Cx {
             rt,
             trace: Trace::default(),
             tick,
             tasks: Arc::default(),
+            leaves_tasks: Arc::default(),
         }
     }
 
@@ -96,7 +93,8 @@ impl<R: Runtime> Cx<R> {
 
     /// Spawns `fut` as the task `label`; the harness joins it at the end of the scenario
     /// and fails the scenario, naming the task, if it is still running or if it panicked
-    /// and nobody awaited it.
+    /// and nobody awaited it. (The harness joins every task of the runtime, however it was
+    /// spawned; `label` is the name it gives this one.)
     ///
     /// Python: `asyncio.create_task(coro, name=label)`
     pub fn spawn<F>(&self, label: impl Into<String>, fut: F) -> JoinHandle<F::Output>
@@ -104,22 +102,26 @@ impl<R: Runtime> Cx<R> {
         F: Future + Send + 'static,
         F::Output: Send + 'static,
     {
-        let done = Arc::new(AtomicBool::new(false));
-        let guard = DoneGuard(done.clone());
-        let handle = self.rt.spawn(async move {
-            let _guard = guard;
-            fut.await
-        });
+        let handle = self.rt.spawn(fut);
         let tracked = Tracked {
             label: label.into(),
             id: handle.id(),
-            done,
         };
         self.tasks
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .push(tracked);
         handle
+    }
+
+    /// Declares that this scenario leaves tasks running on purpose, for the shutdown of
+    /// `asyncio.run` (`aio_tasks::run`) to cancel: the harness then neither waits for the
+    /// runtime's tasks at the end of the scenario nor fails the run because of them.
+    /// Without it, a task left running fails the run, naming the task.
+    ///
+    /// Python: none (an oracle script's `asyncio.run(main())` cancels what main left)
+    pub fn leave_tasks_to_shutdown(&self) {
+        self.leaves_tasks.store(true, Ordering::SeqCst);
     }
 
     pub(crate) fn tracked(&self) -> Vec<Tracked> {
@@ -129,14 +131,20 @@ impl<R: Runtime> Cx<R> {
             .clone()
     }
 
-    /// Waits, up to `limit` ticks, for every spawned task to finish; returns the labels of
-    /// those still running.
+    /// Waits, up to `limit` ticks, for every task of the runtime to finish, however it
+    /// was spawned (`Cx::spawn`, `Runtime::spawn`, `create_task`), except the task calling
+    /// this; returns a name for each task still running: its `Cx::spawn` label, its
+    /// `create_task` name, or its id.
     pub(crate) async fn join_all(&self, limit: u64) -> Vec<String> {
-        let running = |cx: &Self| -> Vec<String> {
-            cx.tracked()
+        if self.leaves_tasks.load(Ordering::SeqCst) {
+            return Vec::new();
+        }
+        let me = aio_rt::current_task_id();
+        let running = |cx: &Self| -> Vec<aio_rt::LiveTask> {
+            cx.rt
+                .all_tasks()
                 .into_iter()
-                .filter(|task| !task.done.load(Ordering::SeqCst))
-                .map(|task| task.label)
+                .filter(|task| Some(task.id()) != me)
                 .collect()
         };
         for _ in 0..limit {
@@ -145,7 +153,19 @@ impl<R: Runtime> Cx<R> {
             }
             self.sleep(1).await;
         }
+        let tracked = self.tracked();
         running(self)
+            .into_iter()
+            .map(
+                |task| match tracked.iter().find(|tracked| tracked.id == task.id()) {
+                    Some(tracked) => format!("'{}'", tracked.label),
+                    None => match task.name() {
+                        Some(name) => format!("'{name}'"),
+                        None => format!("{} (spawned with Runtime::spawn, no name)", task.id()),
+                    },
+                },
+            )
+            .collect()
     }
 }
 

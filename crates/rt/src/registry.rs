@@ -1,0 +1,184 @@
+//! The runtime's list of live tasks: `asyncio.all_tasks()` at the level of the runtime,
+//! counting every task however it was spawned (`Runtime::spawn`, `spawn_detached`,
+//! `aio_tasks::create_task`, the harness's `Cx::spawn`).
+//!
+//! Cost: a task is listed when it is spawned and unlisted when it finishes (or is dropped
+//! unfinished), each time under the runtime's one registry lock, and the task keeps a
+//! reference count on the registry (one atomic operation at spawn, one at the end). A
+//! blocking job (`spawn_blocking`) is not a task and is not listed.
+
+use std::cell::{Cell, RefCell};
+use std::collections::BTreeMap;
+use std::fmt;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError, Weak};
+
+use crate::TaskId;
+
+/// What names a task in [`Runtime::all_tasks`](crate::Runtime::all_tasks): given to
+/// [`spawn_named`] by a library that names its tasks (`aio-tasks` names each of its
+/// `Task`s, `Task-1`, ..., or the name given to `create_task`).
+///
+/// Python: `Task.get_name()`
+pub trait TaskName: Send + Sync {
+    /// The task's name now (a name may change after the spawn).
+    ///
+    /// Python: `Task.get_name()`
+    fn task_name(&self) -> String;
+}
+
+/// One task still running on a runtime, as [`Runtime::all_tasks`](crate::Runtime::all_tasks)
+/// lists it.
+///
+/// Python: an element of `asyncio.all_tasks()`
+#[derive(Clone)]
+pub struct LiveTask {
+    id: TaskId,
+    name: Option<Weak<dyn TaskName>>,
+}
+
+impl LiveTask {
+    /// The task's id, as its [`JoinHandle::id`](crate::JoinHandle::id) gives it.
+    ///
+    /// Python: `id(task)`
+    pub fn id(&self) -> TaskId {
+        self.id
+    }
+
+    /// The task's name, if it was spawned through [`spawn_named`] and its namer is alive;
+    /// `None` for a plain `Runtime::spawn`.
+    ///
+    /// Python: `task.get_name()`
+    pub fn name(&self) -> Option<String> {
+        self.name
+            .as_ref()
+            .and_then(Weak::upgrade)
+            .map(|name| name.task_name())
+    }
+}
+
+impl fmt::Debug for LiveTask {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("LiveTask")
+            .field("id", &self.id)
+            .field("name", &self.name())
+            .finish()
+    }
+}
+
+std::thread_local! {
+    /// The name [`spawn_named`] gives to the next task spawned on this thread.
+    static NEXT_NAME: RefCell<Option<Weak<dyn TaskName>>> = const { RefCell::new(None) };
+    /// The runtime task this thread is polling.
+    static CURRENT: Cell<Option<TaskId>> = const { Cell::new(None) };
+}
+
+/// Runs `spawn`, naming the first task it spawns on this thread `name` in
+/// [`Runtime::all_tasks`](crate::Runtime::all_tasks).
+///
+/// Python: `asyncio.create_task(coro, name=...)` (the naming part)
+///
+/// ```
+/// # #[cfg(feature = "smol")] {
+/// use aio_rt::{Runtime, TaskName, spawn_named};
+/// use std::sync::{Arc, Weak};
+///
+/// struct Worker;
+/// impl TaskName for Worker {
+///     fn task_name(&self) -> String {
+///         "worker".to_owned()
+///     }
+/// }
+///
+/// let rt = aio_rt::Smol::new();
+/// let name: Arc<dyn TaskName> = Arc::new(Worker);
+/// let handle = spawn_named(Arc::downgrade(&name), || rt.spawn(std::future::pending::<()>()));
+/// let names: Vec<_> = rt.all_tasks().iter().map(|task| task.name()).collect();
+/// assert_eq!(names, [Some("worker".to_owned())]);
+/// # drop(handle);
+/// # }
+/// ```
+pub fn spawn_named<T>(name: Weak<dyn TaskName>, spawn: impl FnOnce() -> T) -> T {
+    let before = NEXT_NAME.with(|next| next.replace(Some(name)));
+    let spawned = spawn();
+    NEXT_NAME.with(|next| next.replace(before));
+    spawned
+}
+
+/// The id of the runtime task this thread is running, `None` outside of any task (in the
+/// future given to `block_on`, or a blocking job).
+///
+/// Python: `id(asyncio.current_task())`
+pub fn current_task_id() -> Option<TaskId> {
+    CURRENT.with(Cell::get)
+}
+
+/// Marks the thread as running the task `id` until dropped, restoring what it was.
+pub(crate) struct Running {
+    before: Option<TaskId>,
+}
+
+impl Running {
+    pub(crate) fn enter(id: TaskId) -> Running {
+        Running {
+            before: CURRENT.with(|current| current.replace(Some(id))),
+        }
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let before = self.before;
+        CURRENT.with(|current| current.set(before));
+    }
+}
+
+/// The live tasks of one runtime instance.
+#[derive(Default)]
+pub(crate) struct Registry {
+    tasks: Mutex<BTreeMap<TaskId, Option<Weak<dyn TaskName>>>>,
+}
+
+impl Registry {
+    fn lock(&self) -> MutexGuard<'_, BTreeMap<TaskId, Option<Weak<dyn TaskName>>>> {
+        self.tasks.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Lists the task `id`, named by [`spawn_named`] if it is around this spawn.
+    pub(crate) fn register(self: &Arc<Self>, id: TaskId) -> Registration {
+        let name = NEXT_NAME.with(|next| next.borrow_mut().take());
+        self.lock().insert(id, name);
+        Registration {
+            registry: Arc::clone(self),
+            id,
+        }
+    }
+
+    /// Every live task, in spawn order.
+    pub(crate) fn list(&self) -> Vec<LiveTask> {
+        self.lock()
+            .iter()
+            .map(|(id, name)| LiveTask {
+                id: *id,
+                name: name.clone(),
+            })
+            .collect()
+    }
+}
+
+/// A task's entry in its runtime's [`Registry`]: removed when dropped.
+pub(crate) struct Registration {
+    registry: Arc<Registry>,
+    id: TaskId,
+}
+
+impl Registration {
+    pub(crate) fn id(&self) -> TaskId {
+        self.id
+    }
+}
+
+impl Drop for Registration {
+    fn drop(&mut self) {
+        self.registry.lock().remove(&self.id);
+    }
+}
