@@ -297,8 +297,8 @@ macro_rules! gate {
         #[doc(hidden)]
         #[macro_export]
         macro_rules! $name {
-                                            ($d($d tokens:tt)*) => { $d($d tokens)* };
-                                        }
+                                                    ($d($d tokens:tt)*) => { $d($d tokens)* };
+                                                }
         #[cfg(not(feature = $feature))]
         #[doc(hidden)]
         #[macro_export]

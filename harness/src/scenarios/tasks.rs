@@ -285,11 +285,16 @@ pub(crate) async fn cancel_cascade_message_read<R: Runtime>(cx: Cx<R>) {
                 c3.sleep(10).await;
                 Ok::<(), String>(())
             });
-            kept.lock().unwrap_or_else(PoisonError::into_inner).push(inner.clone());
+            kept.lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .push(inner.clone());
             (&inner).await.map_err(|e| exc(&e))
         });
         c.sleep(1).await;
-        c.log("main", format!("cancel outer: {}", outer.cancel(Some("stop"))));
+        c.log(
+            "main",
+            format!("cancel outer: {}", outer.cancel(Some("stop"))),
+        );
         if let Err(e) = (&outer).await {
             c.log("main", format!("await outer: {}", exc(&e)));
         }

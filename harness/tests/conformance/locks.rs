@@ -483,23 +483,19 @@ mod condition_tests {
     /// The `func()` of the two `test_cancelled_error_*` tests: `async with cond:` around a
     /// `wait_for` whose `CancelledError` it catches (`assertRaises`), keeps in `raised`,
     /// and raises again.
-    fn cancelled_waiter(
+    async fn cancelled_waiter(
         cond: Arc<Condition>,
         wake: Arc<Mutex<bool>>,
         raised: Arc<Mutex<Option<aio_tasks::CancelledError>>>,
-    ) -> impl std::future::Future<Output = Result<(), aio_tasks::CancelledError>> + Send + 'static
-    {
-        async move {
-            let _held = cond.lock().await;
-            match aio_tasks::catch_cancel(cond.wait_for(|| (*wake.lock().unwrap()).then_some(())))
-                .await
-            {
-                Err(err) => {
-                    *raised.lock().unwrap() = Some(err.clone());
-                    Err(err) // raise raised
-                }
-                Ok(_) => panic!("CancelledError not raised"),
+    ) -> Result<(), aio_tasks::CancelledError> {
+        let _held = cond.lock().await;
+        match aio_tasks::catch_cancel(cond.wait_for(|| (*wake.lock().unwrap()).then_some(()))).await
+        {
+            Err(err) => {
+                *raised.lock().unwrap() = Some(err.clone());
+                Err(err) // raise raised
             }
+            Ok(_) => panic!("CancelledError not raised"),
         }
     }
 
