@@ -227,8 +227,9 @@ fn condition_notify_on_cancel(
 /// a task that was cancelled from outside, so the task ends cancelled where 3.11 and 3.12
 /// (and we) let it return. The rule: CPython 3.13 or later, same lines but for some that
 /// read `t<i>: CancelledError` in CPython's trace where ours reads `t<i>: r<i>`, each
-/// `t<i>` a task that runs a `TaskGroup` of its own, once the lines that such a task
-/// logs after its group error in our trace only are set aside.
+/// `t<i>` a task that runs a `TaskGroup` of its own, or the same line later in ours
+/// (what waited for such a task), once the lines that such a task logs after its group
+/// error in our trace only are set aside.
 fn group_owner_recancelled(
     program: &Program,
     python: (u32, u32),
@@ -242,6 +243,13 @@ fn group_owner_recancelled(
             .and_then(|i| program.tasks.get(i))
             .is_some_and(|t| uses(&t.steps, &|s| matches!(s, lang::Step::Group(..))))
     };
+    // A line as (time, task, what it says).
+    fn parts(line: &str) -> Option<(f64, &str, &str)> {
+        let (time, body) = line.strip_prefix("[t=")?.split_once("] ")?;
+        let (task, _) = body.split_once(": ")?;
+        Some((time.parse().ok()?, task, body))
+    }
+    // CPython's `... t<i>: CancelledError` where ours reads `... t<i>: r<i>`.
     let explained = |e: &str, r: &str| {
         let Some((head, label)) = e
             .strip_suffix(": CancelledError")
@@ -257,27 +265,48 @@ fn group_owner_recancelled(
     let rust: Vec<&str> = rust
         .lines()
         .filter(|line| {
-            let body = line.split_once("] ").map_or(*line, |(_, body)| body);
-            let Some((task, what)) = body.split_once(": ") else {
+            let Some((_, task, body)) = parts(line) else {
                 return true;
             };
             if after_error.contains(task) {
                 return expected.lines().any(|e| e == *line);
             }
-            if owner(task) && what.starts_with("group: ExceptionGroup") {
+            if owner(task) && body.contains(": group: ExceptionGroup") {
                 after_error.insert(task.to_owned());
             }
             true
         })
         .collect();
-    python >= (3, 13)
-        && expected.lines().count() == rust.len()
-        && expected
-            .lines()
-            .zip(rust.iter().copied())
-            .filter(|(e, r)| e != r)
-            .all(|(e, r)| explained(e, r))
-        && expected.lines().ne(rust.iter().copied())
+    // Each task's lines, in order: the same, or explained, at the same time or later in
+    // ours (what waits for such a task, its parent's group, ends when it ends).
+    let per_task = |lines: &mut dyn Iterator<Item = &str>| {
+        let mut tasks = std::collections::BTreeMap::<String, Vec<(f64, String)>>::new();
+        for line in lines {
+            let (time, task, body) = parts(line).unwrap_or((0.0, "", line));
+            tasks
+                .entry(task.to_owned())
+                .or_default()
+                .push((time, body.to_owned()));
+        }
+        tasks
+    };
+    let (theirs, ours) = (
+        per_task(&mut expected.lines()),
+        per_task(&mut rust.iter().copied()),
+    );
+    let mut any_explained = false;
+    let matches = theirs.len() == ours.len()
+        && theirs.iter().all(|(task, lines)| {
+            ours.get(task).is_some_and(|mine| {
+                mine.len() == lines.len()
+                    && lines.iter().zip(mine).all(|((te, e), (tr, r))| {
+                        let why = explained(e, r);
+                        any_explained |= why;
+                        tr >= te && (e == r || why)
+                    })
+            })
+        });
+    python >= (3, 13) && matches && any_explained
 }
 
 /// asyncio's `async with` of a `BoundedSemaphore` left by a cancellation raises the
@@ -575,6 +604,15 @@ mod rule_tests {
         let cpython = "[t=0] t1: group: ExceptionGroup: x\n[t=50] main: join t1: CancelledError";
         let ours = "[t=0] t1: group: ExceptionGroup: x\n[t=0] t1: slept\n[t=50] main: join t1: r1";
         assert!(group_owner_recancelled(&program, (3, 13), cpython, ours));
+        // What waits for t1 ends later in ours: the same line, a later time.
+        let ours = "[t=0] t1: group: ExceptionGroup: x\n[t=2] t1: slept\n[t=50] main: join t1: r1";
+        assert!(group_owner_recancelled(&program, (3, 13), cpython, ours));
+        let cpython2 = "[t=0] t1: group: ExceptionGroup: x\n[t=0] main: group: ok\n[t=50] main: join t1: CancelledError";
+        let ours = "[t=0] t1: group: ExceptionGroup: x\n[t=2] t1: slept\n[t=2] main: group: ok\n[t=50] main: join t1: r1";
+        assert!(group_owner_recancelled(&program, (3, 13), cpython2, ours));
+        // Earlier is not explained.
+        let cpython3 = "[t=0] t1: group: ExceptionGroup: x\n[t=3] main: group: ok\n[t=50] main: join t1: CancelledError";
+        assert!(!group_owner_recancelled(&program, (3, 13), cpython3, ours));
         // But not the lines of another task.
         let ours = "[t=0] t1: group: ExceptionGroup: x\n[t=0] t2: slept\n[t=50] main: join t1: r1";
         assert!(!group_owner_recancelled(&program, (3, 13), cpython, ours));
