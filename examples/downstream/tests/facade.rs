@@ -49,5 +49,8 @@ fn a_task_group_waits_for_its_children_and_collects_failures() {
         Ok::<_, PyError>(outcome.map_err(|e| e.py_str()))
     });
     let message = failed.unwrap().unwrap_err();
-    assert!(message.contains("unhandled errors in a TaskGroup"), "{message}");
+    assert!(
+        message.contains("unhandled errors in a TaskGroup"),
+        "{message}"
+    );
 }
