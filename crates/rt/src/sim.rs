@@ -255,6 +255,7 @@ impl Sim {
 
     /// The runtime clock has reached `deadline` (an alarm armed by the dispatcher fired):
     /// the virtual clock may jump there.
+    #[cfg_attr(not(feature = "tokio-paused-clock"), allow(dead_code))]
     pub(crate) fn alarm(&self, deadline: Duration) {
         let seen = self.runtime_clock.as_ref().map(|clock| clock.now());
         let mut state = self.lock();

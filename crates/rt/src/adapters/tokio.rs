@@ -169,6 +169,7 @@ impl Tokio {
         Tokio::from_parts(rt, config, "tokio-mt")
     }
 
+    #[cfg(feature = "tokio-mt")]
     fn from_parts(
         rt: std::io::Result<tokio::runtime::Runtime>,
         config: Config,
