@@ -195,6 +195,11 @@ impl Core {
         }
     }
 
+    /// Lists the task `id` among the runtime's live tasks until the registration drops.
+    pub(crate) fn register(&self, id: crate::TaskId) -> crate::registry::Registration {
+        self.registry.register(id)
+    }
+
     /// Wraps a future to be spawned: the task and its handle.
     pub(crate) fn spawn<F>(
         self: &Arc<Self>,
@@ -205,7 +210,7 @@ impl Core {
     {
         let shared = Shared::new(self, false);
         let handle = shared.handle();
-        let registration = self.registry.register(handle.id());
+        let registration = self.register(handle.id());
         (
             self.schedule(TaskFuture::new(fut, shared, registration), false),
             handle,

@@ -542,7 +542,11 @@ mod loom_models {
             let (core, reported) = core();
             let shared = Shared::<u8>::new(&core, false);
             let mut handle = shared.handle();
-            let task = TaskFuture::new(std::future::pending::<u8>(), shared);
+            let task = TaskFuture::new(
+                std::future::pending::<u8>(),
+                shared,
+                core.register(handle.id()),
+            );
             let runs = thread::spawn(move || block_on(task));
             let (first, _) = poll_once(&mut handle);
             assert!(
@@ -566,7 +570,7 @@ mod loom_models {
             let (core, _) = core();
             let shared = Shared::<u8>::new(&core, false);
             let mut handle = shared.handle();
-            let task = TaskFuture::new(std::future::ready(7), shared);
+            let task = TaskFuture::new(std::future::ready(7), shared, core.register(handle.id()));
             let runs = thread::spawn(move || block_on(task));
             let accepted = handle.cancel();
             let outcome = block_on(&mut handle);
@@ -590,7 +594,11 @@ mod loom_models {
             let (core, _) = core();
             let shared = Shared::<u8>::new(&core, false);
             let mut handle = shared.handle();
-            let mut task = Box::pin(TaskFuture::new(std::future::pending::<u8>(), shared));
+            let mut task = Box::pin(TaskFuture::new(
+                std::future::pending::<u8>(),
+                shared,
+                core.register(handle.id()),
+            ));
             let runs = thread::spawn(move || {
                 // Ready if it saw the request; else suspended, then dropped unfinished.
                 let _ = poll_once(&mut task);
