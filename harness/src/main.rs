@@ -159,8 +159,9 @@ fn main() -> ExitCode {
             allow_todo,
         } => cmd_conformance(table_only, allow_todo),
         Cmd::Completions { shell } => {
-            clap_complete::generate(shell, &mut Cli::command(), "aio", &mut std::io::stdout());
-            ExitCode::SUCCESS
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "aio", &mut script);
+            emit(&String::from_utf8_lossy(&script))
         }
         Cmd::BenchMemory { kind, variant, n } => cmd_bench_memory(&kind, &variant, &n),
     }
@@ -292,13 +293,19 @@ fn cmd_compare(names: &[String], mut runtimes: Vec<RuntimeKind>, real_time: bool
 }
 
 fn cmd_list() -> ExitCode {
+    use std::fmt::Write as _;
     let all = registry();
+    let mut out = String::new();
     for concept in CONCEPTS {
         let scenarios: Vec<_> = all.iter().filter(|s| s.concept == concept.name).collect();
         if scenarios.is_empty() {
             continue;
         }
-        println!("{} ({}): {}", concept.name, concept.title, concept.summary);
+        let _ = writeln!(
+            out,
+            "{} ({}): {}",
+            concept.name, concept.title, concept.summary
+        );
         let width = scenarios.iter().map(|s| s.name.len()).max().unwrap_or(0);
         for s in scenarios {
             let group = if s.group == Group::Differences {
@@ -306,11 +313,29 @@ fn cmd_list() -> ExitCode {
             } else {
                 ""
             };
-            println!("  {:<width$}  {}{group}", s.name, s.description);
+            let _ = writeln!(out, "  {:<width$}  {}{group}", s.name, s.description);
         }
-        println!();
+        out.push('\n');
     }
-    ExitCode::SUCCESS
+    emit(&out)
+}
+
+/// Writes `text` to stdout. A reader that stops early (`aio list | head`) closes the pipe:
+/// that is not an error, so it ends quietly, where `println!` would panic.
+fn emit(text: &str) -> ExitCode {
+    use std::io::Write as _;
+    let mut stdout = std::io::stdout().lock();
+    match stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("aio: cannot write to stdout: {e}");
+            ExitCode::FAILURE
+        }
+    }
 }
 
 fn cmd_docs(check: bool) -> ExitCode {

@@ -8,7 +8,6 @@
 //! blocking job (`spawn_blocking`) is not a task and is not listed.
 
 use std::cell::{Cell, RefCell};
-use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError, Weak};
 
@@ -133,35 +132,69 @@ impl Drop for Running {
 }
 
 /// The live tasks of one runtime instance.
+///
+/// A slot vector with a free list, so that listing and unlisting a task is O(1) with no
+/// allocation once the vector has grown (a `BTreeMap` keyed by id cost a node walk and,
+/// now and then, a node allocation on every spawn). Listing, which is rare, sorts by id.
 #[derive(Default)]
 pub(crate) struct Registry {
-    tasks: Mutex<BTreeMap<TaskId, Option<Weak<dyn TaskName>>>>,
+    slots: Mutex<Slots>,
+}
+
+#[derive(Default)]
+struct Slots {
+    /// `None`: a free slot, its index in `free`.
+    entries: Vec<Option<Entry>>,
+    free: Vec<usize>,
+}
+
+struct Entry {
+    id: TaskId,
+    name: Option<Weak<dyn TaskName>>,
 }
 
 impl Registry {
-    fn lock(&self) -> MutexGuard<'_, BTreeMap<TaskId, Option<Weak<dyn TaskName>>>> {
-        self.tasks.lock().unwrap_or_else(PoisonError::into_inner)
+    fn lock(&self) -> MutexGuard<'_, Slots> {
+        self.slots.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
     /// Lists the task `id`, named by [`spawn_named`] if it is around this spawn.
     pub(crate) fn register(self: &Arc<Self>, id: TaskId) -> Registration {
         let name = NEXT_NAME.with(|next| next.borrow_mut().take());
-        self.lock().insert(id, name);
+        let entry = Some(Entry { id, name });
+        let mut slots = self.lock();
+        let slot = match slots.free.pop() {
+            Some(slot) => {
+                slots.entries[slot] = entry;
+                slot
+            }
+            None => {
+                slots.entries.push(entry);
+                slots.entries.len() - 1
+            }
+        };
+        drop(slots);
         Registration {
             registry: Arc::clone(self),
             id,
+            slot,
         }
     }
 
-    /// Every live task, in spawn order.
+    /// Every live task, in spawn order (task ids grow with each spawn).
     pub(crate) fn list(&self) -> Vec<LiveTask> {
-        self.lock()
+        let mut tasks: Vec<LiveTask> = self
+            .lock()
+            .entries
             .iter()
-            .map(|(id, name)| LiveTask {
-                id: *id,
-                name: name.clone(),
+            .flatten()
+            .map(|entry| LiveTask {
+                id: entry.id,
+                name: entry.name.clone(),
             })
-            .collect()
+            .collect();
+        tasks.sort_by_key(|task| task.id);
+        tasks
     }
 }
 
@@ -169,6 +202,7 @@ impl Registry {
 pub(crate) struct Registration {
     registry: Arc<Registry>,
     id: TaskId,
+    slot: usize,
 }
 
 impl Registration {
@@ -179,6 +213,33 @@ impl Registration {
 
 impl Drop for Registration {
     fn drop(&mut self) {
-        self.registry.lock().remove(&self.id);
+        let mut slots = self.registry.lock();
+        let entry = slots.entries[self.slot].take();
+        slots.free.push(self.slot);
+        drop(slots);
+        // The name's weak reference is let go outside the lock.
+        drop(entry);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slots_are_reused_and_the_list_stays_in_spawn_order() {
+        let registry = Arc::new(Registry::default());
+        let a = registry.register(TaskId(1));
+        let b = registry.register(TaskId(2));
+        let c = registry.register(TaskId(3));
+        drop(a);
+        // Task 4 takes the slot task 1 left; the list still reads 2, 3, 4.
+        let d = registry.register(TaskId(4));
+        assert_eq!(registry.lock().entries.len(), 3);
+        let ids: Vec<u64> = registry.list().iter().map(|t| t.id().0).collect();
+        assert_eq!(ids, [2, 3, 4]);
+        drop((b, c, d));
+        assert!(registry.list().is_empty());
+        assert_eq!(registry.lock().free.len(), 3);
     }
 }

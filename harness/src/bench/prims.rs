@@ -107,15 +107,40 @@ pub(super) fn queue_mpmc(kind: RuntimeKind, variant: Variant, n: usize) -> Sampl
 }
 
 /// 100 tasks each lock and unlock `n / 100` times. Ours: `aio_sync::Lock`; native:
-/// `async_lock::Mutex` (it lets an unlocking task take the lock straight back).
+/// `tokio::sync::Mutex`, which is FIFO-fair as ours is (asyncio's rule): once a task
+/// waits, an unlock hands the lock to it.
 pub(super) fn lock(kind: RuntimeKind, variant: Variant, n: usize) -> Sample {
+    lock_against(kind, variant, n, true)
+}
+
+/// As [`lock`], against `async_lock::Mutex`, which barges: it lets an unlocking task take
+/// the lock straight back. Context, not a goal: barging skips the hand-over asyncio makes.
+pub(super) fn lock_barging(kind: RuntimeKind, variant: Variant, n: usize) -> Sample {
     lock_against(kind, variant, n, false)
 }
 
-/// As [`lock`], against `tokio::sync::Mutex`, which is FIFO-fair as ours is: once a task
-/// waits, an unlock hands the lock to it.
-pub(super) fn lock_fifo(kind: RuntimeKind, variant: Variant, n: usize) -> Sample {
-    lock_against(kind, variant, n, true)
+/// One task locks and unlocks `n` times, nobody else waiting: the fast path alone. Ours:
+/// `aio_sync::Lock`; native: `tokio::sync::Mutex`.
+pub(super) fn lock_uncontended(kind: RuntimeKind, variant: Variant, n: usize) -> Sample {
+    let elapsed = run(kind, |_rt| async move {
+        let start = Instant::now();
+        match variant {
+            Variant::Ours => {
+                let lock = aio_sync::Lock::new();
+                for _ in 0..n {
+                    drop(std::hint::black_box(lock.lock().await));
+                }
+            }
+            Variant::Native => {
+                let lock = tokio::sync::Mutex::new(());
+                for _ in 0..n {
+                    drop(std::hint::black_box(lock.lock().await));
+                }
+            }
+        }
+        start.elapsed()
+    });
+    per_op(elapsed, n)
 }
 
 fn lock_against(kind: RuntimeKind, variant: Variant, n: usize, fifo: bool) -> Sample {
@@ -166,15 +191,16 @@ fn lock_against(kind: RuntimeKind, variant: Variant, n: usize, fifo: bool) -> Sa
 }
 
 /// Semaphore(10): 1000 tasks each acquire, yield once and release, `n / 1000` times. Ours:
-/// `aio_sync::Semaphore` (strict FIFO, as asyncio); native: `async_lock::Semaphore` (a
-/// releasing task may take its permit straight back).
+/// `aio_sync::Semaphore` (strict FIFO, as asyncio); native: `tokio::sync::Semaphore`,
+/// FIFO as ours is.
 pub(super) fn semaphore(kind: RuntimeKind, variant: Variant, n: usize) -> Sample {
-    semaphore_against(kind, variant, n, false)
+    semaphore_against(kind, variant, n, true)
 }
 
-/// As [`semaphore`], against `tokio::sync::Semaphore`, which is FIFO as ours is.
-pub(super) fn semaphore_fifo(kind: RuntimeKind, variant: Variant, n: usize) -> Sample {
-    semaphore_against(kind, variant, n, true)
+/// As [`semaphore`], against `async_lock::Semaphore`, which barges (a releasing task may
+/// take its permit straight back). Context, not a goal.
+pub(super) fn semaphore_barging(kind: RuntimeKind, variant: Variant, n: usize) -> Sample {
+    semaphore_against(kind, variant, n, false)
 }
 
 fn semaphore_against(kind: RuntimeKind, variant: Variant, n: usize, fifo: bool) -> Sample {

@@ -35,6 +35,17 @@ pub static WORKLOADS: &[Workload] = &[
         unit: "ns/task",
     },
     Workload {
+        name: "create_task_floor",
+        family: "tasks",
+        description: "the create_task workload beside its floor: a runtime-agnostic task costs at least the runtime's spawn plus one shared allocation (its outcome, awaiters, name and cancel request cannot live in the runtime's task cell through the Runtime trait)",
+        native: "the runtime's own spawn and JoinHandle/Task, plus one Arc of 72 bytes per task (the size of aio-tasks' shared state for Task<(), _>) made with the task and dropped after its await",
+        size: (100_000, 20_000),
+        run: create_task_floor,
+        python: Some("spawn_await"),
+        runtimes: None,
+        unit: "ns/task",
+    },
+    Workload {
         name: "task_memory",
         family: "tasks",
         description: "resident memory per spawned task (Runtime::spawn) blocked on a gate (a fresh process, RSS delta)",
@@ -180,8 +191,8 @@ pub static WORKLOADS: &[Workload] = &[
     Workload {
         name: "lock",
         family: "sync",
-        description: "lock + unlock, 100 tasks contending",
-        native: "async_lock::Mutex (not FIFO-strict: an unlocking task may take the lock straight back)",
+        description: "lock + unlock, 100 tasks contending; both are strict FIFO (asyncio's rule), so once a task waits every unlock hands the lock over (a task switch)",
+        native: "tokio::sync::Mutex (FIFO-fair, the headline comparator)",
         size: (1_000_000, 200_000),
         run: super::prims::lock,
         python: Some("sync_lock"),
@@ -189,12 +200,23 @@ pub static WORKLOADS: &[Workload] = &[
         unit: "ns/lock",
     },
     Workload {
-        name: "lock_fifo",
+        name: "lock_uncontended",
         family: "sync",
-        description: "the same lock workload, beside a FIFO-fair native lock: ours is strict FIFO (asyncio's rule), so once a task waits every unlock hands the lock over (a task switch); async_lock::Mutex lets the unlocking task take it straight back",
-        native: "tokio::sync::Mutex (FIFO-fair)",
+        description: "lock + unlock by one task, nobody waiting: the fast path alone",
+        native: "tokio::sync::Mutex",
+        size: (10_000_000, 1_000_000),
+        run: super::prims::lock_uncontended,
+        python: Some("sync_lock_uncontended"),
+        runtimes: None,
+        unit: "ns/lock",
+    },
+    Workload {
+        name: "lock_barging",
+        family: "sync",
+        description: "the lock workload beside a barging lock, as context: async_lock::Mutex lets the unlocking task take the lock straight back, skipping the hand-over asyncio's FIFO rule makes",
+        native: "async_lock::Mutex (barging, not FIFO: context only)",
         size: (1_000_000, 200_000),
-        run: super::prims::lock_fifo,
+        run: super::prims::lock_barging,
         python: Some("sync_lock"),
         runtimes: None,
         unit: "ns/lock",
@@ -202,8 +224,8 @@ pub static WORKLOADS: &[Workload] = &[
     Workload {
         name: "semaphore",
         family: "sync",
-        description: "Semaphore(10), 1000 tasks: acquire, yield, release",
-        native: "async_lock::Semaphore (not FIFO-strict: a releasing task may take its permit straight back)",
+        description: "Semaphore(10), 1000 tasks: acquire, yield, release; both strict FIFO (asyncio's rule since gh-90155): every release hands its permit to the longest waiter",
+        native: "tokio::sync::Semaphore (FIFO, the headline comparator)",
         size: (100_000, 50_000),
         run: super::prims::semaphore,
         python: Some("sync_semaphore"),
@@ -211,12 +233,12 @@ pub static WORKLOADS: &[Workload] = &[
         unit: "ns/acquire",
     },
     Workload {
-        name: "semaphore_fifo",
+        name: "semaphore_barging",
         family: "sync",
-        description: "the same semaphore workload, beside a FIFO native semaphore: with strict FIFO (asyncio's rule since gh-90155) every release hands its permit to the longest waiter",
-        native: "tokio::sync::Semaphore (FIFO)",
+        description: "the semaphore workload beside a barging semaphore, as context: a releasing task may take its permit straight back",
+        native: "async_lock::Semaphore (barging, not FIFO: context only)",
         size: (100_000, 50_000),
-        run: super::prims::semaphore_fifo,
+        run: super::prims::semaphore_barging,
         python: Some("sync_semaphore"),
         runtimes: None,
         unit: "ns/acquire",
@@ -527,6 +549,30 @@ fn create_task(kind: RuntimeKind, variant: Variant, n: usize) -> Sample {
         match variant {
             Variant::Ours => rt.ours_create_task_all(n).await,
             Variant::Native => rt.native_spawn_all(n, || async {}).await,
+        }
+    });
+    per_op(elapsed, n)
+}
+
+fn create_task_floor(kind: RuntimeKind, variant: Variant, n: usize) -> Sample {
+    /// The stand-in for aio-tasks' shared state: as big as `Inner<(), Infallible>`.
+    type Floor = Arc<[u64; 9]>;
+    let elapsed = timed(kind, |rt| async move {
+        match variant {
+            Variant::Ours => rt.ours_create_task_all(n).await,
+            Variant::Native => {
+                // One allocation per task, shared by the task and its awaiter (two
+                // references, as a task's state is), freed once both are done with it.
+                let states: Vec<Floor> = (0..n)
+                    .map(|_| Arc::new(std::hint::black_box([0; 9])))
+                    .collect();
+                let tasks = states.iter().map(|state| {
+                    let state = state.clone();
+                    async move { drop(state) }
+                });
+                rt.native_spawn_each(tasks).await;
+                drop(states);
+            }
         }
     });
     per_op(elapsed, n)

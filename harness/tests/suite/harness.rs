@@ -130,3 +130,27 @@ fn a_stalled_run_fails_instead_of_hanging() {
         run.failures[0]
     );
 }
+
+/// `aio list | head` closes the pipe before `aio` is done writing: that is the reader's
+/// choice, not an error, so `aio` ends quietly with status 0 (it used to panic in
+/// `println!`). The pipe here is closed before `aio` writes anything.
+#[test]
+fn a_reader_that_stops_early_is_not_a_crash() {
+    for args in [&["list"][..], &["completions", "bash"]] {
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_aio"))
+            .args(args)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("aio starts");
+        drop(child.stdout.take());
+        let out = child.wait_with_output().expect("aio ends");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            out.status.success(),
+            "aio {args:?}: {:?}, {stderr}",
+            out.status
+        );
+        assert!(!stderr.contains("panicked"), "aio {args:?}: {stderr}");
+    }
+}
