@@ -131,27 +131,28 @@ impl<T: Clone + Send + 'static, E: Clone + Send + 'static> Finished<T, E> {
         }));
         for (index, task) in tasks.iter().enumerate() {
             let shared = Arc::clone(&shared);
-            task.add_done_callback(move |task| {
-                // Observed: no failure retrieved, no cancel message taken.
-                let Some(outcome) = task.inner.outcome(false) else {
-                    return;
-                };
-                if retrieve {
-                    let _ = task.inner.failure();
-                }
-                let mut shared = lock(&shared);
-                if shared.closed {
-                    return;
-                }
-                shared.outcomes.push_back((index, outcome));
-                // The waker stays registered: a caller that stopped polling (a timeout
-                // waiting for a cancelled gather to end) still hears of every child.
-                let waker = shared.waker.clone();
-                drop(shared);
-                if let Some(waker) = waker {
-                    waker.wake();
-                }
-            });
+            task.inner
+                .add_internal_callback(Box::new(move |task: &Task<T, E>| {
+                    // Observed: no failure retrieved, no cancel message taken.
+                    let Some(outcome) = task.inner.outcome(false) else {
+                        return;
+                    };
+                    if retrieve {
+                        let _ = task.inner.failure();
+                    }
+                    let mut shared = lock(&shared);
+                    if shared.closed {
+                        return;
+                    }
+                    shared.outcomes.push_back((index, outcome));
+                    // The waker stays registered: a caller that stopped polling (a timeout
+                    // waiting for a cancelled gather to end) still hears of every child.
+                    let waker = shared.waker.clone();
+                    drop(shared);
+                    if let Some(waker) = waker {
+                        waker.wake();
+                    }
+                }));
         }
         Finished {
             shared,

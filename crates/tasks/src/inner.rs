@@ -104,11 +104,22 @@ struct Extra<T, E> {
     /// The waker of the `catch_cancel` frame polled last, woken by `cancel` (a combinator
     /// in the body may poll only the branches that were woken).
     catch_waker: Option<Waker>,
+    /// Internal done callbacks (`Entry::Internal` only) left by `finish_in_turn` for the
+    /// driver's next turn.
+    deferred: Vec<Entry<T, E>>,
 }
 
 enum Entry<T, E> {
-    Waiter { key: u32, waker: Waker },
+    Waiter {
+        key: u32,
+        waker: Waker,
+    },
+    /// A done callback given to `add_done_callback`: run as a callback of its own
+    /// (`loop.call_soon`), a runtime task.
     Callback(Callback<T, E>),
+    /// A done callback of this crate's own (`Finished`: gather, wait, as_completed), which
+    /// never panics. See [`Inner::finish_in_turn`].
+    Internal(Callback<T, E>),
 }
 
 /// Which awaiter a `Join` is: the inline first one, or one in the list.
@@ -133,6 +144,7 @@ impl<T, E> State<T, E> {
                 context: None,
                 catching: 0,
                 catch_waker: None,
+                deferred: Vec::new(),
             })
         })
     }
@@ -202,6 +214,7 @@ where
                 context,
                 catching: 0,
                 catch_waker: None,
+                deferred: Vec::new(),
             })
         });
         let inner = Arc::new(Inner {
@@ -524,6 +537,23 @@ impl<T, E> Inner<T, E> {
         self.schedule(callback);
     }
 
+    /// As [`add_callback`](Self::add_callback), for a callback of this crate's own that
+    /// never panics: when it is all a task has to run as it finishes, it runs in the
+    /// task's own next turn (see [`finish_in_turn`](Self::finish_in_turn)).
+    pub(crate) fn add_internal_callback(self: &Arc<Self>, callback: Callback<T, E>)
+    where
+        T: Send + 'static,
+        E: Send + 'static,
+    {
+        let mut state = self.lock();
+        if state.is_running() {
+            state.extra().entries.push(Entry::Internal(callback));
+            return;
+        }
+        drop(state);
+        self.schedule(callback);
+    }
+
     fn schedule(self: &Arc<Self>, callback: Callback<T, E>)
     where
         T: Send + 'static,
@@ -541,9 +571,38 @@ impl<T, E> Inner<T, E> {
         T: Send + 'static,
         E: Send + 'static,
     {
+        self.finish_with(outcome, false);
+    }
+
+    /// [`finish`](Self::finish), called by the driver from inside its poll. When all there
+    /// is to run is internal callbacks (a gather's, a wait's: no awaiter, no user
+    /// callback), they are kept for the driver's next turn, and this returns `true`: the
+    /// driver wakes itself and runs them then ([`run_deferred`](Self::run_deferred)).
+    ///
+    /// Why: asyncio schedules each done callback with `call_soon`, which we otherwise
+    /// emulate with one runtime task per callback (a spawn, an allocation and a registry
+    /// entry per gathered child). The task's own next turn is queued at the very place that
+    /// runtime task would be (the end of this poll, after which nothing else is woken),
+    /// and callbacks queued together run in one turn as in asyncio's ready queue; so the
+    /// order is the same, for the price of a wake. With an awaiter or a user callback among
+    /// the entries the order could change (a callback must not overtake the awaiter after
+    /// it), so those take the general path.
+    fn finish_in_turn(self: &Arc<Self>, outcome: Progress<T, E>) -> bool
+    where
+        T: Send + 'static,
+        E: Send + 'static,
+    {
+        self.finish_with(outcome, true)
+    }
+
+    fn finish_with(self: &Arc<Self>, outcome: Progress<T, E>, defer: bool) -> bool
+    where
+        T: Send + 'static,
+        E: Send + 'static,
+    {
         let mut state = self.lock();
         if !state.is_running() {
-            return;
+            return false;
         }
         state.progress = outcome;
         let waiter = state.waiter.take();
@@ -551,6 +610,15 @@ impl<T, E> Inner<T, E> {
             Some(extra) => {
                 extra.waiting_on = None;
                 extra.interceptors.clear();
+                let internal_only = !extra.entries.is_empty()
+                    && extra
+                        .entries
+                        .iter()
+                        .all(|entry| matches!(entry, Entry::Internal(_)));
+                if defer && waiter.is_none() && internal_only {
+                    extra.deferred = std::mem::take(&mut extra.entries);
+                    return true;
+                }
                 std::mem::take(&mut extra.entries)
             }
             None => Vec::new(),
@@ -562,7 +630,28 @@ impl<T, E> Inner<T, E> {
         for entry in entries {
             match entry {
                 Entry::Waiter { waker, .. } => waker.wake(),
-                Entry::Callback(callback) => self.schedule(callback),
+                Entry::Callback(callback) | Entry::Internal(callback) => self.schedule(callback),
+            }
+        }
+        false
+    }
+
+    /// Runs the internal callbacks [`finish_in_turn`](Self::finish_in_turn) kept, in the
+    /// order they were added.
+    fn run_deferred(self: &Arc<Self>) {
+        let deferred = match &mut self.lock().extra {
+            Some(extra) => std::mem::take(&mut extra.deferred),
+            None => return,
+        };
+        if deferred.is_empty() {
+            return;
+        }
+        let task = Task {
+            inner: Arc::clone(self),
+        };
+        for entry in deferred {
+            if let Entry::Internal(callback) = entry {
+                callback(&task);
             }
         }
     }
@@ -864,9 +953,15 @@ where
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
         let mut this = self.project();
+        let Some(body) = this.body.as_mut().as_pin_mut() else {
+            // The body is done: the turn after it finished, for its internal callbacks.
+            if let Some(inner) = this.finisher.0.take() {
+                inner.run_deferred();
+            }
+            return Poll::Ready(());
+        };
         // Taken for the length of the poll, put back if the task is still running.
-        let (Some(inner), Some(body)) = (this.finisher.0.take(), this.body.as_mut().as_pin_mut())
-        else {
+        let Some(inner) = this.finisher.0.take() else {
             return Poll::Ready(());
         };
         // Cancelled, and no `catch_cancel` frame is suspended in the body to receive it
@@ -876,11 +971,11 @@ where
             // The body is dropped where it is suspended (or before it ever ran), running
             // its destructors: the Rust `finally`.
             let dropped = catch_unwind(AssertUnwindSafe(|| this.body.set(None)));
-            inner.finish(match dropped {
+            let outcome = match dropped {
                 Ok(()) => Progress::Cancelled,
                 Err(payload) => failed::<F, _, _>(TaskError::Panicked(panic_message(&*payload))),
-            });
-            return Poll::Ready(());
+            };
+            return Driver::<F, T, E>::finished(this.finisher, inner, outcome, cx);
         }
         let (polled, me) =
             current::enter(inner, || catch_unwind(AssertUnwindSafe(|| body.poll(cx))));
@@ -915,7 +1010,29 @@ where
             Err(payload) => failed::<F, _, _>(TaskError::Panicked(panic_message(&*payload))),
         };
         let _ = catch_unwind(AssertUnwindSafe(|| this.body.set(None)));
-        inner.finish(outcome);
+        Driver::<F, T, E>::finished(this.finisher, inner, outcome, cx)
+    }
+}
+
+impl<F, T, E> Driver<F, T, E>
+where
+    T: Send + 'static,
+    E: Send + 'static,
+{
+    /// The body is gone: finishes the task. If internal callbacks were kept for the next
+    /// turn, the driver wakes itself for it (queued where their own runtime task would
+    /// be) and stays, holding the task.
+    fn finished(
+        finisher: &mut Finisher<T, E>,
+        inner: Arc<Inner<T, E>>,
+        outcome: Progress<T, E>,
+        cx: &mut Context<'_>,
+    ) -> Poll<()> {
+        if inner.finish_in_turn(outcome) {
+            *finisher = Finisher(Some(inner));
+            cx.waker().wake_by_ref();
+            return Poll::Pending;
+        }
         Poll::Ready(())
     }
 }
@@ -1247,6 +1364,47 @@ mod loom_models {
             for count in calls.iter() {
                 assert_eq!(count.load(Ordering::SeqCst), 1);
             }
+        });
+    }
+
+    /// An internal callback (a gather's) added while the driver runs a body that returns
+    /// at once: it runs exactly once and sees the value, either in the driver's next turn
+    /// (it was listed when the driver finished: `finish_in_turn`) or as a job of its own
+    /// (added after). Beside it, a user callback listed before the finish sends the
+    /// internal one down the general path too: then both are scheduled.
+    #[test]
+    fn an_internal_callback_runs_once_in_the_drivers_turn_or_as_a_job() {
+        loom::model(|| {
+            let (inner, scheduled) = task();
+            let calls = Arc::new(AtomicUsize::new(0));
+            let counted = Arc::clone(&calls);
+            let callback: Callback<u8, String> = Box::new(move |task: &Task<u8, String>| {
+                assert_eq!(task.inner.outcome(true), Some(Ok(7)));
+                counted.fetch_add(1, Ordering::SeqCst);
+            });
+            let adder = Arc::clone(&inner);
+            let adds = thread::spawn(move || adder.add_internal_callback(callback));
+            let driver = Driver::new(std::future::ready(Ok(7)), Arc::clone(&inner));
+            block_on(driver);
+            adds.join().unwrap();
+            let jobs = std::mem::take(&mut *scheduled.lock().unwrap());
+            let in_turn = calls.load(Ordering::SeqCst);
+            assert_eq!(in_turn + jobs.len(), 1, "one run, in the turn or as a job");
+            for job in jobs {
+                job();
+            }
+            assert_eq!(calls.load(Ordering::SeqCst), 1);
+        });
+    }
+
+    #[test]
+    fn a_user_callback_beside_an_internal_one_takes_the_general_path() {
+        loom::model(|| {
+            let (inner, scheduled) = task();
+            inner.add_callback(Box::new(|_| {}));
+            inner.add_internal_callback(Box::new(|_| {}));
+            block_on(Driver::new(std::future::ready(Ok(7)), Arc::clone(&inner)));
+            assert_eq!(scheduled.lock().unwrap().len(), 2, "both scheduled as jobs");
         });
     }
 }
