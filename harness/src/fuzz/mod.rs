@@ -204,7 +204,43 @@ pub const RULES: &[Rule] = &[
         doc: "docs/sync.md#an-over-release-in-a-drop-is-lost",
         applies: release_in_drop,
     },
+    Rule {
+        name: "athrow on a finished async generator raises StopAsyncIteration, where CPython returns None",
+        doc: "docs/generators.md#the-protocol",
+        applies: athrow_when_finished,
+    },
 ];
+
+/// CPython's `athrow` on a finished async generator returns `None` (3.11 to 3.13); ours
+/// yields the generator's item type, which has no `None`, and raises
+/// `StopAsyncIteration` as `anext` does. The rule: the program throws into a generator,
+/// the traces have the same number of lines, and every line that differs is an `athrow`
+/// that CPython shows returning `None` where ours shows `StopAsyncIteration`.
+fn athrow_when_finished(program: &Program, _: (u32, u32), expected: &str, rust: &str) -> bool {
+    let throws = |s: &lang::Step| {
+        matches!(
+            s,
+            lang::Step::GenThrow(_) | lang::Step::GenRace(_, lang::GenOp::Throw)
+        )
+    };
+    let explained = |e: &str, r: &str| {
+        let (Some(head), Some(ours)) = (e.strip_suffix(": None"), r.strip_suffix(": StopAsyncIteration")) else {
+            return false;
+        };
+        head == ours && head.rsplit_once("] main: ").is_some_and(|(_, what)| {
+            what.strip_prefix("athrow g")
+                .or_else(|| what.strip_prefix("race athrow g"))
+                .is_some_and(|g| g.parse::<usize>().is_ok())
+        })
+    };
+    program.tasks.iter().any(|t| uses(&t.steps, &throws))
+        && expected.lines().count() == rust.lines().count()
+        && expected
+            .lines()
+            .zip(rust.lines())
+            .filter(|(e, r)| e != r)
+            .all(|(e, r)| explained(e, r))
+}
 
 /// 3.13's `Condition.wait` notifies another waiter when it is left by an exception;
 /// 3.11 and 3.12 (and we) do not. The rule: CPython 3.13 or later, the program waits on
@@ -472,9 +508,10 @@ pub fn minimize(
     (current, path)
 }
 
-/// The program of `seed` shrunk along `path` (what [`minimize`] returned).
-pub fn apply_path(seed: u64, path: &[usize]) -> Option<Program> {
-    let mut program = generator::generate(seed);
+/// The program of `seed` for CPython `python`, shrunk along `path` (what [`minimize`]
+/// returned).
+pub fn apply_path(seed: u64, python: (u32, u32), path: &[usize]) -> Option<Program> {
+    let mut program = generator::generate(seed, python);
     for k in path {
         program = generator::shrink(&program).get(*k)?.clone();
     }
@@ -557,7 +594,9 @@ pub fn parse_corpus(text: &str) -> io::Result<(u64, Vec<usize>, RuntimeKind)> {
 #[cfg(test)]
 mod rule_tests {
     use super::lang::{Dur, Program, Step, TaskDef};
-    use super::{group_owner_recancelled, interleaving_from, release_in_drop};
+    use super::{
+        athrow_when_finished, group_owner_recancelled, interleaving_from, release_in_drop,
+    };
 
     fn holds_and_releases() -> Program {
         let main = TaskDef {
@@ -579,6 +618,7 @@ mod rule_tests {
             queues: Vec::new(),
             conds: 0,
             barriers: Vec::new(),
+            gens: Vec::new(),
         }
     }
 
@@ -641,6 +681,27 @@ mod rule_tests {
         program.tasks[0].steps.pop();
         let ours = "[t=0] t1: sem 0 extra release\n[t=1] main: join t2: CancelledError";
         assert!(!release_in_drop(&program, (3, 11), cpython, ours));
+    }
+
+    #[test]
+    fn athrow_on_a_finished_generator_returns_none_in_cpython_only() {
+        let mut program = holds_and_releases();
+        program.gens = vec![super::lang::GenDef {
+            parts: vec![super::lang::GenPart::Yield],
+        }];
+        program.tasks[0].steps = vec![Step::GenClose(0), Step::GenThrow(0)];
+        let cpython = "[t=0] main: aclose g0: None\n[t=0] main: athrow g0: None";
+        let ours = "[t=0] main: aclose g0: None\n[t=0] main: athrow g0: StopAsyncIteration";
+        assert!(athrow_when_finished(&program, (3, 11), cpython, ours));
+        // The aclose line is not explained: aclose does return None.
+        let ours2 = "[t=0] main: aclose g0: StopAsyncIteration\n[t=0] main: athrow g0: StopAsyncIteration";
+        assert!(!athrow_when_finished(&program, (3, 11), cpython, ours2));
+        // Another line differs too.
+        let ours3 = "[t=1] main: aclose g0: None\n[t=0] main: athrow g0: StopAsyncIteration";
+        assert!(!athrow_when_finished(&program, (3, 11), cpython, ours3));
+        // A program that throws into no generator.
+        program.tasks[0].steps = vec![Step::GenClose(0)];
+        assert!(!athrow_when_finished(&program, (3, 11), cpython, ours));
     }
 
     const CPYTHON: &str =
