@@ -376,7 +376,10 @@ impl Program {
                 })
                 .sum()
         }
-        self.tasks.iter().map(|t| 1 + count(&t.steps)).sum::<usize>()
+        self.tasks
+            .iter()
+            .map(|t| 1 + count(&t.steps))
+            .sum::<usize>()
             + self.gens.iter().map(|g| 1 + g.parts.len()).sum::<usize>()
     }
 }

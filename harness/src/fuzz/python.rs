@@ -141,7 +141,7 @@ async def setter():
     for (i, task) in program.tasks.iter().enumerate().skip(1) {
         let me = Program::label(i);
         let _ = write!(out, "\n\nasync def {me}():\n    log(\"{me}\", \"start\")\n");
-        steps(&mut out, &me, &task.steps, 1);
+        steps(&mut out, &me, &task.steps, 1, program.shuts_down());
         if task.fails {
             let _ = write!(
                 out,
@@ -158,7 +158,13 @@ async def setter():
         "\n\nasync def main():\n    log(\"main\", \"start\")\n    spawn(setter, \"setter\")\n",
     );
     out.push_str("    try:\n");
-    steps(&mut out, "main", &program.tasks[0].steps, 2);
+    steps(
+        &mut out,
+        "main",
+        &program.tasks[0].steps,
+        2,
+        program.shuts_down(),
+    );
     out.push_str("        pass\n    except BaseException as e:\n        log(\"main\", f\"raised {exc(e)}\")\n");
     for g in 0..program.gens.len() {
         guarded(
@@ -229,7 +235,11 @@ fn timeout(d: Option<Dur>) -> String {
     d.map_or_else(|| "None".to_owned(), Dur::python)
 }
 
-fn steps(out: &mut String, me: &str, body: &[Step], depth: usize) {
+/// The steps of `body`; `shuts_down`: the program shuts a queue down (3.13), so that
+/// `except asyncio.QueueShutDown` is written only then (3.11 has no such name, and an
+/// `except` clause looks its name up for whatever exception passes, `CancelledError`
+/// included).
+fn steps(out: &mut String, me: &str, body: &[Step], depth: usize, shuts_down: bool) {
     for step in body {
         match step {
             Step::Sleep(d) => {
@@ -329,7 +339,7 @@ fn steps(out: &mut String, me: &str, body: &[Step], depth: usize) {
                     );
                     line(out, depth + 2, &format!("ALL.append((\"{t}\", c{i}))"));
                 }
-                steps(out, me, inner, depth + 2);
+                steps(out, me, inner, depth + 2, shuts_down);
                 if *fails {
                     line(
                         out,
@@ -364,7 +374,7 @@ fn steps(out: &mut String, me: &str, body: &[Step], depth: usize) {
                 if inner.is_empty() {
                     line(out, depth + 2, "pass");
                 }
-                steps(out, me, inner, depth + 2);
+                steps(out, me, inner, depth + 2, shuts_down);
                 line(out, depth + 1, &format!("log(\"{me}\", \"timeout: ok\")"));
                 line(out, depth, "except BaseException as e:");
                 line(out, depth + 1, "if mine(e):");
@@ -386,7 +396,7 @@ fn steps(out: &mut String, me: &str, body: &[Step], depth: usize) {
                     depth + 1,
                     &format!("log(\"{me}\", \"{kind} {l} acquired\")"),
                 );
-                steps(out, me, inner, depth + 1);
+                steps(out, me, inner, depth + 1, shuts_down);
                 line(
                     out,
                     depth,
@@ -402,39 +412,39 @@ fn steps(out: &mut String, me: &str, body: &[Step], depth: usize) {
                 line(out, depth, &format!("log(\"{me}\", \"event {e} set\")"));
             }
             Step::Put(q, item) => {
-                // Only a queue shut down (3.13) refuses: `except` names its error only
-                // then, so 3.11 never looks the name up.
-                line(out, depth, "try:");
-                line(
-                    out,
-                    depth + 1,
-                    &format!("queues[{q}].put_nowait(\"{item}\")"),
+                let (put, log_put) = (
+                    format!("queues[{q}].put_nowait(\"{item}\")"),
+                    format!("log(\"{me}\", \"put q{q} {item}\")"),
                 );
-                line(
-                    out,
-                    depth + 1,
-                    &format!("log(\"{me}\", \"put q{q} {item}\")"),
-                );
-                line(out, depth, "except asyncio.QueueShutDown as e:");
-                line(
-                    out,
-                    depth + 1,
-                    &format!("log(\"{me}\", f\"put q{q} {item}: {{exc(e)}}\")"),
-                );
+                if shuts_down {
+                    line(out, depth, "try:");
+                    line(out, depth + 1, &put);
+                    line(out, depth + 1, &log_put);
+                    line(out, depth, "except asyncio.QueueShutDown as e:");
+                    line(
+                        out,
+                        depth + 1,
+                        &format!("log(\"{me}\", f\"put q{q} {item}: {{exc(e)}}\")"),
+                    );
+                } else {
+                    line(out, depth, &put);
+                    line(out, depth, &log_put);
+                }
             }
             Step::Get(q) => {
-                line(out, depth, "try:");
-                line(
-                    out,
-                    depth + 1,
-                    &format!("log(\"{me}\", f\"get q{q}: {{await queues[{q}].get()}}\")"),
-                );
-                line(out, depth, "except asyncio.QueueShutDown as e:");
-                line(
-                    out,
-                    depth + 1,
-                    &format!("log(\"{me}\", f\"get q{q}: {{exc(e)}}\")"),
-                );
+                let get = format!("log(\"{me}\", f\"get q{q}: {{await queues[{q}].get()}}\")");
+                if shuts_down {
+                    line(out, depth, "try:");
+                    line(out, depth + 1, &get);
+                    line(out, depth, "except asyncio.QueueShutDown as e:");
+                    line(
+                        out,
+                        depth + 1,
+                        &format!("log(\"{me}\", f\"get q{q}: {{exc(e)}}\")"),
+                    );
+                } else {
+                    line(out, depth, &get);
+                }
             }
             Step::GetNowait(q) => {
                 line(out, depth, "try:");
@@ -443,7 +453,12 @@ fn steps(out: &mut String, me: &str, body: &[Step], depth: usize) {
                     depth + 1,
                     &format!("log(\"{me}\", f\"get_nowait q{q}: {{queues[{q}].get_nowait()}}\")"),
                 );
-                for error in ["QueueEmpty", "QueueShutDown"] {
+                let errors: &[&str] = if shuts_down {
+                    &["QueueEmpty", "QueueShutDown"]
+                } else {
+                    &["QueueEmpty"]
+                };
+                for error in errors {
                     line(out, depth, &format!("except asyncio.{error} as e:"));
                     line(
                         out,
@@ -578,7 +593,11 @@ fn steps(out: &mut String, me: &str, body: &[Step], depth: usize) {
                 );
             }
             Step::GenRace(g, op) => {
-                line(out, depth, &format!("helper = asyncio.create_task(pull(gens[{g}]))"));
+                line(
+                    out,
+                    depth,
+                    &format!("helper = asyncio.create_task(pull(gens[{g}]))"),
+                );
                 line(out, depth, "await asyncio.sleep(0)");
                 let (what, call) = request(*g, op);
                 let what = format!("race {what}");
@@ -631,7 +650,10 @@ pub(super) fn request(g: usize, op: &GenOp) -> (String, String) {
 /// `async def g<g>()`: logs `start`, runs the parts in a `try:` whose `finally:` logs.
 fn generator(out: &mut String, g: usize, parts: &[GenPart]) {
     let me = format!("g{g}");
-    let _ = write!(out, "\n\nasync def {me}():\n    log(\"{me}\", \"start\")\n    try:\n");
+    let _ = write!(
+        out,
+        "\n\nasync def {me}():\n    log(\"{me}\", \"start\")\n    try:\n"
+    );
     let got = |out: &mut String, depth: usize, value: String| {
         line(out, depth, &format!("got = yield \"{value}\""));
         line(out, depth, &format!("log(\"{me}\", f\"got {{got}}\")"));

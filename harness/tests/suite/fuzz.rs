@@ -16,7 +16,11 @@ fn a_seed_always_gives_the_same_valid_program() {
             program.is_valid(),
             "seed {seed} gave an invalid program: {program:?}"
         );
-        assert_eq!(program, generate(seed, (3, 13)), "seed {seed} is not deterministic");
+        assert_eq!(
+            program,
+            generate(seed, (3, 13)),
+            "seed {seed} is not deterministic"
+        );
     }
     assert_ne!(generate(1, (3, 11)), generate(2, (3, 11)));
 }
