@@ -233,7 +233,8 @@ where
     ///
     /// # Differences from Python
     ///
-    /// On a finished generator this is `StopAsyncIteration`; CPython 3.11 returns `None`.
+    /// On a finished generator this is `StopAsyncIteration`; CPython (3.11 to 3.13) returns
+    /// `None`.
     pub fn athrow(&self, error: E) -> Request<'_, T, S, E, F> {
         Request {
             generator: self,

@@ -90,7 +90,10 @@ impl Options {
 pub fn main(args: Args) -> ExitCode {
     let options = Options::new(args);
     if let Some(seed) = options.print {
-        print!("{}", super::python::render(&generator::generate(seed)));
+        print!(
+            "{}",
+            super::python::render(&generator::generate(seed, options.python))
+        );
         return ExitCode::SUCCESS;
     }
     let Some(python) = oracle::find_python(options.python) else {
@@ -118,7 +121,10 @@ fn fuzz(python: &Path, options: &Options) -> ExitCode {
     while start < options.programs {
         let end = (start + BATCH as u64).min(options.programs);
         let seeds: Vec<u64> = (start..end).map(|k| options.seed.wrapping_add(k)).collect();
-        let programs: Vec<Program> = seeds.iter().map(|s| generator::generate(*s)).collect();
+        let programs: Vec<Program> = seeds
+            .iter()
+            .map(|s| generator::generate(*s, options.python))
+            .collect();
         let outcomes = match run_python(python, &programs) {
             Ok(outcomes) => outcomes,
             Err(e) => {
@@ -252,7 +258,7 @@ fn replay(python: &Path, file: &Path, options: &Options) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let Some(program) = apply_path(seed, &path) else {
+    let Some(program) = apply_path(seed, options.python, &path) else {
         eprintln!(
             "aio fuzz: {}: the shrink path does not apply to seed {seed} (the generator changed since it was written)",
             file.display()

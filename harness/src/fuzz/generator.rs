@@ -12,7 +12,7 @@
 //! nothing waits forever; lock and semaphore bodies only sleep, so no lock order can
 //! deadlock; main joins every task at the end.
 
-use super::lang::{Dur, Program, QueueKind, Step, TaskDef, When};
+use super::lang::{Dur, GenDef, GenOp, GenPart, Program, QueueKind, Step, TaskDef, When};
 
 /// SplitMix64: small, fast, and the same sequence on every machine.
 #[derive(Clone, Debug)]
@@ -56,8 +56,31 @@ struct Gen {
     site: u32,
 }
 
-/// The program of seed `seed`.
-pub fn generate(seed: u64) -> Program {
+/// The program of seed `seed`, for CPython `python` (3.13's `Queue.shutdown` only there).
+///
+/// The program of a seed before async generators and `shutdown` joined the language is
+/// kept: what was drawn then is drawn from the same numbers, and the additions come from
+/// streams of their own, each drawn in its own pass, so that a program that gets none is
+/// the one of before (and a 3.13 program is its 3.11 one, plus shutdowns).
+pub fn generate(seed: u64, python: (u32, u32)) -> Program {
+    let (mut program, site) = base(seed);
+    let mut gens = Gen {
+        rng: Rng::new(seed ^ 0x6173_796E_6367_656E),
+        program,
+        site,
+    };
+    gens.add_generators();
+    if python >= (3, 13) {
+        gens.rng = Rng::new(seed ^ 0x7368_7574_646F_776E);
+        gens.add_shutdowns();
+    }
+    program = gens.program;
+    debug_assert!(program.is_valid());
+    program
+}
+
+/// The program of before the additions, and the next timer site.
+fn base(seed: u64) -> (Program, u32) {
     let mut rng = Rng::new(seed);
     let kinds = [QueueKind::Fifo, QueueKind::Lifo, QueueKind::Priority];
     let program = Program {
@@ -75,6 +98,7 @@ pub fn generate(seed: u64) -> Program {
             .collect(),
         conds: rng.range(0, 1),
         barriers: (0..rng.range(0, 1)).map(|_| rng.range(1, 3)).collect(),
+        gens: Vec::new(),
     };
     let mut g = Gen {
         rng,
@@ -83,11 +107,72 @@ pub fn generate(seed: u64) -> Program {
     };
     let steps = g.body(0, 0);
     g.program.tasks[0].steps = steps;
-    debug_assert!(g.program.is_valid());
-    g.program
+    (g.program, g.site)
 }
 
 impl Gen {
+    /// Async generators, in two programs of five: one or two, each driven by a few
+    /// requests that main makes at its top level (inserted among its steps).
+    fn add_generators(&mut self) {
+        if !self.rng.chance(40) {
+            return;
+        }
+        for _ in 0..self.rng.range(1, 2) {
+            let mut parts = Vec::new();
+            for _ in 0..self.rng.range(1, 4) {
+                parts.push(match self.rng.range(0, 9) {
+                    0..=3 => GenPart::Yield,
+                    4..=6 => GenPart::Guarded {
+                        reraise: self.rng.chance(30),
+                    },
+                    _ => GenPart::Sleep(self.dur(0, 2)),
+                });
+            }
+            if !parts.iter().any(|p| !matches!(p, GenPart::Sleep(_))) {
+                parts.push(GenPart::Yield);
+            }
+            self.program.gens.push(GenDef { parts });
+        }
+        let count = self.program.gens.len();
+        for n in 0..self.rng.range(2, 7) {
+            let g = self.rng.range(0, count - 1);
+            let step = match self.rng.range(0, 19) {
+                0..=7 => Step::GenNext(g),
+                8..=11 => Step::GenSend(g, format!("v{n}")),
+                12..=14 => Step::GenThrow(g),
+                15 | 16 => Step::GenClose(g),
+                // Racing requests are `anext` and `asend` only: CPython refuses a racing
+                // `athrow` / `aclose` with `athrow(): ...` / `aclose(): ...`, and ours
+                // still says `anext(): ...` for every request (an open library fix).
+                _ => Step::GenRace(
+                    g,
+                    if self.rng.chance(50) {
+                        GenOp::Next
+                    } else {
+                        GenOp::Send(format!("v{n}"))
+                    },
+                ),
+            };
+            let main = &mut self.program.tasks[0].steps;
+            let at = self.rng.range(0, main.len());
+            main.insert(at, step);
+        }
+    }
+
+    /// 3.13's `Queue.shutdown`, in a third of the programs with a queue: one call, at the
+    /// top level of any task.
+    fn add_shutdowns(&mut self) {
+        if self.program.queues.is_empty() || !self.rng.chance(35) {
+            return;
+        }
+        let q = self.rng.range(0, self.program.queues.len() - 1);
+        let step = Step::QueueShutdown(q, self.rng.chance(50));
+        let t = self.rng.range(0, self.program.tasks.len() - 1);
+        let steps = &mut self.program.tasks[t].steps;
+        let at = self.rng.range(0, steps.len());
+        steps.insert(at, step);
+    }
+
     fn dur(&mut self, lo: usize, hi: usize) -> Dur {
         let site = self.site;
         self.site = if self.site >= 17 { 1 } else { self.site + 1 };
@@ -283,6 +368,28 @@ pub fn shrink(program: &Program) -> Vec<Program> {
             let mut p = program.clone();
             p.tasks[i].fails = false;
             out.push(p);
+        }
+    }
+    for (g, def) in program.gens.iter().enumerate() {
+        for (k, part) in def.parts.iter().enumerate() {
+            let mut with = |replacement: Option<GenPart>| {
+                let mut p = program.clone();
+                match replacement {
+                    Some(part) => p.gens[g].parts[k] = part,
+                    None => {
+                        p.gens[g].parts.remove(k);
+                    }
+                }
+                out.push(p);
+            };
+            with(None);
+            match part {
+                GenPart::Guarded { .. } => with(Some(GenPart::Yield)),
+                GenPart::Sleep(d) if d.ticks > 0 => {
+                    with(Some(GenPart::Sleep(Dur { ticks: 0, ..*d })))
+                }
+                _ => {}
+            }
         }
     }
     for p in &mut out {

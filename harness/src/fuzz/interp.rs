@@ -23,12 +23,17 @@ use aio_tasks::{GroupError, Task, TaskError, TaskGroup, create_task_named};
 use aio_wait::{ReturnWhen, WaitForError, as_completed, timeout, wait, wait_for_task};
 use futures_lite::StreamExt;
 
-use super::lang::{Program, QueueKind, SETTER_SLEEP, Step, When};
+use aio_generators::{AsyncGenerator, Co, GeneratorError, Thrown};
+use aio_tasks::create_task;
+
+use super::lang::{GenOp, GenPart, Program, QueueKind, SETTER_SLEEP, Step, When};
 use crate::{Cx, exc};
 
 type Outcome = Result<String, PyError>;
 type T = Task<String, PyError>;
 type Boxed<'a, O> = Pin<Box<dyn Future<Output = O> + Send + 'a>>;
+/// An async generator of the program: yields and receives strings, is thrown `PyError`s.
+type Gen = AsyncGenerator<String, String, PyError, Boxed<'static, Result<(), Thrown<PyError>>>>;
 
 /// Everything the program's tasks share.
 struct World<R: Runtime> {
@@ -42,6 +47,8 @@ struct World<R: Runtime> {
     /// What the condition waiters wait for (`tokens` in the script).
     tokens: Vec<AtomicUsize>,
     barriers: Vec<Barrier>,
+    /// `gens` in the script (their bodies hold the context, not the world: no cycle).
+    gens: Vec<Gen>,
     /// Every task made, in order: main joins them all at the end.
     all: Mutex<Vec<(String, T)>>,
 }
@@ -88,6 +95,12 @@ pub async fn run<R: Runtime>(cx: Cx<R>, program: Arc<Program>) {
             .iter()
             .map(|n| Barrier::new(NonZeroUsize::new(*n).unwrap_or(NonZeroUsize::MIN)))
             .collect(),
+        gens: program
+            .gens
+            .iter()
+            .enumerate()
+            .map(|(g, def)| generator(cx.clone(), g, def.parts.clone()))
+            .collect(),
         all: Mutex::default(),
         program,
         cx,
@@ -99,6 +112,11 @@ pub async fn run<R: Runtime>(cx: Cx<R>, program: Arc<Program>) {
     let mut locals = HashMap::new();
     if let Err(e) = exec(w, "main", &w.program.tasks[0].steps, &mut locals).await {
         w.log("main", format!("raised {}", exc(&e)));
+    }
+    for (g, gen_) in w.gens.iter().enumerate() {
+        if let Err(e) = gen_.aclose().await {
+            w.log("main", format!("aclose g{g}: {}", exc(&e)));
+        }
     }
     let mut i = 0;
     loop {
@@ -125,7 +143,10 @@ async fn setter<R: Runtime>(w: Arc<World<R>>) -> Outcome {
     }
     for (q, queue) in w.queues.iter().enumerate() {
         for k in 0..w.program.gets_on(q) {
-            queue.put_nowait(format!("s{k}"));
+            if let Err(e) = queue.put_nowait(format!("s{k}")) {
+                w.log("setter", format!("put q{q}: {}", exc(&e)));
+                break;
+            }
         }
     }
     for (c, cond) in w.conds.iter().enumerate() {
@@ -325,10 +346,10 @@ fn exec<'a, R: Runtime>(
                     w.events[*e].set();
                     w.log(me, format!("event {e} set"));
                 }
-                Step::Put(q, item) => {
-                    w.queues[*q].put_nowait(item.clone());
-                    w.log(me, format!("put q{q} {item}"));
-                }
+                Step::Put(q, item) => match w.queues[*q].put_nowait(item.clone()) {
+                    Ok(()) => w.log(me, format!("put q{q} {item}")),
+                    Err(e) => w.log(me, format!("put q{q} {item}: {}", exc(&e))),
+                },
                 Step::Get(q) => match w.queues[*q].get().await {
                     Ok(v) => w.log(me, format!("get q{q}: {v}")),
                     Err(e) => w.log(me, format!("get q{q}: {}", exc(&e))),
@@ -408,10 +429,111 @@ fn exec<'a, R: Runtime>(
                     w.barriers[*b].reset();
                     w.log(me, format!("barrier {b} reset"));
                 }
+                Step::GenNext(g) | Step::GenSend(g, _) | Step::GenThrow(g) | Step::GenClose(g) => {
+                    let op = match step {
+                        Step::GenNext(_) => GenOp::Next,
+                        Step::GenSend(_, v) => GenOp::Send(v.clone()),
+                        Step::GenThrow(_) => GenOp::Throw,
+                        _ => GenOp::Close,
+                    };
+                    let (what, outcome) = request(&w.gens[*g], *g, &op).await;
+                    match outcome {
+                        Ok(v) => w.log(me, format!("{what}: {v}")),
+                        Err(e) => w.log(me, format!("{what}: {}", exc(&e))),
+                    }
+                }
+                Step::GenRace(g, op) => {
+                    let (world, g) = (w.clone(), *g);
+                    let helper = create_task(rt, async move { world.gens[g].anext().await });
+                    aio_sleep::sleep(rt, std::time::Duration::ZERO).await;
+                    let (what, outcome) = request(&w.gens[g], g, op).await;
+                    match outcome {
+                        Ok(v) => w.log(me, format!("race {what}: {v}")),
+                        Err(e) => w.log(me, format!("race {what}: {}", exc(&e))),
+                    }
+                    match (&helper).await {
+                        Ok(v) => w.log(me, format!("race helper anext g{g}: {v}")),
+                        Err(e) => w.log(me, format!("race helper anext g{g}: {}", exc(&e))),
+                    }
+                }
+                Step::QueueShutdown(q, immediate) => {
+                    w.queues[*q].shutdown(*immediate);
+                    let flag = if *immediate { "True" } else { "False" };
+                    w.log(me, format!("shutdown q{q} immediate={flag}"));
+                }
             }
         }
         Ok(())
     })
+}
+
+/// `g<g>()`: logs `start`, runs the parts, logs `finally` however they end.
+fn generator<R: Runtime>(cx: Cx<R>, g: usize, parts: Vec<GenPart>) -> Gen {
+    AsyncGenerator::new(move |mut co: Co<String, String, PyError>| {
+        Box::pin(async move {
+            let me = format!("g{g}");
+            cx.log(&me, "start");
+            let outcome = gen_parts(&cx, &me, &parts, &mut co).await;
+            cx.log(&me, "finally");
+            outcome
+        }) as Boxed<'static, _>
+    })
+}
+
+async fn gen_parts<R: Runtime>(
+    cx: &Cx<R>,
+    me: &str,
+    parts: &[GenPart],
+    co: &mut Co<String, String, PyError>,
+) -> Result<(), Thrown<PyError>> {
+    let got = |got: Option<String>| format!("got {}", got.as_deref().unwrap_or("None"));
+    for (k, part) in parts.iter().enumerate() {
+        match part {
+            GenPart::Yield => {
+                let received = co.yield_(format!("{me}y{k}")).await?;
+                cx.log(me, got(received));
+            }
+            GenPart::Guarded { reraise } => match co.yield_(format!("{me}y{k}")).await {
+                Ok(received) => cx.log(me, got(received)),
+                // Only `athrow(ValueError('x'))` throws in: `except ValueError` takes it.
+                Err(Thrown::Error(e)) => {
+                    cx.log(me, format!("caught {}", exc(&e)));
+                    if *reraise {
+                        return Err(Thrown::Error(e));
+                    }
+                    let received = co.yield_(format!("{me}c{k}")).await?;
+                    cx.log(me, got(received));
+                }
+                Err(exit) => return Err(exit),
+            },
+            GenPart::Sleep(d) => {
+                aio_sleep::sleep(cx.rt(), d.duration()).await;
+                cx.log(me, "slept");
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Makes request `op` on `gen_` (`gens[g]`): what to log, and the outcome as the script
+/// shows it (`aclose` returns `None`).
+async fn request(
+    gen_: &Gen,
+    g: usize,
+    op: &GenOp,
+) -> (String, Result<String, GeneratorError<PyError>>) {
+    match op {
+        GenOp::Next => (format!("anext g{g}"), gen_.anext().await),
+        GenOp::Send(v) => (format!("asend g{g} {v}"), gen_.asend(v.clone()).await),
+        GenOp::Throw => (
+            format!("athrow g{g}"),
+            gen_.athrow(PyError::new("ValueError", "x")).await,
+        ),
+        GenOp::Close => (
+            format!("aclose g{g}"),
+            gen_.aclose().await.map(|()| "None".to_owned()),
+        ),
+    }
 }
 
 /// A group's members as gather's `return_exceptions` list shows them.
@@ -453,9 +575,13 @@ macro_rules! on_queue {
 }
 
 impl AnyQueue {
-    /// The queues are unbounded: `put_nowait` cannot fail.
-    fn put_nowait(&self, item: String) {
-        let _ = on_queue!(self, q => q.put_nowait(item).map_err(|_| ()));
+    /// The queues are unbounded: `put_nowait` fails only once the queue is shut down.
+    fn put_nowait(&self, item: String) -> Result<(), aio_queues::PutNowaitError<String>> {
+        on_queue!(self, q => q.put_nowait(item))
+    }
+
+    fn shutdown(&self, immediate: bool) {
+        on_queue!(self, q => q.shutdown(immediate));
     }
 
     async fn get(&self) -> Result<String, aio_queues::QueueShutDown> {

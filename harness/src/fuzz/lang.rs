@@ -3,9 +3,11 @@
 //!
 //! A [`Program`] is a list of task definitions; `tasks[0]` is `main`. Each task runs its
 //! [`Step`]s in order, logs every outcome, and returns `r<i>` or raises `ValueError('e<i>')`.
-//! Shared objects (locks, semaphores, events, queues) are indexed. A `setter` task, made by
-//! main first, sets every event and feeds every queue late in the run, so that no program
-//! can wait forever; main joins every task at the end, so that none is left running.
+//! Shared objects (locks, semaphores, events, queues, async generators) are indexed. A
+//! `setter` task, made by main first, sets every event and feeds every queue late in the
+//! run, so that no program can wait forever; main closes every async generator and joins
+//! every task at the end, so that none is left running (and nothing is left to asyncio's
+//! `shutdown_asyncgens`).
 
 use std::fmt;
 
@@ -107,6 +109,58 @@ pub enum Step {
     BarrierAbort(usize),
     /// `await barriers[i].reset()`.
     BarrierReset(usize),
+    /// `await anext(gens[g])`, logging the value or the exception (`StopAsyncIteration`).
+    GenNext(usize),
+    /// `await gens[g].asend(v)`: the paused yield receives `v`.
+    GenSend(usize, String),
+    /// `await gens[g].athrow(ValueError('x'))`.
+    GenThrow(usize),
+    /// `await gens[g].aclose()`.
+    GenClose(usize),
+    /// Two requests on one generator at once: a helper task `anext`s `gens[g]`, this task
+    /// lets it start (`await asyncio.sleep(0)`), makes the request, then awaits the
+    /// helper. While the helper is in the middle of a step the request is refused
+    /// (`RuntimeError: ... asynchronous generator is already running`).
+    GenRace(usize, GenOp),
+    /// `queues[i].shutdown(immediate=flag)` (3.13): puts fail from then on, gets drain
+    /// what is left (nothing, with `immediate`), then fail with `QueueShutDown`.
+    QueueShutdown(usize, bool),
+}
+
+/// A request on an async generator, as [`Step::GenRace`] makes it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum GenOp {
+    /// `anext(gen)`
+    Next,
+    /// `gen.asend(v)`
+    Send(String),
+    /// `gen.athrow(ValueError('x'))`
+    Throw,
+    /// `gen.aclose()`
+    Close,
+}
+
+/// One piece of an async generator's body (`async def g<i>()`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum GenPart {
+    /// `got = yield "g<i>y<k>"`, then log `got <got>` (`None` after `anext`).
+    Yield,
+    /// The same yield inside `try: ... except ValueError as e:`, which logs
+    /// `caught <e>`, then re-raises, or yields `"g<i>c<k>"` and logs what that received.
+    Guarded {
+        /// Re-raise the caught error instead of yielding again.
+        reraise: bool,
+    },
+    /// `await asyncio.sleep(d)`, then log `slept`.
+    Sleep(Dur),
+}
+
+/// An async generator's definition: `log start`, then the parts in a `try:` whose
+/// `finally:` logs `finally`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct GenDef {
+    /// The body, in order; at least one yields (else it is no generator).
+    pub parts: Vec<GenPart>,
 }
 
 /// Which of asyncio's queue classes a queue is.
@@ -146,6 +200,10 @@ pub struct Program {
     pub conds: usize,
     /// The parties of each `asyncio.Barrier`.
     pub barriers: Vec<usize>,
+    /// The async generators `gens[g] = g<g>()`, driven by main only (its top-level steps,
+    /// where nothing cancels it: a cancellation in the middle of a step is where Rust's
+    /// drop and asyncio's `CancelledError` part, see docs/generators.md#the-protocol).
+    pub gens: Vec<GenDef>,
 }
 
 /// When the setter wakes everybody up (ticks); every generated timer ends before.
@@ -186,15 +244,57 @@ impl Program {
         self.tasks.iter().map(|t| count(&t.steps, q)).sum()
     }
 
+    /// Whether some task shuts a queue down (3.13's `Queue.shutdown`).
+    pub fn shuts_down(&self) -> bool {
+        fn any(steps: &[Step]) -> bool {
+            steps.iter().any(|s| match s {
+                Step::QueueShutdown(..) => true,
+                Step::Group(_, inner, _)
+                | Step::Timeout(_, inner)
+                | Step::Lock(_, inner)
+                | Step::Sem(_, inner) => any(inner),
+                _ => false,
+            })
+        }
+        self.tasks.iter().any(|t| any(&t.steps))
+    }
+
     /// Whether the program is well formed: every task a step names was spawned before in
     /// the same task (or is a child of the group), each task is spawned at most once, and
     /// every object index exists. Shrinking keeps only well-formed programs.
     pub fn is_valid(&self) -> bool {
         let mut spawned = vec![false; self.tasks.len()];
         spawned[0] = true;
-        self.tasks
-            .iter()
-            .all(|task| self.valid_steps(&task.steps, &mut Vec::new(), &mut spawned))
+        let yields = |p: &GenPart| matches!(p, GenPart::Yield | GenPart::Guarded { .. });
+        fn gen_step(s: &Step) -> bool {
+            matches!(
+                s,
+                Step::GenNext(_)
+                    | Step::GenSend(..)
+                    | Step::GenThrow(_)
+                    | Step::GenClose(_)
+                    | Step::GenRace(..)
+            )
+        }
+        // Generators are main's, at its top level (see `Program::gens`).
+        fn nested_gen_step(steps: &[Step]) -> bool {
+            steps.iter().any(|s| match s {
+                Step::Group(_, inner, _)
+                | Step::Timeout(_, inner)
+                | Step::Lock(_, inner)
+                | Step::Sem(_, inner) => inner.iter().any(gen_step) || nested_gen_step(inner),
+                _ => false,
+            })
+        }
+        self.gens.iter().all(|g| g.parts.iter().any(yields))
+            && !nested_gen_step(&self.tasks[0].steps)
+            && self.tasks[1..]
+                .iter()
+                .all(|t| !t.steps.iter().any(gen_step) && !nested_gen_step(&t.steps))
+            && self
+                .tasks
+                .iter()
+                .all(|task| self.valid_steps(&task.steps, &mut Vec::new(), &mut spawned))
     }
 
     fn valid_steps(&self, steps: &[Step], mine: &mut Vec<usize>, spawned: &mut [bool]) -> bool {
@@ -248,6 +348,12 @@ impl Program {
                 Step::BarrierWait(b) | Step::BarrierAbort(b) | Step::BarrierReset(b) => {
                     *b < self.barriers.len()
                 }
+                Step::GenNext(g)
+                | Step::GenSend(g, _)
+                | Step::GenThrow(g)
+                | Step::GenClose(g)
+                | Step::GenRace(g, _) => *g < self.gens.len(),
+                Step::QueueShutdown(q, _) => *q < self.queues.len(),
             };
             if !ok {
                 return false;
@@ -270,7 +376,11 @@ impl Program {
                 })
                 .sum()
         }
-        self.tasks.iter().map(|t| 1 + count(&t.steps)).sum()
+        self.tasks
+            .iter()
+            .map(|t| 1 + count(&t.steps))
+            .sum::<usize>()
+            + self.gens.iter().map(|g| 1 + g.parts.len()).sum::<usize>()
     }
 }
 

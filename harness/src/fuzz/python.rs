@@ -3,7 +3,7 @@
 
 use std::fmt::Write as _;
 
-use super::lang::{Dur, Program, QueueKind, SETTER_SLEEP, Step, When};
+use super::lang::{Dur, GenOp, GenPart, Program, QueueKind, SETTER_SLEEP, Step, When};
 
 /// What every script starts with. `mine(e)` tells the task's own cancellation (to let it
 /// through, as asyncio code must) from a child's that the task only observes.
@@ -31,6 +31,10 @@ def show(results):
 
 def names(tasks):
     return "[" + ", ".join(sorted(t.get_name() for t in tasks)) + "]"
+
+
+async def pull(gen):
+    return await anext(gen)
 "#;
 
 /// The whole script.
@@ -84,6 +88,11 @@ pub fn render(program: &Program) -> String {
     let gets: Vec<String> = (0..program.queues.len())
         .map(|q| program.gets_on(q).to_string())
         .collect();
+    for (g, def) in program.gens.iter().enumerate() {
+        generator(&mut out, g, &def.parts);
+    }
+    let gens: Vec<String> = (0..program.gens.len()).map(|g| format!("g{g}()")).collect();
+    let _ = writeln!(out, "\ngens = [{}]", gens.join(", "));
     let _ = write!(
         out,
         r#"
@@ -92,10 +101,34 @@ async def setter():
     await asyncio.sleep({})
     for event in events:
         event.set()
-    for queue, n in zip(queues, [{}]):
+"#,
+        SETTER_SLEEP.python()
+    );
+    let gets = gets.join(", ");
+    if program.shuts_down() {
+        // After a shutdown (3.13) the setter's puts fail: it logs the first, goes on.
+        let _ = write!(
+            out,
+            r#"    for q, (queue, n) in enumerate(zip(queues, [{gets}])):
+        try:
+            for k in range(n):
+                queue.put_nowait(f"s{{k}}")
+        except asyncio.QueueShutDown as e:
+            log("setter", f"put q{{q}}: {{exc(e)}}")
+"#
+        );
+    } else {
+        let _ = write!(
+            out,
+            r#"    for queue, n in zip(queues, [{gets}]):
         for k in range(n):
             queue.put_nowait(f"s{{k}}")
-    for i, cond in enumerate(conds):
+"#
+        );
+    }
+    let _ = write!(
+        out,
+        r#"    for i, cond in enumerate(conds):
         async with cond:
             tokens[i] += 1000
             cond.notify_all()
@@ -103,14 +136,12 @@ async def setter():
         await barrier.abort()
     log("setter", "done")
     return "set"
-"#,
-        SETTER_SLEEP.python(),
-        gets.join(", ")
+"#
     );
     for (i, task) in program.tasks.iter().enumerate().skip(1) {
         let me = Program::label(i);
         let _ = write!(out, "\n\nasync def {me}():\n    log(\"{me}\", \"start\")\n");
-        steps(&mut out, &me, &task.steps, 1);
+        steps(&mut out, &me, &task.steps, 1, program.shuts_down());
         if task.fails {
             let _ = write!(
                 out,
@@ -127,8 +158,23 @@ async def setter():
         "\n\nasync def main():\n    log(\"main\", \"start\")\n    spawn(setter, \"setter\")\n",
     );
     out.push_str("    try:\n");
-    steps(&mut out, "main", &program.tasks[0].steps, 2);
+    steps(
+        &mut out,
+        "main",
+        &program.tasks[0].steps,
+        2,
+        program.shuts_down(),
+    );
     out.push_str("        pass\n    except BaseException as e:\n        log(\"main\", f\"raised {exc(e)}\")\n");
+    for g in 0..program.gens.len() {
+        guarded(
+            &mut out,
+            "main",
+            1,
+            &format!("aclose g{g}"),
+            &[format!("await gens[{g}].aclose()")],
+        );
+    }
     out.push_str(
         r#"    i = 0
     while i < len(ALL):
@@ -189,7 +235,11 @@ fn timeout(d: Option<Dur>) -> String {
     d.map_or_else(|| "None".to_owned(), Dur::python)
 }
 
-fn steps(out: &mut String, me: &str, body: &[Step], depth: usize) {
+/// The steps of `body`; `shuts_down`: the program shuts a queue down (3.13), so that
+/// `except asyncio.QueueShutDown` is written only then (3.11 has no such name, and an
+/// `except` clause looks its name up for whatever exception passes, `CancelledError`
+/// included).
+fn steps(out: &mut String, me: &str, body: &[Step], depth: usize, shuts_down: bool) {
     for step in body {
         match step {
             Step::Sleep(d) => {
@@ -289,7 +339,7 @@ fn steps(out: &mut String, me: &str, body: &[Step], depth: usize) {
                     );
                     line(out, depth + 2, &format!("ALL.append((\"{t}\", c{i}))"));
                 }
-                steps(out, me, inner, depth + 2);
+                steps(out, me, inner, depth + 2, shuts_down);
                 if *fails {
                     line(
                         out,
@@ -324,7 +374,7 @@ fn steps(out: &mut String, me: &str, body: &[Step], depth: usize) {
                 if inner.is_empty() {
                     line(out, depth + 2, "pass");
                 }
-                steps(out, me, inner, depth + 2);
+                steps(out, me, inner, depth + 2, shuts_down);
                 line(out, depth + 1, &format!("log(\"{me}\", \"timeout: ok\")"));
                 line(out, depth, "except BaseException as e:");
                 line(out, depth + 1, "if mine(e):");
@@ -346,7 +396,7 @@ fn steps(out: &mut String, me: &str, body: &[Step], depth: usize) {
                     depth + 1,
                     &format!("log(\"{me}\", \"{kind} {l} acquired\")"),
                 );
-                steps(out, me, inner, depth + 1);
+                steps(out, me, inner, depth + 1, shuts_down);
                 line(
                     out,
                     depth,
@@ -362,15 +412,39 @@ fn steps(out: &mut String, me: &str, body: &[Step], depth: usize) {
                 line(out, depth, &format!("log(\"{me}\", \"event {e} set\")"));
             }
             Step::Put(q, item) => {
-                line(out, depth, &format!("queues[{q}].put_nowait(\"{item}\")"));
-                line(out, depth, &format!("log(\"{me}\", \"put q{q} {item}\")"));
+                let (put, log_put) = (
+                    format!("queues[{q}].put_nowait(\"{item}\")"),
+                    format!("log(\"{me}\", \"put q{q} {item}\")"),
+                );
+                if shuts_down {
+                    line(out, depth, "try:");
+                    line(out, depth + 1, &put);
+                    line(out, depth + 1, &log_put);
+                    line(out, depth, "except asyncio.QueueShutDown as e:");
+                    line(
+                        out,
+                        depth + 1,
+                        &format!("log(\"{me}\", f\"put q{q} {item}: {{exc(e)}}\")"),
+                    );
+                } else {
+                    line(out, depth, &put);
+                    line(out, depth, &log_put);
+                }
             }
             Step::Get(q) => {
-                line(
-                    out,
-                    depth,
-                    &format!("log(\"{me}\", f\"get q{q}: {{await queues[{q}].get()}}\")"),
-                );
+                let get = format!("log(\"{me}\", f\"get q{q}: {{await queues[{q}].get()}}\")");
+                if shuts_down {
+                    line(out, depth, "try:");
+                    line(out, depth + 1, &get);
+                    line(out, depth, "except asyncio.QueueShutDown as e:");
+                    line(
+                        out,
+                        depth + 1,
+                        &format!("log(\"{me}\", f\"get q{q}: {{exc(e)}}\")"),
+                    );
+                } else {
+                    line(out, depth, &get);
+                }
             }
             Step::GetNowait(q) => {
                 line(out, depth, "try:");
@@ -379,12 +453,19 @@ fn steps(out: &mut String, me: &str, body: &[Step], depth: usize) {
                     depth + 1,
                     &format!("log(\"{me}\", f\"get_nowait q{q}: {{queues[{q}].get_nowait()}}\")"),
                 );
-                line(out, depth, "except asyncio.QueueEmpty as e:");
-                line(
-                    out,
-                    depth + 1,
-                    &format!("log(\"{me}\", f\"get_nowait q{q}: {{exc(e)}}\")"),
-                );
+                let errors: &[&str] = if shuts_down {
+                    &["QueueEmpty", "QueueShutDown"]
+                } else {
+                    &["QueueEmpty"]
+                };
+                for error in errors {
+                    line(out, depth, &format!("except asyncio.{error} as e:"));
+                    line(
+                        out,
+                        depth + 1,
+                        &format!("log(\"{me}\", f\"get_nowait q{q}: {{exc(e)}}\")"),
+                    );
+                }
             }
             Step::QueueJoin(q) => {
                 line(out, depth, &format!("await queues[{q}].join()"));
@@ -495,8 +576,113 @@ fn steps(out: &mut String, me: &str, body: &[Step], depth: usize) {
                 line(out, depth, &format!("await barriers[{b}].reset()"));
                 line(out, depth, &format!("log(\"{me}\", \"barrier {b} reset\")"));
             }
+            Step::GenNext(g) | Step::GenSend(g, _) | Step::GenThrow(g) | Step::GenClose(g) => {
+                let op = match step {
+                    Step::GenNext(_) => GenOp::Next,
+                    Step::GenSend(_, v) => GenOp::Send(v.clone()),
+                    Step::GenThrow(_) => GenOp::Throw,
+                    _ => GenOp::Close,
+                };
+                let (what, call) = request(*g, &op);
+                guarded(
+                    out,
+                    me,
+                    depth,
+                    &what,
+                    &[format!("log(\"{me}\", f\"{what}: {{await {call}}}\")")],
+                );
+            }
+            Step::GenRace(g, op) => {
+                line(
+                    out,
+                    depth,
+                    &format!("helper = asyncio.create_task(pull(gens[{g}]))"),
+                );
+                line(out, depth, "await asyncio.sleep(0)");
+                let (what, call) = request(*g, op);
+                let what = format!("race {what}");
+                guarded(
+                    out,
+                    me,
+                    depth,
+                    &what,
+                    &[format!("log(\"{me}\", f\"{what}: {{await {call}}}\")")],
+                );
+                let what = format!("race helper anext g{g}");
+                guarded(
+                    out,
+                    me,
+                    depth,
+                    &what,
+                    &[format!("log(\"{me}\", f\"{what}: {{await helper}}\")")],
+                );
+            }
+            Step::QueueShutdown(q, immediate) => {
+                let flag = if *immediate { "True" } else { "False" };
+                line(
+                    out,
+                    depth,
+                    &format!("queues[{q}].shutdown(immediate={flag})"),
+                );
+                line(
+                    out,
+                    depth,
+                    &format!("log(\"{me}\", \"shutdown q{q} immediate={flag}\")"),
+                );
+            }
         }
     }
+}
+
+/// What a request on `gens[g]` logs, and its awaitable.
+pub(super) fn request(g: usize, op: &GenOp) -> (String, String) {
+    match op {
+        GenOp::Next => (format!("anext g{g}"), format!("anext(gens[{g}])")),
+        GenOp::Send(v) => (format!("asend g{g} {v}"), format!("gens[{g}].asend('{v}')")),
+        GenOp::Throw => (
+            format!("athrow g{g}"),
+            format!("gens[{g}].athrow(ValueError('x'))"),
+        ),
+        GenOp::Close => (format!("aclose g{g}"), format!("gens[{g}].aclose()")),
+    }
+}
+
+/// `async def g<g>()`: logs `start`, runs the parts in a `try:` whose `finally:` logs.
+fn generator(out: &mut String, g: usize, parts: &[GenPart]) {
+    let me = format!("g{g}");
+    let _ = write!(
+        out,
+        "\n\nasync def {me}():\n    log(\"{me}\", \"start\")\n    try:\n"
+    );
+    let got = |out: &mut String, depth: usize, value: String| {
+        line(out, depth, &format!("got = yield \"{value}\""));
+        line(out, depth, &format!("log(\"{me}\", f\"got {{got}}\")"));
+    };
+    for (k, part) in parts.iter().enumerate() {
+        match part {
+            GenPart::Yield => got(out, 2, format!("{me}y{k}")),
+            GenPart::Guarded { reraise } => {
+                line(out, 2, "try:");
+                got(out, 3, format!("{me}y{k}"));
+                line(out, 2, "except ValueError as e:");
+                line(out, 3, &format!("log(\"{me}\", f\"caught {{exc(e)}}\")"));
+                if *reraise {
+                    line(out, 3, "raise");
+                } else {
+                    got(out, 3, format!("{me}c{k}"));
+                }
+            }
+            GenPart::Sleep(d) => {
+                line(out, 2, &format!("await asyncio.sleep({})", d.python()));
+                line(out, 2, &format!("log(\"{me}\", \"slept\")"));
+            }
+        }
+    }
+    if parts.is_empty() {
+        line(out, 2, "pass");
+    }
+    line(out, 1, "finally:");
+    line(out, 2, &format!("log(\"{me}\", \"finally\")"));
 }
 
 /// The body of the `for f in as_completed(...)` loop: each outcome logged; the timeout

@@ -11,20 +11,24 @@ use aio_harness::fuzz::{Verdict, apply_path, corpus_file, parse_corpus, python, 
 #[test]
 fn a_seed_always_gives_the_same_valid_program() {
     for seed in 0..300 {
-        let program = generate(seed);
+        let program = generate(seed, (3, 13));
         assert!(
             program.is_valid(),
             "seed {seed} gave an invalid program: {program:?}"
         );
-        assert_eq!(program, generate(seed), "seed {seed} is not deterministic");
+        assert_eq!(
+            program,
+            generate(seed, (3, 13)),
+            "seed {seed} is not deterministic"
+        );
     }
-    assert_ne!(generate(1), generate(2));
+    assert_ne!(generate(1, (3, 11)), generate(2, (3, 11)));
 }
 
 #[test]
 fn shrinking_gives_valid_programs_one_change_smaller() {
     for seed in 0..40 {
-        let program = generate(seed);
+        let program = generate(seed, (3, 13));
         for smaller in shrink(&program) {
             assert!(smaller.is_valid());
             assert!(
@@ -55,6 +59,7 @@ fn a_step_naming_a_task_not_spawned_is_invalid() {
         queues: vec![],
         conds: 0,
         barriers: vec![],
+        gens: vec![],
     };
     assert!(!program.is_valid());
     let spawned = Program {
@@ -99,6 +104,7 @@ fn the_script_spawns_and_joins_what_the_program_says() {
         queues: vec![],
         conds: 0,
         barriers: vec![],
+        gens: vec![],
     };
     let script = python::render(&program);
     assert!(script.contains("c1 = spawn(t1, \"t1\")"), "{script}");
@@ -110,12 +116,12 @@ fn the_script_spawns_and_joins_what_the_program_says() {
 #[test]
 fn a_corpus_header_reads_back_and_replays_the_same_program() {
     let seed = 1234;
-    let program = generate(seed);
+    let program = generate(seed, (3, 13));
     let path: Vec<usize> = shrink(&program)
         .first()
         .map(|_| vec![0])
         .unwrap_or_default();
-    let shrunk = apply_path(seed, &path).expect("the path applies");
+    let shrunk = apply_path(seed, (3, 13), &path).expect("the path applies");
     let verdict = Verdict::Differs {
         rust: "x\n".into(),
         failures: vec![],
@@ -131,7 +137,7 @@ fn a_corpus_header_reads_back_and_replays_the_same_program() {
 #[test]
 fn the_interpreter_is_deterministic_on_every_runtime() {
     for seed in 0..20 {
-        let program = Arc::new(generate(seed));
+        let program = Arc::new(generate(seed, (3, 13)));
         let first = run_rust(RuntimeKind::Tokio, &program);
         for kind in RuntimeKind::ALL {
             let run = run_rust(*kind, &program);
