@@ -15,7 +15,7 @@ use aio_rt::PyException;
 /// |---|---|
 /// | [`StopAsyncIteration`](Self::StopAsyncIteration) | `StopAsyncIteration` (the generator is finished) |
 /// | [`Raised`](Self::Raised) | the exception the body raised, or a thrown one it let through |
-/// | [`AlreadyRunning`](Self::AlreadyRunning) | `RuntimeError: anext(): asynchronous generator is already running` |
+/// | [`AlreadyRunning`](Self::AlreadyRunning) | `RuntimeError: anext(): asynchronous generator is already running` (`athrow()`, `aclose()`: see [`RequestKind`]) |
 /// | [`IgnoredGeneratorExit`](Self::IgnoredGeneratorExit) | `RuntimeError: async generator ignored GeneratorExit` |
 /// | [`JustStarted`](Self::JustStarted) | `TypeError: can't send non-None value to a just-started async generator` |
 #[derive(Clone, PartialEq, Eq)]
@@ -33,8 +33,12 @@ pub enum GeneratorError<E> {
     /// Another operation is in the middle of a step of this generator (the body is running,
     /// between two yields): a generator runs one step at a time.
     ///
-    /// Python: `RuntimeError("anext(): asynchronous generator is already running")`
-    AlreadyRunning,
+    /// Python: `RuntimeError("anext(): asynchronous generator is already running")` (for
+    /// `athrow` and `aclose`: `"athrow(): ..."`, `"aclose(): ..."`)
+    AlreadyRunning {
+        /// The request that found the generator running, as CPython names it.
+        request: RequestKind,
+    },
     /// The body yielded a value while being closed, instead of finishing. The generator is
     /// left paused at that yield.
     ///
@@ -59,6 +63,34 @@ pub enum GeneratorError<E> {
     },
 }
 
+/// Which request of an [`AsyncGenerator`](crate::AsyncGenerator) an error is about, named
+/// as CPython names it in its messages.
+///
+/// Python: the method name in `"anext(): asynchronous generator is already running"`
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum RequestKind {
+    /// [`anext`](crate::AsyncGenerator::anext) or [`asend`](crate::AsyncGenerator::asend)
+    /// (CPython says `anext()` for both).
+    Anext,
+    /// [`athrow`](crate::AsyncGenerator::athrow).
+    Athrow,
+    /// [`aclose`](crate::AsyncGenerator::aclose).
+    Aclose,
+}
+
+impl RequestKind {
+    /// The method's name as CPython's messages write it: `anext`, `athrow` or `aclose`.
+    ///
+    /// Python: `"anext"`, `"athrow"`, `"aclose"`
+    pub fn name(self) -> &'static str {
+        match self {
+            RequestKind::Anext => "anext",
+            RequestKind::Athrow => "athrow",
+            RequestKind::Aclose => "aclose",
+        }
+    }
+}
+
 impl<E> GeneratorError<E> {
     /// The body's error, if this is [`Raised`](Self::Raised).
     ///
@@ -76,7 +108,10 @@ impl<E: fmt::Debug> fmt::Debug for GeneratorError<E> {
         match self {
             GeneratorError::StopAsyncIteration => f.write_str("StopAsyncIteration"),
             GeneratorError::Raised(error) => f.debug_tuple("Raised").field(error).finish(),
-            GeneratorError::AlreadyRunning => f.write_str("AlreadyRunning"),
+            GeneratorError::AlreadyRunning { request } => f
+                .debug_struct("AlreadyRunning")
+                .field("request", request)
+                .finish(),
             GeneratorError::IgnoredGeneratorExit => f.write_str("IgnoredGeneratorExit"),
             GeneratorError::JustStarted => f.write_str("JustStarted"),
             GeneratorError::AlreadyAwaited { throw } => f
@@ -92,7 +127,7 @@ impl<E: fmt::Display> fmt::Display for GeneratorError<E> {
         match self {
             GeneratorError::StopAsyncIteration => f.write_str("async generator is exhausted"),
             GeneratorError::Raised(error) => error.fmt(f),
-            GeneratorError::AlreadyRunning => {
+            GeneratorError::AlreadyRunning { .. } => {
                 f.write_str("asynchronous generator is already running")
             }
             GeneratorError::IgnoredGeneratorExit => {
@@ -159,7 +194,7 @@ impl<E: PyException> PyException for GeneratorError<E> {
         match self {
             GeneratorError::StopAsyncIteration => "StopAsyncIteration",
             GeneratorError::Raised(e) => e.py_type(),
-            GeneratorError::AlreadyRunning
+            GeneratorError::AlreadyRunning { .. }
             | GeneratorError::IgnoredGeneratorExit
             | GeneratorError::AlreadyAwaited { .. } => "RuntimeError",
             GeneratorError::JustStarted => "TypeError",
@@ -170,8 +205,11 @@ impl<E: PyException> PyException for GeneratorError<E> {
         match self {
             GeneratorError::StopAsyncIteration => String::new(),
             GeneratorError::Raised(e) => e.py_str(),
-            GeneratorError::AlreadyRunning => {
-                "anext(): asynchronous generator is already running".to_owned()
+            GeneratorError::AlreadyRunning { request } => {
+                format!(
+                    "{}(): asynchronous generator is already running",
+                    request.name()
+                )
             }
             GeneratorError::IgnoredGeneratorExit => {
                 "async generator ignored GeneratorExit".to_owned()

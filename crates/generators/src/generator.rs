@@ -395,6 +395,20 @@ enum Kind {
     Close,
 }
 
+impl Kind {
+    /// The error for a request that found the generator running: CPython names the
+    /// request (`anext()` for anext and asend).
+    fn already_running<E>(self) -> GeneratorError<E> {
+        GeneratorError::AlreadyRunning {
+            request: match self {
+                Kind::Next | Kind::Send => crate::RequestKind::Anext,
+                Kind::Throw => crate::RequestKind::Athrow,
+                Kind::Close => crate::RequestKind::Aclose,
+            },
+        }
+    }
+}
+
 /// The future returned by [`AsyncGenerator::anext`], [`asend`](AsyncGenerator::asend) and
 /// [`athrow`](AsyncGenerator::athrow): one step of the body.
 ///
@@ -424,7 +438,7 @@ where
             // Someone is polling the body this very moment (another thread, or the body
             // itself asking its own generator for a value).
             Err(TryLockError::WouldBlock) => {
-                return Poll::Ready(Err(GeneratorError::AlreadyRunning));
+                return Poll::Ready(Err(self.kind.already_running()));
             }
         };
         let core = &mut *core;
@@ -432,7 +446,7 @@ where
             match (core.state, self.kind) {
                 (State::Running, _)
                 | (State::Abandoned, Kind::Send | Kind::Throw | Kind::Close) => {
-                    return Poll::Ready(Err(GeneratorError::AlreadyRunning));
+                    return Poll::Ready(Err(self.kind.already_running()));
                 }
                 (State::Done, Kind::Close) => return Poll::Ready(Ok(None)),
                 (State::Done, _) => return Poll::Ready(Err(GeneratorError::StopAsyncIteration)),
@@ -456,7 +470,7 @@ where
                     // The body's `Co`, used from another thread, holds the slot: the body
                     // is running elsewhere.
                     self.input = Some(input);
-                    return Poll::Ready(Err(GeneratorError::AlreadyRunning));
+                    return Poll::Ready(Err(self.kind.already_running()));
                 }
             }
             self.started = true;

@@ -152,7 +152,7 @@ mod rows;
 mod slot;
 
 pub use crate::co::{Co, Yield};
-pub use crate::error::{GeneratorError, Thrown};
+pub use crate::error::{GeneratorError, RequestKind, Thrown};
 pub use crate::generator::{AsyncGenerator, Close, Request};
 pub use crate::iter::{Counter, anext_or};
 pub use crate::rows::{BlockingRows, Database, Row};

@@ -6,7 +6,7 @@ use std::pin::pin;
 use std::sync::{Arc, Mutex};
 use std::task::{Context, Waker};
 
-use aio_generators::{AsyncGenerator, Co, GeneratorError, Thrown};
+use aio_generators::{AsyncGenerator, Co, GeneratorError, RequestKind, Thrown};
 use futures_lite::StreamExt;
 use futures_lite::future::{block_on, yield_now};
 
@@ -177,7 +177,7 @@ fn yielding_during_close_is_ignored_generator_exit() {
 
 #[test]
 fn a_second_request_during_a_step_is_already_running() {
-    let agen = AsyncGenerator::new(|mut co: Co<u32, u32>| async move {
+    let agen = AsyncGenerator::new(|mut co: Co<u32, u32, String>| async move {
         co.yield_(1).await?;
         yield_now().await; // the step is in progress here
         co.yield_(2).await?;
@@ -187,16 +187,39 @@ fn a_second_request_during_a_step_is_already_running() {
     let mut first = pin!(agen.anext());
     let mut cx = Context::from_waker(Waker::noop());
     assert!(first.as_mut().poll(&mut cx).is_pending());
-    for (name, error) in [
-        ("anext", block_on(agen.anext()).unwrap_err()),
-        ("asend", block_on(agen.asend(7)).unwrap_err()),
-        ("aclose", block_on(agen.aclose()).unwrap_err()),
+    // CPython names the request: `anext()` for anext and asend, `athrow()`, `aclose()`.
+    for (name, error, request, python) in [
+        (
+            "anext",
+            block_on(agen.anext()).unwrap_err(),
+            RequestKind::Anext,
+            "anext(): asynchronous generator is already running",
+        ),
+        (
+            "asend",
+            block_on(agen.asend(7)).unwrap_err(),
+            RequestKind::Anext,
+            "anext(): asynchronous generator is already running",
+        ),
+        (
+            "athrow",
+            block_on(agen.athrow("x".to_owned())).unwrap_err(),
+            RequestKind::Athrow,
+            "athrow(): asynchronous generator is already running",
+        ),
+        (
+            "aclose",
+            block_on(agen.aclose()).unwrap_err(),
+            RequestKind::Aclose,
+            "aclose(): asynchronous generator is already running",
+        ),
     ] {
-        assert_eq!(error, GeneratorError::AlreadyRunning, "{name}");
+        assert_eq!(error, GeneratorError::AlreadyRunning { request }, "{name}");
         assert_eq!(
             error.to_string(),
             "asynchronous generator is already running"
         );
+        assert_eq!(aio_rt::PyException::py_str(&error), python, "{name}");
     }
     assert_eq!(
         block_on(first),
@@ -219,7 +242,9 @@ fn a_dropped_request_leaves_its_step_for_the_next_anext() {
     }
     assert_eq!(
         block_on(agen.asend(())),
-        Err(GeneratorError::AlreadyRunning)
+        Err(GeneratorError::AlreadyRunning {
+            request: RequestKind::Anext
+        })
     );
     assert_eq!(
         block_on(agen.next()),

@@ -408,7 +408,9 @@ pub(crate) fn generator_raised() -> Raised {
 }
 
 pub(crate) fn generator_already_running() -> Raised {
-    Box::new(GeneratorError::<String>::AlreadyRunning)
+    Box::new(GeneratorError::<String>::AlreadyRunning {
+        request: aio_generators::RequestKind::Anext,
+    })
 }
 
 pub(crate) fn generator_ignored_exit() -> Raised {

@@ -141,15 +141,16 @@ impl Gen {
                 8..=11 => Step::GenSend(g, format!("v{n}")),
                 12..=14 => Step::GenThrow(g),
                 15 | 16 => Step::GenClose(g),
-                // Racing requests are `anext` and `asend` only: CPython refuses a racing
-                // `athrow` / `aclose` with `athrow(): ...` / `aclose(): ...`, and ours
-                // still says `anext(): ...` for every request (an open library fix).
+                // The racing request may be any of the four: CPython names it in its
+                // refusal (`anext(): ...` for anext and asend, `athrow(): ...`,
+                // `aclose(): ...`), as `GeneratorError::AlreadyRunning` does.
                 _ => Step::GenRace(
                     g,
-                    if self.rng.chance(50) {
-                        GenOp::Next
-                    } else {
-                        GenOp::Send(format!("v{n}"))
+                    match self.rng.range(0, 3) {
+                        0 => GenOp::Next,
+                        1 => GenOp::Send(format!("v{n}")),
+                        2 => GenOp::Throw,
+                        _ => GenOp::Close,
                     },
                 ),
             };

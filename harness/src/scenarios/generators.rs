@@ -63,6 +63,10 @@ pub(crate) const SCENARIOS: &[Scenario] = &[
         "a second anext while another task's anext is in the middle of a step: asynchronous generator is already running"
     ),
     parity!(
+        already_running_names_request,
+        "asend, athrow and aclose while another task's anext is mid-step: each RuntimeError names its request (anext(), athrow(), aclose())"
+    ),
+    parity!(
         ignored_generator_exit,
         "a body that yields while being closed: async generator ignored GeneratorExit"
     ),
@@ -368,6 +372,41 @@ pub(crate) async fn already_running<R: Runtime>(cx: Cx<R>) {
         "main",
         format!("anext -> {}", slow.anext().await.expect("a value")),
     );
+}
+
+/// As [`already_running`], with the three other requests: CPython names the request in its
+/// refusal, `anext()` for an `asend` too, then `athrow()` and `aclose()`
+/// (`GeneratorError::AlreadyRunning { request }`). The step in progress is not disturbed.
+pub(crate) async fn already_running_names_request<R: Runtime>(cx: Cx<R>) {
+    let body_cx = cx.clone();
+    let slow = Arc::new(AsyncGenerator::new(
+        move |mut co: Co<u32, u32, String>| async move {
+            body_cx.sleep(2).await;
+            co.yield_(0).await?;
+            Ok(())
+        },
+    ));
+    let (a_cx, a_gen) = (cx.clone(), slow.clone());
+    let a = cx.spawn("task-a", async move {
+        a_cx.log("task-a", "anext");
+        let value = a_gen.anext().await.expect("a value");
+        a_cx.log("task-a", format!("got {value}"));
+    });
+    cx.sleep(1).await;
+    for (what, outcome) in [
+        ("asend", slow.asend(7).await),
+        ("athrow", slow.athrow("x".to_owned()).await),
+    ] {
+        if let Err(error) = outcome {
+            cx.log("main", format!("{what}: {}", exc(&error)));
+        }
+    }
+    if let Err(error) = slow.aclose().await {
+        cx.log("main", format!("aclose: {}", exc(&error)));
+    }
+    a.await.expect("task-a finished");
+    slow.aclose().await.expect("closed");
+    cx.log("main", "closed");
 }
 
 /// A body that catches `GeneratorExit` and yields anyway: `aclose` fails with

@@ -404,7 +404,9 @@ fn real_messages() -> Vec<(&'static str, String)> {
     );
     push(
         "aio_generators::GeneratorError::AlreadyRunning",
-        &GeneratorError::<String>::AlreadyRunning,
+        &GeneratorError::<String>::AlreadyRunning {
+            request: aio_generators::RequestKind::Anext,
+        },
     );
     push(
         "aio_generators::GeneratorError::IgnoredGeneratorExit",

@@ -53,6 +53,11 @@ fn already_running(kind: RuntimeKind) {
 }
 
 #[apply(runtimes)]
+fn already_running_names_request(kind: RuntimeKind) {
+    check_parity("already_running_names_request", kind);
+}
+
+#[apply(runtimes)]
 fn ignored_generator_exit(kind: RuntimeKind) {
     check_parity("ignored_generator_exit", kind);
 }
