@@ -398,6 +398,18 @@ impl<R: Runtime, F: Future> Future for Scoped<R, F> {
 }
 
 impl<R: Runtime, F: Future> Scoped<R, F> {
+    /// `wait_for`'s end of the scope: the body's output whenever the body ends, even
+    /// after the deadline's cancellation was delivered to it (asyncio 3.12's `wait_for`
+    /// returns what the coroutine returns once it caught the `CancelledError`); a
+    /// `TimeoutError` only when the deadline dropped the body.
+    pub(crate) fn poll_output(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Result<F::Output, ScopeError>> {
+        self.poll_scope(cx)
+            .map(|ended| ended.map(|Ended { output, .. }| output))
+    }
+
     fn poll_scope(
         self: Pin<&mut Self>,
         cx: &mut Context<'_>,
