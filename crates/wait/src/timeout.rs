@@ -450,7 +450,14 @@ impl<R: Runtime, F: Future> Scoped<R, F> {
             return Poll::Pending;
         };
         // The body first: a body that finishes in the step its deadline passes wins.
-        let when = this.scope.lock().when;
+        // Once the deadline's cancellation was delivered, the deadline is spent: a scope
+        // the body enters while it handles the cancellation does not see it as an
+        // enclosing deadline that passed (asyncio's expired scope cancels nothing more).
+        let when = if this.delivered.is_some() {
+            None
+        } else {
+            this.scope.lock().when
+        };
         let (polled, catching) = {
             let _enclosed = Enclosed::push(when);
             aio_tasks::poll_catching(body, cx)
