@@ -398,6 +398,18 @@ impl<R: Runtime, F: Future> Future for Scoped<R, F> {
 }
 
 impl<R: Runtime, F: Future> Scoped<R, F> {
+    /// `wait_for`'s end of the scope: the body's output whenever the body ends, even
+    /// after the deadline's cancellation was delivered to it (asyncio 3.12's `wait_for`
+    /// returns what the coroutine returns once it caught the `CancelledError`); a
+    /// `TimeoutError` only when the deadline dropped the body.
+    pub(crate) fn poll_output(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Result<F::Output, ScopeError>> {
+        self.poll_scope(cx)
+            .map(|ended| ended.map(|Ended { output, .. }| output))
+    }
+
     fn poll_scope(
         self: Pin<&mut Self>,
         cx: &mut Context<'_>,
@@ -438,7 +450,14 @@ impl<R: Runtime, F: Future> Scoped<R, F> {
             return Poll::Pending;
         };
         // The body first: a body that finishes in the step its deadline passes wins.
-        let when = this.scope.lock().when;
+        // Once the deadline's cancellation was delivered, the deadline is spent: a scope
+        // the body enters while it handles the cancellation does not see it as an
+        // enclosing deadline that passed (asyncio's expired scope cancels nothing more).
+        let when = if this.delivered.is_some() {
+            None
+        } else {
+            this.scope.lock().when
+        };
         let (polled, catching) = {
             let _enclosed = Enclosed::push(when);
             aio_tasks::poll_catching(body, cx)

@@ -1,6 +1,7 @@
 //! Definition of [`wait_for`], [`wait_for_task`] and [`wait_for_future`].
 
-use std::future::IntoFuture;
+use std::future::{IntoFuture, poll_fn};
+use std::pin::pin;
 use std::time::Duration;
 
 use aio_futures::FutureError;
@@ -20,6 +21,12 @@ use crate::{TimeoutError, WaitForError, timeout};
 /// - Otherwise `fut` runs in a [`timeout`] scope; when the deadline passes it is
 ///   dropped, which in Rust *is* waiting until it has really finished: its destructors
 ///   run before `wait_for` returns.
+/// - Unless an [`aio_tasks::catch_cancel`] is suspended in `fut` at the deadline: it
+///   receives the cancellation and `fut` goes on; whatever `fut` then returns is
+///   returned, as asyncio 3.12's `wait_for` returns what a coroutine returns after
+///   catching its `CancelledError`. (`fut`'s output is opaque here, so a re-raise cannot
+///   be told from a value: for a body that re-raises into a `TimeoutError`, use
+///   [`Timeout::run_catching`](crate::Timeout::run_catching).)
 ///
 /// For a [`Task`], use [`wait_for_task`]: awaiting a task here and dropping the await
 /// requests its cancellation but does not wait for it to end. For an
@@ -46,8 +53,12 @@ where
         Some(delay) => {
             // A fresh scope entered once, without the task check: only its deadline can
             // end it early.
-            let scoped = self::timeout(rt, Some(delay)).scoped(fut.into_future(), false);
-            scoped.await.map_err(|_| TimeoutError::new())
+            // A body that caught the deadline's cancellation and ended gives its output,
+            // whatever it is (its output is opaque: no re-raise can be seen in it).
+            let mut scoped = pin!(self::timeout(rt, Some(delay)).scoped(fut.into_future(), false));
+            poll_fn(|cx| scoped.as_mut().poll_output(cx))
+                .await
+                .map_err(|_| TimeoutError::new())
         }
     }
 }

@@ -75,6 +75,14 @@ pub(crate) const SCENARIOS: &[Scenario] = &[
         "the task wait_for cancels at its deadline swallows the cancellation and returns a value: wait_for returns it"
     ),
     parity!(
+        wait_for_coroutine_swallows,
+        "the coroutine wait_for runs catches the deadline's CancelledError, cleans up with an await and returns a value: wait_for returns it"
+    ),
+    parity!(
+        timeout_nested_in_handler,
+        "an expired scope's body, handling the CancelledError, enters a scope of its own that expires in turn, then re-raises: two TimeoutErrors"
+    ),
+    parity!(
         timeout_waits_for_awaited_task,
         "a timeout expires while its body awaits a task: the task is cancelled and cleans up before the TimeoutError comes out"
     ),
@@ -870,6 +878,86 @@ pub(crate) async fn wait_for_inner_swallows<R: Runtime>(cx: Cx<R>) {
         );
         let me = aio_tasks::current_task().expect("main runs as a task");
         c.log("main", format!("main cancelling: {}", me.cancelling()));
+        Ok(())
+    })
+    .await;
+}
+
+/// `inner`, a plain future (a coroutine, not a task), catches the cancellation of
+/// `wait_for`'s 2-tick deadline, cleans up for a tick and returns a value at t=3:
+/// `wait_for` returns it, and its scope takes its request on `main` back.
+pub(crate) async fn wait_for_coroutine_swallows<R: Runtime>(cx: Cx<R>) {
+    let c = cx.clone();
+    as_main(&cx, async move {
+        let rt = c.rt().clone();
+        let c2 = c.clone();
+        let inner = async move {
+            match catch_cancel(c2.sleep(10)).await {
+                Ok(()) => c2.log("inner", "never"),
+                Err(_) => {
+                    c2.log("inner", "swallows the cancel");
+                    c2.sleep(1).await;
+                }
+            }
+            "inner value"
+        };
+        match wait_for(&rt, inner, Some(c.ticks(2))).await {
+            Ok(value) => c.log("main", format!("wait_for: {value}")),
+            Err(e) => c.log("main", format!("wait_for: {}", exc(&e))),
+        }
+        let me = aio_tasks::current_task().expect("main runs as a task");
+        c.log("main", format!("main cancelling: {}", me.cancelling()));
+        Ok(())
+    })
+    .await;
+}
+
+/// The outer scope expires at t=2 and its body catches the cancellation; handling it,
+/// the body enters a 1-tick scope of its own, which expires at t=3 (its `TimeoutError`
+/// raised from a `CancelledError`), then re-raises: the outer scope gives its
+/// `TimeoutError`, and takes its request back.
+pub(crate) async fn timeout_nested_in_handler<R: Runtime>(cx: Cx<R>) {
+    let c = cx.clone();
+    as_main(&cx, async move {
+        let me = aio_tasks::current_task().expect("main runs as a task");
+        let (c2, me2) = (c.clone(), me.clone());
+        let out = timeout(c.rt(), Some(c.ticks(2)))
+            .run_catching(async move {
+                if let Err(cancelled) = catch_cancel(c2.sleep(10)).await {
+                    c2.log(
+                        "main",
+                        format!(
+                            "caught: {}, cancelling: {}",
+                            exc(&cancelled),
+                            me2.cancelling()
+                        ),
+                    );
+                    let inner = timeout(c2.rt(), Some(c2.ticks(1)))
+                        .run(async {
+                            c2.sleep(10).await;
+                            c2.log("main", "never");
+                        })
+                        .await;
+                    if let Err(e) = inner {
+                        c2.log(
+                            "main",
+                            format!("inner scope: {} from {}", exc(&e), exc_cause(&e)),
+                        );
+                    }
+                    c2.log("main", format!("cancelling: {}", me2.cancelling()));
+                    return Err(cancelled);
+                }
+                c2.log("main", "never");
+                Ok(())
+            })
+            .await;
+        if let Err(e) = out {
+            c.log(
+                "main",
+                format!("outer scope: {} from {}", exc(&e), exc_cause(&e)),
+            );
+        }
+        c.log("main", format!("cancelling: {}", me.cancelling()));
         Ok(())
     })
     .await;

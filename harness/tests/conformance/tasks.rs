@@ -1718,6 +1718,33 @@ mod as_completed_ports {
         port!(kind, gather_shield);
     }
 
+    // CPython: test_tasks.BaseTaskTests.test_cancel_gather_1
+    async fn cancel_gather_1<R: Runtime>(cx: Cx<R>) {
+        let fut = Future::<i32>::new(cx.rt());
+        let f = fut.clone();
+        // The indirection fut -> child_coro: the gather is not done when fut is.
+        let child = task(cx.rt(), async move { f.wait().await.unwrap() });
+        let mut gather_task = aio_gather::gather(cx.rt(), [child.clone()]);
+        cx.sleep(1).await;
+        fut.set_result(42).unwrap();
+        // The cancelling callback runs once the child has finished on 42, before the
+        // gather has taken its outcome (CPython: issue #26923).
+        cx.sleep(1).await;
+        assert!(child.done());
+        let cancel_result = gather_task.cancel(None);
+        assert!(
+            !cancel_result,
+            "a gather whose children are all done refuses"
+        );
+        // Not cancelled: its result.
+        assert_eq!(gather_task.await, Ok(vec![42]));
+    }
+
+    #[apply(runtimes)]
+    fn test_cancel_gather_1(kind: RuntimeKind) {
+        port!(kind, cancel_gather_1);
+    }
+
     // CPython: test_tasks.BaseTaskTests.test_cancel_gather_2
     async fn cancel_gather_2<R: Runtime>(cx: Cx<R>) {
         // CPython's cases (), (None,), ('my message',); cancel(5) does not compile.

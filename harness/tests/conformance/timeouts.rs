@@ -215,6 +215,42 @@ mod timeout_tests {
         port!(kind, timeout_not_entered);
     }
 
+    /// The `TimeoutError` of a scope, raised from a `CancelledError` (`__cause__`).
+    fn timeout_from_cancelled<T: std::fmt::Debug>(out: &Result<T, ScopeError>) {
+        match out {
+            Err(ScopeError::Timeout(e)) => {
+                let cause = e.py_cause().expect("raised from the CancelledError");
+                assert_eq!(cause.py_type(), "CancelledError");
+                assert!(cause.py_cause().is_none());
+            }
+            other => panic!("expected TimeoutError, got {other:?}"),
+        }
+    }
+
+    // CPython: test_timeouts.TimeoutTests.test_nested_timeout_in_finally
+    async fn nested_timeout_in_finally<R: Runtime>(cx: Cx<R>) {
+        let (rt, start) = (cx.rt().clone(), cx.rt().now());
+        let out1 = timeout(cx.rt(), Some(10 * MS))
+            .run_catching(async move {
+                let slept = catch_cancel(rt.sleep(Duration::from_secs(1))).await;
+                // finally: a scope of its own, which expires in turn
+                let out2 = timeout(&rt, Some(10 * MS))
+                    .run(rt.sleep(Duration::from_secs(10)))
+                    .await;
+                timeout_from_cancelled(&out2);
+                slept // the `finally` re-raises the CancelledError
+            })
+            .await;
+        timeout_from_cancelled(&out1);
+        // The second scope's deadline passed too: 20 ms in all.
+        assert_eq!(cx.rt().now(), start + 20 * MS);
+    }
+
+    #[apply(runtimes)]
+    fn test_nested_timeout_in_finally(kind: RuntimeKind) {
+        port!(kind, nested_timeout_in_finally);
+    }
+
     // CPython: test_timeouts.TimeoutTests.test_timeout_after_cancellation
     async fn timeout_after_cancellation<R: Runtime>(cx: Cx<R>) {
         let rt = cx.rt().clone();

@@ -250,6 +250,69 @@ mod asyncio_wait_for_test {
         port!(kind, asyncio_wait_for_timeout);
     }
 
+    // CPython: test_waitfor.AsyncioWaitForTest.test_asyncio_wait_for_cancelled
+    async fn asyncio_wait_for_cancelled<R: Runtime>(cx: Cx<R>) {
+        let t = SlowTask::new();
+        let (rt, run) = (cx.rt().clone(), t.run(cx.rt()));
+        let waitfortask = task(cx.rt(), async move {
+            let _ = wait_for(&rt, run, Some(SlowTask::TASK_TIMEOUT * 2)).await;
+        });
+        // await asyncio.sleep(0): the task runs up to its first wait (a millisecond, so
+        // that it has started on every runtime).
+        cx.rt().sleep(MS).await;
+        waitfortask.cancel(None);
+        // await asyncio.wait({waitfortask})
+        let _ = aio_wait::wait(
+            cx.rt(),
+            [waitfortask.clone()],
+            aio_wait::ReturnWhen::AllCompleted,
+            None,
+        )
+        .await;
+        assert!(t.exited());
+    }
+
+    #[apply(runtimes)]
+    fn test_asyncio_wait_for_cancelled(kind: RuntimeKind) {
+        port!(kind, asyncio_wait_for_cancelled);
+    }
+
+    // CPython: test_waitfor.AsyncioWaitForTest.test_wait_for_cancellation_race_condition
+    async fn cancellation_race_condition<R: Runtime>(cx: Cx<R>) {
+        let rt = cx.rt().clone();
+        let inner = async move {
+            // with self.assertRaises(asyncio.CancelledError): await asyncio.sleep(1)
+            let slept = catch_cancel(rt.sleep(Duration::from_secs(1))).await;
+            assert!(slept.is_err(), "the sleep is cancelled");
+            1
+        };
+        let result = wait_for(cx.rt(), inner, Some(10 * MS)).await;
+        assert_eq!(result, Ok(1));
+    }
+
+    #[apply(runtimes)]
+    fn test_wait_for_cancellation_race_condition(kind: RuntimeKind) {
+        port!(kind, cancellation_race_condition);
+    }
+
+    // CPython: test_waitfor.AsyncioWaitForTest.test_wait_for_cancel_suppressed
+    async fn cancel_suppressed<R: Runtime>(cx: Cx<R>) {
+        let rt = cx.rt().clone();
+        let return_42 = async move {
+            match catch_cancel(rt.sleep(Duration::from_secs(10))).await {
+                Ok(()) => 0,
+                Err(_cancelled) => 42,
+            }
+        };
+        let res = wait_for(cx.rt(), return_42, Some(100 * MS)).await;
+        assert_eq!(res, Ok(42));
+    }
+
+    #[apply(runtimes)]
+    fn test_wait_for_cancel_suppressed(kind: RuntimeKind) {
+        port!(kind, cancel_suppressed);
+    }
+
     /// The `inner` of the two `waits_for_task_cancellation` tests: sleeps 10 s; when
     /// cancelled sleeps EPSILON more and re-raises; sets `task_done` in `finally`.
     fn inner_catching<R: Runtime>(

@@ -78,6 +78,16 @@ fn wait_for_inner_swallows(kind: RuntimeKind) {
 }
 
 #[apply(runtimes)]
+fn wait_for_coroutine_swallows(kind: RuntimeKind) {
+    check_parity("wait_for_coroutine_swallows", kind);
+}
+
+#[apply(runtimes)]
+fn timeout_nested_in_handler(kind: RuntimeKind) {
+    check_parity("timeout_nested_in_handler", kind);
+}
+
+#[apply(runtimes)]
 fn timeout_waits_for_awaited_task(kind: RuntimeKind) {
     check_parity("timeout_waits_for_awaited_task", kind);
 }
