@@ -4,6 +4,7 @@ use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::task::{Context, Poll};
 
 use aio_rt::Runtime;
@@ -53,6 +54,7 @@ where
         tasks,
         finished: false,
         cancel_requested: None,
+        outer_cancelled: Arc::new(AtomicBool::new(false)),
         awaiting: None,
     }
 }
@@ -89,19 +91,25 @@ pub struct Gather<T: Clone + Send + 'static, E: Clone + Send + 'static> {
     /// `cancel` was accepted, with this message: the gather ends cancelled, whatever its
     /// children give (asyncio's `_cancel_requested`).
     cancel_requested: Option<Option<String>>,
+    /// The awaiting task was cancelled and passed it on to the children (through
+    /// [`Outer`]): asyncio's `_cancel_requested` set by the task's `_fut_waiter.cancel()`.
+    outer_cancelled: Arc<AtomicBool>,
     /// The task awaiting the gather, which records it as what it awaits (asyncio's
     /// `_fut_waiter`): cancelling that task cancels the children at once.
     awaiting: Option<Arc<dyn aio_rt::Awaiting>>,
 }
 
 /// The gather as the awaiting task sees it: cancelling the task cancels the children.
-struct Outer<T: Send + 'static, E: Send + 'static>(Vec<Task<T, E>>);
+struct Outer<T: Send + 'static, E: Send + 'static>(Vec<Task<T, E>>, Arc<AtomicBool>);
 
 impl<T: Send + 'static, E: Send + 'static> aio_rt::Awaited for Outer<T, E> {
     fn cancel(&self, message: Option<String>) -> bool {
         let mut accepted = false;
         for task in &self.0 {
             accepted |= task.cancel(message.as_deref());
+        }
+        if accepted {
+            self.1.store(true, Ordering::Release);
         }
         accepted
     }
@@ -195,12 +203,11 @@ impl<T: Clone + Send + 'static, E: Clone + Send + 'static> Gather<T, E> {
             self.finish();
             return Err(error);
         }
-        if stop_at_failure && self.remaining == 0 {
-            if let Some(message) = self.cancel_requested.take() {
-                // Cancelled, yet no child ended cancelled: still a cancellation.
-                self.finish();
-                return Err(TaskError::Cancelled(CancelledError { message }));
-            }
+        if stop_at_failure && self.remaining == 0 && self.cancel_requested.take().is_some() {
+            // Cancelled, yet no child ended cancelled: still a cancellation.
+            let cancelled = self.cancelled_by_last_child();
+            self.finish();
+            return Err(TaskError::Cancelled(cancelled));
         }
         Ok(self.remaining == 0)
     }
@@ -217,7 +224,8 @@ impl<T: Clone + Send + 'static, E: Clone + Send + 'static> Gather<T, E> {
     fn link(&mut self) {
         if self.awaiting.is_none() && !self.tasks.is_empty() {
             if let Some(awaiting) = aio_rt::current_awaiting() {
-                awaiting.set_waiting_on(Some(Arc::new(Outer(self.tasks.clone()))));
+                let outer = Outer(self.tasks.clone(), Arc::clone(&self.outer_cancelled));
+                awaiting.set_waiting_on(Some(Arc::new(outer)));
                 self.awaiting = Some(awaiting);
             }
         }
@@ -227,6 +235,26 @@ impl<T: Clone + Send + 'static, E: Clone + Send + 'static> Gather<T, E> {
         if let Some(awaiting) = self.awaiting.take() {
             awaiting.set_waiting_on(None);
         }
+    }
+
+    /// The `CancelledError` a cancelled gather ends with once every child has finished:
+    /// asyncio's `outer.set_exception(fut._make_cancelled_error())`, where `fut` is the
+    /// last child (the loop variable left over from building the results). So its message
+    /// if that child was cancelled, read as a first reader reads it (its own later reader
+    /// gets a bare `CancelledError`), and no message otherwise, whatever message the
+    /// gather itself was cancelled with.
+    fn cancelled_by_last_child(&mut self) -> CancelledError {
+        let last = self.slots.len().checked_sub(1);
+        let cancelled =
+            last.is_some_and(|i| matches!(self.slots[i], Some(Err(TaskError::Cancelled(_)))));
+        let message = match (last, cancelled) {
+            (Some(i), true) => match self.children.read(i) {
+                Some(Err(TaskError::Cancelled(error))) => error.message,
+                _ => None,
+            },
+            _ => None,
+        };
+        CancelledError { message }
     }
 
     fn take_slots(&mut self) -> impl Iterator<Item = Result<T, TaskError<E>>> + '_ {
@@ -321,14 +349,21 @@ impl<T: Clone + Send + 'static, E: Clone + Send + 'static> Future for GatherAll<
             this.link();
             return Poll::Pending;
         }
-        if let Some(message) = this.cancel_requested.take() {
+        if this.cancel_requested.take().is_some() {
             if let Some(task) = aio_tasks::current_task() {
                 // The `CancelledError` asyncio raises into the awaiting coroutine: the
                 // awaiting task is cancelled, and its driver drops us at its next turn.
+                let cancelled = this.cancelled_by_last_child();
                 this.finish();
-                task.cancel(message.as_deref());
+                task.cancel(cancelled.message.as_deref());
                 return Poll::Pending;
             }
+        }
+        if this.outer_cancelled.load(Ordering::Acquire) {
+            // The awaiting task was cancelled through us: its own pending cancellation
+            // ends it (with the message it was given, which it passed to the children),
+            // and, as asyncio's gather, we read the last child's cancellation on the way.
+            let _ = this.cancelled_by_last_child();
         }
         Poll::Ready(this.take_slots().collect())
     }

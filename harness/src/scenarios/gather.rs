@@ -44,6 +44,10 @@ pub(crate) const SCENARIOS: &[Scenario] = &[
         "cancelling the task awaiting a gather cancels every child still running"
     ),
     parity!(
+        gather_cancel_last_message,
+        "a cancelled gather(return_exceptions=True) raises the last child's CancelledError into its awaiter, taking that child's message"
+    ),
+    parity!(
         gather_cancel_messages,
         "a cancelled child's message: raised by a plain gather (and taken), left to the child's reader with return_exceptions"
     ),
@@ -280,6 +284,55 @@ pub(crate) async fn gather_cancel_messages<R: Runtime>(cx: Cx<R>) {
         }
         if let Err(e) = child.await {
             c.log("main", format!("await c afterwards: {}", exc(&e)));
+        }
+        Ok::<_, String>(())
+    })
+    .await;
+}
+
+/// `waiter` awaits `gather(a, b, return_exceptions=True)` and is cancelled with `m1`: the
+/// gather cancels both children with it, and once they have ended raises into `waiter`
+/// the last child's `CancelledError` (asyncio's `fut._make_cancelled_error()` on the loop
+/// variable `fut`), taking `b`'s message: awaiting `a` afterwards gives `m1`, awaiting `b`
+/// a bare `CancelledError` (fuzz seed 25070).
+pub(crate) async fn gather_cancel_last_message<R: Runtime>(cx: Cx<R>) {
+    let c = cx.clone();
+    as_main(&cx, async move {
+        let child = |name: &'static str| {
+            let c = c.clone();
+            async move {
+                c.log(name, "start");
+                c.sleep(1).await;
+                Ok::<_, String>(())
+            }
+        };
+        let a = create_task(c.rt(), child("a"));
+        let b = create_task(c.rt(), child("b"));
+        let (w, children) = (c.clone(), [a.clone(), b.clone()]);
+        let waiter = create_task(c.rt(), async move {
+            let gathered = gather(w.rt(), children).return_exceptions();
+            match aio_tasks::catch_cancel(gathered).await {
+                Ok(_) => Ok(()),
+                Err(cancelled) => {
+                    w.log("waiter", format!("gather: {}", exc(&cancelled)));
+                    Err(cancelled) // raise
+                }
+            }
+        });
+        c.rt().yield_now().await; // asyncio.sleep(0)
+        let accepted = if waiter.cancel(Some("m1")) {
+            "True"
+        } else {
+            "False"
+        };
+        c.log("main", format!("cancel waiter: {accepted}"));
+        if let Err(e) = waiter.await {
+            c.log("main", format!("waiter: {}", exc(&e)));
+        }
+        for (name, task) in [("a", a), ("b", b)] {
+            if let Err(e) = task.await {
+                c.log("main", format!("{name}: {}", exc(&e)));
+            }
         }
         Ok::<_, String>(())
     })

@@ -48,6 +48,11 @@ fn gather_all_cancel_method(kind: RuntimeKind) {
 }
 
 #[apply(runtimes)]
+fn gather_cancel_last_message(kind: RuntimeKind) {
+    check_parity("gather_cancel_last_message", kind);
+}
+
+#[apply(runtimes)]
 fn gather_cancel_messages(kind: RuntimeKind) {
     check_parity("gather_cancel_messages", kind);
 }
