@@ -54,6 +54,10 @@ pub(crate) trait Erased: aio_rt::Awaiting {
     /// Sets a cancellation for a `catch_cancel` frame in the body to receive, counted or
     /// not (see `Inner::request_delivery`).
     fn request_delivery(&self, message: Option<String>, count: bool);
+    /// As `request_delivery` (not counted), for a `CancelledError` the body raises in this
+    /// very step: the driver drops the body at the end of the poll (see
+    /// `Inner::raise_cancelled`).
+    fn raise_cancelled(&self, message: Option<String>);
     /// Whether a cancellation is pending (requested, not yet delivered or acted on).
     fn cancel_pending(&self) -> bool;
     /// Consumes the pending cancellation, for a `catch_cancel` frame to return it.

@@ -553,9 +553,9 @@ where
         }
         if let (Some(message), Some(owner)) = (owner_cancelled, owner) {
             // Nothing failed: the owner's cancellation goes on (asyncio re-raises the
-            // `CancelledError`, counted once already), and its driver drops us at its next
-            // turn (or a `catch_cancel` around the group receives it).
-            owner.request_delivery(message, false);
+            // `CancelledError`, counted once already, within this step): its driver drops
+            // us at the end of this poll (or a `catch_cancel` around the group receives it).
+            owner.raise_cancelled(message);
             return Poll::Pending;
         }
         match this.value.take() {

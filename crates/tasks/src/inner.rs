@@ -107,6 +107,10 @@ struct Extra<T, E> {
     /// Internal done callbacks (`Entry::Internal` only) left by `finish_in_turn` for the
     /// driver's next turn.
     deferred: Vec<Entry<T, E>>,
+    /// The pending cancellation is a `CancelledError` raised by the body in this very
+    /// step (a `TaskGroup` passing its owner's cancellation on), not a request for the
+    /// next one: the driver drops the body at the end of the poll (see `raise_cancelled`).
+    raise_now: bool,
 }
 
 enum Entry<T, E> {
@@ -145,6 +149,7 @@ impl<T, E> State<T, E> {
                 catching: 0,
                 catch_waker: None,
                 deferred: Vec::new(),
+                raise_now: false,
             })
         })
     }
@@ -215,6 +220,7 @@ where
                 catching: 0,
                 catch_waker: None,
                 deferred: Vec::new(),
+                raise_now: false,
             })
         });
         let inner = Arc::new(Inner {
@@ -353,6 +359,28 @@ impl<T, E> Inner<T, E> {
         self.wake_driver();
     }
 
+    /// As [`request_delivery`](Self::request_delivery) (not counted), for a cancellation
+    /// the body raises now: asyncio re-raises a `CancelledError` within the same step, so
+    /// the driver drops the body at the end of this poll, where a request (`cancel()`)
+    /// takes effect at the task's next turn. A `catch_cancel` frame still receives it.
+    pub(crate) fn raise_cancelled(&self, message: Option<String>) {
+        let mut state = self.lock();
+        if !state.is_running() {
+            return;
+        }
+        state.extra().raise_now = true;
+        drop(state);
+        self.request_delivery(message, false);
+    }
+
+    /// Whether the pending cancellation is one raised in this step (clears the mark).
+    fn take_raise_now(&self) -> bool {
+        match &mut self.lock().extra {
+            Some(extra) => std::mem::take(&mut extra.raise_now),
+            None => false,
+        }
+    }
+
     /// Whether a cancellation is pending (requested, not delivered yet).
     pub(crate) fn cancel_pending(&self) -> bool {
         self.cancelling()
@@ -368,6 +396,7 @@ impl<T, E> Inner<T, E> {
         let mut state = self.lock();
         self.meta.fetch_and(!CANCELLING, Ordering::AcqRel);
         if let Some(extra) = state.extra.as_mut() {
+            extra.raise_now = false;
             extra.landed = false;
         }
         let message = state
@@ -863,6 +892,10 @@ impl<T: Send + 'static, E: Send + 'static> Erased for Inner<T, E> {
         Inner::request_delivery(self, message, count);
     }
 
+    fn raise_cancelled(&self, message: Option<String>) {
+        Inner::raise_cancelled(self, message);
+    }
+
     fn cancel_pending(&self) -> bool {
         Inner::cancel_pending(self)
     }
@@ -986,6 +1019,18 @@ where
         let outcome = match polled {
             Ok(Poll::Pending) => {
                 if inner.park(cx) {
+                    if inner.take_raise_now() {
+                        // The body raised `CancelledError` in this step (a `TaskGroup`
+                        // passing its owner's cancellation on): it ends now, as in asyncio.
+                        let dropped = catch_unwind(AssertUnwindSafe(|| this.body.set(None)));
+                        let outcome = match dropped {
+                            Ok(()) => Progress::Cancelled,
+                            Err(payload) => {
+                                failed::<F, _, _>(TaskError::Panicked(panic_message(&*payload)))
+                            }
+                        };
+                        return Driver::<F, T, E>::finished(this.finisher, inner, outcome, cx);
+                    }
                     // Cancelled during this very poll: come back at once to stop.
                     cx.waker().wake_by_ref();
                 }

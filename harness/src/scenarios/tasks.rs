@@ -86,6 +86,10 @@ pub(crate) const SCENARIOS: &[Scenario] = &[
         "the owner cancelled while its group waits for a child: the child is cancelled at the owner's next turn"
     ),
     parity!(
+        taskgroup_cancel_same_step,
+        "a cancelled owner ends in the step that sees its group's last child end, before a task woken after it"
+    ),
+    parity!(
         taskgroup_fails_as_owner_cancelled,
         "a child fails in the step that cancels the owner: the owner gets the group error"
     ),
@@ -824,6 +828,68 @@ pub(crate) async fn taskgroup_owner_cancelled_while_waiting<R: Runtime>(cx: Cx<R
         c.log("main", "one turn later");
         if let Err(e) = owner.await {
             c.log("main", format!("await owner: {}", exc(&e)));
+        }
+        Ok(())
+    })
+    .await;
+}
+
+/// `owner` waits in its group for `child` when `main` cancels it. The group cancels
+/// `child`; when `child` has ended, the owner's step re-raises the `CancelledError` and
+/// the owner ends within that step, as in asyncio, so `wait(FIRST_EXCEPTION)`, woken by
+/// `fails` in the same turn but after the owner, finds both done (fuzz seed 21071: the
+/// owner used to end one turn later, after `main`).
+pub(crate) async fn taskgroup_cancel_same_step<R: Runtime>(cx: Cx<R>) {
+    let c = cx.clone();
+    as_main(&cx, async move {
+        let c2 = c.clone();
+        let owner = create_task_named(c.rt(), "owner", async move {
+            c2.log("owner", "start");
+            let rt = c2.rt().clone();
+            TaskGroup::run(&rt, |tg| async move {
+                let c3 = c2.clone();
+                tg.create_task(async move {
+                    c3.log("child", "start");
+                    c3.sleep(1).await;
+                    Ok(())
+                })
+                .map_err(|e| e.to_string())?;
+                Ok::<(), String>(())
+            })
+            .await
+            .map_err(|e| PyError::new("RuntimeError", e.to_string()))
+        });
+        c.rt().yield_now().await; // asyncio.sleep(0)
+        let accepted = if owner.cancel(None) { "True" } else { "False" };
+        c.log("main", format!("cancel owner: {accepted}"));
+        c.rt().yield_now().await; // asyncio.sleep(0)
+        let c4 = c.clone();
+        let fails = create_task_named(c.rt(), "fails", async move {
+            c4.log("fails", "raise");
+            Err::<(), _>(PyError::new("ValueError", "e3"))
+        });
+        let rt = c.rt().clone();
+        let (done, pending) = aio_wait::wait(
+            &rt,
+            [owner.clone(), fails.clone()],
+            aio_wait::ReturnWhen::FirstException,
+            None,
+        )
+        .await
+        .map_err(|e| e.to_string())?;
+        let names = |tasks: &[aio_tasks::Task<(), PyError>]| {
+            let mut names: Vec<String> = tasks.iter().map(|t| format!("'{}'", t.name())).collect();
+            names.sort();
+            format!("[{}]", names.join(", "))
+        };
+        c.log(
+            "main",
+            format!("done {}, pending {}", names(&done), names(&pending)),
+        );
+        for task in [owner, fails] {
+            if let Err(e) = (&task).await {
+                c.log("main", format!("{}: {}", task.name(), exc(&e)));
+            }
         }
         Ok(())
     })

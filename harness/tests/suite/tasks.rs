@@ -123,6 +123,11 @@ fn taskgroup_owner_cancelled_while_waiting(kind: RuntimeKind) {
 }
 
 #[apply(runtimes)]
+fn taskgroup_cancel_same_step(kind: RuntimeKind) {
+    check_parity("taskgroup_cancel_same_step", kind);
+}
+
+#[apply(runtimes)]
 fn task_repr(kind: RuntimeKind) {
     check_parity("task_repr", kind);
 }
