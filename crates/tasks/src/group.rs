@@ -1,5 +1,6 @@
 //! Definition of [`TaskGroup`]: structured concurrency, asyncio's `async with TaskGroup()`.
 
+use std::collections::BTreeMap;
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
@@ -84,7 +85,11 @@ struct Shared<E> {
 struct State<E> {
     /// `run` has started (asyncio's `__aenter__`): `create_task` is accepted.
     entered: bool,
-    children: Vec<TaskRef>,
+    /// The children still running, by spawn number: a child leaves in O(log n) as it
+    /// finishes (asyncio keeps a set), and the group cancels them in spawn order.
+    children: BTreeMap<u64, TaskRef>,
+    /// The spawn number of the next child.
+    next_child: u64,
     /// The body has ended: the group waits for its children.
     exiting: bool,
     /// A failure happened: the group cancels everything.
@@ -119,7 +124,7 @@ impl<E> Shared<E> {
             return false;
         }
         state.aborting = true;
-        let children = state.children.clone();
+        let children: Vec<TaskRef> = state.children.values().cloned().collect();
         drop(state);
         for child in children {
             child.cancel(None);
@@ -196,7 +201,8 @@ where
         let shared = Arc::new(Shared {
             state: Mutex::new(State {
                 entered: false,
-                children: Vec::new(),
+                children: BTreeMap::new(),
+                next_child: 0,
                 exiting: false,
                 aborting: false,
                 cancel_body: false,
@@ -286,10 +292,13 @@ where
         if state.family.is_none() {
             state.family = Some(Arc::clone(&task.inner.family));
         }
-        state.children.push(task.as_ref());
+        let key = state.next_child;
+        state.next_child += 1;
+        state.children.insert(key, task.as_ref());
         drop(state);
         let shared = Arc::clone(&self.shared);
-        task.add_done_callback(move |task| on_child_done(&shared, task));
+        task.inner
+            .add_internal_callback(Box::new(move |task| on_child_done(&shared, key, task)));
         Ok(task)
     }
 }
@@ -297,12 +306,11 @@ where
 /// asyncio's `TaskGroup._on_task_done`.
 fn on_child_done<T: Send + 'static, E: Clone + PyException + Send + 'static>(
     shared: &Shared<E>,
+    key: u64,
     task: &Task<T, E>,
 ) {
-    let me = task.as_ref();
-    let name = task.inner.name();
     let mut state = shared.lock();
-    state.children.retain(|child| *child != me);
+    state.children.remove(&key);
     let last = state.children.is_empty();
     let Some(failure) = task.inner.failure() else {
         drop(state);
@@ -311,6 +319,7 @@ fn on_child_done<T: Send + 'static, E: Clone + PyException + Send + 'static>(
         }
         return;
     };
+    let name = task.inner.name();
     if state.orphaned {
         // `run` is gone: nobody can raise it.
         let (family, describe) = (state.family.clone(), state.describe);
@@ -336,7 +345,7 @@ impl<R, E> fmt::Display for TaskGroup<R, E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let state = self.shared.lock();
         f.write_str("<TaskGroup")?;
-        let running = state.children.iter().filter(|t| !t.done()).count();
+        let running = state.children.values().filter(|t| !t.done()).count();
         if running > 0 {
             write!(f, " tasks={running}")?;
         }

@@ -121,8 +121,9 @@ enum Entry<T, E> {
     /// A done callback given to `add_done_callback`: run as a callback of its own
     /// (`loop.call_soon`), a runtime task.
     Callback(Callback<T, E>),
-    /// A done callback of this crate's own (`Finished`: gather, wait, as_completed), which
-    /// never panics. See [`Inner::finish_in_turn`].
+    /// A done callback of this crate's own (`Finished`: gather, wait, as_completed; the
+    /// one a TaskGroup adds to each child), which never panics. See
+    /// [`Inner::finish_in_turn`].
     Internal(Callback<T, E>),
 }
 
@@ -557,13 +558,7 @@ impl<T, E> Inner<T, E> {
         T: Send + 'static,
         E: Send + 'static,
     {
-        let mut state = self.lock();
-        if state.is_running() {
-            state.extra().entries.push(Entry::Callback(callback));
-            return;
-        }
-        drop(state);
-        self.schedule(callback);
+        self.add_entry(Entry::Callback(callback));
     }
 
     /// As [`add_callback`](Self::add_callback), for a callback of this crate's own that
@@ -574,13 +569,24 @@ impl<T, E> Inner<T, E> {
         T: Send + 'static,
         E: Send + 'static,
     {
+        self.add_entry(Entry::Internal(callback));
+    }
+
+    /// Lists a callback entry while the task runs, or schedules it at once.
+    fn add_entry(self: &Arc<Self>, entry: Entry<T, E>)
+    where
+        T: Send + 'static,
+        E: Send + 'static,
+    {
         let mut state = self.lock();
         if state.is_running() {
-            state.extra().entries.push(Entry::Internal(callback));
+            state.extra().entries.push(entry);
             return;
         }
         drop(state);
-        self.schedule(callback);
+        if let Entry::Callback(callback) | Entry::Internal(callback) = entry {
+            self.schedule(callback);
+        }
     }
 
     fn schedule(self: &Arc<Self>, callback: Callback<T, E>)

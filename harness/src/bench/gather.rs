@@ -1,11 +1,12 @@
-//! gather, wait(ALL_COMPLETED) and as_completed over n trivial tasks, against the best
-//! native way on the runtime: tokio's `JoinSet`, elsewhere spawn and await in order.
+//! gather, wait(ALL_COMPLETED), as_completed and a TaskGroup over n trivial tasks, against
+//! the best native way on the runtime: tokio's `JoinSet`, elsewhere spawn and await in
+//! order.
 
 use std::time::{Duration, Instant};
 
 use aio_gather::gather;
 use aio_rt::Runtime;
-use aio_tasks::{Task, create_task};
+use aio_tasks::{Task, TaskGroup, create_task};
 use aio_wait::{ReturnWhen, as_completed, wait};
 use futures_lite::StreamExt;
 
@@ -17,6 +18,7 @@ enum Op {
     Gather,
     Wait,
     AsCompleted,
+    TaskGroup,
 }
 
 fn tasks<R: Runtime>(rt: &R, n: u64) -> Vec<Task<u64, String>> {
@@ -52,12 +54,23 @@ fn ours<R: Runtime>(rt: &R, op: Op, n: u64) -> Duration {
                 }
                 sum
             }
+            Op::TaskGroup => {
+                let group = TaskGroup::run(&r, |tg| async move {
+                    let children = (0..n)
+                        .map(|i| tg.create_task(async move { Ok::<u64, String>(i) }))
+                        .collect::<Result<Vec<_>, _>>()
+                        .map_err(|e| e.to_string())?;
+                    Ok(children)
+                });
+                let children = group.await.map_err(|e| e.to_string())?;
+                children.iter().map(|t| t.result().unwrap_or(0)).sum()
+            }
         };
         Ok::<u64, String>(sum)
     });
     let sum = rt.block_on(async { main.await.expect("the workload succeeds") });
     let elapsed = start.elapsed();
-    if let Op::Gather | Op::AsCompleted = op {
+    if let Op::Gather | Op::AsCompleted | Op::TaskGroup = op {
         assert_eq!(sum, n * n.saturating_sub(1) / 2, "every result arrived");
     }
     elapsed
@@ -112,4 +125,8 @@ pub(super) fn wait_n(kind: RuntimeKind, variant: Variant, n: usize) -> Sample {
 
 pub(super) fn as_completed_n(kind: RuntimeKind, variant: Variant, n: usize) -> Sample {
     run(kind, variant, n, Op::AsCompleted)
+}
+
+pub(super) fn taskgroup_n(kind: RuntimeKind, variant: Variant, n: usize) -> Sample {
+    run(kind, variant, n, Op::TaskGroup)
 }

@@ -167,6 +167,17 @@ pub static WORKLOADS: &[Workload] = &[
         unit: "ns/task",
     },
     Workload {
+        name: "taskgroup_100k",
+        family: "gather",
+        description: "a TaskGroup whose body creates n trivial children, then waits for them (n = 100k; --quick: 20000)",
+        native: "tokio: JoinSet; async-std, smol: spawn and await in order",
+        size: (100_000, 20_000),
+        run: super::gather::taskgroup_n,
+        python: Some("taskgroup_tasks"),
+        runtimes: None,
+        unit: "ns/task",
+    },
+    Workload {
         name: "queue_spsc",
         family: "queues",
         description: "an item through a queue bounded to 1024, one producer and one consumer (ours with task_done per item and join)",
