@@ -35,7 +35,8 @@ pub(crate) struct Core {
 
 /// A runtime instance's key in [`CORES`]: how a detached task finds its exception
 /// handler without holding a reference count.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+/// (`Default`, key 0, is no runtime's: its panics go to the default handler.)
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
 pub(crate) struct CoreKey(u64);
 
 /// Every runtime instance alive, by key. A detached task (`spawn_detached`, what every
@@ -121,7 +122,7 @@ impl Core {
             clock,
             reporter,
             next_task: AtomicU64::new(1),
-            registry: Arc::default(),
+            registry: Arc::new(Registry::new(key)),
             key,
         });
         cores().insert(key, Arc::downgrade(&core));
@@ -227,7 +228,7 @@ impl Core {
         // virtual clock's ready queue are the same whichever way a task was spawned.
         let id = self.next_task_id();
         let registration = self.registry.register(id);
-        self.schedule(DetachedFuture::new(fut, self.key, registration), false)
+        self.schedule(DetachedFuture::new(fut, registration), false)
     }
 
     /// Wraps a closure to be run on a blocking thread: the job and its handle.

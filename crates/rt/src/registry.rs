@@ -12,6 +12,7 @@ use std::fmt;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError, Weak};
 
 use crate::TaskId;
+use crate::core::CoreKey;
 
 /// What names a task in [`Runtime::all_tasks`](crate::Runtime::all_tasks): given to
 /// [`spawn_named`] by a library that names its tasks (`aio-tasks` names each of its
@@ -139,6 +140,8 @@ impl Drop for Running {
 #[derive(Default)]
 pub(crate) struct Registry {
     slots: Mutex<Slots>,
+    /// The runtime's key, for a detached task that panics (see `CoreKey`).
+    key: CoreKey,
 }
 
 #[derive(Default)]
@@ -154,6 +157,13 @@ struct Entry {
 }
 
 impl Registry {
+    pub(crate) fn new(key: CoreKey) -> Registry {
+        Registry {
+            slots: Mutex::default(),
+            key,
+        }
+    }
+
     fn lock(&self) -> MutexGuard<'_, Slots> {
         self.slots.lock().unwrap_or_else(PoisonError::into_inner)
     }
@@ -208,6 +218,11 @@ pub(crate) struct Registration {
 impl Registration {
     pub(crate) fn id(&self) -> TaskId {
         self.id
+    }
+
+    /// The key of the runtime the task runs on.
+    pub(crate) fn core_key(&self) -> CoreKey {
+        self.registry.key
     }
 }
 
