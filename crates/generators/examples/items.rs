@@ -11,8 +11,9 @@
 //!
 //! once with `N` and once with `2N`: the difference of the two totals, divided by `N`, is
 //! the cost of one item, without the runtime's start-up. KIND is `generator`, `hand` (a
-//! hand-written `Stream`) or `unfold` (`futures_lite::stream::unfold`); RUNTIME is
-//! `tokio` (current_thread) or `smol`.
+//! hand-written `Stream`), `unfold` (`futures_lite::stream::unfold`) or `async_stream`
+//! (the async-stream crate's `stream!`, the yardstick of `aio bench`); RUNTIME is `tokio`
+//! (current_thread) or `smol`.
 
 use std::hint::black_box;
 use std::pin::Pin;
@@ -69,7 +70,15 @@ async fn run(kind: &str, n: u64) -> u64 {
             }));
             drain(items).await
         }
-        other => panic!("unknown kind {other:?}: generator, hand or unfold"),
+        "async_stream" => {
+            let items = std::pin::pin!(async_stream::stream! {
+                for i in 0..n {
+                    yield i;
+                }
+            });
+            drain(items).await
+        }
+        other => panic!("unknown kind {other:?}: generator, hand, unfold or async_stream"),
     }
 }
 
