@@ -33,8 +33,9 @@ pub(crate) struct Core {
     key: CoreKey,
 }
 
-/// A runtime instance's key in [`CORES`]: how a detached task finds its exception
-/// handler without holding a reference count.
+/// A runtime instance's key in [`CORES`]: how a task (detached, or behind a
+/// `JoinHandle`) finds its exception handler without holding a reference count. Once the
+/// runtime is gone, a panic reported through its key goes to the default handler.
 /// (`Default`, key 0, is no runtime's: its panics go to the default handler.)
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
 pub(crate) struct CoreKey(u64);
@@ -54,8 +55,8 @@ fn cores() -> std::sync::MutexGuard<'static, BTreeMap<CoreKey, Weak<Core>>> {
 }
 
 impl CoreKey {
-    /// A panic nobody retrieved, reported to the runtime if it is still alive, else to
-    /// the default handler.
+    /// A panic nobody retrieved (asyncio's "Task exception was never retrieved"),
+    /// reported to the runtime if it is still alive, else to the default handler.
     pub(crate) fn report_panic(self, task: TaskId, message: String) {
         let core = cores().get(&self).and_then(Weak::upgrade);
         let context = lost_panic(task, &message);
@@ -159,9 +160,9 @@ impl Core {
         self.registry.list()
     }
 
-    /// A panic nobody retrieved: asyncio's "Task exception was never retrieved".
-    pub(crate) fn report_panic(&self, task: TaskId, message: &str) {
-        self.reporter.report(&lost_panic(task, message));
+    /// This runtime's key in [`CORES`].
+    pub(crate) fn key(&self) -> CoreKey {
+        self.key
     }
 
     /// The runtime's exception handler.

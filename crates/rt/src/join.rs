@@ -7,7 +7,7 @@ use std::sync::atomic::Ordering;
 use std::sync::{Arc, PoisonError};
 use std::task::{Context, Poll, Waker};
 
-use crate::core::Core;
+use crate::core::{Core, CoreKey};
 use crate::sync::{AtomicU64, Mutex, MutexGuard};
 
 /// A task's identity, unique within one runtime instance; tasks are numbered from 1 in
@@ -131,7 +131,7 @@ impl crate::PyException for JoinError {
 /// | await | `Ok(value)`, `Err(JoinError::Cancelled)` or `Err(JoinError::Panicked(msg))` | value, `CancelledError`, or the exception |
 /// | [`cancel`](JoinHandle::cancel) | requests cancellation; `true` unless already finished | `task.cancel()` |
 /// | drop | the task keeps running (detached) | the task keeps running |
-/// | panic never retrieved | the runtime's exception handler is called | "Task exception was never retrieved" is logged |
+/// | panic never retrieved | the runtime's exception handler is called (the default one once the runtime is dropped) | "Task exception was never retrieved" is logged |
 ///
 /// # Differences from Python
 ///
@@ -173,7 +173,10 @@ pub struct JoinHandle<T> {
 
 /// What a task and its handle share: the outcome slot and the wakers of both sides.
 pub(crate) struct Shared<T> {
-    core: Arc<Core>,
+    /// The runtime's key, not an `Arc<Core>` (see `CoreKey`): a lost panic is rare, and
+    /// a reference count on the runtime would be one more shared counter that every
+    /// spawn and every finish bumps, from whichever thread runs them.
+    core: CoreKey,
     /// The task's id above [`ID_SHIFT`], and the flags in the low byte, kept out of the
     /// lock: [`CANCEL_REQUESTED`] (read by the task on every poll), [`TAKEN`] (read when
     /// the handle is dropped), [`HANDLE_DROPPED`] and [`BLOCKING`]. One word rather than
@@ -234,7 +237,7 @@ impl<T> Shared<T> {
     pub(crate) fn new(core: &Arc<Core>, blocking: bool) -> Arc<Shared<T>> {
         let id = core.next_task_id().0;
         Arc::new(Shared {
-            core: Arc::clone(core),
+            core: core.key(),
             meta: AtomicU64::new(id << ID_SHIFT | u64::from(if blocking { BLOCKING } else { 0 })),
             state: Mutex::new(State {
                 outcome: Outcome::Pending,
@@ -300,7 +303,7 @@ impl<T> Shared<T> {
         let joiner = state.joiner.take();
         drop(state);
         if let Some(message) = lost {
-            self.core.report_panic(self.id(), &message);
+            self.core.report_panic(self.id(), message);
         }
         if let Some(waker) = joiner {
             waker.wake();
@@ -403,7 +406,7 @@ impl<T> Drop for JoinHandle<T> {
         };
         drop(state);
         if let Some(message) = lost {
-            self.shared.core.report_panic(self.shared.id(), &message);
+            self.shared.core.report_panic(self.shared.id(), message);
         }
     }
 }

@@ -146,14 +146,21 @@ pub(crate) struct Registry {
 
 #[derive(Default)]
 struct Slots {
-    /// `None`: a free slot, its index in `free`.
-    entries: Vec<Option<Entry>>,
+    entries: Vec<Entry>,
+    /// The free slots (their entries are [`Entry::FREE`]).
     free: Vec<usize>,
 }
 
+/// A slot: 24 bytes (an `Option<Entry>` with a `TaskId` would be 32: the name's
+/// `Option` takes the only niche).
 struct Entry {
-    id: TaskId,
+    /// `0` (no task has it: ids start at 1): a free slot.
+    id: u64,
     name: Option<Weak<dyn TaskName>>,
+}
+
+impl Entry {
+    const FREE: Entry = Entry { id: 0, name: None };
 }
 
 impl Registry {
@@ -171,7 +178,7 @@ impl Registry {
     /// Lists the task `id`, named by [`spawn_named`] if it is around this spawn.
     pub(crate) fn register(self: &Arc<Self>, id: TaskId) -> Registration {
         let name = NEXT_NAME.with(|next| next.borrow_mut().take());
-        let entry = Some(Entry { id, name });
+        let entry = Entry { id: id.0, name };
         let mut slots = self.lock();
         let slot = match slots.free.pop() {
             Some(slot) => {
@@ -197,9 +204,9 @@ impl Registry {
             .lock()
             .entries
             .iter()
-            .flatten()
+            .filter(|entry| entry.id != 0)
             .map(|entry| LiveTask {
-                id: entry.id,
+                id: TaskId(entry.id),
                 name: entry.name.clone(),
             })
             .collect();
@@ -229,7 +236,7 @@ impl Registration {
 impl Drop for Registration {
     fn drop(&mut self) {
         let mut slots = self.registry.lock();
-        let entry = slots.entries[self.slot].take();
+        let entry = std::mem::replace(&mut slots.entries[self.slot], Entry::FREE);
         slots.free.push(self.slot);
         drop(slots);
         // The name's weak reference is let go outside the lock.
@@ -240,6 +247,13 @@ impl Drop for Registration {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    #[cfg(target_pointer_width = "64")]
+    fn a_slot_is_three_words() {
+        // Every live task pays for one (and for the vector's spare room).
+        assert_eq!(std::mem::size_of::<Entry>(), 24);
+    }
 
     #[test]
     fn slots_are_reused_and_the_list_stays_in_spawn_order() {
