@@ -115,7 +115,7 @@ pub async fn run<R: Runtime>(cx: Cx<R>, program: Arc<Program>) {
     }
     for (g, gen_) in w.gens.iter().enumerate() {
         if let Err(e) = gen_.aclose().await {
-            w.log("main", format!("aclose g{g}: {}", exc(&e)));
+            w.log("main", format!("{}: {}", GenOp::Close.label(g), exc(&e)));
         }
     }
     let mut i = 0;
@@ -522,18 +522,13 @@ async fn request(
     g: usize,
     op: &GenOp,
 ) -> (String, Result<String, GeneratorError<PyError>>) {
-    match op {
-        GenOp::Next => (format!("anext g{g}"), gen_.anext().await),
-        GenOp::Send(v) => (format!("asend g{g} {v}"), gen_.asend(v.clone()).await),
-        GenOp::Throw => (
-            format!("athrow g{g}"),
-            gen_.athrow(PyError::new("ValueError", "x")).await,
-        ),
-        GenOp::Close => (
-            format!("aclose g{g}"),
-            gen_.aclose().await.map(|()| "None".to_owned()),
-        ),
-    }
+    let outcome = match op {
+        GenOp::Next => gen_.anext().await,
+        GenOp::Send(v) => gen_.asend(v.clone()).await,
+        GenOp::Throw => gen_.athrow(PyError::new("ValueError", "x")).await,
+        GenOp::Close => gen_.aclose().await.map(|()| "None".to_owned()),
+    };
+    (op.label(g), outcome)
 }
 
 /// A group's members as gather's `return_exceptions` list shows them.

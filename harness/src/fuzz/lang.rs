@@ -140,6 +140,20 @@ pub enum GenOp {
     Close,
 }
 
+impl GenOp {
+    /// What the trace logs for this request on `gens[g]` (`anext g0`, `asend g0 v`, ...):
+    /// the interpreter and the Python renderer both log it, so they agree by
+    /// construction.
+    pub fn label(&self, g: usize) -> String {
+        match self {
+            GenOp::Next => format!("anext g{g}"),
+            GenOp::Send(v) => format!("asend g{g} {v}"),
+            GenOp::Throw => format!("athrow g{g}"),
+            GenOp::Close => format!("aclose g{g}"),
+        }
+    }
+}
+
 /// One piece of an async generator's body (`async def g<i>()`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum GenPart {

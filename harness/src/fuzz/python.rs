@@ -171,7 +171,7 @@ async def setter():
             &mut out,
             "main",
             1,
-            &format!("aclose g{g}"),
+            &GenOp::Close.label(g),
             &[format!("await gens[{g}].aclose()")],
         );
     }
@@ -411,41 +411,27 @@ fn steps(out: &mut String, me: &str, body: &[Step], depth: usize, shuts_down: bo
                 line(out, depth, &format!("events[{e}].set()"));
                 line(out, depth, &format!("log(\"{me}\", \"event {e} set\")"));
             }
-            Step::Put(q, item) => {
-                let (put, log_put) = (
+            Step::Put(q, item) => queue_call(
+                out,
+                depth,
+                me,
+                shuts_down,
+                &[
                     format!("queues[{q}].put_nowait(\"{item}\")"),
                     format!("log(\"{me}\", \"put q{q} {item}\")"),
-                );
-                if shuts_down {
-                    line(out, depth, "try:");
-                    line(out, depth + 1, &put);
-                    line(out, depth + 1, &log_put);
-                    line(out, depth, "except asyncio.QueueShutDown as e:");
-                    line(
-                        out,
-                        depth + 1,
-                        &format!("log(\"{me}\", f\"put q{q} {item}: {{exc(e)}}\")"),
-                    );
-                } else {
-                    line(out, depth, &put);
-                    line(out, depth, &log_put);
-                }
-            }
-            Step::Get(q) => {
-                let get = format!("log(\"{me}\", f\"get q{q}: {{await queues[{q}].get()}}\")");
-                if shuts_down {
-                    line(out, depth, "try:");
-                    line(out, depth + 1, &get);
-                    line(out, depth, "except asyncio.QueueShutDown as e:");
-                    line(
-                        out,
-                        depth + 1,
-                        &format!("log(\"{me}\", f\"get q{q}: {{exc(e)}}\")"),
-                    );
-                } else {
-                    line(out, depth, &get);
-                }
-            }
+                ],
+                &format!("put q{q} {item}"),
+            ),
+            Step::Get(q) => queue_call(
+                out,
+                depth,
+                me,
+                shuts_down,
+                &[format!(
+                    "log(\"{me}\", f\"get q{q}: {{await queues[{q}].get()}}\")"
+                )],
+                &format!("get q{q}"),
+            ),
             Step::GetNowait(q) => {
                 line(out, depth, "try:");
                 line(
@@ -634,17 +620,44 @@ fn steps(out: &mut String, me: &str, body: &[Step], depth: usize, shuts_down: bo
     }
 }
 
+/// Writes `body`, a queue call, at `depth`; when the program shuts a queue down, inside a
+/// `try:` whose `except asyncio.QueueShutDown` logs `what: <exception>` (the name is
+/// written only then: 3.11 has no such name).
+fn queue_call(
+    out: &mut String,
+    depth: usize,
+    me: &str,
+    shuts_down: bool,
+    body: &[String],
+    what: &str,
+) {
+    if !shuts_down {
+        for statement in body {
+            line(out, depth, statement);
+        }
+        return;
+    }
+    line(out, depth, "try:");
+    for statement in body {
+        line(out, depth + 1, statement);
+    }
+    line(out, depth, "except asyncio.QueueShutDown as e:");
+    line(
+        out,
+        depth + 1,
+        &format!("log(\"{me}\", f\"{what}: {{exc(e)}}\")"),
+    );
+}
+
 /// What a request on `gens[g]` logs, and its awaitable.
 pub(super) fn request(g: usize, op: &GenOp) -> (String, String) {
-    match op {
-        GenOp::Next => (format!("anext g{g}"), format!("anext(gens[{g}])")),
-        GenOp::Send(v) => (format!("asend g{g} {v}"), format!("gens[{g}].asend('{v}')")),
-        GenOp::Throw => (
-            format!("athrow g{g}"),
-            format!("gens[{g}].athrow(ValueError('x'))"),
-        ),
-        GenOp::Close => (format!("aclose g{g}"), format!("gens[{g}].aclose()")),
-    }
+    let awaitable = match op {
+        GenOp::Next => format!("anext(gens[{g}])"),
+        GenOp::Send(v) => format!("gens[{g}].asend('{v}')"),
+        GenOp::Throw => format!("gens[{g}].athrow(ValueError('x'))"),
+        GenOp::Close => format!("gens[{g}].aclose()"),
+    };
+    (op.label(g), awaitable)
 }
 
 /// `async def g<g>()`: logs `start`, runs the parts in a `try:` whose `finally:` logs.
