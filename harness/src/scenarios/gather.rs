@@ -60,6 +60,10 @@ pub(crate) const SCENARIOS: &[Scenario] = &[
         "a gather learns of a finished child through a done callback, a turn later: a task awaiting its child directly resumes first"
     ),
     parity!(
+        gather_all_cancel_turns,
+        "a task cancelled while it awaits gather(..., return_exceptions=True) receives CancelledError in the turn its last child ends, as a ticker beside it shows"
+    ),
+    parity!(
         gather_awaiter_cancelled,
         "cancelling a task that awaits a gather cancels the children at once: one not started never runs"
     ),
@@ -334,6 +338,52 @@ pub(crate) async fn gather_cancel_last_message<R: Runtime>(cx: Cx<R>) {
                 c.log("main", format!("{name}: {}", exc(&e)));
             }
         }
+        Ok::<_, String>(())
+    })
+    .await;
+}
+
+/// `holder` awaits a gather (with `return_exceptions`) of two children it created;
+/// `main` cancels it while a `ticker` logs one line per loop turn. The children end
+/// cancelled a turn later; the gather then ends with the last one's cancellation, and
+/// `holder` receives it in that same step (asyncio: `outer.set_exception(exc)` in the
+/// last child's done callback), which the ticks around `holder cancelled` count.
+pub(crate) async fn gather_all_cancel_turns<R: Runtime>(cx: Cx<R>) {
+    let c = cx.clone();
+    as_main(&cx, async move {
+        let w = c.clone();
+        let holder = create_task(c.rt(), async move {
+            let child = || {
+                let c = w.clone();
+                create_task(w.rt(), async move {
+                    c.sleep(1).await;
+                    Ok::<_, String>(())
+                })
+            };
+            let gathered = gather(w.rt(), [child(), child()]).return_exceptions();
+            match aio_tasks::catch_cancel(gathered).await {
+                Ok(_) => Ok(()),
+                Err(cancelled) => {
+                    w.log("holder", "cancelled");
+                    Err(cancelled) // raise
+                }
+            }
+        });
+        c.rt().yield_now().await; // asyncio.sleep(0)
+        let t = c.clone();
+        let ticker = create_task(c.rt(), async move {
+            for k in 0..6 {
+                t.log("ticker", format!("tick {k}"));
+                t.rt().yield_now().await;
+            }
+            Ok::<_, String>(())
+        });
+        holder.cancel(None);
+        c.log("main", "cancel sent");
+        if let Err(e) = holder.await {
+            c.log("main", format!("holder: {}", exc(&e)));
+        }
+        let _ = ticker.await;
         Ok::<_, String>(())
     })
     .await;

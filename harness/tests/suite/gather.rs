@@ -63,6 +63,11 @@ fn gather_resumes_after_callback(kind: RuntimeKind) {
 }
 
 #[apply(runtimes)]
+fn gather_all_cancel_turns(kind: RuntimeKind) {
+    check_parity("gather_all_cancel_turns", kind);
+}
+
+#[apply(runtimes)]
 fn gather_awaiter_cancelled(kind: RuntimeKind) {
     check_parity("gather_awaiter_cancelled", kind);
 }
