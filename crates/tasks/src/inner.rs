@@ -104,9 +104,9 @@ struct Extra<T, E> {
     /// The waker of the `catch_cancel` frame polled last, woken by `cancel` (a combinator
     /// in the body may poll only the branches that were woken).
     catch_waker: Option<Waker>,
-    /// Internal done callbacks (`Entry::Internal` only) left by `finish_in_turn` for the
-    /// driver's next turn.
-    deferred: Vec<Entry<T, E>>,
+    /// `finish_in_turn` left `entries` (internal done callbacks only) for the driver's
+    /// next turn: a flag rather than a second vector, 24 bytes less in every `Extra`.
+    deferring: bool,
     /// The pending cancellation is a `CancelledError` raised by the body in this very
     /// step (a `TaskGroup` passing its owner's cancellation on), not a request for the
     /// next one: the driver drops the body at the end of the poll (see `raise_cancelled`).
@@ -149,7 +149,7 @@ impl<T, E> State<T, E> {
                 context: None,
                 catching: 0,
                 catch_waker: None,
-                deferred: Vec::new(),
+                deferring: false,
                 raise_now: false,
             })
         })
@@ -220,7 +220,7 @@ where
                 context,
                 catching: 0,
                 catch_waker: None,
-                deferred: Vec::new(),
+                deferring: false,
                 raise_now: false,
             })
         });
@@ -657,7 +657,9 @@ impl<T, E> Inner<T, E> {
                         .iter()
                         .all(|entry| matches!(entry, Entry::Internal(_)));
                 if defer && waiter.is_none() && internal_only {
-                    extra.deferred = std::mem::take(&mut extra.entries);
+                    // Nothing is added to a finished task's list (a callback added now
+                    // is scheduled at once), so the list waits here as it is.
+                    extra.deferring = true;
                     return true;
                 }
                 std::mem::take(&mut extra.entries)
@@ -681,8 +683,11 @@ impl<T, E> Inner<T, E> {
     /// order they were added.
     fn run_deferred(self: &Arc<Self>) {
         let deferred = match &mut self.lock().extra {
-            Some(extra) => std::mem::take(&mut extra.deferred),
-            None => return,
+            Some(extra) if extra.deferring => {
+                extra.deferring = false;
+                std::mem::take(&mut extra.entries)
+            }
+            _ => return,
         };
         if deferred.is_empty() {
             return;
@@ -1176,6 +1181,8 @@ mod tests {
         assert_eq!(size_of::<Progress<u64, String>>(), 24);
         assert_eq!(size_of::<State<u64, String>>(), 48);
         assert_eq!(size_of::<Inner<u64, String>>(), 72);
+        // What a task with a done callback or a second awaiter allocates besides.
+        assert_eq!(size_of::<Extra<u64, String>>(), 136);
     }
 }
 
