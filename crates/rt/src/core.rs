@@ -27,10 +27,8 @@ pub(crate) struct Core {
     /// The runtime's one exception handler.
     reporter: Reporter,
     next_task: AtomicU64,
-    /// The live tasks, for `Runtime::all_tasks`.
+    /// The live tasks, for `Runtime::all_tasks`, and this runtime's key in [`CORES`].
     registry: Arc<Registry>,
-    /// This runtime's key in [`CORES`].
-    key: CoreKey,
 }
 
 /// A runtime instance's key in [`CORES`]: how a task (detached, or behind a
@@ -69,7 +67,7 @@ impl CoreKey {
 
 impl Drop for Core {
     fn drop(&mut self) {
-        cores().remove(&self.key);
+        cores().remove(&self.registry.key());
         // The runtime is gone: its tasks still waiting drop their futures (see `sim.rs`).
         if let ClockState::Virtual(sim) = &self.clock {
             sim.shutdown();
@@ -124,7 +122,6 @@ impl Core {
             reporter,
             next_task: AtomicU64::new(1),
             registry: Arc::new(Registry::new(key)),
-            key,
         });
         cores().insert(key, Arc::downgrade(&core));
         core
@@ -162,7 +159,7 @@ impl Core {
 
     /// This runtime's key in [`CORES`].
     pub(crate) fn key(&self) -> CoreKey {
-        self.key
+        self.registry.key()
     }
 
     /// The runtime's exception handler.

@@ -140,7 +140,8 @@ impl Drop for Running {
 #[derive(Default)]
 pub(crate) struct Registry {
     slots: Mutex<Slots>,
-    /// The runtime's key, for a detached task that panics (see `CoreKey`).
+    /// The runtime's key (see `CoreKey`): kept here only, where every task's
+    /// registration can read it.
     key: CoreKey,
 }
 
@@ -169,6 +170,11 @@ impl Registry {
             slots: Mutex::default(),
             key,
         }
+    }
+
+    /// The key of the runtime this registry is of.
+    pub(crate) fn key(&self) -> CoreKey {
+        self.key
     }
 
     fn lock(&self) -> MutexGuard<'_, Slots> {
@@ -229,7 +235,7 @@ impl Registration {
 
     /// The key of the runtime the task runs on.
     pub(crate) fn core_key(&self) -> CoreKey {
-        self.registry.key
+        self.registry.key()
     }
 }
 
