@@ -51,14 +51,36 @@ fn secs(s: f64) -> Duration {
 }
 
 /// tokio's worker threads alive in this process (`/proc/self/task/*/comm` holds the
-/// thread name, tokio's default: `tokio-rt-worker`).
+/// thread name, tokio's default: `tokio-rt-worker`), not counting a thread already on its
+/// way out.
+///
+/// Dropping a runtime joins its workers, but a joined thread stays listed in `/proc` for a
+/// moment: the kernel wakes the joiner as the thread releases its memory, and unlists the
+/// thread a little later, which a loaded machine makes long enough to see. From its
+/// first step out, the kernel marks the thread `PF_EXITING` (0x4, in the flags word that
+/// is field 9 of `/proc/self/task/*/stat`); a worker still working has no such mark, and
+/// is counted.
 fn tokio_workers() -> usize {
+    const PF_EXITING: u64 = 0x4;
     let Ok(tasks) = std::fs::read_dir("/proc/self/task") else {
         return 0;
     };
     tasks
-        .filter_map(|task| std::fs::read_to_string(task.ok()?.path().join("comm")).ok())
-        .filter(|name| name.trim_end() == "tokio-rt-worker")
+        .filter_map(|task| {
+            let path = task.ok()?.path();
+            let name = std::fs::read_to_string(path.join("comm")).ok()?;
+            let stat = std::fs::read_to_string(path.join("stat")).ok()?;
+            // After the name in parentheses: state ppid pgrp session tty_nr tpgid flags.
+            let flags: u64 = stat
+                .rsplit_once(')')?
+                .1
+                .split_whitespace()
+                .nth(6)?
+                .parse()
+                .ok()?;
+            Some(name.trim_end() == "tokio-rt-worker" && flags & PF_EXITING == 0)
+        })
+        .filter(|&worker| worker)
         .count()
 }
 
