@@ -119,6 +119,10 @@ pub struct Row {
     pub ours: Stats,
     /// The native equivalent.
     pub native: Stats,
+    /// On a runtime with two threads or more (tokio-mt, async-std): [`handoff_ns`],
+    /// measured before each round, the state of the machine the row ran in. `None` on a
+    /// single-threaded runtime, whose workloads never hand data between cores.
+    pub handoff: Option<Stats>,
 }
 
 impl Row {
@@ -160,8 +164,12 @@ pub fn measure(workload: &'static Workload, kind: RuntimeKind, quick: bool, reps
     // A warm-up round of each, not counted.
     (workload.run)(kind, Variant::Ours, size.min(10_000));
     (workload.run)(kind, Variant::Native, size.min(10_000));
-    let (mut ours, mut native) = (Vec::new(), Vec::new());
+    let threaded = matches!(kind, RuntimeKind::TokioMt | RuntimeKind::AsyncStd);
+    let (mut ours, mut native, mut handoff) = (Vec::new(), Vec::new(), Vec::new());
     for _ in 0..reps {
+        if threaded {
+            handoff.push(handoff_ns());
+        }
         ours.push((workload.run)(kind, Variant::Ours, size).ns_per_op);
         native.push((workload.run)(kind, Variant::Native, size).ns_per_op);
     }
@@ -176,7 +184,59 @@ pub fn measure(workload: &'static Workload, kind: RuntimeKind, quick: bool, reps
         size,
         ours: Stats::of(&ours).unwrap_or(nan),
         native: Stats::of(&native).unwrap_or(nan),
+        handoff: Stats::of(&handoff),
     }
+}
+
+/// The round trip of one cache line between two threads, in nanoseconds: this thread
+/// writes a number, a second thread sees it and writes the next, 5,000 times; the least
+/// of four such runs (a run in which either thread was preempted reads high).
+///
+/// A workload whose tasks share data across the two worker threads of a multi-threaded
+/// runtime (a queue, a lock, a wake-up) pays this on every hand-over. On a virtual
+/// machine it is not a constant: it moves as the host places the two vCPUs (on the
+/// machine of `docs/performance.md`, from about 50 to about 470 ns within minutes), and
+/// those workloads move with it. Measured beside each round, it says which state a row
+/// ran in.
+///
+/// Python: none
+pub fn handoff_ns() -> f64 {
+    (0..4)
+        .map(|_| handoff_run(5_000))
+        .fold(f64::INFINITY, f64::min)
+}
+
+/// One run of [`handoff_ns`]: `round_trips` hand-overs and back, nanoseconds each.
+fn handoff_run(round_trips: u64) -> f64 {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicU64, Ordering};
+
+    let line = Arc::new(AtomicU64::new(0));
+    let other = Arc::clone(&line);
+    let echo = std::thread::spawn(move || {
+        for i in 0..round_trips {
+            while other.load(Ordering::Acquire) != 2 * i + 1 {
+                std::hint::spin_loop();
+            }
+            other.store(2 * i + 2, Ordering::Release);
+        }
+    });
+    // Timed from the echo thread's first answer, not from its spawn.
+    line.store(1, Ordering::Release);
+    while line.load(Ordering::Acquire) != 2 {
+        std::hint::spin_loop();
+    }
+    let start = std::time::Instant::now();
+    for i in 1..round_trips {
+        line.store(2 * i + 1, Ordering::Release);
+        while line.load(Ordering::Acquire) != 2 * i + 2 {
+            std::hint::spin_loop();
+        }
+    }
+    let elapsed = start.elapsed();
+    // The echo thread has made its last store once we saw it: the join only reaps it.
+    let _ = echo.join();
+    elapsed.as_nanos() as f64 / (round_trips - 1) as f64
 }
 
 /// Where the CPython twins live: `harness/bench`.

@@ -55,12 +55,13 @@ fn table_rows(results: &Results) -> Vec<Vec<String>> {
             py.map_or("-".to_owned(), |p| {
                 format!("{:.1}x", p.median / row.ours.median)
             }),
+            row.handoff.as_ref().map_or("-".to_owned(), fmt_stats),
         ]);
     }
     rows
 }
 
-const HEADER: [&str; 9] = [
+const HEADER: [&str; 10] = [
     "workload",
     "runtime",
     "size",
@@ -70,6 +71,7 @@ const HEADER: [&str; 9] = [
     "ours/native",
     "cpython",
     "cpython/ours",
+    "handoff ns",
 ];
 
 /// The results as an aligned text table.
@@ -197,7 +199,7 @@ pub fn render_markdown(results: &Results) -> String {
     );
     let _ = writeln!(
         out,
-        "Reading the tables: `ours/native` below 1.0 is faster than native, above slower; `cpython/ours` is how many times CPython's figure is ours (higher is better for us).\n"
+        "Reading the tables: `ours/native` below 1.0 is faster than native, above slower; `cpython/ours` is how many times CPython's figure is ours (higher is better for us); `handoff ns`, on the two runtimes with two worker threads (tokio-mt, async-std), is the round trip of a cache line between two threads measured before each round (`aio_harness::bench::handoff_ns`). On a virtual machine it moves as the host places the vCPUs, and a workload that hands data between the workers moves with it: a row whose handoff reads in the hundreds of nanoseconds ran on far cores, and its figures on those two runtimes say more about the host than about the code (the queue workload with four producers and four consumers on tokio-mt, `crates/queues/examples/profile_queue`, took 48 to 74 ns per item in eight runs beside a handoff of 50 to 187 ns, and 332 and 375 ns in two runs beside 429 and 473, the same binary within half a minute).\n"
     );
     let mut families: Vec<&str> = results.rows.iter().map(|r| r.workload.family).collect();
     families.dedup();
@@ -354,4 +356,55 @@ pub fn write_docs(results: &Results) -> std::io::Result<Vec<PathBuf>> {
         written.push(path);
     }
     Ok(written)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::RuntimeKind;
+    use crate::bench::WORKLOADS;
+
+    fn stats(median: f64, min: f64, max: f64) -> Stats {
+        Stats { median, min, max }
+    }
+
+    #[test]
+    fn the_handoff_column_is_filled_on_threaded_runtimes_only() {
+        let workload = &WORKLOADS[0];
+        let row = |runtime, handoff| Row {
+            workload,
+            runtime,
+            size: 10,
+            ours: stats(2.0, 1.0, 3.0),
+            native: stats(1.0, 1.0, 1.0),
+            handoff,
+        };
+        let results = Results {
+            rows: vec![
+                row(RuntimeKind::Smol, None),
+                row(RuntimeKind::TokioMt, Some(stats(61.0, 48.0, 473.0))),
+            ],
+            python: Vec::new(),
+            quick: false,
+        };
+        let markdown = render_markdown(&results);
+        let header = markdown
+            .lines()
+            .find(|line| line.starts_with("| workload"))
+            .expect("a table");
+        assert!(
+            header.ends_with("| cpython/ours | handoff ns |"),
+            "{header}"
+        );
+        let cells = |runtime: &str| -> Vec<String> {
+            let line = markdown
+                .lines()
+                .find(|line| line.contains(&format!("| {runtime} |")))
+                .expect("the runtime's row");
+            line.split('|').map(|cell| cell.trim().to_owned()).collect()
+        };
+        assert_eq!(cells("smol")[10], "-");
+        assert_eq!(cells("tokio-mt")[10], "61.0 [48.0-473]");
+        assert_eq!(cells("tokio-mt")[7], "2.00x");
+    }
 }
