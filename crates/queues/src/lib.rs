@@ -86,14 +86,19 @@
 //!
 //! ns per item through a [`Queue`] bounded to 1024 (ours with `task_done` per item and a
 //! final `join`) against `async_channel::bounded(1024)`, from the full run of
-//! `cargo run --release -p aio-harness -- bench` (docs/performance.md, 2 cores; the
-//! machine was in its slower mode for the single-threaded rows, where quick runs give
-//! 21-23 ns against about 42):
+//! `cargo run --release -p aio-harness -- bench` (docs/performance.md, 2 cores):
 //!
 //! | workload | tokio | tokio-mt | async-std | smol |
 //! |---|---|---|---|---|
-//! | 1 producer, 1 consumer: ours / async-channel | 45 / 74 | 61 / 131 | 92 / 152 | 45 / 77 |
-//! | 4 producers, 4 consumers: ours / async-channel | 46 / 77 | 76 / 112 | 81 / 113 | 45 / 77 |
+//! | 1 producer, 1 consumer: ours / async-channel | 38 / 73 | 42 / 65 | 64 / 165 | 40 / 75 |
+//! | 4 producers, 4 consumers: ours / async-channel | 39 / 74 | 66 / 112 | 81 / 111 | 39 / 74 |
+//!
+//! On the two multi-threaded runtimes items cross between the worker threads, and
+//! the figures follow the machine's core-to-core latency (the table's `handoff ns`
+//! column): the run above had a round trip of about 50 ns. On the same virtual machine
+//! it sometimes reads 430-470 ns, as the host places the two vCPUs further apart, and 4
+//! pairs on tokio-mt then take 332 and 375 ns per item in two runs of
+//! `examples/profile_queue.rs`, against 227 and 467 for async-channel in the same two.
 //!
 //! Why the design above: with the items under the waiters' mutex (one lock for
 //! everything, as asyncio's single thread needs none), one thread was faster still
